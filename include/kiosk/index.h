@@ -1,0 +1,136 @@
+/* index: the content, kept in SQLite for search and as the last good copy.
+ *
+ * One database file holds
+ *   - pages: every indexed page's last good source (front matter fields and
+ *     Markdown body) and its content hash;
+ *   - an FTS5 full-text index over each page's title, keywords, headings
+ *     (with the summary) and plain-text body, weighted separately at query
+ *     time, tokenizer `porter unicode61 remove_diacritics 2`;
+ *   - an unstemmed vocabulary (word, number of pages holding it, number of
+ *     pages holding it in the title or keywords) for typo correction and
+ *     completion, since the FTS5 index only knows stems ("injuri");
+ *   - the lay-word synonyms of synonyms.txt, so `kiosk search --db FILE`
+ *     from outside sees what the running kiosk sees;
+ *   - a schema version (PRAGMA user_version + application_id) and a
+ *     generation counter bumped by every sync that changed something.
+ *
+ * Sync, not rebuild: ks_index_sync() compares a store snapshot with the
+ * database by content hash and writes only added, changed and removed pages,
+ * all in one transaction. The database runs in WAL mode, so a reader (the
+ * search connection of the UI thread) sees the old index or the new one,
+ * never a mix, and is never blocked by the writer. A sync that finds nothing
+ * to do writes nothing (the generation stays the same).
+ *
+ * A page with errors (see `kiosk check`) is not indexed; but when an earlier
+ * good version of it is in the index, that version is kept, so a staff typo
+ * never blanks a page. The report names every page skipped or kept.
+ *
+ * Threads: one ks_index handle belongs to one thread at a time. Several
+ * handles (in one process or several) may be open on one file; writers take
+ * turns (busy_timeout), readers go on reading.
+ *
+ * Depends on store, base and SQLite. No SDL.
+ */
+#ifndef KIOSK_INDEX_H
+#define KIOSK_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kiosk/store.h"
+
+/* The schema this build writes and reads. A file with another version (or
+ * another application's database, or a file that is not SQLite at all) is
+ * rebuilt empty by ks_index_open(), never misread. */
+#define KS_INDEX_SCHEMA_VERSION 3
+
+typedef struct ks_index ks_index;
+
+/* Error codes besides the KS_ERR_* of base.h. */
+enum {
+    KS_INDEX_ERR_DB = -20,   /* SQLite failed (message in ks_index_errmsg) */
+    KS_INDEX_ERR_BUSY = -21, /* another writer held the database too long */
+    KS_INDEX_ERR_SCHEMA = -22 /* the file has a schema this build cannot read (search side) */
+};
+
+/* Open (creating when missing) the index at db_path for reading and
+ * writing. Creates or upgrades the schema; an old or foreign file is wiped
+ * and rebuilt empty (a file that is not a SQLite database at all is
+ * replaced). Returns NULL on failure with *err (if not NULL) a negative
+ * code. The caller closes the result with ks_index_close(). */
+ks_index *ks_index_open(const char *db_path, int *err);
+/* Close; NULL is fine. */
+void ks_index_close(ks_index *ix);
+/* The last SQLite error message of this handle (static or owned by the
+ * handle; do not free). Never NULL. */
+const char *ks_index_errmsg(const ks_index *ix);
+
+/* What a sync did. Every list holds slugs (owned by the report), sorted. */
+typedef struct ks_index_list {
+    char **slugs;
+    size_t n;
+} ks_index_list;
+
+typedef struct ks_index_report {
+    ks_index_list added;     /* new good pages written */
+    ks_index_list changed;   /* good pages whose hash changed, rewritten */
+    ks_index_list removed;   /* pages no longer in the folder, deleted */
+    ks_index_list unchanged; /* good pages with the same hash, untouched */
+    ks_index_list skipped;   /* pages with errors and no earlier good version: not indexed */
+    ks_index_list kept;      /* pages with errors whose last good version stays indexed */
+    int synonyms_changed;    /* 1 when synonyms.txt changed and was rewritten */
+    int wrote;               /* 1 when anything was written (the generation moved) */
+    int64_t generation;      /* the index generation after the sync */
+    double ms;               /* wall time of the sync */
+} ks_index_report;
+
+/* Progress while syncing: called after each page examined, with done and
+ * total page counts. Runs on the syncing thread inside the transaction;
+ * it must not use the index. */
+typedef void (*ks_index_progress_fn)(void *ctx, size_t done, size_t total);
+void ks_index_set_progress(ks_index *ix, ks_index_progress_fn fn, void *ctx);
+
+/* Bring the index in line with the store snapshot, in one transaction (see
+ * above). out may be NULL; otherwise it is filled (free it with
+ * ks_index_report_free, also after a failure). Returns 0, or a negative
+ * code after rolling back: the index then still holds what it held before.
+ * The store is only read. */
+int ks_index_sync(ks_index *ix, const ks_store *store, ks_index_report *out);
+/* Free the lists inside a report (not the report itself); NULL is fine. */
+void ks_index_report_free(ks_index_report *report);
+
+/* The generation counter: 0 for an empty new index, +1 for every sync that
+ * wrote something. A cheap way to tell that the content changed. */
+int64_t ks_index_generation(ks_index *ix);
+/* How many pages are indexed. */
+size_t ks_index_page_count(ks_index *ix);
+
+/* One indexed page as last synced: its last good version, even when the
+ * file on disk is now broken or gone. All strings are owned by the record,
+ * never NULL. */
+typedef struct ks_index_page {
+    char *slug;
+    char *topic;
+    char *section;
+    char *title;
+    char *summary;
+    char *reviewed;
+    int order;
+    int is_topic_index;
+    char **keywords;
+    size_t n_keywords;
+    char *markdown;    /* the body after the front matter */
+    int body_line;     /* the file line where markdown starts */
+    uint64_t hash;     /* ks_hash64 of the file this version came from */
+    int stale;         /* 1 when the file now on disk has errors and this is the kept version */
+} ks_index_page;
+
+/* The page with this slug (exact, lowercase), or NULL when not indexed (or
+ * on a database error). Free with ks_index_page_free(). */
+ks_index_page *ks_index_get_page(ks_index *ix, const char *slug);
+void ks_index_page_free(ks_index_page *page);
+/* Shortcut: the page's last good Markdown body as a new string the caller
+ * frees, or NULL when the page is not indexed. */
+char *ks_index_page_markdown(ks_index *ix, const char *slug);
+
+#endif

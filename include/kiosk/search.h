@@ -1,0 +1,102 @@
+/* search: what a patient typed, turned into ranked pages, on every keystroke.
+ *
+ * ks_search_query() takes raw text (any bytes) and never passes it to FTS5
+ * as query syntax: it splits it into words, quotes each one, and builds the
+ * query itself. On the way it
+ *   - treats the last word as a prefix while the patient is still typing it
+ *     (text that ends in a space or punctuation has no prefix word); one- and
+ *     two-letter prefixes take a fast path (title and keyword words, and the
+ *     few most frequent completions from the vocabulary);
+ *   - drops stop words ("what", "is", "how", "can", "the", ...);
+ *   - applies the lay-word synonyms of synonyms.txt ("sugar water" also
+ *     finds "dextrose"), as stored in the index;
+ *   - forgives typos the way Meilisearch does: none for words of up to 4
+ *     letters, 1 for 5-8 letters, 2 for 9 or more; two neighbouring letters
+ *     swapped count as one typo, a wrong first letter as two. Candidates
+ *     come from the index's unstemmed vocabulary. Exact and prefix matches
+ *     rank above typo matches; when words were corrected, the results say
+ *     so ("did you mean");
+ *   - ranks with bm25, title and keywords above headings above body.
+ *
+ * A ks_search handle holds a read-only connection, its prepared statements,
+ * and the vocabulary, synonyms and page titles in memory. Before each query
+ * it checks (cheaply) whether the index changed and reloads them if so, so a
+ * background sync is seen at the next keystroke.
+ *
+ * Threads: one handle per thread (the UI thread keeps its own); it may be
+ * used while another thread or process syncs the same index file.
+ *
+ * Depends on index (for the schema), base and SQLite. No SDL.
+ */
+#ifndef KIOSK_SEARCH_H
+#define KIOSK_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kiosk/base.h"
+#include "kiosk/index.h" /* error codes */
+
+typedef struct ks_search ks_search;
+
+/* A highlighted span in a snippet: bytes [start, end). */
+typedef struct ks_search_range {
+    size_t start;
+    size_t end;
+} ks_search_range;
+
+/* One result. All strings are owned by the results, never NULL. */
+typedef struct ks_search_hit {
+    char *slug;    /* "prolotherapy/risks" */
+    char *title;
+    char *topic;   /* "" for general pages */
+    char *section; /* "risks", "overview" for a topic's index page, ... */
+    char *snippet; /* ~20 words of the page around the best match, single
+                      spaces, whole words and whole UTF-8 sequences only;
+                      "…" marks text left out before or after */
+    ks_search_range *highlights; /* matched words within snippet, in order */
+    size_t n_highlights;
+    double score;  /* higher is better; comparable within one query only */
+} ks_search_hit;
+
+typedef struct ks_search_results {
+    ks_search_hit *hits; /* best first */
+    size_t n;
+    char *corrected;     /* "did you mean" text (the query with corrected
+                            words), or NULL when nothing was corrected */
+} ks_search_results;
+
+/* Open the index at db_path for searching (read-only). Returns NULL when it
+ * cannot be opened, does not exist (*err = KS_ERR_NOT_FOUND: run `kiosk
+ * index`), or has another schema version (KS_INDEX_ERR_SCHEMA, see index.h).
+ * The caller closes the result with ks_search_close(). */
+ks_search *ks_search_open(const char *db_path, int *err);
+/* Close; NULL is fine. */
+void ks_search_close(ks_search *s);
+
+/* Search for text (NUL-terminated, any bytes, any length: only the first
+ * KS_SEARCH_MAX_INPUT bytes are read), at most limit results (0 means 10).
+ * On success returns 0 and *out holds new results (possibly none) the caller
+ * frees with ks_search_results_free(). Returns a negative code only when the
+ * database itself fails (then *out is an empty result, still to be freed):
+ * no input can make it fail. */
+#define KS_SEARCH_MAX_INPUT 1024
+int ks_search_query(ks_search *s, const char *text, size_t limit, ks_search_results **out);
+/* Free results; NULL is fine. */
+void ks_search_results_free(ks_search_results *r);
+
+/* Append results as one JSON array to b:
+ *   [{"slug":..,"title":..,"topic":..,"section":..,"snippet":..,
+ *     "highlights":[[start,end],..],"score":..[,"corrected":".."]},..]
+ * ("corrected" on each element when the query was corrected). */
+void ks_search_results_json(const ks_search_results *r, ks_buf *b);
+
+/* Up to max completions of the word being typed at the end of text (most
+ * frequent first, stop words left out), for keyboard suggestions. Returns
+ * the count; each out[i] is a new string the caller frees. */
+size_t ks_search_complete(ks_search *s, const char *text, char **out, size_t max);
+
+/* The index generation the handle last loaded (see ks_index_generation). */
+int64_t ks_search_generation(const ks_search *s);
+
+#endif
