@@ -1,0 +1,98 @@
+/* render: draws a display list on any SDL_Renderer, the same way in the
+ * kiosk's window and in a headless software surface.
+ *
+ * Text is rasterised once per (face, size, colour, background, string) and
+ * kept as a texture; a frame that shows text drawn before only copies
+ * textures (never TTF_Render* again). Text items with an opaque background
+ * are rasterised onto that background and copied without blending, which
+ * is what makes a scrolled frame cheap in the software renderer. Images are
+ * loaded once through SDL2_image. The caches are bounded and dropped
+ * least-recently-used.
+ *
+ * ks_render also implements layout's ks_font_metrics with the very fonts it
+ * draws with (HarfBuzz shaping, script "Latn" so DejaVu kerns), so what
+ * layout measured is what appears.
+ *
+ * Headless: ks_render_headless_create() makes a software renderer on an
+ * SDL_Surface with no display, no window and no SDL_Init, and saves PNGs
+ * byte-identical from run to run. `kiosk render`, golden-image tests and the
+ * UI's scripted screenshots all use it.
+ *
+ * Fonts: DejaVu Sans (regular, bold, oblique, bold oblique) and DejaVu Sans
+ * Mono, from $KIOSK_FONT_DIR, else the compiled-in KIOSK_FONT_DIR, else
+ * /usr/share/fonts/truetype/dejavu. Debian packages: fonts-dejavu-core and
+ * fonts-dejavu-extra.
+ */
+#ifndef KIOSK_RENDER_H
+#define KIOSK_RENDER_H
+
+#include <SDL.h>
+
+#include "kiosk/layout.h"
+
+typedef struct ks_render ks_render;
+
+typedef struct ks_render_options {
+    const char *font_dir;    /* NULL: $KIOSK_FONT_DIR, else compiled default */
+    const char *content_dir; /* images are looked up here first (may be NULL) */
+    const char *assets_dir;  /* then here (NULL: compiled KIOSK_ASSETS_DIR) */
+    size_t cache_bytes;      /* text texture budget (0: 64 MB) */
+} ks_render_options;
+
+/* Prepare to draw on r (borrowed: it must outlive the ks_render) with the
+ * default options. Loads the fonts: when one is missing, logs which files
+ * and folders were tried and which Debian packages provide them, and
+ * returns NULL with *err = KS_ERR_NOT_FOUND. The caller frees the result
+ * with ks_render_destroy(). Calls TTF_Init (counted; destroy undoes it). */
+ks_render *ks_render_create(SDL_Renderer *r, const ks_theme *theme, int *err);
+/* The same with options (NULL: defaults). */
+ks_render *ks_render_create_ex(SDL_Renderer *r, const ks_theme *theme,
+                               const ks_render_options *opts, int *err);
+/* Free the caches and fonts. NULL is fine. */
+void ks_render_destroy(ks_render *rd);
+
+/* The theme given at creation (background colour, placeholder); change it
+ * for later frames. theme is borrowed. */
+void ks_render_set_theme(ks_render *rd, const ks_theme *theme);
+/* Font metrics measuring with this renderer's fonts; valid until
+ * ks_render_destroy(). Measurements are cached. */
+const ks_font_metrics *ks_render_metrics(ks_render *rd);
+
+/* Fill clip (NULL: the whole target) with the theme's background. */
+void ks_render_clear(ks_render *rd, const ks_rect *clip);
+/* Draw every item of dl that meets clip, item (x, y) landing on the target
+ * at (x + ox, y + oy). clip is in target pixels (NULL: the whole target);
+ * nothing is drawn outside it. To show a page scrolled by s inside a view
+ * at (vx, vy): ox = vx, oy = vy - s. Returns 0, or a negative KS_ERR_* if
+ * SDL failed (the frame may be incomplete). */
+int ks_render_draw(ks_render *rd, const ks_display_list *dl, int ox, int oy, const ks_rect *clip);
+
+/* Cache figures, for the benchmark and the staff status screen. */
+typedef struct ks_render_stats {
+    size_t text_textures;  /* cached text textures */
+    size_t text_bytes;     /* their pixels, in bytes */
+    size_t rasterised;     /* text items rasterised since creation */
+    size_t images;         /* cached images */
+} ks_render_stats;
+void ks_render_get_stats(const ks_render *rd, ks_render_stats *out);
+
+/* ---------------------------------------------------------- headless */
+
+typedef struct ks_render_headless ks_render_headless;
+
+/* A w x h ARGB8888 surface with a software renderer and a ks_render on it.
+ * Needs no display and no SDL_Init. opts may be NULL. Returns NULL with
+ * *err set (KS_ERR_NOT_FOUND: fonts missing, KS_ERR_INVALID: bad size,
+ * KS_ERR_IO: SDL failed). Free with ks_render_headless_destroy(). */
+ks_render_headless *ks_render_headless_create(int w, int h, const ks_theme *theme,
+                                              const ks_render_options *opts, int *err);
+void ks_render_headless_destroy(ks_render_headless *hl);
+/* Borrowed pointers, valid until ks_render_headless_destroy(). */
+ks_render *ks_render_headless_render(ks_render_headless *hl);
+SDL_Renderer *ks_render_headless_renderer(ks_render_headless *hl);
+/* The surface drawn on (flushed: every draw so far is in its pixels). */
+SDL_Surface *ks_render_headless_surface(ks_render_headless *hl);
+/* Save what was drawn as a PNG (deterministic bytes). Returns 0 or KS_ERR_IO. */
+int ks_render_headless_save_png(ks_render_headless *hl, const char *path);
+
+#endif
