@@ -1,0 +1,109 @@
+/* base: the few things every module needs and none should write again.
+ *
+ * - Memory: ks_malloc and friends. The kiosk has one out-of-memory policy and
+ *   it lives here: an allocation that fails prints a message and aborts. No
+ *   caller checks for NULL from these functions. (A kiosk that cannot get a
+ *   few kilobytes cannot show a page either; the process supervisor restarts
+ *   it and the index on disk is never half-written, see index.h.)
+ * - ks_buf: a growable byte buffer, always NUL-terminated.
+ * - UTF-8: validation and decoding.
+ * - Files: reading a whole file with a size limit.
+ * - A 64-bit content hash, a monotonic clock, and logging to stderr.
+ *
+ * Depends on nothing but libc. No SDL, no SQLite, no cmark.
+ */
+#ifndef KIOSK_BASE_H
+#define KIOSK_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------------ memory */
+
+/* Allocate, or abort with a message: never returns NULL. ks_malloc(0) returns
+ * a unique pointer to free. The caller frees with free(). */
+void *ks_malloc(size_t n);
+void *ks_calloc(size_t count, size_t size);
+void *ks_realloc(void *p, size_t n);
+/* A copy of s (NULL gives NULL); the caller frees it. */
+char *ks_strdup(const char *s);
+/* A NUL-terminated copy of the first n bytes of s; the caller frees it. */
+char *ks_strndup(const char *s, size_t n);
+/* printf into a new string; the caller frees it. */
+char *ks_sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ------------------------------------------------------------------ buffer */
+
+/* A growable byte buffer. Zero-initialise it ({0}) to start; data is NULL
+ * until the first append, and always NUL-terminated after one. Release with
+ * ks_buf_free, or take ownership of data with ks_buf_detach. */
+typedef struct ks_buf {
+    char *data; /* the bytes, NUL-terminated (NULL while empty and unused) */
+    size_t len; /* bytes used, not counting the NUL */
+    size_t cap; /* bytes allocated */
+} ks_buf;
+
+void ks_buf_append(ks_buf *b, const void *data, size_t len);
+void ks_buf_puts(ks_buf *b, const char *s);
+void ks_buf_putc(ks_buf *b, char c);
+void ks_buf_printf(ks_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ks_buf_vprintf(ks_buf *b, const char *fmt, va_list ap);
+/* Keep the buffer's memory but forget its contents. */
+void ks_buf_clear(ks_buf *b);
+/* Return data (never NULL: an empty buffer gives "") and leave b empty; the
+ * caller frees the result. */
+char *ks_buf_detach(ks_buf *b);
+void ks_buf_free(ks_buf *b);
+/* Append s as the inside of a JSON string (quotes not included). Invalid
+ * UTF-8 bytes become U+FFFD, so the output is always valid JSON. */
+void ks_buf_json_string(ks_buf *b, const char *s, size_t len);
+
+/* ------------------------------------------------------------------ UTF-8 */
+
+/* Whether s[0..len) is valid UTF-8 (no overlongs, no surrogates, nothing past
+ * U+10FFFF). On failure *bad (if not NULL) is the offset of the first bad
+ * byte. */
+int ks_utf8_valid(const char *s, size_t len, size_t *bad);
+/* Decode one code point at s (at most len bytes). Returns the number of bytes
+ * it takes (at least 1 when len > 0); an invalid sequence decodes as U+FFFD
+ * and takes 1 byte. */
+size_t ks_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Encode cp into out (4 bytes at least); returns the byte count. */
+size_t ks_utf8_encode(uint32_t cp, char *out);
+/* The largest offset <= pos that starts a UTF-8 sequence in s. */
+size_t ks_utf8_floor(const char *s, size_t len, size_t pos);
+
+/* ------------------------------------------------------------------ files */
+
+enum {
+    KS_OK = 0,
+    KS_ERR_IO = -1,       /* cannot open or read; errno says why */
+    KS_ERR_TOO_BIG = -2,  /* larger than the limit given */
+    KS_ERR_INVALID = -3,  /* malformed input */
+    KS_ERR_NOT_FOUND = -4 /* no such thing */
+};
+
+/* Read the whole file at path into a new NUL-terminated buffer (*out, length
+ * *len). Files larger than max bytes are not read: KS_ERR_TOO_BIG. Returns
+ * KS_OK or a negative KS_ERR_*; errno is kept from the failing call. The
+ * caller frees *out. */
+int ks_read_file(const char *path, size_t max, char **out, size_t *len);
+/* Write data to path atomically: a temporary file beside it, fsync, rename.
+ * Returns KS_OK or KS_ERR_IO. */
+int ks_write_file_atomic(const char *path, const void *data, size_t len);
+/* dir + "/" + name, in a new string the caller frees. */
+char *ks_path_join(const char *dir, const char *name);
+
+/* ------------------------------------------------------------------ misc */
+
+/* 64-bit FNV-1a of data: a content fingerprint, not a cryptographic hash. */
+uint64_t ks_hash64(const void *data, size_t len);
+/* Milliseconds on a monotonic clock, with sub-millisecond precision. */
+double ks_now_ms(void);
+
+/* Log one line to stderr, prefixed "kiosk: ". Thread-safe (one fputs per
+ * line). */
+void ks_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

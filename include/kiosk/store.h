@@ -1,0 +1,156 @@
+/* store: the content folder, read and checked.
+ *
+ * ks_store_load() scans a content folder once and returns an immutable
+ * snapshot: every Markdown page as a record (front matter, the cmark tree,
+ * headings, plain text, links, each with its line in the file), the topics
+ * (folders), the lay-word synonyms, and every problem found, as diagnostics
+ * in the form staff see from `kiosk check`:
+ *
+ *     prolotherapy/risks.md:3: error: 'title' is missing
+ *
+ * A page with errors is still a record (flagged), so the index can keep its
+ * last good version and say so. The store never writes inside the folder and
+ * never follows a symbolic link that leads out of it.
+ *
+ * A snapshot is read-only after loading and may be shared between threads.
+ * To see new content, load a new snapshot and free the old one when nobody
+ * uses it any more.
+ *
+ * Depends on base, cmark and libyaml. No SDL, no SQLite.
+ */
+#ifndef KIOSK_STORE_H
+#define KIOSK_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct cmark_node;
+
+/* Pages larger than this are not read (an error). */
+#define KS_STORE_MAX_FILE (1024 * 1024)
+
+/* The six standard sections of a topic, in the order the UI shows them. */
+#define KS_SECTION_COUNT 6
+extern const char *const ks_standard_sections[KS_SECTION_COUNT];
+/* The position of section in ks_standard_sections, or -1. */
+int ks_section_rank(const char *section);
+
+typedef enum { KS_DIAG_ERROR = 0, KS_DIAG_WARNING = 1 } ks_severity;
+
+/* One problem, as `path:line: error: message`. */
+typedef struct ks_diag {
+    char *path;           /* relative to the content folder, e.g. "ozone-therapy/risks.md" */
+    int line;             /* 1-based line in that file (1 for whole-file problems) */
+    ks_severity severity; /* error: the page is not shown as changed; warning: it is */
+    char *message;        /* plain words for staff, no trailing newline */
+} ks_diag;
+
+typedef struct ks_heading {
+    int level;  /* 1..6 as written */
+    char *text; /* plain text of the heading */
+    char *anchor; /* lowercased, spaces to '-', for links like page.md#anchor */
+    int line;   /* line in the file */
+} ks_heading;
+
+typedef struct ks_link {
+    char *url;      /* as written in the Markdown */
+    char *slug;     /* the page it opens, or NULL when it leaves the kiosk */
+    char *fragment; /* the part after '#', or NULL */
+    int line;       /* line in the file */
+} ks_link;
+
+/* A page: one .md file. All strings are owned by the store, never NULL
+ * (empty when absent), and valid until ks_store_free(). */
+typedef struct ks_page {
+    const char *slug;     /* path under content/ without ".md", lowercased: "prolotherapy/risks" */
+    const char *path;     /* path under content/ as on disk: "prolotherapy/risks.md" */
+    const char *topic;    /* the folder, "" for general pages at the top */
+    const char *section;  /* front matter 'section' ("overview" for a topic's index.md) */
+    const char *title;    /* front matter 'title' */
+    const char *summary;  /* front matter 'summary' */
+    const char *reviewed; /* front matter 'reviewed', "YYYY-MM-DD" or "" */
+    int order;            /* front matter 'order' (default 100) */
+    int is_topic_index;   /* 1 for <topic>/index.md */
+    char **keywords;      /* front matter 'keywords' */
+    size_t n_keywords;
+    const char *markdown; /* the body after the front matter */
+    int body_line;        /* the line of the file where markdown starts */
+    struct cmark_node *doc; /* the parsed body (CMARK_OPT_SAFE), positions shifted to file lines */
+    const char *text;     /* plain text of the body, one block per line: for search and snippets */
+    ks_heading *headings;
+    size_t n_headings;
+    ks_link *links;
+    size_t n_links;
+    uint64_t hash;        /* ks_hash64 of the whole file */
+    int errors;           /* number of error diagnostics for this page (0: good) */
+    int warnings;         /* number of warning diagnostics for this page */
+    double grade;         /* Flesch-Kincaid reading grade of the body */
+} ks_page;
+
+/* A topic: a folder of pages with an index.md. */
+typedef struct ks_topic {
+    const char *slug;    /* the folder name: "prolotherapy" */
+    const char *title;   /* from index.md (the folder name if index.md is broken) */
+    const char *summary; /* from index.md */
+    int order;           /* from index.md, then by slug */
+    const ks_page *index; /* the index.md page, or NULL when missing */
+} ks_topic;
+
+/* One line of synonyms.txt: "shot, jab = injection" gives two entries. */
+typedef struct ks_synonym {
+    char *from; /* the lay phrase, lowercased, single spaces */
+    char *to;   /* the words the pages use, lowercased, single spaces */
+    int line;   /* line in synonyms.txt */
+} ks_synonym;
+
+typedef struct ks_store ks_store;
+
+typedef struct ks_store_options {
+    time_t today;   /* "now" for the 12-month review check; 0 means time(NULL) */
+    int no_grade;   /* 1: skip the reading-grade warnings */
+} ks_store_options;
+
+/* Load and check the content folder at dir. Returns NULL only when the folder
+ * itself cannot be read (not a directory, no permission): *err is then a
+ * negative KS_ERR_* and errno is kept. Every problem with a file inside is a
+ * diagnostic in the snapshot, never a failure. opts may be NULL. The caller
+ * frees the result with ks_store_free(). */
+ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err);
+/* Free a snapshot and every record in it. NULL is fine. */
+void ks_store_free(ks_store *store);
+
+/* The folder it was loaded from, as given. */
+const char *ks_store_dir(const ks_store *store);
+
+/* Pages, sorted: general pages first (by order, then slug), then each topic
+ * in topic order, its index first, then the six standard sections in their
+ * order, then other pages by order and slug. Every .md file is here, good or
+ * not; check page->errors. */
+size_t ks_store_page_count(const ks_store *store);
+const ks_page *ks_store_page(const ks_store *store, size_t i);
+/* The page with this slug, or NULL. Slugs compare case-insensitively. */
+const ks_page *ks_store_find(const ks_store *store, const char *slug);
+
+/* Topics, sorted by order then slug. */
+size_t ks_store_topic_count(const ks_store *store);
+const ks_topic *ks_store_topic(const ks_store *store, size_t i);
+const ks_topic *ks_store_find_topic(const ks_store *store, const char *slug);
+
+/* Synonyms from synonyms.txt (none if the file is absent). */
+size_t ks_store_synonym_count(const ks_store *store);
+const ks_synonym *ks_store_synonym(const ks_store *store, size_t i);
+/* ks_hash64 of synonyms.txt, or 0 when there is none. */
+uint64_t ks_store_synonyms_hash(const ks_store *store);
+
+/* Diagnostics, sorted by path, then line, then message. */
+size_t ks_store_diag_count(const ks_store *store);
+const ks_diag *ks_store_diag(const ks_store *store, size_t i);
+/* How many diagnostics are errors. */
+size_t ks_store_error_count(const ks_store *store);
+
+/* Flesch-Kincaid grade of plain English text: headings and list items should
+ * be separate lines (a line end closes a sentence). 0 for empty text. */
+double ks_reading_grade(const char *text);
+
+#endif

@@ -1,0 +1,51 @@
+/* app: the kiosk binary's commands, sharing one way to read options.
+ *
+ * Each subcommand lives in its own src/app/cmd_<name>.c as
+ *     int cmd_<name>(int argc, char **argv);
+ * called with argv[0] the subcommand's name. It returns the process exit
+ * status (0 success, 1 problems found, 2 cannot run or bad usage) and never
+ * calls exit(): only main() ends the process.
+ */
+#ifndef KIOSK_APP_H
+#define KIOSK_APP_H
+
+#include <stdio.h>
+
+/* Options every subcommand accepts. */
+typedef struct app_paths {
+    const char *content; /* --content DIR (default: app_default_content()) */
+    const char *db;      /* --db FILE (default: app_default_db()) */
+} app_paths;
+
+/* The content folder used when --content is not given: $KIOSK_CONTENT, else
+ * ./content if it exists, else the shipped content compiled in. Static
+ * storage; do not free. */
+const char *app_default_content(void);
+/* The index used when --db is not given: $KIOSK_DB, else
+ * $XDG_STATE_HOME/clinic-kiosk/index.db (~/.local/state/... when unset); the
+ * folder is created when missing. Static storage; do not free. */
+const char *app_default_db(void);
+
+/* If argv[*i] is --content or --db (as "--opt VALUE" or "--opt=VALUE"),
+ * store it in paths, advance *i past it and return 1. Returns -1 (after a
+ * message on stderr) when the value is missing, 0 when argv[*i] is neither. */
+int app_take_path_option(app_paths *paths, int argc, char **argv, int *i);
+/* Fill unset fields of paths with the defaults. */
+void app_paths_defaults(app_paths *paths);
+
+/* If argv[*i] is "--NAME VALUE" or "--NAME=VALUE", set *value, advance *i
+ * past it and return 1; -1 (after a message) when the value is missing; 0
+ * when argv[*i] is not that option. */
+int app_take_value(const char *name, int argc, char **argv, int *i, const char **value);
+
+/* Print "kiosk SUB: MESSAGE" and a hint to use --help on stderr; returns 2. */
+int app_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int cmd_check(int argc, char **argv);
+int cmd_index(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+#endif

@@ -1,0 +1,66 @@
+/* kiosk check: validate every page and print path:line: problems. */
+#include "app.h"
+
+#include "kiosk/base.h"
+#include "kiosk/store.h"
+
+#include <errno.h>
+#include <string.h>
+
+static void help(void) {
+    printf("usage: kiosk check [--content DIR] [--grades]\n\n"
+           "Reads every page in the content folder and prints one line per problem:\n"
+           "  path:line: error: message     the page is not shown until it is fixed\n"
+           "  path:line: warning: message   the page is shown, but should be improved\n"
+           "path is relative to the content folder. A summary goes to stderr.\n\n"
+           "  --content DIR  the content folder (default: $KIOSK_CONTENT, else ./content,\n"
+           "                 else the shipped content)\n"
+           "  --grades       also print each page's reading grade (Flesch-Kincaid)\n\n"
+           "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 cannot run.\n");
+}
+
+int cmd_check(int argc, char **argv) {
+    app_paths paths = {0};
+    int grades = 0;
+    for (int i = 1; i < argc;) {
+        int r = app_take_path_option(&paths, argc, argv, &i);
+        if (r < 0) return 2;
+        if (r > 0) continue;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            help();
+            return 0;
+        }
+        if (!strcmp(argv[i], "--grades")) {
+            grades = 1;
+            i++;
+            continue;
+        }
+        return app_usage_error("check", "unknown option '%s'", argv[i]);
+    }
+    if (!paths.content) paths.content = app_default_content();
+
+    int err;
+    ks_store *store = ks_store_load(paths.content, NULL, &err);
+    if (!store) {
+        fprintf(stderr, "kiosk check: cannot read the content folder '%s': %s\n", paths.content,
+                strerror(errno));
+        return 2;
+    }
+    size_t warnings = 0;
+    for (size_t i = 0; i < ks_store_diag_count(store); i++) {
+        const ks_diag *d = ks_store_diag(store, i);
+        printf("%s:%d: %s: %s\n", d->path, d->line,
+               d->severity == KS_DIAG_ERROR ? "error" : "warning", d->message);
+        warnings += d->severity == KS_DIAG_WARNING;
+    }
+    if (grades)
+        for (size_t i = 0; i < ks_store_page_count(store); i++) {
+            const ks_page *p = ks_store_page(store, i);
+            printf("%s: grade %.1f\n", p->path, p->grade);
+        }
+    size_t errors = ks_store_error_count(store);
+    fprintf(stderr, "kiosk check: %zu pages in %zu topics, %zu errors, %zu warnings\n",
+            ks_store_page_count(store), ks_store_topic_count(store), errors, warnings);
+    ks_store_free(store);
+    return errors ? 1 : 0;
+}

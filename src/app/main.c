@@ -1,0 +1,53 @@
+/* main: picks the subcommand. Everything else lives in cmd_<name>.c. */
+#include "app.h"
+
+#include <string.h>
+
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command;
+
+/* The command-line contract (see README "Command line"). Each issue that
+ * delivers a subcommand adds its line here. */
+static const command commands[] = {
+    {"check", cmd_check, "validate every page; print path:line: problems"},
+    {"stats", cmd_stats, "print (or --reset) the anonymous usage counts"},
+};
+
+static void usage(FILE *out) {
+    fprintf(out, "usage: kiosk [COMMAND] [OPTIONS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nEvery command accepts --content DIR (default: %s)\n"
+                 "and --db FILE (default: $KIOSK_DB, else $XDG_STATE_HOME/clinic-kiosk/index.db).\n"
+                 "'kiosk COMMAND --help' describes one command.\n",
+            "$KIOSK_CONTENT, else ./content, else the shipped content");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (strcmp(commands[i].name, "run") == 0) return commands[i].fn(argc, argv);
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("kiosk %s\n", KIOSK_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, argv[1]) == 0) return commands[i].fn(argc - 1, argv + 1);
+    /* Options without a command go to 'run' (kiosk --windowed). */
+    if (argv[1][0] == '-')
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (strcmp(commands[i].name, "run") == 0) return commands[i].fn(argc, argv);
+    fprintf(stderr, "kiosk: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,93 @@
+/* options: the --content/--db defaults and option parsing shared by commands. */
+#include "app.h"
+
+#include "kiosk/base.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *app_default_content(void) {
+    const char *env = getenv("KIOSK_CONTENT");
+    if (env && *env) return env;
+    if (is_dir("content")) return "content";
+    return KIOSK_DEFAULT_CONTENT;
+}
+
+/* mkdir -p for the folders above path's last component; failures are left
+ * for the later open of the file to report. */
+static void make_parent_dirs(const char *path) {
+    char *copy = ks_strdup(path);
+    for (char *p = copy + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(copy, 0755) != 0 && errno != EEXIST) break;
+        *p = '/';
+    }
+    free(copy);
+}
+
+const char *app_default_db(void) {
+    static char path[4096];
+    const char *env = getenv("KIOSK_DB");
+    if (env && *env) return env;
+    if (!path[0]) {
+        const char *state = getenv("XDG_STATE_HOME");
+        const char *home = getenv("HOME");
+        if (state && *state)
+            snprintf(path, sizeof path, "%s/clinic-kiosk/index.db", state);
+        else if (home && *home)
+            snprintf(path, sizeof path, "%s/.local/state/clinic-kiosk/index.db", home);
+        else
+            snprintf(path, sizeof path, "kiosk-index.db");
+        make_parent_dirs(path);
+    }
+    return path;
+}
+
+int app_take_value(const char *name, int argc, char **argv, int *i, const char **value) {
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0) return 0;
+    if (arg[n] == '=') {
+        *value = arg + n + 1;
+        (*i)++;
+        return 1;
+    }
+    if (arg[n] != '\0') return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "kiosk: %s needs a value\n", name);
+        return -1;
+    }
+    *value = argv[*i + 1];
+    *i += 2;
+    return 1;
+}
+
+int app_take_path_option(app_paths *paths, int argc, char **argv, int *i) {
+    int r = app_take_value("--content", argc, argv, i, &paths->content);
+    if (r != 0) return r;
+    return app_take_value("--db", argc, argv, i, &paths->db);
+}
+
+void app_paths_defaults(app_paths *paths) {
+    if (!paths->content) paths->content = app_default_content();
+    if (!paths->db) paths->db = app_default_db();
+}
+
+int app_usage_error(const char *sub, const char *fmt, ...) {
+    va_list ap;
+    fprintf(stderr, "kiosk %s: ", sub);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'kiosk %s --help')\n", sub);
+    return 2;
+}

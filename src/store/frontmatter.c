@@ -1,0 +1,185 @@
+/* frontmatter: the YAML block at the top of a page, read with libyaml.
+ *
+ * libyaml does the YAML (quoting, flow and block lists, escapes, errors with
+ * a line); this file only checks that the fields a page needs are there and
+ * of the right kind, and says so in words staff understand. */
+#include "store_int.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+static char *trimmed_copy(const char *s, size_t len) {
+    while (len > 0 && isspace((unsigned char)*s)) s++, len--;
+    while (len > 0 && isspace((unsigned char)s[len - 1])) len--;
+    return ks_strndup(s, len);
+}
+
+/* Whether text is a real calendar date written YYYY-MM-DD. */
+static int valid_date(const char *s) {
+    int y, m, d;
+    char tail;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) return 0;
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return 0;
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1]) return 0;
+    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 0;
+    return 1;
+}
+
+static int node_line(const yaml_node_t *n, int first_line) {
+    return first_line + (int)n->start_mark.line;
+}
+
+/* A string field: must be a non-empty scalar. */
+static int take_string(const yaml_node_t *v, const char *key, int line, const char *path,
+                       diag_list *diags, char **out) {
+    if (v->type != YAML_SCALAR_NODE) {
+        diag_add(diags, path, line, KS_DIAG_ERROR,
+                 "'%s' should be plain text, not a %s", key,
+                 v->type == YAML_SEQUENCE_NODE ? "list" : "group of fields");
+        return 1;
+    }
+    char *s = trimmed_copy((const char *)v->data.scalar.value, v->data.scalar.length);
+    if (!*s) {
+        diag_add(diags, path, line, KS_DIAG_ERROR, "'%s' is empty", key);
+        free(s);
+        return 1;
+    }
+    free(*out);
+    *out = s;
+    return 0;
+}
+
+int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *path,
+                      const ks_store *store, diag_list *diags, frontmatter *fm) {
+    int errors = 0;
+    (void)store;
+    memset(fm, 0, sizeof *fm);
+    fm->order = 100;
+
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    if (!yaml_parser_initialize(&parser)) {
+        diag_add(diags, path, first_line, KS_DIAG_ERROR, "cannot start the YAML reader");
+        return 1;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        int line = first_line + (int)parser.problem_mark.line;
+        diag_add(diags, path, line, KS_DIAG_ERROR, "front matter is not valid YAML: %s%s%s",
+                 parser.problem ? parser.problem : "unknown problem",
+                 parser.context ? " " : "", parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        return 1;
+    }
+    yaml_parser_delete(&parser);
+    fm->loaded = 1;
+
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (!root || root->type != YAML_MAPPING_NODE) {
+        if (root && !(root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0)) {
+            diag_add(diags, path, root ? node_line(root, first_line) : first_line, KS_DIAG_ERROR,
+                     "front matter should be lines of 'name: value' (title:, section:, summary:)");
+            errors++;
+        }
+        yaml_document_delete(&doc);
+        return errors;
+    }
+
+    for (yaml_node_pair_t *pair = root->data.mapping.pairs.start;
+         pair < root->data.mapping.pairs.top; pair++) {
+        yaml_node_t *k = yaml_document_get_node(&doc, pair->key);
+        yaml_node_t *v = yaml_document_get_node(&doc, pair->value);
+        if (!k || !v) continue;
+        int line = node_line(k, first_line);
+        if (k->type != YAML_SCALAR_NODE) {
+            diag_add(diags, path, line, KS_DIAG_ERROR, "a field name should be a plain word");
+            errors++;
+            continue;
+        }
+        const char *key = (const char *)k->data.scalar.value;
+        if (!strcmp(key, "title")) {
+            errors += take_string(v, key, line, path, diags, &fm->title);
+        } else if (!strcmp(key, "section")) {
+            errors += take_string(v, key, line, path, diags, &fm->section);
+            if (fm->section)
+                for (char *c = fm->section; *c; c++) *c = (char)tolower((unsigned char)*c);
+        } else if (!strcmp(key, "summary")) {
+            errors += take_string(v, key, line, path, diags, &fm->summary);
+        } else if (!strcmp(key, "order")) {
+            char *end = NULL;
+            long n = 0;
+            int ok = v->type == YAML_SCALAR_NODE && v->data.scalar.length > 0;
+            if (ok) {
+                n = strtol((const char *)v->data.scalar.value, &end, 10);
+                ok = *end == '\0' && n >= -1000000 && n <= 1000000;
+            }
+            if (!ok) {
+                diag_add(diags, path, line, KS_DIAG_ERROR,
+                         "'order' should be a whole number, like 3");
+                errors++;
+            } else {
+                fm->order = (int)n;
+                fm->has_order = 1;
+            }
+        } else if (!strcmp(key, "keywords")) {
+            if (v->type != YAML_SEQUENCE_NODE) {
+                diag_add(diags, path, line, KS_DIAG_ERROR,
+                         "'keywords' should be a list, like [knee, pain, shot]");
+                errors++;
+                continue;
+            }
+            size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+            for (size_t i = 0; i < fm->n_keywords; i++) free(fm->keywords[i]);
+            free(fm->keywords);
+            fm->keywords = ks_calloc(n ? n : 1, sizeof(char *));
+            fm->n_keywords = 0;
+            for (yaml_node_item_t *it = v->data.sequence.items.start;
+                 it < v->data.sequence.items.top; it++) {
+                yaml_node_t *item = yaml_document_get_node(&doc, *it);
+                if (!item || item->type != YAML_SCALAR_NODE) {
+                    diag_add(diags, path, item ? node_line(item, first_line) : line, KS_DIAG_ERROR,
+                             "each keyword should be a word or phrase, not a list");
+                    errors++;
+                    continue;
+                }
+                char *kw = trimmed_copy((const char *)item->data.scalar.value, item->data.scalar.length);
+                if (*kw) fm->keywords[fm->n_keywords++] = kw;
+                else free(kw);
+            }
+        } else if (!strcmp(key, "reviewed")) {
+            char *s = NULL;
+            if (take_string(v, key, line, path, diags, &s)) {
+                errors++;
+            } else if (!valid_date(s)) {
+                diag_add(diags, path, line, KS_DIAG_ERROR,
+                         "'reviewed' should be a date written like 2026-11-01, not '%s'", s);
+                errors++;
+                free(s);
+            } else {
+                free(fm->reviewed);
+                fm->reviewed = s;
+            }
+        } else {
+            diag_add(diags, path, line, KS_DIAG_WARNING,
+                     "unknown field '%s' is ignored (fields: title, section, order, summary, keywords, reviewed)",
+                     key);
+        }
+    }
+    yaml_document_delete(&doc);
+    return errors;
+}
+
+void frontmatter_free(frontmatter *fm) {
+    free(fm->title);
+    free(fm->section);
+    free(fm->summary);
+    free(fm->reviewed);
+    for (size_t i = 0; i < fm->n_keywords; i++) free(fm->keywords[i]);
+    free(fm->keywords);
+    memset(fm, 0, sizeof *fm);
+}

@@ -1,0 +1,435 @@
+/* page: one Markdown file → one page record.
+ *
+ * The file is split into front matter and body. The body is parsed by cmark
+ * from a copy of the whole file in which the front matter lines are blanked,
+ * so every position cmark reports is a line of the file itself. */
+#include "store_int.h"
+
+#include <cmark.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------ helpers */
+
+char *anchor_from_text(const char *text) {
+    ks_buf b = {0};
+    int dash = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (isalnum(*p) || *p >= 0x80) {
+            if (dash && b.len) ks_buf_putc(&b, '-');
+            dash = 0;
+            ks_buf_putc(&b, (char)tolower(*p));
+        } else {
+            dash = 1;
+        }
+    }
+    return ks_buf_detach(&b);
+}
+
+static int has_scheme(const char *url) {
+    const char *p = url;
+    if (!isalpha((unsigned char)*p)) return 0;
+    while (isalnum((unsigned char)*p) || *p == '+' || *p == '.' || *p == '-') p++;
+    return *p == ':';
+}
+
+static int ends_with_ci(const char *s, size_t len, const char *suffix) {
+    size_t n = strlen(suffix);
+    return len >= n && strncasecmp(s + len - n, suffix, n) == 0;
+}
+
+int link_resolve(const char *from_slug, const char *url, char **slug, char **fragment) {
+    *slug = NULL;
+    *fragment = NULL;
+    if (has_scheme(url) || (url[0] == '/' && url[1] == '/')) return 0;
+
+    const char *hash = strchr(url, '#');
+    size_t path_len = hash ? (size_t)(hash - url) : strlen(url);
+    const char *q = memchr(url, '?', path_len);
+    if (q) path_len = (size_t)(q - url);
+
+    /* Segments of the result: start from the folder of the current page. */
+    ks_buf out = {0};
+    if (path_len == 0) {
+        ks_buf_puts(&out, from_slug); /* "#anchor" alone: this page */
+    } else {
+        const char *slash = strrchr(from_slug, '/');
+        if (url[0] != '/' && slash) ks_buf_append(&out, from_slug, (size_t)(slash - from_slug));
+        const char *p = url;
+        const char *end = url + path_len;
+        while (p < end) {
+            const char *e = memchr(p, '/', (size_t)(end - p));
+            if (!e) e = end;
+            size_t n = (size_t)(e - p);
+            if (n == 0 || (n == 1 && p[0] == '.')) {
+                /* nothing */
+            } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+                if (out.len == 0) {
+                    ks_buf_free(&out);
+                    return -1;
+                }
+                char *cut = strrchr(out.data, '/');
+                out.len = cut ? (size_t)(cut - out.data) : 0;
+                out.data[out.len] = '\0';
+            } else {
+                if (out.len) ks_buf_putc(&out, '/');
+                ks_buf_append(&out, p, n);
+            }
+            p = e + 1;
+        }
+        if (out.len == 0) {
+            ks_buf_free(&out);
+            return -1;
+        }
+        if (ends_with_ci(out.data, out.len, ".md")) {
+            out.len -= 3;
+            out.data[out.len] = '\0';
+        } else if (url[path_len - 1] == '/' || !strchr(out.data, '/')) {
+            /* "prolotherapy/" or "../prolotherapy": a folder means its index;
+             * decided by the caller, who knows which folders are topics. */
+        }
+    }
+    for (size_t i = 0; i < out.len; i++) out.data[i] = (char)tolower((unsigned char)out.data[i]);
+    *slug = ks_buf_detach(&out);
+    if (hash && hash[1]) *fragment = ks_strdup(hash + 1);
+    return 1;
+}
+
+/* Plain text of a cmark subtree: one block per line. */
+static void collect_text(cmark_node *root, ks_buf *text) {
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        if (ev == CMARK_EVENT_ENTER) {
+            switch (t) {
+            case CMARK_NODE_TEXT:
+            case CMARK_NODE_CODE:
+                ks_buf_puts(text, cmark_node_get_literal(n));
+                break;
+            case CMARK_NODE_CODE_BLOCK:
+                ks_buf_puts(text, cmark_node_get_literal(n));
+                ks_buf_putc(text, '\n');
+                break;
+            case CMARK_NODE_SOFTBREAK:
+            case CMARK_NODE_LINEBREAK:
+                ks_buf_putc(text, ' ');
+                break;
+            default:
+                break;
+            }
+        } else if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING) {
+            if (text->len && text->data[text->len - 1] != '\n') ks_buf_putc(text, '\n');
+        }
+    }
+    cmark_iter_free(it);
+}
+
+static char *node_plain_text(cmark_node *n) {
+    ks_buf b = {0};
+    collect_text(n, &b);
+    while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ' ')) b.data[--b.len] = '\0';
+    return ks_buf_detach(&b);
+}
+
+/* Line number (1-based) of byte offset off in s. */
+static int line_of(const char *s, size_t off) {
+    int line = 1;
+    for (size_t i = 0; i < off; i++)
+        if (s[i] == '\n') line++;
+    return line;
+}
+
+/* Length of the line starting at s (without its end), and where the next
+ * line starts. */
+static size_t line_len(const char *s, size_t len, size_t *next) {
+    const char *nl = memchr(s, '\n', len);
+    size_t n = nl ? (size_t)(nl - s) : len;
+    *next = nl ? n + 1 : len;
+    if (n && s[n - 1] == '\r') n--;
+    return n;
+}
+
+static int is_fence(const char *s, size_t n, int closing) {
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    if (n == 3 && memcmp(s, "---", 3) == 0) return 1;
+    return closing && n == 3 && memcmp(s, "...", 3) == 0;
+}
+
+/* ------------------------------------------------------------ loading */
+
+static void fill_from_frontmatter(ks_page *p, frontmatter *fm) {
+    p->title = fm->title ? fm->title : ks_strdup("");
+    p->summary = fm->summary ? fm->summary : ks_strdup("");
+    p->reviewed = fm->reviewed ? fm->reviewed : ks_strdup("");
+    if (fm->section) p->section = fm->section;
+    else p->section = ks_strdup(p->is_topic_index ? "overview" : "");
+    p->order = fm->order;
+    p->keywords = fm->keywords;
+    p->n_keywords = fm->n_keywords;
+    fm->title = fm->summary = fm->reviewed = fm->section = NULL;
+    fm->keywords = NULL;
+    fm->n_keywords = 0;
+}
+
+/* Walk the parsed body: headings, links, raw HTML. */
+static void scan_body(ks_store *store, ks_page *p, int *errors) {
+    size_t cap_h = 8, cap_l = 8;
+    p->headings = ks_calloc(cap_h, sizeof(ks_heading));
+    p->links = ks_calloc(cap_l, sizeof(ks_link));
+    cmark_iter *it = cmark_iter_new(p->doc);
+    cmark_event_type ev;
+    int html_warned = 0;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        if (ev != CMARK_EVENT_ENTER) continue;
+        cmark_node *n = cmark_iter_get_node(it);
+        int line = cmark_node_get_start_line(n);
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_HEADING: {
+            if (p->n_headings == cap_h) p->headings = ks_realloc(p->headings, (cap_h *= 2) * sizeof(ks_heading));
+            ks_heading *h = &p->headings[p->n_headings++];
+            h->level = cmark_node_get_heading_level(n);
+            h->text = node_plain_text(n);
+            h->anchor = anchor_from_text(h->text);
+            h->line = line;
+            break;
+        }
+        case CMARK_NODE_LINK: {
+            if (p->n_links == cap_l) p->links = ks_realloc(p->links, (cap_l *= 2) * sizeof(ks_link));
+            ks_link *l = &p->links[p->n_links++];
+            memset(l, 0, sizeof *l);
+            l->url = ks_strdup(cmark_node_get_url(n) ? cmark_node_get_url(n) : "");
+            l->line = line;
+            break;
+        }
+        case CMARK_NODE_HTML_BLOCK:
+        case CMARK_NODE_HTML_INLINE:
+            if (!html_warned) {
+                diag_add(&store->diags, p->path, line, KS_DIAG_WARNING,
+                         "raw HTML is not shown on the kiosk; use Markdown instead");
+                p->warnings++;
+                html_warned = 1;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+    (void)errors;
+}
+
+static ks_page *page_new(const char *rel_path, const char *topic) {
+    ks_page *p = ks_calloc(1, sizeof *p);
+    size_t n = strlen(rel_path);
+    char *slug = ks_strndup(rel_path, n >= 3 ? n - 3 : n);
+    for (char *c = slug; *c; c++) *c = (char)tolower((unsigned char)*c);
+    p->slug = slug;
+    p->path = ks_strdup(rel_path);
+    p->topic = ks_strdup(topic);
+    const char *base = strrchr(slug, '/');
+    p->is_topic_index = topic[0] && base && strcmp(base + 1, "index") == 0;
+    p->order = 100;
+    return p;
+}
+
+/* A page record that could not be read: kept (flagged) so the index keeps its
+ * last good version. */
+static ks_page *page_unreadable(const char *rel_path, const char *topic) {
+    ks_page *p = page_new(rel_path, topic);
+    frontmatter fm = {0};
+    fill_from_frontmatter(p, &fm);
+    p->markdown = ks_strdup("");
+    p->text = ks_strdup("");
+    p->errors = 1;
+    return p;
+}
+
+ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, const char *topic) {
+    diag_list *diags = &store->diags;
+    char *data = NULL;
+    size_t len = 0;
+    int rc = ks_read_file(abs_path, KS_STORE_MAX_FILE, &data, &len);
+    if (rc == KS_ERR_NOT_FOUND) {
+        diag_add(diags, rel_path, 1, KS_DIAG_WARNING, "the file disappeared while it was being read; skipped");
+        return NULL;
+    }
+    if (rc == KS_ERR_TOO_BIG) {
+        diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "the file is larger than 1 MiB; it is not read");
+        return page_unreadable(rel_path, topic);
+    }
+    if (rc != KS_OK) {
+        diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "cannot read the file: %s", strerror(errno));
+        return page_unreadable(rel_path, topic);
+    }
+
+    ks_page *p = page_new(rel_path, topic);
+    p->hash = ks_hash64(data, len);
+    int errors = 0;
+
+    size_t bad;
+    if (!ks_utf8_valid(data, len, &bad)) {
+        diag_add(diags, rel_path, line_of(data, bad), KS_DIAG_ERROR,
+                 "the file is not valid UTF-8 text (save it as UTF-8)");
+        errors++;
+    }
+
+    /* Front matter: "---" on the first line (after an optional BOM) up to a
+     * line "---" or "...". */
+    size_t start = (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+    size_t next, n = line_len(data + start, len - start, &next);
+    size_t body_off = start;
+    int fm_unclosed = 0;
+    frontmatter fm = {0};
+    fm.order = 100;
+    if (!is_fence(data + start, n, 0)) {
+        diag_add(diags, rel_path, 1, KS_DIAG_ERROR,
+                 "no front matter: a page starts with a line '---', then title:, section: and summary:, then '---'");
+        errors++;
+    } else {
+        size_t yaml_off = start + next, off = yaml_off, close = 0;
+        int found = 0;
+        while (off < len) {
+            size_t nx, ln = line_len(data + off, len - off, &nx);
+            if (is_fence(data + off, ln, 1)) {
+                close = off;
+                body_off = off + nx;
+                found = 1;
+                break;
+            }
+            off += nx;
+        }
+        if (!found) {
+            diag_add(diags, rel_path, 1, KS_DIAG_ERROR,
+                     "the front matter never closes: add a line '---' after the last field");
+            errors++;
+            fm_unclosed = 1;
+            body_off = len;
+        } else {
+            errors += frontmatter_parse(data + yaml_off, close - yaml_off, 2, rel_path, store, diags, &fm);
+        }
+    }
+    int fm_loaded = fm.loaded;
+    fill_from_frontmatter(p, &fm);
+    frontmatter_free(&fm);
+
+    if (fm_loaded) {
+        if (!p->title[0]) {
+            diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "'title' is missing");
+            errors++;
+        }
+        if (!p->summary[0]) {
+            diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "'summary' is missing (one plain sentence for tiles and search)");
+            errors++;
+        }
+        if (!p->section[0]) {
+            diag_add(diags, rel_path, 1, KS_DIAG_ERROR,
+                     "'section' is missing (what-it-is, assessment, injection, recovery, risks, candidacy, or another word)");
+            errors++;
+        }
+    }
+
+    p->body_line = line_of(data, body_off);
+    p->markdown = ks_strndup(data + body_off, len - body_off);
+
+    /* Parse the whole file with the front matter blanked, so cmark's lines
+     * are the file's lines. */
+    char *blanked = ks_strndup(data, len);
+    for (size_t i = 0; i < body_off; i++)
+        if (blanked[i] != '\n') blanked[i] = ' ';
+    p->doc = cmark_parse_document(blanked, len, CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8);
+    free(blanked);
+
+    ks_buf text = {0};
+    collect_text(p->doc, &text);
+    p->text = ks_buf_detach(&text);
+
+    int body_empty = 1;
+    for (const char *c = p->markdown; *c; c++)
+        if (!isspace((unsigned char)*c)) body_empty = 0;
+    if (body_empty && !fm_unclosed) {
+        diag_add(diags, rel_path, p->body_line, KS_DIAG_ERROR,
+                 "the page has no text after the front matter");
+        errors++;
+    }
+
+    scan_body(store, p, &errors);
+    p->grade = ks_reading_grade(p->text);
+    p->errors = errors;
+    free(data);
+    return p;
+}
+
+void page_check_links(ks_store *store, ks_page *p) {
+    for (size_t i = 0; i < p->n_links; i++) {
+        ks_link *l = &p->links[i];
+        char *slug, *frag;
+        int r = link_resolve(p->slug, l->url, &slug, &frag);
+        if (r == 0) continue;
+        if (r < 0) {
+            diag_add(&store->diags, p->path, l->line, KS_DIAG_ERROR,
+                     "the link '%s' goes outside the content folder", l->url);
+            p->errors++;
+            continue;
+        }
+        const ks_page *target = ks_store_find(store, slug);
+        if (!target && ks_store_find_topic(store, slug)) {
+            char *idx = ks_sprintf("%s/index", slug);
+            free(slug);
+            slug = idx;
+            target = ks_store_find(store, slug);
+        }
+        if (!target) {
+            diag_add(&store->diags, p->path, l->line, KS_DIAG_ERROR,
+                     "the link '%s' leads to a page that does not exist", l->url);
+            p->errors++;
+            free(slug);
+            free(frag);
+            continue;
+        }
+        if (frag) {
+            size_t h;
+            for (h = 0; h < target->n_headings; h++)
+                if (strcmp(target->headings[h].anchor, frag) == 0) break;
+            if (h == target->n_headings) {
+                diag_add(&store->diags, p->path, l->line, KS_DIAG_WARNING,
+                         "the link '%s' names a heading '#%s' that is not on that page", l->url, frag);
+                p->warnings++;
+            }
+        }
+        l->slug = slug;
+        l->fragment = frag;
+    }
+}
+
+void page_free(ks_page *p) {
+    if (!p) return;
+    free((char *)p->slug);
+    free((char *)p->path);
+    free((char *)p->topic);
+    free((char *)p->section);
+    free((char *)p->title);
+    free((char *)p->summary);
+    free((char *)p->reviewed);
+    for (size_t i = 0; i < p->n_keywords; i++) free(p->keywords[i]);
+    free(p->keywords);
+    free((char *)p->markdown);
+    if (p->doc) cmark_node_free(p->doc);
+    free((char *)p->text);
+    for (size_t i = 0; i < p->n_headings; i++) {
+        free(p->headings[i].text);
+        free(p->headings[i].anchor);
+    }
+    free(p->headings);
+    for (size_t i = 0; i < p->n_links; i++) {
+        free(p->links[i].url);
+        free(p->links[i].slug);
+        free(p->links[i].fragment);
+    }
+    free(p->links);
+    free(p);
+}

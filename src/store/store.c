@@ -1,0 +1,452 @@
+/* store: scanning the content folder into a snapshot, and the checks that
+ * need every page at once (duplicate slugs, links, topics, review dates,
+ * reading grade, unused synonyms). */
+#include "store_int.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+const char *const ks_standard_sections[KS_SECTION_COUNT] = {
+    "what-it-is", "assessment", "injection", "recovery", "risks", "candidacy"};
+
+int ks_section_rank(const char *section) {
+    for (int i = 0; i < KS_SECTION_COUNT; i++)
+        if (strcmp(section, ks_standard_sections[i]) == 0) return i;
+    return -1;
+}
+
+/* ------------------------------------------------------------ diagnostics */
+
+void diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...) {
+    if (d->len == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->items = ks_realloc(d->items, d->cap * sizeof(ks_diag));
+    }
+    ks_diag *x = &d->items[d->len++];
+    ks_buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    ks_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    x->path = ks_strdup(path);
+    x->line = line < 1 ? 1 : line;
+    x->severity = sev;
+    x->message = ks_buf_detach(&b);
+}
+
+static int diag_cmp(const void *a, const void *b) {
+    const ks_diag *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    if (c) return c;
+    if (x->line != y->line) return x->line < y->line ? -1 : 1;
+    return strcmp(x->message, y->message);
+}
+
+/* ------------------------------------------------------------ scanning */
+
+typedef struct page_list {
+    ks_page **items;
+    size_t len, cap;
+} page_list;
+
+static void page_list_add(page_list *l, ks_page *p) {
+    if (!p) return;
+    if (l->len == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->items = ks_realloc(l->items, l->cap * sizeof(ks_page *));
+    }
+    l->items[l->len++] = p;
+}
+
+static int name_cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in a folder, sorted, without "." and "..". NULL if it cannot be
+ * opened (errno set). The caller frees each name and the array. */
+static char **list_dir(const char *path, size_t *count) {
+    DIR *d = opendir(path);
+    if (!d) return NULL;
+    size_t cap = 16, n = 0;
+    char **names = ks_malloc(cap * sizeof(char *));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (n == cap) names = ks_realloc(names, (cap *= 2) * sizeof(char *));
+        names[n++] = ks_strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(char *), name_cmp);
+    *count = n;
+    return names;
+}
+
+static void free_names(char **names, size_t n) {
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+static int is_markdown(const char *name) {
+    size_t n = strlen(name);
+    return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
+}
+
+/* What an entry is, following a symbolic link only when it stays inside the
+ * content folder (root_real). Returns 'f' file, 'd' folder, 0 skip. */
+static int entry_kind(ks_store *store, const char *root_real, const char *abs, const char *rel) {
+    struct stat st;
+    if (lstat(abs, &st) != 0) return 0; /* vanished: nothing to say */
+    if (S_ISLNK(st.st_mode)) {
+        char *real = realpath(abs, NULL);
+        if (!real) {
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                     errno == ELOOP ? "this symbolic link loops; it is not followed"
+                                    : "this symbolic link leads nowhere; it is not followed");
+            return 0;
+        }
+        size_t n = strlen(root_real);
+        int inside = strncmp(real, root_real, n) == 0 && real[n] == '/';
+        free(real);
+        if (!inside) {
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                     "this symbolic link leads outside the content folder; it is not followed");
+            return 0;
+        }
+        if (stat(abs, &st) != 0) return 0;
+    }
+    if (S_ISDIR(st.st_mode)) return 'd';
+    if (S_ISREG(st.st_mode)) return 'f';
+    return 0;
+}
+
+/* Read one topic folder (a folder at the top of content/). */
+static void scan_topic(ks_store *store, const char *root_real, const char *abs_dir,
+                       const char *name, page_list *pages, int *has_index) {
+    size_t n;
+    char **names = list_dir(abs_dir, &n);
+    *has_index = 0;
+    if (!names) {
+        diag_add(&store->diags, name, 1, KS_DIAG_ERROR, "cannot read this folder: %s", strerror(errno));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *entry = names[i];
+        if (entry[0] == '_' || entry[0] == '.') continue;
+        char *abs = ks_path_join(abs_dir, entry);
+        char *rel = ks_sprintf("%s/%s", name, entry);
+        int kind = entry_kind(store, root_real, abs, rel);
+        if (kind == 'f' && is_markdown(entry)) {
+            if (strcasecmp(entry, "index.md") == 0) *has_index = 1;
+            page_list_add(pages, page_load(store, abs, rel, name));
+        } else if (kind == 'd') {
+            size_t sub_n;
+            char **sub = list_dir(abs, &sub_n);
+            int md = 0;
+            for (size_t k = 0; sub && k < sub_n; k++) md |= is_markdown(sub[k]);
+            if (md)
+                diag_add(&store->diags, rel, 1, KS_DIAG_WARNING,
+                         "pages in folders inside a topic are not shown; move them up into '%s'", name);
+            if (sub) free_names(sub, sub_n);
+        }
+        free(abs);
+        free(rel);
+    }
+    free_names(names, n);
+}
+
+/* Whether a folder holds any Markdown file (so it is meant as a topic). */
+static int folder_has_pages(const char *abs) {
+    size_t n;
+    char **names = list_dir(abs, &n);
+    int md = 0;
+    for (size_t i = 0; names && i < n; i++)
+        if (names[i][0] != '_' && names[i][0] != '.' && is_markdown(names[i])) md = 1;
+    if (names) free_names(names, n);
+    return md;
+}
+
+/* ------------------------------------------------------------ sorting */
+
+static int slug_ptr_cmp(const void *a, const void *b) {
+    const ks_page *x = *(ks_page *const *)a, *y = *(ks_page *const *)b;
+    return strcmp(x->slug, y->slug);
+}
+
+static int topic_cmp(const void *a, const void *b) {
+    const ks_topic *x = a, *y = b;
+    if (x->order != y->order) return x->order < y->order ? -1 : 1;
+    return strcmp(x->slug, y->slug);
+}
+
+/* Sort keys of a page: topic position, place in topic, order, slug. */
+static void page_keys(const ks_store *s, const ks_page *p, int *topic_rank, int *place) {
+    *topic_rank = -1;
+    for (size_t i = 0; i < s->n_topics; i++)
+        if (strcmp(s->topics[i].slug, p->topic) == 0) *topic_rank = (int)i;
+    if (!p->topic[0]) *topic_rank = -1;
+    else if (*topic_rank < 0) *topic_rank = (int)s->n_topics; /* topic without index */
+    int r = ks_section_rank(p->section);
+    *place = p->is_topic_index ? 0 : r >= 0 ? 1 + r : 100;
+}
+
+/* A page with its sort keys worked out once. */
+typedef struct sort_item {
+    ks_page *page;
+    int topic_rank, place;
+} sort_item;
+
+static int sort_item_cmp(const void *a, const void *b) {
+    const sort_item *x = a, *y = b;
+    if (x->topic_rank != y->topic_rank) return x->topic_rank < y->topic_rank ? -1 : 1;
+    if (x->place != y->place) return x->place < y->place ? -1 : 1;
+    if (x->page->order != y->page->order) return x->page->order < y->page->order ? -1 : 1;
+    return strcmp(x->page->slug, y->page->slug);
+}
+
+/* Put s->pages in the public order (see store.h). */
+static void sort_pages(ks_store *s) {
+    sort_item *items = ks_malloc(s->n_pages * sizeof(sort_item));
+    for (size_t i = 0; i < s->n_pages; i++) {
+        items[i].page = s->pages[i];
+        page_keys(s, s->pages[i], &items[i].topic_rank, &items[i].place);
+    }
+    qsort(items, s->n_pages, sizeof(sort_item), sort_item_cmp);
+    for (size_t i = 0; i < s->n_pages; i++) s->pages[i] = items[i].page;
+    free(items);
+}
+
+/* ------------------------------------------------------------ checks */
+
+/* Whether the date "YYYY-MM-DD" is more than 12 months before today. */
+static int older_than_a_year(const char *date, time_t today) {
+    struct tm tm = {0};
+    if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) return 0;
+    tm.tm_year = tm.tm_year - 1900 + 1;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    tm.tm_isdst = -1;
+    return mktime(&tm) < today;
+}
+
+static void check_pages(ks_store *s) {
+    for (size_t i = 0; i < s->n_pages; i++) {
+        ks_page *p = s->pages[i];
+        page_check_links(s, p);
+        if (p->errors) continue;
+        if (!p->reviewed[0]) {
+            diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+                     "no 'reviewed' date: add the date the page was last checked, like 'reviewed: 2026-11-01'");
+            p->warnings++;
+        } else if (older_than_a_year(p->reviewed, s->today)) {
+            diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+                     "reviewed %s, more than 12 months ago: please check the page and update the date",
+                     p->reviewed);
+            p->warnings++;
+        }
+        if (!s->no_grade && p->grade > 8.0) {
+            diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING,
+                     "reading grade %.1f is above 8: use shorter sentences and everyday words", p->grade);
+            p->warnings++;
+        }
+    }
+    for (size_t t = 0; t < s->n_topics; t++) {
+        const ks_topic *topic = &s->topics[t];
+        char *path = ks_sprintf("%s/index.md", topic->slug);
+        for (int k = 0; k < KS_SECTION_COUNT; k++) {
+            int found = 0;
+            for (size_t i = 0; i < s->n_pages && !found; i++)
+                found = !strcmp(s->pages[i]->topic, topic->slug) &&
+                        !strcmp(s->pages[i]->section, ks_standard_sections[k]);
+            if (!found)
+                diag_add(&s->diags, path, 1, KS_DIAG_WARNING,
+                         "the topic has no '%s' page (a page with 'section: %s')",
+                         ks_standard_sections[k], ks_standard_sections[k]);
+        }
+        free(path);
+    }
+}
+
+/* ------------------------------------------------------------ loading */
+
+ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err) {
+    char *root_real = realpath(dir, NULL);
+    struct stat st;
+    if (!root_real || stat(root_real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        int e = root_real ? ENOTDIR : errno;
+        free(root_real);
+        if (err) *err = e == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
+        errno = e;
+        return NULL;
+    }
+    size_t n;
+    char **names = list_dir(root_real, &n);
+    if (!names) {
+        int e = errno;
+        free(root_real);
+        if (err) *err = KS_ERR_IO;
+        errno = e;
+        return NULL;
+    }
+
+    ks_store *s = ks_calloc(1, sizeof *s);
+    s->dir = ks_strdup(dir);
+    s->today = opts && opts->today ? opts->today : time(NULL);
+    s->no_grade = opts ? opts->no_grade : 0;
+    page_list pages = {0};
+    size_t topic_cap = 8;
+    s->topics = ks_calloc(topic_cap, sizeof(ks_topic));
+    char *synonyms_text = NULL;
+    size_t synonyms_len = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *name = names[i];
+        if (name[0] == '_' || name[0] == '.') continue;
+        char *abs = ks_path_join(root_real, name);
+        int kind = entry_kind(s, root_real, abs, name);
+        if (kind == 'f' && is_markdown(name)) {
+            page_list_add(&pages, page_load(s, abs, name, ""));
+        } else if (kind == 'f' && strcmp(name, "synonyms.txt") == 0) {
+            int rc = ks_read_file(abs, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
+            if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
+                diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read synonyms.txt: %s",
+                         rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
+        } else if (kind == 'd' && folder_has_pages(abs)) {
+            size_t first = pages.len;
+            int has_index;
+            scan_topic(s, root_real, abs, name, &pages, &has_index);
+            if (!has_index) {
+                char *path = ks_sprintf("%s/index.md", name);
+                diag_add(&s->diags, path, 1, KS_DIAG_ERROR,
+                         "the topic folder '%s' has no index.md (title, summary, order), so it is not shown",
+                         name);
+                free(path);
+                for (size_t k = first; k < pages.len; k++) pages.items[k]->errors++;
+            } else {
+                if (s->n_topics == topic_cap)
+                    s->topics = ks_realloc(s->topics, (topic_cap *= 2) * sizeof(ks_topic));
+                ks_topic *t = &s->topics[s->n_topics++];
+                memset(t, 0, sizeof *t);
+                t->slug = ks_strdup(name);
+            }
+        }
+        free(abs);
+    }
+    free_names(names, n);
+    free(root_real);
+
+    /* Duplicate slugs: keep the first, report and drop the others. */
+    qsort(pages.items, pages.len, sizeof(ks_page *), slug_ptr_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < pages.len; i++) {
+        if (kept && strcmp(pages.items[kept - 1]->slug, pages.items[i]->slug) == 0) {
+            diag_add(&s->diags, pages.items[i]->path, 1, KS_DIAG_ERROR,
+                     "two files give the page name '%s' (names ignore upper and lower case): rename one (the other is %s)",
+                     pages.items[i]->slug, pages.items[kept - 1]->path);
+            page_free(pages.items[i]);
+            continue;
+        }
+        pages.items[kept++] = pages.items[i];
+    }
+    s->n_pages = kept;
+    s->by_slug = pages.items; /* sorted by slug: ks_store_find() searches it */
+    s->pages = ks_malloc((kept ? kept : 1) * sizeof(ks_page *));
+    memcpy(s->pages, s->by_slug, kept * sizeof(ks_page *));
+
+    /* Topics take their title, summary and order from index.md. */
+    for (size_t t = 0; t < s->n_topics; t++) {
+        ks_topic *topic = &s->topics[t];
+        char *slug = ks_sprintf("%s/index", topic->slug);
+        topic->index = ks_store_find(s, slug);
+        free(slug);
+        topic->title = topic->index && topic->index->title[0] ? topic->index->title : topic->slug;
+        topic->summary = topic->index ? topic->index->summary : "";
+        topic->order = topic->index ? topic->index->order : 100;
+    }
+    qsort(s->topics, s->n_topics, sizeof(ks_topic), topic_cmp);
+
+    if (synonyms_text) {
+        s->synonyms_hash = ks_hash64(synonyms_text, synonyms_len);
+        synonyms_parse(s, synonyms_text, synonyms_len);
+        free(synonyms_text);
+    }
+    check_pages(s);
+    synonyms_check_used(s);
+
+    sort_pages(s);
+
+    qsort(s->diags.items, s->diags.len, sizeof(ks_diag), diag_cmp);
+    s->n_errors = 0;
+    for (size_t i = 0; i < s->diags.len; i++)
+        if (s->diags.items[i].severity == KS_DIAG_ERROR) s->n_errors++;
+    if (err) *err = KS_OK;
+    return s;
+}
+
+void ks_store_free(ks_store *s) {
+    if (!s) return;
+    for (size_t i = 0; i < s->n_pages; i++) page_free(s->pages[i]);
+    free(s->pages);
+    free(s->by_slug);
+    for (size_t i = 0; i < s->n_topics; i++) free((char *)s->topics[i].slug);
+    free(s->topics);
+    for (size_t i = 0; i < s->n_synonyms; i++) {
+        free(s->synonyms[i].from);
+        free(s->synonyms[i].to);
+    }
+    free(s->synonyms);
+    for (size_t i = 0; i < s->diags.len; i++) {
+        free(s->diags.items[i].path);
+        free(s->diags.items[i].message);
+    }
+    free(s->diags.items);
+    free(s->dir);
+    free(s);
+}
+
+/* ------------------------------------------------------------ accessors */
+
+const char *ks_store_dir(const ks_store *s) { return s->dir; }
+size_t ks_store_page_count(const ks_store *s) { return s->n_pages; }
+const ks_page *ks_store_page(const ks_store *s, size_t i) { return i < s->n_pages ? s->pages[i] : NULL; }
+
+const ks_page *ks_store_find(const ks_store *s, const char *slug) {
+    size_t lo = 0, hi = s->n_pages;
+    char *key = ks_strdup(slug);
+    for (char *c = key; *c; c++) *c = (char)tolower((unsigned char)*c);
+    const ks_page *found = NULL;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(key, s->by_slug[mid]->slug);
+        if (c == 0) {
+            found = s->by_slug[mid];
+            break;
+        }
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    free(key);
+    return found;
+}
+
+size_t ks_store_topic_count(const ks_store *s) { return s->n_topics; }
+const ks_topic *ks_store_topic(const ks_store *s, size_t i) { return i < s->n_topics ? &s->topics[i] : NULL; }
+
+const ks_topic *ks_store_find_topic(const ks_store *s, const char *slug) {
+    for (size_t i = 0; i < s->n_topics; i++)
+        if (strcasecmp(s->topics[i].slug, slug) == 0) return &s->topics[i];
+    return NULL;
+}
+
+size_t ks_store_synonym_count(const ks_store *s) { return s->n_synonyms; }
+const ks_synonym *ks_store_synonym(const ks_store *s, size_t i) { return i < s->n_synonyms ? &s->synonyms[i] : NULL; }
+uint64_t ks_store_synonyms_hash(const ks_store *s) { return s->synonyms_hash; }
+
+size_t ks_store_diag_count(const ks_store *s) { return s->diags.len; }
+const ks_diag *ks_store_diag(const ks_store *s, size_t i) { return i < s->diags.len ? &s->diags.items[i] : NULL; }
+size_t ks_store_error_count(const ks_store *s) { return s->n_errors; }

@@ -1,0 +1,77 @@
+/* store internals shared by scan.c, page.c, frontmatter.c, synonyms.c and
+ * readability.c. Not part of the public interface. */
+#ifndef KIOSK_STORE_INT_H
+#define KIOSK_STORE_INT_H
+
+#include "kiosk/base.h"
+#include "kiosk/store.h"
+
+/* A growable array of diagnostics, filled while loading. */
+typedef struct diag_list {
+    ks_diag *items; /* owned */
+    size_t len, cap;
+} diag_list;
+
+/* Add one diagnostic; path is copied. */
+void diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+struct ks_store {
+    char *dir;             /* as given */
+    ks_page **pages;       /* owned, in the public order (see store.h) */
+    ks_page **by_slug;     /* the same pages sorted by slug, for ks_store_find */
+    size_t n_pages;
+    ks_topic *topics;      /* owned, sorted by order then slug */
+    size_t n_topics;
+    ks_synonym *synonyms;  /* owned */
+    size_t n_synonyms;
+    uint64_t synonyms_hash;
+    diag_list diags;
+    size_t n_errors;
+    time_t today;
+    int no_grade;
+};
+
+/* The front matter of one page, as read by frontmatter_parse(). Strings are
+ * owned by the struct (NULL when absent); free with frontmatter_free(). */
+typedef struct frontmatter {
+    char *title, *section, *summary, *reviewed;
+    int order;           /* 100 when absent */
+    int has_order;
+    int loaded;          /* 1 when the YAML itself could be read */
+    char **keywords;
+    size_t n_keywords;
+} frontmatter;
+
+/* Parse YAML front matter text (yaml, len bytes) that starts at file line
+ * first_line. Problems go to diags under path; returns the number of errors
+ * added. fm is always filled (with what could be read). */
+int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *path,
+                      const ks_store *store, diag_list *diags, frontmatter *fm);
+void frontmatter_free(frontmatter *fm);
+
+/* Read and parse the file at abs_path (rel_path under the content folder)
+ * into a new page; diagnostics go to the store. Returns NULL (after a
+ * diagnostic) when the file vanished before it could be read. */
+ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path,
+                   const char *topic);
+void page_free(ks_page *page);
+/* Second pass, once every page is known: resolve links, check anchors. */
+void page_check_links(ks_store *store, ks_page *page);
+
+/* Resolve a Markdown link url written on the page with slug from_slug.
+ * Returns 1 and sets *slug (and *fragment, NULL if none; both new strings)
+ * for a link inside the kiosk; 0 for a link that leaves it (a scheme such as
+ * http: or mailto:); -1 for a relative link that climbs out of the folder. */
+int link_resolve(const char *from_slug, const char *url, char **slug, char **fragment);
+
+/* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
+ * for malformed lines). */
+void synonyms_parse(ks_store *store, const char *text, size_t len);
+/* Warn about synonym lines whose page words appear on no page. */
+void synonyms_check_used(ks_store *store);
+
+/* Heading anchor: lowercased, spaces and punctuation runs to '-'. */
+char *anchor_from_text(const char *text);
+
+#endif
