@@ -1,0 +1,125 @@
+/* keyboard: the on-screen keyboard as boxes, laid out like a phone's.
+ *
+ *   Q W E R T Y U I O P
+ *    A S D F G H J K L
+ *    Z X C V B N M [Delete]
+ *   [Clear] [  Space  ] [Hide]
+ *
+ * Positions are in units of one letter key; the unit is the width divided by
+ * ten, capped so a landscape screen does not get keys a hand wide.
+ */
+#include "kiosk/ui.h"
+
+#include "kiosk/base.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static const char *const letter_labels[26] = {
+    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
+    "N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z"};
+
+static const char *const rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+static const float row_offset[3] = {0.0f, 0.5f, 0.5f};
+
+static void add_key(ks_keyboard *kb, ks_key_kind kind, char ch, const char *label,
+                    float ux, float uw, int row, float unit, int left, int top,
+                    int key_h, int gap) {
+    ks_key *k = &kb->keys[kb->n_keys++];
+    k->kind = kind;
+    k->ch = ch;
+    k->label = label;
+    k->x = left + (int)(ux * unit + 0.5f) + gap / 2;
+    k->w = (int)((ux + uw) * unit + 0.5f) - (int)(ux * unit + 0.5f) - gap;
+    k->y = top + row * (key_h + gap);
+    k->h = key_h;
+}
+
+void ks_keyboard_layout(ks_keyboard *kb, int width, int max_height, float scale) {
+    int margin, gap, key_h, left, top;
+    float unit, cap;
+    if (scale < 1.0f) scale = 1.0f;
+    memset(kb, 0, sizeof *kb);
+    margin = (int)(8 * scale);
+    gap = 10;
+    if (width < 10 * KS_KEY_MIN + 2 * margin) { /* narrow: keep keys, thin gaps */
+        margin = 4;
+        gap = 4;
+    }
+    unit = (float)(width - 2 * margin) / 10.0f;
+    cap = 150.0f * scale;
+    if (unit > cap) unit = cap;
+    key_h = (int)(84 * scale);
+    if (max_height > 0) {
+        int fit = (max_height - 2 * margin) / 4 - gap;
+        if (key_h > fit) key_h = fit;
+    }
+    if (key_h < KS_KEY_MIN) key_h = KS_KEY_MIN;
+    left = (width - (int)(10 * unit)) / 2;
+    top = margin;
+    for (int r = 0; r < 3; r++) {
+        const char *row = rows[r];
+        for (int i = 0; row[i]; i++)
+            add_key(kb, KS_KEY_CHAR, row[i], letter_labels[row[i] - 'a'],
+                    row_offset[r] + (float)i, 1.0f, r, unit, left, top, key_h, gap);
+    }
+    add_key(kb, KS_KEY_BACKSPACE, 0, "Delete", 7.5f, 2.5f, 2, unit, left, top, key_h, gap);
+    add_key(kb, KS_KEY_CLEAR, 0, "Clear", 0.0f, 2.5f, 3, unit, left, top, key_h, gap);
+    add_key(kb, KS_KEY_SPACE, 0, "Space", 2.5f, 5.0f, 3, unit, left, top, key_h, gap);
+    add_key(kb, KS_KEY_HIDE, 0, "Hide", 7.5f, 2.5f, 3, unit, left, top, key_h, gap);
+    kb->width = width;
+    kb->height = top + 4 * (key_h + gap) - gap + margin;
+}
+
+int ks_keyboard_hit(const ks_keyboard *kb, int x, int y) {
+    /* The key whose box is nearest, if within a gap's width: a tap that
+     * lands between two keys still types the closer one. */
+    int best = -1, best_d = 16 * 16 + 1;
+    for (int i = 0; i < kb->n_keys; i++) {
+        const ks_key *k = &kb->keys[i];
+        int dx = x < k->x ? k->x - x : (x >= k->x + k->w ? x - (k->x + k->w - 1) : 0);
+        int dy = y < k->y ? k->y - y : (y >= k->y + k->h ? y - (k->y + k->h - 1) : 0);
+        int d = dx * dx + dy * dy;
+        if (d < best_d) {
+            best_d = d;
+            best = i;
+        }
+    }
+    return best;
+}
+
+int ks_keyboard_find(const ks_keyboard *kb, char c) {
+    char lc = (char)tolower((unsigned char)c);
+    for (int i = 0; i < kb->n_keys; i++) {
+        const ks_key *k = &kb->keys[i];
+        if (c == ' ' && k->kind == KS_KEY_SPACE) return i;
+        if (k->kind == KS_KEY_CHAR && k->ch == lc && lc != 0) return i;
+    }
+    return -1;
+}
+
+int ks_keyboard_apply(const ks_key *k, char *text, size_t cap) {
+    size_t len = strlen(text);
+    switch (k->kind) {
+    case KS_KEY_CHAR:
+    case KS_KEY_SPACE: {
+        char c = k->kind == KS_KEY_SPACE ? ' ' : k->ch;
+        if (c == ' ' && (len == 0 || text[len - 1] == ' ')) return 0;
+        if (len + 1 >= cap) return 0;
+        text[len] = c;
+        text[len + 1] = '\0';
+        return 1;
+    }
+    case KS_KEY_BACKSPACE:
+        if (len == 0) return 0;
+        text[ks_utf8_floor(text, len, len - 1)] = '\0';
+        return 1;
+    case KS_KEY_CLEAR:
+        if (len == 0) return 0;
+        text[0] = '\0';
+        return 1;
+    case KS_KEY_HIDE:
+        break;
+    }
+    return 0;
+}
