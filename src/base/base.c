@@ -232,7 +232,7 @@ size_t ks_utf8_floor(const char *s, size_t len, size_t pos) {
 int ks_read_file(const char *path, size_t max, char **out, size_t *len) {
     *out = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not hang us */
     if (fd < 0) return errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
     struct stat st;
     if (fstat(fd, &st) != 0) {

@@ -69,10 +69,12 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        int line = first_line + (int)parser.problem_mark.line;
+        /* "while scanning a quoted scalar" points where the trouble starts;
+         * the problem itself is often only noticed at the end. */
+        int line = first_line + (int)(parser.context ? parser.context_mark.line : parser.problem_mark.line);
         diag_add(diags, path, line, KS_DIAG_ERROR, "front matter is not valid YAML: %s%s%s",
-                 parser.problem ? parser.problem : "unknown problem",
-                 parser.context ? " " : "", parser.context ? parser.context : "");
+                 parser.context ? parser.context : "", parser.context ? ", " : "",
+                 parser.problem ? parser.problem : "unknown problem");
         yaml_parser_delete(&parser);
         return 1;
     }
@@ -102,6 +104,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
             continue;
         }
         const char *key = (const char *)k->data.scalar.value;
+        fm->present |= !strcmp(key, "title") ? 1 : !strcmp(key, "section") ? 2 : !strcmp(key, "summary") ? 4 : 0;
         if (!strcmp(key, "title")) {
             errors += take_string(v, key, line, path, diags, &fm->title);
         } else if (!strcmp(key, "section")) {

@@ -313,20 +313,20 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, 
             errors += frontmatter_parse(data + yaml_off, close - yaml_off, 2, rel_path, store, diags, &fm);
         }
     }
-    int fm_loaded = fm.loaded;
+    int fm_loaded = fm.loaded, fm_present = fm.present;
     fill_from_frontmatter(p, &fm);
     frontmatter_free(&fm);
 
     if (fm_loaded) {
-        if (!p->title[0]) {
+        if (!(fm_present & 1)) {
             diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "'title' is missing");
             errors++;
         }
-        if (!p->summary[0]) {
+        if (!(fm_present & 4)) {
             diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "'summary' is missing (one plain sentence for tiles and search)");
             errors++;
         }
-        if (!p->section[0]) {
+        if (!(fm_present & 2) && !p->is_topic_index) {
             diag_add(diags, rel_path, 1, KS_DIAG_ERROR,
                      "'section' is missing (what-it-is, assessment, injection, recovery, risks, candidacy, or another word)");
             errors++;

@@ -82,7 +82,7 @@ static char **list_dir(const char *path, size_t *count) {
         names[n++] = ks_strdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(char *), name_cmp);
+    if (n) qsort(names, n, sizeof(char *), name_cmp);
     *count = n;
     return names;
 }
@@ -216,7 +216,7 @@ static void sort_pages(ks_store *s) {
         items[i].page = s->pages[i];
         page_keys(s, s->pages[i], &items[i].topic_rank, &items[i].place);
     }
-    qsort(items, s->n_pages, sizeof(sort_item), sort_item_cmp);
+    if (s->n_pages) qsort(items, s->n_pages, sizeof(sort_item), sort_item_cmp);
     for (size_t i = 0; i < s->n_pages; i++) s->pages[i] = items[i].page;
     free(items);
 }
@@ -341,7 +341,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
     free(root_real);
 
     /* Duplicate slugs: keep the first, report and drop the others. */
-    qsort(pages.items, pages.len, sizeof(ks_page *), slug_ptr_cmp);
+    if (pages.len) qsort(pages.items, pages.len, sizeof(ks_page *), slug_ptr_cmp);
     size_t kept = 0;
     for (size_t i = 0; i < pages.len; i++) {
         if (kept && strcmp(pages.items[kept - 1]->slug, pages.items[i]->slug) == 0) {
@@ -356,7 +356,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
     s->n_pages = kept;
     s->by_slug = pages.items; /* sorted by slug: ks_store_find() searches it */
     s->pages = ks_malloc((kept ? kept : 1) * sizeof(ks_page *));
-    memcpy(s->pages, s->by_slug, kept * sizeof(ks_page *));
+    if (kept) memcpy(s->pages, s->by_slug, kept * sizeof(ks_page *));
 
     /* Topics take their title, summary and order from index.md. */
     for (size_t t = 0; t < s->n_topics; t++) {
@@ -368,7 +368,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
         topic->summary = topic->index ? topic->index->summary : "";
         topic->order = topic->index ? topic->index->order : 100;
     }
-    qsort(s->topics, s->n_topics, sizeof(ks_topic), topic_cmp);
+    if (s->n_topics) qsort(s->topics, s->n_topics, sizeof(ks_topic), topic_cmp);
 
     if (synonyms_text) {
         s->synonyms_hash = ks_hash64(synonyms_text, synonyms_len);
@@ -380,7 +380,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
 
     sort_pages(s);
 
-    qsort(s->diags.items, s->diags.len, sizeof(ks_diag), diag_cmp);
+    if (s->diags.len) qsort(s->diags.items, s->diags.len, sizeof(ks_diag), diag_cmp);
     s->n_errors = 0;
     for (size_t i = 0; i < s->diags.len; i++)
         if (s->diags.items[i].severity == KS_DIAG_ERROR) s->n_errors++;

@@ -39,6 +39,7 @@ typedef struct frontmatter {
     int order;           /* 100 when absent */
     int has_order;
     int loaded;          /* 1 when the YAML itself could be read */
+    int present;         /* bits: 1 title, 2 section, 4 summary written (valid or not) */
     char **keywords;
     size_t n_keywords;
 } frontmatter;

@@ -1,0 +1,214 @@
+/* store: page records, ordering, and every diagnostic `kiosk check` gives.
+ *
+ * Each folder tests/fixtures/check/<case>/ holds a content/ folder and an
+ * expected.txt with the exact lines the store must report for it. */
+#include "harness.h"
+#include "kiosk/base.h"
+#include "kiosk/store.h"
+
+#include <cmark.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static time_t fixed_today(void) {
+    struct tm tm = {0};
+    tm.tm_year = 2026 - 1900;
+    tm.tm_mon = 10;
+    tm.tm_mday = 22;
+    tm.tm_hour = 12;
+    tm.tm_isdst = -1;
+    return mktime(&tm);
+}
+
+static ks_store *load(const char *dir) {
+    ks_store_options opts = {.today = fixed_today()};
+    int err = 0;
+    ks_store *s = ks_store_load(dir, &opts, &err);
+    if (!s) fprintf(stderr, "cannot load %s: %d\n", dir, err);
+    return s;
+}
+
+/* The diagnostics as `kiosk check` prints them. Caller frees. */
+static char *diag_text(const ks_store *s) {
+    ks_buf b = {0};
+    for (size_t i = 0; i < ks_store_diag_count(s); i++) {
+        const ks_diag *d = ks_store_diag(s, i);
+        ks_buf_printf(&b, "%s:%d: %s: %s\n", d->path, d->line,
+                      d->severity == KS_DIAG_ERROR ? "error" : "warning", d->message);
+    }
+    return ks_buf_detach(&b);
+}
+
+static void check_fixture(const char *name) {
+    char *dir = ks_sprintf("%s/check/%s/content", KIOSK_FIXTURES, name);
+    char *exp_path = ks_sprintf("%s/check/%s/expected.txt", KIOSK_FIXTURES, name);
+    char *expected = harness_read_file(exp_path);
+    ks_store *s = load(dir);
+    OK(s != NULL);
+    OK(expected != NULL);
+    if (s && expected) {
+        char *got = diag_text(s);
+        harness_state.current = name;
+        STR_EQ(got, expected);
+        free(got);
+    }
+    ks_store_free(s);
+    free(expected);
+    free(exp_path);
+    free(dir);
+}
+
+static void test_fixtures(void) {
+    static const char *const cases[] = {
+        "good", "no-front-matter", "unclosed-front-matter", "bad-yaml", "missing-fields",
+        "wrong-type", "invalid-utf8", "empty-body", "duplicate-slug", "broken-link",
+        "topic-without-index", "raw-html", "reviewed", "missing-sections", "reading-grade",
+        "unused-synonym"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_fixture(cases[i]);
+}
+
+static void test_good_records(void) {
+    char *dir = ks_sprintf("%s/check/good/content", KIOSK_FIXTURES);
+    ks_store *s = load(dir);
+    free(dir);
+    if (!s) return;
+    INT_EQ(ks_store_error_count(s), 0);
+    /* _notes.md, .hidden.md and picture.txt are not pages. */
+    INT_EQ(ks_store_page_count(s), 9);
+    /* general pages first, then the topic: index, then the six sections */
+    STR_EQ(ks_store_page(s, 0)->slug, "about");
+    STR_EQ(ks_store_page(s, 2)->slug, "topic/index");
+    STR_EQ(ks_store_page(s, 3)->slug, "topic/what-it-is");
+    STR_EQ(ks_store_page(s, 8)->slug, "topic/candidacy");
+    INT_EQ(ks_store_topic_count(s), 1);
+    const ks_topic *t = ks_store_topic(s, 0);
+    STR_EQ(t->slug, "topic");
+    STR_EQ(t->title, "Topic");
+    OK(t->index == ks_store_find(s, "topic/index"));
+
+    const ks_page *idx = ks_store_find(s, "TOPIC/Index");
+    OK(idx != NULL);
+    if (idx) {
+        STR_EQ(idx->topic, "topic");
+        STR_EQ(idx->section, "overview");
+        INT_EQ(idx->is_topic_index, 1);
+        INT_EQ(idx->order, 1);
+        INT_EQ(idx->body_line, 7);
+        INT_EQ(idx->n_links, 2);
+        STR_EQ(idx->links[0].slug, "topic/what-it-is");
+        STR_EQ(idx->links[1].slug, "glossary");
+        STR_EQ(idx->links[1].fragment, "dextrose");
+        INT_EQ(idx->links[1].line, 10);
+        INT_EQ(idx->n_headings, 1);
+        STR_EQ(idx->headings[0].text, "Topic");
+        INT_EQ(idx->headings[0].line, 8);
+        /* cmark positions are lines of the file, not of the body */
+        INT_EQ(cmark_node_get_start_line(cmark_node_first_child(idx->doc)), 8);
+        STR_CONTAINS(idx->text, "See the first page and the word.");
+    }
+    const ks_page *g = ks_store_find(s, "glossary");
+    OK(g && g->n_headings == 2 && strcmp(g->headings[1].anchor, "dextrose") == 0);
+    INT_EQ(ks_store_synonym_count(s), 1);
+    STR_EQ(ks_store_synonym(s, 0)->from, "sugar water");
+    STR_EQ(ks_store_synonym(s, 0)->to, "dextrose");
+    INT_EQ(ks_store_synonym(s, 0)->line, 2);
+    OK(ks_store_synonyms_hash(s) != 0);
+    OK(ks_store_find(s, "nothing") == NULL);
+    ks_store_free(s);
+}
+
+static void test_keywords_and_hash(void) {
+    char *dir = ks_sprintf("%s/check/wrong-type/content", KIOSK_FIXTURES);
+    ks_store *s = load(dir);
+    free(dir);
+    if (!s) return;
+    const ks_page *p = ks_store_find(s, "about");
+    OK(p && p->errors > 0);
+    OK(p && p->hash != ks_hash64("", 0)); /* the hash of the file, not of nothing */
+    ks_store_free(s);
+}
+
+/* Cases made at run time: a file over 1 MiB, symbolic links. */
+static void test_runtime_cases(void) {
+    char tmpl[] = "/tmp/kiosk-store-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    OK(root != NULL);
+    if (!root) return;
+    char *content = ks_path_join(root, "content");
+    char *outside = ks_path_join(root, "outside.md");
+    mkdir(content, 0755);
+    const char *page = "---\ntitle: T\nsection: general\nsummary: S.\nreviewed: 2026-11-01\n---\n\nThis is a short page.\n";
+    ks_write_file_atomic(outside, page, strlen(page));
+    char *big = ks_path_join(content, "big.md");
+    ks_buf b = {0};
+    ks_buf_puts(&b, page);
+    while (b.len <= KS_STORE_MAX_FILE) ks_buf_puts(&b, "More words in a very long page.\n");
+    ks_write_file_atomic(big, b.data, b.len);
+    ks_buf_free(&b);
+    char *inside = ks_path_join(content, "inside.md");
+    ks_write_file_atomic(inside, page, strlen(page));
+    char *l1 = ks_path_join(content, "escape.md"), *l2 = ks_path_join(content, "alias.md"),
+         *l3 = ks_path_join(content, "loop.md");
+    OK(symlink(outside, l1) == 0);
+    OK(symlink("inside.md", l2) == 0);
+    OK(symlink("loop.md", l3) == 0);
+
+    ks_store *s = load(content);
+    char *got = diag_text(s);
+    STR_EQ(got,
+           "big.md:1: error: the file is larger than 1 MiB; it is not read\n"
+           "escape.md:1: error: this symbolic link leads outside the content folder; it is not followed\n"
+           "loop.md:1: error: this symbolic link loops; it is not followed\n");
+    /* The big page is a flagged record (so the index keeps its last good
+     * version); the link inside the folder is followed. */
+    const ks_page *p = ks_store_find(s, "big");
+    OK(p && p->errors == 1);
+    OK(ks_store_find(s, "alias") != NULL);
+    OK(ks_store_find(s, "escape") == NULL);
+    INT_EQ(ks_store_error_count(s), 3);
+    free(got);
+    ks_store_free(s);
+
+    /* Not a folder: NULL with an error, nothing else. */
+    int err = 0;
+    OK(ks_store_load(outside, NULL, &err) == NULL);
+    OK(err < 0);
+    OK(ks_store_load("/nonexistent/kiosk", NULL, &err) == NULL);
+    INT_EQ(err, KS_ERR_NOT_FOUND);
+
+    unlink(l1), unlink(l2), unlink(l3), unlink(inside), unlink(big), unlink(outside);
+    rmdir(content);
+    rmdir(root);
+    free(l1), free(l2), free(l3), free(inside), free(big), free(outside), free(content);
+}
+
+static void test_reading_grade(void) {
+    /* 6 one-syllable words in one sentence: 0.39*6 + 11.8 - 15.59 */
+    double g = ks_reading_grade("The cat sat on the mat.");
+    OK(g > -1.46 && g < -1.44);
+    OK(ks_reading_grade("") == 0.0);
+    OK(ks_reading_grade("Prolotherapy is an injection treatment for chronic musculoskeletal pain "
+                        "involving ligaments and tendons.") > 12.0);
+    /* a line end closes a sentence (list items, headings) */
+    OK(ks_reading_grade("Knee\nBack\nNeck\n") < ks_reading_grade("Knee back neck"));
+}
+
+static void test_sections(void) {
+    INT_EQ(ks_section_rank("what-it-is"), 0);
+    INT_EQ(ks_section_rank("candidacy"), 5);
+    INT_EQ(ks_section_rank("faq"), -1);
+}
+
+int main(void) {
+    RUN(test_fixtures);
+    RUN(test_good_records);
+    RUN(test_keywords_and_hash);
+    RUN(test_runtime_cases);
+    RUN(test_reading_grade);
+    RUN(test_sections);
+    return harness_done();
+}
