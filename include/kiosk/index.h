@@ -96,6 +96,12 @@ void ks_index_set_progress(ks_index *ix, ks_index_progress_fn fn, void *ctx);
  * code after rolling back: the index then still holds what it held before.
  * The store is only read. */
 int ks_index_sync(ks_index *ix, const ks_store *store, ks_index_report *out);
+/* The same for callers that have pages without a store (tests, the
+ * benchmark): pages[0..n) with their slugs unique, the synonyms, and the
+ * hash of the synonyms' source (0 when there is none). Only read. */
+int ks_index_sync_pages(ks_index *ix, const ks_page *const *pages, size_t n,
+                        const ks_synonym *synonyms, size_t n_synonyms, uint64_t synonyms_hash,
+                        ks_index_report *out);
 /* Free the lists inside a report (not the report itself); NULL is fine. */
 void ks_index_report_free(ks_index_report *report);
 
@@ -104,6 +110,18 @@ void ks_index_report_free(ks_index_report *report);
 int64_t ks_index_generation(ks_index *ix);
 /* How many pages are indexed. */
 size_t ks_index_page_count(ks_index *ix);
+
+/* Words as the index counts them for its vocabulary, and as search splits
+ * what people type: runs of letters and digits (apostrophes, hyphens and
+ * all punctuation split words, as FTS5's unicode61 tokenizer does), ASCII
+ * lowercased, common Latin accents removed ("Café" gives "cafe").
+ * Finds the next word in s[*pos..len): writes its folded form to out
+ * (NUL-terminated; at most cap-1 bytes, a longer word is cut at a UTF-8
+ * boundary), sets *start and *end to its bytes in s (either may be NULL),
+ * advances *pos past it and returns the folded length; returns 0 when no
+ * word is left. Any bytes are safe (invalid UTF-8 splits words). */
+size_t ks_index_next_word(const char *s, size_t len, size_t *pos, char *out, size_t cap,
+                          size_t *start, size_t *end);
 
 /* One indexed page as last synced: its last good version, even when the
  * file on disk is now broken or gone. All strings are owned by the record,

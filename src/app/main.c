@@ -13,6 +13,8 @@ typedef struct command {
  * delivers a subcommand adds its line here. */
 static const command commands[] = {
     {"check", cmd_check, "validate every page; print path:line: problems"},
+    {"index", cmd_index, "build or update the search index; print what changed"},
+    {"search", cmd_search, "search the index as the kiosk does (--json, --stdin)"},
     {"stats", cmd_stats, "print (or --reset) the anonymous usage counts"},
 };
 

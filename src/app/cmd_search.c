@@ -1,0 +1,143 @@
+/* kiosk search: ranked results for a query, or one answer per input line. */
+#include "app.h"
+
+#include "kiosk/base.h"
+#include "kiosk/search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void) {
+    printf("usage: kiosk search [--db FILE] [--json] [--limit N] QUERY...\n"
+           "       kiosk search --stdin [--db FILE] [--json] [--limit N]\n\n"
+           "Searches the index the way the kiosk does as a patient types: the last word\n"
+           "is a prefix, typos are forgiven, lay words (content/synonyms.txt) are\n"
+           "understood, stop words are ignored. Any text is safe to search for.\n\n"
+           "  --db FILE   the index (default: $KIOSK_DB, else\n"
+           "              $XDG_STATE_HOME/clinic-kiosk/index.db); build it with 'kiosk index'\n"
+           "  --json      print one JSON array per query: [{\"slug\", \"title\", \"topic\",\n"
+           "              \"section\", \"snippet\", \"highlights\": [[start, end], ...] (byte\n"
+           "              offsets in snippet), \"score\"}, ...], each element also with\n"
+           "              \"corrected\" when the query was corrected (\"did you mean\")\n"
+           "  --limit N   at most N results (default 10)\n"
+           "  --stdin     read one query per line from standard input and answer each\n"
+           "              at once, one line (--json) or block per query\n"
+           "  --content DIR  accepted for symmetry with other commands; not used\n\n"
+           "Exit status: 0 (also when nothing is found); 2 bad usage, or no index to\n"
+           "search.\n");
+}
+
+/* The readable form: rank, title, slug, snippet with [matches]. */
+static void print_text(const ks_search_results *r, const char *query) {
+    if (r->corrected) printf("Did you mean: %s\n", r->corrected);
+    if (r->n == 0) printf("No results for \"%s\".\n", query);
+    for (size_t i = 0; i < r->n; i++) {
+        const ks_search_hit *h = &r->hits[i];
+        printf("%2zu. %s  (%s)  %.2f\n    ", i + 1, h->title, h->slug, h->score);
+        size_t at = 0;
+        for (size_t k = 0; k < h->n_highlights; k++) {
+            printf("%.*s[%.*s]", (int)(h->highlights[k].start - at), h->snippet + at,
+                   (int)(h->highlights[k].end - h->highlights[k].start), h->snippet + h->highlights[k].start);
+            at = h->highlights[k].end;
+        }
+        printf("%s\n", h->snippet + at);
+    }
+}
+
+static void answer(ks_search *s, const char *query, size_t limit, int json) {
+    ks_search_results *r;
+    ks_search_query(s, query, limit, &r);
+    if (json) {
+        ks_buf b = {0};
+        ks_search_results_json(r, &b);
+        fputs(b.data, stdout);
+        fputc('\n', stdout);
+        ks_buf_free(&b);
+    } else {
+        print_text(r, query);
+    }
+    fflush(stdout);
+    ks_search_results_free(r);
+}
+
+int cmd_search(int argc, char **argv) {
+    app_paths paths = {0};
+    int json = 0, from_stdin = 0, options_done = 0;
+    size_t limit = 10;
+    ks_buf query = {0};
+    for (int i = 1; i < argc;) {
+        if (!options_done && argv[i][0] == '-' && argv[i][1] != '\0') {
+            int r = app_take_path_option(&paths, argc, argv, &i);
+            const char *v;
+            if (r < 0) {
+                ks_buf_free(&query);
+                return 2;
+            }
+            if (r > 0) continue;
+            if ((r = app_take_value("--limit", argc, argv, &i, &v)) != 0) {
+                char *end;
+                long n = r > 0 ? strtol(v, &end, 10) : 0;
+                if (r < 0 || *v == '\0' || *end != '\0' || n < 1 || n > 100) {
+                    ks_buf_free(&query);
+                    return app_usage_error("search", "--limit needs a number from 1 to 100");
+                }
+                limit = (size_t)n;
+                continue;
+            }
+            if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+                ks_buf_free(&query);
+                help();
+                return 0;
+            }
+            if (!strcmp(argv[i], "--json")) json = 1;
+            else if (!strcmp(argv[i], "--stdin")) from_stdin = 1;
+            else if (!strcmp(argv[i], "--")) options_done = 1;
+            else {
+                ks_buf_free(&query);
+                return app_usage_error("search", "unknown option '%s' (put '--' before a query that starts with '-')",
+                                       argv[i]);
+            }
+            i++;
+            continue;
+        }
+        if (query.len) ks_buf_putc(&query, ' ');
+        ks_buf_puts(&query, argv[i]);
+        i++;
+    }
+    if (from_stdin && query.len) {
+        ks_buf_free(&query);
+        return app_usage_error("search", "give a QUERY or --stdin, not both");
+    }
+    if (!from_stdin && !query.len) {
+        ks_buf_free(&query);
+        return app_usage_error("search", "nothing to search for");
+    }
+    app_paths_defaults(&paths);
+
+    int err;
+    ks_search *s = ks_search_open(paths.db, &err);
+    if (!s) {
+        fprintf(stderr, "kiosk search: cannot open the index '%s'%s: run 'kiosk index%s%s' first\n", paths.db,
+                err == KS_ERR_NOT_FOUND ? " (it does not exist)"
+                : err == KS_INDEX_ERR_SCHEMA ? " (not an index of this version)"
+                                              : "",
+                paths.db ? " --db " : "", paths.db ? paths.db : "");
+        ks_buf_free(&query);
+        return 2;
+    }
+    if (from_stdin) {
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        while ((n = getline(&line, &cap, stdin)) >= 0) {
+            while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+            answer(s, line, limit, json);
+        }
+        free(line);
+    } else {
+        answer(s, query.data, limit, json);
+    }
+    ks_buf_free(&query);
+    ks_search_close(s);
+    return 0;
+}

@@ -1,0 +1,341 @@
+/* sync: bring the index in line with a set of pages in one transaction,
+ * writing only what changed (by content hash). */
+#include "index_int.h"
+
+#include "kiosk/base.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct old_row {
+    int64_t id;
+    char *slug;
+    uint64_t hash;
+    uint64_t bad_hash;
+    int seen;
+} old_row;
+
+static int cmp_old(const void *a, const void *b) {
+    return strcmp(((const old_row *)a)->slug, ((const old_row *)b)->slug);
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_push(ks_index_list *l, const char *slug) {
+    if ((l->n & (l->n - 1)) == 0) l->slugs = ks_realloc(l->slugs, (l->n ? l->n * 2 : 1) * sizeof *l->slugs);
+    l->slugs[l->n++] = ks_strdup(slug);
+}
+
+static void list_sort(ks_index_list *l) {
+    if (l->n > 1) qsort(l->slugs, l->n, sizeof *l->slugs, cmp_str);
+}
+
+/* The FTS columns of a page, in bufs the caller frees. */
+typedef struct page_text {
+    ks_buf keywords, head;
+    ix_columns cols;
+} page_text;
+
+static void page_text_make(page_text *t, const ks_page *p) {
+    ks_buf_clear(&t->keywords);
+    ks_buf_clear(&t->head);
+    for (size_t i = 0; i < p->n_keywords; i++) {
+        if (i) ks_buf_putc(&t->keywords, '\n');
+        ks_buf_puts(&t->keywords, p->keywords[i] ? p->keywords[i] : "");
+    }
+    for (size_t i = 0; i < p->n_headings; i++) {
+        ks_buf_puts(&t->head, p->headings[i].text ? p->headings[i].text : "");
+        ks_buf_putc(&t->head, '\n');
+    }
+    ks_buf_puts(&t->head, p->summary ? p->summary : "");
+    t->cols.title = p->title ? p->title : "";
+    t->cols.keywords = t->keywords.data ? t->keywords.data : "";
+    t->cols.head = t->head.data ? t->head.data : "";
+    t->cols.body = p->text ? p->text : "";
+}
+
+enum { ST_OLD_TEXT, ST_INS_PAGE, ST_UPD_PAGE, ST_UPD_BAD, ST_DEL_PAGE, ST_DEL_FTS, ST_INS_FTS,
+       ST_VOCAB, ST_COUNT };
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_OLD_TEXT] = "SELECT title, keywords, head, body FROM fts WHERE rowid = ?",
+    [ST_INS_PAGE] = "INSERT INTO pages(slug, hash, bad_hash, topic, section, title, summary, reviewed,"
+                    " ord, is_topic_index, keywords, markdown, body_line, id)"
+                    " VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [ST_UPD_PAGE] = "UPDATE pages SET slug = ?1, hash = ?2, bad_hash = 0, topic = ?3, section = ?4,"
+                    " title = ?5, summary = ?6, reviewed = ?7, ord = ?8, is_topic_index = ?9,"
+                    " keywords = ?10, markdown = ?11, body_line = ?12 WHERE id = ?13",
+    [ST_UPD_BAD] = "UPDATE pages SET bad_hash = ?1 WHERE id = ?2",
+    [ST_DEL_PAGE] = "DELETE FROM pages WHERE id = ?",
+    [ST_DEL_FTS] = "DELETE FROM fts WHERE rowid = ?",
+    [ST_INS_FTS] = "INSERT INTO fts(rowid, title, keywords, head, body) VALUES(?, ?, ?, ?, ?)",
+    [ST_VOCAB] = "INSERT INTO vocab(word, df, hdf) VALUES(?1, ?2, ?3)"
+                 " ON CONFLICT(word) DO UPDATE SET df = df + ?2, hdf = hdf + ?3",
+};
+
+typedef struct sync_state {
+    ks_index *ix;
+    sqlite3_stmt *st[ST_COUNT];
+    ix_wordmap vocab; /* deltas */
+    ix_wordmap scratch;
+    page_text text;
+} sync_state;
+
+static int step_done(sync_state *s, int which) {
+    sqlite3_stmt *st = s->st[which];
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return ix_fail(s->ix, stmt_sql[which]);
+    return 0;
+}
+
+/* Subtract the words of the indexed version of page id from the vocabulary. */
+static int uncount_old(sync_state *s, int64_t id) {
+    sqlite3_stmt *st = s->st[ST_OLD_TEXT];
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        ix_columns c = {(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                        (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3)};
+        ix_count_words(&c, -1, &s->scratch, &s->vocab);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : ix_fail(s->ix, "reading a page's old text");
+}
+
+static int delete_fts(sync_state *s, int64_t id) {
+    sqlite3_bind_int64(s->st[ST_DEL_FTS], 1, id);
+    return step_done(s, ST_DEL_FTS);
+}
+
+/* Insert (id < 0) or update the page row and its FTS row. */
+static int write_page(sync_state *s, const ks_page *p, int64_t id) {
+    int which = id < 0 ? ST_INS_PAGE : ST_UPD_PAGE, rc;
+    sqlite3_stmt *st = s->st[which];
+    page_text_make(&s->text, p);
+    sqlite3_bind_text(st, 1, p->slug, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)p->hash);
+    sqlite3_bind_text(st, 3, p->topic ? p->topic : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->section ? p->section : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, s->text.cols.title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, p->summary ? p->summary : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, p->reviewed ? p->reviewed : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, p->order);
+    sqlite3_bind_int(st, 9, p->is_topic_index);
+    sqlite3_bind_text(st, 10, s->text.cols.keywords, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, p->markdown ? p->markdown : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 12, p->body_line);
+    if (id >= 0) sqlite3_bind_int64(st, 13, id);
+    if ((rc = step_done(s, which)) != 0) return rc;
+    if (id < 0) id = sqlite3_last_insert_rowid(s->ix->db);
+    st = s->st[ST_INS_FTS];
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, s->text.cols.title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s->text.cols.keywords, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, s->text.cols.head, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, s->text.cols.body, -1, SQLITE_STATIC);
+    if ((rc = step_done(s, ST_INS_FTS)) != 0) return rc;
+    ix_count_words(&s->text.cols, +1, &s->scratch, &s->vocab);
+    return 0;
+}
+
+static int apply_vocab(sync_state *s) {
+    int any_negative = 0, rc;
+    for (size_t i = 0; i < s->vocab.cap; i++) {
+        const ix_word *w = &s->vocab.slots[i];
+        if (!w->word || (w->df == 0 && w->hdf == 0)) continue;
+        if (w->df < 0 || w->hdf < 0) any_negative = 1;
+        sqlite3_bind_text(s->st[ST_VOCAB], 1, w->word, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s->st[ST_VOCAB], 2, w->df);
+        sqlite3_bind_int(s->st[ST_VOCAB], 3, w->hdf);
+        if ((rc = step_done(s, ST_VOCAB)) != 0) return rc;
+    }
+    if (any_negative) return ix_exec(s->ix, "DELETE FROM vocab WHERE df <= 0");
+    return 0;
+}
+
+static int sync_synonyms(sync_state *s, const ks_synonym *syn, size_t n, uint64_t hash, int *changed) {
+    sqlite3_stmt *st;
+    int64_t old = 0;
+    int rc;
+    *changed = 0;
+    if (sqlite3_prepare_v2(s->ix->db, "SELECT value FROM meta WHERE key = 'synonyms_hash'", -1, &st, NULL) !=
+        SQLITE_OK)
+        return ix_fail(s->ix, "reading the synonyms hash");
+    if (sqlite3_step(st) == SQLITE_ROW) old = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if ((uint64_t)old == hash) return 0;
+    *changed = 1;
+    if ((rc = ix_exec(s->ix, "DELETE FROM synonyms")) != 0) return rc;
+    if (sqlite3_prepare_v2(s->ix->db, "INSERT INTO synonyms(phrase, target, line) VALUES(?, ?, ?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return ix_fail(s->ix, "writing synonyms");
+    for (size_t i = 0; i < n; i++) {
+        if (!syn[i].from || !syn[i].to) continue;
+        sqlite3_bind_text(st, 1, syn[i].from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, syn[i].to, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, syn[i].line);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            rc = ix_fail(s->ix, "writing synonyms");
+            sqlite3_finalize(st);
+            return rc;
+        }
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(s->ix->db, "UPDATE meta SET value = ? WHERE key = 'synonyms_hash'", -1, &st, NULL) !=
+        SQLITE_OK)
+        return ix_fail(s->ix, "writing the synonyms hash");
+    sqlite3_bind_int64(st, 1, (int64_t)hash);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ix_fail(s->ix, "writing the synonyms hash");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Everything between BEGIN and COMMIT. */
+static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const ks_synonym *syn,
+                     size_t n_syn, uint64_t syn_hash, ks_index_report *r) {
+    ks_index *ix = s->ix;
+    old_row *old = NULL;
+    size_t n_old = 0, cap_old = 0;
+    sqlite3_stmt *st;
+    int rc = 0;
+
+    if (sqlite3_prepare_v2(ix->db, "SELECT id, slug, hash, bad_hash FROM pages", -1, &st, NULL) != SQLITE_OK)
+        return ix_fail(ix, "reading the pages");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n_old == cap_old) old = ks_realloc(old, (cap_old = cap_old ? cap_old * 2 : 64) * sizeof *old);
+        old[n_old].id = sqlite3_column_int64(st, 0);
+        old[n_old].slug = ks_strdup((const char *)sqlite3_column_text(st, 1));
+        old[n_old].hash = (uint64_t)sqlite3_column_int64(st, 2);
+        old[n_old].bad_hash = (uint64_t)sqlite3_column_int64(st, 3);
+        old[n_old].seen = 0;
+        n_old++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        rc = ix_fail(ix, "reading the pages");
+        goto done;
+    }
+    rc = 0;
+    if (n_old > 1) qsort(old, n_old, sizeof *old, cmp_old);
+
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const ks_page *p = pages[i];
+        old_row key = {.slug = (char *)p->slug}, *o = NULL;
+        if (!p->slug || !*p->slug) continue;
+        if (n_old) o = bsearch(&key, old, n_old, sizeof *old, cmp_old);
+        if (o && o->seen) continue; /* duplicate slug: the first wins */
+        if (o) o->seen = 1;
+        if (p->errors > 0) {
+            if (!o) {
+                list_push(&r->skipped, p->slug);
+            } else {
+                list_push(&r->kept, p->slug);
+                if (o->bad_hash != p->hash) {
+                    sqlite3_bind_int64(s->st[ST_UPD_BAD], 1, (int64_t)p->hash);
+                    sqlite3_bind_int64(s->st[ST_UPD_BAD], 2, o->id);
+                    rc = step_done(s, ST_UPD_BAD);
+                    r->wrote = 1;
+                }
+            }
+        } else if (!o) {
+            list_push(&r->added, p->slug);
+            rc = write_page(s, p, -1);
+            r->wrote = 1;
+        } else if (o->hash == p->hash) {
+            list_push(&r->unchanged, p->slug);
+            if (o->bad_hash != 0) { /* fixed back to the version indexed */
+                sqlite3_bind_int64(s->st[ST_UPD_BAD], 1, 0);
+                sqlite3_bind_int64(s->st[ST_UPD_BAD], 2, o->id);
+                rc = step_done(s, ST_UPD_BAD);
+                r->wrote = 1;
+            }
+        } else {
+            list_push(&r->changed, p->slug);
+            if ((rc = uncount_old(s, o->id)) == 0 && (rc = delete_fts(s, o->id)) == 0)
+                rc = write_page(s, p, o->id);
+            r->wrote = 1;
+        }
+        if (ix->progress) ix->progress(ix->progress_ctx, i + 1, n);
+    }
+    for (size_t i = 0; i < n_old && rc == 0; i++) {
+        if (old[i].seen) continue;
+        list_push(&r->removed, old[i].slug);
+        if ((rc = uncount_old(s, old[i].id)) == 0 && (rc = delete_fts(s, old[i].id)) == 0) {
+            sqlite3_bind_int64(s->st[ST_DEL_PAGE], 1, old[i].id);
+            rc = step_done(s, ST_DEL_PAGE);
+        }
+        r->wrote = 1;
+    }
+    if (rc == 0) rc = sync_synonyms(s, syn, n_syn, syn_hash, &r->synonyms_changed);
+    if (r->synonyms_changed) r->wrote = 1;
+    if (rc == 0 && r->wrote) rc = apply_vocab(s);
+    if (rc == 0 && r->wrote && r->added.n + r->changed.n > 1000)
+        rc = ix_exec(ix, "INSERT INTO fts(fts) VALUES('optimize')");
+    if (rc == 0 && r->wrote)
+        rc = ix_exec(ix, "UPDATE meta SET value = value + 1 WHERE key = 'generation'");
+done:
+    for (size_t i = 0; i < n_old; i++) free(old[i].slug);
+    free(old);
+    return rc;
+}
+
+int ks_index_sync_pages(ks_index *ix, const ks_page *const *pages, size_t n, const ks_synonym *synonyms,
+                        size_t n_synonyms, uint64_t synonyms_hash, ks_index_report *out) {
+    ks_index_report local;
+    ks_index_report *r = out ? out : &local;
+    sync_state s = {.ix = ix};
+    double t0 = ks_now_ms();
+    int rc = 0;
+
+    memset(r, 0, sizeof *r);
+    ix->errmsg[0] = '\0';
+    for (int i = 0; i < ST_COUNT && rc == 0; i++)
+        if (sqlite3_prepare_v2(ix->db, stmt_sql[i], -1, &s.st[i], NULL) != SQLITE_OK)
+            rc = ix_fail(ix, stmt_sql[i]);
+    if (rc == 0) rc = ix_exec(ix, "BEGIN IMMEDIATE");
+    if (rc == 0) {
+        rc = sync_body(&s, pages, n, synonyms, n_synonyms, synonyms_hash, r);
+        if (rc == 0)
+            rc = ix_exec(ix, "COMMIT");
+        if (rc != 0) sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s.st[i]);
+    ix_wordmap_free(&s.vocab);
+    ix_wordmap_free(&s.scratch);
+    ks_buf_free(&s.text.keywords);
+    ks_buf_free(&s.text.head);
+    if (rc != 0) {
+        ks_index_report_free(r);
+        memset(r, 0, sizeof *r);
+    } else {
+        list_sort(&r->added);
+        list_sort(&r->changed);
+        list_sort(&r->removed);
+        list_sort(&r->unchanged);
+        list_sort(&r->skipped);
+        list_sort(&r->kept);
+    }
+    r->generation = ks_index_generation(ix);
+    r->ms = ks_now_ms() - t0;
+    if (!out) ks_index_report_free(r);
+    return rc;
+}
+
+int ks_index_sync(ks_index *ix, const ks_store *store, ks_index_report *out) {
+    size_t n = ks_store_page_count(store), ns = ks_store_synonym_count(store);
+    const ks_page **pages = ks_malloc((n ? n : 1) * sizeof *pages);
+    ks_synonym *syn = ks_malloc((ns ? ns : 1) * sizeof *syn);
+    for (size_t i = 0; i < n; i++) pages[i] = ks_store_page(store, i);
+    for (size_t i = 0; i < ns; i++) syn[i] = *ks_store_synonym(store, i);
+    int rc = ks_index_sync_pages(ix, pages, n, syn, ns, ks_store_synonyms_hash(store), out);
+    free(pages);
+    free(syn);
+    return rc;
+}

@@ -1,0 +1,247 @@
+/* plan: what a patient typed -> groups of quoted alternatives for FTS5.
+ *
+ * The text is split into folded words (the index's own splitting), so no
+ * byte of it ever reaches FTS5 as syntax: every word is quoted, and words
+ * never contain quotes. Then stop words are dropped, unknown words are
+ * corrected from the vocabulary (or dropped), lay phrases get their
+ * synonyms as alternatives, and the word still being typed becomes a
+ * prefix. */
+#include "search_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct qword {
+    char w[SR_WORD_CAP];   /* as typed, folded */
+    size_t len;
+    int stop;              /* a stop word, not searched on its own */
+    int open;              /* the last word, still being typed */
+    char eff[SR_WORD_CAP]; /* the word meant (after correction) */
+    int corrected;         /* eff differs from w by a typo correction */
+    int consumed;          /* part of a synonym phrase group */
+    sr_alt alt[SR_MAX_ALTS];
+    size_t n_alt;
+} qword;
+
+static void alt_set(sr_alt *a, const char *text, int prefix) {
+    snprintf(a->text, sizeof a->text, "%s", text);
+    a->prefix = prefix;
+}
+
+static void add_alt(sr_alt *alts, size_t *n, const char *text, int prefix) {
+    if (*n >= SR_MAX_ALTS || !*text) return;
+    for (size_t i = 0; i < *n; i++)
+        if (alts[i].prefix == prefix && strcmp(alts[i].text, text) == 0) return;
+    alt_set(&alts[(*n)++], text, prefix);
+}
+
+static int known(const ks_search *s, const char *w) {
+    return sr_vocab_find(&s->vocab, w) != NULL || sr_vocab_find(&s->syn_words, w) != NULL;
+}
+
+static int has_prefix(const sr_vocab *v, const char *w) {
+    size_t lo, hi;
+    sr_vocab_prefix_range(v, w, &lo, &hi);
+    return hi > lo;
+}
+
+/* Up to max most useful completions of prefix (title and keyword words
+ * first, then frequency), stop words left out. */
+size_t sr_completions(const sr_vocab *v, const char *prefix, const sr_word **out, size_t max) {
+    size_t lo, hi, n = 0;
+    sr_vocab_prefix_range(v, prefix, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+        const sr_word *w = &v->w[i];
+        if (sr_is_stop_word(w->word)) continue;
+        uint64_t key = (uint64_t)w->hdf * 4 + w->df;
+        size_t j = n < max ? n++ : max;
+        if (j == max) {
+            const sr_word *last = out[max - 1];
+            if (key <= (uint64_t)last->hdf * 4 + last->df) continue;
+            j = max - 1;
+        }
+        while (j > 0 && (uint64_t)out[j - 1]->hdf * 4 + out[j - 1]->df < key) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = w;
+    }
+    return n;
+}
+
+/* Decide the alternatives of one content word. */
+static void resolve(const ks_search *s, qword *q, int only_word, sr_plan *plan) {
+    snprintf(q->eff, sizeof q->eff, "%s", q->w);
+    if (q->open) {
+        if (q->len <= 2) {
+            if (only_word) {
+                memcpy(plan->short_prefix, q->w, q->len + 1); /* len <= 2 */
+                return;
+            }
+            const sr_word *c[5];
+            size_t n = sr_completions(&s->vocab, q->w, c, 5);
+            for (size_t i = 0; i < n; i++) add_alt(q->alt, &q->n_alt, c[i]->word, 0);
+            return;
+        }
+        if (has_prefix(&s->vocab, q->w) || has_prefix(&s->syn_words, q->w)) {
+            add_alt(q->alt, &q->n_alt, q->w, 1);
+            return;
+        }
+        sr_candidate c[3];
+        size_t n = sr_typo_candidates(&s->vocab, q->w, q->len, 1, c, 3);
+        for (size_t i = 0; i < n; i++)
+            if (c[i].dist == c[0].dist) add_alt(q->alt, &q->n_alt, c[i].word, 0);
+        if (n) {
+            snprintf(q->eff, sizeof q->eff, "%s", c[0].word);
+            q->corrected = 1;
+        }
+        return;
+    }
+    if (known(s, q->w)) {
+        if (sr_vocab_find(&s->vocab, q->w)) add_alt(q->alt, &q->n_alt, q->w, 0);
+        return;
+    }
+    sr_candidate c[3], cs[3];
+    size_t n = sr_typo_candidates(&s->vocab, q->w, q->len, 0, c, 3);
+    size_t ns = sr_typo_candidates(&s->syn_words, q->w, q->len, 0, cs, 1);
+    if (ns && (!n || cs[0].dist < c[0].dist)) {
+        snprintf(q->eff, sizeof q->eff, "%s", cs[0].word); /* a lay word: synonyms do the rest */
+        q->corrected = 1;
+        if (sr_vocab_find(&s->vocab, q->eff)) add_alt(q->alt, &q->n_alt, q->eff, 0);
+        return;
+    }
+    if (n) {
+        for (size_t i = 0; i < n; i++)
+            if (c[i].dist == c[0].dist) add_alt(q->alt, &q->n_alt, c[i].word, 0);
+        snprintf(q->eff, sizeof q->eff, "%s", c[0].word);
+        q->corrected = 1;
+        return;
+    }
+    if (q->len >= 3) { /* "ozon": the start of a word the pages use */
+        const sr_word *cw[2];
+        size_t k = sr_completions(&s->vocab, q->w, cw, 2);
+        for (size_t i = 0; i < k; i++) add_alt(q->alt, &q->n_alt, cw[i]->word, 0);
+        if (k) {
+            snprintf(q->eff, sizeof q->eff, "%s", cw[0]->word);
+            q->corrected = 1;
+        }
+    }
+}
+
+/* Whether synonym sy's lay phrase matches the words starting at q[i]. The
+ * last query word, if still being typed, may be the start of the phrase's
+ * last word (4 letters at least). */
+static int syn_matches(const sr_synonym *sy, const qword *q, size_t i, size_t n) {
+    if (i + sy->n_from > n) return 0;
+    for (size_t k = 0; k < sy->n_from; k++) {
+        const qword *w = &q[i + k];
+        if (strcmp(w->eff, sy->from[k]) == 0) continue;
+        if (w->open && k + 1 == sy->n_from && !w->corrected && w->len >= 4 &&
+            strncmp(sy->from[k], w->eff, w->len) == 0)
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+void sr_plan_make(const ks_search *s, const char *text, size_t len, sr_plan *plan) {
+    qword *q = ks_calloc(SR_MAX_WORDS, sizeof *q);
+    size_t n = 0, pos = 0, end = 0, content = 0;
+    memset(plan, 0, sizeof *plan);
+    if (len > KS_SEARCH_MAX_INPUT) len = KS_SEARCH_MAX_INPUT;
+    while (n < SR_MAX_WORDS) {
+        size_t k = ks_index_next_word(text, len, &pos, q[n].w, sizeof q[n].w, NULL, &end);
+        if (!k) break;
+        q[n].len = k;
+        q[n].stop = sr_is_stop_word(q[n].w);
+        content += !q[n].stop;
+        n++;
+    }
+    if (n == 0) goto out;
+    q[n - 1].open = end == len && len < KS_SEARCH_MAX_INPUT;
+    if (content == 0) {
+        if (!q[n - 1].open) goto out;
+        q[n - 1].stop = 0; /* "wha": maybe not a stop word yet */
+        content = 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!q[i].stop) resolve(s, &q[i], content == 1, plan);
+        else snprintf(q[i].eff, sizeof q[i].eff, "%s", q[i].w);
+
+    /* groups, with synonym phrases (longest match first) */
+    for (size_t i = 0; i < n && plan->n_groups < SR_MAX_WORDS; i++) {
+        const sr_synonym *best = NULL;
+        for (size_t k = 0; k < s->n_syn; k++)
+            if (syn_matches(&s->syn[k], q, i, n) && (!best || s->syn[k].n_from > best->n_from))
+                best = &s->syn[k];
+        if (best && best->n_from == 1 && q[i].stop) best = NULL;
+        if (best) {
+            sr_group *g = &plan->groups[plan->n_groups++];
+            if (best->n_from == 1) {
+                for (size_t a = 0; a < q[i].n_alt; a++) add_alt(g->alt, &g->n_alt, q[i].alt[a].text, q[i].alt[a].prefix);
+            } else {
+                char phrase[sizeof g->alt[0].text] = "";
+                size_t pl = 0;
+                for (size_t k = 0; k < best->n_from; k++)
+                    pl += (size_t)snprintf(phrase + pl, sizeof phrase - (pl < sizeof phrase ? pl : sizeof phrase),
+                                          "%s%s", k ? " " : "", q[i + k].eff);
+                add_alt(g->alt, &g->n_alt, phrase, q[i + best->n_from - 1].open);
+            }
+            /* every synonym with the same lay phrase adds its target */
+            for (size_t k = 0; k < s->n_syn; k++) {
+                const sr_synonym *o = &s->syn[k];
+                if (o->n_from != best->n_from) continue;
+                int same = 1;
+                for (size_t m = 0; m < o->n_from && same; m++) same = strcmp(o->from[m], best->from[m]) == 0;
+                if (same) add_alt(g->alt, &g->n_alt, o->to, 0);
+            }
+            for (size_t k = 0; k < best->n_from; k++) q[i + k].consumed = 1;
+            i += best->n_from - 1;
+            continue;
+        }
+        if (q[i].stop || q[i].n_alt == 0) continue;
+        sr_group *g = &plan->groups[plan->n_groups++];
+        for (size_t a = 0; a < q[i].n_alt; a++) add_alt(g->alt, &g->n_alt, q[i].alt[a].text, q[i].alt[a].prefix);
+    }
+    /* a short prefix typed alone goes the in-memory way, unless a synonym
+     * took it */
+    if (plan->short_prefix[0] && plan->n_groups) plan->short_prefix[0] = '\0';
+
+    for (size_t i = 0; i < n; i++)
+        if (q[i].corrected) plan->corrected = 1;
+    if (plan->corrected) {
+        size_t pl = 0;
+        for (size_t i = 0; i < n; i++) {
+            int w = snprintf(plan->corrected_text + pl, sizeof plan->corrected_text - pl, "%s%s", i ? " " : "",
+                             q[i].eff);
+            if (w < 0 || (size_t)w >= sizeof plan->corrected_text - pl) break;
+            pl += (size_t)w;
+        }
+    }
+out:
+    free(q);
+}
+
+static void put_quoted(ks_buf *b, const char *text) {
+    ks_buf_putc(b, '"');
+    for (const char *p = text; *p; p++) {
+        if (*p == '"') ks_buf_putc(b, '"');
+        ks_buf_putc(b, *p);
+    }
+    ks_buf_putc(b, '"');
+}
+
+void sr_plan_match(const sr_plan *plan, ks_buf *b) {
+    for (size_t g = 0; g < plan->n_groups; g++) {
+        const sr_group *gr = &plan->groups[g];
+        if (g) ks_buf_puts(b, " AND ");
+        if (gr->n_alt > 1) ks_buf_putc(b, '(');
+        for (size_t a = 0; a < gr->n_alt; a++) {
+            if (a) ks_buf_puts(b, " OR ");
+            put_quoted(b, gr->alt[a].text);
+            if (gr->alt[a].prefix) ks_buf_putc(b, '*');
+        }
+        if (gr->n_alt > 1) ks_buf_putc(b, ')');
+    }
+}

@@ -1,0 +1,518 @@
+/* search: the read-only connection, the in-memory caches (vocabulary,
+ * synonyms, page titles) kept in step with the index, running a plan and
+ * building results with snippets and highlight ranges. */
+#include "search_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define SNIPPET_WORDS 20
+
+/* bm25 weights of the FTS columns: title, keywords, headings+summary, body */
+static const char *const rank_sql =
+    "SELECT rowid, bm25(fts, 10.0, 6.0, 3.0, 1.0) AS r FROM fts WHERE fts MATCH ?1 ORDER BY r LIMIT ?2";
+static const char *const snippet_sql =
+    "SELECT snippet(fts, 3, char(1), char(2), '\xe2\x80\xa6', 20) FROM fts WHERE fts MATCH ?1 AND rowid = ?2";
+
+/* ------------------------------------------------------------ caches */
+
+static void free_caches(ks_search *s) {
+    for (size_t i = 0; i < s->vocab.n; i++) free(s->vocab.w[i].word);
+    free(s->vocab.w);
+    s->vocab.w = NULL;
+    s->vocab.n = 0;
+    for (size_t i = 0; i < s->syn_words.n; i++) free(s->syn_words.w[i].word);
+    free(s->syn_words.w);
+    s->syn_words.w = NULL;
+    s->syn_words.n = 0;
+    for (size_t i = 0; i < s->n_syn; i++) {
+        for (size_t k = 0; k < s->syn[i].n_from; k++) free(s->syn[i].from[k]);
+        free(s->syn[i].from);
+        free(s->syn[i].to);
+    }
+    free(s->syn);
+    s->syn = NULL;
+    s->n_syn = 0;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        sr_page *p = &s->pages[i];
+        free(p->slug);
+        free(p->title);
+        free(p->topic);
+        free(p->section);
+        free(p->summary);
+        free(p->heads);
+    }
+    free(s->pages);
+    s->pages = NULL;
+    s->n_pages = 0;
+    s->loaded = 0;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return ks_strdup(t ? (const char *)t : "");
+}
+
+/* Fold text into space-separated words into b. */
+static void fold_words(ks_buf *b, const char *text) {
+    char w[SR_WORD_CAP];
+    size_t pos = 0, len = strlen(text);
+    while (ks_index_next_word(text, len, &pos, w, sizeof w, NULL, NULL)) {
+        ks_buf_putc(b, ' ');
+        ks_buf_puts(b, w);
+    }
+}
+
+static int cmp_word(const void *a, const void *b) {
+    return strcmp(((const sr_word *)a)->word, ((const sr_word *)b)->word);
+}
+
+static int load_caches(ks_search *s) {
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int rc;
+    free_caches(s);
+    /* vocabulary (WITHOUT ROWID: already in byte order of word) */
+    if (sqlite3_prepare_v2(s->db, "SELECT word, df, hdf FROM vocab ORDER BY word", -1, &st, NULL) != SQLITE_OK)
+        return KS_INDEX_ERR_DB;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *w = (const char *)sqlite3_column_text(st, 0);
+        if (!w || strlen(w) >= SR_WORD_CAP) continue;
+        if (s->vocab.n == cap) s->vocab.w = ks_realloc(s->vocab.w, (cap = cap ? cap * 2 : 1024) * sizeof *s->vocab.w);
+        sr_word *e = &s->vocab.w[s->vocab.n++];
+        e->word = ks_strdup(w);
+        e->len = (uint32_t)strlen(w);
+        e->df = (uint32_t)sqlite3_column_int(st, 1);
+        e->hdf = (uint32_t)sqlite3_column_int(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+
+    /* synonyms */
+    if (sqlite3_prepare_v2(s->db, "SELECT phrase, target FROM synonyms ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return KS_INDEX_ERR_DB;
+    cap = 0;
+    size_t wcap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *from = (const char *)sqlite3_column_text(st, 0);
+        const char *to = (const char *)sqlite3_column_text(st, 1);
+        ks_buf tb = {0};
+        char w[SR_WORD_CAP];
+        size_t pos = 0, n;
+        if (!from || !to) continue;
+        fold_words(&tb, to);
+        if (!tb.len) {
+            ks_buf_free(&tb);
+            continue;
+        }
+        sr_synonym sy = {0};
+        while ((n = ks_index_next_word(from, strlen(from), &pos, w, sizeof w, NULL, NULL)) > 0) {
+            sy.from = ks_realloc(sy.from, (sy.n_from + 1) * sizeof *sy.from);
+            sy.from[sy.n_from++] = ks_strdup(w);
+            if (s->syn_words.n == wcap)
+                s->syn_words.w = ks_realloc(s->syn_words.w, (wcap = wcap ? wcap * 2 : 64) * sizeof *s->syn_words.w);
+            sr_word *e = &s->syn_words.w[s->syn_words.n++];
+            e->word = ks_strdup(w);
+            e->len = (uint32_t)n;
+            e->df = 1;
+            e->hdf = 0;
+        }
+        if (!sy.n_from) {
+            ks_buf_free(&tb);
+            continue;
+        }
+        sy.to = ks_strdup(tb.data + 1);
+        ks_buf_free(&tb);
+        if (s->n_syn == cap) s->syn = ks_realloc(s->syn, (cap = cap ? cap * 2 : 64) * sizeof *s->syn);
+        s->syn[s->n_syn++] = sy;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    if (s->syn_words.n > 1) { /* sort and drop duplicates */
+        qsort(s->syn_words.w, s->syn_words.n, sizeof *s->syn_words.w, cmp_word);
+        size_t k = 1;
+        for (size_t i = 1; i < s->syn_words.n; i++) {
+            if (strcmp(s->syn_words.w[i].word, s->syn_words.w[k - 1].word) == 0) free(s->syn_words.w[i].word);
+            else s->syn_words.w[k++] = s->syn_words.w[i];
+        }
+        s->syn_words.n = k;
+    }
+
+    /* pages */
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, slug, title, topic, section, summary, is_topic_index, ord, keywords"
+                           " FROM pages ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return KS_INDEX_ERR_DB;
+    cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (s->n_pages == cap) s->pages = ks_realloc(s->pages, (cap = cap ? cap * 2 : 64) * sizeof *s->pages);
+        sr_page *p = &s->pages[s->n_pages++];
+        ks_buf h = {0};
+        p->id = sqlite3_column_int64(st, 0);
+        p->slug = col_dup(st, 1);
+        p->title = col_dup(st, 2);
+        p->topic = col_dup(st, 3);
+        p->section = col_dup(st, 4);
+        p->summary = col_dup(st, 5);
+        p->is_topic_index = sqlite3_column_int(st, 6);
+        p->order = sqlite3_column_int(st, 7);
+        fold_words(&h, p->title);
+        ks_buf_puts(&h, " |");
+        const char *kw = (const char *)sqlite3_column_text(st, 8);
+        fold_words(&h, kw ? kw : "");
+        ks_buf_putc(&h, ' ');
+        p->heads = ks_buf_detach(&h);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    s->loaded = 1;
+    return 0;
+}
+
+static int64_t single_int(sqlite3_stmt *st, int *ok) {
+    int64_t v = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    *ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+    sqlite3_reset(st);
+    return v;
+}
+
+/* Reload the caches when another connection changed the index. Cheap when
+ * nothing changed: PRAGMA data_version reads shared memory only. */
+static int refresh(ks_search *s) {
+    int ok;
+    int64_t dv = single_int(s->st_data_version, &ok);
+    if (!ok) return KS_INDEX_ERR_DB;
+    if (s->loaded && dv == s->data_version) return 0;
+    int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? 0 : KS_INDEX_ERR_DB;
+    if (rc == 0) {
+        int64_t gen = single_int(s->st_generation, &ok);
+        if (!ok) rc = KS_INDEX_ERR_DB;
+        else if (!s->loaded || gen != s->generation) {
+            rc = load_caches(s);
+            s->generation = gen;
+        }
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    }
+    if (rc == 0) s->data_version = dv;
+    return rc;
+}
+
+/* ------------------------------------------------------------ open/close */
+
+ks_search *ks_search_open(const char *db_path, int *err) {
+    struct stat st;
+    ks_search *s;
+    int rc = 0;
+    if (err) *err = 0;
+    if (!db_path || stat(db_path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (err) *err = KS_ERR_NOT_FOUND;
+        return NULL;
+    }
+    s = ks_calloc(1, sizeof *s);
+    if (sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        rc = KS_INDEX_ERR_DB;
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 2000);
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &q, NULL) != SQLITE_OK) {
+        rc = KS_INDEX_ERR_SCHEMA; /* not a database */
+        goto fail;
+    }
+    int ok;
+    int64_t app = single_int(q, &ok);
+    sqlite3_finalize(q);
+    if (!ok) {
+        rc = KS_INDEX_ERR_SCHEMA;
+        goto fail;
+    }
+    sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
+    int64_t ver = single_int(q, &ok);
+    sqlite3_finalize(q);
+    if (app != 0x4B534B31 || ver != KS_INDEX_SCHEMA_VERSION) {
+        rc = KS_INDEX_ERR_SCHEMA;
+        goto fail;
+    }
+    if (sqlite3_prepare_v3(s->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT, &s->st_data_version,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(s->db, "SELECT value FROM meta WHERE key = 'generation'", -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->st_generation, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(s->db, rank_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_rank, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(s->db, snippet_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_snippet, NULL) != SQLITE_OK) {
+        rc = KS_INDEX_ERR_SCHEMA;
+        goto fail;
+    }
+    if ((rc = refresh(s)) != 0) goto fail;
+    return s;
+fail:
+    if (err) *err = rc;
+    ks_search_close(s);
+    return NULL;
+}
+
+void ks_search_close(ks_search *s) {
+    if (!s) return;
+    free_caches(s);
+    sqlite3_finalize(s->st_data_version);
+    sqlite3_finalize(s->st_generation);
+    sqlite3_finalize(s->st_rank);
+    sqlite3_finalize(s->st_snippet);
+    if (s->db) sqlite3_close_v2(s->db);
+    free(s);
+}
+
+int64_t ks_search_generation(const ks_search *s) {
+    return s ? s->generation : 0;
+}
+
+/* ------------------------------------------------------------ results */
+
+static void hit_free(ks_search_hit *h) {
+    free(h->slug);
+    free(h->title);
+    free(h->topic);
+    free(h->section);
+    free(h->snippet);
+    free(h->highlights);
+}
+
+void ks_search_results_free(ks_search_results *r) {
+    if (!r) return;
+    for (size_t i = 0; i < r->n; i++) hit_free(&r->hits[i]);
+    free(r->hits);
+    free(r->corrected);
+    free(r);
+}
+
+static ks_search_hit *add_hit(ks_search_results *r, size_t limit, const sr_page *p, double score) {
+    if (r->n == 0) r->hits = ks_calloc(limit, sizeof *r->hits);
+    ks_search_hit *h = &r->hits[r->n++];
+    h->slug = ks_strdup(p->slug);
+    h->title = ks_strdup(p->title);
+    h->topic = ks_strdup(p->topic);
+    h->section = ks_strdup(p->section);
+    h->score = score;
+    return h;
+}
+
+static void push_range(ks_search_hit *h, size_t start, size_t end) {
+    if (end <= start) return;
+    h->highlights = ks_realloc(h->highlights, (h->n_highlights + 1) * sizeof *h->highlights);
+    h->highlights[h->n_highlights].start = start;
+    h->highlights[h->n_highlights].end = end;
+    h->n_highlights++;
+}
+
+/* Set the hit's snippet from FTS5 snippet() output: \x01/\x02 mark matches;
+ * whitespace runs become one space; control bytes go. */
+static void set_snippet(ks_search_hit *h, const char *raw) {
+    ks_buf b = {0};
+    size_t open = 0;
+    int in = 0, space = 0;
+    for (const char *p = raw ? raw : ""; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == 1) {
+            if (space && b.len) ks_buf_putc(&b, ' ');
+            space = 0;
+            open = b.len;
+            in = 1;
+        } else if (c == 2) {
+            if (in) push_range(h, open, b.len);
+            in = 0;
+        } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            space = 1;
+        } else if (c < 0x20 || c == 0x7f) {
+            continue;
+        } else {
+            if (space && b.len) ks_buf_putc(&b, ' ');
+            space = 0;
+            ks_buf_putc(&b, (char)c);
+        }
+    }
+    h->snippet = ks_buf_detach(&b);
+}
+
+/* A snippet for the short path: the summary (or title), at most
+ * SNIPPET_WORDS words, words starting with prefix highlighted. */
+static void short_snippet(ks_search_hit *h, const sr_page *p, const char *prefix) {
+    const char *text = p->summary[0] ? p->summary : p->title;
+    size_t len = strlen(text), pos = 0, start, end, words = 0, plen = strlen(prefix), cut = len;
+    char w[SR_WORD_CAP];
+    while (ks_index_next_word(text, len, &pos, w, sizeof w, &start, &end)) {
+        if (++words > SNIPPET_WORDS) {
+            cut = start;
+            break;
+        }
+    }
+    ks_buf b = {0};
+    ks_buf_append(&b, text, cut);
+    while (b.len && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == ',')) b.data[--b.len] = '\0';
+    if (cut < len) ks_buf_puts(&b, "\xe2\x80\xa6");
+    h->snippet = ks_buf_detach(&b);
+    pos = 0;
+    while (ks_index_next_word(h->snippet, strlen(h->snippet), &pos, w, sizeof w, &start, &end))
+        if (strncmp(w, prefix, plen) == 0) push_range(h, start, end);
+}
+
+typedef struct short_hit {
+    const sr_page *p;
+    double score;
+} short_hit;
+
+static int cmp_short(const void *a, const void *b) {
+    const short_hit *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    if (x->p->order != y->p->order) return x->p->order < y->p->order ? -1 : 1;
+    return strcmp(x->p->slug, y->p->slug);
+}
+
+/* One or two letters typed alone: pages with a title or keyword word
+ * starting with them, from memory. */
+static void run_short(ks_search *s, const char *prefix, size_t limit, ks_search_results *r) {
+    char pat[16];
+    short_hit *hits = NULL;
+    size_t n = 0;
+    snprintf(pat, sizeof pat, " %s", prefix);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const sr_page *p = &s->pages[i];
+        const char *m = strstr(p->heads, pat);
+        if (!m) continue;
+        const char *bar = strstr(p->heads, " |");
+        double score = 1.0;
+        if (bar && m < bar) score += 2.0;        /* in the title */
+        if (m == p->heads) score += 1.0;         /* the title's first word */
+        if (p->is_topic_index) score += 0.5;
+        hits = ks_realloc(hits, (n + 1) * sizeof *hits);
+        hits[n].p = p;
+        hits[n].score = score;
+        n++;
+    }
+    if (n > 1) qsort(hits, n, sizeof *hits, cmp_short);
+    for (size_t i = 0; i < n && r->n < limit; i++) {
+        ks_search_hit *h = add_hit(r, limit, hits[i].p, hits[i].score);
+        short_snippet(h, hits[i].p, prefix);
+    }
+    free(hits);
+}
+
+static const sr_page *find_page(const ks_search *s, int64_t id) {
+    size_t a = 0, b = s->n_pages;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (s->pages[mid].id < id) a = mid + 1;
+        else b = mid;
+    }
+    return a < s->n_pages && s->pages[a].id == id ? &s->pages[a] : NULL;
+}
+
+static int run_fts(ks_search *s, const char *match, size_t limit, ks_search_results *r) {
+    int rc;
+    int64_t ids[64];
+    double scores[64];
+    size_t n = 0;
+    if (limit > 64) limit = 64;
+    sqlite3_bind_text(s->st_rank, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s->st_rank, 2, (int64_t)limit);
+    while ((rc = sqlite3_step(s->st_rank)) == SQLITE_ROW && n < limit) {
+        ids[n] = sqlite3_column_int64(s->st_rank, 0);
+        scores[n] = -sqlite3_column_double(s->st_rank, 1);
+        n++;
+    }
+    sqlite3_reset(s->st_rank);
+    sqlite3_clear_bindings(s->st_rank);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    for (size_t i = 0; i < n; i++) {
+        const sr_page *p = find_page(s, ids[i]);
+        if (!p) continue;
+        ks_search_hit *h = add_hit(r, limit, p, scores[i]);
+        sqlite3_bind_text(s->st_snippet, 1, match, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s->st_snippet, 2, ids[i]);
+        if (sqlite3_step(s->st_snippet) == SQLITE_ROW)
+            set_snippet(h, (const char *)sqlite3_column_text(s->st_snippet, 0));
+        else
+            set_snippet(h, "");
+        sqlite3_reset(s->st_snippet);
+        sqlite3_clear_bindings(s->st_snippet);
+    }
+    return 0;
+}
+
+int ks_search_query(ks_search *s, const char *text, size_t limit, ks_search_results **out) {
+    ks_search_results *r = ks_calloc(1, sizeof *r);
+    sr_plan *plan;
+    int rc;
+    *out = r;
+    if (!s || !text) return 0;
+    if (limit == 0) limit = 10;
+    if ((rc = refresh(s)) != 0) return rc;
+    plan = ks_malloc(sizeof *plan);
+    sr_plan_make(s, text, strlen(text), plan);
+    if (plan->corrected) r->corrected = ks_strdup(plan->corrected_text);
+    if (plan->short_prefix[0]) {
+        run_short(s, plan->short_prefix, limit, r);
+    } else if (plan->n_groups) {
+        ks_buf match = {0};
+        sr_plan_match(plan, &match);
+        if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
+            rc = run_fts(s, match.data, limit, r);
+            sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        } else {
+            rc = KS_INDEX_ERR_DB;
+        }
+        ks_buf_free(&match);
+    }
+    free(plan);
+    if (r->n == 0 && r->corrected) { /* nothing found: do not suggest */
+        free(r->corrected);
+        r->corrected = NULL;
+    }
+    return rc;
+}
+
+void ks_search_results_json(const ks_search_results *r, ks_buf *b) {
+    ks_buf_putc(b, '[');
+    for (size_t i = 0; r && i < r->n; i++) {
+        const ks_search_hit *h = &r->hits[i];
+        if (i) ks_buf_putc(b, ',');
+        ks_buf_puts(b, "{\"slug\":\"");
+        ks_buf_json_string(b, h->slug, strlen(h->slug));
+        ks_buf_puts(b, "\",\"title\":\"");
+        ks_buf_json_string(b, h->title, strlen(h->title));
+        ks_buf_puts(b, "\",\"topic\":\"");
+        ks_buf_json_string(b, h->topic, strlen(h->topic));
+        ks_buf_puts(b, "\",\"section\":\"");
+        ks_buf_json_string(b, h->section, strlen(h->section));
+        ks_buf_puts(b, "\",\"snippet\":\"");
+        ks_buf_json_string(b, h->snippet, strlen(h->snippet));
+        ks_buf_puts(b, "\",\"highlights\":[");
+        for (size_t k = 0; k < h->n_highlights; k++)
+            ks_buf_printf(b, "%s[%zu,%zu]", k ? "," : "", h->highlights[k].start, h->highlights[k].end);
+        ks_buf_printf(b, "],\"score\":%.4f", h->score == h->score ? h->score : 0.0);
+        if (r->corrected) {
+            ks_buf_puts(b, ",\"corrected\":\"");
+            ks_buf_json_string(b, r->corrected, strlen(r->corrected));
+            ks_buf_putc(b, '"');
+        }
+        ks_buf_putc(b, '}');
+    }
+    ks_buf_putc(b, ']');
+}
+
+size_t ks_search_complete(ks_search *s, const char *text, char **out, size_t max) {
+    char w[SR_WORD_CAP] = "", t[SR_WORD_CAP];
+    size_t pos = 0, end = 0, len, n = 0;
+    if (!s || !text || max == 0 || refresh(s) != 0) return 0;
+    len = strlen(text);
+    if (len > KS_SEARCH_MAX_INPUT) return 0;
+    while (ks_index_next_word(text, len, &pos, t, sizeof t, NULL, &end)) memcpy(w, t, sizeof w);
+    if (!w[0] || end != len) return 0;
+    const sr_word *c[16];
+    n = sr_completions(&s->vocab, w, c, max < 16 ? max : 16);
+    for (size_t i = 0; i < n; i++) out[i] = ks_strdup(c[i]->word);
+    return n;
+}

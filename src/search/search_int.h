@@ -1,0 +1,121 @@
+/* search internals shared by search.c (connection, caches, running the
+ * query, results), plan.c (turning typed text into a query plan) and
+ * typo.c (vocabulary look-ups and the bounded edit distance). */
+#ifndef KIOSK_SEARCH_INT_H
+#define KIOSK_SEARCH_INT_H
+
+#include "kiosk/search.h"
+
+#include <sqlite3.h>
+
+#define SR_MAX_WORDS 16   /* words of a query considered */
+#define SR_WORD_CAP 64    /* bytes of one folded word, with the NUL */
+#define SR_MAX_ALTS 8     /* alternatives of one query word */
+
+/* One vocabulary word, from the index. */
+typedef struct sr_word {
+    char *word;
+    uint32_t len;
+    uint32_t df;  /* pages holding it */
+    uint32_t hdf; /* pages holding it in title or keywords */
+} sr_word;
+
+/* A vocabulary sorted by word (byte order). */
+typedef struct sr_vocab {
+    sr_word *w;
+    size_t n;
+} sr_vocab;
+
+/* One synonym line entry: a lay phrase as words, and its target phrase. */
+typedef struct sr_synonym {
+    char **from; /* folded words */
+    size_t n_from;
+    char *to;    /* the target phrase, folded words separated by spaces */
+} sr_synonym;
+
+/* What the handle keeps of each page, for results and the short path. */
+typedef struct sr_page {
+    int64_t id;
+    char *slug, *title, *topic, *section, *summary;
+    char *heads; /* folded title words and keyword words, space separated, with a leading space */
+    int is_topic_index;
+    int order;
+} sr_page;
+
+struct ks_search {
+    sqlite3 *db;
+    sqlite3_stmt *st_data_version; /* PRAGMA data_version */
+    sqlite3_stmt *st_generation;
+    sqlite3_stmt *st_rank;         /* ranked FTS query */
+    sqlite3_stmt *st_snippet;      /* snippet of one row */
+    int64_t data_version;
+    int64_t generation;
+    int loaded;
+    sr_vocab vocab;
+    sr_synonym *syn;
+    size_t n_syn;
+    sr_vocab syn_words; /* every word of every lay phrase, for typo correction */
+    sr_page *pages;     /* sorted by id */
+    size_t n_pages;
+};
+
+/* Lookups in a sorted vocabulary. */
+const sr_word *sr_vocab_find(const sr_vocab *v, const char *word);
+/* [*lo, *hi) is the range of words starting with prefix. */
+void sr_vocab_prefix_range(const sr_vocab *v, const char *prefix, size_t *lo, size_t *hi);
+
+/* The typo budget for a word of len bytes: 0, 1 or 2. */
+int sr_typo_budget(size_t len);
+/* Damerau-Levenshtein (optimal string alignment) distance between a and b,
+ * a wrong first letter counting two; when prefix, the distance from a to
+ * the closest prefix of b. Returns a value > k as soon as it exceeds k. */
+int sr_typo_distance(const char *a, size_t m, const char *b, size_t n, int k, int prefix);
+
+/* A correction candidate. */
+typedef struct sr_candidate {
+    const char *word;
+    int dist;
+    uint32_t df;
+} sr_candidate;
+/* The best (at most max) words of v within the typo budget of word (as a
+ * prefix when prefix), nearest first then most frequent. Returns the
+ * count. */
+size_t sr_typo_candidates(const sr_vocab *v, const char *word, size_t len, int prefix, sr_candidate *out,
+                          size_t max);
+
+/* Up to max most useful completions of prefix (title and keyword words
+ * first, then frequency), stop words left out; returns the count. */
+size_t sr_completions(const sr_vocab *v, const char *prefix, const sr_word **out, size_t max);
+
+/* Stop words never prevent a match. */
+int sr_is_stop_word(const char *w);
+
+/* ---------------------------------------------------------------- plan */
+
+/* One alternative for a slot of the query: a phrase of folded words. */
+typedef struct sr_alt {
+    char text[SR_WORD_CAP * 4]; /* words separated by single spaces */
+    int prefix;                 /* the last word is a prefix */
+} sr_alt;
+
+/* One slot: the query needs one of its alternatives. */
+typedef struct sr_group {
+    sr_alt alt[SR_MAX_ALTS];
+    size_t n_alt;
+} sr_group;
+
+typedef struct sr_plan {
+    sr_group groups[SR_MAX_WORDS];
+    size_t n_groups;
+    int corrected;                 /* some word was replaced by a typo correction */
+    char corrected_text[SR_MAX_WORDS * SR_WORD_CAP];
+    char short_prefix[8];          /* a 1-2 letter prefix typed alone ("" if none): in-memory path */
+} sr_plan;
+
+/* Turn typed text into a plan. Never fails; an empty plan (no groups and
+ * no short prefix) means no results. */
+void sr_plan_make(const ks_search *s, const char *text, size_t len, sr_plan *plan);
+/* The FTS5 MATCH expression of a plan (every word quoted) into b. */
+void sr_plan_match(const sr_plan *plan, ks_buf *b);
+
+#endif
