@@ -1,0 +1,212 @@
+/* kiosk render: one page (or, once the UI provides them, a screen) drawn
+ * headlessly to a PNG, through the same doc -> layout -> render path the
+ * kiosk draws with. No display, no window, no SDL_Init. */
+#include "app.h"
+
+#include "kiosk/base.h"
+#include "kiosk/doc.h"
+#include "kiosk/layout.h"
+#include "kiosk/render.h"
+#include "kiosk/store.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void) {
+    printf("usage: kiosk render SLUG -o FILE.png [--size WxH] [--text-scale S] [--theme NAME]\n"
+           "                       [--scroll PX] [--highlight WORD]... [--content DIR]\n\n"
+           "Draws one page headlessly (no display needed) and saves it as a PNG, exactly\n"
+           "as the kiosk shows it. SLUG is a page's path under the content folder without\n"
+           ".md, e.g. prolotherapy/risks. The same run gives the same bytes every time.\n\n"
+           "  -o, --output FILE  where to write the PNG (required)\n"
+           "  --size WxH         the screen size in pixels (default 1080x1920)\n"
+           "  --text-scale S     text size: 1.0, 1.5 or 2.0, anything from 1 to 2 (default 1.0)\n"
+           "  --theme NAME       default or high-contrast (default: default)\n"
+           "  --scroll PX        show the page scrolled down by PX pixels (default 0)\n"
+           "  --highlight WORD   highlight words starting with WORD (repeatable), and\n"
+           "                     scroll to the first one unless --scroll is given\n"
+           "  --content DIR      the content folder (default: $KIOSK_CONTENT, else\n"
+           "                     ./content, else the shipped content)\n"
+           "  --db FILE          accepted for symmetry; not used\n\n"
+           "Fonts come from $KIOSK_FONT_DIR, else %s.\n"
+           "Exit status: 0 written, 1 unknown page or render failure, 2 usage error or\n"
+           "fonts missing.\n",
+           KIOSK_FONT_DIR);
+}
+
+typedef struct render_opts {
+    const char *slug;
+    const char *out;
+    int w, h;
+    double scale;
+    const ks_theme *theme;
+    int scroll;
+    int scroll_given;
+    const char *highlight[16];
+    size_t n_highlight;
+} render_opts;
+
+static int parse_size(const char *s, int *w, int *h) {
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (end == s || (*end != 'x' && *end != 'X')) return -1;
+    const char *p = end + 1;
+    long b = strtol(p, &end, 10);
+    if (end == p || *end) return -1;
+    if (a < 200 || b < 200 || a > 8192 || b > 8192) return -1;
+    *w = (int)a;
+    *h = (int)b;
+    return 0;
+}
+
+/* Draw the page into a headless surface and save it. Returns the exit code. */
+static int render_page(const ks_page *page, const render_opts *o, const char *content_dir) {
+    ks_render_options ro = {0};
+    ro.content_dir = content_dir;
+    int err;
+    ks_render_headless *hl = ks_render_headless_create(o->w, o->h, o->theme, &ro, &err);
+    if (!hl) {
+        fprintf(stderr, "kiosk render: %s\n",
+                err == KS_ERR_NOT_FOUND ? "the fonts are missing (see the message above)"
+                                        : "cannot make a drawing surface");
+        return err == KS_ERR_NOT_FOUND ? 2 : 1;
+    }
+    ks_render *rd = ks_render_headless_render(hl);
+    ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
+    ks_display_list *dl = ks_layout_list_create();
+    ks_layout_params lp = {0};
+    lp.width = o->w;
+    lp.text_scale = o->scale;
+    lp.theme = o->theme;
+    lp.highlight = o->n_highlight ? o->highlight : NULL;
+    lp.n_highlight = o->n_highlight;
+    ks_layout_info info;
+    int rc = ks_layout_doc(dl, doc, ks_render_metrics(rd), &lp, &info);
+    int status = 0;
+    if (rc == 0) {
+        int scroll = o->scroll;
+        if (!o->scroll_given && info.first_highlight_y >= 0)
+            scroll = info.first_highlight_y - o->h / 4;
+        int max_scroll = info.height > o->h ? info.height - o->h : 0;
+        if (scroll > max_scroll) scroll = max_scroll;
+        if (scroll < 0) scroll = 0;
+        ks_render_clear(rd, NULL);
+        if (ks_render_draw(rd, dl, 0, -scroll, NULL) != 0) {
+            fprintf(stderr, "kiosk render: drawing failed: %s\n", SDL_GetError());
+            status = 1;
+        }
+    } else {
+        fprintf(stderr, "kiosk render: cannot lay out '%s' at %d px\n", page->slug, o->w);
+        status = 1;
+    }
+    if (status == 0 && ks_render_headless_save_png(hl, o->out) != 0) {
+        fprintf(stderr, "kiosk render: cannot write '%s'\n", o->out);
+        status = 1;
+    }
+    ks_layout_list_destroy(dl);
+    ks_doc_destroy(doc);
+    ks_render_headless_destroy(hl);
+    return status;
+}
+
+/* Screens ("home", "topic:SLUG", "search:QUERY") belong to the ui module;
+ * this is where cmd_render hands them over once ui draws them. Until then a
+ * name that is not a page is unknown. Returns an exit code, or -1 when spec
+ * names no screen. */
+static int render_screen(const char *spec, const render_opts *o, const ks_store *store) {
+    (void)spec;
+    (void)o;
+    (void)store;
+    return -1;
+}
+
+int cmd_render(int argc, char **argv) {
+    app_paths paths = {0};
+    render_opts o = {0};
+    o.w = 1080;
+    o.h = 1920;
+    o.scale = 1.0;
+    o.theme = ks_layout_theme("default");
+    for (int i = 1; i < argc;) {
+        const char *v = NULL;
+        int r = app_take_path_option(&paths, argc, argv, &i);
+        if (r < 0) return 2;
+        if (r > 0) continue;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            help();
+            return 0;
+        }
+        if ((r = app_take_value("-o", argc, argv, &i, &v)) != 0 ||
+            (r = app_take_value("--output", argc, argv, &i, &v)) != 0) {
+            if (r < 0) return 2;
+            o.out = v;
+            continue;
+        }
+        if ((r = app_take_value("--size", argc, argv, &i, &v)) != 0) {
+            if (r < 0) return 2;
+            if (parse_size(v, &o.w, &o.h) != 0)
+                return app_usage_error("render", "--size wants WxH, each 200..8192, e.g. 1080x1920 (got '%s')", v);
+            continue;
+        }
+        if ((r = app_take_value("--text-scale", argc, argv, &i, &v)) != 0) {
+            if (r < 0) return 2;
+            char *end;
+            o.scale = strtod(v, &end);
+            if (end == v || *end || !(o.scale >= 1.0 && o.scale <= 2.0))
+                return app_usage_error("render", "--text-scale wants a number from 1 to 2 (got '%s')", v);
+            continue;
+        }
+        if ((r = app_take_value("--theme", argc, argv, &i, &v)) != 0) {
+            if (r < 0) return 2;
+            o.theme = ks_layout_theme(v);
+            if (!o.theme) return app_usage_error("render", "unknown theme '%s' (default, high-contrast)", v);
+            continue;
+        }
+        if ((r = app_take_value("--scroll", argc, argv, &i, &v)) != 0) {
+            if (r < 0) return 2;
+            char *end;
+            long s = strtol(v, &end, 10);
+            if (end == v || *end || s < 0 || s > 10000000)
+                return app_usage_error("render", "--scroll wants pixels >= 0 (got '%s')", v);
+            o.scroll = (int)s;
+            o.scroll_given = 1;
+            continue;
+        }
+        if ((r = app_take_value("--highlight", argc, argv, &i, &v)) != 0) {
+            if (r < 0) return 2;
+            if (o.n_highlight == sizeof o.highlight / sizeof o.highlight[0])
+                return app_usage_error("render", "too many --highlight words");
+            o.highlight[o.n_highlight++] = v;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1])
+            return app_usage_error("render", "unknown option '%s'", argv[i]);
+        if (o.slug) return app_usage_error("render", "one SLUG only (got '%s' and '%s')", o.slug, argv[i]);
+        o.slug = argv[i++];
+    }
+    if (!o.slug) return app_usage_error("render", "which page? give a SLUG such as prolotherapy/risks");
+    if (!o.out) return app_usage_error("render", "where to? give -o FILE.png");
+    if (!paths.content) paths.content = app_default_content();
+
+    int err;
+    ks_store *store = ks_store_load(paths.content, NULL, &err);
+    if (!store) {
+        fprintf(stderr, "kiosk render: cannot read the content folder '%s': %s\n", paths.content,
+                strerror(errno));
+        return 2;
+    }
+    int status;
+    const ks_page *page = ks_store_find(store, o.slug);
+    if (page) {
+        status = render_page(page, &o, paths.content);
+    } else {
+        status = render_screen(o.slug, &o, store);
+        if (status < 0) {
+            fprintf(stderr, "kiosk render: unknown page '%s' in %s\n", o.slug, paths.content);
+            status = 1;
+        }
+    }
+    ks_store_free(store);
+    return status;
+}

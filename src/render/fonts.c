@@ -1,0 +1,160 @@
+/* fonts: the DejaVu faces, opened per pixel size, and layout's font metrics
+ * measured with them (HarfBuzz shaping, script "Latn" so that DejaVu's
+ * kerning applies, exactly as drawn). */
+#include "render_int.h"
+
+#include "kiosk/base.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef KIOSK_FONT_DIR
+#define KIOSK_FONT_DIR "/usr/share/fonts/truetype/dejavu"
+#endif
+
+static const char *const face_files[KS_FACE_COUNT] = {
+    "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf",
+    "DejaVuSansMono.ttf",
+};
+
+static const char *const face_packages[KS_FACE_COUNT] = {
+    "fonts-dejavu-core", "fonts-dejavu-core", "fonts-dejavu-extra", "fonts-dejavu-extra",
+    "fonts-dejavu-core",
+};
+
+int render_fonts_load(ks_render *rd, const char *font_dir) {
+    const char *dirs[4];
+    size_t n_dirs = 0;
+    const char *env = getenv("KIOSK_FONT_DIR");
+    if (font_dir && *font_dir) dirs[n_dirs++] = font_dir;
+    if (env && *env) dirs[n_dirs++] = env;
+    dirs[n_dirs++] = KIOSK_FONT_DIR;
+    if (strcmp(KIOSK_FONT_DIR, "/usr/share/fonts/truetype/dejavu") != 0)
+        dirs[n_dirs++] = "/usr/share/fonts/truetype/dejavu";
+    for (int f = 0; f < KS_FACE_COUNT; f++) {
+        for (size_t d = 0; d < n_dirs && !rd->font_data[f]; d++) {
+            char *path = ks_path_join(dirs[d], face_files[f]);
+            if (ks_read_file(path, 64u << 20, &rd->font_data[f], &rd->font_len[f]) != KS_OK)
+                rd->font_data[f] = NULL;
+            free(path);
+        }
+        if (!rd->font_data[f]) {
+            ks_buf where = {0};
+            for (size_t d = 0; d < n_dirs; d++) ks_buf_printf(&where, "%s%s", d ? ", " : "", dirs[d]);
+            ks_log("cannot find the font %s (looked in %s): install the Debian package %s "
+                   "(fonts-dejavu-core and fonts-dejavu-extra give every face), or set KIOSK_FONT_DIR "
+                   "to the folder holding DejaVuSans*.ttf",
+                   face_files[f], where.data, face_packages[f]);
+            ks_buf_free(&where);
+            return KS_ERR_NOT_FOUND;
+        }
+    }
+    return KS_OK;
+}
+
+void render_fonts_free(ks_render *rd) {
+    for (size_t i = 0; i < rd->n_fonts; i++) TTF_CloseFont(rd->fonts[i].font);
+    rd->n_fonts = 0;
+    for (int f = 0; f < KS_FACE_COUNT; f++) {
+        free(rd->font_data[f]);
+        rd->font_data[f] = NULL;
+    }
+}
+
+font_slot *render_font(ks_render *rd, ks_face face, int size) {
+    if ((unsigned)face >= KS_FACE_COUNT || size <= 0 || size > 2000 || !rd->font_data[face]) return NULL;
+    for (size_t i = 0; i < rd->n_fonts; i++)
+        if (rd->fonts[i].face == face && rd->fonts[i].size == size) return &rd->fonts[i];
+    if (rd->n_fonts == KS_RENDER_MAX_FONTS) {
+        /* Rare (many sizes in play): drop the oldest. Text textures made
+         * from it stay valid; measurements are keyed by size, still right. */
+        TTF_CloseFont(rd->fonts[0].font);
+        memmove(&rd->fonts[0], &rd->fonts[1], (KS_RENDER_MAX_FONTS - 1) * sizeof rd->fonts[0]);
+        rd->n_fonts--;
+    }
+    SDL_RWops *rw = SDL_RWFromConstMem(rd->font_data[face], (int)rd->font_len[face]);
+    TTF_Font *font = rw ? TTF_OpenFontRW(rw, 1, size) : NULL;
+    if (!font) {
+        ks_log("cannot open %s at %d px: %s", face_files[face], size, TTF_GetError());
+        return NULL;
+    }
+    TTF_SetFontScriptName(font, "Latn");
+    TTF_SetFontKerning(font, 1);
+    font_slot *s = &rd->fonts[rd->n_fonts++];
+    s->face = face;
+    s->size = size;
+    s->font = font;
+    s->height = TTF_FontHeight(font);
+    s->ascent = TTF_FontAscent(font);
+    s->skip = TTF_FontLineSkip(font);
+    return s;
+}
+
+static uint64_t measure_key(ks_face face, int size, const char *text, size_t len) {
+    uint64_t h = ks_hash64(text, len);
+    h ^= ((uint64_t)(unsigned)face << 56) ^ ((uint64_t)(unsigned)size << 40) ^ ((uint64_t)len << 1);
+    return h ? h : 1;
+}
+
+static int measure(void *ctx, ks_face face, int size, const char *text, size_t len) {
+    ks_render *rd = ctx;
+    if (!len) return 0;
+    uint64_t key = measure_key(face, size, text, len);
+    size_t mask = KS_RENDER_MEASURE_SLOTS - 1;
+    size_t i = (size_t)(key >> 7) & mask;
+    for (size_t probe = 0; probe < 32; probe++, i = (i + 1) & mask) {
+        if (rd->measures[i].key == key) return rd->measures[i].width;
+        if (rd->measures[i].key == 0) break;
+    }
+    font_slot *s = render_font(rd, face, size);
+    if (!s) return 0;
+    char small[256];
+    char *buf = len < sizeof small ? small : ks_malloc(len + 1);
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    int w = 0, h = 0;
+    if (TTF_SizeUTF8(s->font, buf, &w, &h) != 0) w = 0;
+    if (buf != small) free(buf);
+    if (rd->n_measures * 4 >= KS_RENDER_MEASURE_SLOTS * 3) { /* full enough: start over */
+        memset(rd->measures, 0, KS_RENDER_MEASURE_SLOTS * sizeof *rd->measures);
+        rd->n_measures = 0;
+    }
+    i = (size_t)(key >> 7) & mask;
+    for (size_t probe = 0; probe < 32; probe++, i = (i + 1) & mask) {
+        if (rd->measures[i].key == 0) {
+            rd->measures[i].key = key;
+            rd->measures[i].width = w;
+            rd->n_measures++;
+            break;
+        }
+    }
+    return w;
+}
+
+static void line(void *ctx, ks_face face, int size, int *height, int *ascent) {
+    font_slot *s = render_font(ctx, face, size);
+    if (!s) {
+        *height = size > 0 ? size : 0;
+        *ascent = size > 0 ? size * 4 / 5 : 0;
+        return;
+    }
+    *height = s->skip > s->height ? s->skip : s->height;
+    *ascent = s->ascent;
+}
+
+static int image_size(void *ctx, const char *src, int *w, int *h) {
+    image_entry *e = render_image(ctx, src);
+    if (!e || !e->tex) return KS_ERR_NOT_FOUND;
+    *w = e->w;
+    *h = e->h;
+    return KS_OK;
+}
+
+void render_metrics_init(ks_render *rd) {
+    rd->measures = ks_calloc(KS_RENDER_MEASURE_SLOTS, sizeof *rd->measures);
+    rd->metrics.ctx = rd;
+    rd->metrics.measure = measure;
+    rd->metrics.line = line;
+    rd->metrics.image_size = image_size;
+}

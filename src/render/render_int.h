@@ -1,0 +1,99 @@
+/* render internals shared by fonts.c (faces, metrics), cache.c (text and
+ * corner textures, images), draw.c and headless.c. */
+#ifndef KIOSK_RENDER_INT_H
+#define KIOSK_RENDER_INT_H
+
+#include "kiosk/render.h"
+
+#include <SDL_ttf.h>
+
+/* One opened face at one pixel size. */
+typedef struct font_slot {
+    ks_face face;
+    int size;
+    TTF_Font *font;
+    int height, ascent, skip;
+} font_slot;
+
+/* A measured width: (face, size, text hash) -> width. */
+typedef struct measure_slot {
+    uint64_t key; /* 0: empty */
+    int width;
+} measure_slot;
+
+/* A rasterised text run. */
+typedef struct text_entry {
+    struct text_entry *next; /* hash chain */
+    uint64_t hash;
+    ks_face face;
+    int size;
+    ks_color fg, bg;
+    char *text;
+    size_t len;
+    SDL_Texture *tex;
+    int w, h;
+    unsigned long last_used; /* frame number */
+} text_entry;
+
+/* A loaded image (or the memory that it failed). */
+typedef struct image_entry {
+    char *src;
+    SDL_Texture *tex; /* NULL: could not be loaded */
+    int w, h;
+} image_entry;
+
+/* A quarter-circle corner mask, tinted. */
+typedef struct corner_entry {
+    int radius;
+    ks_color color;
+    int corner; /* 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right */
+    SDL_Texture *tex;
+} corner_entry;
+
+#define KS_RENDER_MAX_FONTS 48
+#define KS_RENDER_MEASURE_SLOTS 16384 /* power of two */
+
+struct ks_render {
+    SDL_Renderer *r;
+    const ks_theme *theme;
+    ks_font_metrics metrics;
+    char *content_dir, *assets_dir;
+    /* fonts */
+    char *font_data[KS_FACE_COUNT]; /* whole font files, read once */
+    size_t font_len[KS_FACE_COUNT];
+    font_slot fonts[KS_RENDER_MAX_FONTS];
+    size_t n_fonts;
+    int ttf_inited;
+    /* measure cache (open addressing) */
+    measure_slot *measures;
+    size_t n_measures;
+    /* text textures */
+    text_entry **buckets;
+    size_t n_buckets, n_texts, text_bytes, budget;
+    unsigned long frame;
+    size_t rasterised;
+    /* images and corners */
+    image_entry *images;
+    size_t n_images, cap_images;
+    corner_entry *corners;
+    size_t n_corners, cap_corners;
+};
+
+/* fonts.c */
+int render_fonts_load(ks_render *rd, const char *font_dir);
+void render_fonts_free(ks_render *rd);
+/* The slot for face at size (opened on first use), or NULL. */
+font_slot *render_font(ks_render *rd, ks_face face, int size);
+void render_metrics_init(ks_render *rd);
+
+/* cache.c */
+/* The texture for this text item (rasterised on first use), or NULL. */
+text_entry *render_text(ks_render *rd, const ks_item *it);
+void render_texts_evict(ks_render *rd);
+void render_texts_free(ks_render *rd);
+image_entry *render_image(ks_render *rd, const char *src);
+void render_images_free(ks_render *rd);
+SDL_Texture *render_corner(ks_render *rd, int radius, ks_color color, int corner);
+void render_corners_free(ks_render *rd);
+
+#endif
