@@ -15,6 +15,7 @@ static const command commands[] = {
     {"check", cmd_check, "validate every page; print path:line: problems"},
     {"index", cmd_index, "build or update the search index; print what changed"},
     {"search", cmd_search, "search the index as the kiosk does (--json, --stdin)"},
+    {"render", cmd_render, "draw a page headlessly to a PNG (no display needed)"},
     {"stats", cmd_stats, "print (or --reset) the anonymous usage counts"},
 };
 
