@@ -1,0 +1,462 @@
+/* index: sync by hash (add, change, remove, nothing), broken pages kept or
+ * skipped, synonyms, the vocabulary, schema versions and foreign files, and
+ * a process killed in the middle of a sync. */
+#include "harness.h"
+
+#include "kiosk/base.h"
+#include "kiosk/index.h"
+#include "kiosk/store.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static char *tmp_path(const char *name) {
+    return ks_path_join(tmpdir, name);
+}
+
+/* A hand-made page (no store needed). Strings are static or leaked into the
+ * test's lifetime via the arrays below. */
+typedef struct tpage {
+    ks_page p;
+    ks_heading h[2];
+    char *kw[2];
+} tpage;
+
+static void make_page(tpage *t, const char *slug, const char *title, const char *text, int errors) {
+    memset(t, 0, sizeof *t);
+    t->p.slug = slug;
+    t->p.path = slug;
+    const char *slash = strchr(slug, '/');
+    t->p.topic = slash ? "topic" : "";
+    t->p.section = slash && strstr(slug, "/index") ? "overview" : "risks";
+    t->p.is_topic_index = slash && strstr(slug, "/index") != NULL;
+    t->p.title = title;
+    t->p.summary = "A summary sentence.";
+    t->p.reviewed = "2026-11-01";
+    t->p.order = 3;
+    t->kw[0] = "keyword one";
+    t->kw[1] = "side effects";
+    t->p.keywords = t->kw;
+    t->p.n_keywords = 2;
+    t->p.markdown = text;
+    t->p.body_line = 8;
+    t->p.text = text;
+    t->h[0].level = 1;
+    t->h[0].text = (char *)title;
+    t->h[1].level = 2;
+    t->h[1].text = "A heading";
+    t->p.headings = t->h;
+    t->p.n_headings = 2;
+    t->p.errors = errors;
+    ks_buf b = {0};
+    ks_buf_printf(&b, "%s\n%s\n%s", slug, title, text);
+    t->p.hash = ks_hash64(b.data, b.len);
+    ks_buf_free(&b);
+}
+
+static int sync_tp(ks_index *ix, tpage *tp, size_t n, ks_index_report *r) {
+    const ks_page *pages[16];
+    for (size_t i = 0; i < n; i++) pages[i] = &tp[i].p;
+    return ks_index_sync_pages(ix, pages, n, NULL, 0, 0, r);
+}
+
+static int list_has(const ks_index_list *l, const char *slug) {
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->slugs[i], slug) == 0) return 1;
+    return 0;
+}
+
+static long long db_int(const char *db_path, const char *sql) {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    long long v = -1;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return -2;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return v;
+}
+
+static void test_words(void) {
+    const char *s = "Café don't ÉTÉ 5% c++ naïve\xff\xfe""bad 🙂emoji blood-thinner";
+    const char *want[] = {"cafe", "don", "t", "ete", "5", "c", "naive", "bad", "emoji", "blood", "thinner"};
+    char w[64];
+    size_t pos = 0, n = 0, start, end;
+    while (ks_index_next_word(s, strlen(s), &pos, w, sizeof w, &start, &end)) {
+        if (n < sizeof want / sizeof want[0]) STR_EQ(w, want[n]);
+        OK(end > start && end <= strlen(s));
+        n++;
+    }
+    INT_EQ(n, sizeof want / sizeof want[0]);
+    /* a word longer than the buffer is cut at a character boundary */
+    pos = 0;
+    size_t k = ks_index_next_word("ééééé", strlen("ééééé"), &pos, w, 4, NULL, NULL);
+    INT_EQ(k, 3);
+    STR_EQ(w, "eee");
+    /* nothing but separators */
+    pos = 0;
+    INT_EQ(ks_index_next_word(" ,.;'\"()*", 9, &pos, w, sizeof w, NULL, NULL), 0);
+}
+
+static void test_sync_cycle(void) {
+    char *db = tmp_path("cycle.db");
+    int err = 1;
+    ks_index *ix = ks_index_open(db, &err);
+    OK(ix != NULL);
+    INT_EQ(err, 0);
+    if (!ix) return;
+    INT_EQ(ks_index_generation(ix), 0);
+    tpage tp[3];
+    make_page(&tp[0], "topic/index", "Prolotherapy", "Shots of sugar water into a weak ligament.", 0);
+    make_page(&tp[1], "topic/risks", "Risks", "Soreness and swelling are common after injections.", 0);
+    make_page(&tp[2], "glossary", "Glossary", "Ligament: a band that holds bone to bone.", 0);
+    ks_index_report r;
+    INT_EQ(sync_tp(ix, tp, 3, &r), 0);
+    INT_EQ(r.added.n, 3);
+    INT_EQ(r.wrote, 1);
+    INT_EQ(r.generation, 1);
+    STR_EQ(r.added.slugs[0], "glossary"); /* sorted */
+    ks_index_report_free(&r);
+    INT_EQ(ks_index_page_count(ix), 3);
+    INT_EQ(db_int(db, "SELECT df FROM vocab WHERE word = 'ligament'"), 2);
+    INT_EQ(db_int(db, "SELECT hdf FROM vocab WHERE word = 'prolotherapy'"), 1);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'injection'"), 1); /* porter stemming */
+
+    /* nothing changed: nothing written */
+    long long dv = db_int(db, "PRAGMA data_version");
+    (void)dv;
+    struct stat st0, st1;
+    char *wal = ks_sprintf("%s-wal", db);
+    stat(wal, &st0);
+    INT_EQ(sync_tp(ix, tp, 3, &r), 0);
+    INT_EQ(r.unchanged.n, 3);
+    INT_EQ(r.added.n + r.changed.n + r.removed.n, 0);
+    INT_EQ(r.wrote, 0);
+    INT_EQ(r.generation, 1);
+    ks_index_report_free(&r);
+    stat(wal, &st1);
+    INT_EQ(st1.st_size, st0.st_size);
+    INT_EQ(st1.st_mtime, st0.st_mtime);
+
+    /* change one, remove one, add one */
+    make_page(&tp[1], "topic/risks", "Risks", "Bruising is rare. Infection is very rare.", 0);
+    tpage more[3] = {tp[0], tp[1]};
+    make_page(&more[2], "topic/recovery", "Recovery", "Rest and ice the joint after the shots.", 0);
+    INT_EQ(sync_tp(ix, more, 3, &r), 0);
+    INT_EQ(r.changed.n, 1);
+    OK(list_has(&r.changed, "topic/risks"));
+    INT_EQ(r.removed.n, 1);
+    OK(list_has(&r.removed, "glossary"));
+    INT_EQ(r.added.n, 1);
+    OK(list_has(&r.added, "topic/recovery"));
+    INT_EQ(r.unchanged.n, 1);
+    INT_EQ(r.generation, 2);
+    ks_index_report_free(&r);
+    INT_EQ(db_int(db, "SELECT df FROM vocab WHERE word = 'ligament'"), 1);
+    INT_EQ(db_int(db, "SELECT count(*) FROM vocab WHERE word = 'soreness'"), 0);
+    INT_EQ(db_int(db, "SELECT df FROM vocab WHERE word = 'bruising'"), 1);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'soreness'"), 0);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'bruising'"), 1);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts"), 3);
+
+    /* the record keeps the source */
+    ks_index_page *p = ks_index_get_page(ix, "topic/risks");
+    OK(p != NULL);
+    if (p) {
+        STR_EQ(p->title, "Risks");
+        STR_EQ(p->markdown, "Bruising is rare. Infection is very rare.");
+        INT_EQ(p->n_keywords, 2);
+        if (p->n_keywords == 2) STR_EQ(p->keywords[1], "side effects");
+        INT_EQ(p->order, 3);
+        INT_EQ(p->body_line, 8);
+        INT_EQ(p->stale, 0);
+    }
+    ks_index_page_free(p);
+    OK(ks_index_get_page(ix, "glossary") == NULL);
+    OK(ks_index_page_markdown(ix, "nope") == NULL);
+    ks_index_close(ix);
+    free(wal);
+    free(db);
+}
+
+static void test_broken_pages(void) {
+    char *db = tmp_path("broken.db");
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    tpage tp[2];
+    ks_index_report r;
+    make_page(&tp[0], "topic/risks", "Risks", "Soreness and swelling.", 0);
+    make_page(&tp[1], "topic/new", "New", "Never good.", 1);
+    INT_EQ(sync_tp(ix, tp, 2, &r), 0);
+    INT_EQ(r.added.n, 1);
+    INT_EQ(r.skipped.n, 1);
+    OK(list_has(&r.skipped, "topic/new"));
+    ks_index_report_free(&r);
+    OK(ks_index_get_page(ix, "topic/new") == NULL);
+
+    /* staff break the good page: its last good version stays */
+    make_page(&tp[0], "topic/risks", "", "half-typed", 1);
+    int64_t gen = ks_index_generation(ix);
+    INT_EQ(sync_tp(ix, tp, 2, &r), 0);
+    INT_EQ(r.kept.n, 1);
+    OK(list_has(&r.kept, "topic/risks"));
+    INT_EQ(r.skipped.n, 1);
+    INT_EQ(r.changed.n + r.removed.n + r.added.n, 0);
+    ks_index_report_free(&r);
+    OK(ks_index_generation(ix) == gen + 1); /* only the stale mark was written */
+    char *md = ks_index_page_markdown(ix, "topic/risks");
+    STR_EQ(md, "Soreness and swelling.");
+    free(md);
+    ks_index_page *p = ks_index_get_page(ix, "topic/risks");
+    OK(p && p->stale == 1);
+    ks_index_page_free(p);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'soreness'"), 1);
+
+    /* the same broken file again: reported again, nothing written */
+    gen = ks_index_generation(ix);
+    INT_EQ(sync_tp(ix, tp, 2, &r), 0);
+    INT_EQ(r.kept.n, 1);
+    INT_EQ(r.wrote, 0);
+    ks_index_report_free(&r);
+    INT_EQ(ks_index_generation(ix), gen);
+
+    /* fixed with new text: changed, no longer stale */
+    make_page(&tp[0], "topic/risks", "Risks", "Redness and swelling.", 0);
+    INT_EQ(sync_tp(ix, tp, 1, &r), 0);
+    INT_EQ(r.changed.n, 1);
+    ks_index_report_free(&r);
+    p = ks_index_get_page(ix, "topic/risks");
+    OK(p && p->stale == 0);
+    if (p) STR_EQ(p->markdown, "Redness and swelling.");
+    ks_index_page_free(p);
+    ks_index_close(ix);
+    free(db);
+}
+
+static void test_synonyms(void) {
+    char *db = tmp_path("syn.db");
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    tpage tp[1];
+    make_page(&tp[0], "about", "About", "Dextrose.", 0);
+    const ks_page *pages[1] = {&tp[0].p};
+    ks_synonym syn[2] = {{"sugar water", "dextrose", 3}, {"jab", "injection", 4}};
+    ks_index_report r;
+    INT_EQ(ks_index_sync_pages(ix, pages, 1, syn, 2, 42, &r), 0);
+    INT_EQ(r.synonyms_changed, 1);
+    ks_index_report_free(&r);
+    INT_EQ(db_int(db, "SELECT count(*) FROM synonyms"), 2);
+    INT_EQ(ks_index_sync_pages(ix, pages, 1, syn, 2, 42, &r), 0);
+    INT_EQ(r.synonyms_changed, 0);
+    INT_EQ(r.wrote, 0);
+    ks_index_report_free(&r);
+    INT_EQ(ks_index_sync_pages(ix, pages, 1, syn, 1, 43, &r), 0);
+    INT_EQ(r.synonyms_changed, 1);
+    INT_EQ(r.wrote, 1);
+    ks_index_report_free(&r);
+    INT_EQ(db_int(db, "SELECT count(*) FROM synonyms"), 1);
+    ks_index_close(ix);
+    free(db);
+}
+
+static void write_text(const char *path, const char *text) {
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static void test_schema_versions(void) {
+    /* an older schema of ours: rebuilt */
+    char *db = tmp_path("old.db");
+    sqlite3 *h;
+    OK(sqlite3_open(db, &h) == SQLITE_OK);
+    sqlite3_exec(h,
+                 "PRAGMA application_id = 1263749937; PRAGMA user_version = 1;"
+                 "CREATE TABLE pages(slug TEXT, body TEXT); INSERT INTO pages VALUES('x', 'old');"
+                 "CREATE VIRTUAL TABLE fts USING fts5(body);",
+                 NULL, NULL, NULL);
+    sqlite3_close(h);
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (ix) {
+        INT_EQ(ks_index_page_count(ix), 0);
+        INT_EQ(ks_index_generation(ix), 0);
+        ks_index_close(ix);
+    }
+    INT_EQ(db_int(db, "PRAGMA user_version"), KS_INDEX_SCHEMA_VERSION);
+    free(db);
+
+    /* another application's database: rebuilt, never misread */
+    db = tmp_path("foreign.db");
+    OK(sqlite3_open(db, &h) == SQLITE_OK);
+    sqlite3_exec(h, "CREATE TABLE meta(key, value); INSERT INTO meta VALUES('generation', 99);"
+                    "CREATE TABLE pages(id INTEGER PRIMARY KEY, slug TEXT); CREATE VIEW v AS SELECT * FROM pages;",
+                 NULL, NULL, NULL);
+    sqlite3_close(h);
+    ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (ix) {
+        INT_EQ(ks_index_generation(ix), 0);
+        tpage tp[1];
+        make_page(&tp[0], "about", "About", "Text.", 0);
+        ks_index_report r;
+        INT_EQ(sync_tp(ix, tp, 1, &r), 0);
+        INT_EQ(r.added.n, 1);
+        ks_index_report_free(&r);
+        ks_index_close(ix);
+    }
+    INT_EQ(db_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'v'"), 0);
+    free(db);
+
+    /* not a database at all: replaced */
+    db = tmp_path("text.db");
+    write_text(db, "this is not a database, it is a shopping list: eggs, milk, ozone\n");
+    ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (ix) {
+        INT_EQ(ks_index_page_count(ix), 0);
+        ks_index_close(ix);
+    }
+    INT_EQ(db_int(db, "PRAGMA application_id"), 0x4B534B31);
+    free(db);
+
+    /* a path that cannot be created */
+    int err = 0;
+    ix = ks_index_open("/nonexistent-dir/sub/x.db", &err);
+    OK(ix == NULL);
+    OK(err < 0);
+}
+
+/* The child syncs many changed pages and kills itself in the middle of the
+ * transaction, from the progress callback: no timing involved. */
+static void die_at(void *ctx, size_t done, size_t total) {
+    (void)total;
+    if (done == *(size_t *)ctx) raise(SIGKILL);
+}
+
+#define KILL_PAGES 300
+
+static void sync_many(const char *db, const char *word, size_t kill_at) {
+    static tpage tp[KILL_PAGES];
+    static char slugs[KILL_PAGES][32], texts[KILL_PAGES][96];
+    const ks_page *pages[KILL_PAGES];
+    for (size_t i = 0; i < KILL_PAGES; i++) {
+        snprintf(slugs[i], sizeof slugs[i], "topic/page-%03zu", i);
+        snprintf(texts[i], sizeof texts[i], "Page %zu says %s about ligament injections and recovery.", i, word);
+        make_page(&tp[i], slugs[i], "A page", texts[i], 0);
+        pages[i] = &tp[i].p;
+    }
+    ks_index *ix = ks_index_open(db, NULL);
+    if (!ix) return;
+    if (kill_at) ks_index_set_progress(ix, die_at, &kill_at);
+    ks_index_sync_pages(ix, pages, KILL_PAGES, NULL, 0, 0, NULL);
+    ks_index_close(ix);
+}
+
+static void test_killed_mid_sync(void) {
+    char *db = tmp_path("killed.db");
+    sync_many(db, "oldword", 0);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'oldword'"), KILL_PAGES);
+    for (size_t kill_at = 1; kill_at <= KILL_PAGES; kill_at += 149) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            sync_many(db, "newword", kill_at);
+            _exit(0); /* not reached */
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        OK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        /* reopen: the old content, whole */
+        ks_index *ix = ks_index_open(db, NULL);
+        OK(ix != NULL);
+        if (!ix) continue;
+        INT_EQ(ks_index_page_count(ix), KILL_PAGES);
+        INT_EQ(ks_index_generation(ix), 1);
+        ks_index_close(ix);
+        INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'oldword'"), KILL_PAGES);
+        INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'newword'"), 0);
+        INT_EQ(db_int(db, "SELECT df FROM vocab WHERE word = 'oldword'"), KILL_PAGES);
+        INT_EQ(db_int(db, "SELECT count(*) FROM vocab WHERE word = 'newword'"), 0);
+        INT_EQ(db_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+    }
+    /* a child that finishes: the new content, whole */
+    pid_t pid = fork();
+    if (pid == 0) {
+        sync_many(db, "newword", 0);
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'newword'"), KILL_PAGES);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'oldword'"), 0);
+    INT_EQ(db_int(db, "SELECT value FROM meta WHERE key = 'generation'"), 2);
+    free(db);
+}
+
+/* The real store, on a small content folder written here. */
+static void test_with_store(void) {
+    char *dir = tmp_path("content");
+    char *topic = ks_path_join(dir, "prolotherapy");
+    mkdir(dir, 0755);
+    mkdir(topic, 0755);
+    char *p1 = ks_path_join(topic, "index.md");
+    char *p2 = ks_path_join(dir, "synonyms.txt");
+    write_text(p1, "---\ntitle: Prolotherapy\nsection: overview\norder: 1\nsummary: Shots that help ligaments heal.\n"
+                   "keywords: [prolo, shots]\nreviewed: 2026-11-01\n---\n\n# Prolotherapy\n\nShots of dextrose help a "
+                   "weak ligament heal.\n");
+    write_text(p2, "sugar water = dextrose\n");
+    int err;
+    ks_store *store = ks_store_load(dir, NULL, &err);
+    OK(store != NULL);
+    if (!store) return;
+    char *db = tmp_path("store.db");
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    ks_index_report r;
+    INT_EQ(ks_index_sync(ix, store, &r), 0);
+    OK(list_has(&r.added, "prolotherapy/index"));
+    INT_EQ(r.synonyms_changed, 1);
+    ks_index_report_free(&r);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'dextrose'"), 1);
+    INT_EQ(db_int(db, "SELECT count(*) FROM synonyms WHERE phrase = 'sugar water'"), 1);
+    ks_index_page *pg = ks_index_get_page(ix, "prolotherapy/index");
+    OK(pg && pg->is_topic_index == 1);
+    if (pg) STR_CONTAINS(pg->markdown, "Shots of dextrose");
+    ks_index_page_free(pg);
+    INT_EQ(ks_index_sync(ix, store, &r), 0);
+    INT_EQ(r.wrote, 0);
+    ks_index_report_free(&r);
+    ks_index_close(ix);
+    ks_store_free(store);
+    free(p1);
+    free(p2);
+    free(topic);
+    free(dir);
+    free(db);
+}
+
+int main(void) {
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/kiosk-test-index-XXXXXX");
+    if (!mkdtemp(tmpdir)) return 2;
+    RUN(test_words);
+    RUN(test_sync_cycle);
+    RUN(test_broken_pages);
+    RUN(test_synonyms);
+    RUN(test_schema_versions);
+    RUN(test_killed_mid_sync);
+    RUN(test_with_store);
+    char *cmd = ks_sprintf("rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    free(cmd);
+    return harness_done();
+}
