@@ -410,28 +410,93 @@ static const sr_page *find_page(const ks_search *s, int64_t id) {
     return a < s->n_pages && s->pages[a].id == id ? &s->pages[a] : NULL;
 }
 
-static int run_fts(ks_search *s, const char *match, size_t limit, ks_search_results *r) {
+/* Whether word w (len n) matches a word of the folded word list list
+ * (" a b c ", up to stop): exactly, as a prefix when prefix, or as the same
+ * word with another ending ("injection" / "injections"). */
+static int word_in(const char *list, const char *stop, const char *w, size_t n, int prefix) {
+    for (const char *p = list; p && p < stop && *p;) {
+        while (p < stop && *p == ' ') p++;
+        const char *e = p;
+        while (e < stop && *e && *e != ' ') e++;
+        size_t m = (size_t)(e - p);
+        if (m == 0) break;
+        if (m == n && memcmp(p, w, n) == 0) return 1;
+        if (prefix && m >= n && memcmp(p, w, n) == 0) return 1;
+        size_t shorter = m < n ? m : n, longer = m < n ? n : m;
+        if (shorter >= 4 && longer - shorter <= 3 && memcmp(p, w, shorter) == 0) return 1;
+        p = e;
+    }
+    return 0;
+}
+
+/* How many of the plan's groups have an alternative whose words all occur
+ * in the list [from, stop). */
+static size_t groups_in(const sr_plan *plan, const char *from, const char *stop) {
+    size_t hits = 0;
+    for (size_t g = 0; g < plan->n_groups; g++) {
+        const sr_group *gr = &plan->groups[g];
+        int any = 0;
+        for (size_t a = 0; a < gr->n_alt && !any; a++) {
+            const char *t = gr->alt[a].text;
+            int all = 1;
+            while (*t && all) {
+                const char *e = strchr(t, ' ');
+                size_t n = e ? (size_t)(e - t) : strlen(t);
+                all = word_in(from, stop, t, n, gr->alt[a].prefix && !e);
+                t += n + (e ? 1 : 0);
+            }
+            any = all;
+        }
+        hits += any;
+    }
+    return hits;
+}
+
+typedef struct cand {
+    const sr_page *p;
+    int64_t id;
+    double score;
+} cand;
+
+static int cmp_cand(const void *a, const void *b) {
+    const cand *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+#define MAX_CANDIDATES 40
+
+/* Rank with bm25 in FTS5, then lift pages whose title (and keywords) hold
+ * the words asked for, so "questions to ask my doctor" finds the page of
+ * that name above pages that say "questions" often. */
+static int run_fts(ks_search *s, const sr_plan *plan, const char *match, size_t limit, ks_search_results *r) {
     int rc;
-    int64_t ids[64];
-    double scores[64];
-    size_t n = 0;
-    if (limit > 64) limit = 64;
+    cand c[MAX_CANDIDATES];
+    size_t n = 0, want = limit * 2 > 20 ? limit * 2 : 20;
+    if (want > MAX_CANDIDATES) want = MAX_CANDIDATES;
     sqlite3_bind_text(s->st_rank, 1, match, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s->st_rank, 2, (int64_t)limit);
-    while ((rc = sqlite3_step(s->st_rank)) == SQLITE_ROW && n < limit) {
-        ids[n] = sqlite3_column_int64(s->st_rank, 0);
-        scores[n] = -sqlite3_column_double(s->st_rank, 1);
-        n++;
+    sqlite3_bind_int64(s->st_rank, 2, (int64_t)want);
+    while ((rc = sqlite3_step(s->st_rank)) == SQLITE_ROW && n < want) {
+        c[n].id = sqlite3_column_int64(s->st_rank, 0);
+        c[n].p = find_page(s, c[n].id);
+        c[n].score = -sqlite3_column_double(s->st_rank, 1);
+        if (c[n].p) n++;
     }
     sqlite3_reset(s->st_rank);
     sqlite3_clear_bindings(s->st_rank);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
-    for (size_t i = 0; i < n; i++) {
-        const sr_page *p = find_page(s, ids[i]);
-        if (!p) continue;
-        ks_search_hit *h = add_hit(r, limit, p, scores[i]);
+    for (size_t i = 0; i < n && plan->n_groups; i++) {
+        const char *heads = c[i].p->heads, *bar = strstr(heads, " |");
+        double in_title = (double)groups_in(plan, heads, bar ? bar : heads + strlen(heads)) / (double)plan->n_groups;
+        double in_kw = bar ? (double)groups_in(plan, bar + 2, bar + strlen(bar)) / (double)plan->n_groups : 0.0;
+        double base = c[i].score > 0.01 ? c[i].score : 0.01;
+        c[i].score = base * (1.0 + 0.8 * in_title + 0.3 * in_kw + (c[i].p->is_topic_index ? 0.1 : 0.0));
+    }
+    if (n > 1) qsort(c, n, sizeof *c, cmp_cand);
+    for (size_t i = 0; i < n && i < limit; i++) {
+        ks_search_hit *h = add_hit(r, limit, c[i].p, c[i].score);
         sqlite3_bind_text(s->st_snippet, 1, match, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s->st_snippet, 2, ids[i]);
+        sqlite3_bind_int64(s->st_snippet, 2, c[i].id);
         if (sqlite3_step(s->st_snippet) == SQLITE_ROW)
             set_snippet(h, (const char *)sqlite3_column_text(s->st_snippet, 0));
         else
@@ -459,7 +524,7 @@ int ks_search_query(ks_search *s, const char *text, size_t limit, ks_search_resu
         ks_buf match = {0};
         sr_plan_match(plan, &match);
         if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
-            rc = run_fts(s, match.data, limit, r);
+            rc = run_fts(s, plan, match.data, limit, r);
             sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
         } else {
             rc = KS_INDEX_ERR_DB;

@@ -1,0 +1,472 @@
+/* search: any input is safe, typo rules, prefixes, stop words, synonyms,
+ * snippets and highlights, "did you mean", JSON, and an index that changes
+ * under an open search handle (another process syncing while we search). */
+#include "harness.h"
+
+#include "kiosk/base.h"
+#include "kiosk/index.h"
+#include "kiosk/search.h"
+
+#include "../src/search/search_int.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+static char *db_path;
+
+typedef struct tpage {
+    ks_page p;
+    ks_heading h[1];
+    char *kw[2];
+} tpage;
+
+static void make_page(tpage *t, const char *slug, const char *title, const char *kw, const char *text) {
+    memset(t, 0, sizeof *t);
+    t->p.slug = slug;
+    t->p.path = slug;
+    const char *slash = strchr(slug, '/');
+    t->p.topic = slash ? "prolotherapy" : "";
+    t->p.section = "risks";
+    t->p.title = title;
+    t->p.summary = "";
+    t->p.reviewed = "";
+    t->kw[0] = (char *)kw;
+    t->p.keywords = t->kw;
+    t->p.n_keywords = 1;
+    t->p.markdown = text;
+    t->p.text = text;
+    t->h[0].level = 1;
+    t->h[0].text = (char *)title;
+    t->p.headings = t->h;
+    t->p.n_headings = 1;
+    ks_buf b = {0};
+    ks_buf_printf(&b, "%s\n%s\n%s\n%s", slug, title, kw, text);
+    t->p.hash = ks_hash64(b.data, b.len);
+    ks_buf_free(&b);
+}
+
+#define N_FIX 6
+static tpage fix[N_FIX + 1];
+
+static void build_fixture(void) {
+    make_page(&fix[0], "prolotherapy/index", "Prolotherapy", "prolo",
+              "Prolotherapy is a set of shots meant to help a weak ligament or tendon heal.\n"
+              "The shot holds dextrose.");
+    make_page(&fix[1], "prolotherapy/risks", "Risks \"and\" side effects \\ dangers", "safety",
+              "Soreness and swelling are common for a few days after the injection.\n"
+              "Infection is rare. People who take an anticoagulant should ask first.");
+    make_page(&fix[2], "ozone-therapy/index", "Ozone therapy", "oxygen",
+              "Ozone therapy puts a gas called ozone into the body. Some clinics mix it with blood.");
+    make_page(&fix[3], "glossary", "Glossary", "words",
+              "Anticoagulant: a medicine that makes blood slower to clot. Ligament: a band that holds bone to "
+              "bone. Café au lait: a naïve example of accents. Éducation thérapeutique.");
+    make_page(&fix[4], "prolotherapy/recovery", "After the injections", "aftercare",
+              "Rest the joint, put ice on it, and expect some soreness. Most people go back to work the next "
+              "day. Exercise gently. Emergency: call the clinic if the swelling gets worse. Every patient "
+              "is different; each recovery takes its own time, and early movement is encouraged.");
+    make_page(&fix[5], "about", "About this kiosk", "kiosk",
+              "This kiosk explains treatments in plain words. Ask the front desk for help. "
+              "Ecstatic, elephant, eleven, elbow, elastic, embryo, emotion: words starting with e.");
+    ks_synonym syn[3] = {{"sugar water", "dextrose", 1}, {"blood thinner", "anticoagulant", 2},
+                         {"jab", "injection", 3}};
+    const ks_page *pages[N_FIX];
+    for (int i = 0; i < N_FIX; i++) pages[i] = &fix[i].p;
+    ks_index *ix = ks_index_open(db_path, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    INT_EQ(ks_index_sync_pages(ix, pages, N_FIX, syn, 3, 7, NULL), 0);
+    ks_index_close(ix);
+}
+
+/* Invariants every result set keeps, whatever the input. */
+static void check_results(const ks_search_results *r, size_t limit, const char *query) {
+    OK(r != NULL);
+    if (!r) return;
+    OK(r->n <= limit);
+    for (size_t i = 0; i < r->n; i++) {
+        const ks_search_hit *h = &r->hits[i];
+        size_t len = strlen(h->snippet);
+        OK(ks_utf8_valid(h->snippet, len, NULL));
+        OK(h->slug[0] != '\0');
+        OK(h->score == h->score);
+        if (i) OK(h->score <= r->hits[i - 1].score);
+        size_t prev_end = 0;
+        for (size_t k = 0; k < h->n_highlights; k++) {
+            size_t a = h->highlights[k].start, b = h->highlights[k].end;
+            int ok = a < b && b <= len && a >= prev_end;
+            if (!ok) {
+                harness_state.checks++;
+                harness_fail(__FILE__, __LINE__, "bad highlight [%zu,%zu) in \"%s\" for query \"%.40s\"", a, b,
+                             h->snippet, query);
+                break;
+            }
+            /* whole words: no letter or digit just outside */
+            unsigned char before = a ? (unsigned char)h->snippet[a - 1] : ' ';
+            unsigned char after = (unsigned char)h->snippet[b];
+            OK(!((before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z') ||
+                 (before >= '0' && before <= '9')));
+            OK(!((after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9')));
+            prev_end = b;
+        }
+    }
+}
+
+static ks_search_results *q(ks_search *s, const char *text, size_t limit) {
+    ks_search_results *r = NULL;
+    INT_EQ(ks_search_query(s, text, limit, &r), 0);
+    check_results(r, limit ? limit : 10, text);
+    return r;
+}
+
+static const char *top(const ks_search_results *r) {
+    return r && r->n ? r->hits[0].slug : "(none)";
+}
+
+static int has(const ks_search_results *r, const char *slug) {
+    for (size_t i = 0; r && i < r->n; i++)
+        if (strcmp(r->hits[i].slug, slug) == 0) return 1;
+    return 0;
+}
+
+static void test_open_errors(void) {
+    int err = 0;
+    OK(ks_search_open("/nonexistent/index.db", &err) == NULL);
+    INT_EQ(err, KS_ERR_NOT_FOUND);
+    char *txt = ks_path_join(tmpdir, "notdb.db");
+    FILE *f = fopen(txt, "w");
+    if (f) {
+        fputs("SQLite format 2? no, a shopping list\n", f);
+        fclose(f);
+    }
+    err = 0;
+    OK(ks_search_open(txt, &err) == NULL);
+    INT_EQ(err, KS_INDEX_ERR_SCHEMA);
+    free(txt);
+    ks_search_close(NULL);
+    ks_search_results_free(NULL);
+}
+
+static void test_adversarial(void) {
+    ks_search *s = ks_search_open(db_path, NULL);
+    OK(s != NULL);
+    if (!s) return;
+    static const char *const inputs[] = {
+        "don't", "5% dextrose", "c++", "ozone?", "+ozone", "AND", "OR x", "NEAR(", "(x", "\"", "blood-thinner",
+        "foo:bar", "*", "-", "^ozone", "ozone\"", "{title}: ozone", "NOT ozone", "ozone AND", "a OR b AND",
+        "'", "\\", "ozone*", "\"\"", "ozone NEAR/2 blood", "title:ozone", "col : x", ")", "((((", "AND OR NOT",
+        "", " ", "\t\n\r", "\x01\x02\x03", "ozone\x01therapy", "\xff\xfe\xfd", "oz\xc3", "\xc3\x28", "\xe2\x82",
+        "🙂", "ozone 🙂 therapy", "💉💉💉", "\xf0\x9f", "é", "ÉÉÉ", "ozoné", "оzone" /* Cyrillic o */,
+        "ozone\u0301", "\u200b", "\u202eenozo", "０１２", "∑∫√", "ozone ozone ozone ozone ozone ozone ozone ozone ozone "
+        "ozone ozone ozone ozone ozone ozone ozone ozone ozone ozone ozone",
+        "what is the", "the", "a", "i", "x", "xq", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+        "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+        "SELECT * FROM pages; DROP TABLE pages;--", "%s%s%n", "ozone' OR '1'='1", "NEAR(ozone blood, 2)",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        ks_search_results *r = q(s, inputs[i], 10);
+        ks_search_results_free(r);
+    }
+    /* 10 kB of text, words and junk */
+    ks_buf big = {0};
+    for (int i = 0; i < 1000; i++) ks_buf_puts(&big, i % 3 ? "ozone " : "\"(* ");
+    ks_search_results *r = q(s, big.data, 10);
+    ks_search_results_free(r);
+    ks_buf_clear(&big);
+    for (int i = 0; i < 10240; i++) ks_buf_putc(&big, 'a');
+    r = q(s, big.data, 10);
+    ks_search_results_free(r);
+    ks_buf_free(&big);
+    /* deterministic fuzz from tricky pieces and random bytes */
+    static const char *const pieces[] = {"ozone", "\"", "*", "(", ")", " ", "AND", "OR", "NOT", "NEAR", ":", "^",
+                                         "-", "+", "ligamnet", "sugar", "water", "é", "\xff", "🙂", "e", "pr",
+                                         "'", "{", "}", ",", "blood", "thinner"};
+    uint64_t seed = 12345;
+    for (int n = 0; n < 1500; n++) {
+        char buf[200];
+        size_t len = 0;
+        int parts = (int)(seed % 8) + 1;
+        for (int k = 0; k < parts; k++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            if ((seed >> 60) < 3) {
+                if (len < sizeof buf - 2) buf[len++] = (char)(seed >> 33);
+            } else {
+                const char *p = pieces[(seed >> 33) % (sizeof pieces / sizeof pieces[0])];
+                size_t pl = strlen(p);
+                if (len + pl < sizeof buf - 1) {
+                    memcpy(buf + len, p, pl);
+                    len += pl;
+                }
+            }
+        }
+        buf[len] = '\0';
+        r = q(s, buf, 5);
+        ks_search_results_free(r);
+    }
+    ks_search_close(s);
+}
+
+static void test_typos(void) {
+    /* the budget: 0 up to 4 letters, 1 for 5-8, 2 from 9 */
+    INT_EQ(sr_typo_budget(4), 0);
+    INT_EQ(sr_typo_budget(5), 1);
+    INT_EQ(sr_typo_budget(8), 1);
+    INT_EQ(sr_typo_budget(9), 2);
+    INT_EQ(sr_typo_distance("ligamnet", 8, "ligament", 8, 2, 0), 1);      /* a swap is one typo */
+    INT_EQ(sr_typo_distance("kigament", 8, "ligament", 8, 2, 0), 2);      /* a wrong first letter is two */
+    INT_EQ(sr_typo_distance("ligment", 7, "ligament", 8, 2, 0), 1);
+    INT_EQ(sr_typo_distance("lig", 3, "ligament", 8, 2, 1), 0);           /* prefix */
+    INT_EQ(sr_typo_distance("ligam3", 6, "ligament", 8, 2, 1), 1);
+    OK(sr_typo_distance("abcdef", 6, "uvwxyz", 6, 2, 0) > 2);
+
+    ks_search *s = ks_search_open(db_path, NULL);
+    OK(s != NULL);
+    if (!s) return;
+    ks_search_results *r = q(s, "ligamnet ", 10);
+    OK(r->n > 0);
+    STR_EQ(r->corrected, "ligament");
+    ks_search_results_free(r);
+
+    r = q(s, "kigament ", 10); /* 8 letters allow 1 typo; a wrong first letter is 2 */
+    INT_EQ(r->n, 0);
+    OK(r->corrected == NULL);
+    ks_search_results_free(r);
+
+    r = q(s, "xrolotherapy ", 10); /* 12 letters allow 2 */
+    STR_EQ(top(r), "prolotherapy/index");
+    STR_EQ(r->corrected, "prolotherapy");
+    ks_search_results_free(r);
+
+    r = q(s, "prolotherpay", 10); /* typed last, a prefix with a swap */
+    STR_EQ(top(r), "prolotherapy/index");
+    OK(r->corrected != NULL);
+    ks_search_results_free(r);
+
+    r = q(s, "ozne ", 10); /* 4 letters: no typo allowed */
+    INT_EQ(r->n, 0);
+    ks_search_results_free(r);
+
+    r = q(s, "ozon ", 10); /* the start of a word the pages use */
+    STR_EQ(top(r), "ozone-therapy/index");
+    STR_EQ(r->corrected, "ozone");
+    ks_search_results_free(r);
+
+    r = q(s, "anticoagulant swelling", 10); /* exact words are never corrected */
+    OK(r->corrected == NULL);
+    STR_EQ(top(r), "prolotherapy/risks");
+    ks_search_results_free(r);
+
+    r = q(s, "what is the recovry", 10);
+    STR_EQ(r->corrected, "what is the recovery");
+    STR_EQ(top(r), "prolotherapy/recovery");
+    ks_search_results_free(r);
+    ks_search_close(s);
+}
+
+static void test_prefix_stop_synonyms(void) {
+    ks_search *s = ks_search_open(db_path, NULL);
+    OK(s != NULL);
+    if (!s) return;
+    ks_search_results *r = q(s, "prol", 10);
+    STR_EQ(top(r), "prolotherapy/index");
+    OK(r->corrected == NULL);
+    ks_search_results_free(r);
+
+    r = q(s, "prol ", 10); /* complete: not a prefix any more, corrected to a completion */
+    STR_EQ(top(r), "prolotherapy/index");
+    ks_search_results_free(r);
+
+    r = q(s, "oz", 10); /* two letters alone: titles and keywords */
+    STR_EQ(top(r), "ozone-therapy/index");
+    /* the snippet is the summary, or the title when there is none */
+    OK(r->n >= 1 && r->hits[0].n_highlights == 1);
+    if (r->n && r->hits[0].n_highlights) {
+        STR_EQ(r->hits[0].snippet, "Ozone therapy");
+        INT_EQ(r->hits[0].highlights[0].start, 0);
+        INT_EQ(r->hits[0].highlights[0].end, 5);
+    }
+    ks_search_results_free(r);
+
+    r = q(s, "e", 3);
+    OK(r->n <= 3);
+    ks_search_results_free(r);
+
+    r = q(s, "ozone e", 10); /* a short prefix after a word: frequent completions */
+    OK(has(r, "ozone-therapy/index") || r->n == 0);
+    ks_search_results_free(r);
+
+    r = q(s, "blood e", 10);
+    check_results(r, 10, "blood e");
+    ks_search_results_free(r);
+
+    /* stop words never prevent a match */
+    r = q(s, "what is the ozone", 10);
+    STR_EQ(top(r), "ozone-therapy/index");
+    ks_search_results_free(r);
+    r = q(s, "how can I get back to work", 10);
+    STR_EQ(top(r), "prolotherapy/recovery");
+    ks_search_results_free(r);
+    r = q(s, "what", 10); /* a stop word still being typed */
+    check_results(r, 10, "what");
+    ks_search_results_free(r);
+
+    /* synonyms: the pages never say "sugar water" or "blood thinner" */
+    r = q(s, "sugar water", 10);
+    STR_EQ(top(r), "prolotherapy/index");
+    OK(r->n && r->hits[0].n_highlights > 0);
+    if (r->n && r->hits[0].n_highlights) {
+        const ks_search_hit *h = &r->hits[0];
+        const ks_search_range *g = &h->highlights[h->n_highlights - 1];
+        OK(strncmp(h->snippet + g->start, "dextrose", g->end - g->start) == 0);
+    }
+    ks_search_results_free(r);
+    r = q(s, "blood thinner", 10);
+    OK(has(r, "prolotherapy/risks") && has(r, "glossary"));
+    ks_search_results_free(r);
+    r = q(s, "blood thinn", 10); /* still typing the lay phrase */
+    OK(has(r, "glossary"));
+    ks_search_results_free(r);
+    r = q(s, "jab", 10);
+    OK(has(r, "prolotherapy/risks"));
+    ks_search_results_free(r);
+
+    /* accents fold both ways */
+    r = q(s, "cafe", 10);
+    STR_EQ(top(r), "glossary");
+    ks_search_results_free(r);
+    r = q(s, "éducation", 10);
+    STR_EQ(top(r), "glossary");
+    ks_search_results_free(r);
+
+    /* completions for the keyboard */
+    char *c[4];
+    size_t n = ks_search_complete(s, "my ozo", c, 4);
+    INT_EQ(n, 1);
+    if (n) STR_EQ(c[0], "ozone");
+    for (size_t i = 0; i < n; i++) free(c[i]);
+    INT_EQ(ks_search_complete(s, "ozone ", c, 4), 0);
+    ks_search_close(s);
+}
+
+static void test_snippets_json(void) {
+    ks_search *s = ks_search_open(db_path, NULL);
+    OK(s != NULL);
+    if (!s) return;
+    ks_search_results *r = q(s, "exercise", 10);
+    STR_EQ(top(r), "prolotherapy/recovery");
+    if (r->n) {
+        const ks_search_hit *h = &r->hits[0];
+        /* about 20 words, cut at words, with the match inside */
+        size_t words = 1;
+        for (const char *p = h->snippet; *p; p++) words += *p == ' ';
+        OK(words >= 10 && words <= 24);
+        INT_EQ(h->n_highlights, 1);
+        if (h->n_highlights)
+            OK(strncmp(h->snippet + h->highlights[0].start, "Exercise", 8) == 0);
+        STR_EQ(h->title, "After the injections");
+        STR_EQ(h->topic, "prolotherapy");
+        STR_EQ(h->section, "risks");
+        OK(strstr(h->snippet, "\xe2\x80\xa6") != NULL); /* text left out is marked */
+        OK(strchr(h->snippet, '\n') == NULL);
+    }
+    ks_search_results_free(r);
+
+    /* JSON: one array; quotes and backslashes escaped; corrected on each */
+    r = q(s, "dangrs", 10);
+    ks_buf b = {0};
+    ks_search_results_json(r, &b);
+    OK(b.data[0] == '[' && b.data[b.len - 1] == ']');
+    STR_CONTAINS(b.data, "\"slug\":\"prolotherapy/risks\"");
+    STR_CONTAINS(b.data, "Risks \\\"and\\\" side effects \\\\ dangers");
+    STR_CONTAINS(b.data, "\"highlights\":[");
+    STR_CONTAINS(b.data, "\"corrected\":\"dangers\"");
+    STR_CONTAINS(b.data, "\"score\":");
+    ks_search_results_free(r);
+    ks_buf_clear(&b);
+    r = q(s, "nothing-like-this-anywhere ", 10);
+    ks_search_results_json(r, &b);
+    STR_EQ(b.data, "[]");
+    ks_search_results_free(r);
+    ks_buf_free(&b);
+    ks_search_close(s);
+}
+
+/* The index changes under an open handle: the next query sees it. */
+static void test_live_reload(void) {
+    ks_search *s = ks_search_open(db_path, NULL);
+    OK(s != NULL);
+    if (!s) return;
+    int64_t gen = ks_search_generation(s);
+    ks_search_results *r = q(s, "zebrafish", 10);
+    INT_EQ(r->n, 0);
+    ks_search_results_free(r);
+
+    make_page(&fix[N_FIX], "zoo", "Zebrafish", "fish", "Zebrafish heal their fins.");
+    const ks_page *pages[N_FIX + 1];
+    for (int i = 0; i <= N_FIX; i++) pages[i] = &fix[i].p;
+    ks_synonym syn[1] = {{"stripy fish", "zebrafish", 1}};
+    ks_index *ix = ks_index_open(db_path, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    INT_EQ(ks_index_sync_pages(ix, pages, N_FIX + 1, syn, 1, 8, NULL), 0);
+    r = q(s, "zebrafish", 10);
+    STR_EQ(top(r), "zoo");
+    ks_search_results_free(r);
+    OK(ks_search_generation(s) > gen);
+    r = q(s, "zebrafsh ", 10); /* the vocabulary was reloaded too */
+    STR_EQ(top(r), "zoo");
+    ks_search_results_free(r);
+    r = q(s, "stripy fish", 10); /* and the synonyms */
+    STR_EQ(top(r), "zoo");
+    ks_search_results_free(r);
+    r = q(s, "sugar water", 10); /* the old synonyms are gone */
+    INT_EQ(r->n, 0);
+    ks_search_results_free(r);
+
+    /* another process syncs back and forth while we search: every answer
+     * is the old index or the new one, never an error or a mix */
+    pid_t pid = fork();
+    if (pid == 0) {
+        ks_index *w = ks_index_open(db_path, NULL);
+        for (int round = 0; w && round < 40; round++)
+            ks_index_sync_pages(w, pages, round % 2 ? N_FIX + 1 : N_FIX, syn, 1, 8, NULL);
+        ks_index_close(w);
+        _exit(0);
+    }
+    int bad = 0, rounds = 0, status = 0;
+    while (waitpid(pid, &status, WNOHANG) == 0 || rounds < 50) {
+        ks_search_results *rr = NULL;
+        int rc = ks_search_query(s, "zebrafish fins", 10, &rr);
+        if (rc != 0 || !rr || rr->n > 1 || (rr->n == 1 && strcmp(rr->hits[0].slug, "zoo") != 0)) bad++;
+        ks_search_results_free(rr);
+        rr = NULL;
+        rc = ks_search_query(s, "ozone", 10, &rr);
+        if (rc != 0 || !rr || rr->n == 0) bad++;
+        ks_search_results_free(rr);
+        rounds++;
+        if (rounds > 100000) break;
+    }
+    INT_EQ(bad, 0);
+    OK(WIFEXITED(status));
+    ks_index_close(ix);
+    ks_search_close(s);
+}
+
+int main(void) {
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/kiosk-test-search-XXXXXX");
+    if (!mkdtemp(tmpdir)) return 2;
+    db_path = ks_path_join(tmpdir, "index.db");
+    build_fixture();
+    RUN(test_open_errors);
+    RUN(test_adversarial);
+    RUN(test_typos);
+    RUN(test_prefix_stop_synonyms);
+    RUN(test_snippets_json);
+    RUN(test_live_reload);
+    char *cmd = ks_sprintf("rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    free(cmd);
+    free(db_path);
+    return harness_done();
+}
