@@ -24,6 +24,10 @@
 
 #include <stddef.h>
 
+#include "kiosk/render.h" /* ks_render, the display list, SDL_Event */
+#include "kiosk/search.h"
+#include "kiosk/store.h"
+
 /* ================================================================ gestures */
 
 typedef enum ks_gesture_kind {
@@ -231,5 +235,140 @@ void ks_script_free(ks_script *s);
 size_t ks_script_count(const ks_script *s);
 /* Command i, valid until ks_script_free. */
 const ks_script_cmd *ks_script_cmd_at(const ks_script *s, size_t i);
+
+/* ================================================================ the kiosk */
+
+/* Settings from the configuration file (`kiosk run --config FILE`). */
+typedef struct ks_ui_config {
+    double idle_seconds;       /* no touch this long: "Are you still reading?" (90; 0 off) */
+    double prompt_seconds;     /* the prompt stays this long, then reset (30; >= 20) */
+    double staff_hold_seconds; /* hold the top-left corner this long for staff exit (5) */
+    char staff_pin[16];        /* digits staff type after the hold ("2580") */
+    char title[128];           /* the kiosk's title on Home ("Clinic information") */
+} ks_ui_config;
+
+/* The defaults above. */
+void ks_ui_config_defaults(ks_ui_config *c);
+/* Read "key = value" lines (# comments, blank lines) into c: idle_seconds,
+ * prompt_seconds, staff_hold_seconds, staff_pin, title. Returns 0, or -1
+ * with *err_line and err (cap bytes) naming the first bad line; c keeps the
+ * values read before it. */
+int ks_ui_config_parse(ks_ui_config *c, const char *text, int *err_line, char *err, size_t cap);
+
+/* Things the app may want to count or know (any callback may be NULL). */
+typedef struct ks_ui_hooks {
+    void *ctx;
+    /* A page was opened (by a tile, a link, a result, Next/Previous). */
+    void (*page_view)(void *ctx, const char *slug);
+    /* A search found nothing; called once for the text a patient left on the
+     * screen (not for every letter typed on the way). */
+    void (*empty_search)(void *ctx, const char *text);
+    /* The screen changed (name as ks_ui_screen_name); for logs. */
+    void (*screen_changed)(void *ctx, const char *name);
+} ks_ui_hooks;
+
+/* Where the pages and topics come from: a store snapshot, or the content
+ * watcher's merged snapshot (which keeps last good versions). A value type
+ * of borrowed function pointers and a context; ctx must stay valid while
+ * the ks_ui uses it (until the next ks_ui_set_content). Pages and topics are
+ * in the store's order (see ks_store_page_count). */
+typedef struct ks_ui_content {
+    const void *ctx;
+    size_t (*page_count)(const void *ctx);
+    const ks_page *(*page)(const void *ctx, size_t i);
+    const ks_page *(*find)(const void *ctx, const char *slug);
+    size_t (*topic_count)(const void *ctx);
+    const ks_topic *(*topic)(const void *ctx, size_t i);
+    const ks_topic *(*find_topic)(const void *ctx, const char *slug);
+} ks_ui_content;
+
+/* The content of a store snapshot (borrowed). */
+ks_ui_content ks_ui_content_of_store(const ks_store *store);
+
+typedef struct ks_ui ks_ui;
+
+/* A kiosk drawing on rd (w x h px) with the pages of content, searching
+ * with search (may be NULL: no results). rd, search and what content points
+ * to are borrowed and must outlive the ks_ui or be replaced first
+ * (ks_ui_set_content, ks_ui_set_render). now is the current time in ms. The
+ * caller frees it with ks_ui_destroy(). */
+ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_search *search,
+                    ks_render *rd, int w, int h, double now);
+void ks_ui_destroy(ks_ui *ui);
+void ks_ui_set_hooks(ks_ui *ui, const ks_ui_hooks *hooks);
+
+/* New content (a new snapshot; the old one may be freed once this returns:
+ * nothing keeps pointers into it). Every screen is laid out again; the page
+ * being read refreshes in place at the same scroll position, and a page
+ * that was deleted stays readable until the patient leaves it. */
+void ks_ui_set_content(ks_ui *ui, const ks_ui_content *content);
+/* The window or surface changed size: lay everything out again. */
+void ks_ui_resize(ks_ui *ui, int w, int h);
+/* Draw on another renderer from now on (a headless surface re-created at a
+ * new size); rd is borrowed. */
+void ks_ui_set_render(ks_ui *ui, ks_render *rd, int w, int h);
+/* Text scale (1.0, 1.5, 2.0) and theme ("default", "high-contrast"), as the
+ * Home controls set them; for `kiosk render --text-scale --theme`. Returns
+ * 0 or KS_ERR_INVALID for an unknown theme or a scale outside 1..2. */
+int ks_ui_set_look(ks_ui *ui, double text_scale, const char *theme);
+
+typedef enum ks_pointer_kind { KS_POINTER_DOWN = 0, KS_POINTER_MOVE, KS_POINTER_UP } ks_pointer_kind;
+/* The one pointer (finger or mouse) at window pixel (x, y) at time now. */
+void ks_ui_pointer(ks_ui *ui, ks_pointer_kind kind, float x, float y, double now);
+/* Feed an SDL event: finger and mouse events become the one pointer
+ * (mouse events SDL synthesises from touches, which == SDL_TOUCH_MOUSEID,
+ * are ignored, as are second fingers); window size changes relayout.
+ * Returns 1 when the event was used. Keys, quit and window-close are not
+ * handled here (the app decides what kiosk mode ignores). */
+int ks_ui_handle_event(ks_ui *ui, const SDL_Event *ev, double now);
+/* Advance animations (fling), the idle timer and the staff hold to now. */
+void ks_ui_tick(ks_ui *ui, double now);
+/* Whether the next ks_ui_draw would differ from the last one. */
+int ks_ui_needs_frame(const ks_ui *ui);
+/* How long the caller may sleep before calling ks_ui_tick again: 0..n ms,
+ * or -1 when nothing is pending (wait for an event). */
+int ks_ui_timeout_ms(const ks_ui *ui, double now);
+/* Draw the current frame on the renderer (the caller presents it). Returns
+ * 0 or a negative KS_ERR_*. */
+int ks_ui_draw(ks_ui *ui);
+
+/* The current screen as scripts name it: "home", "topic:SLUG", "page:SLUG",
+ * "search", "idle-prompt", "staff-pin". Valid until the next call into ui. */
+const char *ks_ui_screen_name(const ks_ui *ui);
+/* Go straight to a screen: "home", "topic:SLUG", "page:SLUG" or
+ * "search:QUERY" (for `kiosk render`). Returns 0 or KS_ERR_NOT_FOUND. */
+int ks_ui_open(ks_ui *ui, const char *spec, double now);
+/* Window point at the centre of the on-screen key that types c, when the
+ * keyboard is showing; returns 0, or -1 (no keyboard, or no such key). */
+int ks_ui_key_point(ks_ui *ui, char c, int *x, int *y);
+/* Window point at the centre of the search field, if the screen has one
+ * (0), else -1. */
+int ks_ui_search_field_point(ks_ui *ui, int *x, int *y);
+/* Staff completed the exit gesture and PIN: the app should end cleanly. */
+int ks_ui_quit_requested(const ks_ui *ui);
+
+/* ================================================================ script runs */
+
+/* What a script run needs from the program that draws (headless or a
+ * window). Callbacks may be NULL (then shot and resize fail). */
+typedef struct ks_ui_script_host {
+    void *ctx;
+    /* Draw the current frame and save it as a PNG at path: 0 or < 0. */
+    int (*shot)(void *ctx, ks_ui *ui, const char *path);
+    /* Make the drawing target w x h and tell ui (ks_ui_resize or
+     * ks_ui_set_render): 0 or < 0. */
+    int (*resize)(void *ctx, ks_ui *ui, int w, int h);
+    /* Called after each command and each 16 ms of a wait: a window presents
+     * a frame and handles its events here. */
+    void (*frame)(void *ctx, ks_ui *ui);
+} ks_ui_script_host;
+
+/* Run script s on ui with a virtual clock starting at *clock (ms; advanced
+ * by taps, drags, waits and idles). Returns 0 when every command ran (or
+ * `quit` was reached), or 1 with *line and err (cap bytes) naming the first
+ * command that failed (an `expect` that did not match, a `type` with no
+ * keyboard, a shot that could not be saved). */
+int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *host,
+                     double *clock, int *line, char *err, size_t cap);
 
 #endif

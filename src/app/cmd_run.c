@@ -1,0 +1,445 @@
+/* kiosk run: the touch kiosk a patient meets (also `kiosk` with no command).
+ *
+ * Reads like a game loop that sleeps: load the content and bring the index
+ * up to date, open the window (fullscreen, no cursor, nothing quits it but
+ * the staff gesture or SIGTERM), then wait for events; each event goes to
+ * the ui, and a frame is drawn only when the ui says something changed.
+ *
+ * With --script the same ui replays a script headlessly (a software surface,
+ * no display) or, with --windowed, in a real window.
+ */
+#include "app.h"
+
+#include "kiosk/base.h"
+#include "kiosk/index.h"
+#include "kiosk/render.h"
+#include "kiosk/search.h"
+#include "kiosk/store.h"
+#include "kiosk/ui.h"
+
+#include <SDL_image.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Set by SIGTERM / SIGINT: leave the loop cleanly. The only global, and a
+ * signal handler needs it. */
+static volatile sig_atomic_t run_stop;
+
+static void on_signal(int sig) {
+    (void)sig;
+    run_stop = 1;
+}
+
+static void help(void) {
+    printf("usage: kiosk [run] [--windowed] [--size WxH] [--script FILE] [--config FILE]\n"
+           "                  [--content DIR] [--db FILE]\n\n"
+           "The touch kiosk. Fullscreen with no cursor by default: Escape, Alt+F4 and\n"
+           "closing the window do nothing. Staff leave by holding the top-left corner of\n"
+           "the screen for 5 seconds, then typing the staff PIN; or send SIGTERM.\n\n"
+           "  --windowed       a normal window (for development); Escape and closing quit\n"
+           "  --size WxH       window or surface size (default 1080x1920 with --windowed\n"
+           "                   or --script; fullscreen uses the whole display)\n"
+           "  --script FILE    replay FILE: tap X Y, drag X1 Y1 X2 Y2 MS, type TEXT,\n"
+           "                   wait MS, idle SECONDS, shot FILE.png, expect SCREEN,\n"
+           "                   resize W H, quit. Headless (no display needed) unless\n"
+           "                   --windowed. A failed expect or bad line exits 1.\n"
+           "  --config FILE    key = value settings (defaults shown):\n"
+           "                     idle_seconds = 90        (0 turns the idle reset off)\n"
+           "                     prompt_seconds = 30      (\"Are you still reading?\", >= 20)\n"
+           "                     staff_hold_seconds = 5\n"
+           "                     staff_pin = 2580\n"
+           "                     title = Clinic information\n"
+           "  --content DIR    the content folder (default: $KIOSK_CONTENT, else ./content,\n"
+           "                   else the shipped content)\n"
+           "  --db FILE        the search index, brought up to date at start (default:\n"
+           "                   $KIOSK_DB, else $XDG_STATE_HOME/clinic-kiosk/index.db)\n\n"
+           "Screens are logged to stderr as 'kiosk: screen NAME'.\n"
+           "Exit status: 0 clean quit, 1 a script failed, 2 cannot run or bad usage.\n");
+}
+
+typedef struct run_opts {
+    app_paths paths;
+    int windowed;
+    int w, h;
+    int size_given;
+    const char *script;
+    const char *config;
+} run_opts;
+
+static int parse_size(const char *s, int *w, int *h) {
+    char *end;
+    const char *p;
+    long a = strtol(s, &end, 10), b;
+    if (end == s || (*end != 'x' && *end != 'X')) return -1;
+    p = end + 1;
+    b = strtol(p, &end, 10);
+    if (end == p || *end || a < 200 || b < 200 || a > 8192 || b > 8192) return -1;
+    *w = (int)a;
+    *h = (int)b;
+    return 0;
+}
+
+/* ------------------------------------------------------------ content */
+
+/* Bring the index in line with the content so search works on what ships,
+ * without a separate `kiosk index`. A failure only costs search results. */
+static void sync_index(const ks_store *store, const char *db) {
+    int err = 0;
+    ks_index *ix = ks_index_open(db, &err);
+    ks_index_report rep;
+    memset(&rep, 0, sizeof rep);
+    if (!ix) {
+        ks_log("cannot open the index %s (error %d): search will find nothing", db, err);
+        return;
+    }
+    if (ks_index_sync(ix, store, &rep) != 0)
+        ks_log("cannot update the index %s: %s", db, ks_index_errmsg(ix));
+    else if (rep.wrote)
+        ks_log("index updated: %zu added, %zu changed, %zu removed", rep.added.n, rep.changed.n, rep.removed.n);
+    ks_index_report_free(&rep);
+    ks_index_close(ix);
+}
+
+static void log_screen(void *ctx, const char *name) {
+    (void)ctx;
+    ks_log("screen %s", name);
+}
+
+/* ------------------------------------------------------------ headless */
+
+typedef struct headless_host {
+    ks_render_headless *hl;
+    const char *content_dir;
+} headless_host;
+
+static int hl_shot(void *ctx, ks_ui *ui, const char *path) {
+    headless_host *h = ctx;
+    if (ks_ui_draw(ui) != 0) return -1;
+    return ks_render_headless_save_png(h->hl, path);
+}
+
+static int hl_resize(void *ctx, ks_ui *ui, int w, int h) {
+    headless_host *hh = ctx;
+    ks_render_options ro;
+    int err;
+    ks_render_headless *nhl;
+    memset(&ro, 0, sizeof ro);
+    ro.content_dir = hh->content_dir;
+    nhl = ks_render_headless_create(w, h, ks_layout_theme("default"), &ro, &err);
+    if (!nhl) return err;
+    ks_ui_set_render(ui, ks_render_headless_render(nhl), w, h);
+    ks_render_headless_destroy(hh->hl);
+    hh->hl = nhl;
+    return 0;
+}
+
+static int run_script(ks_ui *ui, const ks_script *script, const ks_ui_script_host *host, const char *file) {
+    double clock = 0;
+    int line = 0;
+    char err[512];
+    if (ks_ui_run_script(ui, script, host, &clock, &line, err, sizeof err) != 0) {
+        fprintf(stderr, "%s:%d: %s\n", file, line, err);
+        return 1;
+    }
+    return 0;
+}
+
+static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_ui_content *content,
+                        ks_search *search, const ks_script *script) {
+    headless_host hh;
+    ks_render_options ro;
+    ks_ui_script_host host;
+    ks_ui_hooks hooks;
+    ks_ui *ui;
+    int err, status;
+    memset(&ro, 0, sizeof ro);
+    ro.content_dir = o->paths.content;
+    hh.content_dir = o->paths.content;
+    hh.hl = ks_render_headless_create(o->w, o->h, ks_layout_theme("default"), &ro, &err);
+    if (!hh.hl) {
+        fprintf(stderr, "kiosk run: %s\n", err == KS_ERR_NOT_FOUND ? "the fonts are missing" : "cannot make a drawing surface");
+        return 2;
+    }
+    ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), o->w, o->h, 0);
+    memset(&hooks, 0, sizeof hooks);
+    hooks.screen_changed = log_screen;
+    ks_ui_set_hooks(ui, &hooks);
+    memset(&host, 0, sizeof host);
+    host.ctx = &hh;
+    host.shot = hl_shot;
+    host.resize = hl_resize;
+    status = run_script(ui, script, &host, o->script);
+    ks_ui_destroy(ui);
+    ks_render_headless_destroy(hh.hl);
+    return status;
+}
+
+/* ------------------------------------------------------------ window */
+
+typedef struct window_run {
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    ks_render *rd;
+    ks_ui *ui;
+    int windowed;
+    int quit;
+} window_run;
+
+/* One event: what kiosk mode ignores, then the ui. */
+static void window_event(window_run *r, const SDL_Event *ev) {
+    switch (ev->type) {
+    case SDL_QUIT:
+        if (r->windowed) r->quit = 1;
+        else ks_log("ignoring a request to quit (kiosk mode: staff use the corner gesture)");
+        return;
+    case SDL_KEYDOWN:
+        if (r->windowed && ev->key.keysym.sym == SDLK_ESCAPE) r->quit = 1;
+        return;
+    case SDL_WINDOWEVENT:
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            int w, h;
+            SDL_GetRendererOutputSize(r->ren, &w, &h);
+            ks_ui_resize(r->ui, w, h);
+            return;
+        }
+        break;
+    default: break;
+    }
+    /* Live content: the watcher's wake-up event lands here (see README). */
+    ks_ui_handle_event(r->ui, ev, ks_now_ms());
+}
+
+static void window_present(window_run *r) {
+    if (ks_ui_draw(r->ui) != 0) ks_log("drawing failed: %s", SDL_GetError());
+    SDL_RenderPresent(r->ren);
+}
+
+/* Script frames in a window: handle pending events, draw when needed. */
+static void win_frame(void *ctx, ks_ui *ui) {
+    window_run *r = ctx;
+    SDL_Event ev;
+    (void)ui;
+    while (SDL_PollEvent(&ev))
+        if (ev.type != SDL_MOUSEBUTTONDOWN && ev.type != SDL_MOUSEBUTTONUP && ev.type != SDL_MOUSEMOTION &&
+            ev.type != SDL_FINGERDOWN && ev.type != SDL_FINGERUP && ev.type != SDL_FINGERMOTION)
+            window_event(r, &ev);
+    if (ks_ui_needs_frame(r->ui)) window_present(r);
+}
+
+static int win_shot(void *ctx, ks_ui *ui, const char *path) {
+    window_run *r = ctx;
+    int w, h, rc;
+    SDL_Surface *s;
+    ks_ui_draw(ui);
+    SDL_GetRendererOutputSize(r->ren, &w, &h);
+    s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) return -1;
+    rc = SDL_RenderReadPixels(r->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
+    if (rc == 0) rc = IMG_SavePNG(s, path);
+    SDL_FreeSurface(s);
+    SDL_RenderPresent(r->ren);
+    return rc == 0 ? 0 : -1;
+}
+
+static int win_resize(void *ctx, ks_ui *ui, int w, int h) {
+    window_run *r = ctx;
+    SDL_SetWindowSize(r->win, w, h);
+    ks_ui_resize(ui, w, h);
+    return 0;
+}
+
+static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_content *content,
+                      ks_search *search, const ks_script *script) {
+    window_run r;
+    ks_ui_hooks hooks;
+    ks_render_options ro;
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+    int err, w, h, status = 0;
+    memset(&r, 0, sizeof r);
+    r.windowed = o->windowed;
+    /* SDL would turn SIGTERM into SDL_QUIT, which kiosk mode ignores. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "kiosk run: cannot open the display: %s\n"
+                        "(use --script FILE for a headless run, or set DISPLAY)\n", SDL_GetError());
+        return 2;
+    }
+    if (o->windowed) flags |= SDL_WINDOW_RESIZABLE;
+    else flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    r.win = SDL_CreateWindow("Clinic kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->w, o->h, flags);
+    if (!r.win) {
+        fprintf(stderr, "kiosk run: cannot open a window: %s\n", SDL_GetError());
+        SDL_Quit();
+        return 2;
+    }
+    r.ren = SDL_CreateRenderer(r.win, -1, SDL_RENDERER_ACCELERATED);
+    if (!r.ren) r.ren = SDL_CreateRenderer(r.win, -1, SDL_RENDERER_SOFTWARE);
+    if (!r.ren) {
+        fprintf(stderr, "kiosk run: cannot draw in the window: %s\n", SDL_GetError());
+        SDL_DestroyWindow(r.win);
+        SDL_Quit();
+        return 2;
+    }
+    memset(&ro, 0, sizeof ro);
+    ro.content_dir = o->paths.content;
+    r.rd = ks_render_create_ex(r.ren, ks_layout_theme("default"), &ro, &err);
+    if (!r.rd) {
+        fprintf(stderr, "kiosk run: the fonts are missing\n");
+        SDL_DestroyRenderer(r.ren);
+        SDL_DestroyWindow(r.win);
+        SDL_Quit();
+        return 2;
+    }
+    if (!o->windowed) SDL_ShowCursor(SDL_DISABLE);
+    SDL_GetRendererOutputSize(r.ren, &w, &h);
+    r.ui = ks_ui_create(cfg, content, search, r.rd, w, h, ks_now_ms());
+    memset(&hooks, 0, sizeof hooks);
+    hooks.screen_changed = log_screen;
+    /* Usage counts: set hooks.page_view / hooks.empty_search here. */
+    ks_ui_set_hooks(r.ui, &hooks);
+    ks_log("screen %s", ks_ui_screen_name(r.ui));
+    window_present(&r);
+
+    if (script) {
+        ks_ui_script_host host;
+        memset(&host, 0, sizeof host);
+        host.ctx = &r;
+        host.shot = win_shot;
+        host.resize = win_resize;
+        host.frame = win_frame;
+        status = run_script(r.ui, script, &host, o->script);
+    } else {
+        /* The loop: sleep until an event or the ui's next deadline (a fling
+         * frame, the idle prompt, the staff hold). Nothing changing means no
+         * frames and no wake-ups beyond a twice-a-second check for SIGTERM. */
+        while (!r.quit && !run_stop && !ks_ui_quit_requested(r.ui)) {
+            SDL_Event ev;
+            double now = ks_now_ms();
+            int timeout = ks_ui_timeout_ms(r.ui, now);
+            if (ks_ui_needs_frame(r.ui)) timeout = 0;
+            if (timeout < 0 || timeout > 500) timeout = 500;
+            if (SDL_WaitEventTimeout(&ev, timeout)) {
+                window_event(&r, &ev);
+                while (SDL_PollEvent(&ev)) window_event(&r, &ev);
+            }
+            ks_ui_tick(r.ui, ks_now_ms());
+            if (ks_ui_needs_frame(r.ui)) window_present(&r);
+        }
+        if (run_stop) ks_log("stopping (signal)");
+    }
+    ks_ui_destroy(r.ui);
+    ks_render_destroy(r.rd);
+    SDL_DestroyRenderer(r.ren);
+    SDL_DestroyWindow(r.win);
+    SDL_Quit();
+    return status;
+}
+
+/* ------------------------------------------------------------ entry */
+
+int cmd_run(int argc, char **argv) {
+    run_opts o;
+    ks_ui_config cfg;
+    ks_store *store;
+    ks_search *search;
+    ks_script *script = NULL;
+    ks_ui_content content;
+    struct sigaction sa;
+    int err = 0, status;
+    memset(&o, 0, sizeof o);
+    o.w = 1080;
+    o.h = 1920;
+    ks_ui_config_defaults(&cfg);
+    for (int i = 1; i < argc;) {
+        const char *v = NULL;
+        int r = app_take_path_option(&o.paths, argc, argv, &i);
+        if (r < 0) return 2;
+        if (r > 0) continue;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            help();
+            return 0;
+        }
+        if (!strcmp(argv[i], "--windowed")) {
+            o.windowed = 1;
+            i++;
+            continue;
+        }
+        if ((r = app_take_value("--size", argc, argv, &i, &v)) != 0) {
+            if (r < 0) return 2;
+            if (parse_size(v, &o.w, &o.h) != 0)
+                return app_usage_error("run", "--size wants WxH, each 200..8192, e.g. 1080x1920 (got '%s')", v);
+            o.size_given = 1;
+            continue;
+        }
+        if ((r = app_take_value("--script", argc, argv, &i, &o.script)) != 0) {
+            if (r < 0) return 2;
+            continue;
+        }
+        if ((r = app_take_value("--config", argc, argv, &i, &o.config)) != 0) {
+            if (r < 0) return 2;
+            continue;
+        }
+        return app_usage_error("run", "unknown option '%s'", argv[i]);
+    }
+    app_paths_defaults(&o.paths);
+
+    if (o.config) {
+        char *text = NULL, msg[256];
+        size_t len;
+        int line = 0;
+        if (ks_read_file(o.config, 1 << 20, &text, &len) != KS_OK) {
+            fprintf(stderr, "kiosk run: cannot read %s: %s\n", o.config, strerror(errno));
+            return 2;
+        }
+        if (ks_ui_config_parse(&cfg, text, &line, msg, sizeof msg) != 0) {
+            fprintf(stderr, "%s:%d: %s\n", o.config, line, msg);
+            free(text);
+            return 2;
+        }
+        free(text);
+    }
+    if (o.script) {
+        char *text = NULL, msg[256];
+        size_t len;
+        int line = 0;
+        if (ks_read_file(o.script, 1 << 20, &text, &len) != KS_OK) {
+            fprintf(stderr, "kiosk run: cannot read %s: %s\n", o.script, strerror(errno));
+            return 2;
+        }
+        script = ks_script_parse(text, &line, msg, sizeof msg);
+        free(text);
+        if (!script) {
+            fprintf(stderr, "%s:%d: %s\n", o.script, line, msg);
+            return 1;
+        }
+    }
+
+    store = ks_store_load(o.paths.content, NULL, &err);
+    if (!store) {
+        fprintf(stderr, "kiosk run: cannot read the content folder %s: %s\n", o.paths.content, strerror(errno));
+        ks_script_free(script);
+        return 2;
+    }
+    if (ks_store_error_count(store))
+        ks_log("%zu problem(s) in %s: see 'kiosk check'", ks_store_error_count(store), o.paths.content);
+    sync_index(store, o.paths.db);
+    search = ks_search_open(o.paths.db, &err);
+    if (!search) ks_log("search is unavailable (index %s, error %d)", o.paths.db, err);
+    content = ks_ui_content_of_store(store);
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    if (script && !o.windowed) status = run_headless(&o, &cfg, &content, search, script);
+    else status = run_window(&o, &cfg, &content, search, script);
+
+    ks_script_free(script);
+    ks_search_close(search);
+    ks_store_free(store);
+    return status;
+}
