@@ -1,0 +1,407 @@
+/* snapshot: merged views of the content (last good versions kept), shared by
+ * reference between the watch thread and the UI thread; and the logger that
+ * reports each problem once per change. */
+#include "watch_int.h"
+
+#include "kiosk/base.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* ------------------------------------------------------------ store refs */
+
+wstore *wstore_new(ks_store *store) {
+    wstore *w = ks_calloc(1, sizeof *w);
+    w->store = store;
+    atomic_init(&w->refs, 1);
+    return w;
+}
+
+void wstore_retain(wstore *w) {
+    if (w) atomic_fetch_add(&w->refs, 1);
+}
+
+void wstore_release(wstore *w) {
+    if (!w) return;
+    if (atomic_fetch_sub(&w->refs, 1) == 1) {
+        ks_store_free(w->store);
+        free(w);
+    }
+}
+
+/* ------------------------------------------------------------ snapshots */
+
+struct ks_watch_snapshot {
+    atomic_int refs;
+    uint64_t gen;
+    wstore *latest;        /* the newest load (one reference), or NULL */
+    const ks_page **pages; /* shown pages, store order */
+    wstore **owner;        /* the store each page lives in (one reference each) */
+    unsigned char *stale;  /* 1: a kept last good version */
+    size_t n_pages;
+    ks_topic *topics;      /* strings borrowed from latest or from a page owner */
+    wstore **topic_owner;  /* a reference keeping each topic's strings alive */
+    size_t n_topics;
+    struct slug_ix *ix;    /* pages sorted by slug, for lookups */
+    ks_watch_status status;
+};
+
+ks_watch_snapshot *wsnap_empty(uint64_t gen) {
+    ks_watch_snapshot *s = ks_calloc(1, sizeof *s);
+    atomic_init(&s->refs, 1);
+    s->gen = gen;
+    return s;
+}
+
+ks_watch_snapshot *ks_watch_snapshot_retain(ks_watch_snapshot *s) {
+    if (s) atomic_fetch_add(&s->refs, 1);
+    return s;
+}
+
+void ks_watch_snapshot_release(ks_watch_snapshot *s) {
+    if (!s) return;
+    if (atomic_fetch_sub(&s->refs, 1) != 1) return;
+    for (size_t i = 0; i < s->n_pages; i++) wstore_release(s->owner[i]);
+    for (size_t i = 0; i < s->n_topics; i++) wstore_release(s->topic_owner[i]);
+    wstore_release(s->latest);
+    free(s->pages);
+    free(s->owner);
+    free(s->stale);
+    free(s->topics);
+    free(s->topic_owner);
+    free(s->ix);
+    free(s);
+}
+
+uint64_t ks_watch_snapshot_generation(const ks_watch_snapshot *s) { return s ? s->gen : 0; }
+void wsnap_set_generation(ks_watch_snapshot *s, uint64_t gen) { s->gen = gen; }
+ks_watch_status *wsnap_status(ks_watch_snapshot *s) { return &s->status; }
+
+void ks_watch_snapshot_status(const ks_watch_snapshot *s, ks_watch_status *out) {
+    if (s) *out = s->status;
+    else memset(out, 0, sizeof *out);
+}
+
+size_t ks_watch_snapshot_page_count(const ks_watch_snapshot *s) { return s ? s->n_pages : 0; }
+
+const ks_page *ks_watch_snapshot_page(const ks_watch_snapshot *s, size_t i) {
+    return s && i < s->n_pages ? s->pages[i] : NULL;
+}
+
+/* A slug-sorted index of a snapshot's pages, for lookups while merging. */
+typedef struct slug_ix {
+    const char *slug;
+    size_t i;
+} slug_ix;
+
+static int cmp_slug_ix(const void *a, const void *b) {
+    return strcasecmp(((const slug_ix *)a)->slug, ((const slug_ix *)b)->slug);
+}
+
+static slug_ix *build_slug_ix(const ks_watch_snapshot *s) {
+    slug_ix *v = ks_malloc((s ? s->n_pages : 0) * sizeof *v + 1);
+    for (size_t i = 0; s && i < s->n_pages; i++) {
+        v[i].slug = s->pages[i]->slug;
+        v[i].i = i;
+    }
+    if (s && s->n_pages) qsort(v, s->n_pages, sizeof *v, cmp_slug_ix);
+    return v;
+}
+
+static long lookup(const slug_ix *v, size_t n, const char *slug) {
+    slug_ix key = {slug, 0};
+    const slug_ix *hit = n ? bsearch(&key, v, n, sizeof *v, cmp_slug_ix) : NULL;
+    return hit ? (long)hit->i : -1;
+}
+
+static long find_index(const ks_watch_snapshot *s, const char *slug) {
+    if (!s || !slug || !s->ix) return -1;
+    return lookup(s->ix, s->n_pages, slug);
+}
+
+const ks_page *ks_watch_snapshot_find(const ks_watch_snapshot *s, const char *slug) {
+    long i = find_index(s, slug);
+    return i < 0 ? NULL : s->pages[i];
+}
+
+int ks_watch_snapshot_is_stale(const ks_watch_snapshot *s, const char *slug) {
+    long i = find_index(s, slug);
+    return i < 0 ? 0 : s->stale[i];
+}
+
+size_t ks_watch_snapshot_topic_count(const ks_watch_snapshot *s) { return s ? s->n_topics : 0; }
+
+const ks_topic *ks_watch_snapshot_topic(const ks_watch_snapshot *s, size_t i) {
+    return s && i < s->n_topics ? &s->topics[i] : NULL;
+}
+
+const ks_topic *ks_watch_snapshot_find_topic(const ks_watch_snapshot *s, const char *slug) {
+    if (!s || !slug) return NULL;
+    for (size_t i = 0; i < s->n_topics; i++)
+        if (strcasecmp(s->topics[i].slug, slug) == 0) return &s->topics[i];
+    return NULL;
+}
+
+const ks_store *ks_watch_snapshot_store(const ks_watch_snapshot *s) {
+    return s && s->latest ? s->latest->store : NULL;
+}
+
+size_t ks_watch_snapshot_diag_count(const ks_watch_snapshot *s) {
+    const ks_store *st = ks_watch_snapshot_store(s);
+    return st ? ks_store_diag_count(st) : 0;
+}
+
+const ks_diag *ks_watch_snapshot_diag(const ks_watch_snapshot *s, size_t i) {
+    const ks_store *st = ks_watch_snapshot_store(s);
+    return st && i < ks_store_diag_count(st) ? ks_store_diag(st, i) : NULL;
+}
+
+/* ------------------------------------------------------------ merging */
+
+static void push_page(ks_watch_snapshot *s, size_t *cap, const ks_page *p, wstore *owner, int stale) {
+    if (s->n_pages == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        s->pages = ks_realloc(s->pages, *cap * sizeof *s->pages);
+        s->owner = ks_realloc(s->owner, *cap * sizeof *s->owner);
+        s->stale = ks_realloc(s->stale, *cap);
+    }
+    wstore_retain(owner);
+    s->pages[s->n_pages] = p;
+    s->owner[s->n_pages] = owner;
+    s->stale[s->n_pages] = (unsigned char)stale;
+    s->n_pages++;
+}
+
+static void push_topic(ks_watch_snapshot *s, size_t *cap, const ks_topic *t, wstore *owner) {
+    if (s->n_topics == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        s->topics = ks_realloc(s->topics, *cap * sizeof *s->topics);
+        s->topic_owner = ks_realloc(s->topic_owner, *cap * sizeof *s->topic_owner);
+    }
+    wstore_retain(owner);
+    s->topics[s->n_topics] = *t;
+    s->topic_owner[s->n_topics] = owner;
+    s->n_topics++;
+}
+
+/* Whether the file at dir/path still exists (even if it cannot be read). */
+static int file_exists(const char *dir, const char *path) {
+    struct stat st;
+    char *full = ks_path_join(dir, path);
+    int r = lstat(full, &st) == 0 || errno != ENOENT;
+    free(full);
+    return r;
+}
+
+static int cmp_topic(const void *a, const void *b) {
+    const ks_topic *x = a, *y = b;
+    if (x->order != y->order) return x->order < y->order ? -1 : 1;
+    return strcmp(x->slug, y->slug);
+}
+
+ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, const char *dir,
+                               uint64_t gen, const char **reason) {
+    const ks_store *st = fresh ? fresh->store : NULL;
+    size_t n_new = st ? ks_store_page_count(st) : 0, n_prev = prev ? prev->n_pages : 0;
+    size_t cap = 0, tcap = 0;
+    slug_ix *prev_ix;
+    unsigned char *seen;
+    ks_watch_snapshot *s;
+
+    *reason = NULL;
+    if (!st) {
+        *reason = "the content folder cannot be read; keeping the last good content";
+        return NULL;
+    }
+    if (n_new == 0 && n_prev > 0) {
+        *reason = "the content folder holds no pages; keeping the last good content";
+        return NULL;
+    }
+    s = wsnap_empty(gen);
+    s->latest = fresh;
+    wstore_retain(fresh);
+
+    prev_ix = build_slug_ix(prev);
+    seen = ks_calloc(n_prev + 1, 1);
+    for (size_t i = 0; i < n_new; i++) {
+        const ks_page *p = ks_store_page(st, i);
+        long old = lookup(prev_ix, n_prev, p->slug);
+        if (old >= 0) seen[old] = 1;
+        if (p->errors == 0) push_page(s, &cap, p, fresh, 0);
+        else if (old >= 0) push_page(s, &cap, prev->pages[old], prev->owner[old], 1);
+    }
+    /* Pages the load did not see: gone only when their file is gone. */
+    for (size_t i = 0; i < n_prev; i++) {
+        if (seen[i] || !file_exists(dir, prev->pages[i]->path)) continue;
+        push_page(s, &cap, prev->pages[i], prev->owner[i], 1);
+    }
+    free(seen);
+    free(prev_ix);
+
+    /* Topics: the load's, with a broken index.md replaced by its last good
+     * version; topics whose folder was not seen but whose pages are kept
+     * stay too. */
+    s->ix = build_slug_ix(s);
+    for (size_t i = 0; i < ks_store_topic_count(st); i++) {
+        ks_topic t = *ks_store_topic(st, i);
+        char *islug = ks_sprintf("%s/index", t.slug);
+        long k = lookup(s->ix, s->n_pages, islug);
+        wstore *owner = fresh;
+        int shown = 0;
+        free(islug);
+        for (size_t j = 0; j < s->n_pages && !shown; j++) shown = strcasecmp(s->pages[j]->topic, t.slug) == 0;
+        if (!shown) continue; /* nothing in it can be shown */
+        if (k >= 0 && s->stale[k]) {
+            const ks_page *ip = s->pages[k];
+            t.index = ip;
+            t.title = ip->title;
+            t.summary = ip->summary;
+            t.order = ip->order;
+            owner = s->owner[k];
+        } else if (k < 0) {
+            t.index = NULL;
+        }
+        push_topic(s, &tcap, &t, owner);
+    }
+    for (size_t j = 0; prev && j < prev->n_topics; j++) {
+        const ks_topic *t = &prev->topics[j];
+        int have = 0, shown = 0;
+        for (size_t i = 0; i < s->n_topics && !have; i++) have = strcasecmp(s->topics[i].slug, t->slug) == 0;
+        if (have) continue;
+        for (size_t i = 0; i < s->n_pages && !shown; i++) shown = strcasecmp(s->pages[i]->topic, t->slug) == 0;
+        if (shown) push_topic(s, &tcap, t, prev->topic_owner[j]);
+    }
+    if (s->n_topics > 1) {
+        /* keep each topic's owner beside it while sorting */
+        for (size_t i = 1; i < s->n_topics; i++) {
+            ks_topic t = s->topics[i];
+            wstore *o = s->topic_owner[i];
+            size_t j = i;
+            while (j > 0 && cmp_topic(&s->topics[j - 1], &t) > 0) {
+                s->topics[j] = s->topics[j - 1];
+                s->topic_owner[j] = s->topic_owner[j - 1];
+                j--;
+            }
+            s->topics[j] = t;
+            s->topic_owner[j] = o;
+        }
+    }
+
+    s->status.n_pages = s->n_pages;
+    s->status.n_topics = s->n_topics;
+    for (size_t i = 0; i < s->n_pages; i++) s->status.n_stale += s->stale[i];
+    s->status.n_errors = ks_store_error_count(st);
+    s->status.n_warnings = ks_store_diag_count(st) - s->status.n_errors;
+    s->status.folder_ok = 1;
+    return s;
+}
+
+static int same_diag(const ks_diag *a, const ks_diag *b) {
+    return a->line == b->line && a->severity == b->severity && strcmp(a->path, b->path) == 0 &&
+           strcmp(a->message, b->message) == 0;
+}
+
+int wsnap_same(const ks_watch_snapshot *a, const ks_watch_snapshot *b) {
+    const ks_store *sa, *sb;
+    if (!a || !b) return 0;
+    if (a->n_pages != b->n_pages || a->n_topics != b->n_topics) return 0;
+    for (size_t i = 0; i < a->n_pages; i++)
+        if (a->pages[i]->hash != b->pages[i]->hash || a->stale[i] != b->stale[i] ||
+            strcmp(a->pages[i]->slug, b->pages[i]->slug) != 0)
+            return 0;
+    for (size_t i = 0; i < a->n_topics; i++)
+        if (strcmp(a->topics[i].slug, b->topics[i].slug) != 0 || strcmp(a->topics[i].title, b->topics[i].title) != 0 ||
+            a->topics[i].order != b->topics[i].order)
+            return 0;
+    sa = ks_watch_snapshot_store(a);
+    sb = ks_watch_snapshot_store(b);
+    if (!sa || !sb) return sa == sb;
+    if (ks_store_synonyms_hash(sa) != ks_store_synonyms_hash(sb)) return 0;
+    if (ks_store_diag_count(sa) != ks_store_diag_count(sb)) return 0;
+    for (size_t i = 0; i < ks_store_diag_count(sa); i++)
+        if (!same_diag(ks_store_diag(sa, i), ks_store_diag(sb, i))) return 0;
+    return 1;
+}
+
+/* ------------------------------------------------------------ the logger */
+
+typedef struct path_hash {
+    char *path;
+    uint64_t hash;
+} path_hash;
+
+struct wlog {
+    char **lines;     /* the lines logged or seen last time, sorted */
+    size_t n_lines;
+    path_hash *files; /* each file's hash at the last call, sorted by path */
+    size_t n_files;
+};
+
+wlog *wlog_new(void) { return ks_calloc(1, sizeof(wlog)); }
+
+static void wlog_clear(wlog *l) {
+    for (size_t i = 0; i < l->n_lines; i++) free(l->lines[i]);
+    for (size_t i = 0; i < l->n_files; i++) free(l->files[i].path);
+    free(l->lines);
+    free(l->files);
+    l->lines = NULL;
+    l->files = NULL;
+    l->n_lines = l->n_files = 0;
+}
+
+void wlog_free(wlog *l) {
+    if (!l) return;
+    wlog_clear(l);
+    free(l);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_ph(const void *a, const void *b) {
+    return strcmp(((const path_hash *)a)->path, ((const path_hash *)b)->path);
+}
+
+/* The hash of the file at path in the list, or 0 when it is not there. */
+static uint64_t ph_find(const path_hash *v, size_t n, const char *path) {
+    path_hash key = {(char *)path, 0};
+    const path_hash *hit = n ? bsearch(&key, v, n, sizeof *v, cmp_ph) : NULL;
+    return hit ? hit->hash : 0;
+}
+
+size_t wlog_diags(wlog *l, const ks_store *store, int quiet) {
+    size_t nd = ks_store_diag_count(store), np = ks_store_page_count(store), logged = 0;
+    char **lines = ks_malloc((nd + 1) * sizeof *lines);
+    path_hash *files = ks_malloc((np + 2) * sizeof *files);
+    size_t nf = 0;
+    for (size_t i = 0; i < np; i++) {
+        const ks_page *p = ks_store_page(store, i);
+        files[nf].path = ks_strdup(p->path);
+        files[nf++].hash = p->hash;
+    }
+    files[nf].path = ks_strdup("synonyms.txt");
+    files[nf++].hash = ks_store_synonyms_hash(store);
+    qsort(files, nf, sizeof *files, cmp_ph);
+    for (size_t i = 0; i < nd; i++) {
+        const ks_diag *d = ks_store_diag(store, i);
+        uint64_t now_hash = ph_find(files, nf, d->path), was_hash = ph_find(l->files, l->n_files, d->path);
+        char *key;
+        lines[i] = ks_sprintf("%s:%d: %s: %s\n", d->path, d->line,
+                              d->severity == KS_DIAG_ERROR ? "error" : "warning", d->message);
+        key = lines[i];
+        if (l->n_lines && now_hash == was_hash &&
+            bsearch(&key, l->lines, l->n_lines, sizeof *l->lines, cmp_str))
+            continue; /* logged already, and its file has not changed */
+        if (!quiet) fputs(lines[i], stderr);
+        logged++;
+    }
+    qsort(lines, nd, sizeof *lines, cmp_str);
+    wlog_clear(l);
+    l->lines = lines;
+    l->n_lines = nd;
+    l->files = files;
+    l->n_files = nf;
+    return logged;
+}

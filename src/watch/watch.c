@@ -1,0 +1,464 @@
+/* watch: the background thread that reloads, merges, re-indexes and posts
+ * (see watch.h). The thread owns the change detector, the index writer
+ * connection and the logger; the mailbox (newest snapshot + generation) is
+ * the only state shared with other threads, under one mutex. */
+#include "watch_int.h"
+
+#include "kiosk/base.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ROOT_CHECK_MS 1000.0 /* how often the root folder's identity is checked */
+#define RETRY_MS 1000.0      /* a failed index sync is retried after this */
+
+struct ks_watch {
+    char *dir;                 /* the content folder, owned */
+    char *db;                  /* the index path or NULL, owned */
+    ks_store_options store_opts;
+    int has_store_opts;
+    ks_watch_options opts;     /* with defaults filled in; db and store_opts not used */
+    pthread_t thread;
+    int wake_pipe[2];          /* [1]: 's' stop, 'p' poke; [0] read by the thread */
+
+    /* ---- shared: under mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cond;       /* signalled on every post and sync */
+    ks_watch_snapshot *current; /* newest posted snapshot (one reference) */
+    uint64_t gen;              /* its generation */
+    ks_watch_mode mode;        /* detector mode, as last seen by the thread */
+    uint64_t syncs;            /* index syncs finished */
+    int64_t index_gen;         /* index generation after the last sync */
+    double last_sync_ms;       /* how long the last sync took */
+    uint64_t loads;            /* loads done after the first */
+    double last_load_ms;       /* how long the last load + merge took */
+
+    /* ---- the thread's own */
+    wn *notify;
+    ks_index *index;
+    int index_failed;          /* opening failed: logged once */
+    wlog *log;
+    ks_watch_snapshot *to_sync; /* the newest content not yet in the index, or NULL */
+    int folder_bad_logged;     /* "keeping the last good content" said once */
+    int sync_pending;           /* the newest load is not in the index yet */
+};
+
+/* ------------------------------------------------------------ mailbox */
+
+static void post(ks_watch *w, ks_watch_snapshot *s) {
+    ks_watch_snapshot *old;
+    pthread_mutex_lock(&w->mu);
+    old = w->current;
+    w->gen++;
+    wsnap_set_generation(s, w->gen);
+    w->current = s;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mu);
+    ks_watch_snapshot_release(old);
+    if (w->opts.wake) w->opts.wake(w->opts.wake_user);
+}
+
+uint64_t ks_watch_generation(ks_watch *w) {
+    uint64_t g;
+    pthread_mutex_lock(&w->mu);
+    g = w->gen;
+    pthread_mutex_unlock(&w->mu);
+    return g;
+}
+
+ks_watch_snapshot *ks_watch_take(ks_watch *w, uint64_t have) {
+    ks_watch_snapshot *s = NULL;
+    if (!w) return NULL;
+    pthread_mutex_lock(&w->mu);
+    if (w->gen > have) s = ks_watch_snapshot_retain(w->current);
+    pthread_mutex_unlock(&w->mu);
+    return s;
+}
+
+static void deadline_after(struct timespec *ts, int ms) {
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+uint64_t ks_watch_wait(ks_watch *w, uint64_t have, int timeout_ms) {
+    struct timespec until;
+    uint64_t g;
+    deadline_after(&until, timeout_ms);
+    pthread_mutex_lock(&w->mu);
+    while (w->gen <= have && timeout_ms > 0)
+        if (pthread_cond_timedwait(&w->cond, &w->mu, &until) == ETIMEDOUT) break;
+    g = w->gen > have ? w->gen : 0;
+    pthread_mutex_unlock(&w->mu);
+    return g;
+}
+
+void ks_watch_get_counters(ks_watch *w, ks_watch_counters *out) {
+    pthread_mutex_lock(&w->mu);
+    out->loads = w->loads;
+    out->syncs = w->syncs;
+    out->index_generation = w->index_gen;
+    out->last_load_ms = w->last_load_ms;
+    out->last_sync_ms = w->last_sync_ms;
+    pthread_mutex_unlock(&w->mu);
+}
+
+ks_watch_mode ks_watch_current_mode(ks_watch *w) {
+    ks_watch_mode m;
+    pthread_mutex_lock(&w->mu);
+    m = w->mode;
+    pthread_mutex_unlock(&w->mu);
+    return m;
+}
+
+static void signal_thread(ks_watch *w, char c) {
+    ssize_t r;
+    do r = write(w->wake_pipe[1], &c, 1);
+    while (r < 0 && errno == EINTR);
+}
+
+void ks_watch_poke(ks_watch *w) {
+    if (w) signal_thread(w, 'p');
+}
+
+/* ------------------------------------------------------------ loading */
+
+static int sync_index(ks_watch *w);
+
+static ks_store *load(ks_watch *w) {
+    int err = 0;
+    return ks_store_load(w->dir, w->has_store_opts ? &w->store_opts : NULL, &err);
+}
+
+/* Load, merge with the current snapshot, post when something changed.
+ * Returns 1 when a new snapshot was posted. */
+static int reload_inner(ks_watch *w);
+
+static int reload(ks_watch *w) {
+    double t0 = ks_now_ms();
+    int posted = reload_inner(w);
+    pthread_mutex_lock(&w->mu);
+    w->loads++;
+    w->last_load_ms = ks_now_ms() - t0 - (posted ? w->last_sync_ms : 0);
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mu);
+    return posted;
+}
+
+static int reload_inner(ks_watch *w) {
+    double t0 = ks_now_ms();
+    ks_store *st = load(w);
+    wstore *fresh = st ? wstore_new(st) : NULL;
+    ks_watch_snapshot *prev = ks_watch_take(w, 0), *next;
+    const char *reason = NULL;
+    ks_watch_status *status;
+
+    if (fresh) wlog_diags(w->log, st, w->opts.quiet_log);
+    next = wsnap_merge(prev, fresh, w->dir, 0, &reason);
+    if (!next) {
+        if (!w->folder_bad_logged && !w->opts.quiet_log)
+            fprintf(stderr, "%s:1: error: %s\n", w->dir, reason);
+        w->folder_bad_logged = 1;
+        wstore_release(fresh);
+        ks_watch_snapshot_release(prev);
+        return 0;
+    }
+    if (w->folder_bad_logged && !w->opts.quiet_log) ks_log("%s: the content folder is readable again", w->dir);
+    w->folder_bad_logged = 0;
+    status = wsnap_status(next);
+    {
+        ks_watch_status old;
+        ks_watch_snapshot_status(prev, &old);
+        status->content_changed = old.content_changed;
+    }
+    status->last_check = time(NULL);
+    status->mode = wn_mode(w->notify);
+    status->load_ms = ks_now_ms() - t0;
+    if (wsnap_same(prev, next)) { /* editors' temporary files, a touch: nothing to show */
+        wstore_release(fresh);
+        ks_watch_snapshot_release(next);
+        ks_watch_snapshot_release(prev);
+        return 0;
+    }
+    status->content_changed = status->last_check;
+    ks_watch_snapshot_release(prev);
+    /* The index follows the newest load (it keeps last good versions of
+     * broken pages itself); sync before posting, so search and tiles change
+     * together. A failed sync is retried by the thread loop. */
+    wstore_release(fresh); /* next holds its own references */
+    ks_watch_snapshot_release(w->to_sync);
+    w->to_sync = ks_watch_snapshot_retain(next);
+    w->sync_pending = sync_index(w) != 0;
+    post(w, next);
+    return 1;
+}
+
+/* Bring the index up to date with the newest content: the newest load's
+ * pages (the index keeps the last good version of a broken one itself, and
+ * flags it stale), plus the pages the load could not see but whose files
+ * still exist (kept as they were). Returns 0 when done (or nothing to do),
+ * negative when it should be retried. */
+static int sync_index(ks_watch *w) {
+    const ks_watch_snapshot *snap = w->to_sync;
+    const ks_store *st = ks_watch_snapshot_store(snap);
+    ks_index_report rep;
+    const ks_page **pages;
+    size_t n = 0, ns;
+    ks_synonym *syn;
+    int rc, err = 0;
+    if (!w->db || !st) return 0;
+    if (!w->index) {
+        w->index = ks_index_open(w->db, &err);
+        if (!w->index) {
+            if (!w->index_failed) ks_log("%s: cannot open the index (%d); content still updates on screen", w->db, err);
+            w->index_failed = 1;
+            return err ? err : KS_ERR_IO;
+        }
+        w->index_failed = 0;
+    }
+    pages = ks_malloc((ks_store_page_count(st) + ks_watch_snapshot_page_count(snap) + 1) * sizeof *pages);
+    for (size_t i = 0; i < ks_store_page_count(st); i++) pages[n++] = ks_store_page(st, i);
+    for (size_t i = 0; i < ks_watch_snapshot_page_count(snap); i++) {
+        const ks_page *p = ks_watch_snapshot_page(snap, i);
+        if (!ks_store_find(st, p->slug)) pages[n++] = p;
+    }
+    ns = ks_store_synonym_count(st);
+    syn = ks_malloc((ns + 1) * sizeof *syn);
+    for (size_t i = 0; i < ns; i++) syn[i] = *ks_store_synonym(st, i);
+    memset(&rep, 0, sizeof rep);
+    rc = ks_index_sync_pages(w->index, pages, n, syn, ns, ks_store_synonyms_hash(st), &rep);
+    free(pages);
+    free(syn);
+    if (rc == 0) {
+        ks_watch_snapshot_release(w->to_sync);
+        w->to_sync = NULL;
+    } else {
+        ks_log("%s: index update failed (%s); will retry", w->db, ks_index_errmsg(w->index));
+    }
+    pthread_mutex_lock(&w->mu);
+    w->syncs++;
+    w->index_gen = rc == 0 ? rep.generation : w->index_gen;
+    w->last_sync_ms = rep.ms;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mu);
+    ks_index_report_free(&rep);
+    if (rc != 0 && rc != KS_INDEX_ERR_BUSY) {
+        /* Perhaps a broken connection: reopen next time. */
+        ks_index_close(w->index);
+        w->index = NULL;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ the thread */
+
+static void *thread_main(void *arg) {
+    ks_watch *w = arg;
+    int dirty = 0;
+    double last_activity = 0, next_root_check = ks_now_ms() + ROOT_CHECK_MS, next_scan = 0,
+           sync_retry_at = 0;
+
+    for (;;) {
+        double now = ks_now_ms(), wait = 60000;
+        struct pollfd pf[2];
+        int npf = 1, quiet;
+
+        /* ---- due work first */
+        if (w->sync_pending && now >= sync_retry_at) {
+            w->sync_pending = sync_index(w) != 0;
+            if (w->sync_pending) sync_retry_at = now + RETRY_MS;
+            else if (w->opts.wake) w->opts.wake(w->opts.wake_user);
+        }
+        quiet = wn_writing(w->notify) ? w->opts.max_quiet_ms : w->opts.quiet_ms;
+        if (dirty && now - last_activity >= quiet) {
+            dirty = 0;
+            if (wn_needs_rewatch(w->notify)) wn_rewatch(w->notify);
+            if (wn_mode(w->notify) == KS_WATCH_POLLING) wn_scan(w->notify); /* the baseline */
+            reload(w);
+            if (w->sync_pending) sync_retry_at = ks_now_ms() + RETRY_MS;
+            pthread_mutex_lock(&w->mu);
+            w->mode = wn_mode(w->notify);
+            pthread_mutex_unlock(&w->mu);
+            continue;
+        }
+
+        /* ---- how long to sleep */
+        if (dirty) wait = last_activity + quiet - now;
+        if (w->sync_pending && sync_retry_at - now < wait) wait = sync_retry_at - now;
+        if (next_root_check - now < wait) wait = next_root_check - now;
+        if (wn_mode(w->notify) == KS_WATCH_POLLING) {
+            if (next_scan - now < wait) wait = next_scan - now;
+        }
+        if (wait < 0) wait = 0;
+        pf[0].fd = w->wake_pipe[0];
+        pf[0].events = POLLIN;
+        if (wn_fd(w->notify) >= 0) {
+            pf[1].fd = wn_fd(w->notify);
+            pf[1].events = POLLIN;
+            npf = 2;
+        }
+        if (poll(pf, (nfds_t)npf, (int)(wait + 0.999)) < 0 && errno != EINTR) break;
+        now = ks_now_ms();
+
+        /* ---- what happened */
+        if (pf[0].revents & POLLIN) {
+            char cmds[64];
+            ssize_t got = read(w->wake_pipe[0], cmds, sizeof cmds);
+            int stop = 0;
+            for (ssize_t i = 0; i < got; i++) {
+                if (cmds[i] == 's') stop = 1;
+                if (cmds[i] == 'p') {
+                    dirty = 1;
+                    last_activity = 0;
+                }
+            }
+            if (stop) break;
+        }
+        if (npf == 2 && (pf[1].revents & POLLIN)) {
+            int flags = wn_read(w->notify);
+            if (flags & WN_ACTIVITY) last_activity = now;
+            if (flags & WN_RELEVANT) dirty = 1;
+        }
+        if (now >= next_root_check) {
+            next_root_check = now + ROOT_CHECK_MS;
+            if (wn_check_root(w->notify)) {
+                dirty = 1;
+                last_activity = now;
+            }
+        }
+        if (wn_mode(w->notify) == KS_WATCH_POLLING && now >= next_scan) {
+            /* Scan often enough to see the quiet moment end. */
+            int every = dirty && w->opts.quiet_ms / 2 < w->opts.poll_ms ? w->opts.quiet_ms / 2 : w->opts.poll_ms;
+            next_scan = now + (every > 10 ? every : 10);
+            if (wn_scan(w->notify)) {
+                dirty = 1;
+                last_activity = now;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ start, stop */
+
+ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err) {
+    ks_watch *w = ks_calloc(1, sizeof *w);
+    ks_watch_snapshot *first;
+    ks_watch_options o;
+    const char *reason = NULL;
+    ks_store *st;
+    wstore *fresh = NULL;
+
+    if (err) *err = KS_OK;
+    memset(&o, 0, sizeof o);
+    if (opts) o = *opts;
+    if (o.quiet_ms <= 0) o.quiet_ms = 300;
+    if (o.max_quiet_ms <= 0) o.max_quiet_ms = 1500;
+    if (o.max_quiet_ms < o.quiet_ms) o.max_quiet_ms = o.quiet_ms;
+    if (o.poll_ms <= 0) o.poll_ms = 500;
+    w->dir = ks_strdup(dir);
+    w->db = o.db ? ks_strdup(o.db) : NULL;
+    if (o.store_opts) {
+        w->store_opts = *o.store_opts;
+        w->has_store_opts = 1;
+    }
+    o.db = NULL;
+    o.store_opts = NULL;
+    w->opts = o;
+    w->log = wlog_new();
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cond, NULL);
+    if (pipe(w->wake_pipe) != 0) {
+        if (err) *err = KS_ERR_IO;
+        wlog_free(w->log);
+        free(w->dir);
+        free(w->db);
+        free(w);
+        return NULL;
+    }
+    fcntl(w->wake_pipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(w->wake_pipe[0], F_SETFD, FD_CLOEXEC);
+    fcntl(w->wake_pipe[1], F_SETFD, FD_CLOEXEC);
+
+    /* Watch first, then load: a change made between the two is seen. */
+    w->notify = wn_open(w->dir, o.force_polling, o.max_watches);
+    /* The first load, here, so the caller has content at once. */
+    st = load(w);
+    if (st) {
+        fresh = wstore_new(st);
+        wlog_diags(w->log, st, w->opts.quiet_log);
+    }
+    first = wsnap_merge(NULL, fresh, w->dir, 1, &reason);
+    if (!first) {
+        if (!o.quiet_log) fprintf(stderr, "%s:1: error: %s\n", dir, reason);
+        w->folder_bad_logged = 1;
+        first = wsnap_empty(1);
+    } else {
+        ks_watch_status *s = wsnap_status(first);
+        s->last_check = s->content_changed = time(NULL);
+    }
+    wsnap_status(first)->mode = wn_mode(w->notify);
+    w->to_sync = fresh ? ks_watch_snapshot_retain(first) : NULL;
+    w->sync_pending = fresh != NULL;
+    wstore_release(fresh); /* first holds its own references */
+    w->current = first;
+    w->gen = 1;
+    w->mode = wsnap_status(first)->mode;
+
+    if (pthread_create(&w->thread, NULL, thread_main, w) != 0) {
+        if (err) *err = KS_ERR_IO;
+        close(w->wake_pipe[0]);
+        close(w->wake_pipe[1]);
+        ks_watch_snapshot_release(w->current);
+        ks_watch_snapshot_release(w->to_sync);
+        wn_close(w->notify);
+        wlog_free(w->log);
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->cond);
+        free(w->dir);
+        free(w->db);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void ks_watch_stop(ks_watch *w) {
+    if (!w) return;
+    signal_thread(w, 's');
+    pthread_join(w->thread, NULL);
+    close(w->wake_pipe[0]);
+    close(w->wake_pipe[1]);
+    wn_close(w->notify);
+    ks_index_close(w->index);
+    ks_watch_snapshot_release(w->to_sync);
+    wlog_free(w->log);
+    ks_watch_snapshot_release(w->current);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cond);
+    free(w->dir);
+    free(w->db);
+    free(w);
+}
+
+int ks_watch_wait_loads(ks_watch *w, uint64_t loads, int timeout_ms) {
+    struct timespec until;
+    int ok;
+    deadline_after(&until, timeout_ms);
+    pthread_mutex_lock(&w->mu);
+    while (w->loads <= loads)
+        if (pthread_cond_timedwait(&w->cond, &w->mu, &until) == ETIMEDOUT) break;
+    ok = w->loads > loads;
+    pthread_mutex_unlock(&w->mu);
+    return ok;
+}

@@ -1,0 +1,549 @@
+/* watch: the content folder changes under a running watcher the way staff
+ * change it (a new page, a slow in-place write, an editor's temporary file
+ * renamed over a page, broken front matter, a deletion, a renamed topic
+ * folder, the whole folder moved away and back or swapped, a symlink loop),
+ * and the snapshots from the mailbox and the index follow, keeping the last
+ * good version of a broken page. Run with inotify, with polling only, and
+ * with inotify running out of watches.
+ *
+ * Waits are on the mailbox with a generous timeout and the assertions are on
+ * content, never on timing (timings are in bench/bench_watch.c). */
+#include "harness.h"
+
+#include "kiosk/base.h"
+#include "kiosk/index.h"
+#include "kiosk/watch.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TIMEOUT_MS 10000
+
+typedef struct env {
+    char dir[64];   /* the mkdtemp folder */
+    char *content;  /* dir/content */
+    char *db;       /* dir/index.db */
+    ks_watch *w;
+} env;
+
+static void run_cmd(const char *fmt, const char *a, const char *b) {
+    char *cmd = ks_sprintf(fmt, a, b);
+    if (system(cmd) != 0) fprintf(stderr, "command failed: %s\n", cmd);
+    free(cmd);
+}
+
+static char *cpath(const env *e, const char *rel) { return ks_path_join(e->content, rel); }
+
+static void write_text(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "cannot write %s\n", path);
+        return;
+    }
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *page_md(const char *title, const char *section, const char *body) {
+    return ks_sprintf("---\ntitle: %s\nsection: %s\norder: 3\nsummary: A short line.\nreviewed: 2026-11-01\n---\n\n"
+                      "# %s\n\n%s\n",
+                      title, section, title, body);
+}
+
+static void env_setup(env *e) {
+    memset(e, 0, sizeof *e);
+    strcpy(e->dir, "/tmp/ks_watch_XXXXXX");
+    if (!mkdtemp(e->dir)) abort();
+    e->content = ks_path_join(e->dir, "content");
+    e->db = ks_path_join(e->dir, "index.db");
+    run_cmd("cp -R '%s' '%s'", KIOSK_FIXTURES "/watch/content", e->content);
+}
+
+static void env_teardown(env *e) {
+    ks_watch_stop(e->w);
+    run_cmd("chmod -R u+rwx '%s' 2>/dev/null; rm -rf '%s'", e->dir, e->dir);
+    free(e->content);
+    free(e->db);
+}
+
+static ks_watch *start(env *e, int polling, int max_watches) {
+    ks_watch_options o;
+    int err = 0;
+    memset(&o, 0, sizeof o);
+    o.db = e->db;
+    o.quiet_ms = 200;
+    o.force_polling = polling;
+    o.max_watches = max_watches;
+    o.quiet_log = 1;
+    e->w = ks_watch_start(e->content, &o, &err);
+    return e->w;
+}
+
+/* ------------------------------------------------------------ waiting */
+
+typedef int (*pred_fn)(const ks_watch_snapshot *s, const void *ctx);
+
+/* The newest snapshot once pred holds for it, or NULL after the timeout
+ * (then a failure is recorded by the caller's check). */
+static ks_watch_snapshot *wait_for(ks_watch *w, pred_fn pred, const void *ctx) {
+    double until = ks_now_ms() + TIMEOUT_MS;
+    for (;;) {
+        ks_watch_snapshot *s = ks_watch_take(w, 0);
+        uint64_t g = ks_watch_snapshot_generation(s);
+        double left = until - ks_now_ms();
+        if (pred(s, ctx)) return s;
+        ks_watch_snapshot_release(s);
+        if (left <= 0) return NULL;
+        ks_watch_wait(w, g, (int)left + 1);
+    }
+}
+
+/* "slug" present and its text contains "word" (word NULL: just present);
+ * "!slug": absent. */
+typedef struct want {
+    const char *slug;
+    const char *word;
+} want;
+
+static int has_page(const ks_watch_snapshot *s, const void *ctx) {
+    const want *wt = ctx;
+    const ks_page *p;
+    if (wt->slug[0] == '!') return ks_watch_snapshot_find(s, wt->slug + 1) == NULL;
+    p = ks_watch_snapshot_find(s, wt->slug);
+    return p && (!wt->word || strstr(p->text, wt->word) != NULL);
+}
+
+static int has_diag_for(const ks_watch_snapshot *s, const void *ctx) {
+    for (size_t i = 0; i < ks_watch_snapshot_diag_count(s); i++) {
+        const ks_diag *d = ks_watch_snapshot_diag(s, i);
+        if (d->severity == KS_DIAG_ERROR && strcmp(d->path, ctx) == 0) return 1;
+    }
+    return 0;
+}
+
+static int no_errors(const ks_watch_snapshot *s, const void *ctx) {
+    (void)ctx;
+    return s && ks_store_error_count(ks_watch_snapshot_store(s)) == 0 && ks_watch_snapshot_page_count(s) > 0;
+}
+
+static int has_topic(const ks_watch_snapshot *s, const void *ctx) {
+    const char *slug = ctx;
+    if (slug[0] == '!') return ks_watch_snapshot_find_topic(s, slug + 1) == NULL;
+    return ks_watch_snapshot_find_topic(s, slug) != NULL;
+}
+
+#define WAIT_PAGE(w, slug, word)                                       \
+    do {                                                               \
+        want wt_ = {slug, word};                                       \
+        ks_watch_snapshot *s_ = wait_for(w, has_page, &wt_);           \
+        OK(s_ != NULL);                                                \
+        if (!s_) fprintf(stderr, "  (waiting for %s %s)\n", slug, word ? word : ""); \
+        ks_watch_snapshot_release(s_);                                 \
+    } while (0)
+
+/* The index's copy of slug: its Markdown contains word (NULL: not indexed). */
+static void check_index(const char *db, const char *slug, const char *word, int stale, int line) {
+    int err = 0;
+    ks_index *ix = ks_index_open(db, &err);
+    ks_index_page *p = ix ? ks_index_get_page(ix, slug) : NULL;
+    harness_state.checks++;
+    if (!ix) harness_fail(__FILE__, line, "cannot open the index (%d)", err);
+    else if (!word && p) harness_fail(__FILE__, line, "%s still indexed", slug);
+    else if (word && !p) harness_fail(__FILE__, line, "%s not indexed", slug);
+    else if (word && !strstr(p->markdown, word))
+        harness_fail(__FILE__, line, "index copy of %s lacks '%s':\n%s", slug, word, p->markdown);
+    else if (word && p->stale != stale)
+        harness_fail(__FILE__, line, "index copy of %s: stale %d, want %d", slug, p->stale, stale);
+    ks_index_page_free(p);
+    ks_index_close(ix);
+}
+#define CHECK_INDEX(e, slug, word, stale) check_index((e)->db, slug, word, stale, __LINE__)
+
+/* Wait until the index has caught up with the snapshot now posted. */
+static void settle_index(ks_watch *w) {
+    double until = ks_now_ms() + TIMEOUT_MS;
+    ks_watch_counters c;
+    ks_watch_get_counters(w, &c);
+    while (c.syncs == 0 && ks_now_ms() < until) {
+        usleep(20000);
+        ks_watch_get_counters(w, &c);
+    }
+}
+
+/* Let the watcher see a change that must not alter what is shown: wait for
+ * it to load at least once more, then return the newest snapshot. */
+static ks_watch_snapshot *after_next_load(ks_watch *w) {
+    ks_watch_counters c;
+    ks_watch_get_counters(w, &c);
+    OK(ks_watch_wait_loads(w, c.loads, TIMEOUT_MS));
+    return ks_watch_take(w, 0);
+}
+
+/* ------------------------------------------------------------ the story */
+
+static void scenario(int polling, int max_watches) {
+    env e;
+    ks_watch *w;
+    ks_watch_snapshot *s;
+    char *p, *tmp, *text;
+
+    env_setup(&e);
+    w = start(&e, polling, max_watches);
+    OK(w != NULL);
+    if (!w) return;
+
+    /* At start: the fixture as it is, and the index built from it. */
+    s = ks_watch_take(w, 0);
+    INT_EQ(ks_watch_snapshot_generation(s), 1);
+    INT_EQ(ks_watch_snapshot_page_count(s), 5);
+    INT_EQ(ks_watch_snapshot_topic_count(s), 1);
+    OK(ks_watch_snapshot_find(s, "knee/recovery") != NULL);
+    OK(ks_watch_take(w, 1) == NULL); /* nothing newer yet */
+    ks_watch_snapshot_release(s);
+    settle_index(w);
+    CHECK_INDEX(&e, "knee/recovery", "crutches", 0);
+    if (max_watches) INT_EQ(ks_watch_current_mode(w), KS_WATCH_POLLING);
+    else INT_EQ(ks_watch_current_mode(w), polling ? KS_WATCH_POLLING : KS_WATCH_INOTIFY);
+
+    /* 1. A new page appears, in the topic, on the next snapshot and in the index. */
+    p = cpath(&e, "knee/injection.md");
+    text = page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
+    write_text(p, text);
+    free(text);
+    free(p);
+    WAIT_PAGE(w, "knee/injection", "needle");
+    CHECK_INDEX(&e, "knee/injection", "needle", 0);
+
+    /* 2. A slow in-place write (pauses longer than the quiet time) is read
+     * once finished: with inotify, never half-written. */
+    {
+        FILE *f;
+        uint64_t before = ks_watch_generation(w);
+        p = cpath(&e, "knee/recovery.md");
+        f = fopen(p, "w");
+        fputs("---\ntitle: Recovery\nsection: recovery\norder: 4\nsummary: What to do after", f);
+        fflush(f);
+        usleep(500 * 1000);
+        fputs(" the visit.\nreviewed: 2026-11-01\n---\n\n# Recovery\n\nRest the knee. Gentle physiotherapy", f);
+        fflush(f);
+        usleep(500 * 1000);
+        if (!polling && !max_watches) INT_EQ(ks_watch_generation(w), before); /* still writing: not read */
+        fputs(" helps after a week.\n", f);
+        fclose(f);
+        free(p);
+        WAIT_PAGE(w, "knee/recovery", "helps after a week");
+        s = ks_watch_take(w, 0);
+        OK(!ks_watch_snapshot_is_stale(s, "knee/recovery"));
+        ks_watch_snapshot_release(s);
+        CHECK_INDEX(&e, "knee/recovery", "physiotherapy", 0);
+    }
+
+    /* 3. An editor's save: a temporary file, then renamed over the page. The
+     * temporary file never becomes a page. */
+    p = cpath(&e, "knee/risks.md");
+    tmp = cpath(&e, "knee/.risks.md.swp");
+    text = page_md("Risks and side effects", "risks", "Some people get bruising for a day or two.");
+    write_text(tmp, text);
+    free(text);
+    OK(rename(tmp, p) == 0);
+    WAIT_PAGE(w, "knee/risks", "bruising");
+    s = ks_watch_take(w, 0);
+    INT_EQ(ks_watch_snapshot_page_count(s), 6);
+    ks_watch_snapshot_release(s);
+    CHECK_INDEX(&e, "knee/risks", "bruising", 0);
+
+    /* 4. Broken front matter: the problem is reported, the page keeps its
+     * last good version on screen and in the index. */
+    write_text(p, "---\ntitle: \"never closed\nsection: risks\n---\n\nSome people get rashes.\n");
+    s = wait_for(w, has_diag_for, "knee/risks.md");
+    OK(s != NULL);
+    if (s) {
+        const ks_page *pg = ks_watch_snapshot_find(s, "knee/risks");
+        OK(pg != NULL);
+        if (pg) STR_CONTAINS(pg->text, "bruising");
+        INT_EQ(ks_watch_snapshot_is_stale(s, "knee/risks"), 1);
+        INT_EQ(ks_watch_snapshot_page_count(s), 6);
+        {
+            ks_watch_status st;
+            ks_watch_snapshot_status(s, &st);
+            INT_EQ(st.n_stale, 1);
+            OK(st.n_errors >= 1);
+            INT_EQ(st.n_pages, 6);
+            INT_EQ(st.folder_ok, 1);
+        }
+    }
+    ks_watch_snapshot_release(s);
+    CHECK_INDEX(&e, "knee/risks", "bruising", 1);
+
+    /* ... and fixing it shows the fix. */
+    text = page_md("Risks and side effects", "risks", "Some people get a rash for a day.");
+    write_text(p, text);
+    free(text);
+    WAIT_PAGE(w, "knee/risks", "rash");
+    s = wait_for(w, no_errors, NULL);
+    OK(s != NULL);
+    INT_EQ(ks_watch_snapshot_is_stale(s, "knee/risks"), 0);
+    ks_watch_snapshot_release(s);
+    CHECK_INDEX(&e, "knee/risks", "rash", 0);
+    free(tmp);
+    free(p);
+
+    /* 5. A deleted page disappears from the snapshot and the index. */
+    p = cpath(&e, "knee/what-it-is.md");
+    OK(unlink(p) == 0);
+    free(p);
+    WAIT_PAGE(w, "!knee/what-it-is", NULL);
+    CHECK_INDEX(&e, "knee/what-it-is", NULL, 0);
+
+    /* 6. A topic folder renamed: the old topic and its pages go, the new
+     * ones come. */
+    p = cpath(&e, "knee");
+    tmp = cpath(&e, "knee-pain");
+    OK(rename(p, tmp) == 0);
+    s = wait_for(w, has_topic, "knee-pain");
+    OK(s != NULL);
+    OK(ks_watch_snapshot_find_topic(s, "knee") == NULL);
+    OK(ks_watch_snapshot_find(s, "knee/recovery") == NULL);
+    OK(ks_watch_snapshot_find(s, "knee-pain/recovery") != NULL);
+    ks_watch_snapshot_release(s);
+    CHECK_INDEX(&e, "knee-pain/recovery", "physiotherapy", 0);
+    CHECK_INDEX(&e, "knee/recovery", NULL, 0);
+    free(p);
+    free(tmp);
+
+    /* 7. The whole folder moved away: nothing changes on screen or in the
+     * index; changed while away and moved back: the change shows. */
+    {
+        char *away = ks_path_join(e.dir, "content.away");
+        char *about;
+        uint64_t g = ks_watch_generation(w);
+        OK(rename(e.content, away) == 0);
+        s = after_next_load(w);
+        INT_EQ(ks_watch_snapshot_generation(s), g);
+        INT_EQ(ks_watch_snapshot_page_count(s), 5);
+        ks_watch_snapshot_release(s);
+        CHECK_INDEX(&e, "knee-pain/recovery", "physiotherapy", 0);
+        about = ks_path_join(away, "about.md");
+        text = page_md("About this kiosk", "general", "The nurses keep these pages up to date.");
+        write_text(about, text);
+        free(text);
+        free(about);
+        usleep(300 * 1000);
+        OK(rename(away, e.content) == 0);
+        WAIT_PAGE(w, "about", "nurses");
+        CHECK_INDEX(&e, "about", "nurses", 0);
+        free(away);
+    }
+
+    /* 8. Swapped for a new copy (a sync tool's rename), and emptied for a
+     * moment: the swap shows, the empty folder never does. */
+    {
+        char *fresh = ks_path_join(e.dir, "content.new"), *old = ks_path_join(e.dir, "content.old");
+        char *about;
+        run_cmd("cp -R '%s' '%s'", e.content, fresh);
+        about = ks_path_join(fresh, "about.md");
+        text = page_md("About this kiosk", "general", "A volunteer checks these pages every month.");
+        write_text(about, text);
+        free(text);
+        free(about);
+        OK(rename(e.content, old) == 0);
+        OK(rename(fresh, e.content) == 0);
+        WAIT_PAGE(w, "about", "volunteer");
+
+        /* empty for a moment */
+        OK(rename(e.content, fresh) == 0);
+        OK(mkdir(e.content, 0755) == 0);
+        s = after_next_load(w);
+        INT_EQ(ks_watch_snapshot_page_count(s), 5);
+        OK(ks_watch_snapshot_find(s, "about") != NULL);
+        ks_watch_snapshot_release(s);
+        CHECK_INDEX(&e, "about", "volunteer", 0);
+        OK(rmdir(e.content) == 0);
+        OK(rename(fresh, e.content) == 0);
+        p = cpath(&e, "glossary.md");
+        text = page_md("Glossary", "general", "Cartilage: the smooth layer at the end of a bone.");
+        write_text(p, text);
+        free(text);
+        free(p);
+        WAIT_PAGE(w, "glossary", "smooth layer");
+        free(fresh);
+        free(old);
+    }
+
+    /* 9. A symlink loop inside the folder: no hang, content unchanged, and
+     * later changes still seen. */
+    p = cpath(&e, "knee-pain/loop");
+    OK(symlink("..", p) == 0);
+    free(p);
+    p = cpath(&e, "self");
+    OK(symlink(".", p) == 0);
+    free(p);
+    s = after_next_load(w);
+    OK(ks_watch_snapshot_find(s, "knee-pain/recovery") != NULL);
+    OK(ks_watch_snapshot_find(s, "glossary") != NULL);
+    ks_watch_snapshot_release(s);
+    /* A new topic folder, made after the start: it gets a watch, its pages
+     * and the topic appear. */
+    p = cpath(&e, "hip");
+    OK(mkdir(p, 0755) == 0);
+    tmp = ks_path_join(p, "index.md");
+    write_text(tmp, "---\ntitle: Hip care\norder: 2\nsummary: Help for a sore hip.\nreviewed: 2026-11-01\n---\n\n"
+                    "# Hip care\n\nThis topic covers the hip joint.\n");
+    free(tmp);
+    tmp = ks_path_join(p, "risks.md");
+    text = page_md("Hip risks", "risks", "The hip may feel stiff for a day.");
+    write_text(tmp, text);
+    free(text);
+    free(tmp);
+    free(p);
+    WAIT_PAGE(w, "hip/risks", "stiff");
+    s = wait_for(w, has_topic, "hip");
+    OK(s != NULL);
+    INT_EQ(ks_watch_snapshot_topic_count(s), 2);
+    ks_watch_snapshot_release(s);
+    CHECK_INDEX(&e, "hip/risks", "stiff", 0);
+
+    /* 10. A file that cannot be read (not as root: root reads anything)
+     * keeps its last good version. */
+    if (geteuid() != 0) {
+        p = cpath(&e, "knee-pain/risks.md");
+        OK(chmod(p, 0) == 0);
+        s = after_next_load(w);
+        OK(ks_watch_snapshot_find(s, "knee-pain/risks") != NULL);
+        ks_watch_snapshot_release(s);
+        chmod(p, 0644);
+        free(p);
+    }
+
+    env_teardown(&e);
+}
+
+static void test_inotify(void) { scenario(0, 0); }
+static void test_polling(void) { scenario(1, 0); }
+static void test_out_of_watches(void) { scenario(0, 1); }
+
+/* Every problem is logged once per change as path:line: ..., not on every
+ * load. stderr is captured in a file for the duration. */
+static void test_log_once(void) {
+    env e;
+    ks_watch_options o;
+    char *logpath, *log, *p, *text;
+    int saved, fd, err = 0, lines = 0;
+
+    env_setup(&e);
+    logpath = ks_path_join(e.dir, "stderr.txt");
+    fflush(stderr);
+    saved = dup(2);
+    fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 2);
+    close(fd);
+
+    memset(&o, 0, sizeof o);
+    o.quiet_ms = 150;
+    e.w = ks_watch_start(e.content, &o, &err);
+    p = cpath(&e, "knee/risks.md");
+    write_text(p, "---\ntitle: [unclosed\n---\n\nText.\n");
+    {
+        ks_watch_snapshot *s = wait_for(e.w, has_diag_for, "knee/risks.md");
+        OK(s != NULL);
+        ks_watch_snapshot_release(s);
+    }
+    /* another change elsewhere: the same problem is not logged again */
+    free(p);
+    p = cpath(&e, "about.md");
+    text = page_md("About", "general", "Changed once.");
+    write_text(p, text);
+    free(text);
+    WAIT_PAGE(e.w, "about", "Changed once");
+    free(p);
+    /* the broken file written again (still broken): logged again */
+    p = cpath(&e, "knee/risks.md");
+    write_text(p, "---\ntitle: [unclosed\n---\n\nText again.\n");
+    {
+        ks_watch_counters c;
+        ks_watch_get_counters(e.w, &c);
+        OK(ks_watch_wait_loads(e.w, c.loads, TIMEOUT_MS));
+    }
+    free(p);
+    ks_watch_stop(e.w);
+    e.w = NULL;
+
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    log = harness_read_file(logpath);
+    OK(log != NULL);
+    for (const char *q = log; q && (q = strstr(q, "knee/risks.md:")); q++) {
+        if (q == log || q[-1] == '\n') lines++;
+    }
+    /* the first load and the rewrite; not the load caused by about.md */
+    INT_EQ(lines, 2);
+    if (harness_state.failed && log) printf("captured stderr:\n%s", log);
+    STR_CONTAINS(log, "knee/risks.md:2: error:");
+    free(log);
+    free(logpath);
+    env_teardown(&e);
+}
+
+/* A folder that does not exist at start: an empty first snapshot, then the
+ * content as soon as the folder appears. */
+static void test_folder_appears(void) {
+    env e;
+    ks_watch_snapshot *s;
+    char *later;
+    env_setup(&e);
+    later = ks_path_join(e.dir, "later");
+    OK(rename(e.content, later) == 0);
+    OK(start(&e, 0, 0) != NULL);
+    s = ks_watch_take(e.w, 0);
+    INT_EQ(ks_watch_snapshot_page_count(s), 0);
+    OK(ks_watch_snapshot_store(s) == NULL);
+    ks_watch_snapshot_release(s);
+    OK(rename(later, e.content) == 0);
+    WAIT_PAGE(e.w, "knee/risks", "swelling");
+    free(later);
+    env_teardown(&e);
+}
+
+/* A snapshot taken by a reader outlives the watcher and later snapshots:
+ * a page that was deleted stays readable while the patient is on it. */
+static void test_snapshot_outlives(void) {
+    env e;
+    ks_watch_snapshot *held;
+    const ks_page *pg;
+    char *p;
+    env_setup(&e);
+    start(&e, 0, 0);
+    held = ks_watch_take(e.w, 0);
+    pg = ks_watch_snapshot_find(held, "knee/recovery");
+    OK(pg != NULL);
+    p = cpath(&e, "knee/recovery.md");
+    unlink(p);
+    free(p);
+    WAIT_PAGE(e.w, "!knee/recovery", NULL);
+    ks_watch_stop(e.w);
+    e.w = NULL;
+    if (pg) STR_CONTAINS(pg->text, "crutches"); /* still valid memory */
+    ks_watch_snapshot_release(held);
+    env_teardown(&e);
+}
+
+/* With an argument, only the tests whose names contain it run. */
+#define RUN_IF(fn)                                  \
+    do {                                            \
+        if (argc < 2 || strstr(#fn, argv[1])) RUN(fn); \
+    } while (0)
+
+int main(int argc, char **argv) {
+    RUN_IF(test_inotify);
+    RUN_IF(test_polling);
+    RUN_IF(test_out_of_watches);
+    RUN_IF(test_log_once);
+    RUN_IF(test_folder_appears);
+    RUN_IF(test_snapshot_outlives);
+    return harness_done();
+}
