@@ -127,7 +127,8 @@ static int tile(ks_ui *ui, ks_display_list *dl, const geo *g, int y, const char 
                 const char *title, const char *summary, int tag, const char *target) {
     const ks_theme *th = ui->theme;
     int bar = (int)lround(10 * ui->scale), radius = th->radius * (int)lround(ui->scale);
-    int x = g->col_x + bar + g->pad, w = g->col_w - bar - 2 * g->pad;
+    int chev_px = g->B * 3 / 2, chev_w = text_width(ui, "\xe2\x80\xba", KS_FACE_BOLD, chev_px);
+    int x = g->col_x + bar + g->pad, w = g->col_w - bar - 3 * g->pad - chev_w;
     int title_px = g->B * 6 / 5, h, ty;
     int has_k = kicker && *kicker, has_s = summary && *summary;
     h = g->pad + text_height(ui, title, w, KS_FACE_BOLD, title_px) + g->pad;
@@ -136,6 +137,9 @@ static int tile(ks_ui *ui, ks_display_list *dl, const geo *g, int y, const char 
     if (h < g->T + 16) h = g->T + 16;
     ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, h}, th->surface, radius);
     ks_layout_list_add_rect(dl, (ks_rect){g->col_x + radius / 2, y + radius, bar, h - 2 * radius}, th->accent, bar / 2);
+    /* A chevron at the right: this card leads somewhere. */
+    text(ui, dl, "\xe2\x80\xba", g->col_x + g->col_w - g->pad - chev_w, y + (h - line_h(ui, KS_FACE_BOLD, chev_px)) / 2,
+         chev_w + 2, KS_FACE_BOLD, chev_px, th->accent, th->surface, KS_ALIGN_LEFT);
     ty = y + g->pad;
     if (has_k) ty += text(ui, dl, kicker, x, ty, w, KS_FACE_REGULAR, g->B, th->on_surface, th->surface, KS_ALIGN_LEFT);
     ty += text(ui, dl, title, x, ty, w, KS_FACE_BOLD, title_px, th->on_surface, th->surface, KS_ALIGN_LEFT);
@@ -193,7 +197,9 @@ static int look_controls(ks_ui *ui, const geo *g, int y) {
     x += lw + g->gap;
     for (int i = 0; i < 3; i++) {
         int sel = fabs(ui->scale - scale_v[i]) < 0.01;
-        int size = (int)lround(g->B * (0.8 + 0.3 * i) / ui->scale * (ui->scale > 1 ? 1.2 : 1.0));
+        /* Each "A" shows its own size: 100%, 150%, 200% of body text,
+         * drawn at 1.0, 1.25, 1.5 x the normal body size to fit. */
+        int size = (int)lround(ks_layout_body_px(th, 1.0) * (1.0 + 0.25 * i));
         int bw = g->bh + g->B / 2;
         if (size < 24) size = 24;
         if (x + bw > end) {
@@ -402,10 +408,19 @@ static int snippet(ks_ui *ui, ks_display_list *dl, const ks_search_hit *hit, int
         int hl = 0, ww;
         ks_item it;
         while (j < n && s[j] != ' ') j++;
-        for (size_t k = 0; k < hit->n_highlights; k++)
-            if (hit->highlights[k].start < j && hit->highlights[k].end > i) hl = 1;
+        /* A piece ends at a space or at a highlight's edge, so "ligament."
+         * highlights the word and not the full stop. */
+        for (size_t k = 0; k < hit->n_highlights; k++) {
+            const ks_search_range *r = &hit->highlights[k];
+            if (r->start <= i && r->end > i) {
+                hl = 1;
+                if (r->end < j) j = r->end;
+            } else if (r->start > i && r->start < j) {
+                j = r->start;
+            }
+        }
         ww = ui->fm->measure(ui->fm->ctx, hl ? KS_FACE_BOLD : KS_FACE_REGULAR, size, s + i, j - i);
-        if (cx > 0 && cx + ww > w) {
+        if (cx > 0 && cx + ww > w && (i == 0 || s[i - 1] == ' ')) {
             cx = 0;
             cy += lh;
         }
@@ -427,8 +442,9 @@ static int snippet(ks_ui *ui, ks_display_list *dl, const ks_search_hit *hit, int
             it.bg = th->surface;
         }
         if (dl) ks_layout_list_add(dl, &it);
-        cx += ww + space;
+        cx += ww;
         i = j;
+        if (i < n && s[i] == ' ') cx += space;
         while (i < n && s[i] == ' ') i++;
     }
     return n ? cy + lh : 0;
@@ -439,7 +455,7 @@ static int result_tile(ks_ui *ui, const geo *g, int y, size_t idx) {
     ks_display_list *dl = ui->body;
     const ks_search_hit *hit = &ui->results->hits[idx];
     const ks_topic *t = hit->topic[0] ? ui_find_topic(ui, hit->topic) : NULL;
-    const char *label = ui_section_label(hit->section);
+    const char *label = strcmp(hit->section, "overview") == 0 ? "Overview" : ui_section_label(hit->section);
     char where[300];
     int x = g->col_x + g->pad, w = g->col_w - 2 * g->pad, ty, h;
     int title_px = g->B * 6 / 5;

@@ -1,0 +1,634 @@
+/* Patient journeys on the shipped content, headless: each asserts the
+ * screens it passes through and pixels of what was drawn.
+ *
+ * Targets are found the way a finger finds them: in the display lists the
+ * screens were laid out into (white-box, through ui_int.h), scrolled into
+ * view with a slow drag and tapped at their centre through the same pointer
+ * path as a finger. Screenshots go to ./ui-shots/ (the build folder).
+ */
+#include "harness.h"
+#include "kiosk/base.h"
+#include "kiosk/index.h"
+#include "kiosk/render.h"
+#include "kiosk/search.h"
+#include "kiosk/store.h"
+#include "kiosk/ui.h"
+
+#include "../src/ui/ui_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct world {
+    ks_store *store;
+    ks_search *search;
+    ks_render_headless *hl;
+    ks_ui *ui;
+    ks_ui_content content;
+    double t;
+    char db[256];
+} world;
+
+static ks_store *shipped;     /* loaded once */
+static char db_path[256];     /* synced once */
+
+static void world_open(world *w, int width, int height) {
+    int err = 0;
+    memset(w, 0, sizeof *w);
+    w->store = shipped;
+    w->search = ks_search_open(db_path, &err);
+    OK(w->search != NULL);
+    w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
+    OK(w->hl != NULL);
+    w->content = ks_ui_content_of_store(w->store);
+    w->ui = ks_ui_create(NULL, &w->content, w->search, ks_render_headless_render(w->hl), width, height, 0);
+    w->t = 1000;
+    ks_ui_tick(w->ui, w->t);
+}
+
+static void world_close(world *w) {
+    ks_ui_destroy(w->ui);
+    ks_render_headless_destroy(w->hl);
+    ks_search_close(w->search);
+}
+
+static void step(world *w, double ms) {
+    double end = w->t + ms;
+    while (w->t < end) {
+        w->t += 16;
+        ks_ui_tick(w->ui, w->t);
+    }
+}
+
+static void tap_at(world *w, float x, float y) {
+    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
+    step(w, 50);
+    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y, w->t);
+    step(w, 50);
+}
+
+/* A slow drag (no fling): the content moves by dy. */
+static void drag_by(world *w, float x, float y, float dy) {
+    int steps = 20;
+    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
+    for (int i = 1; i <= steps; i++) {
+        step(w, 30);
+        ks_ui_pointer(w->ui, KS_POINTER_MOVE, x, y + dy * (float)i / (float)steps, w->t);
+    }
+    step(w, 200); /* rest before lifting: no momentum */
+    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y + dy, w->t);
+    step(w, 50);
+}
+
+static const ks_item *find_in(const ks_display_list *dl, int tag, const char *target) {
+    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
+        const ks_item *it = ks_layout_list_item(dl, i);
+        if (it->kind != KS_ITEM_LINK || it->tag != tag) continue;
+        if (!target || (it->target && strcmp(it->target, target) == 0)) return it;
+    }
+    return NULL;
+}
+
+static int screen_is(world *w, const char *name) { return strcmp(ks_ui_screen_name(w->ui), name) == 0; }
+
+/* Tap the link with this tag (and target, if not NULL): scroll it into view
+ * first when it is in the scrolling body. Returns 0, or -1 when the screen
+ * has no such target. */
+static int tap_link(world *w, int tag, const char *target) {
+    ks_ui *ui = w->ui;
+    const ks_item *it;
+    ks_ui_tick(ui, w->t);
+    if ((it = find_in(ui->over, tag, target)) || (it = find_in(ui->chrome, tag, target))) {
+        tap_at(w, (float)(it->box.x + it->box.w / 2), (float)(it->box.y + it->box.h / 2));
+        return 0;
+    }
+    for (int tries = 0; tries < 40; tries++) {
+        int view_mid, y;
+        it = find_in(ui->body, tag, target);
+        if (!it) return -1;
+        y = it->box.y + it->box.h / 2 + ui->body_top - (int)lroundf(ui->scroll);
+        if (y > ui->body_top + 8 && y < ui->body_bottom - 8) {
+            tap_at(w, (float)(it->box.x + it->box.w / 2), (float)y);
+            return 0;
+        }
+        view_mid = (ui->body_top + ui->body_bottom) / 2;
+        {
+            float want = (float)(view_mid - y), lim = (float)(ui->body_bottom - ui->body_top) / 3;
+            if (want > lim) want = lim;
+            if (want < -lim) want = -lim;
+            drag_by(w, (float)ui->w / 2, (float)view_mid, want);
+        }
+    }
+    return -1;
+}
+
+/* Pixels on screen of exactly colour c within rows [y0, y1). */
+static long count_color(world *w, ks_color c, int y0, int y1) {
+    SDL_Surface *s;
+    long n = 0;
+    ks_ui_draw(w->ui);
+    s = ks_render_headless_surface(w->hl);
+    SDL_LockSurface(s);
+    for (int y = y0 < 0 ? 0 : y0; y < y1 && y < s->h; y++) {
+        const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+        for (int x = 0; x < s->w; x++) {
+            Uint8 r, g, b;
+            SDL_GetRGB(row[x], s->format, &r, &g, &b);
+            if (r == c.r && g == c.g && b == c.b) n++;
+        }
+    }
+    SDL_UnlockSurface(s);
+    return n;
+}
+
+/* A copy of the frame's pixels; the caller frees it. */
+static Uint32 *grab(world *w, size_t *n) {
+    SDL_Surface *s;
+    Uint32 *px;
+    ks_ui_draw(w->ui);
+    s = ks_render_headless_surface(w->hl);
+    *n = (size_t)s->w * (size_t)s->h;
+    px = ks_malloc(*n * 4);
+    SDL_LockSurface(s);
+    for (int y = 0; y < s->h; y++)
+        memcpy(px + (size_t)y * (size_t)s->w, (const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch, (size_t)s->w * 4);
+    SDL_UnlockSurface(s);
+    return px;
+}
+
+static void shot(world *w, const char *name) {
+    char path[256];
+    mkdir("ui-shots", 0755);
+    snprintf(path, sizeof path, "ui-shots/%s.png", name);
+    ks_ui_draw(w->ui);
+    OK(ks_render_headless_save_png(w->hl, path) == 0);
+}
+
+static void type_text(world *w, const char *s) {
+    for (; *s; s++) {
+        int x, y;
+        OK(ks_ui_key_point(w->ui, *s, &x, &y) == 0);
+        tap_at(w, (float)x, (float)y);
+    }
+}
+
+/* ------------------------------------------------------------ journeys */
+
+static void test_home_topic_page_next_back_home(void) {
+    world w;
+    size_t n0, n1;
+    Uint32 *home0, *home1;
+    world_open(&w, 1080, 1920);
+    OK(screen_is(&w, "home"));
+    home0 = grab(&w, &n0);
+    shot(&w, "home");
+    OK(tap_link(&w, TAG_TOPIC, "prolotherapy") == 0);
+    OK(screen_is(&w, "topic:prolotherapy"));
+    shot(&w, "topic");
+    /* The six sections, in order, with their patient-facing labels. */
+    {
+        const char *order[] = {"prolotherapy/what-it-is", "prolotherapy/assessment", "prolotherapy/injection",
+                               "prolotherapy/recovery", "prolotherapy/risks", "prolotherapy/candidacy"};
+        int last_y = -1;
+        for (int i = 0; i < 6; i++) {
+            const ks_item *it = find_in(w.ui->body, TAG_PAGE, order[i]);
+            OK(it != NULL);
+            if (it) OK(it->box.y > last_y);
+            if (it) last_y = it->box.y;
+        }
+    }
+    OK(tap_link(&w, TAG_PAGE, "prolotherapy/assessment") == 0);
+    OK(screen_is(&w, "page:prolotherapy/assessment"));
+    shot(&w, "page");
+    /* Next: the following section, at the end of the page. */
+    OK(tap_link(&w, TAG_PAGE, "prolotherapy/injection") == 0);
+    OK(screen_is(&w, "page:prolotherapy/injection"));
+    INT_EQ((int)w.ui->scroll, 0); /* a new page starts at its top */
+    OK(tap_link(&w, TAG_BACK, NULL) == 0);
+    OK(screen_is(&w, "page:prolotherapy/assessment"));
+    OK(w.ui->scroll > 0); /* back where the patient left it: at the end */
+    OK(tap_link(&w, TAG_HOME, NULL) == 0);
+    OK(screen_is(&w, "home"));
+    /* Home looks exactly as it did. */
+    home1 = grab(&w, &n1);
+    OK(n0 == n1 && memcmp(home0, home1, n0 * 4) == 0);
+    free(home0);
+    free(home1);
+    world_close(&w);
+}
+
+static void test_search_prolo_then_typo(void) {
+    world w;
+    const ks_theme *th = ks_layout_theme("default");
+    world_open(&w, 1080, 1920);
+    OK(tap_link(&w, TAG_SEARCH, NULL) == 0);
+    OK(screen_is(&w, "search"));
+    type_text(&w, "prolo");
+    STR_EQ(w.ui->query, "prolo");
+    OK(w.ui->results && w.ui->results->n > 0);
+    /* Matched words are highlighted in the result snippets. */
+    OK(count_color(&w, th->highlight, w.ui->body_top, w.ui->body_bottom) > 500);
+    shot(&w, "search-prolo");
+    /* Clear, then a typo. */
+    for (int i = 0; i < w.ui->kb.n_keys; i++)
+        if (w.ui->kb.keys[i].kind == KS_KEY_CLEAR) OK(tap_link(&w, TAG_KEY + i, NULL) == 0);
+    STR_EQ(w.ui->query, "");
+    type_text(&w, "ligamnet");
+    OK(w.ui->results && w.ui->results->n > 0);
+    OK(w.ui->results && w.ui->results->corrected && strstr(w.ui->results->corrected, "ligament"));
+    OK(find_in(w.ui->body, TAG_DID_YOU_MEAN, NULL) != NULL);
+    shot(&w, "search-ligamnet");
+    /* Open the first result: its page, scrolled to the first match, with
+     * the match highlighted on screen. */
+    {
+        char slug[KS_SLUG_MAX];
+        snprintf(slug, sizeof slug, "page:%s", w.ui->results->hits[0].slug);
+        OK(tap_link(&w, TAG_RESULT + 0, NULL) == 0);
+        OK(screen_is(&w, slug));
+        OK(w.ui->n_hl > 0);
+        OK(count_color(&w, th->highlight, w.ui->body_top, w.ui->body_bottom) > 200);
+        shot(&w, "search-result-page");
+    }
+    /* Back returns to the results, query intact. */
+    OK(tap_link(&w, TAG_BACK, NULL) == 0);
+    OK(screen_is(&w, "search"));
+    STR_EQ(w.ui->query, "ligamnet");
+    /* "Did you mean" replaces the text. */
+    OK(tap_link(&w, TAG_DID_YOU_MEAN, NULL) == 0);
+    OK(strncmp(w.ui->query, "ligament", 8) == 0);
+    world_close(&w);
+}
+
+static void test_no_results(void) {
+    world w;
+    world_open(&w, 1080, 1920);
+    ks_ui_open(w.ui, "search", w.t);
+    type_text(&w, "zzqx");
+    OK(w.ui->results && w.ui->results->n == 0);
+    /* A friendly message and the topic tiles. */
+    OK(find_in(w.ui->body, TAG_TOPIC, "prolotherapy") != NULL);
+    OK(find_in(w.ui->body, TAG_TOPIC, "ozone-therapy") != NULL);
+    shot(&w, "search-nothing");
+    OK(tap_link(&w, TAG_TOPIC, "ozone-therapy") == 0);
+    OK(screen_is(&w, "topic:ozone-therapy"));
+    world_close(&w);
+}
+
+static void test_link_inside_page(void) {
+    world w;
+    const ks_item *it = NULL;
+    char target[256], want[300], *hash;
+    world_open(&w, 1080, 1920);
+    OK(ks_ui_open(w.ui, "page:prolotherapy/assessment", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    /* The first link to the glossary with an anchor. */
+    for (size_t i = 0; i < ks_layout_list_count(w.ui->body); i++) {
+        const ks_item *c = ks_layout_list_item(w.ui->body, i);
+        if (c->kind == KS_ITEM_LINK && c->tag == TAG_DOC_LINK && c->target && strncmp(c->target, "glossary#", 9) == 0) {
+            it = c;
+            break;
+        }
+    }
+    OK(it != NULL);
+    if (!it) {
+        world_close(&w);
+        return;
+    }
+    snprintf(target, sizeof target, "%s", it->target);
+    OK(tap_link(&w, TAG_DOC_LINK, target) == 0);
+    hash = strchr(target, '#');
+    *hash = '\0';
+    snprintf(want, sizeof want, "page:%s", target);
+    OK(screen_is(&w, want));
+    /* Landed at the entry: its anchor is at the top of the view. */
+    {
+        int y = ks_layout_list_anchor_y(w.ui->body, hash + 1);
+        OK(y > 0);
+        OK(w.ui->scroll > 0);
+        OK(fabsf(w.ui->scroll - (float)y) < 64 || w.ui->scroll >= (float)(w.ui->content_h - (w.ui->body_bottom - w.ui->body_top)) - 1);
+    }
+    shot(&w, "glossary-link");
+    OK(tap_link(&w, TAG_BACK, NULL) == 0);
+    OK(screen_is(&w, "page:prolotherapy/assessment"));
+    world_close(&w);
+}
+
+/* Nothing cut off: every text item inside the window's width, every target
+ * at least 64 px, body text at least 28 px x the scale. */
+static void check_fit(world *w, const char *what) {
+    ks_ui *ui = w->ui;
+    const ks_display_list *lists[3] = {ui->chrome, ui->body, ui->over};
+    int bad = 0;
+    ks_ui_tick(ui, w->t);
+    for (int l = 0; l < 3; l++)
+        for (size_t i = 0; i < ks_layout_list_count(lists[l]); i++) {
+            const ks_item *it = ks_layout_list_item(lists[l], i);
+            if (it->kind == KS_ITEM_TEXT && (it->box.x < 0 || it->box.x + it->box.w > ui->w)) {
+                if (bad++ < 5)
+                    fprintf(stderr, "  %s: text '%.*s' at x %d..%d outside 0..%d\n", what, (int)it->len, it->text,
+                            it->box.x, it->box.x + it->box.w, ui->w);
+            }
+            /* (The three "A" buttons show fixed sample sizes.) */
+            if (it->kind == KS_ITEM_TEXT && it->size < (int)(28 * ui->scale * 0.7) &&
+                !(it->len == 1 && it->text[0] == 'A')) {
+                if (bad++ < 5) fprintf(stderr, "  %s: text '%.*s' only %d px\n", what, (int)it->len, it->text, it->size);
+            }
+            if (it->kind == KS_ITEM_LINK && it->tag != TAG_DOC_LINK && it->tag != TAG_NOTHING &&
+                (it->box.w < 64 || it->box.h < 64)) {
+                if (bad++ < 5) fprintf(stderr, "  %s: target tag %d is %dx%d\n", what, it->tag, it->box.w, it->box.h);
+            }
+            if (it->kind == KS_ITEM_LINK && it->tag != TAG_DOC_LINK && it->tag != TAG_NOTHING &&
+                (it->tag < TAG_KEY || it->tag >= TAG_RESULT) && it->box.h < (int)(64 * ui->scale)) {
+                if (bad++ < 5) fprintf(stderr, "  %s: button tag %d only %d tall\n", what, it->tag, it->box.h);
+            }
+        }
+    if (bad) fprintf(stderr, "  %s: %d problems\n", what, bad);
+    OK(bad == 0);
+}
+
+static void all_screens_fit(int width, int height, double scale, const char *tag) {
+    world w;
+    char name[128];
+    world_open(&w, width, height);
+    OK(ks_ui_set_look(w.ui, scale, NULL) == 0);
+    check_fit(&w, "home");
+    snprintf(name, sizeof name, "%s-home", tag);
+    shot(&w, name);
+    ks_ui_open(w.ui, "topic:prolotherapy", w.t);
+    check_fit(&w, "topic");
+    snprintf(name, sizeof name, "%s-topic", tag);
+    shot(&w, name);
+    ks_ui_open(w.ui, "page:prolotherapy/risks", w.t);
+    check_fit(&w, "page");
+    snprintf(name, sizeof name, "%s-page", tag);
+    shot(&w, name);
+    ks_ui_open(w.ui, "search:ligament", w.t);
+    check_fit(&w, "search");
+    snprintf(name, sizeof name, "%s-search", tag);
+    shot(&w, name);
+    step(&w, 91000);
+    OK(screen_is(&w, "idle-prompt"));
+    check_fit(&w, "idle-prompt");
+    snprintf(name, sizeof name, "%s-idle", tag);
+    shot(&w, name);
+    world_close(&w);
+}
+
+static void test_text_size_200_everywhere(void) {
+    all_screens_fit(1080, 1920, 1.0, "s100");
+    all_screens_fit(1080, 1920, 1.5, "s150");
+    all_screens_fit(1080, 1920, 2.0, "s200");
+    all_screens_fit(1920, 1080, 2.0, "land200");
+    all_screens_fit(800, 600, 2.0, "small200");
+}
+
+static void test_text_size_control(void) {
+    world w;
+    int B1, B2;
+    world_open(&w, 1080, 1920);
+    B1 = ks_layout_body_px(w.ui->theme, 1.0);
+    OK(B1 >= 28);
+    OK(tap_link(&w, TAG_SIZE, "2") == 0);
+    OK(fabs(w.ui->scale - 2.0) < 1e-9);
+    B2 = ks_layout_body_px(w.ui->theme, w.ui->scale);
+    OK(B2 >= 2 * B1 - 2);
+    OK(tap_link(&w, TAG_CONTRAST, NULL) == 0);
+    OK(w.ui->high_contrast);
+    STR_EQ(w.ui->theme->name, "high-contrast");
+    OK(ks_layout_contrast(w.ui->theme->text, w.ui->theme->background) >= 7.0);
+    shot(&w, "home-200-contrast");
+    world_close(&w);
+}
+
+static void test_idle_prompt_continue_and_reset(void) {
+    world w;
+    size_t n0, n1;
+    Uint32 *home0, *home1;
+    world_open(&w, 1080, 1920);
+    home0 = grab(&w, &n0);
+    /* A patient makes the text big, high contrast, searches, reads. */
+    OK(tap_link(&w, TAG_SIZE, "1.5") == 0);
+    OK(tap_link(&w, TAG_CONTRAST, NULL) == 0);
+    OK(tap_link(&w, TAG_SEARCH, NULL) == 0);
+    type_text(&w, "needle");
+    OK(w.ui->results && w.ui->results->n > 0);
+    OK(tap_link(&w, TAG_RESULT + 0, NULL) == 0);
+    OK(strncmp(ks_ui_screen_name(w.ui), "page:", 5) == 0);
+    step(&w, 89000);
+    OK(strncmp(ks_ui_screen_name(w.ui), "page:", 5) == 0);
+    step(&w, 1500);
+    OK(screen_is(&w, "idle-prompt"));
+    shot(&w, "idle-prompt");
+    /* It stays at least 20 s. */
+    step(&w, 19500);
+    OK(screen_is(&w, "idle-prompt"));
+    /* Continue: back to the page, nothing forgotten. */
+    OK(tap_link(&w, TAG_CONTINUE, NULL) == 0);
+    OK(strncmp(ks_ui_screen_name(w.ui), "page:", 5) == 0);
+    STR_EQ(w.ui->query, "needle");
+    OK(fabs(w.ui->scale - 1.5) < 1e-9);
+    /* Walk away: prompt, then the full reset. */
+    step(&w, 91000);
+    OK(screen_is(&w, "idle-prompt"));
+    step(&w, 31000);
+    OK(screen_is(&w, "home"));
+    STR_EQ(w.ui->query, "");
+    INT_EQ(w.ui->nav.depth, 1);
+    OK(fabs(w.ui->scale - 1.0) < 1e-9);
+    OK(!w.ui->high_contrast);
+    OK(!w.ui->results);
+    /* The next patient sees exactly the first screen. */
+    home1 = grab(&w, &n1);
+    OK(n0 == n1 && memcmp(home0, home1, n0 * 4) == 0);
+    shot(&w, "after-reset");
+    /* And the search field is empty. */
+    OK(tap_link(&w, TAG_SEARCH, NULL) == 0);
+    STR_EQ(w.ui->query, "");
+    OK(!find_in(w.ui->body, TAG_RESULT, NULL));
+    free(home0);
+    free(home1);
+    world_close(&w);
+}
+
+static void test_resize_mid_page(void) {
+    world w;
+    float frac;
+    int err;
+    ks_render_headless *land;
+    world_open(&w, 1080, 1920);
+    ks_ui_open(w.ui, "page:prolotherapy/candidacy", w.t);
+    ks_ui_tick(w.ui, w.t);
+    drag_by(&w, 540, 1400, -900);
+    OK(w.ui->scroll > 500);
+    frac = w.ui->scroll / (float)w.ui->content_h;
+    land = ks_render_headless_create(1920, 1080, ks_layout_theme("default"), NULL, &err);
+    OK(land != NULL);
+    ks_ui_set_render(w.ui, ks_render_headless_render(land), 1920, 1080);
+    ks_render_headless_destroy(w.hl);
+    w.hl = land;
+    ks_ui_tick(w.ui, w.t);
+    OK(screen_is(&w, "page:prolotherapy/candidacy"));
+    OK(fabsf(w.ui->scroll / (float)w.ui->content_h - frac) < 0.05f);
+    INT_EQ(w.ui->body_bottom, 1080);
+    check_fit(&w, "landscape page");
+    /* The header buttons moved to the new right edge. */
+    {
+        const ks_item *home = find_in(w.ui->chrome, TAG_HOME, NULL);
+        OK(home && home->box.x + home->box.w > 1800);
+    }
+    shot(&w, "resize-landscape");
+    world_close(&w);
+}
+
+/* Finger events and the mouse events SDL makes from them feed one pointer:
+ * one tap, not two. */
+static void test_sdl_events_one_pointer(void) {
+    world w;
+    SDL_Event ev;
+    const ks_item *it;
+    world_open(&w, 1080, 1920);
+    ks_ui_tick(w.ui, w.t);
+    it = find_in(w.ui->body, TAG_TOPIC, "prolotherapy");
+    OK(it != NULL);
+    if (!it) {
+        world_close(&w);
+        return;
+    }
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_FINGERDOWN;
+    ev.tfinger.x = (float)(it->box.x + it->box.w / 2) / 1080.0f;
+    ev.tfinger.y = (float)(it->box.y + it->box.h / 2) / 1920.0f;
+    OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+    /* SDL's synthetic mouse press for the same touch: ignored. */
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEBUTTONDOWN;
+    ev.button.which = SDL_TOUCH_MOUSEID;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.x = it->box.x + it->box.w / 2;
+    ev.button.y = it->box.y + it->box.h / 2;
+    OK(ks_ui_handle_event(w.ui, &ev, w.t + 1) == 0);
+    step(&w, 60);
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_FINGERUP;
+    ev.tfinger.x = (float)(it->box.x + it->box.w / 2) / 1080.0f;
+    ev.tfinger.y = (float)(it->box.y + it->box.h / 2) / 1920.0f;
+    ks_ui_handle_event(w.ui, &ev, w.t);
+    ev.type = SDL_MOUSEBUTTONUP;
+    ev.button.which = SDL_TOUCH_MOUSEID;
+    ev.button.button = SDL_BUTTON_LEFT;
+    OK(ks_ui_handle_event(w.ui, &ev, w.t + 1) == 0);
+    OK(screen_is(&w, "topic:prolotherapy"));
+    INT_EQ(w.ui->nav.depth, 2); /* one tap, one screen */
+    /* A real mouse click works too (a staff member with a mouse, xdotool). */
+    step(&w, 16);
+    it = find_in(w.ui->chrome, TAG_BACK, NULL);
+    OK(it != NULL);
+    if (it) {
+        memset(&ev, 0, sizeof ev);
+        ev.type = SDL_MOUSEBUTTONDOWN;
+        ev.button.which = 0;
+        ev.button.button = SDL_BUTTON_LEFT;
+        ev.button.x = it->box.x + 20;
+        ev.button.y = it->box.y + 20;
+        OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+        ev.type = SDL_MOUSEBUTTONUP;
+        OK(ks_ui_handle_event(w.ui, &ev, w.t + 80) == 1);
+        OK(screen_is(&w, "home"));
+    }
+    world_close(&w);
+}
+
+/* A fling keeps the page moving after the finger lifts, then stops; a
+ * scroll never taps what was under the finger. */
+static void test_fling_no_tap(void) {
+    world w;
+    float after_lift;
+    world_open(&w, 1080, 1920);
+    ks_ui_open(w.ui, "page:prolotherapy/candidacy", w.t);
+    ks_ui_tick(w.ui, w.t);
+    ks_ui_pointer(w.ui, KS_POINTER_DOWN, 540, 1500, w.t);
+    for (int i = 1; i <= 6; i++) {
+        w.t += 10;
+        ks_ui_pointer(w.ui, KS_POINTER_MOVE, 540, 1500 - 40.0f * i, w.t);
+    }
+    ks_ui_pointer(w.ui, KS_POINTER_UP, 540, 1260, w.t);
+    after_lift = w.ui->scroll;
+    OK(ks_ui_timeout_ms(w.ui, w.t) == 16); /* animating: frames wanted */
+    step(&w, 3000);
+    OK(w.ui->scroll > after_lift + 100);
+    OK(screen_is(&w, "page:prolotherapy/candidacy"));
+    OK(ks_ui_timeout_ms(w.ui, w.t) > 1000 || ks_ui_timeout_ms(w.ui, w.t) < 0); /* settled: sleeps */
+    OK(!ks_ui_needs_frame(w.ui) || (ks_ui_draw(w.ui), !ks_ui_needs_frame(w.ui)));
+    world_close(&w);
+}
+
+/* Staff exit: hold the corner, then the PIN. */
+static void test_staff_exit(void) {
+    world w;
+    world_open(&w, 1080, 1920);
+    ks_ui_pointer(w.ui, KS_POINTER_DOWN, 30, 30, w.t);
+    step(&w, 3000);
+    OK(screen_is(&w, "home")); /* not yet */
+    step(&w, 2100);
+    OK(screen_is(&w, "staff-pin"));
+    ks_ui_pointer(w.ui, KS_POINTER_UP, 30, 30, w.t);
+    step(&w, 50);
+    OK(screen_is(&w, "staff-pin")); /* lifting is not a tap on the pad */
+    shot(&w, "staff-pin");
+    /* Wrong PIN: stays. */
+    OK(tap_link(&w, TAG_PIN_DIGIT + 1, NULL) == 0);
+    OK(tap_link(&w, TAG_PIN_OK, NULL) == 0);
+    OK(!ks_ui_quit_requested(w.ui));
+    OK(w.ui->pin_wrong);
+    /* The default PIN 2580. */
+    OK(tap_link(&w, TAG_PIN_DIGIT + 2, NULL) == 0);
+    OK(tap_link(&w, TAG_PIN_DIGIT + 5, NULL) == 0);
+    OK(tap_link(&w, TAG_PIN_DIGIT + 8, NULL) == 0);
+    OK(tap_link(&w, TAG_PIN_DIGIT + 0, NULL) == 0);
+    OK(tap_link(&w, TAG_PIN_OK, NULL) == 0);
+    OK(ks_ui_quit_requested(w.ui));
+    world_close(&w);
+}
+
+int main(void) {
+    int err = 0;
+    char dir[] = "/tmp/kiosk-ui-XXXXXX";
+    ks_index *ix;
+    setenv("SDL_VIDEODRIVER", "dummy", 0);
+    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
+    if (!shipped || !mkdtemp(dir)) {
+        fprintf(stderr, "cannot load the shipped content\n");
+        return 1;
+    }
+    snprintf(db_path, sizeof db_path, "%s/index.db", dir);
+    ix = ks_index_open(db_path, &err);
+    if (!ix || ks_index_sync(ix, shipped, NULL) != 0) {
+        fprintf(stderr, "cannot build the index\n");
+        return 1;
+    }
+    ks_index_close(ix);
+    RUN(test_home_topic_page_next_back_home);
+    RUN(test_search_prolo_then_typo);
+    RUN(test_no_results);
+    RUN(test_link_inside_page);
+    RUN(test_text_size_control);
+    RUN(test_text_size_200_everywhere);
+    RUN(test_idle_prompt_continue_and_reset);
+    RUN(test_resize_mid_page);
+    RUN(test_sdl_events_one_pointer);
+    RUN(test_fling_no_tap);
+    RUN(test_staff_exit);
+    ks_store_free(shipped);
+    unlink(db_path);
+    {
+        char p[300];
+        snprintf(p, sizeof p, "%s/index.db-wal", dir);
+        unlink(p);
+        snprintf(p, sizeof p, "%s/index.db-shm", dir);
+        unlink(p);
+    }
+    rmdir(dir);
+    return harness_done();
+}
