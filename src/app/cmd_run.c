@@ -9,6 +9,7 @@
  * no display) or, with --windowed, in a real window.
  */
 #include "app.h"
+#include "live.h"
 
 #include "kiosk/base.h"
 #include "kiosk/index.h"
@@ -45,6 +46,8 @@ static void help(void) {
            "                   wait MS, idle SECONDS, shot FILE.png, expect SCREEN,\n"
            "                   resize W H, quit. Headless (no display needed) unless\n"
            "                   --windowed. A failed expect or bad line exits 1.\n"
+           "                   FILE '-' reads commands from stdin one at a time and\n"
+           "                   answers each on stdout (for tests of live content)\n"
            "  --config FILE    key = value settings (defaults shown):\n"
            "                     idle_seconds = 90        (0 turns the idle reset off)\n"
            "                     prompt_seconds = 30      (\"Are you still reading?\", >= 20)\n"
@@ -53,7 +56,8 @@ static void help(void) {
            "                     title = Clinic information\n"
            "  --content DIR    the content folder (default: $KIOSK_CONTENT, else ./content,\n"
            "                   else the shipped content)\n"
-           "  --db FILE        the search index, brought up to date at start (default:\n"
+           "  --db FILE        the search index, kept up to date while the content folder\n"
+           "                   changes; usage counts live beside it (default:\n"
            "                   $KIOSK_DB, else $XDG_STATE_HOME/clinic-kiosk/index.db)\n\n"
            "Screens are logged to stderr as 'kiosk: screen NAME'.\n"
            "Exit status: 0 clean quit, 1 a script failed, 2 cannot run or bad usage.\n");
@@ -66,6 +70,7 @@ typedef struct run_opts {
     int size_given;
     const char *script;
     const char *config;
+    app_live *live; /* the content watcher and usage counts */
 } run_opts;
 
 static int parse_size(const char *s, int *w, int *h) {
@@ -83,25 +88,6 @@ static int parse_size(const char *s, int *w, int *h) {
 
 /* ------------------------------------------------------------ content */
 
-/* Bring the index in line with the content so search works on what ships,
- * without a separate `kiosk index`. A failure only costs search results. */
-static void sync_index(const ks_store *store, const char *db) {
-    int err = 0;
-    ks_index *ix = ks_index_open(db, &err);
-    ks_index_report rep;
-    memset(&rep, 0, sizeof rep);
-    if (!ix) {
-        ks_log("cannot open the index %s (error %d): search will find nothing", db, err);
-        return;
-    }
-    if (ks_index_sync(ix, store, &rep) != 0)
-        ks_log("cannot update the index %s: %s", db, ks_index_errmsg(ix));
-    else if (rep.wrote)
-        ks_log("index updated: %zu added, %zu changed, %zu removed", rep.added.n, rep.changed.n, rep.removed.n);
-    ks_index_report_free(&rep);
-    ks_index_close(ix);
-}
-
 static void log_screen(void *ctx, const char *name) {
     (void)ctx;
     ks_log("screen %s", name);
@@ -112,7 +98,11 @@ static void log_screen(void *ctx, const char *name) {
 typedef struct headless_host {
     ks_render_headless *hl;
     const char *content_dir;
+    app_live *live;
 } headless_host;
+
+/* Between script commands: take the watcher's newest content. */
+static void hl_frame(void *ctx, ks_ui *ui) { app_live_update(((headless_host *)ctx)->live, ui); }
 
 static int hl_shot(void *ctx, ks_ui *ui, const char *path) {
     headless_host *h = ctx;
@@ -157,6 +147,7 @@ static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_ui_
     memset(&ro, 0, sizeof ro);
     ro.content_dir = o->paths.content;
     hh.content_dir = o->paths.content;
+    hh.live = o->live;
     hh.hl = ks_render_headless_create(o->w, o->h, ks_layout_theme("default"), &ro, &err);
     if (!hh.hl) {
         fprintf(stderr, "kiosk run: %s\n", err == KS_ERR_NOT_FOUND ? "the fonts are missing" : "cannot make a drawing surface");
@@ -165,12 +156,15 @@ static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_ui_
     ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), o->w, o->h, 0);
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;
+    app_live_hooks(o->live, &hooks);
     ks_ui_set_hooks(ui, &hooks);
     memset(&host, 0, sizeof host);
     host.ctx = &hh;
     host.shot = hl_shot;
     host.resize = hl_resize;
-    status = run_script(ui, script, &host, o->script);
+    host.frame = hl_frame;
+    if (strcmp(o->script, "-") == 0) status = app_live_interactive(o->live, ui, &host, stdin, stdout);
+    else status = run_script(ui, script, &host, o->script);
     ks_ui_destroy(ui);
     ks_render_headless_destroy(hh.hl);
     return status;
@@ -185,6 +179,7 @@ typedef struct window_run {
     ks_ui *ui;
     int windowed;
     int quit;
+    app_live *live;
 } window_run;
 
 /* One event: what kiosk mode ignores, then the ui. */
@@ -221,6 +216,7 @@ static void win_frame(void *ctx, ks_ui *ui) {
     window_run *r = ctx;
     SDL_Event ev;
     (void)ui;
+    app_live_update(r->live, r->ui);
     while (SDL_PollEvent(&ev))
         if (ev.type != SDL_MOUSEBUTTONDOWN && ev.type != SDL_MOUSEBUTTONUP && ev.type != SDL_MOUSEMOTION &&
             ev.type != SDL_FINGERDOWN && ev.type != SDL_FINGERUP && ev.type != SDL_FINGERMOTION)
@@ -259,6 +255,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     int err, w, h, status = 0;
     memset(&r, 0, sizeof r);
     r.windowed = o->windowed;
+    r.live = o->live;
     /* SDL would turn SIGTERM into SDL_QUIT, which kiosk mode ignores. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
@@ -266,6 +263,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
                         "(use --script FILE for a headless run, or set DISPLAY)\n", SDL_GetError());
         return 2;
     }
+    app_live_wake_sdl(o->live);
     if (o->windowed) flags |= SDL_WINDOW_RESIZABLE;
     else flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
     r.win = SDL_CreateWindow("Clinic kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->w, o->h, flags);
@@ -297,19 +295,20 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     r.ui = ks_ui_create(cfg, content, search, r.rd, w, h, ks_now_ms());
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;
-    /* Usage counts: set hooks.page_view / hooks.empty_search here. */
+    app_live_hooks(o->live, &hooks);
     ks_ui_set_hooks(r.ui, &hooks);
     ks_log("screen %s", ks_ui_screen_name(r.ui));
     window_present(&r);
 
-    if (script) {
+    if (o->script) {
         ks_ui_script_host host;
         memset(&host, 0, sizeof host);
         host.ctx = &r;
         host.shot = win_shot;
         host.resize = win_resize;
         host.frame = win_frame;
-        status = run_script(r.ui, script, &host, o->script);
+        if (strcmp(o->script, "-") == 0) status = app_live_interactive(r.live, r.ui, &host, stdin, stdout);
+        else status = run_script(r.ui, script, &host, o->script);
     } else {
         /* The loop: sleep until an event or the ui's next deadline (a fling
          * frame, the idle prompt, the staff hold). Nothing changing means no
@@ -324,6 +323,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
                 window_event(&r, &ev);
                 while (SDL_PollEvent(&ev)) window_event(&r, &ev);
             }
+            app_live_update(r.live, r.ui); /* new content from the watcher, if any */
             ks_ui_tick(r.ui, ks_now_ms());
             if (ks_ui_needs_frame(r.ui)) window_present(&r);
         }
@@ -342,7 +342,6 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
 int cmd_run(int argc, char **argv) {
     run_opts o;
     ks_ui_config cfg;
-    ks_store *store;
     ks_search *search;
     ks_script *script = NULL;
     ks_ui_content content;
@@ -400,7 +399,7 @@ int cmd_run(int argc, char **argv) {
         }
         free(text);
     }
-    if (o.script) {
+    if (o.script && strcmp(o.script, "-") != 0) {
         char *text = NULL, msg[256];
         size_t len;
         int line = 0;
@@ -416,18 +415,16 @@ int cmd_run(int argc, char **argv) {
         }
     }
 
-    store = ks_store_load(o.paths.content, NULL, &err);
-    if (!store) {
-        fprintf(stderr, "kiosk run: cannot read the content folder %s: %s\n", o.paths.content, strerror(errno));
+    /* The content, watched from now on; the index is kept up to date by the
+     * watcher (its first sync is done before this returns). */
+    o.live = app_live_start(&o.paths);
+    if (!o.live) {
         ks_script_free(script);
         return 2;
     }
-    if (ks_store_error_count(store))
-        ks_log("%zu problem(s) in %s: see 'kiosk check'", ks_store_error_count(store), o.paths.content);
-    sync_index(store, o.paths.db);
     search = ks_search_open(o.paths.db, &err);
     if (!search) ks_log("search is unavailable (index %s, error %d)", o.paths.db, err);
-    content = ks_ui_content_of_store(store);
+    content = app_live_content(o.live);
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -435,11 +432,11 @@ int cmd_run(int argc, char **argv) {
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    if (script && !o.windowed) status = run_headless(&o, &cfg, &content, search, script);
+    if (o.script && !o.windowed) status = run_headless(&o, &cfg, &content, search, script);
     else status = run_window(&o, &cfg, &content, search, script);
 
     ks_script_free(script);
     ks_search_close(search);
-    ks_store_free(store);
+    app_live_stop(o.live);
     return status;
 }

@@ -1,0 +1,282 @@
+/* live: the content watcher, usage counts and line-by-line scripts for
+ * `kiosk run` (see live.h). */
+#include "live.h"
+
+#include "kiosk/base.h"
+
+#include <SDL.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+struct app_live {
+    ks_watch *watch;
+    ks_watch_snapshot *snap; /* the newest taken (one reference) */
+    ks_stats *stats;         /* NULL when the counts file cannot be opened */
+    char *db;                /* the index path, owned */
+    double started;          /* ks_now_ms() at start */
+    _Atomic Uint32 sdl_event; /* 0 until app_live_wake_sdl */
+};
+
+/* ------------------------------------------------------------ content */
+
+static size_t sn_page_count(const void *c) { return ks_watch_snapshot_page_count(c); }
+static const ks_page *sn_page(const void *c, size_t i) { return ks_watch_snapshot_page(c, i); }
+static const ks_page *sn_find(const void *c, const char *s) { return ks_watch_snapshot_find(c, s); }
+static size_t sn_topic_count(const void *c) { return ks_watch_snapshot_topic_count(c); }
+static const ks_topic *sn_topic(const void *c, size_t i) { return ks_watch_snapshot_topic(c, i); }
+static const ks_topic *sn_find_topic(const void *c, const char *s) { return ks_watch_snapshot_find_topic(c, s); }
+
+ks_ui_content app_live_content(app_live *l) {
+    ks_ui_content c = {l->snap, sn_page_count, sn_page, sn_find, sn_topic_count, sn_topic, sn_find_topic};
+    return c;
+}
+
+const ks_watch_snapshot *app_live_snapshot(app_live *l) { return l->snap; }
+
+/* Runs on the watcher's thread: SDL_PushEvent is thread-safe. */
+static void wake(void *user) {
+    app_live *l = user;
+    Uint32 type = atomic_load(&l->sdl_event);
+    if (type) {
+        SDL_Event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = type;
+        SDL_PushEvent(&ev);
+    }
+}
+
+void app_live_wake_sdl(app_live *l) {
+    Uint32 type = SDL_RegisterEvents(1);
+    if (type != (Uint32)-1) atomic_store(&l->sdl_event, type);
+}
+
+static void log_snapshot(const ks_watch_snapshot *s) {
+    ks_watch_status st;
+    ks_watch_snapshot_status(s, &st);
+    ks_log("content: %zu topics, %zu pages (%zu kept from their last good version), %zu errors, %zu warnings",
+           st.n_topics, st.n_pages, st.n_stale, st.n_errors, st.n_warnings);
+}
+
+app_live *app_live_start(const app_paths *paths) {
+    app_live *l = ks_calloc(1, sizeof *l);
+    ks_watch_options o;
+    char *stats_path;
+    int err = 0;
+    atomic_init(&l->sdl_event, 0);
+    l->started = ks_now_ms();
+    l->db = ks_strdup(paths->db);
+    memset(&o, 0, sizeof o);
+    o.db = paths->db;
+    o.wake = wake;
+    o.wake_user = l;
+    l->watch = ks_watch_start(paths->content, &o, &err);
+    if (!l->watch) {
+        fprintf(stderr, "kiosk run: cannot watch the content folder %s (error %d)\n", paths->content, err);
+        free(l->db);
+        free(l);
+        return NULL;
+    }
+    l->snap = ks_watch_take(l->watch, 0);
+    log_snapshot(l->snap);
+    /* Search opens on the index the watcher brings up to date first. */
+    for (double until = ks_now_ms() + 120000; ks_now_ms() < until;) {
+        ks_watch_counters c;
+        ks_watch_get_counters(l->watch, &c);
+        if (c.syncs > 0 || !ks_watch_snapshot_store(l->snap)) break;
+        SDL_Delay(5);
+    }
+    stats_path = ks_stats_default_path(paths->db);
+    l->stats = ks_stats_open(stats_path, &err);
+    if (!l->stats) ks_log("usage counts are off: cannot open %s", stats_path);
+    free(stats_path);
+    return l;
+}
+
+void app_live_stop(app_live *l) {
+    if (!l) return;
+    ks_watch_stop(l->watch);
+    ks_watch_snapshot_release(l->snap);
+    ks_stats_close(l->stats);
+    free(l->db);
+    free(l);
+}
+
+int app_live_update(app_live *l, ks_ui *ui) {
+    ks_watch_snapshot *next = ks_watch_take(l->watch, ks_watch_snapshot_generation(l->snap)), *old;
+    ks_ui_content c;
+    if (!next) return 0;
+    old = l->snap;
+    l->snap = next;
+    c = app_live_content(l);
+    if (ui) ks_ui_set_content(ui, &c); /* nothing in ui points into old after this */
+    ks_watch_snapshot_release(old);
+    log_snapshot(next);
+    return 1;
+}
+
+/* ------------------------------------------------------------ usage counts */
+
+static void count_view(void *ctx, const char *slug) {
+    app_live *l = ctx;
+    if (l->stats) ks_stats_count_view(l->stats, slug);
+}
+
+static void count_empty(void *ctx, const char *text) {
+    app_live *l = ctx;
+    if (l->stats) ks_stats_count_empty_search(l->stats, text);
+}
+
+void app_live_hooks(app_live *l, ks_ui_hooks *hooks) {
+    hooks->ctx = l;
+    hooks->page_view = count_view;
+    hooks->empty_search = count_empty;
+}
+
+ks_stats *app_live_stats(app_live *l) { return l ? l->stats : NULL; }
+
+/* ------------------------------------------------------------ staff status */
+
+static long long file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+void app_live_status_text(app_live *l, ks_buf *b) {
+    ks_watch_status st;
+    char when[64] = "never";
+    long long up = (long long)((ks_now_ms() - l->started) / 1000.0), bytes;
+    char *wal = ks_sprintf("%s-wal", l->db);
+    ks_stats_list counts;
+    size_t nd = ks_watch_snapshot_diag_count(l->snap);
+
+    ks_watch_snapshot_status(l->snap, &st);
+    if (st.content_changed) {
+        struct tm tm;
+        localtime_r(&st.content_changed, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    }
+    bytes = file_size(l->db) + file_size(wal);
+    free(wal);
+    ks_buf_printf(b, "Content last changed: %s\n", when);
+    if (!st.folder_ok) ks_buf_puts(b, "The content folder cannot be read now: showing the last good content.\n");
+    ks_buf_printf(b, "Topics: %zu   Pages: %zu", st.n_topics, st.n_pages);
+    if (st.n_stale) ks_buf_printf(b, " (%zu shown from their last good version)", st.n_stale);
+    ks_buf_putc(b, '\n');
+    ks_buf_printf(b, "Problems found in the last check: %zu errors, %zu warnings\n", st.n_errors, st.n_warnings);
+    for (size_t i = 0; i < nd && i < 20; i++) {
+        const ks_diag *d = ks_watch_snapshot_diag(l->snap, i);
+        ks_buf_printf(b, "  %s:%d: %s: %s\n", d->path, d->line, d->severity == KS_DIAG_ERROR ? "error" : "warning",
+                      d->message);
+    }
+    if (nd > 20) ks_buf_printf(b, "  ... and %zu more (run 'kiosk check')\n", nd - 20);
+    ks_buf_printf(b, "Index size: %.1f MB   Uptime: %lldd %02lldh %02lldm\n", (double)bytes / (1024.0 * 1024.0),
+                  up / 86400, up / 3600 % 24, up / 60 % 60);
+    if (l->stats && ks_stats_read(l->stats, &counts) == KS_OK) {
+        ks_buf_printf(b, "Page views: %lld\n", (long long)counts.total_views);
+        for (size_t i = 0; i < counts.n_views && i < 10; i++)
+            ks_buf_printf(b, "  %lld  %s\n", (long long)counts.views[i].count, counts.views[i].key);
+        ks_buf_printf(b, "Searches that found nothing: %lld\n", (long long)counts.total_empty);
+        for (size_t i = 0; i < counts.n_empty && i < 10; i++)
+            ks_buf_printf(b, "  %lld  %s\n", (long long)counts.empty[i].count, counts.empty[i].key);
+        ks_stats_list_free(&counts);
+    } else {
+        ks_buf_puts(b, "Usage counts are not available.\n");
+    }
+}
+
+/* ------------------------------------------------------------ line by line */
+
+/* One line, newlines and tabs turned into spaces. */
+static void put_flat(FILE *out, const char *s) {
+    for (; *s; s++) fputc(*s == '\n' || *s == '\t' || *s == '\r' ? ' ' : *s, out);
+}
+
+static int extra_command(app_live *l, ks_ui *ui, const char *line, double *clock, FILE *out) {
+    if (strncmp(line, "open ", 5) == 0) {
+        int rc = ks_ui_open(ui, line + 5, *clock);
+        fprintf(out, rc == 0 ? "ok\n" : "fail not found: %s\n", line + 5);
+        return 1;
+    }
+    if (strcmp(line, "screen") == 0) {
+        fprintf(out, "%s\n", ks_ui_screen_name(ui));
+        return 1;
+    }
+    if (strcmp(line, "shown") == 0) {
+        const char *name = ks_ui_screen_name(ui);
+        const ks_page *p = strncmp(name, "page:", 5) == 0 ? ks_watch_snapshot_find(l->snap, name + 5) : NULL;
+        if (!p) {
+            fprintf(out, strncmp(name, "page:", 5) == 0 ? "gone %s\n" : "-\n", name + 5);
+            return 1;
+        }
+        fprintf(out, "%s stale=%d ", p->slug, ks_watch_snapshot_is_stale(l->snap, p->slug));
+        put_flat(out, p->text);
+        fputc('\n', out);
+        return 1;
+    }
+    if (strcmp(line, "tiles") == 0) {
+        for (size_t i = 0; i < ks_watch_snapshot_topic_count(l->snap); i++) {
+            const ks_topic *t = ks_watch_snapshot_topic(l->snap, i);
+            fprintf(out, "%s%s=", i ? "|" : "", t->slug);
+            put_flat(out, t->title);
+        }
+        fputc('\n', out);
+        return 1;
+    }
+    if (strcmp(line, "pages") == 0) {
+        fprintf(out, "%zu pages, generation %llu\n", ks_watch_snapshot_page_count(l->snap),
+                (unsigned long long)ks_watch_snapshot_generation(l->snap));
+        return 1;
+    }
+    if (strcmp(line, "status") == 0) {
+        ks_buf b = {0};
+        app_live_status_text(l, &b);
+        while (b.len && b.data[b.len - 1] == '\n') b.data[--b.len] = '\0';
+        for (size_t i = 0; i < b.len; i++)
+            if (b.data[i] == '\n') fputs(" | ", out);
+            else fputc(b.data[i], out);
+        fputc('\n', out);
+        ks_buf_free(&b);
+        return 1;
+    }
+    return 0;
+}
+
+int app_live_interactive(app_live *l, ks_ui *ui, const ks_ui_script_host *host, FILE *in, FILE *out) {
+    char line[4096];
+    double clock = ks_now_ms();
+    int n = 0;
+    while (fgets(line, sizeof line, in)) {
+        size_t len = strlen(line);
+        char err[512];
+        int err_line = 0, quit;
+        ks_script *s;
+        n++;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+        app_live_update(l, ui);
+        if (ks_now_ms() > clock) clock = ks_now_ms(); /* the virtual clock never runs behind the real one */
+        if (len == 0 || line[0] == '#') {
+            fprintf(out, "ok\n");
+        } else if (!extra_command(l, ui, line, &clock, out)) {
+            s = ks_script_parse(line, &err_line, err, sizeof err);
+            if (!s) {
+                fprintf(out, "fail %d: %s\n", n, err);
+            } else {
+                quit = ks_script_count(s) == 1 && ks_script_cmd_at(s, 0)->op == KS_SCRIPT_QUIT;
+                if (ks_ui_run_script(ui, s, host, &clock, &err_line, err, sizeof err) != 0)
+                    fprintf(out, "fail %d: %s\n", n, err);
+                else
+                    fprintf(out, "ok\n");
+                ks_script_free(s);
+                if (quit || ks_ui_quit_requested(ui)) {
+                    fflush(out);
+                    break;
+                }
+            }
+        }
+        fflush(out);
+    }
+    return 0;
+}
