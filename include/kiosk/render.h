@@ -33,7 +33,8 @@
 typedef struct ks_render ks_render;
 
 typedef struct ks_render_options {
-    const char *font_dir;    /* NULL: $KIOSK_FONT_DIR, else compiled default */
+    const char *font_dir;    /* only this folder; NULL: $KIOSK_FONT_DIR, then the
+                                compiled KIOSK_FONT_DIR, then the Debian folder */
     const char *content_dir; /* images are looked up here first (may be NULL) */
     const char *assets_dir;  /* then here (NULL: compiled KIOSK_ASSETS_DIR) */
     size_t cache_bytes;      /* text texture budget (0: 64 MB) */

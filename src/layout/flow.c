@@ -160,6 +160,13 @@ static void split_atom(flow *f, size_t i, int width) {
     f->atoms[i + 1] = rest;
 }
 
+/* Whether atom a cannot fit width whatever the font: it has more code
+ * points (at least len / 4) than width holds of the narrowest glyph. */
+static int certainly_too_wide(const flow_atom *a, int width) {
+    int min_glyph = a->size / 5 > 0 ? a->size / 5 : 1;
+    return a->w < 0 && a->len / 4 > (size_t)(width / min_glyph) + 2;
+}
+
 /* Atoms i .. result-1 fill one line of width. */
 static size_t fill_line(flow *f, size_t i, int width) {
     size_t j = i;
@@ -167,7 +174,9 @@ static size_t fill_line(flow *f, size_t i, int width) {
     while (j < f->n) {
         if (f->atoms[j].hard_break && f->atoms[j].len == 0) return j + 1;
         int sp = (j > i && f->atoms[j - 1].space_after) ? space_width(f, &f->atoms[j - 1]) : 0;
-        int aw = atom_width(f, j);
+        /* A huge atom (a 100 kB word) is certainly too wide: do not measure
+         * all of it, only the pieces split_atom cuts. */
+        int aw = certainly_too_wide(&f->atoms[j], width) ? width + 1 : atom_width(f, j);
         if (j > i && w + sp + aw > width) break;
         if (j == i && aw > width) {
             split_atom(f, j, width);

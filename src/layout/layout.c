@@ -26,6 +26,7 @@ typedef struct ctx {
     size_t n_hl;
     int first_hl_y;
     int min_width;       /* narrowest column nesting may leave */
+    int col;             /* the page's column width */
 } ctx;
 
 int ks_layout_body_px(const ks_theme *theme, double text_scale) {
@@ -90,8 +91,13 @@ static int set_runs(ctx *c, const ks_doc_run *runs, size_t n, int x, int y, int 
 static int layout_blocks(ctx *c, const ks_doc_block *blocks, size_t n, int x, int y, int width,
                          ks_color bg, int tight);
 
+/* Headings grow with the body, but in a narrow column at a large scale a
+ * 1.6 em heading would hold only a word a line: cap them at a tenth of the
+ * column (never below 1.1 em). */
 static int heading_size(const ctx *c, int level) {
-    return level == 1 ? px(c, 1.6) : level == 2 ? px(c, 1.3) : px(c, 1.1);
+    int size = level == 1 ? px(c, 1.6) : level == 2 ? px(c, 1.3) : px(c, 1.1);
+    int cap = c->col / 10 > px(c, 1.1) ? c->col / 10 : px(c, 1.1);
+    return size < cap ? size : cap;
 }
 
 static int layout_heading(ctx *c, const ks_doc_block *b, int x, int y, int width, ks_color bg) {
@@ -330,6 +336,7 @@ int ks_layout_doc(ks_display_list *dl, const ks_doc *doc, const ks_font_metrics 
     int max_col = px(&c, 34);
     if (col > max_col) col = max_col;
     int x = (params->width - col) / 2;
+    c.col = col;
     c.min_width = px(&c, 7) < col / 2 ? px(&c, 7) : col / 2;
     int top = params->top + px(&c, 1.0);
     size_t n;

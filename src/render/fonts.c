@@ -27,11 +27,14 @@ int render_fonts_load(ks_render *rd, const char *font_dir) {
     const char *dirs[4];
     size_t n_dirs = 0;
     const char *env = getenv("KIOSK_FONT_DIR");
-    if (font_dir && *font_dir) dirs[n_dirs++] = font_dir;
-    if (env && *env) dirs[n_dirs++] = env;
-    dirs[n_dirs++] = KIOSK_FONT_DIR;
-    if (strcmp(KIOSK_FONT_DIR, "/usr/share/fonts/truetype/dejavu") != 0)
-        dirs[n_dirs++] = "/usr/share/fonts/truetype/dejavu";
+    if (font_dir && *font_dir) {
+        dirs[n_dirs++] = font_dir; /* asked for this folder: only this one */
+    } else {
+        if (env && *env) dirs[n_dirs++] = env;
+        dirs[n_dirs++] = KIOSK_FONT_DIR;
+        if (strcmp(KIOSK_FONT_DIR, "/usr/share/fonts/truetype/dejavu") != 0)
+            dirs[n_dirs++] = "/usr/share/fonts/truetype/dejavu";
+    }
     for (int f = 0; f < KS_FACE_COUNT; f++) {
         for (size_t d = 0; d < n_dirs && !rd->font_data[f]; d++) {
             char *path = ks_path_join(dirs[d], face_files[f]);
