@@ -1,0 +1,322 @@
+/* watch, end to end: a headless kiosk (`kiosk run --script -`) stays up
+ * while this test changes its content folder the ways staff do: a new page,
+ * a slow in-place edit of the page being read, an editor's save (temporary
+ * file + rename), broken front matter, a deleted page (being read), a
+ * renamed topic folder, and the whole folder moved away and back. At each
+ * step it asks the kiosk what it shows (screen, page text, Home tiles,
+ * staff status) and asks `kiosk search --db` from outside what search finds.
+ *
+ * The kiosk answers one line per command on stdout; the test polls with a
+ * generous timeout and asserts on content, never on timing. */
+#include "harness.h"
+
+#include "kiosk/base.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TIMEOUT_MS 10000
+
+typedef struct kiosk {
+    pid_t pid;
+    FILE *to;   /* its stdin */
+    int from;   /* its stdout */
+    char buf[65536];
+    size_t len; /* bytes in buf not yet returned */
+} kiosk;
+
+typedef struct env {
+    char dir[64];
+    char *content, *db, *cfg;
+} env;
+
+static void run_cmd(const char *fmt, const char *a, const char *b) {
+    char *cmd = ks_sprintf(fmt, a, b);
+    if (system(cmd) != 0) fprintf(stderr, "command failed: %s\n", cmd);
+    free(cmd);
+}
+
+static void write_text(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *page_md(const char *title, const char *section, const char *body) {
+    return ks_sprintf("---\ntitle: %s\nsection: %s\norder: 3\nsummary: A short line.\nreviewed: 2026-11-01\n---\n\n"
+                      "# %s\n\n%s\n",
+                      title, section, title, body);
+}
+
+static int kiosk_start(kiosk *k, const env *e) {
+    int in[2], out[2];
+    memset(k, 0, sizeof *k);
+    if (access(KIOSK_BIN, X_OK) != 0) {
+        fprintf(stderr, "%s is not built\n", KIOSK_BIN);
+        return -1;
+    }
+    if (pipe(in) != 0 || pipe(out) != 0) return -1;
+    k->pid = fork();
+    if (k->pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+        execl(KIOSK_BIN, KIOSK_BIN, "run", "--script", "-", "--size", "1080x1920", "--content", e->content, "--db",
+              e->db, "--config", e->cfg, (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    k->to = fdopen(in[1], "w");
+    k->from = out[0];
+    return k->pid > 0 ? 0 : -1;
+}
+
+/* Send one command, return its one-line answer (static buffer in k), or
+ * "(no answer)" after the timeout. */
+static const char *ask(kiosk *k, const char *line) {
+    static char answer[65536];
+    double until = ks_now_ms() + 20000;
+    fprintf(k->to, "%s\n", line);
+    fflush(k->to);
+    for (;;) {
+        char *nl = memchr(k->buf, '\n', k->len);
+        struct pollfd pf = {k->from, POLLIN, 0};
+        ssize_t got;
+        if (nl) {
+            size_t n = (size_t)(nl - k->buf);
+            memcpy(answer, k->buf, n);
+            answer[n] = '\0';
+            memmove(k->buf, nl + 1, k->len - n - 1);
+            k->len -= n + 1;
+            return answer;
+        }
+        if (ks_now_ms() > until || poll(&pf, 1, 1000) < 0) break;
+        if (!(pf.revents & (POLLIN | POLLHUP))) continue;
+        got = read(k->from, k->buf + k->len, sizeof k->buf - 1 - k->len);
+        if (got <= 0) break;
+        k->len += (size_t)got;
+    }
+    return "(no answer)";
+}
+
+/* Ask until the answer contains want (or, with want starting with '!', no
+ * longer contains the rest). Returns the last answer's match (1) or 0. */
+static int ask_until(kiosk *k, const char *line, const char *want, int log_line) {
+    double until = ks_now_ms() + TIMEOUT_MS;
+    const char *a = "";
+    for (;;) {
+        int neg = want[0] == '!';
+        a = ask(k, line);
+        if (neg ? !strstr(a, want + 1) : strstr(a, want) != NULL) return 1;
+        if (ks_now_ms() > until) break;
+        usleep(100 * 1000);
+    }
+    harness_fail(__FILE__, log_line, "'%s' never answered with '%s'; last: %s", line, want, a);
+    return 0;
+}
+#define UNTIL(k, line, want)                     \
+    do {                                         \
+        harness_state.checks++;                  \
+        ask_until(k, line, want, __LINE__);      \
+    } while (0)
+#define ASK_HAS(k, line, want) STR_CONTAINS(ask(k, line), want)
+
+/* What `kiosk search --db` finds from outside, as its JSON. */
+static char *search_outside(const env *e, const char *query) {
+    char *cmd = ks_sprintf("'%s' search --db '%s' --json '%s' 2>/dev/null", KIOSK_BIN, e->db, query);
+    FILE *p = popen(cmd, "r");
+    ks_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    free(cmd);
+    if (!p) return ks_strdup("");
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) ks_buf_append(&b, chunk, n);
+    pclose(p);
+    return ks_buf_detach(&b);
+}
+
+#define SEARCH_HAS(e, q, slug)                                   \
+    do {                                                         \
+        char *r_ = search_outside(e, q);                         \
+        STR_CONTAINS(r_, "\"slug\":\"" slug "\"");               \
+        free(r_);                                                \
+    } while (0)
+#define SEARCH_LACKS(e, q, slug)                                 \
+    do {                                                         \
+        char *r_ = search_outside(e, q);                         \
+        harness_state.checks++;                                  \
+        if (strstr(r_, "\"slug\":\"" slug "\""))                 \
+            harness_fail(__FILE__, __LINE__, "search '%s' still finds %s", q, slug); \
+        free(r_);                                                \
+    } while (0)
+
+static void test_live_kiosk(void) {
+    env e;
+    kiosk k;
+    char *p, *tmp, *text;
+    int status = 0;
+
+    strcpy(e.dir, "/tmp/ks_watchk_XXXXXX");
+    if (!mkdtemp(e.dir)) abort();
+    e.content = ks_path_join(e.dir, "content");
+    e.db = ks_path_join(e.dir, "index.db");
+    e.cfg = ks_path_join(e.dir, "kiosk.conf");
+    run_cmd("cp -R '%s' '%s'", KIOSK_FIXTURES "/watch/content", e.content);
+    write_text(e.cfg, "idle_seconds = 0\n");
+    OK(kiosk_start(&k, &e) == 0);
+    if (!k.pid) return;
+
+    /* Up, on Home, with the fixture's one topic; search works at once. */
+    STR_EQ(ask(&k, "screen"), "home");
+    ASK_HAS(&k, "tiles", "knee=Knee care");
+    ASK_HAS(&k, "pages", "5 pages");
+    SEARCH_HAS(&e, "crutches", "knee/recovery");
+
+    /* 1. A new page: on the topic, openable, found by search. */
+    p = ks_path_join(e.content, "knee/injection.md");
+    text = page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
+    write_text(p, text);
+    free(text);
+    free(p);
+    UNTIL(&k, "pages", "6 pages");
+    ASK_HAS(&k, "open page:knee/injection", "ok");
+    ASK_HAS(&k, "shown", "needle");
+    SEARCH_HAS(&e, "needle", "knee/injection");
+
+    /* 2. The page being read is edited in place, slowly: it refreshes in
+     * place (same screen) with the finished text. */
+    STR_EQ(ask(&k, "open page:knee/recovery"), "ok");
+    {
+        FILE *f;
+        p = ks_path_join(e.content, "knee/recovery.md");
+        f = fopen(p, "w");
+        fputs("---\ntitle: Recovery\nsection: recovery\norder: 4\nsummary: What to do after", f);
+        fflush(f);
+        usleep(400 * 1000);
+        fputs(" the visit.\nreviewed: 2026-11-01\n---\n\n# Recovery\n\nRest the knee. Gentle physiotherapy", f);
+        fflush(f);
+        usleep(400 * 1000);
+        fputs(" helps after a week.\n", f);
+        fclose(f);
+        free(p);
+    }
+    UNTIL(&k, "shown", "helps after a week");
+    STR_EQ(ask(&k, "screen"), "page:knee/recovery");
+    SEARCH_HAS(&e, "physiotherapy", "knee/recovery");
+
+    /* 3. An editor's save of the page being read: temporary file + rename. */
+    STR_EQ(ask(&k, "open page:knee/risks"), "ok");
+    p = ks_path_join(e.content, "knee/risks.md");
+    tmp = ks_path_join(e.content, "knee/.risks.md.swp");
+    text = page_md("Risks and side effects", "risks", "Some people get bruising for a day or two.");
+    write_text(tmp, text);
+    free(text);
+    OK(rename(tmp, p) == 0);
+    UNTIL(&k, "shown", "bruising");
+    STR_EQ(ask(&k, "screen"), "page:knee/risks");
+    ASK_HAS(&k, "pages", "6 pages"); /* the temporary file never was a page */
+
+    /* 4. Broken front matter: the problem shows on the staff status with
+     * file and line; the page keeps its last good version on screen and in
+     * search. */
+    write_text(p, "---\ntitle: \"never closed\nsection: risks\n---\n\nSome people get rashes.\n");
+    UNTIL(&k, "status", "knee/risks.md:");
+    ASK_HAS(&k, "shown", "stale=1");
+    ASK_HAS(&k, "shown", "bruising");
+    STR_EQ(ask(&k, "screen"), "page:knee/risks");
+    SEARCH_HAS(&e, "bruising", "knee/risks");
+    SEARCH_LACKS(&e, "rashes", "knee/risks");
+    ASK_HAS(&k, "status", "1 shown from their last good version");
+    free(tmp);
+    free(p);
+
+    /* 5. The page being read is deleted: it stays readable until left, then
+     * it is gone from the topic and from search. */
+    STR_EQ(ask(&k, "open page:knee/what-it-is"), "ok");
+    p = ks_path_join(e.content, "knee/what-it-is.md");
+    OK(unlink(p) == 0);
+    free(p);
+    UNTIL(&k, "pages", "5 pages");
+    STR_EQ(ask(&k, "screen"), "page:knee/what-it-is");
+    STR_EQ(ask(&k, "expect page:knee/what-it-is"), "ok");
+    STR_EQ(ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_deleted_page.png"), "ok");
+    STR_EQ(ask(&k, "open home"), "ok");
+    ASK_HAS(&k, "open page:knee/what-it-is", "fail");
+    SEARCH_LACKS(&e, "cartilage", "knee/what-it-is");
+
+    /* 6. The topic folder renamed: Home shows the new topic, not the old;
+     * search finds the pages under their new names. */
+    {
+        char *from = ks_path_join(e.content, "knee"), *to = ks_path_join(e.content, "knee-pain");
+        OK(rename(from, to) == 0);
+        free(from);
+        free(to);
+    }
+    UNTIL(&k, "tiles", "knee-pain=");
+    ASK_HAS(&k, "open topic:knee-pain", "ok");
+    ASK_HAS(&k, "open topic:knee", "fail");
+    SEARCH_HAS(&e, "physiotherapy", "knee-pain/recovery");
+    SEARCH_LACKS(&e, "physiotherapy", "knee/recovery");
+
+    /* 7. The whole folder moved away (a sync in progress): everything stays;
+     * changed and moved back: the change shows. */
+    STR_EQ(ask(&k, "open page:knee-pain/recovery"), "ok");
+    {
+        char *away = ks_path_join(e.dir, "content.away"), *about;
+        /* (knee-pain/risks is broken and, under its new name, never had a
+         * good version: not shown, so 4 pages) */
+        char *before = ks_strdup(ask(&k, "pages"));
+        STR_CONTAINS(before, "4 pages");
+        OK(rename(e.content, away) == 0);
+        usleep(1500 * 1000); /* longer than the quiet time and a root check */
+        STR_EQ(ask(&k, "pages"), before);
+        free(before);
+        ASK_HAS(&k, "tiles", "knee-pain=");
+        ASK_HAS(&k, "shown", "physiotherapy");
+        STR_EQ(ask(&k, "screen"), "page:knee-pain/recovery");
+        SEARCH_HAS(&e, "physiotherapy", "knee-pain/recovery");
+        about = ks_path_join(away, "about.md");
+        text = page_md("About this kiosk", "general", "The nurses keep these pages up to date.");
+        write_text(about, text);
+        free(text);
+        free(about);
+        OK(rename(away, e.content) == 0);
+        free(away);
+    }
+    STR_EQ(ask(&k, "open home"), "ok");
+    UNTIL(&k, "open page:about", "ok");
+    UNTIL(&k, "shown", "nurses");
+    SEARCH_HAS(&e, "nurses", "about");
+
+    /* Usage counts were kept: pages opened above. */
+    ASK_HAS(&k, "status", "knee/risks");
+
+    STR_EQ(ask(&k, "quit"), "ok");
+    fclose(k.to);
+    close(k.from);
+    waitpid(k.pid, &status, 0);
+    OK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    run_cmd("rm -rf '%s' %s", e.dir, "");
+    free(e.content);
+    free(e.db);
+    free(e.cfg);
+}
+
+int main(void) {
+    signal(SIGPIPE, SIG_IGN);
+    RUN(test_live_kiosk);
+    return harness_done();
+}
