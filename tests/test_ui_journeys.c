@@ -319,6 +319,11 @@ static void test_link_inside_page(void) {
  * at least 64 px, body text at least 28 px x the scale. */
 static void check_fit(world *w, const char *what) {
     ks_ui *ui = w->ui;
+    /* Targets grow with the text size at 1080x1920; in short windows the
+     * fixed header and keyboard stay at a size that leaves room to read
+     * (>= 64 px still). Text is >= 28 px everywhere, and the page text
+     * keeps the full scale. */
+    int portrait = ui->w == 1080 && ui->h == 1920;
     const ks_display_list *lists[3] = {ui->chrome, ui->body, ui->over};
     int bad = 0;
     ks_ui_tick(ui, w->t);
@@ -331,7 +336,7 @@ static void check_fit(world *w, const char *what) {
                             it->box.x, it->box.x + it->box.w, ui->w);
             }
             /* (The three "A" buttons show fixed sample sizes.) */
-            if (it->kind == KS_ITEM_TEXT && it->size < (int)(28 * ui->scale * 0.7) &&
+            if (it->kind == KS_ITEM_TEXT && it->size < (l == 1 || portrait ? (int)(28 * ui->scale * 0.7) : 28) &&
                 !(it->len == 1 && it->text[0] == 'A')) {
                 if (bad++ < 5) fprintf(stderr, "  %s: text '%.*s' only %d px\n", what, (int)it->len, it->text, it->size);
             }
@@ -340,7 +345,7 @@ static void check_fit(world *w, const char *what) {
                 if (bad++ < 5) fprintf(stderr, "  %s: target tag %d is %dx%d\n", what, it->tag, it->box.w, it->box.h);
             }
             if (it->kind == KS_ITEM_LINK && it->tag != TAG_DOC_LINK && it->tag != TAG_NOTHING &&
-                (it->tag < TAG_KEY || it->tag >= TAG_RESULT) && it->box.h < (int)(64 * ui->scale)) {
+                (it->tag < TAG_KEY || it->tag >= TAG_RESULT) && it->box.h < (l == 1 || portrait ? (int)(64 * ui->scale) : 64)) {
                 if (bad++ < 5) fprintf(stderr, "  %s: button tag %d only %d tall\n", what, it->tag, it->box.h);
             }
         }

@@ -50,9 +50,8 @@ static int line_h(const ks_ui *ui, ks_face face, int size) {
     return h;
 }
 
-static geo measure_geo(const ks_ui *ui) {
+static geo geo_at(const ks_ui *ui, double s) {
     geo g;
-    double s = ui->scale;
     g.B = ks_layout_body_px(ui->theme, s);
     if (g.B < 28) g.B = 28;
     g.T = (int)lround(64 * s);
@@ -66,6 +65,18 @@ static geo measure_geo(const ks_ui *ui) {
     g.bh = line_h(ui, KS_FACE_BOLD, g.B) + g.B;
     if (g.bh < g.T + 8) g.bh = g.T + 8;
     return g;
+}
+
+static geo measure_geo(const ks_ui *ui) { return geo_at(ui, ui->scale); }
+
+/* The scale for what stays fixed on screen (header, search field,
+ * keyboard): the text scale, but no more than lets those fit in three
+ * quarters of the window's height, and never below 1. They take about
+ * 550 px x scale + 56; the page text itself always uses the full scale. */
+static double chrome_scale(const ks_ui *ui) {
+    double fit = (0.75 * ui->h - 56) / 550.0;
+    double s = ui->scale < fit ? ui->scale : fit;
+    return s < 1.0 ? 1.0 : s;
 }
 
 static ks_text_style style(ks_face face, int size, ks_color fg, ks_color bg, ks_align align) {
@@ -482,7 +493,7 @@ static int fit_size(ks_ui *ui, const char *label, ks_face face, int size, int w)
 static void keyboard(ks_ui *ui, const geo *g) {
     const ks_theme *th = ui->theme;
     ks_display_list *dl = ui->over;
-    ks_keyboard_layout(&ui->kb, ui->w, ui->h * 45 / 100, (float)ui->scale);
+    ks_keyboard_layout(&ui->kb, ui->w, ui->h * 45 / 100, (float)(g->T / 64.0));
     ui->kb_top = ui->h - ui->kb.height;
     ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, ui->kb.height}, th->code_bg, 0);
     ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, 2}, th->rule, 0);
@@ -493,6 +504,7 @@ static void keyboard(ks_ui *ui, const geo *g) {
         ks_color fill = special ? th->accent : th->background, fg = special ? th->on_accent : th->text;
         ks_face face = KS_FACE_BOLD;
         int size = fit_size(ui, k->label, face, special ? g->B : g->B * 6 / 5, k->w - 8);
+        while (size > 16 && line_h(ui, face, size) > k->h - 4) size = size * 9 / 10;
         int lh = line_h(ui, face, size);
         ks_rect hit = {r.x - 5, r.y - 5, r.w + 10, r.h + 10}; /* rows tile: half a gap each side */
         ks_layout_list_add_rect(dl, r, fill, th->radius);
@@ -501,38 +513,38 @@ static void keyboard(ks_ui *ui, const geo *g) {
     }
 }
 
-static void build_search(ks_ui *ui, const geo *g, int hdr) {
+static void build_search(ks_ui *ui, const geo *g, const geo *gc, int hdr) {
     const ks_theme *th = ui->theme;
     ks_display_list *dl = ui->body, *ch = ui->chrome;
-    int fy = hdr + g->gap, fh = g->bh + g->B / 2, y = g->gap;
+    int fy = hdr + gc->gap, fh = gc->bh + gc->B / 2, y = g->gap;
     const char *shown = ui->query[0] ? ui->query : "Type a word";
-    int tw, tlh = line_h(ui, KS_FACE_BOLD, g->B * 6 / 5);
+    int fpx = gc->B * 6 / 5, tw, tlh = line_h(ui, KS_FACE_BOLD, fpx);
     /* The field, fixed under the header: what was typed, and a caret. */
-    ks_layout_list_add_rect(ch, (ks_rect){0, hdr, ui->w, fh + 2 * g->gap}, th->background, 0);
-    ks_layout_list_add_rect(ch, (ks_rect){g->col_x, fy, g->col_w, fh}, th->accent, th->radius);
-    ks_layout_list_add_rect(ch, (ks_rect){g->col_x + 4, fy + 4, g->col_w - 8, fh - 8}, th->background, th->radius);
+    ks_layout_list_add_rect(ch, (ks_rect){0, hdr, ui->w, fh + 2 * gc->gap}, th->background, 0);
+    ks_layout_list_add_rect(ch, (ks_rect){gc->col_x, fy, gc->col_w, fh}, th->accent, th->radius);
+    ks_layout_list_add_rect(ch, (ks_rect){gc->col_x + 4, fy + 4, gc->col_w - 8, fh - 8}, th->background, th->radius);
     {
         /* Long text shows its end, like a phone's field. */
         const char *s = shown;
-        int avail = g->col_w - 3 * g->pad;
-        while (*s && text_width(ui, s, KS_FACE_BOLD, g->B * 6 / 5) > avail) s++;
+        int avail = gc->col_w - 3 * gc->pad;
+        while (*s && text_width(ui, s, KS_FACE_BOLD, fpx) > avail) s++;
         while ((*s & 0xC0) == 0x80) s++;
-        tw = text_width(ui, s, KS_FACE_BOLD, g->B * 6 / 5);
-        text(ui, ch, s, g->col_x + g->pad, fy + (fh - tlh) / 2, avail + 4, ui->query[0] ? KS_FACE_BOLD : KS_FACE_REGULAR,
-             g->B * 6 / 5, ui->query[0] ? th->text : th->muted, th->background, KS_ALIGN_LEFT);
+        tw = text_width(ui, s, KS_FACE_BOLD, fpx);
+        text(ui, ch, s, gc->col_x + gc->pad, fy + (fh - tlh) / 2, avail + 4, ui->query[0] ? KS_FACE_BOLD : KS_FACE_REGULAR,
+             fpx, ui->query[0] ? th->text : th->muted, th->background, KS_ALIGN_LEFT);
         if (ui->query[0])
-            ks_layout_list_add_rect(ch, (ks_rect){g->col_x + g->pad + tw + 4, fy + (fh - tlh) / 2, 4, tlh}, th->text, 0);
+            ks_layout_list_add_rect(ch, (ks_rect){gc->col_x + gc->pad + tw + 4, fy + (fh - tlh) / 2, 4, tlh}, th->text, 0);
     }
-    link(ch, (ks_rect){g->col_x, fy, g->col_w, fh}, TAG_SEARCH, NULL);
+    link(ch, (ks_rect){gc->col_x, fy, gc->col_w, fh}, TAG_SEARCH, NULL);
     ui->has_field = 1;
     ui->field_in_body = 0;
-    ui->field_x = g->col_x;
+    ui->field_x = gc->col_x;
     ui->field_y = fy;
-    ui->field_w = g->col_w;
+    ui->field_w = gc->col_w;
     ui->field_h = fh;
-    ui->body_top = fy + fh + g->gap;
+    ui->body_top = fy + fh + gc->gap;
     if (ui->kb_visible) {
-        keyboard(ui, g);
+        keyboard(ui, gc);
         ui->body_bottom = ui->kb_top;
     } else {
         ui->body_bottom = ui->h;
@@ -649,7 +661,7 @@ static void build_pin(ks_ui *ui, const geo *g) {
 /* ------------------------------------------------------------ entry points */
 
 void ui_build(ks_ui *ui) {
-    geo g = measure_geo(ui);
+    geo g = measure_geo(ui), gc = geo_at(ui, chrome_scale(ui));
     ks_nav_entry *e = ks_nav_top(&ui->nav);
     int hdr = 0;
     ks_layout_list_clear(ui->chrome);
@@ -657,14 +669,14 @@ void ui_build(ks_ui *ui) {
     ks_layout_list_clear(ui->over);
     ui->has_field = 0;
     ui->field_in_body = 0;
-    if (e->screen != KS_SCREEN_HOME) hdr = header(ui, &g, e->screen != KS_SCREEN_SEARCH);
+    if (e->screen != KS_SCREEN_HOME) hdr = header(ui, &gc, e->screen != KS_SCREEN_SEARCH);
     ui->body_top = hdr;
     ui->body_bottom = ui->h;
     switch (e->screen) {
     case KS_SCREEN_HOME: build_home(ui, &g); break;
     case KS_SCREEN_TOPIC: build_topic(ui, &g, e->slug); break;
     case KS_SCREEN_PAGE: build_page(ui, &g, e->slug); break;
-    case KS_SCREEN_SEARCH: build_search(ui, &g, hdr); break;
+    case KS_SCREEN_SEARCH: build_search(ui, &g, &gc, hdr); break;
     }
     if (ui->prompting) build_prompt(ui, &g);
     else if (ui->pin_open) build_pin(ui, &g);
