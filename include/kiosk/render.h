@@ -19,9 +19,9 @@
  * UI's scripted screenshots all use it.
  *
  * Fonts: DejaVu Sans (regular, bold, oblique, bold oblique) and DejaVu Sans
- * Mono, from $KIOSK_FONT_DIR, else the compiled-in KIOSK_FONT_DIR, else
- * /usr/share/fonts/truetype/dejavu. Debian packages: fonts-dejavu-core and
- * fonts-dejavu-extra.
+ * Mono, from $KIOSK_FONT_DIR when set (only there), else the compiled-in
+ * KIOSK_FONT_DIR, else /usr/share/fonts/truetype/dejavu. Debian packages:
+ * fonts-dejavu-core and fonts-dejavu-extra.
  */
 #ifndef KIOSK_RENDER_H
 #define KIOSK_RENDER_H
@@ -33,8 +33,9 @@
 typedef struct ks_render ks_render;
 
 typedef struct ks_render_options {
-    const char *font_dir;    /* only this folder; NULL: $KIOSK_FONT_DIR, then the
-                                compiled KIOSK_FONT_DIR, then the Debian folder */
+    const char *font_dir;    /* only this folder; NULL: only $KIOSK_FONT_DIR when
+                                set, else the compiled KIOSK_FONT_DIR, then the
+                                Debian folder */
     const char *content_dir; /* images are looked up here first (may be NULL) */
     const char *assets_dir;  /* then here (NULL: compiled KIOSK_ASSETS_DIR) */
     size_t cache_bytes;      /* text texture budget (0: 64 MB) */

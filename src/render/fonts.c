@@ -27,10 +27,13 @@ int render_fonts_load(ks_render *rd, const char *font_dir) {
     const char *dirs[4];
     size_t n_dirs = 0;
     const char *env = getenv("KIOSK_FONT_DIR");
+    /* A folder asked for (option, then environment) is the only one tried,
+     * so a wrong setting is reported rather than quietly bypassed. */
     if (font_dir && *font_dir) {
-        dirs[n_dirs++] = font_dir; /* asked for this folder: only this one */
+        dirs[n_dirs++] = font_dir;
+    } else if (env && *env) {
+        dirs[n_dirs++] = env;
     } else {
-        if (env && *env) dirs[n_dirs++] = env;
         dirs[n_dirs++] = KIOSK_FONT_DIR;
         if (strcmp(KIOSK_FONT_DIR, "/usr/share/fonts/truetype/dejavu") != 0)
             dirs[n_dirs++] = "/usr/share/fonts/truetype/dejavu";
