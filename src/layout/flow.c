@@ -289,7 +289,10 @@ static int emit_line(flow *f, size_t i, size_t end, int y, group *g, size_t ng, 
             int uy = y + asc + (a->size / 10 > 2 ? a->size / 10 : 2);
             if (uy + thick > y + lh) uy = y + lh - thick;
             ks_layout_list_add_rect(f->dl, (ks_rect){x, uy, g[k].w, thick}, f->link_color, 0);
-            ks_layout_list_add_link(f->dl, (ks_rect){x, y, g[k].w, lh}, a->link, 0);
+            /* A finger needs about 48 px: grow short lines' hit boxes
+             * up and down (never sideways, so they stay in the column). */
+            int pad = lh < 48 ? (48 - lh + 1) / 2 : 0;
+            ks_layout_list_add_link(f->dl, (ks_rect){x, y - pad, g[k].w, lh + 2 * pad}, a->link, 0);
         }
         x += g[k].w + g[k].gap;
     }

@@ -182,7 +182,7 @@ static int layout_list(ctx *c, const ks_doc_block *b, int x, int y, int width, k
     int gap = px(c, 0.5);
     int indent = marker_w + gap + (b->ordered ? 0 : px(c, 0.3));
     if (width - indent < c->min_width) indent = 0; /* too deep: markers inline-left, no indent */
-    int item_gap = b->tight ? px(c, 0.25) : px(c, 0.6);
+    int item_gap = b->tight ? px(c, 0.3) : px(c, 0.6);
     int h = 0;
     for (size_t i = 0; i < b->n_children; i++) {
         const ks_doc_block *item = &b->children[i];

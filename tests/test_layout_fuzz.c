@@ -1,0 +1,139 @@
+/* layout fuzz: thousands of random Markdown documents built from the
+ * pieces CommonMark's constructs are made of (markers, delimiters, HTML,
+ * entities, links, breaks, multibyte and invalid bytes, NULs), each turned
+ * into a doc and laid out at a random width (600..3840) and text scale
+ * (1..2). Nothing may crash (run under ASan/UBSan too), every text run must
+ * be clean UTF-8, and no item may leave the text column. Fixed seed, so a
+ * failure names the case that reproduces it. */
+#include "harness.h"
+
+#include "kiosk/base.h"
+#include "kiosk/doc.h"
+#include "kiosk/layout.h"
+
+static int fake_measure(void *ctx, ks_face face, int size, const char *text, size_t len) {
+    (void)ctx;
+    (void)face;
+    size_t cps = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += ks_utf8_decode(text + i, len - i, &cp);
+        cps++;
+    }
+    return (int)(cps * (size_t)size * 11 / 20);
+}
+
+static void fake_line(void *ctx, ks_face face, int size, int *height, int *ascent) {
+    (void)ctx;
+    (void)face;
+    *height = size * 6 / 5;
+    *ascent = size * 9 / 10;
+}
+
+static int fake_image(void *ctx, const char *src, int *w, int *h) {
+    (void)ctx;
+    *w = 50 + (int)(strlen(src) * 97 % 3000);
+    *h = 20 + (int)(strlen(src) * 31 % 2000);
+    return strlen(src) % 3 ? 0 : KS_ERR_NOT_FOUND;
+}
+
+static const ks_font_metrics metrics = {NULL, fake_measure, fake_line, fake_image};
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint32_t rnd(void) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+
+static const char *const pieces[] = {
+    "# ", "## ", "### ", "####### ", "> ", ">", "- ", "* ", "+ ", "1. ", "2) ", "10. ", "0. ",
+    "999999999. ", "    ", "\t", "```\n", "~~~ js\n", "---\n", "***\n", "___", "*", "_", "**", "__",
+    "`", "``", "[", "]", "(", ")", "](x.md)", "](../a/b.md#Frag)", "](http://e.com)",
+    "](javascript:alert(1))", "](<a b.md>)", "![", "](img.png)", "](/../../x.png)", "<", ">",
+    "<div>\n", "</div>", "<b>", "<!-- c -->", "<?php ?>", "<![CDATA[x]]>", "&amp;", "&#0;",
+    "&#x110000;", "&nbsp;", "\\", "\\*", "  \n", "\n", "\n\n", " ", "   ", "word ", "longerword",
+    "supercalifragilisticexpialidocious", "\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x98\x80",
+    "\xff", "\xc3", "\xed\xa0\x80", "|", "<http://a.b>", "<a@b.c>", "===\n", "[ref]: /u.md\n",
+    "[ref]", "\x01", "\r\n", "\r", "\xe2\x80\x8b", "\xcc\x81",
+};
+
+static char *random_doc(size_t *len) {
+    ks_buf b = {0};
+    size_t n = 1 + rnd() % 220;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = rnd() % 100;
+        if (r < 2) { /* a run of one marker: deep nesting */
+            const char *p = pieces[rnd() % (sizeof pieces / sizeof pieces[0])];
+            size_t k = rnd() % 300;
+            for (size_t j = 0; j < k; j++) ks_buf_puts(&b, p);
+        } else if (r < 4) { /* a long word */
+            size_t k = rnd() % 5000;
+            for (size_t j = 0; j < k; j++) ks_buf_putc(&b, (char)('a' + j % 26));
+        } else if (r < 5) {
+            ks_buf_putc(&b, '\0');
+        } else {
+            ks_buf_puts(&b, pieces[rnd() % (sizeof pieces / sizeof pieces[0])]);
+        }
+    }
+    *len = b.len;
+    return ks_buf_detach(&b);
+}
+
+static int clean_runs(const ks_doc_block *b, size_t n) {
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < b[i].n_runs; k++) {
+            const ks_doc_run *r = &b[i].runs[k];
+            if (!ks_utf8_valid(r->text, r->len, NULL) || strlen(r->text) != r->len) bad++;
+            if (r->link && strchr(r->link, ':')) bad++;
+        }
+        bad += clean_runs(b[i].children, b[i].n_children);
+    }
+    return bad;
+}
+
+static void test_fuzz(void) {
+    int cases = 2500;
+    const char *env = getenv("KIOSK_FUZZ_CASES");
+    if (env && atoi(env) > 0) cases = atoi(env);
+    ks_display_list *dl = ks_layout_list_create();
+    int failures = 0;
+    for (int c = 0; c < cases; c++) {
+        size_t len;
+        char *md = random_doc(&len);
+        ks_doc *doc = ks_doc_parse(md, len, (rnd() & 1) ? "topic/page" : "page");
+        size_t nb;
+        const ks_doc_block *blocks = ks_doc_blocks(doc, &nb);
+        int bad = clean_runs(blocks, nb);
+        ks_layout_params p = {600 + (int)(rnd() % 3241), 1.0 + (rnd() % 101) / 100.0,
+                              ks_layout_theme((rnd() & 1) ? "default" : "high-contrast"), NULL, 0, 0};
+        const char *hl[] = {"word", "e"};
+        if (rnd() & 1) {
+            p.highlight = hl;
+            p.n_highlight = 2;
+        }
+        ks_layout_info info;
+        ks_layout_list_clear(dl);
+        if (ks_layout_doc(dl, doc, &metrics, &p, &info) != 0) bad++;
+        for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
+            const ks_item *it = ks_layout_list_item(dl, i);
+            if (it->box.x < info.content.x || it->box.x + it->box.w > info.content.x + info.content.w ||
+                it->box.w < 0 || it->box.h < 0 || it->box.y < 0)
+                bad++;
+            if (it->kind == KS_ITEM_TEXT && (!it->text || !ks_utf8_valid(it->text, it->len, NULL))) bad++;
+        }
+        if (bad && failures++ < 5)
+            fprintf(stderr, "case %d (width %d, scale %.2f): %d problems\n", c, p.width, p.text_scale, bad);
+        ks_doc_destroy(doc);
+        free(md);
+    }
+    INT_EQ(failures, 0);
+    ks_layout_list_destroy(dl);
+}
+
+int main(void) {
+    RUN(test_fuzz);
+    return harness_done();
+}
