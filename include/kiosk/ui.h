@@ -371,4 +371,22 @@ typedef struct ks_ui_script_host {
 int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *host,
                      double *clock, int *line, char *err, size_t cap);
 
+/* ================================================================ one screen to PNG */
+
+typedef struct ks_ui_shot_options {
+    int w, h;               /* surface size (0: 1080 x 1920) */
+    double text_scale;      /* 1.0 .. 2.0 (0: 1.0) */
+    const char *theme;      /* "default" or "high-contrast" (NULL: default) */
+    const char *content_dir;/* images are looked up here (may be NULL) */
+} ks_ui_shot_options;
+
+/* Draw one screen headlessly and save it as a PNG at png: spec is "home",
+ * "topic:SLUG", "page:SLUG", "search", "search:QUERY" or "idle-prompt" (for
+ * `kiosk render`). content and search are borrowed (search may be NULL).
+ * Returns 0; KS_ERR_NOT_FOUND when spec names no screen or no such topic or
+ * page; KS_ERR_INVALID for a bad size, scale or theme; KS_ERR_IO when the
+ * fonts are missing or the PNG cannot be written (a message is logged). */
+int ks_ui_render_screen(const char *spec, const ks_ui_content *content, ks_search *search,
+                        const ks_ui_shot_options *opts, const char *png);
+
 #endif
