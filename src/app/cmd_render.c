@@ -8,6 +8,7 @@
 #include "kiosk/layout.h"
 #include "kiosk/render.h"
 #include "kiosk/store.h"
+#include "kiosk/ui.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -110,15 +111,25 @@ static int render_page(const ks_page *page, const render_opts *o, const char *co
     return status;
 }
 
-/* Screens ("home", "topic:SLUG", "search:QUERY") belong to the ui module;
- * this is where cmd_render hands them over once ui draws them. Until then a
- * name that is not a page is unknown. Returns an exit code, or -1 when spec
- * names no screen. */
-static int render_screen(const char *spec, const render_opts *o, const ks_store *store) {
-    (void)spec;
-    (void)o;
-    (void)store;
-    return -1;
+/* Screens ("home", "topic:SLUG", "search:QUERY", "idle-prompt") belong to
+ * the ui module, which draws them with the same headless renderer. For
+ * search:QUERY the index at --db is brought up to date first (as `kiosk
+ * run` does). Returns an exit code, or -1 when spec names no screen. */
+static int render_screen(const char *spec, const render_opts *o, const ks_store *store, const char *db) {
+    ks_ui_content content = ks_ui_content_of_store(store);
+    ks_ui_shot_options so = {o->w, o->h, o->scale, o->theme ? o->theme->name : NULL, ks_store_dir(store)};
+    ks_search *search = NULL;
+    int rc, err = 0;
+    if (strncmp(spec, "search", 6) == 0) {
+        ks_index *ix = ks_index_open(db, &err);
+        if (!ix || ks_index_sync(ix, store, NULL) != 0) fprintf(stderr, "kiosk render: cannot update the index %s\n", db);
+        ks_index_close(ix);
+        search = ks_search_open(db, &err);
+    }
+    rc = ks_ui_render_screen(spec, &content, search, &so, o->out);
+    ks_search_close(search);
+    if (rc == KS_ERR_NOT_FOUND) return -1;
+    return rc == 0 ? 0 : 1;
 }
 
 int cmd_render(int argc, char **argv) {
@@ -201,7 +212,7 @@ int cmd_render(int argc, char **argv) {
     if (page) {
         status = render_page(page, &o, paths.content);
     } else {
-        status = render_screen(o.slug, &o, store);
+        status = render_screen(o.slug, &o, store, paths.db ? paths.db : app_default_db());
         if (status < 0) {
             fprintf(stderr, "kiosk render: unknown page '%s' in %s\n", o.slug, paths.content);
             status = 1;
