@@ -83,6 +83,11 @@ uint64_t ks_watch_generation(ks_watch *w);
  * result is a new reference: release it with ks_watch_snapshot_release().
  * Never blocks on a load in progress. */
 ks_watch_snapshot *ks_watch_take(ks_watch *w, uint64_t have);
+/* Drop a reference to s like ks_watch_snapshot_release(), but when it is
+ * the last one the snapshot (a whole store of pages) is freed on the watch
+ * thread, not the caller's: the UI thread uses this so a frame never pays
+ * for freeing thousands of pages. NULL is fine. */
+void ks_watch_release_later(ks_watch *w, ks_watch_snapshot *s);
 /* Wait up to timeout_ms for a generation above have (0 returns at once).
  * Returns the new generation, or 0 on timeout. For tests and tools. */
 uint64_t ks_watch_wait(ks_watch *w, uint64_t have, int timeout_ms);

@@ -112,7 +112,7 @@ int app_live_update(app_live *l, ks_ui *ui) {
     l->snap = next;
     c = app_live_content(l);
     if (ui) ks_ui_set_content(ui, &c); /* nothing in ui points into old after this */
-    ks_watch_snapshot_release(old);
+    ks_watch_release_later(l->watch, old); /* freed on the watcher's thread, not in a frame */
     log_snapshot(next);
     return 1;
 }

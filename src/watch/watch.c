@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define ROOT_CHECK_MS 1000.0 /* how often the root folder's identity is checked */
@@ -36,6 +38,8 @@ struct ks_watch {
     uint64_t syncs;            /* index syncs finished */
     int64_t index_gen;         /* index generation after the last sync */
     double last_sync_ms;       /* how long the last sync took */
+    ks_watch_snapshot **graveyard; /* released by other threads, freed by ours */
+    size_t n_graveyard, cap_graveyard;
     uint64_t loads;            /* loads done after the first */
     double last_load_ms;       /* how long the last load + merge took */
 
@@ -129,6 +133,36 @@ static void signal_thread(ks_watch *w, char c) {
 
 void ks_watch_poke(ks_watch *w) {
     if (w) signal_thread(w, 'p');
+}
+
+void ks_watch_release_later(ks_watch *w, ks_watch_snapshot *s) {
+    if (!s) return;
+    if (!w) {
+        ks_watch_snapshot_release(s);
+        return;
+    }
+    pthread_mutex_lock(&w->mu);
+    if (w->n_graveyard == w->cap_graveyard) {
+        w->cap_graveyard = w->cap_graveyard ? w->cap_graveyard * 2 : 8;
+        w->graveyard = ks_realloc(w->graveyard, w->cap_graveyard * sizeof *w->graveyard);
+    }
+    w->graveyard[w->n_graveyard++] = s;
+    pthread_mutex_unlock(&w->mu);
+    signal_thread(w, 'r');
+}
+
+/* On the watch thread: free what other threads released. */
+static void bury(ks_watch *w) {
+    ks_watch_snapshot **dead;
+    size_t n;
+    pthread_mutex_lock(&w->mu);
+    dead = w->graveyard;
+    n = w->n_graveyard;
+    w->graveyard = NULL;
+    w->n_graveyard = w->cap_graveyard = 0;
+    pthread_mutex_unlock(&w->mu);
+    for (size_t i = 0; i < n; i++) ks_watch_snapshot_release(dead[i]);
+    free(dead);
 }
 
 /* ------------------------------------------------------------ loading */
@@ -264,6 +298,10 @@ static int sync_index(ks_watch *w) {
 
 static void *thread_main(void *arg) {
     ks_watch *w = arg;
+    /* Background work yields to the UI thread when the CPU is short. On
+     * Linux a nice value is per thread; failing to set it only costs
+     * smoothness. */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
     int dirty = 0;
     double last_activity = 0, next_root_check = ks_now_ms() + ROOT_CHECK_MS, next_scan = 0,
            sync_retry_at = 0;
@@ -317,6 +355,7 @@ static void *thread_main(void *arg) {
             int stop = 0;
             for (ssize_t i = 0; i < got; i++) {
                 if (cmds[i] == 's') stop = 1;
+                if (cmds[i] == 'r') bury(w);
                 if (cmds[i] == 'p') {
                     dirty = 1;
                     last_activity = 0;
@@ -437,6 +476,7 @@ void ks_watch_stop(ks_watch *w) {
     if (!w) return;
     signal_thread(w, 's');
     pthread_join(w->thread, NULL);
+    bury(w);
     close(w->wake_pipe[0]);
     close(w->wake_pipe[1]);
     wn_close(w->notify);
