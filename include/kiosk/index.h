@@ -42,7 +42,7 @@
 /* The schema this build writes and reads. A file with another version (or
  * another application's database, or a file that is not SQLite at all) is
  * rebuilt empty by ks_index_open(), never misread. */
-#define KS_INDEX_SCHEMA_VERSION 3
+#define KS_INDEX_SCHEMA_VERSION 4
 
 typedef struct ks_index ks_index;
 

@@ -24,8 +24,12 @@ static const char *const schema_sql =
     "  topic TEXT NOT NULL, section TEXT NOT NULL, title TEXT NOT NULL,"
     "  summary TEXT NOT NULL, reviewed TEXT NOT NULL, ord INTEGER NOT NULL,"
     "  is_topic_index INTEGER NOT NULL,"
-    "  keywords TEXT NOT NULL,"           /* one per line */
-    "  markdown TEXT NOT NULL, body_line INTEGER NOT NULL);"
+    "  keywords TEXT NOT NULL);"          /* one per line */
+    /* what a sync compares, readable without touching the rows */
+    "CREATE INDEX pages_sync ON pages(slug, hash, bad_hash);"
+    /* the Markdown apart, so scanning pages (every sync, every search
+     * reload) reads small rows */
+    "CREATE TABLE sources(id INTEGER PRIMARY KEY, markdown TEXT NOT NULL, body_line INTEGER NOT NULL);"
     "CREATE VIRTUAL TABLE fts USING fts5(title, keywords, head, body,"
     "  tokenize = 'porter unicode61 remove_diacritics 2', prefix = '3');"
     "CREATE TABLE vocab(word TEXT PRIMARY KEY, df INTEGER NOT NULL, hdf INTEGER NOT NULL) WITHOUT ROWID;"
@@ -34,7 +38,7 @@ static const char *const schema_sql =
 
 int ix_fail(ks_index *ix, const char *what) {
     int code = sqlite3_errcode(ix->db);
-    snprintf(ix->errmsg, sizeof ix->errmsg, "%s: %s", what, sqlite3_errmsg(ix->db));
+    snprintf(ix->errmsg, sizeof ix->errmsg, "%.80s: %.160s", what, sqlite3_errmsg(ix->db));
     return (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? KS_INDEX_ERR_BUSY : KS_INDEX_ERR_DB;
 }
 
@@ -223,7 +227,8 @@ ks_index_page *ks_index_get_page(ks_index *ix, const char *slug) {
     if (!slug) return NULL;
     if (sqlite3_prepare_v2(ix->db,
                            "SELECT slug, topic, section, title, summary, reviewed, ord, is_topic_index,"
-                           " keywords, markdown, body_line, hash, bad_hash FROM pages WHERE slug = ?",
+                           " keywords, markdown, body_line, hash, bad_hash FROM pages JOIN sources USING (id)"
+                           " WHERE slug = ?",
                            -1, &st, NULL) != SQLITE_OK) {
         ix_fail(ix, "reading a page");
         return NULL;

@@ -57,16 +57,18 @@ static void page_text_make(page_text *t, const ks_page *p) {
 }
 
 enum { ST_OLD_TEXT, ST_INS_PAGE, ST_UPD_PAGE, ST_UPD_BAD, ST_DEL_PAGE, ST_DEL_FTS, ST_INS_FTS,
-       ST_VOCAB, ST_COUNT };
+       ST_VOCAB, ST_PUT_SOURCE, ST_DEL_SOURCE, ST_COUNT };
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_OLD_TEXT] = "SELECT title, keywords, head, body FROM fts WHERE rowid = ?",
     [ST_INS_PAGE] = "INSERT INTO pages(slug, hash, bad_hash, topic, section, title, summary, reviewed,"
-                    " ord, is_topic_index, keywords, markdown, body_line, id)"
-                    " VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    " ord, is_topic_index, keywords, id)"
+                    " VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13)",
     [ST_UPD_PAGE] = "UPDATE pages SET slug = ?1, hash = ?2, bad_hash = 0, topic = ?3, section = ?4,"
                     " title = ?5, summary = ?6, reviewed = ?7, ord = ?8, is_topic_index = ?9,"
-                    " keywords = ?10, markdown = ?11, body_line = ?12 WHERE id = ?13",
+                    " keywords = ?10 WHERE id = ?13",
+    [ST_PUT_SOURCE] = "INSERT OR REPLACE INTO sources(id, markdown, body_line) VALUES(?, ?, ?)",
+    [ST_DEL_SOURCE] = "DELETE FROM sources WHERE id = ?",
     [ST_UPD_BAD] = "UPDATE pages SET bad_hash = ?1 WHERE id = ?2",
     [ST_DEL_PAGE] = "DELETE FROM pages WHERE id = ?",
     [ST_DEL_FTS] = "DELETE FROM fts WHERE rowid = ?",
@@ -127,11 +129,14 @@ static int write_page(sync_state *s, const ks_page *p, int64_t id) {
     sqlite3_bind_int(st, 8, p->order);
     sqlite3_bind_int(st, 9, p->is_topic_index);
     sqlite3_bind_text(st, 10, s->text.cols.keywords, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 11, p->markdown ? p->markdown : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 12, p->body_line);
     if (id >= 0) sqlite3_bind_int64(st, 13, id);
     if ((rc = step_done(s, which)) != 0) return rc;
     if (id < 0) id = sqlite3_last_insert_rowid(s->ix->db);
+    st = s->st[ST_PUT_SOURCE];
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, p->markdown ? p->markdown : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, p->body_line);
+    if ((rc = step_done(s, ST_PUT_SOURCE)) != 0) return rc;
     st = s->st[ST_INS_FTS];
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, s->text.cols.title, -1, SQLITE_STATIC);
@@ -206,7 +211,8 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
     sqlite3_stmt *st;
     int rc = 0;
 
-    if (sqlite3_prepare_v2(ix->db, "SELECT id, slug, hash, bad_hash FROM pages", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(ix->db, "SELECT id, slug, hash, bad_hash FROM pages INDEXED BY pages_sync ORDER BY slug",
+                           -1, &st, NULL) != SQLITE_OK)
         return ix_fail(ix, "reading the pages");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (n_old == cap_old) old = ks_realloc(old, (cap_old = cap_old ? cap_old * 2 : 64) * sizeof *old);
@@ -223,7 +229,8 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
         goto done;
     }
     rc = 0;
-    if (n_old > 1) qsort(old, n_old, sizeof *old, cmp_old);
+    /* sorted by slug already (the index), in SQLite's byte order: the same
+     * as strcmp for UTF-8 */
 
     for (size_t i = 0; i < n && rc == 0; i++) {
         const ks_page *p = pages[i];
@@ -270,6 +277,8 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
         if ((rc = uncount_old(s, old[i].id)) == 0 && (rc = delete_fts(s, old[i].id)) == 0) {
             sqlite3_bind_int64(s->st[ST_DEL_PAGE], 1, old[i].id);
             rc = step_done(s, ST_DEL_PAGE);
+            sqlite3_bind_int64(s->st[ST_DEL_SOURCE], 1, old[i].id);
+            if (rc == 0) rc = step_done(s, ST_DEL_SOURCE);
         }
         r->wrote = 1;
     }

@@ -14,6 +14,17 @@ static const char latin1_fold[] = "aaaaaa?ceeeeiiii?nooooo!ouuuuy??"  /* C0..DF 
 static const char latinA_fold[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii??jjkk?llllllllll"
                                   "nnnnnn???oooooo??rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 
+/* ASCII letters and digits: 1 where a byte < 0x80 belongs to a word. */
+static const unsigned char ascii_word[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
 /* Whether code point cp separates words. */
 static int is_separator(uint32_t cp) {
     if (cp < 0x80) return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
@@ -68,6 +79,12 @@ size_t ks_index_next_word(const char *s, size_t len, size_t *pos, char *out, siz
         /* skip separators (invalid bytes decode as U+FFFD, a separator) and
          * stray combining marks */
         while (i < len) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x80) { /* ASCII fast path */
+                if (ascii_word[c]) break;
+                i++;
+                continue;
+            }
             size_t k = ks_utf8_decode(s + i, len - i, &cp);
             if (!is_separator(cp) && !(cp >= 0x300 && cp <= 0x36F)) break;
             i += k;
@@ -75,6 +92,13 @@ size_t ks_index_next_word(const char *s, size_t len, size_t *pos, char *out, siz
         if (i >= len) break;
         size_t w0 = i;
         while (i < len) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x80) {
+                if (!ascii_word[c]) break;
+                if (n + 1 < cap) out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                i++;
+                continue;
+            }
             size_t k = ks_utf8_decode(s + i, len - i, &cp);
             if (is_separator(cp)) break;
             put_folded(cp, s + i, k, out, cap, &n);

@@ -13,15 +13,19 @@
 /* bm25 weights of the FTS columns: title, keywords, headings+summary, body */
 static const char *const rank_sql =
     "SELECT rowid, bm25(fts, 10.0, 6.0, 3.0, 1.0) AS r FROM fts WHERE fts MATCH ?1 ORDER BY r LIMIT ?2";
-static const char *const snippet_sql =
-    "SELECT snippet(fts, 3, char(1), char(2), '\xe2\x80\xa6', 20) FROM fts WHERE fts MATCH ?1 AND rowid = ?2";
+static const char *const unranked_sql =
+    "SELECT rowid, bm25(fts, 10.0, 6.0, 3.0, 1.0) FROM fts WHERE fts MATCH ?1 LIMIT ?2";
+static const char *const body_sql = "SELECT body FROM fts WHERE rowid = ?";
 
 /* ------------------------------------------------------------ caches */
 
 static void free_caches(ks_search *s) {
     for (size_t i = 0; i < s->vocab.n; i++) free(s->vocab.w[i].word);
     free(s->vocab.w);
+    free(s->vocab.cum_df);
+    free(s->vocab.cum_hdf);
     s->vocab.w = NULL;
+    s->vocab.cum_df = s->vocab.cum_hdf = NULL;
     s->vocab.n = 0;
     for (size_t i = 0; i < s->syn_words.n; i++) free(s->syn_words.w[i].word);
     free(s->syn_words.w);
@@ -89,6 +93,13 @@ static int load_caches(ks_search *s) {
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    s->vocab.cum_df = ks_malloc((s->vocab.n + 1) * sizeof *s->vocab.cum_df);
+    s->vocab.cum_hdf = ks_malloc((s->vocab.n + 1) * sizeof *s->vocab.cum_hdf);
+    s->vocab.cum_df[0] = s->vocab.cum_hdf[0] = 0;
+    for (size_t i = 0; i < s->vocab.n; i++) {
+        s->vocab.cum_df[i + 1] = s->vocab.cum_df[i] + s->vocab.w[i].df;
+        s->vocab.cum_hdf[i + 1] = s->vocab.cum_hdf[i] + s->vocab.w[i].hdf;
+    }
 
     /* synonyms */
     if (sqlite3_prepare_v2(s->db, "SELECT phrase, target FROM synonyms ORDER BY id", -1, &st, NULL) != SQLITE_OK)
@@ -243,7 +254,8 @@ ks_search *ks_search_open(const char *db_path, int *err) {
         sqlite3_prepare_v3(s->db, "SELECT value FROM meta WHERE key = 'generation'", -1, SQLITE_PREPARE_PERSISTENT,
                            &s->st_generation, NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(s->db, rank_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_rank, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(s->db, snippet_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_snippet, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v3(s->db, unranked_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_unranked, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(s->db, body_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_body, NULL) != SQLITE_OK) {
         rc = KS_INDEX_ERR_SCHEMA;
         goto fail;
     }
@@ -261,7 +273,8 @@ void ks_search_close(ks_search *s) {
     sqlite3_finalize(s->st_data_version);
     sqlite3_finalize(s->st_generation);
     sqlite3_finalize(s->st_rank);
-    sqlite3_finalize(s->st_snippet);
+    sqlite3_finalize(s->st_unranked);
+    sqlite3_finalize(s->st_body);
     if (s->db) sqlite3_close_v2(s->db);
     free(s);
 }
@@ -300,65 +313,6 @@ static ks_search_hit *add_hit(ks_search_results *r, size_t limit, const sr_page 
     return h;
 }
 
-static void push_range(ks_search_hit *h, size_t start, size_t end) {
-    if (end <= start) return;
-    h->highlights = ks_realloc(h->highlights, (h->n_highlights + 1) * sizeof *h->highlights);
-    h->highlights[h->n_highlights].start = start;
-    h->highlights[h->n_highlights].end = end;
-    h->n_highlights++;
-}
-
-/* Set the hit's snippet from FTS5 snippet() output: \x01/\x02 mark matches;
- * whitespace runs become one space; control bytes go. */
-static void set_snippet(ks_search_hit *h, const char *raw) {
-    ks_buf b = {0};
-    size_t open = 0;
-    int in = 0, space = 0;
-    for (const char *p = raw ? raw : ""; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == 1) {
-            if (space && b.len) ks_buf_putc(&b, ' ');
-            space = 0;
-            open = b.len;
-            in = 1;
-        } else if (c == 2) {
-            if (in) push_range(h, open, b.len);
-            in = 0;
-        } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-            space = 1;
-        } else if (c < 0x20 || c == 0x7f) {
-            continue;
-        } else {
-            if (space && b.len) ks_buf_putc(&b, ' ');
-            space = 0;
-            ks_buf_putc(&b, (char)c);
-        }
-    }
-    h->snippet = ks_buf_detach(&b);
-}
-
-/* A snippet for the short path: the summary (or title), at most
- * SNIPPET_WORDS words, words starting with prefix highlighted. */
-static void short_snippet(ks_search_hit *h, const sr_page *p, const char *prefix) {
-    const char *text = p->summary[0] ? p->summary : p->title;
-    size_t len = strlen(text), pos = 0, start, end, words = 0, plen = strlen(prefix), cut = len;
-    char w[SR_WORD_CAP];
-    while (ks_index_next_word(text, len, &pos, w, sizeof w, &start, &end)) {
-        if (++words > SNIPPET_WORDS) {
-            cut = start;
-            break;
-        }
-    }
-    ks_buf b = {0};
-    ks_buf_append(&b, text, cut);
-    while (b.len && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == ',')) b.data[--b.len] = '\0';
-    if (cut < len) ks_buf_puts(&b, "\xe2\x80\xa6");
-    h->snippet = ks_buf_detach(&b);
-    pos = 0;
-    while (ks_index_next_word(h->snippet, strlen(h->snippet), &pos, w, sizeof w, &start, &end))
-        if (strncmp(w, prefix, plen) == 0) push_range(h, start, end);
-}
-
 typedef struct short_hit {
     const sr_page *p;
     double score;
@@ -393,9 +347,13 @@ static void run_short(ks_search *s, const char *prefix, size_t limit, ks_search_
         n++;
     }
     if (n > 1) qsort(hits, n, sizeof *hits, cmp_short);
+    sr_term term = {.len = strlen(prefix), .prefix = 1};
+    memcpy(term.w, prefix, term.len + 1);
+    term.stem = term.len;
     for (size_t i = 0; i < n && r->n < limit; i++) {
         ks_search_hit *h = add_hit(r, limit, hits[i].p, hits[i].score);
-        short_snippet(h, hits[i].p, prefix);
+        const char *text = hits[i].p->summary[0] ? hits[i].p->summary : hits[i].p->title;
+        sr_snippet(text, strlen(text), &term, 1, SNIPPET_WORDS, h);
     }
     free(hits);
 }
@@ -456,35 +414,105 @@ typedef struct cand {
     const sr_page *p;
     int64_t id;
     double score;
+    int tier; /* 0: ranked over everything or over titles; 1: filled in */
 } cand;
 
 static int cmp_cand(const void *a, const void *b) {
     const cand *x = a, *y = b;
+    if (x->tier != y->tier) return x->tier < y->tier ? -1 : 1;
     if (x->score != y->score) return x->score > y->score ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
 #define MAX_CANDIDATES 40
+/* Ranking every match with bm25 costs a few microseconds per page: above
+ * this many estimated matches, rank the title/keyword matches and fill up
+ * with unranked body matches instead. */
+#define RANK_ALL_MAX 400
 
-/* Rank with bm25 in FTS5, then lift pages whose title (and keywords) hold
- * the words asked for, so "questions to ask my doctor" finds the page of
- * that name above pages that say "questions" often. */
-static int run_fts(ks_search *s, const sr_plan *plan, const char *match, size_t limit, ks_search_results *r) {
+/* How many pages the plan may match, from the vocabulary: for each group
+ * the sum over its alternatives, and the smallest group bounds the AND. */
+static uint64_t estimate(const ks_search *s, const sr_plan *plan, int heads) {
+    const uint64_t *cum = heads ? s->vocab.cum_hdf : s->vocab.cum_df;
+    uint64_t best = UINT64_MAX;
+    if (!cum) return 0;
+    for (size_t g = 0; g < plan->n_groups; g++) {
+        uint64_t sum = 0;
+        for (size_t a = 0; a < plan->groups[g].n_alt; a++) {
+            const sr_alt *alt = &plan->groups[g].alt[a];
+            uint64_t phrase = UINT64_MAX;
+            const char *t = alt->text;
+            while (*t) {
+                const char *e = strchr(t, ' ');
+                size_t len = e ? (size_t)(e - t) : strlen(t);
+                char w[SR_WORD_CAP];
+                uint64_t df = 0;
+                if (len < sizeof w) {
+                    memcpy(w, t, len);
+                    w[len] = '\0';
+                    if (alt->prefix && !e) {
+                        size_t lo, hi;
+                        sr_vocab_prefix_range(&s->vocab, w, &lo, &hi);
+                        df = cum[hi] - cum[lo];
+                    } else {
+                        const sr_word *vw = sr_vocab_find(&s->vocab, w);
+                        df = vw ? (uint64_t)(vw - s->vocab.w) : 0;
+                        df = vw ? cum[df + 1] - cum[df] : 0;
+                    }
+                }
+                if (df < phrase) phrase = df;
+                t += len + (e ? 1 : 0);
+            }
+            sum += phrase == UINT64_MAX ? 0 : phrase;
+        }
+        if (sum < best) best = sum;
+    }
+    return best == UINT64_MAX ? 0 : best;
+}
+
+/* Append up to want candidates from st (bound to match) not already in c. */
+static int collect(ks_search *s, sqlite3_stmt *st, const char *match, size_t want, int tier, cand *c, size_t *n) {
     int rc;
+    size_t before = *n;
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)want);
+    while (*n < MAX_CANDIDATES && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        int dup = 0;
+        for (size_t i = 0; i < before && !dup; i++) dup = c[i].id == id;
+        if (dup) continue;
+        c[*n].id = id;
+        c[*n].p = find_page(s, id);
+        c[*n].score = -sqlite3_column_double(st, 1);
+        c[*n].tier = tier;
+        if (c[*n].p) (*n)++;
+    }
+    if (*n >= MAX_CANDIDATES) rc = SQLITE_DONE;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
+}
+
+/* Rank with bm25 in FTS5 (title and keywords first when the words are
+ * common), then lift pages whose title (and keywords) hold the words
+ * asked for, so "questions to ask my doctor" finds the page of that name
+ * above pages that say "questions" often. */
+static int run_fts(ks_search *s, const sr_plan *plan, const char *match, size_t limit, ks_search_results *r) {
     cand c[MAX_CANDIDATES];
     size_t n = 0, want = limit * 2 > 20 ? limit * 2 : 20;
+    int rc = 0;
     if (want > MAX_CANDIDATES) want = MAX_CANDIDATES;
-    sqlite3_bind_text(s->st_rank, 1, match, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s->st_rank, 2, (int64_t)want);
-    while ((rc = sqlite3_step(s->st_rank)) == SQLITE_ROW && n < want) {
-        c[n].id = sqlite3_column_int64(s->st_rank, 0);
-        c[n].p = find_page(s, c[n].id);
-        c[n].score = -sqlite3_column_double(s->st_rank, 1);
-        if (c[n].p) n++;
+    if (estimate(s, plan, 0) <= RANK_ALL_MAX) {
+        rc = collect(s, s->st_rank, match, want, 0, c, &n);
+    } else {
+        ks_buf hm = {0};
+        ks_buf_printf(&hm, "{title keywords} : (%s)", match);
+        uint64_t eh = estimate(s, plan, 1);
+        if (eh > 0) rc = collect(s, eh <= RANK_ALL_MAX ? s->st_rank : s->st_unranked, hm.data, want, 0, c, &n);
+        if (rc == 0 && n < limit) rc = collect(s, s->st_unranked, match, want, 1, c, &n);
+        ks_buf_free(&hm);
     }
-    sqlite3_reset(s->st_rank);
-    sqlite3_clear_bindings(s->st_rank);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    if (rc != 0) return rc;
     for (size_t i = 0; i < n && plan->n_groups; i++) {
         const char *heads = c[i].p->heads, *bar = strstr(heads, " |");
         double in_title = (double)groups_in(plan, heads, bar ? bar : heads + strlen(heads)) / (double)plan->n_groups;
@@ -493,16 +521,21 @@ static int run_fts(ks_search *s, const sr_plan *plan, const char *match, size_t 
         c[i].score = base * (1.0 + 0.8 * in_title + 0.3 * in_kw + (c[i].p->is_topic_index ? 0.1 : 0.0));
     }
     if (n > 1) qsort(c, n, sizeof *c, cmp_cand);
+    sr_term terms[SR_MAX_WORDS * 4];
+    size_t n_terms = sr_plan_terms(plan, terms, sizeof terms / sizeof terms[0]);
     for (size_t i = 0; i < n && i < limit; i++) {
         ks_search_hit *h = add_hit(r, limit, c[i].p, c[i].score);
-        sqlite3_bind_text(s->st_snippet, 1, match, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s->st_snippet, 2, c[i].id);
-        if (sqlite3_step(s->st_snippet) == SQLITE_ROW)
-            set_snippet(h, (const char *)sqlite3_column_text(s->st_snippet, 0));
-        else
-            set_snippet(h, "");
-        sqlite3_reset(s->st_snippet);
-        sqlite3_clear_bindings(s->st_snippet);
+        const char *body = NULL;
+        size_t len = 0;
+        sqlite3_bind_int64(s->st_body, 1, c[i].id);
+        if (sqlite3_step(s->st_body) == SQLITE_ROW && (body = (const char *)sqlite3_column_text(s->st_body, 0)))
+            len = (size_t)sqlite3_column_bytes(s->st_body, 0);
+        if (!len) {
+            body = c[i].p->title;
+            len = strlen(body);
+        }
+        sr_snippet(body, len, terms, n_terms, SNIPPET_WORDS, h);
+        sqlite3_reset(s->st_body);
     }
     return 0;
 }

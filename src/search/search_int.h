@@ -20,10 +20,14 @@ typedef struct sr_word {
     uint32_t hdf; /* pages holding it in title or keywords */
 } sr_word;
 
-/* A vocabulary sorted by word (byte order). */
+/* A vocabulary sorted by word (byte order), with running sums of df and
+ * hdf (cum_df[i] = sum of df of words [0, i)) to estimate how many pages a
+ * prefix matches without asking FTS5. */
 typedef struct sr_vocab {
     sr_word *w;
     size_t n;
+    uint64_t *cum_df;  /* n + 1 entries, or NULL */
+    uint64_t *cum_hdf; /* n + 1 entries, or NULL */
 } sr_vocab;
 
 /* One synonym line entry: a lay phrase as words, and its target phrase. */
@@ -47,7 +51,8 @@ struct ks_search {
     sqlite3_stmt *st_data_version; /* PRAGMA data_version */
     sqlite3_stmt *st_generation;
     sqlite3_stmt *st_rank;         /* ranked FTS query */
-    sqlite3_stmt *st_snippet;      /* snippet of one row */
+    sqlite3_stmt *st_unranked;     /* matches in rowid order, bm25 of each */
+    sqlite3_stmt *st_body;         /* the plain text of one page */
     int64_t data_version;
     int64_t generation;
     int loaded;
@@ -117,5 +122,24 @@ typedef struct sr_plan {
 void sr_plan_make(const ks_search *s, const char *text, size_t len, sr_plan *plan);
 /* The FTS5 MATCH expression of a plan (every word quoted) into b. */
 void sr_plan_match(const sr_plan *plan, ks_buf *b);
+
+/* ---------------------------------------------------------------- snippets */
+
+/* A word to highlight: from a plan's alternatives. */
+typedef struct sr_term {
+    char w[SR_WORD_CAP];
+    size_t len;
+    size_t stem;  /* length of w without a common ending */
+    int prefix;   /* matches any word starting with w */
+    int group;    /* the plan group it came from */
+} sr_term;
+
+/* The words of every alternative of plan, at most max; returns the count. */
+size_t sr_plan_terms(const sr_plan *plan, sr_term *out, size_t max);
+/* Set hit->snippet and hit->highlights: at most max_words words of text[0..len)
+ * around the best cluster of matching terms (the start of text when none
+ * match), whitespace collapsed, "…" where text was left out. */
+void sr_snippet(const char *text, size_t len, const sr_term *terms, size_t n_terms, size_t max_words,
+                ks_search_hit *hit);
 
 #endif
