@@ -34,6 +34,9 @@ static void test_resolve_links(void) {
     check_link("glossary", "questions", "questions");
     check_link("glossary", "my%20page.md", "my page");
     check_link(NULL, "about.md", "about");
+    check_link("prolotherapy/risks", "#Side%20Effects", "prolotherapy/risks#side-effects");
+    check_link("prolotherapy/risks", "a/b:c.md", NULL);
+    check_link("prolotherapy/risks", "](x)</div>y", NULL);
     /* Leaving the kiosk, climbing out, or not a page: plain text. */
     check_link("prolotherapy/risks", "https://example.com/x.md", NULL);
     check_link("prolotherapy/risks", "mailto:a@b.c", NULL);

@@ -124,8 +124,26 @@ static void test_fuzz(void) {
                 bad++;
             if (it->kind == KS_ITEM_TEXT && (!it->text || !ks_utf8_valid(it->text, it->len, NULL))) bad++;
         }
-        if (bad && failures++ < 5)
+        if (bad && failures++ < 5) {
             fprintf(stderr, "case %d (width %d, scale %.2f): %d problems\n", c, p.width, p.text_scale, bad);
+            /* Keep the input to reproduce it. */
+            char *path = ks_sprintf("%s/fuzz-case-%d.md", KIOSK_BUILD_DIR, c);
+            FILE *f = fopen(path, "wb");
+            if (f) {
+                fwrite(md, 1, len, f);
+                fclose(f);
+                fprintf(stderr, "  input saved in %s\n", path);
+            }
+            free(path);
+            for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
+                const ks_item *it = ks_layout_list_item(dl, i);
+                if (it->box.x < info.content.x || it->box.x + it->box.w > info.content.x + info.content.w ||
+                    it->box.w < 0 || it->box.h < 0 || it->box.y < 0)
+                    fprintf(stderr, "  item %zu kind %d box %d,%d %dx%d column %d..%d\n", i, (int)it->kind,
+                            it->box.x, it->box.y, it->box.w, it->box.h, info.content.x,
+                            info.content.x + info.content.w);
+            }
+        }
         ks_doc_destroy(doc);
         free(md);
     }

@@ -100,6 +100,14 @@ static char *normalise(const char *base_dir, const char *rel) {
     return out;
 }
 
+/* Whether path could be a file under content/: no characters that no page
+ * file name has (':' and shell/markup specials, control characters). */
+static int plain_path(const char *path) {
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || strchr(":<>\"|*\\", *p)) return 0;
+    return 1;
+}
+
 static char *slug_dir(const char *base_slug) {
     if (!base_slug) return ks_strdup("");
     const char *slash = strrchr(base_slug, '/');
@@ -124,9 +132,12 @@ int ks_doc_resolve_link(const char *base_slug, const char *url, char **target) {
     const char *frag = strchr(url, '#');
     char *frag_dec = NULL;
     if (frag && frag[1]) {
-        frag_dec = percent_decode(frag + 1, strlen(frag + 1));
-        if (!frag_dec) return 0;
-        lower(frag_dec);
+        /* The fragment names a heading: make it an anchor the way headings'
+         * anchors are made, so "#Side Effects" finds "side-effects". */
+        char *dec = percent_decode(frag + 1, strlen(frag + 1));
+        if (!dec) return 0;
+        frag_dec = ks_doc_anchor(dec, strlen(dec));
+        free(dec);
     }
     char *path = NULL;
     if (n == 0) {
@@ -157,7 +168,7 @@ int ks_doc_resolve_link(const char *base_slug, const char *url, char **target) {
             free(frag_dec);
             return 0;
         }
-        if (!*path) {
+        if (!*path || !plain_path(path)) {
             free(path);
             free(frag_dec);
             return 0;
