@@ -108,7 +108,75 @@ static void test_every_page(void) {
     ks_store_free(store);
 }
 
+/* doc resolves links the way the store does: every link the store found
+ * to a page is a hit box with that page (and anchor) as its target, every
+ * heading of the store is an anchor in the display list, and nothing else
+ * is a link. */
+static void test_links_agree_with_store(void) {
+    int err;
+    ks_store *store = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
+    OK(store != NULL);
+    if (!store) return;
+    ks_render_headless *hl = ks_render_headless_create(1080, 400, NULL, NULL, &err);
+    OK(hl != NULL);
+    if (!hl) {
+        ks_store_free(store);
+        return;
+    }
+    ks_render *rd = ks_render_headless_render(hl);
+    size_t checked = 0;
+    for (size_t i = 0; i < ks_store_page_count(store); i++) {
+        const ks_page *page = ks_store_page(store, i);
+        ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
+        ks_display_list *dl = ks_layout_list_create();
+        ks_layout_params lp = {1080, 1.0, NULL, NULL, 0, 0};
+        ks_layout_doc(dl, doc, ks_render_metrics(rd), &lp, NULL);
+        for (size_t k = 0; k < page->n_links; k++) {
+            const ks_link *l = &page->links[k];
+            if (!l->slug) continue;
+            char *want = l->fragment ? ks_sprintf("%s#%s", l->slug, l->fragment) : ks_strdup(l->slug);
+            int found = 0;
+            for (size_t j = 0; j < ks_layout_list_count(dl) && !found; j++) {
+                const ks_item *it = ks_layout_list_item(dl, j);
+                if (it->kind != KS_ITEM_LINK) continue;
+                /* The store turns a folder into its index; doc leaves that
+                 * to the UI (it cannot know which folders are topics). */
+                char *idx = ks_sprintf("%s/index", it->target);
+                found = !strcmp(it->target, want) || !strcmp(idx, want);
+                free(idx);
+            }
+            if (!found) fprintf(stderr, "%s: link '%s' (store: %s) has no hit box\n", page->slug, l->url, want);
+            OK(found);
+            checked++;
+            free(want);
+        }
+        for (size_t j = 0; j < ks_layout_list_count(dl); j++) {
+            const ks_item *it = ks_layout_list_item(dl, j);
+            if (it->kind != KS_ITEM_LINK) continue;
+            int known = 0;
+            for (size_t k = 0; k < page->n_links && !known; k++) {
+                char *t = NULL;
+                known = ks_doc_resolve_link(page->slug, page->links[k].url, &t) && !strcmp(t, it->target);
+                free(t);
+            }
+            if (!known) fprintf(stderr, "%s: hit box to '%s' is no link the store knows\n", page->slug, it->target);
+            OK(known);
+        }
+        for (size_t h = 0; h < page->n_headings; h++) {
+            int y = ks_layout_list_anchor_y(dl, page->headings[h].anchor);
+            if (y < 0) fprintf(stderr, "%s: heading anchor '%s' missing\n", page->slug, page->headings[h].anchor);
+            OK(y >= 0);
+        }
+        ks_layout_list_destroy(dl);
+        ks_doc_destroy(doc);
+    }
+    OK(checked > 10);
+    ks_render_headless_destroy(hl);
+    ks_store_free(store);
+}
+
 int main(void) {
+    RUN(test_links_agree_with_store);
     RUN(test_every_page);
     return harness_done();
 }

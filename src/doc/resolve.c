@@ -206,12 +206,12 @@ char *ks_doc_anchor(const char *text, size_t len) {
     int dash = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
-        if (isalnum(c) || c >= 0x80 || c == '_' || c == '-') {
+        if (isalnum(c) || c >= 0x80) {
             if (dash && b.len) ks_buf_putc(&b, '-');
             dash = 0;
             ks_buf_putc(&b, (char)tolower(c));
-        } else if (isspace(c)) {
-            dash = 1;
+        } else {
+            dash = 1; /* any other ASCII separates words, as in the store */
         }
     }
     return ks_buf_detach(&b);
