@@ -1,0 +1,154 @@
+/* The `kiosk render` contract for pages: exit status 0 written, 1 unknown
+ * page, 2 usage or missing fonts; the PNG has the size asked for; the same
+ * run gives the same bytes; options change what is drawn. */
+#include "harness.h"
+#include "kiosk/base.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define OUT KIOSK_BUILD_DIR "/cli-render"
+
+/* Run a shell command; its stdout+stderr in *out (caller frees), exit status back. */
+static int run(const char *cmd, char **out) {
+    char *full = ks_sprintf("%s 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    free(full);
+    ks_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    if (!p) return -1;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) ks_buf_append(&b, chunk, n);
+    int status = pclose(p);
+    *out = ks_buf_detach(&b);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Width and height from a PNG's IHDR, or -1. */
+static int png_size(const char *path, int *w, int *h) {
+    char *data = NULL;
+    size_t len = 0;
+    if (ks_read_file(path, 1u << 28, &data, &len) != 0 || len < 24 || memcmp(data, "\x89PNG", 4) != 0) {
+        free(data);
+        return -1;
+    }
+    const unsigned char *u = (const unsigned char *)data;
+    *w = (int)((unsigned)u[16] << 24 | (unsigned)u[17] << 16 | (unsigned)u[18] << 8 | u[19]);
+    *h = (int)((unsigned)u[20] << 24 | (unsigned)u[21] << 16 | (unsigned)u[22] << 8 | u[23]);
+    free(data);
+    return 0;
+}
+
+static int same_file(const char *a, const char *b) {
+    char *da = NULL, *db = NULL;
+    size_t la = 0, lb = 0;
+    int same = ks_read_file(a, 1u << 28, &da, &la) == 0 && ks_read_file(b, 1u << 28, &db, &lb) == 0 && la == lb &&
+               memcmp(da, db, la) == 0;
+    free(da);
+    free(db);
+    return same;
+}
+
+static int render(const char *args, char **out) {
+    char *cmd = ks_sprintf("%s render --content %s/content %s", KIOSK_BIN, KIOSK_SOURCE_DIR, args);
+    int rc = run(cmd, out);
+    free(cmd);
+    return rc;
+}
+
+static void test_writes_png(void) {
+    char *out;
+    int w, h;
+    mkdir(OUT, 0755);
+    INT_EQ(render("prolotherapy/risks -o " OUT "/a.png", &out), 0);
+    STR_EQ(out, "");
+    free(out);
+    OK(png_size(OUT "/a.png", &w, &h) == 0);
+    INT_EQ(w, 1080);
+    INT_EQ(h, 1920);
+    INT_EQ(render("prolotherapy/risks -o " OUT "/b.png", &out), 0);
+    free(out);
+    OK(same_file(OUT "/a.png", OUT "/b.png"));
+    /* Size, scale, theme, scroll each change the picture. */
+    INT_EQ(render("prolotherapy/risks --output=" OUT "/c.png --size 1920x1080 --text-scale 1.5 --theme high-contrast", &out), 0);
+    free(out);
+    OK(png_size(OUT "/c.png", &w, &h) == 0);
+    INT_EQ(w, 1920);
+    INT_EQ(h, 1080);
+    INT_EQ(render("prolotherapy/risks -o " OUT "/d.png --scroll 400", &out), 0);
+    free(out);
+    OK(!same_file(OUT "/a.png", OUT "/d.png"));
+    INT_EQ(render("PROLOTHERAPY/Risks -o " OUT "/e.png", &out), 0); /* slugs ignore case */
+    free(out);
+    OK(same_file(OUT "/a.png", OUT "/e.png"));
+    INT_EQ(render("glossary -o " OUT "/f.png --highlight dextrose", &out), 0);
+    free(out);
+    INT_EQ(render("glossary -o " OUT "/g.png", &out), 0);
+    free(out);
+    OK(!same_file(OUT "/f.png", OUT "/g.png"));
+}
+
+static void test_exit_codes(void) {
+    char *out;
+    INT_EQ(render("no/such-page -o " OUT "/x.png", &out), 1);
+    STR_CONTAINS(out, "unknown page 'no/such-page'");
+    free(out);
+    INT_EQ(render("about", &out), 2);
+    STR_CONTAINS(out, "-o FILE.png");
+    free(out);
+    INT_EQ(render("-o " OUT "/x.png", &out), 2);
+    free(out);
+    INT_EQ(render("about -o " OUT "/x.png --size 10x10", &out), 2);
+    STR_CONTAINS(out, "--size");
+    free(out);
+    INT_EQ(render("about -o " OUT "/x.png --size 1080", &out), 2);
+    free(out);
+    INT_EQ(render("about -o " OUT "/x.png --text-scale 2.5", &out), 2);
+    free(out);
+    INT_EQ(render("about -o " OUT "/x.png --theme neon", &out), 2);
+    STR_CONTAINS(out, "unknown theme 'neon'");
+    free(out);
+    INT_EQ(render("about -o " OUT "/x.png --scroll -5", &out), 2);
+    free(out);
+    INT_EQ(render("about -o " OUT "/x.png --bogus", &out), 2);
+    STR_CONTAINS(out, "unknown option '--bogus'");
+    free(out);
+    INT_EQ(render("about -o /nonexistent/dir/x.png", &out), 1);
+    STR_CONTAINS(out, "cannot write");
+    free(out);
+    INT_EQ(render("--help", &out), 0);
+    STR_CONTAINS(out, "usage: kiosk render SLUG -o FILE.png");
+    free(out);
+    /* No fonts: exit 2 with a message naming what was looked for. */
+    char *cmd = ks_sprintf("KIOSK_FONT_DIR=/nonexistent-fonts %s render --content %s/content about -o %s/x.png",
+                           KIOSK_BIN, KIOSK_SOURCE_DIR, OUT);
+    INT_EQ(run(cmd, &out), 2);
+    STR_CONTAINS(out, "DejaVuSans.ttf");
+    STR_CONTAINS(out, "/nonexistent-fonts");
+    STR_CONTAINS(out, "fonts-dejavu-core");
+    free(out);
+    free(cmd);
+}
+
+static void test_no_display_needed(void) {
+    /* No DISPLAY, no WAYLAND_DISPLAY, an SDL video driver that cannot open
+     * anything: the software renderer on a surface needs none of them. */
+    char *out;
+    char *cmd = ks_sprintf("env -u DISPLAY -u WAYLAND_DISPLAY SDL_VIDEODRIVER=none %s render --content %s/content "
+                           "about -o %s/nodisplay.png",
+                           KIOSK_BIN, KIOSK_SOURCE_DIR, OUT);
+    INT_EQ(run(cmd, &out), 0);
+    free(out);
+    free(cmd);
+    int w, h;
+    OK(png_size(OUT "/nodisplay.png", &w, &h) == 0);
+}
+
+int main(void) {
+    RUN(test_writes_png);
+    RUN(test_exit_codes);
+    RUN(test_no_display_needed);
+    return harness_done();
+}
