@@ -63,11 +63,11 @@ static void build_fixture(void) {
               "Anticoagulant: a medicine that makes blood slower to clot. Ligament: a band that holds bone to "
               "bone. Café au lait: a naïve example of accents. Éducation thérapeutique.");
     make_page(&fix[4], "prolotherapy/recovery", "After the injections", "aftercare",
-              "Rest the joint, put ice on it, and expect some soreness. Most people go back to work the next "
+              "Rest the joint, put ice on it, and expect some soreness. Severe pain is rare. Most people go back to work the next "
               "day. Exercise gently. Emergency: call the clinic if the swelling gets worse. Every patient "
               "is different; each recovery takes its own time, and early movement is encouraged.");
     make_page(&fix[5], "about", "About this kiosk", "kiosk",
-              "This kiosk explains treatments in plain words. Ask the front desk for help. "
+              "This kiosk explains treatments in plain words. Ask the front desk for help. A sever cut. "
               "Ecstatic, elephant, eleven, elbow, elastic, embryo, emotion: words starting with e.");
     ks_synonym syn[3] = {{"sugar water", "dextrose", 1}, {"blood thinner", "anticoagulant", 2},
                          {"jab", "injection", 3}};
@@ -255,6 +255,16 @@ static void test_typos(void) {
     r = q(s, "anticoagulant swelling", 10); /* exact words are never corrected */
     OK(r->corrected == NULL);
     STR_EQ(top(r), "prolotherapy/risks");
+    ks_search_results_free(r);
+
+    /* both words exist, but no page has both: the typo variants of the
+     * words as typed are tried, below any exact result */
+    r = q(s, "sever pain ", 10);
+    STR_EQ(top(r), "prolotherapy/recovery");
+    ks_search_results_free(r);
+    r = q(s, "sever ", 10);
+    STR_EQ(top(r), "about"); /* exact first */
+    OK(has(r, "prolotherapy/recovery"));
     ks_search_results_free(r);
 
     r = q(s, "what is the recovry", 10);

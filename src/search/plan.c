@@ -71,7 +71,7 @@ size_t sr_completions(const sr_vocab *v, const char *prefix, const sr_word **out
 }
 
 /* Decide the alternatives of one content word. */
-static void resolve(const ks_search *s, qword *q, int only_word, sr_plan *plan) {
+static void resolve(const ks_search *s, qword *q, int only_word, int widen, sr_plan *plan) {
     snprintf(q->eff, sizeof q->eff, "%s", q->w);
     if (q->open) {
         if (q->len <= 2) {
@@ -100,6 +100,15 @@ static void resolve(const ks_search *s, qword *q, int only_word, sr_plan *plan) 
     }
     if (known(s, q->w)) {
         if (sr_vocab_find(&s->vocab, q->w)) add_alt(q->alt, &q->n_alt, q->w, 0);
+        if (widen) { /* few exact matches: also the nearest other words */
+            sr_candidate c[2];
+            size_t n = sr_typo_candidates(&s->vocab, q->w, q->len, 0, c, 2);
+            for (size_t i = 0; i < n; i++)
+                if (c[i].dist == c[0].dist) {
+                    add_alt(q->alt, &q->n_alt, c[i].word, 0);
+                    plan->widened = 1;
+                }
+        }
         return;
     }
     sr_candidate c[3], cs[3];
@@ -145,7 +154,7 @@ static int syn_matches(const sr_synonym *sy, const qword *q, size_t i, size_t n)
     return 1;
 }
 
-void sr_plan_make(const ks_search *s, const char *text, size_t len, sr_plan *plan) {
+void sr_plan_make(const ks_search *s, const char *text, size_t len, int widen, sr_plan *plan) {
     qword *q = ks_calloc(SR_MAX_WORDS, sizeof *q);
     size_t n = 0, pos = 0, end = 0, content = 0;
     memset(plan, 0, sizeof *plan);
@@ -166,7 +175,7 @@ void sr_plan_make(const ks_search *s, const char *text, size_t len, sr_plan *pla
         content = 1;
     }
     for (size_t i = 0; i < n; i++)
-        if (!q[i].stop) resolve(s, &q[i], content == 1, plan);
+        if (!q[i].stop) resolve(s, &q[i], content == 1, widen, plan);
         else snprintf(q[i].eff, sizeof q[i].eff, "%s", q[i].w);
 
     /* groups, with synonym phrases (longest match first) */

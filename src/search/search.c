@@ -540,6 +540,24 @@ static int run_fts(ks_search *s, const sr_plan *plan, const char *match, size_t 
     return 0;
 }
 
+/* Run a plan of groups through FTS5 inside one read transaction, so the
+ * ranking and the snippets see the same version of the index. */
+static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_results *r) {
+    ks_buf match = {0};
+    int rc;
+    sr_plan_match(plan, &match);
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
+        rc = run_fts(s, plan, match.data, limit, r);
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    } else {
+        rc = KS_INDEX_ERR_DB;
+    }
+    ks_buf_free(&match);
+    return rc;
+}
+
+#define FEW_RESULTS 3
+
 int ks_search_query(ks_search *s, const char *text, size_t limit, ks_search_results **out) {
     ks_search_results *r = ks_calloc(1, sizeof *r);
     sr_plan *plan;
@@ -549,20 +567,34 @@ int ks_search_query(ks_search *s, const char *text, size_t limit, ks_search_resu
     if (limit == 0) limit = 10;
     if ((rc = refresh(s)) != 0) return rc;
     plan = ks_malloc(sizeof *plan);
-    sr_plan_make(s, text, strlen(text), plan);
+    sr_plan_make(s, text, strlen(text), 0, plan);
     if (plan->corrected) r->corrected = ks_strdup(plan->corrected_text);
     if (plan->short_prefix[0]) {
         run_short(s, plan->short_prefix, limit, r);
     } else if (plan->n_groups) {
-        ks_buf match = {0};
-        sr_plan_match(plan, &match);
-        if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
-            rc = run_fts(s, plan, match.data, limit, r);
-            sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-        } else {
-            rc = KS_INDEX_ERR_DB;
+        rc = run_plan(s, plan, limit, r);
+        /* Few exact matches: try the typo variants of the words that were
+         * found as typed too, ranked below what was found exactly. */
+        if (rc == 0 && r->n < FEW_RESULTS && r->n < limit) {
+            sr_plan_make(s, text, strlen(text), 1, plan);
+            if (plan->widened) {
+                ks_search_results *more = ks_calloc(1, sizeof *more);
+                rc = run_plan(s, plan, limit, more);
+                double floor = r->n ? r->hits[r->n - 1].score : 0.0;
+                for (size_t i = 0; i < more->n && r->n < limit; i++) {
+                    int dup = 0;
+                    for (size_t k = 0; k < r->n && !dup; k++) dup = strcmp(r->hits[k].slug, more->hits[i].slug) == 0;
+                    if (dup) continue;
+                    if (r->n == 0) r->hits = ks_calloc(limit, sizeof *r->hits);
+                    ks_search_hit *h = &r->hits[r->n++];
+                    *h = more->hits[i];
+                    memset(&more->hits[i], 0, sizeof more->hits[i]); /* moved */
+                    if (floor > 0 && h->score >= floor) h->score = floor * 0.99;
+                    floor = h->score;
+                }
+                ks_search_results_free(more);
+            }
         }
-        ks_buf_free(&match);
     }
     free(plan);
     if (r->n == 0 && r->corrected) { /* nothing found: do not suggest */

@@ -115,11 +115,14 @@ typedef struct sr_plan {
     int corrected;                 /* some word was replaced by a typo correction */
     char corrected_text[SR_MAX_WORDS * SR_WORD_CAP];
     char short_prefix[8];          /* a 1-2 letter prefix typed alone ("" if none): in-memory path */
+    int widened;                   /* typo variants of known words were added (widen) */
 } sr_plan;
 
 /* Turn typed text into a plan. Never fails; an empty plan (no groups and
- * no short prefix) means no results. */
-void sr_plan_make(const ks_search *s, const char *text, size_t len, sr_plan *plan);
+ * no short prefix) means no results. widen: also add the nearest typo
+ * variants of words that are in the vocabulary (asked for when the exact
+ * words found little). */
+void sr_plan_make(const ks_search *s, const char *text, size_t len, int widen, sr_plan *plan);
 /* The FTS5 MATCH expression of a plan (every word quoted) into b. */
 void sr_plan_match(const sr_plan *plan, ks_buf *b);
 
