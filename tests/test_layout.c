@@ -103,6 +103,16 @@ static void test_text_box_wraps(void) {
     ks_layout_text_box(dl, &metrics, "short", 0, 0, 300, &st);
     const ks_item *it = ks_layout_list_item(dl, 0);
     OK(it && abs((it->box.x + it->box.w / 2) - 150) <= 1);
+    /* Hyphens, slashes and dashes inside a word are break chances. */
+    ks_layout_list_clear(dl);
+    st.align = KS_ALIGN_LEFT;
+    ks_layout_text_box(dl, &metrics, "short-lived and/or well\xe2\x80\x94known", 0, 0, 80, &st);
+    char *pieces = joined_text(dl);
+    STR_EQ(pieces, "short- lived and/or well\xe2\x80\x94 known"); /* and/or fits */
+    free(pieces);
+    ks_layout_list_clear(dl);
+    ks_layout_text_box(dl, &metrics, "-leading trailing- a--b", 0, 0, 1000, &st);
+    INT_EQ(ks_layout_list_count(dl), 1); /* nothing to break, all fits */
     ks_layout_list_destroy(dl);
 }
 

@@ -49,6 +49,25 @@ static int matches_highlight(const char *w, size_t len, const char *const *hl, s
     return 0;
 }
 
+/* The length of the first piece of word w[0..n): up to and including the
+ * first '-', '/', en or em dash that sits between two letters or digits,
+ * or n when there is none. */
+static size_t word_break(const char *w, size_t n) {
+    for (size_t k = 1; k + 1 < n; k++) {
+        size_t dash = 0;
+        if (w[k] == '-' || w[k] == '/')
+            dash = 1;
+        else if (k + 3 < n && (unsigned char)w[k] == 0xe2 && (unsigned char)w[k + 1] == 0x80 &&
+                 ((unsigned char)w[k + 2] == 0x93 || (unsigned char)w[k + 2] == 0x94))
+            dash = 3;
+        if (!dash) continue;
+        unsigned char before = (unsigned char)w[k - 1], after = (unsigned char)w[k + dash];
+        if ((isalnum(before) || before >= 0x80) && (isalnum(after) || after >= 0x80)) return k + dash;
+        k += dash - 1;
+    }
+    return n;
+}
+
 void flow_add_words(flow *f, const char *text, size_t len, ks_face face, int size, ks_color color,
                     ks_color bg, const char *link, const char *const *hl, size_t n_hl) {
     size_t i = 0;
@@ -57,9 +76,15 @@ void flow_add_words(flow *f, const char *text, size_t len, ks_face face, int siz
         if (f->n) f->atoms[f->n - 1].space_after = 1;
         i++;
     }
+    int word_hl = 0;
     while (i < len) {
         size_t j = i;
         while (j < len && text[j] != ' ') j++;
+        /* A word may also break after a hyphen, slash or dash inside it
+         * ("long-term", "and/or", "a—b"): its pieces join with no space. */
+        size_t brk = word_break(text + i, j - i);
+        int piece = brk < j - i;
+        if (piece) j = i + brk;
         flow_atom *a = push_atom(f);
         a->text = text + i;
         a->len = j - i;
@@ -68,8 +93,15 @@ void flow_add_words(flow *f, const char *text, size_t len, ks_face face, int siz
         a->color = color;
         a->bg = bg;
         a->link = link;
-        a->highlighted = hl && matches_highlight(text + i, j - i, hl, n_hl);
-        while (j < len && text[j] == ' ') {
+        /* Highlight whole words: later pieces follow the first. */
+        int starts_word = i == 0 || text[i - 1] == ' ';
+        if (starts_word) {
+            size_t end = i;
+            while (end < len && text[end] != ' ') end++;
+            word_hl = hl && matches_highlight(text + i, end - i, hl, n_hl);
+        }
+        a->highlighted = word_hl;
+        while (!piece && j < len && text[j] == ' ') {
             a->space_after = 1;
             j++;
         }
