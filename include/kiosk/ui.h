@@ -265,6 +265,13 @@ typedef struct ks_ui_hooks {
     void (*empty_search)(void *ctx, const char *text);
     /* The screen changed (name as ks_ui_screen_name); for logs. */
     void (*screen_changed)(void *ctx, const char *name);
+    /* The staff status screen (src/ui/staff.c). When set, the staff gesture
+     * and PIN open a status screen (screen name "staff") showing this text
+     * (plain lines; lines starting with a space are details), with buttons
+     * to reset the usage counts (staff_reset), leave the kiosk, or go back.
+     * Returns a new string the ui frees. NULL: the PIN exits at once. */
+    char *(*staff_status)(void *ctx);
+    void (*staff_reset)(void *ctx);
 } ks_ui_hooks;
 
 /* Where the pages and topics come from: a store snapshot, or the content

@@ -680,13 +680,14 @@ void ui_build(ks_ui *ui) {
     }
     if (ui->prompting) build_prompt(ui, &g);
     else if (ui->pin_open) build_pin(ui, &g);
+    else if (ui->staff_open) ui_build_staff(ui);
 }
 
 void ui_build_fx(ks_ui *ui) {
     const ks_theme *th = ui->theme;
     int view = ui->body_bottom - ui->body_top;
     ks_layout_list_clear(ui->fx);
-    if (ui->content_h > view && view > 0 && !ui->prompting && !ui->pin_open) {
+    if (ui->content_h > view && view > 0 && !ui->prompting && !ui->pin_open && !ui->staff_open) {
         /* Where we are on the page: a thumb in a track at the right edge. */
         int bw = (int)lround(10 * ui->scale), x = ui->w - bw - 4;
         int th_h = view * view / ui->content_h, max = ui->content_h - view;

@@ -255,6 +255,7 @@ int ks_ui_set_look(ks_ui *ui, double text_scale, const char *theme) {
 const char *ks_ui_screen_name(const ks_ui *ui) {
     ks_ui *m = (ks_ui *)ui; /* the name buffer is a cache */
     if (ui->pin_open) return "staff-pin";
+    if (ui->staff_open) return "staff";
     if (ui->prompting) return "idle-prompt";
     ks_nav_name(ks_nav_top(&m->nav), m->name, sizeof m->name);
     return m->name;
@@ -400,6 +401,7 @@ static void full_reset(ks_ui *ui) {
     ui->pin_open = 0;
     ui->pin[0] = '\0';
     ui->pin_wrong = 0;
+    ui->staff_open = 0;
     ui->scroll = 0;
     ui->want_scroll_px = 0;
     ui->want_scroll_frac = -1;
@@ -485,7 +487,10 @@ static void pin_tap(ks_ui *ui, int tag) {
         ui->pin[0] = '\0';
         announce(ui);
     } else if (tag == TAG_PIN_OK) {
-        if (strcmp(ui->pin, ui->cfg.staff_pin) == 0) {
+        if (strcmp(ui->pin, ui->cfg.staff_pin) == 0 && ui->hooks.staff_status) {
+            ui_staff_open(ui); /* staff.c: status, reset, exit */
+            announce(ui);
+        } else if (strcmp(ui->pin, ui->cfg.staff_pin) == 0) {
             ui->quit = 1;
             ks_log("staff exit");
         } else {
@@ -501,7 +506,7 @@ static const ks_item *hit_at(ks_ui *ui, int x, int y, int *in_body) {
     ensure_built(ui);
     *in_body = 0;
     if ((it = ks_layout_list_hit(ui->over, x, y))) return it;
-    if (ks_layout_list_count(ui->over) && (ui->prompting || ui->pin_open)) return NULL;
+    if (ks_layout_list_count(ui->over) && (ui->prompting || ui->pin_open || ui->staff_open)) return NULL;
     if ((it = ks_layout_list_hit(ui->chrome, x, y))) return it;
     if (y >= ui->body_top && y < ui->body_bottom) {
         *in_body = 1;
@@ -528,6 +533,11 @@ static void tap(ks_ui *ui, float fx, float fy) {
     snprintf(target, sizeof target, "%s", it->target ? it->target : "");
     if (ui->pin_open) {
         pin_tap(ui, tag);
+        return;
+    }
+    if (ui->staff_open) {
+        ui_staff_tap(ui, tag);
+        if (!ui->staff_open) announce(ui);
         return;
     }
     if (tag >= TAG_KEY && tag < TAG_KEY + ui->kb.n_keys) {

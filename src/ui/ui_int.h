@@ -26,6 +26,9 @@ enum {
     TAG_PIN_DELETE,
     TAG_TOP,          /* scroll back to the top of the page */
     TAG_NOTHING,      /* swallows taps (a panel over the screen) */
+    TAG_STAFF_RESET,  /* staff status: reset the usage counts */
+    TAG_STAFF_EXIT,   /* staff status: leave the kiosk */
+    TAG_STAFF_BACK,   /* staff status: back to the kiosk */
     TAG_PIN_DIGIT = 100,  /* + digit */
     TAG_KEY = 200,        /* + key index in ui->kb */
     TAG_RESULT = 400      /* + result index */
@@ -95,6 +98,8 @@ struct ks_ui {
     int pin_wrong;
     int quit;
     double hold_start;      /* when a press began in the staff corner, or < 0 */
+    int staff_open;         /* the staff status screen is showing (staff.c) */
+    int staff_reset_done;   /* its reset button was used */
 
     /* Touch state. */
     int press_in_body;      /* the press began inside the scrolling body */
@@ -120,6 +125,12 @@ void ui_build(ks_ui *ui);
 void ui_build_fx(ks_ui *ui);
 /* screens.c: patient-facing label of a standard section, or NULL. */
 const char *ui_section_label(const char *section);
+
+/* staff.c: the staff status screen, over the kiosk like the PIN pad. */
+void ui_staff_open(ks_ui *ui);
+void ui_staff_close(ks_ui *ui);
+void ui_staff_tap(ks_ui *ui, int tag);
+void ui_build_staff(ks_ui *ui);
 
 /* ui.c: helpers screens.c uses. */
 int ui_view_h(const ks_ui *ui);
