@@ -129,10 +129,23 @@ static void count_empty(void *ctx, const char *text) {
     if (l->stats) ks_stats_count_empty_search(l->stats, text);
 }
 
+static char *staff_status(void *ctx) {
+    ks_buf b = {0};
+    app_live_status_text(ctx, &b);
+    return ks_buf_detach(&b);
+}
+
+static void staff_reset(void *ctx) {
+    app_live *l = ctx;
+    if (l->stats && ks_stats_reset(l->stats) != KS_OK) ks_log("could not reset the usage counts (file busy?)");
+}
+
 void app_live_hooks(app_live *l, ks_ui_hooks *hooks) {
     hooks->ctx = l;
     hooks->page_view = count_view;
     hooks->empty_search = count_empty;
+    hooks->staff_status = staff_status;
+    hooks->staff_reset = staff_reset;
 }
 
 ks_stats *app_live_stats(app_live *l) { return l ? l->stats : NULL; }
@@ -165,13 +178,19 @@ void app_live_status_text(app_live *l, ks_buf *b) {
     ks_buf_printf(b, "Topics: %zu   Pages: %zu", st.n_topics, st.n_pages);
     if (st.n_stale) ks_buf_printf(b, " (%zu shown from their last good version)", st.n_stale);
     ks_buf_putc(b, '\n');
-    ks_buf_printf(b, "Problems found in the last check: %zu errors, %zu warnings\n", st.n_errors, st.n_warnings);
-    for (size_t i = 0; i < nd && i < 20; i++) {
-        const ks_diag *d = ks_watch_snapshot_diag(l->snap, i);
-        ks_buf_printf(b, "  %s:%d: %s: %s\n", d->path, d->line, d->severity == KS_DIAG_ERROR ? "error" : "warning",
-                      d->message);
-    }
-    if (nd > 20) ks_buf_printf(b, "  ... and %zu more (run 'kiosk check')\n", nd - 20);
+    ks_buf_printf(b, "Problems found in the last check: %zu error%s, %zu warning%s\n", st.n_errors,
+                  st.n_errors == 1 ? "" : "s", st.n_warnings, st.n_warnings == 1 ? "" : "s");
+    for (int pass = 0, shown = 0; pass < 2; pass++) /* errors first */
+        for (size_t i = 0; i < nd; i++) {
+            const ks_diag *d = ks_watch_snapshot_diag(l->snap, i);
+            if ((d->severity == KS_DIAG_ERROR) != (pass == 0)) continue;
+            if (shown++ == 20) {
+                ks_buf_printf(b, "  ... and more (run 'kiosk check')\n");
+                pass = 2;
+                break;
+            }
+            ks_buf_printf(b, "  %s:%d: %s: %s\n", d->path, d->line, pass == 0 ? "error" : "warning", d->message);
+        }
     ks_buf_printf(b, "Index size: %.1f MB   Uptime: %lldd %02lldh %02lldm\n", (double)bytes / (1024.0 * 1024.0),
                   up / 86400, up / 3600 % 24, up / 60 % 60);
     if (l->stats && ks_stats_read(l->stats, &counts) == KS_OK) {

@@ -43,8 +43,9 @@ const ks_watch_snapshot *app_live_snapshot(app_live *l);
  * Returns 1 when the content changed. ui may be NULL (just take it). */
 int app_live_update(app_live *l, ks_ui *ui);
 
-/* Set hooks->ctx, page_view and empty_search to count usage (other fields
- * are left as they are; their callbacks must not use ctx). */
+/* Set hooks->ctx, page_view and empty_search to count usage, and
+ * staff_status / staff_reset for the staff status screen (other fields are
+ * left as they are; their callbacks must not use ctx). */
 void app_live_hooks(app_live *l, ks_ui_hooks *hooks);
 /* The usage counts handle, or NULL when the file could not be opened. */
 ks_stats *app_live_stats(app_live *l);
