@@ -387,6 +387,7 @@ static void test_text_size_200_everywhere(void) {
     all_screens_fit(1080, 1920, 2.0, "s200");
     all_screens_fit(1920, 1080, 2.0, "land200");
     all_screens_fit(800, 600, 2.0, "small200");
+    all_screens_fit(3840, 2160, 1.5, "uhd150");
 }
 
 static void test_text_size_control(void) {
@@ -597,6 +598,75 @@ static void test_staff_exit(void) {
     world_close(&w);
 }
 
+/* New content while a patient reads: the page refreshes in place at the
+ * same scroll position; a deleted page stays readable until left. Each
+ * old store is freed at once (ASan would catch a pointer kept into it). */
+static void test_content_swap(void) {
+    char dir[] = "/tmp/kiosk-ui-swap-XXXXXX", cmd[512], path[300];
+    ks_store *a, *b, *c;
+    ks_ui_content ca, cb, cc;
+    world w;
+    float scroll;
+    int err = 0;
+    FILE *f;
+    OK(mkdtemp(dir) != NULL);
+    snprintf(cmd, sizeof cmd, "cp -r '%s/content/.' '%s/'", KIOSK_SOURCE_DIR, dir);
+    OK(system(cmd) == 0);
+    a = ks_store_load(dir, NULL, &err);
+    OK(a != NULL);
+    if (!a) return;
+    world_open(&w, 1080, 1920);
+    ca = ks_ui_content_of_store(a);
+    ks_ui_set_content(w.ui, &ca);
+    ks_ui_open(w.ui, "topic:prolotherapy", w.t);
+    ks_ui_open(w.ui, "page:prolotherapy/risks", w.t);
+    ks_ui_tick(w.ui, w.t);
+    drag_by(&w, 540, 1400, -600);
+    scroll = w.ui->scroll;
+    OK(scroll > 300);
+    /* Staff add a sentence at the end. */
+    snprintf(path, sizeof path, "%s/prolotherapy/risks.md", dir);
+    f = fopen(path, "a");
+    OK(f != NULL);
+    if (f) {
+        fputs("\nA sentence staff added while someone was reading.\n", f);
+        fclose(f);
+    }
+    b = ks_store_load(dir, NULL, &err);
+    cb = ks_ui_content_of_store(b);
+    ks_ui_set_content(w.ui, &cb);
+    ks_store_free(a);
+    ks_ui_tick(w.ui, w.t);
+    OK(screen_is(&w, "page:prolotherapy/risks"));
+    OK(fabsf(w.ui->scroll - scroll) < 1.0f);
+    {
+        int found = 0;
+        for (size_t i = 0; i < ks_layout_list_count(w.ui->body); i++) {
+            const ks_item *it = ks_layout_list_item(w.ui->body, i);
+            if (it->kind == KS_ITEM_TEXT && it->text && strstr(it->text, "someone was reading")) found = 1;
+        }
+        OK(found);
+    }
+    /* Staff delete the page: it stays on screen until the patient leaves. */
+    OK(unlink(path) == 0);
+    c = ks_store_load(dir, NULL, &err);
+    cc = ks_ui_content_of_store(c);
+    ks_ui_set_content(w.ui, &cc);
+    ks_store_free(b);
+    ks_ui_tick(w.ui, w.t);
+    OK(screen_is(&w, "page:prolotherapy/risks"));
+    OK(ks_layout_list_count(w.ui->body) > 50);
+    OK(ks_ui_draw(w.ui) == 0);
+    OK(tap_link(&w, TAG_BACK, NULL) == 0);
+    OK(screen_is(&w, "topic:prolotherapy"));
+    OK(find_in(w.ui->body, TAG_PAGE, "prolotherapy/risks") == NULL);
+    OK(find_in(w.ui->body, TAG_PAGE, "prolotherapy/recovery") != NULL);
+    world_close(&w);
+    ks_store_free(c);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    OK(system(cmd) == 0);
+}
+
 int main(void) {
     int err = 0;
     char dir[] = "/tmp/kiosk-ui-XXXXXX";
@@ -625,6 +695,7 @@ int main(void) {
     RUN(test_sdl_events_one_pointer);
     RUN(test_fling_no_tap);
     RUN(test_staff_exit);
+    RUN(test_content_swap);
     ks_store_free(shipped);
     unlink(db_path);
     {
