@@ -205,11 +205,13 @@ int ks_layout_body_px(const ks_theme *theme, double text_scale);
 int ks_layout_margin(int width, double text_scale);
 
 /* Lay out doc for params and append its items to dl: text, rectangles,
- * images (or placeholders), a KS_ITEM_LINK over every internal link and a
- * KS_ITEM_ANCHOR at each heading (target = its anchor). info (may be NULL)
- * receives the page height, the text column and the first highlight.
- * Returns 0, or KS_ERR_INVALID for a width below 200 or a scale outside
- * 0.5 .. 4. */
+ * images (or placeholders), a KS_ITEM_LINK over every internal link (at
+ * least 48 px tall, target "slug" or "slug#anchor") and a KS_ITEM_ANCHOR at
+ * each heading (target = its anchor, as ks_doc_anchor and the store make
+ * it). dl may be NULL to only measure. info (may be NULL) receives the page
+ * height, the text column and the first highlight. doc and dl are borrowed;
+ * the items' strings are copies owned by dl. Returns 0, or KS_ERR_INVALID
+ * for a width below 200 or a scale outside 0.5 .. 4. */
 int ks_layout_doc(ks_display_list *dl, const ks_doc *doc, const ks_font_metrics *m,
                   const ks_layout_params *params, ks_layout_info *info);
 
