@@ -402,6 +402,41 @@ static void test_snippets_json(void) {
     ks_search_close(s);
 }
 
+/* A page far longer than the snippet scan: found, and its snippet still
+ * whole words. */
+static void test_big_page(void) {
+    char *db = ks_path_join(tmpdir, "big.db");
+    ks_buf text = {0};
+    for (int i = 0; i < 40000; i++) ks_buf_puts(&text, i % 7 ? "lorem " : "ipsumdolorsitamet ");
+    ks_buf_puts(&text, "needle at the very end");
+    tpage t;
+    make_page(&t, "big", "A big page", "big", text.data);
+    const ks_page *pages[1] = {&t.p};
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (ix) INT_EQ(ks_index_sync_pages(ix, pages, 1, NULL, 0, 0, NULL), 0);
+    ks_index_close(ix);
+    ks_search *s = ks_search_open(db, NULL);
+    OK(s != NULL);
+    if (s) {
+        ks_search_results *r = q(s, "needle", 10);
+        STR_EQ(top(r), "big");
+        if (r->n) {
+            OK(strncmp(r->hits[0].snippet, "lorem", 5) == 0 || strncmp(r->hits[0].snippet, "ipsum", 5) == 0);
+            size_t len = strlen(r->hits[0].snippet);
+            OK(len > 3 && strcmp(r->hits[0].snippet + len - 3, "\xe2\x80\xa6") == 0);
+        }
+        ks_search_results_free(r);
+        r = q(s, "ipsumdolorsitame", 10);
+        STR_EQ(top(r), "big");
+        if (r->n) OK(r->hits[0].n_highlights >= 2); /* one in seven words */
+        ks_search_results_free(r);
+    }
+    ks_search_close(s);
+    ks_buf_free(&text);
+    free(db);
+}
+
 /* The index changes under an open handle: the next query sees it. */
 static void test_live_reload(void) {
     ks_search *s = ks_search_open(db_path, NULL);
@@ -473,6 +508,7 @@ int main(void) {
     RUN(test_typos);
     RUN(test_prefix_stop_synonyms);
     RUN(test_snippets_json);
+    RUN(test_big_page);
     RUN(test_live_reload);
     char *cmd = ks_sprintf("rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);

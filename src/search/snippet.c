@@ -88,7 +88,10 @@ void sr_snippet(const char *text, size_t len, const sr_term *terms, size_t n_ter
                 ks_search_hit *hit) {
     enum { MAX_SCAN_WORDS = 20000 };
     static const char ellipsis[] = "\xe2\x80\xa6";
-    if (len > SCAN_LIMIT) len = ks_utf8_floor(text, len, SCAN_LIMIT);
+    if (len > SCAN_LIMIT) { /* stop before the word the limit falls in */
+        len = ks_utf8_floor(text, len, SCAN_LIMIT);
+        while (len > 0 && text[len - 1] != ' ' && text[len - 1] != '\n') len--;
+    }
     word_at *words = ks_malloc(sizeof *words * 256);
     size_t n = 0, cap = 256, pos = 0, k, s, e;
     char w[SR_WORD_CAP];
