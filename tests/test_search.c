@@ -320,6 +320,9 @@ static void test_prefix_stop_synonyms(void) {
     r = q(s, "what", 10); /* a stop word still being typed */
     check_results(r, 10, "what");
     ks_search_results_free(r);
+    r = q(s, "into the ", 10); /* only stop words, complete: the last is searched */
+    OK(has(r, "ozone-therapy/index"));
+    ks_search_results_free(r);
 
     /* synonyms: the pages never say "sugar water" or "blood thinner" */
     r = q(s, "sugar water", 10);

@@ -170,8 +170,9 @@ void sr_plan_make(const ks_search *s, const char *text, size_t len, int widen, s
     if (n == 0) goto out;
     q[n - 1].open = end == len && len < KS_SEARCH_MAX_INPUT;
     if (content == 0) {
-        if (!q[n - 1].open) goto out;
-        q[n - 1].stop = 0; /* "wha": maybe not a stop word yet */
+        /* only stop words: search the last one ("wha" may not be a stop
+         * word yet; "what " should not blank the results "what" showed) */
+        q[n - 1].stop = 0;
         content = 1;
     }
     for (size_t i = 0; i < n; i++)
