@@ -339,6 +339,58 @@ static void test_shapes_and_images(void) {
     ks_render_headless_destroy(hl);
 }
 
+/* A picture wider than 4096 px is kept smaller, still measured at its
+ * natural size, and drawn scaled to its box with linear filtering. */
+static void test_big_picture(void) {
+    mkdir(OUT, 0755);
+    SDL_Surface *big = SDL_CreateRGBSurfaceWithFormat(0, 5000, 100, 32, SDL_PIXELFORMAT_ARGB8888);
+    OK(big != NULL);
+    if (!big) return;
+    SDL_FillRect(big, NULL, SDL_MapRGB(big->format, 0, 128, 0));
+    SDL_Rect half = {2500, 0, 2500, 100};
+    SDL_FillRect(big, &half, SDL_MapRGB(big->format, 0, 0, 200));
+    INT_EQ(IMG_SavePNG(big, OUT "/big.png"), 0);
+    SDL_FreeSurface(big);
+    int err;
+    ks_render_options o = {0};
+    o.content_dir = OUT;
+    ks_render_headless *hl = ks_render_headless_create(1000, 400, NULL, &o, &err);
+    OK(hl != NULL);
+    if (!hl) return;
+    ks_render *rd = ks_render_headless_render(hl);
+    const ks_font_metrics *m = ks_render_metrics(rd);
+    int w = 0, h = 0;
+    INT_EQ(m->image_size(m->ctx, "big.png", &w, &h), 0);
+    INT_EQ(w, 5000);
+    INT_EQ(h, 100);
+    INT_EQ(m->image_size(m->ctx, "nothing.png", &w, &h), KS_ERR_NOT_FOUND);
+    ks_doc *doc = ks_doc_parse("![wide](big.png)", 16, "page");
+    ks_display_list *dl = ks_layout_list_create();
+    ks_layout_params lp = {1000, 1.0, NULL, NULL, 0, 0};
+    ks_layout_info info;
+    ks_layout_doc(dl, doc, m, &lp, &info);
+    const ks_item *img = NULL;
+    for (size_t i = 0; i < ks_layout_list_count(dl); i++)
+        if (ks_layout_list_item(dl, i)->kind == KS_ITEM_IMAGE) img = ks_layout_list_item(dl, i);
+    OK(img != NULL);
+    if (img) {
+        INT_EQ(img->box.w, info.content.w);
+        INT_EQ(img->box.h, info.content.w * 100 / 5000);
+        ks_render_clear(rd, NULL);
+        INT_EQ(ks_render_draw(rd, dl, 0, 0, NULL), 0);
+        SDL_Surface *s = ks_render_headless_surface(hl);
+        uint8_t r, g, b;
+        int y = img->box.y + img->box.h / 2;
+        SDL_GetRGB(((uint32_t *)s->pixels)[y * (s->pitch / 4) + img->box.x + img->box.w / 4], s->format, &r, &g, &b);
+        OK(r == 0 && g == 128 && b == 0);
+        SDL_GetRGB(((uint32_t *)s->pixels)[y * (s->pitch / 4) + img->box.x + img->box.w * 3 / 4], s->format, &r, &g, &b);
+        OK(r == 0 && g == 0 && b == 200);
+    }
+    ks_layout_list_destroy(dl);
+    ks_doc_destroy(doc);
+    ks_render_headless_destroy(hl);
+}
+
 static void test_metrics_match_drawing(void) {
     int err;
     ks_render_headless *hl = ks_render_headless_create(1200, 200, NULL, NULL, &err);
@@ -386,6 +438,7 @@ static void test_metrics_match_drawing(void) {
 int main(void) {
     RUN(test_metrics_match_drawing);
     RUN(test_shapes_and_images);
+    RUN(test_big_picture);
     RUN(test_scrolled_frame_rasterises_nothing);
     RUN(test_cache_budget);
     RUN(test_png_bytes_identical);

@@ -153,6 +153,21 @@ static int safe_relative(const char *src) {
     return 1;
 }
 
+/* src (ARGB8888) scaled to w x h with linear filtering, or NULL. */
+static SDL_Surface *scaled(SDL_Surface *src, int w, int h) {
+    if (w < 1) w = 1;
+    if (h < 1) h = 1;
+    SDL_Surface *dst = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (dst && SDL_SoftStretchLinear(src, NULL, dst, NULL) != 0) {
+        /* Linear needs room to sample; tiny sizes fall back to nearest. */
+        if (SDL_SoftStretch(src, NULL, dst, NULL) != 0) {
+            SDL_FreeSurface(dst);
+            dst = NULL;
+        }
+    }
+    return dst;
+}
+
 static SDL_Surface *load_from(const char *dir, const char *rel) {
     if (!dir) return NULL;
     char *path = ks_path_join(dir, rel);
@@ -181,21 +196,43 @@ image_entry *render_image(ks_render *rd, const char *src) {
         if (base) s = load_from(rd->assets_dir, base + 1);
     }
     if (!s) return e;
-    if (s->w > 0 && s->h > 0 && s->w <= 16384 && s->h <= 16384) {
-        e->tex = SDL_CreateTextureFromSurface(rd->r, s);
-        if (e->tex) {
-            e->w = s->w;
-            e->h = s->h;
-            SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
+    if (s->w > 0 && s->h > 0 && s->w <= 32768 && s->h <= 32768) {
+        e->w = s->w;
+        e->h = s->h;
+        e->surf = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+        /* Keep no more than a screen needs: 4096 px a side. */
+        if (e->surf && (s->w > 4096 || s->h > 4096)) {
+            double k = 4096.0 / (s->w > s->h ? s->w : s->h);
+            SDL_Surface *small = scaled(e->surf, (int)(s->w * k), (int)(s->h * k));
+            SDL_FreeSurface(e->surf);
+            e->surf = small;
         }
     }
     SDL_FreeSurface(s);
     return e;
 }
 
+SDL_Texture *render_image_texture(ks_render *rd, image_entry *e, int w, int h) {
+    if (!e->surf || w <= 0 || h <= 0 || w > 16384 || h > 16384) return NULL;
+    if (e->tex && e->tw == w && e->th == h) return e->tex;
+    SDL_DestroyTexture(e->tex);
+    e->tex = NULL;
+    SDL_Surface *s = (w == e->surf->w && h == e->surf->h) ? e->surf : scaled(e->surf, w, h);
+    if (!s) return NULL;
+    e->tex = SDL_CreateTextureFromSurface(rd->r, s);
+    if (s != e->surf) SDL_FreeSurface(s);
+    if (e->tex) {
+        SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
+        e->tw = w;
+        e->th = h;
+    }
+    return e->tex;
+}
+
 void render_images_free(ks_render *rd) {
     for (size_t i = 0; i < rd->n_images; i++) {
         SDL_DestroyTexture(rd->images[i].tex);
+        SDL_FreeSurface(rd->images[i].surf);
         free(rd->images[i].src);
     }
     free(rd->images);

@@ -157,8 +157,9 @@ int ks_render_draw(ks_render *rd, const ks_display_list *dl, int ox, int oy, con
         case KS_ITEM_IMAGE: {
             if (d.y + d.h <= c.y) continue;
             image_entry *e = render_image(rd, it->target);
-            if (e && e->tex)
-                rc |= SDL_RenderCopy(rd->r, e->tex, NULL, &d);
+            SDL_Texture *t = e ? render_image_texture(rd, e, d.w, d.h) : NULL;
+            if (t)
+                rc |= SDL_RenderCopy(rd->r, t, NULL, &d);
             else
                 image_placeholder(rd, d);
             break;

@@ -151,7 +151,7 @@ static void line(void *ctx, ks_face face, int size, int *height, int *ascent) {
 
 static int image_size(void *ctx, const char *src, int *w, int *h) {
     image_entry *e = render_image(ctx, src);
-    if (!e || !e->tex) return KS_ERR_NOT_FOUND;
+    if (!e || !e->surf) return KS_ERR_NOT_FOUND;
     *w = e->w;
     *h = e->h;
     return KS_OK;

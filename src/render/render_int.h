@@ -35,11 +35,15 @@ typedef struct text_entry {
     unsigned long last_used; /* frame number */
 } text_entry;
 
-/* A loaded image (or the memory that it failed). */
+/* A loaded image (or the memory that it failed). The picture is kept as
+ * pixels and turned into a texture at the size it is shown, scaled once
+ * with linear filtering, so a frame copies it 1:1. */
 typedef struct image_entry {
     char *src;
-    SDL_Texture *tex; /* NULL: could not be loaded */
-    int w, h;
+    SDL_Surface *surf; /* ARGB8888, at most 4096 px a side; NULL: could not be loaded */
+    int w, h;          /* natural size (before any cap) */
+    SDL_Texture *tex;  /* surf scaled to tw x th, or NULL */
+    int tw, th;
 } image_entry;
 
 /* A quarter-circle corner mask, tinted. */
@@ -92,6 +96,8 @@ text_entry *render_text(ks_render *rd, const ks_item *it);
 void render_texts_evict(ks_render *rd);
 void render_texts_free(ks_render *rd);
 image_entry *render_image(ks_render *rd, const char *src);
+/* The image's texture at w x h (made on first use at that size), or NULL. */
+SDL_Texture *render_image_texture(ks_render *rd, image_entry *e, int w, int h);
 void render_images_free(ks_render *rd);
 SDL_Texture *render_corner(ks_render *rd, int radius, ks_color color, int corner);
 void render_corners_free(ks_render *rd);
