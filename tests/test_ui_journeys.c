@@ -667,6 +667,30 @@ static void test_content_swap(void) {
     OK(system(cmd) == 0);
 }
 
+/* "More below" scrolls most of a screen for those who find dragging hard,
+ * and is gone at the end of the page. */
+static void test_more_button(void) {
+    world w;
+    const ks_item *it;
+    int taps = 0;
+    world_open(&w, 1080, 1920);
+    ks_ui_open(w.ui, "page:prolotherapy/candidacy", w.t);
+    ks_ui_tick(w.ui, w.t);
+    ks_ui_draw(w.ui);
+    OK(find_in(w.ui->fx, TAG_MORE, NULL) != NULL);
+    while ((it = find_in(w.ui->fx, TAG_MORE, NULL)) && taps < 20) {
+        float before = w.ui->scroll;
+        tap_at(&w, (float)(it->box.x + it->box.w / 2), (float)(it->box.y + it->box.h / 2));
+        OK(w.ui->scroll > before);
+        OK(screen_is(&w, "page:prolotherapy/candidacy")); /* never a tap on what is under it */
+        taps++;
+        ks_ui_draw(w.ui);
+    }
+    OK(taps >= 1 && taps < 20);
+    OK(w.ui->scroll >= (float)(w.ui->content_h - (w.ui->body_bottom - w.ui->body_top)) - 9);
+    world_close(&w);
+}
+
 int main(void) {
     int err = 0;
     char dir[] = "/tmp/kiosk-ui-XXXXXX";
@@ -696,6 +720,7 @@ int main(void) {
     RUN(test_fling_no_tap);
     RUN(test_staff_exit);
     RUN(test_content_swap);
+    RUN(test_more_button);
     ks_store_free(shipped);
     unlink(db_path);
     {

@@ -697,6 +697,17 @@ void ui_build_fx(ks_ui *ui) {
         ks_layout_list_add_rect(ui->fx, (ks_rect){x, ui->body_top + 4, bw, view - 8}, th->code_bg, bw / 2);
         ks_layout_list_add_rect(ui->fx, (ks_rect){x, y, bw, th_h}, th->muted, bw / 2);
     }
+    if (ui->content_h > view && view > 0 && !ui->prompting && !ui->pin_open && !ui->staff_open &&
+        ui->scroll < (float)(ui->content_h - view) - 8.0f) {
+        /* "More below": says there is more, and scrolls for those who find
+         * dragging hard. Bottom right, over the page's margin side. */
+        geo g = geo_at(ui, ui->scale > 1.5 ? 1.5 : ui->scale);
+        const char *label = "More \xe2\x86\x93";
+        int bw = button_w(ui, label, KS_FACE_BOLD, g.B), bh = g.bh;
+        ks_rect r = {ui->w - bw - g.margin, ui->body_bottom - bh - g.gap, bw, bh};
+        ks_layout_list_add_rect(ui->fx, (ks_rect){r.x - 3, r.y - 3, r.w + 6, r.h + 6}, th->background, th->radius + 3);
+        button(ui, ui->fx, r, label, th->accent, th->on_accent, KS_FACE_BOLD, g.B, TAG_MORE, NULL);
+    }
     if (ui->pressed) {
         ks_rect b = ui->pressed_box;
         int t = 5;

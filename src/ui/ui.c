@@ -214,7 +214,15 @@ static void ensure_built(ks_ui *ui) {
     ui->dirty = 1;
     if (ui->want_anchor[0]) {
         int y = ks_layout_list_anchor_y(ui->body, ui->want_anchor);
-        if (y >= 0) ui->want_scroll_px = (float)y - 16;
+        if (y >= 0) {
+            /* Land with the entry a little below the header, and mark it
+             * with a bar at its left so the eye finds where it landed. */
+            int B = ks_layout_body_px(ui->theme, ui->scale);
+            int m = ks_layout_margin(ui->w, ui->scale);
+            ui->want_scroll_px = (float)(y - B);
+            if (ui->want_scroll_px < 0) ui->want_scroll_px = 0;
+            ks_layout_list_add_rect(ui->body, (ks_rect){m > 24 ? m - 20 : 4, y, 8, B * 2}, ui->theme->accent, 4);
+        }
         ui->want_anchor[0] = '\0';
     }
     if (ui->want_scroll_px >= 0) ui->scroll = ui->want_scroll_px;
@@ -500,12 +508,16 @@ static void pin_tap(ks_ui *ui, int tag) {
     }
 }
 
+static void apply_scroll(ks_ui *ui, float dy);
+
 /* The link item under window point (x, y): over, then chrome, then body. */
 static const ks_item *hit_at(ks_ui *ui, int x, int y, int *in_body) {
     const ks_item *it;
     ensure_built(ui);
     *in_body = 0;
     if ((it = ks_layout_list_hit(ui->over, x, y))) return it;
+    ui_build_fx(ui); /* the "More" button depends on the scroll position */
+    if (!ui->prompting && !ui->pin_open && (it = ks_layout_list_hit(ui->fx, x, y))) return it;
     if (ks_layout_list_count(ui->over) && (ui->prompting || ui->pin_open || ui->staff_open)) return NULL;
     if ((it = ks_layout_list_hit(ui->chrome, x, y))) return it;
     if (y >= ui->body_top && y < ui->body_bottom) {
@@ -587,6 +599,9 @@ static void tap(ks_ui *ui, float fx, float fy) {
     case TAG_TOP:
         ui->scroll = 0;
         ui->dirty = 1;
+        break;
+    case TAG_MORE: /* for those who find dragging hard: most of a screen down */
+        apply_scroll(ui, -0.8f * (float)ui_view_h(ui));
         break;
     default: break;
     }

@@ -26,6 +26,7 @@ enum {
     TAG_PIN_DELETE,
     TAG_TOP,          /* scroll back to the top of the page */
     TAG_NOTHING,      /* swallows taps (a panel over the screen) */
+    TAG_MORE,         /* "More below": scroll down most of a screen */
     TAG_STAFF_RESET,  /* staff status: reset the usage counts */
     TAG_STAFF_EXIT,   /* staff status: leave the kiosk */
     TAG_STAFF_BACK,   /* staff status: back to the kiosk */
