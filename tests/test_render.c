@@ -364,6 +364,14 @@ static void test_big_picture(void) {
     INT_EQ(w, 5000);
     INT_EQ(h, 100);
     INT_EQ(m->image_size(m->ctx, "nothing.png", &w, &h), KS_ERR_NOT_FOUND);
+    /* JPEG too. */
+    SDL_Surface *photo = SDL_CreateRGBSurfaceWithFormat(0, 64, 48, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_FillRect(photo, NULL, SDL_MapRGB(photo->format, 200, 100, 50));
+    INT_EQ(IMG_SaveJPG(photo, OUT "/photo.jpg", 90), 0);
+    SDL_FreeSurface(photo);
+    INT_EQ(m->image_size(m->ctx, "photo.jpg", &w, &h), 0);
+    INT_EQ(w, 64);
+    INT_EQ(h, 48);
     ks_doc *doc = ks_doc_parse("![wide](big.png)", 16, "page");
     ks_display_list *dl = ks_layout_list_create();
     ks_layout_params lp = {1000, 1.0, NULL, NULL, 0, 0};

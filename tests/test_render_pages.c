@@ -1,5 +1,6 @@
 /* Every shipped page (whatever ks_store_load finds in content/) renders
- * headlessly at 1080x1920 and 1920x1080, at text scales 1.0, 1.5 and 2.0:
+ * headlessly at 1080x1920 and 1920x1080, and at 1080x1920 in the
+ * high-contrast theme, each at text scales 1.0, 1.5 and 2.0:
  * the PNG has the requested size, is not blank, and no display-list item
  * lies outside the page's text column. The PNGs are left in
  * build/render-pages/ for a person to look at. */
@@ -14,7 +15,10 @@
 #include <SDL_image.h>
 #include <sys/stat.h>
 
-static const int sizes[][2] = {{1080, 1920}, {1920, 1080}};
+static const struct {
+    int w, h;
+    const char *theme;
+} looks[] = {{1080, 1920, "default"}, {1920, 1080, "default"}, {1080, 1920, "high-contrast"}};
 static const double scales[] = {1.0, 1.5, 2.0};
 
 /* Pixels that differ from the background colour. */
@@ -58,20 +62,20 @@ static void test_every_page(void) {
     size_t pages = ks_store_page_count(store);
     OK(pages > 0);
     mkdir(KIOSK_BUILD_DIR "/render-pages", 0755);
-    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-        int w = sizes[s][0], h = sizes[s][1];
+    for (size_t s = 0; s < sizeof looks / sizeof looks[0]; s++) {
+        int w = looks[s].w, h = looks[s].h;
+        const ks_theme *theme = ks_layout_theme(looks[s].theme);
         ks_render_options ro = {0};
         ro.content_dir = KIOSK_SOURCE_DIR "/content";
-        ks_render_headless *hl = ks_render_headless_create(w, h, NULL, &ro, &err);
+        ks_render_headless *hl = ks_render_headless_create(w, h, theme, &ro, &err);
         OK(hl != NULL);
         if (!hl) continue;
         ks_render *rd = ks_render_headless_render(hl);
-        const ks_theme *theme = ks_layout_theme("default");
         for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
             for (size_t i = 0; i < pages; i++) {
                 const ks_page *page = ks_store_page(store, i);
                 char what[512];
-                snprintf(what, sizeof what, "%s at %dx%d scale %.1f", page->slug, w, h, scales[k]);
+                snprintf(what, sizeof what, "%s at %dx%d scale %.1f %s", page->slug, w, h, scales[k], theme->name);
                 ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
                 ks_display_list *dl = ks_layout_list_create();
                 ks_layout_params lp = {w, scales[k], theme, NULL, 0, 0};
@@ -87,7 +91,8 @@ static void test_every_page(void) {
                 snprintf(slug, sizeof slug, "%s", page->slug);
                 for (char *p = slug; *p; p++)
                     if (*p == '/') *p = '_';
-                snprintf(path, sizeof path, KIOSK_BUILD_DIR "/render-pages/%s-%dx%d-%.1f.png", slug, w, h, scales[k]);
+                snprintf(path, sizeof path, KIOSK_BUILD_DIR "/render-pages/%s-%dx%d-%.1f%s.png", slug, w, h, scales[k],
+                         s == 2 ? "-hc" : "");
                 INT_EQ(ks_render_headless_save_png(hl, path), 0);
                 SDL_Surface *png = IMG_Load(path);
                 OK(png != NULL);
