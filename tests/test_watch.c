@@ -532,6 +532,51 @@ static void test_snapshot_outlives(void) {
     env_teardown(&e);
 }
 
+/* Pages already broken when the watcher starts (a typo, then a power cut):
+ * their last good versions come back from the index. */
+static void test_broken_at_start(void) {
+    env e;
+    ks_watch_snapshot *s;
+    const ks_page *pg;
+    const ks_topic *t;
+    char *p;
+    env_setup(&e);
+    OK(start(&e, 0, 0) != NULL);
+    settle_index(e.w);
+    ks_watch_stop(e.w);
+    e.w = NULL;
+    p = cpath(&e, "knee/risks.md");
+    write_text(p, "---\ntitle: [unclosed\n---\n\nBroken.\n");
+    free(p);
+    p = cpath(&e, "knee/index.md");
+    write_text(p, "no front matter at all\n");
+    free(p);
+
+    OK(start(&e, 0, 0) != NULL);
+    s = ks_watch_take(e.w, 0);
+    pg = ks_watch_snapshot_find(s, "knee/risks");
+    OK(pg != NULL);
+    if (pg) {
+        STR_CONTAINS(pg->text, "swelling");
+        STR_EQ(pg->title, "Risks and side effects");
+        INT_EQ(pg->n_keywords, 2);
+    }
+    INT_EQ(ks_watch_snapshot_is_stale(s, "knee/risks"), 1);
+    INT_EQ(ks_watch_snapshot_is_stale(s, "knee/recovery"), 0);
+    t = ks_watch_snapshot_find_topic(s, "knee");
+    OK(t != NULL);
+    if (t) {
+        STR_EQ(t->title, "Knee care");
+        STR_EQ(t->summary, "Help for sore knees, step by step.");
+    }
+    INT_EQ(ks_watch_snapshot_page_count(s), 5);
+    OK(has_diag_for(s, "knee/risks.md"));
+    ks_watch_snapshot_release(s);
+    settle_index(e.w);
+    CHECK_INDEX(&e, "knee/risks", "swelling", 1);
+    env_teardown(&e);
+}
+
 /* With an argument, only the tests whose names contain it run. */
 #define RUN_IF(fn)                                  \
     do {                                            \
@@ -545,5 +590,6 @@ int main(int argc, char **argv) {
     RUN_IF(test_log_once);
     RUN_IF(test_folder_appears);
     RUN_IF(test_snapshot_outlives);
+    RUN_IF(test_broken_at_start);
     return harness_done();
 }

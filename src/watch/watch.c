@@ -437,7 +437,16 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
         fresh = wstore_new(st);
         wlog_diags(w->log, st, w->opts.quiet_log);
     }
-    first = wsnap_merge(NULL, fresh, w->dir, 1, &reason);
+    {
+        /* Pages already broken at start: their last good versions from the
+         * index, as if an earlier load had seen them. */
+        wstore *rec = fresh && w->db ? wrecover_from_index(st, w->db, w->has_store_opts ? &w->store_opts : NULL)
+                                     : NULL;
+        ks_watch_snapshot *before = rec ? wsnap_merge(NULL, rec, w->dir, 0, &reason) : NULL;
+        first = wsnap_merge(before, fresh, w->dir, 1, &reason);
+        ks_watch_snapshot_release(before);
+        wstore_release(rec);
+    }
     if (!first) {
         if (!o.quiet_log) fprintf(stderr, "%s:1: error: %s\n", dir, reason);
         w->folder_bad_logged = 1;

@@ -72,6 +72,14 @@ int wsnap_same(const ks_watch_snapshot *a, const ks_watch_snapshot *b);
 ks_watch_status *wsnap_status(ks_watch_snapshot *s);
 void wsnap_set_generation(ks_watch_snapshot *s, uint64_t gen);
 
+/* ------------------------------------------------------------ recover.c */
+
+/* For the pages of st that have errors: their last good versions from the
+ * index at db, as a store loaded from a temporary folder rebuilt from the
+ * index (good pages there are the recovered ones). NULL when nothing is
+ * broken, there is no index, or it holds none of them. */
+wstore *wrecover_from_index(const ks_store *st, const char *db, const ks_store_options *opts);
+
 /* ------------------------------------------------------------ log (snapshot.c) */
 
 /* What was last logged, so a problem is logged once per change. */

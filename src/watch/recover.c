@@ -1,0 +1,134 @@
+/* recover: last good versions from the index, for pages already broken when
+ * the kiosk starts (a staff typo, then a power cut).
+ *
+ * The index keeps each page's last good source (front matter fields and
+ * Markdown body). To turn that back into ks_page records without a second
+ * parser, the pages are written into a temporary folder, mirroring the
+ * content folder's layout, and loaded with ks_store_load like any content:
+ * every other page of the folder gets an empty stand-in file there so links
+ * between pages still resolve. The temporary folder is removed at once; the
+ * store snapshot keeps everything it needs in memory.
+ */
+#include "watch_int.h"
+
+#include "kiosk/base.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* s as a double-quoted YAML scalar. */
+static void yaml_quoted(ks_buf *b, const char *s) {
+    ks_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            ks_buf_putc(b, '\\');
+            ks_buf_putc(b, (char)*p);
+        } else if (*p < 0x20) {
+            ks_buf_printf(b, "\\x%02x", *p);
+        } else {
+            ks_buf_putc(b, (char)*p);
+        }
+    }
+    ks_buf_putc(b, '"');
+}
+
+/* The page file as it could have been written: front matter, then body. */
+static char *rebuild_source(const ks_index_page *ip) {
+    ks_buf b = {0};
+    ks_buf_puts(&b, "---\ntitle: ");
+    yaml_quoted(&b, ip->title);
+    if (!ip->is_topic_index) {
+        ks_buf_puts(&b, "\nsection: ");
+        yaml_quoted(&b, ip->section);
+    }
+    ks_buf_printf(&b, "\norder: %d\nsummary: ", ip->order);
+    yaml_quoted(&b, ip->summary);
+    if (ip->n_keywords) {
+        ks_buf_puts(&b, "\nkeywords: [");
+        for (size_t i = 0; i < ip->n_keywords; i++) {
+            if (i) ks_buf_puts(&b, ", ");
+            yaml_quoted(&b, ip->keywords[i]);
+        }
+        ks_buf_putc(&b, ']');
+    }
+    if (ip->reviewed[0]) {
+        ks_buf_puts(&b, "\nreviewed: ");
+        yaml_quoted(&b, ip->reviewed);
+    }
+    ks_buf_puts(&b, "\n---\n\n");
+    ks_buf_puts(&b, ip->markdown);
+    return ks_buf_detach(&b);
+}
+
+/* Make the folders above rel under root. */
+static void make_dirs(const char *root, const char *rel) {
+    char *copy = ks_strdup(rel);
+    for (char *p = copy; *p; p++) {
+        char *dir;
+        if (*p != '/') continue;
+        *p = '\0';
+        dir = ks_path_join(root, copy);
+        mkdir(dir, 0700);
+        free(dir);
+        *p = '/';
+    }
+    free(copy);
+}
+
+static void write_file(const char *root, const char *rel, const char *text) {
+    char *path = ks_path_join(root, rel);
+    FILE *f;
+    make_dirs(root, rel);
+    f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    free(path);
+}
+
+static void remove_tree(const char *dir) {
+    char *cmd = ks_sprintf("rm -rf '%s'", dir);
+    if (system(cmd) != 0) ks_log("%s: could not remove this temporary folder", dir);
+    free(cmd);
+}
+
+wstore *wrecover_from_index(const ks_store *st, const char *db, const ks_store_options *opts) {
+    size_t n = ks_store_page_count(st), found = 0;
+    ks_index *ix;
+    char tmpl[] = "/tmp/kiosk-recover-XXXXXX";
+    ks_store *rec = NULL;
+    int err = 0, any = 0;
+    struct stat sb;
+
+    for (size_t i = 0; i < n && !any; i++) any = ks_store_page(st, i)->errors > 0;
+    if (!any || !db || stat(db, &sb) != 0) return NULL; /* nothing broken, or no index yet */
+    ix = ks_index_open(db, &err);
+    if (!ix) return NULL;
+    if (!mkdtemp(tmpl)) {
+        ks_index_close(ix);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ks_page *p = ks_store_page(st, i);
+        ks_index_page *ip = p->errors ? ks_index_get_page(ix, p->slug) : NULL;
+        if (ip) {
+            char *text = rebuild_source(ip);
+            write_file(tmpl, p->path, text);
+            free(text);
+            found++;
+        } else {
+            write_file(tmpl, p->path, ""); /* a stand-in, so links to it resolve */
+        }
+        ks_index_page_free(ip);
+    }
+    ks_index_close(ix);
+    if (found) rec = ks_store_load(tmpl, opts, &err);
+    remove_tree(tmpl);
+    if (rec) ks_log("%zu broken page(s) shown from their last good version in the index", found);
+    return rec ? wstore_new(rec) : NULL;
+}
