@@ -196,6 +196,29 @@ static void test_live_kiosk(void) {
     ASK_HAS(&k, "shown", "needle");
     SEARCH_HAS(&e, "needle", "knee/injection");
 
+    /* Staff run `kiosk index` and `kiosk check` while the kiosk runs (and
+     * while it picks up a change): both work, the kiosk carries on. */
+    {
+        char *idx = ks_sprintf("'%s' index --content '%s' --db '%s' >/dev/null 2>&1", KIOSK_BIN, e.content, e.db);
+        char *chk = ks_sprintf("'%s' check --content '%s' >/dev/null 2>&1", KIOSK_BIN, e.content);
+        int rc;
+        p = ks_path_join(e.content, "about.md");
+        text = page_md("About this kiosk", "general", "Ask at the desk for a printed copy.");
+        write_text(p, text);
+        free(text);
+        free(p);
+        rc = system(idx);
+        OK(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+        rc = system(chk);
+        OK(WIFEXITED(rc) && WEXITSTATUS(rc) <= 1);
+        UNTIL(&k, "open page:about", "ok");
+        UNTIL(&k, "shown", "printed copy");
+        SEARCH_HAS(&e, "printed", "about");
+        SEARCH_HAS(&e, "needle", "knee/injection");
+        free(idx);
+        free(chk);
+    }
+
     /* 2. The page being read is edited in place, slowly: it refreshes in
      * place (same screen) with the finished text. */
     STR_EQ(ask(&k, "open page:knee/recovery"), "ok");
@@ -321,6 +344,13 @@ static void test_live_kiosk(void) {
     ASK_HAS(&k, "status", "Page views: 0");
     STR_EQ(ask(&k, "tap 540 1825"), "ok"); /* Back to the kiosk */
     STR_EQ(ask(&k, "screen"), "page:about");
+
+    /* A search that finds nothing is counted once, by its text only. */
+    STR_EQ(ask(&k, "open search"), "ok");
+    STR_EQ(ask(&k, "type zzqx"), "ok");
+    STR_EQ(ask(&k, "open home"), "ok");
+    ASK_HAS(&k, "status", "Searches that found nothing: 1");
+    ASK_HAS(&k, "status", "1  zzqx");
     {
         char *cmd = ks_sprintf("'%s' stats --db '%s'", KIOSK_BIN, e.db);
         FILE *pp = popen(cmd, "r");
@@ -331,6 +361,7 @@ static void test_live_kiosk(void) {
             pclose(pp);
         }
         STR_CONTAINS(out, "page views: 0");
+        STR_CONTAINS(out, "zzqx");
         free(cmd);
     }
 
