@@ -424,7 +424,7 @@ static int cmp_cand(const void *a, const void *b) {
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-#define MAX_CANDIDATES 40
+#define MAX_CANDIDATES 128
 /* Ranking every match with bm25 costs a few microseconds per page: above
  * this many estimated matches, rank the title/keyword matches and fill up
  * with unranked body matches instead. */
