@@ -9,7 +9,7 @@
  *   scrolled frame  a frame during a fling (clear + draw at a new offset)
  *                   with the lines already cached
  *
- * Usage: bench_render [CONTENT_DIR] [--frames N]
+ * Usage: bench_render [CONTENT_DIR] [--frames N] [--scale S] [--size WxH]
  */
 #include "kiosk/base.h"
 #include "kiosk/doc.h"
@@ -22,8 +22,6 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#define W 1080
-#define H 1920
 
 typedef struct samples {
     double *v;
@@ -57,10 +55,15 @@ static void report(const char *what, samples *s) {
 
 int main(int argc, char **argv) {
     const char *content = KIOSK_SOURCE_DIR "/content";
-    int frames = 240;
+    int frames = 240, W = 1080, H = 1920;
+    double scale = 1.0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--frames") && i + 1 < argc)
             frames = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--scale") && i + 1 < argc)
+            scale = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--size") && i + 1 < argc && sscanf(argv[i + 1], "%dx%d", &W, &H) == 2)
+            i++;
         else
             content = argv[i];
     }
@@ -84,7 +87,7 @@ int main(int argc, char **argv) {
             ks_render *rd = ks_render_headless_render(hl);
             ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
             ks_display_list *dl = ks_layout_list_create();
-            ks_layout_params lp = {W, 1.0, theme, NULL, 0, 0};
+            ks_layout_params lp = {W, scale, theme, NULL, 0, 0};
             ks_layout_info info;
             double t0 = ks_now_ms();
             ks_layout_doc(dl, doc, ks_render_metrics(rd), &lp, &info);
@@ -126,7 +129,7 @@ int main(int argc, char **argv) {
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("bench_render: %zu shipped pages at %dx%d, text scale 1.0, software renderer\n", pages, W, H);
+    printf("bench_render: %zu shipped pages at %dx%d, text scale %.1f, software renderer\n", pages, W, H, scale);
     report("layout, cold (fonts, measuring)", &lay_cold);
     report("layout, warm", &lay_warm);
     report("first frame, cold text cache", &cold);
