@@ -144,6 +144,18 @@ static void test_open_errors(void) {
     OK(ks_search_open(txt, &err) == NULL);
     INT_EQ(err, KS_INDEX_ERR_SCHEMA);
     free(txt);
+    /* an index of another schema version: refused, not misread */
+    char *old = ks_path_join(tmpdir, "old.db");
+    sqlite3 *h;
+    if (sqlite3_open(old, &h) == SQLITE_OK) {
+        sqlite3_exec(h, "PRAGMA application_id = 1263749937; PRAGMA user_version = 1; CREATE TABLE pages(x);", NULL,
+                     NULL, NULL);
+        sqlite3_close(h);
+    }
+    err = 0;
+    OK(ks_search_open(old, &err) == NULL);
+    INT_EQ(err, KS_INDEX_ERR_SCHEMA);
+    free(old);
     ks_search_close(NULL);
     ks_search_results_free(NULL);
 }
