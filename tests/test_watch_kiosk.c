@@ -219,6 +219,23 @@ static void test_live_kiosk(void) {
         free(chk);
     }
 
+    /* Staff add a lay word to synonyms.txt: search follows. */
+    SEARCH_LACKS(&e, "jab", "knee/injection");
+    p = ks_path_join(e.content, "synonyms.txt");
+    write_text(p, "# lay word = the word the pages use\npuffiness = swelling\njab = needle\n");
+    free(p);
+    {
+        double until = ks_now_ms() + TIMEOUT_MS;
+        char *r = search_outside(&e, "jab");
+        while (!strstr(r, "knee/injection") && ks_now_ms() < until) {
+            free(r);
+            usleep(100 * 1000);
+            r = search_outside(&e, "jab");
+        }
+        STR_CONTAINS(r, "\"slug\":\"knee/injection\"");
+        free(r);
+    }
+
     /* 2. The page being read is edited in place, slowly: it refreshes in
      * place (same screen) with the finished text. */
     STR_EQ(ask(&k, "open page:knee/recovery"), "ok");
