@@ -189,14 +189,22 @@ static void test_cache_budget(void) {
     ks_render *rd = ks_render_headless_render(hl);
     page p;
     page_load(&p, rd, "constructs.md", 1080, 1.0, NULL);
-    ks_render_stats a, b;
+    ks_render_stats a, b, c;
     ks_render_draw(rd, p.dl, 0, 0, NULL);
     ks_render_get_stats(rd, &a);
+    /* A frame of several draw calls keeps what each of them drew. */
     ks_render_draw(rd, p.dl, 0, -2000, NULL);
     ks_render_get_stats(rd, &b);
-    OK(b.text_textures > 0);
-    /* The first frame's lines were dropped: the count is this frame's only. */
-    OK(b.text_textures < a.text_textures + (b.rasterised - a.rasterised));
+    INT_EQ(b.text_textures, a.text_textures + (b.rasterised - a.rasterised));
+    ks_render_draw(rd, p.dl, 0, 0, NULL);
+    ks_render_get_stats(rd, &c);
+    INT_EQ(c.rasterised, b.rasterised);
+    /* Texts not drawn for a while go once the budget is exceeded. */
+    for (int i = 0; i < 10; i++) ks_render_draw(rd, p.dl, 0, -2000, NULL);
+    ks_render_get_stats(rd, &c);
+    OK(c.text_textures > 0);
+    OK(c.text_textures < b.text_textures);
+    INT_EQ(c.text_textures, b.rasterised - a.rasterised); /* just the lines at 2000 */
     page_free(&p);
     ks_render_headless_destroy(hl);
 }

@@ -103,25 +103,53 @@ text_entry *render_text(ks_render *rd, const ks_item *it) {
     return e;
 }
 
-/* Over budget: drop every text not drawn in the current frame. */
+/* Draw calls a text must have gone unused before it may be dropped: a
+ * frame is often several draw calls (page, then header, then keyboard), and
+ * none of them may throw out what the others need. */
+#define KEEP_CALLS 8
+
+static int by_last_used(const void *a, const void *b) {
+    const text_entry *x = *(text_entry *const *)a, *y = *(text_entry *const *)b;
+    return x->last_used < y->last_used ? -1 : x->last_used > y->last_used;
+}
+
+static void drop_text(ks_render *rd, text_entry *e) {
+    rd->text_bytes -= (size_t)e->w * (size_t)e->h * 4;
+    rd->n_texts--;
+    SDL_DestroyTexture(e->tex);
+    free(e->text);
+    free(e);
+}
+
+/* Over budget: drop the least recently drawn texts until a quarter of the
+ * budget is free again (so this runs seldom), sparing those drawn in the
+ * last KEEP_CALLS draw calls. */
 void render_texts_evict(ks_render *rd) {
     if (rd->text_bytes <= rd->budget) return;
-    for (size_t i = 0; i < rd->n_buckets; i++) {
+    text_entry **all = ks_malloc((rd->n_texts ? rd->n_texts : 1) * sizeof *all);
+    size_t n = 0;
+    for (size_t i = 0; i < rd->n_buckets; i++)
+        for (text_entry *e = rd->buckets[i]; e; e = e->next) all[n++] = e;
+    qsort(all, n, sizeof *all, by_last_used);
+    unsigned long recent = rd->frame > KEEP_CALLS ? rd->frame - KEEP_CALLS : 0;
+    size_t target = rd->budget / 4 * 3, k = 0;
+    size_t bytes = rd->text_bytes;
+    while (k < n && bytes > target && all[k]->last_used <= recent) {
+        bytes -= (size_t)all[k]->w * (size_t)all[k]->h * 4;
+        all[k++]->doomed = 1;
+    }
+    /* Unlink the doomed from their chains, then free them. */
+    for (size_t i = 0; i < rd->n_buckets && k; i++) {
         text_entry **pp = &rd->buckets[i];
         while (*pp) {
-            text_entry *e = *pp;
-            if (e->last_used != rd->frame) {
-                *pp = e->next;
-                rd->text_bytes -= (size_t)e->w * (size_t)e->h * 4;
-                rd->n_texts--;
-                SDL_DestroyTexture(e->tex);
-                free(e->text);
-                free(e);
-            } else {
-                pp = &e->next;
-            }
+            if ((*pp)->doomed)
+                *pp = (*pp)->next;
+            else
+                pp = &(*pp)->next;
         }
     }
+    for (size_t i = 0; i < k; i++) drop_text(rd, all[i]);
+    free(all);
 }
 
 void render_texts_free(ks_render *rd) {

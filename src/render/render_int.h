@@ -32,7 +32,8 @@ typedef struct text_entry {
     size_t len;
     SDL_Texture *tex;
     int w, h;
-    unsigned long last_used; /* frame number */
+    unsigned long last_used; /* number of the draw call that last drew it */
+    int doomed;              /* chosen for eviction */
 } text_entry;
 
 /* A loaded image (or the memory that it failed). The picture is kept as
