@@ -201,23 +201,24 @@ static int look_controls(ks_ui *ui, const geo *g, int y) {
     static const char *const scales[3] = {"1", "1.5", "2"};
     static const double scale_v[3] = {1.0, 1.5, 2.0};
     const char *label = "Text size:";
-    int x = g->col_x, lw = text_width(ui, label, KS_FACE_BOLD, g->B), row_h = g->bh;
+    int B1 = ks_layout_body_px(th, 1.0);
+    /* The buttons are tall enough for the largest sample "A". */
+    int sh = line_h(ui, KS_FACE_BOLD, B1 * 2) + g->pad + 2;
+    int x = g->col_x, lw = text_width(ui, label, KS_FACE_BOLD, g->B), row_h = sh > g->bh ? sh : g->bh;
     int end = g->col_x + g->col_w;
-    text(ui, dl, label, x, y + (g->bh - line_h(ui, KS_FACE_BOLD, g->B)) / 2, lw + 2, KS_FACE_BOLD, g->B,
+    text(ui, dl, label, x, y + (row_h - line_h(ui, KS_FACE_BOLD, g->B)) / 2, lw + 2, KS_FACE_BOLD, g->B,
          th->text, th->background, KS_ALIGN_LEFT);
     x += lw + g->gap;
     for (int i = 0; i < 3; i++) {
         int sel = fabs(ui->scale - scale_v[i]) < 0.01;
-        /* Each "A" shows its own size: 100%, 150%, 200% of body text,
-         * drawn at 1.0, 1.25, 1.5 x the normal body size to fit. */
-        int size = (int)lround(ks_layout_body_px(th, 1.0) * (1.0 + 0.25 * i));
-        int bw = g->bh + g->B / 2;
-        if (size < 24) size = 24;
+        /* Each "A" is drawn at the body size it chooses: 100%, 150%, 200%. */
+        int size = (int)lround(B1 * (1.0 + 0.5 * i));
+        int bw = row_h + g->B / 2;
         if (x + bw > end) {
             x = g->col_x;
             y += row_h + g->gap;
         }
-        button(ui, dl, (ks_rect){x, y, bw, g->bh}, "A", sel ? th->accent : th->surface,
+        button(ui, dl, (ks_rect){x, y, bw, row_h}, "A", sel ? th->accent : th->surface,
                sel ? th->on_accent : th->on_surface, KS_FACE_BOLD, size, TAG_SIZE, scales[i]);
         x += bw + g->gap / 2;
     }
@@ -230,8 +231,8 @@ static int look_controls(ks_ui *ui, const geo *g, int y) {
             x = g->col_x;
             y += row_h + g->gap;
         }
-        button(ui, dl, (ks_rect){x, y, bw, g->bh}, c, th->surface, th->on_surface, KS_FACE_BOLD, g->B,
-               TAG_CONTRAST, NULL);
+        button(ui, dl, (ks_rect){x, y + (row_h - g->bh) / 2, bw, g->bh}, c, th->surface, th->on_surface,
+               KS_FACE_BOLD, g->B, TAG_CONTRAST, NULL);
     }
     return y + row_h;
 }
@@ -254,8 +255,8 @@ static void build_home(ks_ui *ui, const geo *g) {
     ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, fh}, th->accent, th->radius);
     ks_layout_list_add_rect(dl, (ks_rect){g->col_x + 3, y + 3, g->col_w - 6, fh - 6}, th->background, th->radius);
     {
-        int th_ = text_height(ui, "Search: touch here to type a word", g->col_w - 2 * g->pad, KS_FACE_REGULAR, g->B);
-        text(ui, dl, "Search: touch here to type a word", g->col_x + g->pad, y + (fh - th_) / 2,
+        int th_ = text_height(ui, "Touch here to search", g->col_w - 2 * g->pad, KS_FACE_REGULAR, g->B);
+        text(ui, dl, "Touch here to search", g->col_x + g->pad, y + (fh - th_) / 2,
              g->col_w - 2 * g->pad, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
         if (th_ + g->pad > fh) fh = th_ + g->pad;
     }
