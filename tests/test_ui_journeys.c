@@ -691,6 +691,48 @@ static void test_more_button(void) {
     world_close(&w);
 }
 
+/* The hooks the app counts with: a page view per page opened, and a search
+ * that found nothing counted once, for the text left on the screen. */
+typedef struct counts {
+    int views, empty;
+    char last_view[128], last_empty[128];
+} counts;
+static void on_view(void *ctx, const char *slug) {
+    counts *c = ctx;
+    c->views++;
+    snprintf(c->last_view, sizeof c->last_view, "%s", slug);
+}
+static void on_empty(void *ctx, const char *text) {
+    counts *c = ctx;
+    c->empty++;
+    snprintf(c->last_empty, sizeof c->last_empty, "%s", text);
+}
+
+static void test_hooks(void) {
+    world w;
+    counts c;
+    ks_ui_hooks h;
+    memset(&c, 0, sizeof c);
+    memset(&h, 0, sizeof h);
+    h.ctx = &c;
+    h.page_view = on_view;
+    h.empty_search = on_empty;
+    world_open(&w, 1080, 1920);
+    ks_ui_set_hooks(w.ui, &h);
+    OK(tap_link(&w, TAG_TOPIC, "prolotherapy") == 0);
+    INT_EQ(c.views, 0);
+    OK(tap_link(&w, TAG_PAGE, "prolotherapy/risks") == 0);
+    INT_EQ(c.views, 1);
+    STR_EQ(c.last_view, "prolotherapy/risks");
+    OK(tap_link(&w, TAG_SEARCH, NULL) == 0);
+    type_text(&w, "qqzx");
+    INT_EQ(c.empty, 0); /* not for every letter */
+    OK(tap_link(&w, TAG_HOME, NULL) == 0);
+    INT_EQ(c.empty, 1);
+    STR_EQ(c.last_empty, "qqzx");
+    world_close(&w);
+}
+
 int main(void) {
     int err = 0;
     char dir[] = "/tmp/kiosk-ui-XXXXXX";
@@ -721,6 +763,7 @@ int main(void) {
     RUN(test_staff_exit);
     RUN(test_content_swap);
     RUN(test_more_button);
+    RUN(test_hooks);
     ks_store_free(shipped);
     unlink(db_path);
     {

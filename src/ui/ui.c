@@ -330,7 +330,7 @@ static void open_page(ks_ui *ui, const char *target, char **hl, size_t n_hl) {
     if (hash) snprintf(ui->want_anchor, sizeof ui->want_anchor, "%s", hash + 1);
     ui->built = 0;
     ui->dirty = 1;
-    if (ui->hooks.page_view) ui->hooks.page_view(ui->hooks.ctx, slug);
+    if (ui->hooks.page_view && ui->doc) ui->hooks.page_view(ui->hooks.ctx, slug); /* not for a missing page */
     announce(ui);
 }
 
