@@ -137,18 +137,23 @@ void sr_snippet(const char *text, size_t len, const sr_term *terms, size_t n_ter
     if (best > 0) ks_buf_puts(&b, ellipsis);
     for (size_t j = best; j < best + win; j++) {
         if (j > best) { /* the text between two words: punctuation kept, spaces collapsed */
-            int space = 0;
+            int space = 0, block = 0, punct = 0;
             for (size_t c = words[j - 1].end; c < words[j].start; c++) {
                 unsigned char ch = (unsigned char)text[c];
-                if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') space = 1;
+                if (ch == '\n') space = block = 1;
+                else if (ch == ' ' || ch == '\t' || ch == '\r') space = 1;
                 else if (ch < 0x20 || ch == 0x7f) continue;
                 else {
                     if (space) ks_buf_putc(&b, ' ');
                     space = 0;
+                    punct |= ch == '.' || ch == '!' || ch == '?' || ch == ':' || ch == ';';
                     ks_buf_putc(&b, (char)ch);
                 }
             }
-            if (space) ks_buf_putc(&b, ' ');
+            /* a heading or list item ends without a full stop: mark where
+             * one block ends and the next begins, so a list reads as one */
+            if (block && !punct) ks_buf_puts(&b, " \xc2\xb7 ");
+            else if (space) ks_buf_putc(&b, ' ');
         }
         size_t at = b.len;
         ks_buf_append(&b, text + words[j].start, words[j].end - words[j].start);
