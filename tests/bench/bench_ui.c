@@ -93,9 +93,113 @@ static int on_path(const char *prog) {
     return system(cmd) == 0;
 }
 
+/* In this process, a real X window with the kiosk's renderer settings:
+ * tap to the next frame presented, and keystroke to results presented. */
+static void window_taps(const char *display, const char *db, int rounds) {
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    ks_render *rd;
+    ks_store *store;
+    ks_search *search;
+    ks_ui *ui;
+    ks_ui_content content;
+    ks_render_options ro;
+    double t = 1000, *v = ks_calloc((size_t)rounds * 16, sizeof *v), t0;
+    int err = 0, n = 0, w, h;
+    setenv("DISPLAY", display, 1);
+    unsetenv("SDL_VIDEODRIVER");
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        printf("real window: cannot open %s: %s\n", display, SDL_GetError());
+        free(v);
+        return;
+    }
+    win = SDL_CreateWindow("bench", 0, 0, 1080, 1920, 0);
+    ren = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
+    memset(&ro, 0, sizeof ro);
+    ro.cache_bytes = 12u * 1024 * 1024;
+    rd = ren ? ks_render_create_ex(ren, ks_layout_theme("default"), &ro, &err) : NULL;
+    if (!rd) {
+        printf("real window: no renderer: %s\n", SDL_GetError());
+        SDL_Quit();
+        free(v);
+        return;
+    }
+    SDL_GetRendererOutputSize(ren, &w, &h);
+    store = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
+    search = ks_search_open(db, &err);
+    content = ks_ui_content_of_store(store);
+    ui = ks_ui_create(NULL, &content, search, rd, w, h, t);
+    ks_ui_draw(ui);
+    SDL_RenderPresent(ren);
+    for (int r = 0; r < rounds; r++) {
+        for (int k = 0; k < 2; k++) {
+            const ks_item *it;
+            float x, y;
+            ks_ui_tick(ui, t);
+            it = k == 0 ? find_link(ui->body, TAG_TOPIC, "prolotherapy") : find_link(ui->body, TAG_PAGE, "prolotherapy/risks");
+            if (!it) break;
+            x = (float)(it->box.x + it->box.w / 2);
+            y = (float)(it->box.y + it->box.h / 2 + ui->body_top - (int)ui->scroll);
+            ks_ui_pointer(ui, KS_POINTER_DOWN, x, y, t);
+            t += 60;
+            ks_ui_tick(ui, t);
+            ks_ui_draw(ui);
+            SDL_RenderPresent(ren);
+            t0 = ks_now_ms();
+            ks_ui_pointer(ui, KS_POINTER_UP, x, y, t);
+            ks_ui_tick(ui, t);
+            ks_ui_draw(ui);
+            SDL_RenderPresent(ren);
+            v[n++] = ks_now_ms() - t0;
+            t += 40;
+        }
+        ks_ui_open(ui, "home", t);
+        ks_ui_tick(ui, t);
+        ks_ui_draw(ui);
+        SDL_RenderPresent(ren);
+    }
+    if (n) report("real window: tap to frame presented", v, n, "target <= 16 ms");
+    n = 0;
+    ks_ui_open(ui, "search", t);
+    for (int r = 0; r < rounds && n < rounds * 8; r++) {
+        for (const char *c = "ligament"; *c; c++) {
+            int k;
+            float x, y;
+            ks_ui_tick(ui, t);
+            k = ks_keyboard_find(&ui->kb, *c);
+            x = (float)(ui->kb.keys[k].x + ui->kb.keys[k].w / 2);
+            y = (float)(ui->kb_top + ui->kb.keys[k].y + ui->kb.keys[k].h / 2);
+            ks_ui_pointer(ui, KS_POINTER_DOWN, x, y, t);
+            t += 60;
+            ks_ui_tick(ui, t);
+            ks_ui_draw(ui);
+            SDL_RenderPresent(ren);
+            t0 = ks_now_ms();
+            ks_ui_pointer(ui, KS_POINTER_UP, x, y, t);
+            ks_ui_tick(ui, t);
+            ks_ui_draw(ui);
+            SDL_RenderPresent(ren);
+            v[n++] = ks_now_ms() - t0;
+            t += 40;
+        }
+        ui->query[0] = '\0';
+    }
+    if (n) report("real window: keystroke to results presented", v, n, "target <= 16 ms");
+    ks_ui_destroy(ui);
+    ks_search_close(search);
+    ks_store_free(store);
+    ks_render_destroy(rd);
+    SDL_DestroyRenderer(ren);
+    SDL_DestroyWindow(win);
+    SDL_Quit();
+    free(v);
+}
+
 /* The kiosk binary in a real window under Xvfb: cold start to first frame
  * (its own log line), memory and idle CPU. */
-static void window_figures(const char *db) {
+static void window_figures(const char *db, int rounds) {
     char display[16], log[] = "/tmp/bench-ui-log-XXXXXX", *text = NULL;
     pid_t x, k;
     int fd, n = 300 + (int)(getpid() % 500);
@@ -114,6 +218,7 @@ static void window_figures(const char *db) {
         _exit(127);
     }
     sleep_ms(1500);
+    window_taps(display, db, rounds);
     fd = mkstemp(log);
     k = fork();
     if (k == 0) {
@@ -286,7 +391,7 @@ int main(int argc, char **argv) {
     ks_search_close(search);
     ks_store_free(store);
 
-    window_figures(db);
+    window_figures(db, rounds);
 
     {
         char cmd[128];
