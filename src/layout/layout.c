@@ -122,9 +122,19 @@ static int layout_code(ctx *c, const ks_doc_block *b, int x, int y, int width) {
     for (size_t i = 0; i <= len;) {
         size_t j = i;
         while (j < len && text[j] != '\n') j++;
-        flow_add_atom(&f, text + i, j - i, KS_FACE_MONO, size, c->t->text, c->t->code_bg);
+        /* Each word keeps the spaces after it (and the first its indent),
+         * so a line reads exactly as written yet may wrap between words. */
+        size_t k = i;
+        do {
+            size_t e = k;
+            while (e < j && text[e] == ' ') e++;
+            while (e < j && text[e] != ' ') e++;
+            while (e < j && text[e] == ' ') e++;
+            flow_add_atom(&f, text + k, e - k, KS_FACE_MONO, size, c->t->text, c->t->code_bg);
+            if (e == k) f.atoms[f.n - 1].w = 0;
+            k = e;
+        } while (k < j);
         f.atoms[f.n - 1].hard_break = 1;
-        if (j - i == 0) f.atoms[f.n - 1].w = 0;
         i = j + 1;
     }
     int h = flow_finish(&f) + 2 * pad;
