@@ -15,6 +15,8 @@
 #include "kiosk/watch.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,6 +579,50 @@ static void test_broken_at_start(void) {
     env_teardown(&e);
 }
 
+/* Something in the folder that is not content (a log, a sync tool's status
+ * file) written every 50 ms for as long as the test runs: it must not hold
+ * up reloads, which wait only for content files to be quiet. */
+typedef struct scribbler {
+    char *path;
+    atomic_int stop;
+} scribbler;
+
+static void *scribble(void *arg) {
+    scribbler *sc = arg;
+    for (int i = 0; !atomic_load(&sc->stop); i++) {
+        FILE *f = fopen(sc->path, "a");
+        if (f) {
+            fprintf(f, "line %d\n", i);
+            fclose(f);
+        }
+        usleep(50 * 1000);
+    }
+    return NULL;
+}
+
+static void test_busy_neighbour(void) {
+    env e;
+    scribbler sc;
+    pthread_t th;
+    char *p, *text;
+    env_setup(&e);
+    OK(start(&e, 0, 0) != NULL);
+    sc.path = cpath(&e, "sync-status.log");
+    atomic_init(&sc.stop, 0);
+    pthread_create(&th, NULL, scribble, &sc);
+    usleep(200 * 1000);
+    p = cpath(&e, "knee/injection.md");
+    text = page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
+    write_text(p, text);
+    free(text);
+    free(p);
+    WAIT_PAGE(e.w, "knee/injection", "needle");
+    atomic_store(&sc.stop, 1);
+    pthread_join(th, NULL);
+    free(sc.path);
+    env_teardown(&e);
+}
+
 /* With an argument, only the tests whose names contain it run. */
 #define RUN_IF(fn)                                  \
     do {                                            \
@@ -591,5 +637,6 @@ int main(int argc, char **argv) {
     RUN_IF(test_folder_appears);
     RUN_IF(test_snapshot_outlives);
     RUN_IF(test_broken_at_start);
+    RUN_IF(test_busy_neighbour);
     return harness_done();
 }

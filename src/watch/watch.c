@@ -19,6 +19,7 @@
 
 #define ROOT_CHECK_MS 1000.0 /* how often the root folder's identity is checked */
 #define RETRY_MS 1000.0      /* a failed index sync is retried after this */
+#define MAX_DELAY_MS 5000.0  /* a folder that never goes quiet is read anyway after this */
 
 struct ks_watch {
     char *dir;                 /* the content folder, owned */
@@ -303,6 +304,7 @@ static void *thread_main(void *arg) {
      * smoothness. */
     (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
     int dirty = 0;
+    double dirty_since = 0; /* the first change not yet loaded */
     double last_activity = 0, next_root_check = ks_now_ms() + ROOT_CHECK_MS, next_scan = 0,
            sync_retry_at = 0;
 
@@ -318,7 +320,7 @@ static void *thread_main(void *arg) {
             else if (w->opts.wake) w->opts.wake(w->opts.wake_user);
         }
         quiet = wn_writing(w->notify) ? w->opts.max_quiet_ms : w->opts.quiet_ms;
-        if (dirty && now - last_activity >= quiet) {
+        if (dirty && (now - last_activity >= quiet || now - dirty_since >= MAX_DELAY_MS)) {
             dirty = 0;
             if (wn_needs_rewatch(w->notify)) wn_rewatch(w->notify);
             if (wn_mode(w->notify) == KS_WATCH_POLLING) wn_scan(w->notify); /* the baseline */
@@ -331,7 +333,10 @@ static void *thread_main(void *arg) {
         }
 
         /* ---- how long to sleep */
-        if (dirty) wait = last_activity + quiet - now;
+        if (dirty) {
+            wait = last_activity + quiet - now;
+            if (dirty_since + MAX_DELAY_MS - now < wait) wait = dirty_since + MAX_DELAY_MS - now;
+        }
         if (w->sync_pending && sync_retry_at - now < wait) wait = sync_retry_at - now;
         if (next_root_check - now < wait) wait = next_root_check - now;
         if (wn_mode(w->notify) == KS_WATCH_POLLING) {
@@ -357,6 +362,7 @@ static void *thread_main(void *arg) {
                 if (cmds[i] == 's') stop = 1;
                 if (cmds[i] == 'r') bury(w);
                 if (cmds[i] == 'p') {
+                    if (!dirty) dirty_since = now;
                     dirty = 1;
                     last_activity = 0;
                 }
@@ -365,12 +371,18 @@ static void *thread_main(void *arg) {
         }
         if (npf == 2 && (pf[1].revents & POLLIN)) {
             int flags = wn_read(w->notify);
-            if (flags & WN_ACTIVITY) last_activity = now;
-            if (flags & WN_RELEVANT) dirty = 1;
+            /* Only changes that can matter restart the quiet wait: a log
+             * or a temporary file written on and on must not hold it up. */
+            if (flags & WN_RELEVANT) {
+                if (!dirty) dirty_since = now;
+                dirty = 1;
+                last_activity = now;
+            }
         }
         if (now >= next_root_check) {
             next_root_check = now + ROOT_CHECK_MS;
             if (wn_check_root(w->notify)) {
+                if (!dirty) dirty_since = now;
                 dirty = 1;
                 last_activity = now;
             }
@@ -380,6 +392,7 @@ static void *thread_main(void *arg) {
             int every = dirty && w->opts.quiet_ms / 2 < w->opts.poll_ms ? w->opts.quiet_ms / 2 : w->opts.poll_ms;
             next_scan = now + (every > 10 ? every : 10);
             if (wn_scan(w->notify)) {
+                if (!dirty) dirty_since = now;
                 dirty = 1;
                 last_activity = now;
             }
