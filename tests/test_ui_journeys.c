@@ -733,6 +733,56 @@ static void test_hooks(void) {
     world_close(&w);
 }
 
+/* A second finger is ignored until the first lifts; its lifting does not
+ * end the first finger's press. */
+static void test_second_finger(void) {
+    world w;
+    SDL_Event ev;
+    const ks_item *it;
+    float fx, fy;
+    world_open(&w, 1080, 1920);
+    ks_ui_tick(w.ui, w.t);
+    it = find_in(w.ui->body, TAG_TOPIC, "prolotherapy");
+    OK(it != NULL);
+    if (!it) {
+        world_close(&w);
+        return;
+    }
+    fx = (float)(it->box.x + it->box.w / 2) / 1080.0f;
+    fy = (float)(it->box.y + it->box.h / 2) / 1920.0f;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_FINGERDOWN;
+    ev.tfinger.fingerId = 1;
+    ev.tfinger.x = fx;
+    ev.tfinger.y = fy;
+    OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+    ev.tfinger.fingerId = 2; /* another finger lands elsewhere */
+    ev.tfinger.x = 0.5f;
+    ev.tfinger.y = 0.05f;
+    OK(ks_ui_handle_event(w.ui, &ev, w.t + 10) == 0);
+    ev.type = SDL_FINGERMOTION; /* and moves a lot */
+    ev.tfinger.y = 0.6f;
+    OK(ks_ui_handle_event(w.ui, &ev, w.t + 20) == 0);
+    ev.type = SDL_FINGERUP;
+    OK(ks_ui_handle_event(w.ui, &ev, w.t + 30) == 0);
+    OK(screen_is(&w, "home"));
+    ev.tfinger.fingerId = 1; /* the first finger lifts where it pressed: a tap */
+    ev.tfinger.x = fx;
+    ev.tfinger.y = fy;
+    OK(ks_ui_handle_event(w.ui, &ev, w.t + 80) == 1);
+    step(&w, 20);
+    OK(screen_is(&w, "topic:prolotherapy"));
+    /* The mouse wheel scrolls. */
+    ks_ui_open(w.ui, "page:prolotherapy/candidacy", w.t);
+    ks_ui_tick(w.ui, w.t);
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEWHEEL;
+    ev.wheel.y = -2;
+    OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+    OK(w.ui->scroll > 100);
+    world_close(&w);
+}
+
 int main(void) {
     int err = 0;
     char dir[] = "/tmp/kiosk-ui-XXXXXX";
@@ -764,6 +814,7 @@ int main(void) {
     RUN(test_content_swap);
     RUN(test_more_button);
     RUN(test_hooks);
+    RUN(test_second_finger);
     ks_store_free(shipped);
     unlink(db_path);
     {

@@ -415,6 +415,7 @@ static void full_reset(ks_ui *ui) {
     ui->want_scroll_frac = -1;
     ui->want_anchor[0] = '\0';
     ui->pressed = 0;
+    ui->finger_down = 0;
     ks_gesture_init(&ui->g, NULL);
     ui->built = 0;
     ui->dirty = 1;
@@ -688,13 +689,29 @@ int ks_ui_handle_event(ks_ui *ui, const SDL_Event *ev, double now) {
     case SDL_FINGERDOWN:
     case SDL_FINGERMOTION:
     case SDL_FINGERUP: {
-        /* Finger positions are 0..1 of the window. */
+        /* Finger positions are 0..1 of the window. One finger drives the
+         * pointer; a second one (a resting thumb, a child's hand) is
+         * ignored until the first lifts. */
         float x = ev->tfinger.x * (float)ui->w, y = ev->tfinger.y * (float)ui->h;
-        ks_pointer_kind k = ev->type == SDL_FINGERDOWN ? KS_POINTER_DOWN
-                            : ev->type == SDL_FINGERUP ? KS_POINTER_UP : KS_POINTER_MOVE;
-        ks_ui_pointer(ui, k, x, y, now);
+        long long id = (long long)ev->tfinger.fingerId;
+        if (ev->type == SDL_FINGERDOWN) {
+            if (ui->g.down) return 0;
+            ui->finger_down = 1;
+            ui->finger_id = id;
+            ks_ui_pointer(ui, KS_POINTER_DOWN, x, y, now);
+            return 1;
+        }
+        if (!ui->finger_down || id != ui->finger_id) return 0;
+        if (ev->type == SDL_FINGERUP) ui->finger_down = 0;
+        ks_ui_pointer(ui, ev->type == SDL_FINGERUP ? KS_POINTER_UP : KS_POINTER_MOVE, x, y, now);
         return 1;
     }
+    case SDL_MOUSEWHEEL:
+        /* Staff with a mouse: the wheel scrolls like a drag (3 lines). */
+        if (ev->wheel.which == SDL_TOUCH_MOUSEID || ev->wheel.y == 0) return 0;
+        ks_idle_touch(&ui->idle, now);
+        apply_scroll(ui, (float)ev->wheel.y * 3.0f * (float)ks_layout_body_px(ui->theme, ui->scale) * 1.5f);
+        return 1;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
             ks_ui_resize(ui, ev->window.data1, ev->window.data2);
