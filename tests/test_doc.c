@@ -268,6 +268,22 @@ static void test_tree_untouched(void) {
     free(md);
 }
 
+static void test_linked_picture(void) {
+    const char *md = "[![Knee](knee.png)](recovery.md) and [![Out](x.png)](https://e.com)";
+    ks_doc *doc = ks_doc_parse(md, strlen(md), "prolotherapy/risks");
+    size_t n;
+    const ks_doc_block *b = ks_doc_blocks(doc, &n);
+    int images = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (b[i].kind != KS_BLOCK_IMAGE) continue;
+        images++;
+        if (images == 1) STR_EQ(b[i].link, "prolotherapy/recovery");
+        if (images == 2) OK(b[i].link == NULL);
+    }
+    INT_EQ(images, 2);
+    ks_doc_destroy(doc);
+}
+
 static void test_edges(void) {
     size_t n = 99;
     ks_doc *doc = ks_doc_from_cmark(NULL, NULL);
@@ -301,6 +317,7 @@ int main(void) {
     RUN(test_constructs);
     RUN(test_hostile);
     RUN(test_tree_untouched);
+    RUN(test_linked_picture);
     RUN(test_edges);
     return harness_done();
 }

@@ -65,6 +65,7 @@ struct ks_doc_block {
     const ks_doc_block *children; /* list, item, quote */
     size_t n_children;
     int line;               /* line in the Markdown (as cmark reports it), 0 if unknown */
+    const char *link;       /* image inside an internal link: its target, else NULL */
 };
 
 typedef struct ks_doc ks_doc;

@@ -255,6 +255,7 @@ static void enter_image(builder *b, cmark_node *node) {
     memset(&b->image, 0, sizeof b->image);
     b->image.kind = KS_BLOCK_IMAGE;
     b->image.line = cmark_node_get_start_line(node);
+    b->image.link = b->link; /* a picture inside a link opens it too */
     char *src = ks_doc_resolve_image(b->doc->slug, cmark_node_get_url(node));
     if (src) {
         ks_buf clean = {0};

@@ -251,7 +251,10 @@ static int layout_image(ctx *c, const ks_doc_block *b, int x, int y, int width, 
         int w = (int)floor(iw * s), hh = (int)floor(ih * s);
         if (w < 1) w = 1;
         if (hh < 1) hh = 1;
-        if (c->dl) ks_layout_list_add_image(c->dl, (ks_rect){x, y, w, hh}, b->src);
+        if (c->dl) {
+            ks_layout_list_add_image(c->dl, (ks_rect){x, y, w, hh}, b->src);
+            if (b->link) ks_layout_list_add_link(c->dl, (ks_rect){x, y, w, hh}, b->link, 0);
+        }
         h = hh;
     } else {
         int ph = px(c, 3.2);
@@ -268,6 +271,7 @@ static int layout_image(ctx *c, const ks_doc_block *b, int x, int y, int width, 
         if (c->dl) {
             ks_layout_text_box(c->dl, c->m, msg, x + pad, ty, width - 2 * pad, &st);
             ks_layout_list_item_mut(c->dl, rect)->box.h = ph;
+            if (b->link) ks_layout_list_add_link(c->dl, (ks_rect){x, y, width, ph}, b->link, 0);
         }
         (void)lh;
         h = ph;
