@@ -527,7 +527,8 @@ static void build_search(ks_ui *ui, const geo *g, const geo *gc, int hdr) {
     {
         /* Long text shows its end, like a phone's field. */
         const char *s = shown;
-        int avail = gc->col_w - 3 * gc->pad;
+        int avail = gc->col_w - 3 * gc->pad -
+                    (ui->kb_visible ? 0 : button_w(ui, "Keyboard", KS_FACE_BOLD, gc->B) + 8);
         while (*s && text_width(ui, s, KS_FACE_BOLD, fpx) > avail) s++;
         while ((*s & 0xC0) == 0x80) s++;
         tw = text_width(ui, s, KS_FACE_BOLD, fpx);
@@ -535,6 +536,13 @@ static void build_search(ks_ui *ui, const geo *g, const geo *gc, int hdr) {
              fpx, ui->query[0] ? th->text : th->muted, th->background, KS_ALIGN_LEFT);
         if (ui->query[0])
             ks_layout_list_add_rect(ch, (ks_rect){gc->col_x + gc->pad + tw + 4, fy + (fh - tlh) / 2, 4, tlh}, th->text, 0);
+    }
+    if (!ui->kb_visible) {
+        /* The keyboard was hidden: say how to get it back. */
+        const char *kb = "Keyboard";
+        int bw = button_w(ui, kb, KS_FACE_BOLD, gc->B), bh = fh - 16;
+        button(ui, ch, (ks_rect){gc->col_x + gc->col_w - bw - 8, fy + 8, bw, bh}, kb, th->accent, th->on_accent,
+               KS_FACE_BOLD, gc->B, TAG_SEARCH, NULL);
     }
     link(ch, (ks_rect){gc->col_x, fy, gc->col_w, fh}, TAG_SEARCH, NULL);
     ui->has_field = 1;
