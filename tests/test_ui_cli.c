@@ -153,6 +153,33 @@ static void test_config_idle(void) {
     free(err);
 }
 
+/* `kiosk render` draws the ui's screens too. */
+static void test_render_screens(void) {
+    const char *specs[] = {"home", "topic:prolotherapy", "search:knee", "idle-prompt"};
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        char cmd[2048], out[256];
+        SDL_Surface *s;
+        snprintf(out, sizeof out, "%s/screen%zu.png", tmp, i);
+        snprintf(cmd, sizeof cmd, "'%s' render '%s' -o '%s' --size 1920x1080 --text-scale 1.5 --content '%s/content' --db '%s/index.db' 2>/dev/null",
+                 KIOSK_BIN, specs[i], out, KIOSK_SOURCE_DIR, tmp);
+        INT_EQ(system(cmd), 0);
+        s = IMG_Load(out);
+        OK(s != NULL);
+        if (s) {
+            INT_EQ(s->w, 1920);
+            SDL_FreeSurface(s);
+        }
+    }
+    {
+        char cmd[1024];
+        int st;
+        snprintf(cmd, sizeof cmd, "'%s' render topic:nowhere -o '%s/x.png' --content '%s/content' 2>/dev/null", KIOSK_BIN, tmp,
+                 KIOSK_SOURCE_DIR);
+        st = system(cmd);
+        OK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    }
+}
+
 int main(void) {
     snprintf(tmp, sizeof tmp, "/tmp/kiosk-ui-cli-XXXXXX");
     if (!mkdtemp(tmp)) return 1;
@@ -165,6 +192,7 @@ int main(void) {
     RUN(test_type_needs_keyboard);
     RUN(test_usage);
     RUN(test_config_idle);
+    RUN(test_render_screens);
     {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
