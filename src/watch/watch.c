@@ -243,7 +243,18 @@ static int reload_inner(ks_watch *w) {
  * flags it stale), plus the pages the load could not see but whose files
  * still exist (kept as they were). Returns 0 when done (or nothing to do),
  * negative when it should be retried. */
+static int sync_index_once(ks_watch *w);
+
 static int sync_index(ks_watch *w) {
+    int rc = sync_index_once(w);
+    pthread_mutex_lock(&w->mu);
+    w->syncs++; /* also when there was nothing to do or it failed: waiters move on */
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
+static int sync_index_once(ks_watch *w) {
     const ks_watch_snapshot *snap = w->to_sync;
     const ks_store *st = ks_watch_snapshot_store(snap);
     ks_index_report rep;
@@ -281,10 +292,8 @@ static int sync_index(ks_watch *w) {
         ks_log("%s: index update failed (%s); will retry", w->db, ks_index_errmsg(w->index));
     }
     pthread_mutex_lock(&w->mu);
-    w->syncs++;
     w->index_gen = rc == 0 ? rep.generation : w->index_gen;
     w->last_sync_ms = rep.ms;
-    pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->mu);
     ks_index_report_free(&rep);
     if (rc != 0 && rc != KS_INDEX_ERR_BUSY) {
