@@ -297,7 +297,12 @@ static void test_link_inside_page(void) {
         return;
     }
     snprintf(target, sizeof target, "%s", it->target);
-    OK(tap_link(&w, TAG_DOC_LINK, target) == 0);
+    /* A finger landing a little below the link still opens it. */
+    {
+        int x = it->box.x + it->box.w / 2, y = it->box.y + it->box.h + 10 + w.ui->body_top - (int)w.ui->scroll;
+        OK(y < w.ui->body_bottom);
+        tap_at(&w, (float)x, (float)y);
+    }
     hash = strchr(target, '#');
     *hash = '\0';
     snprintf(want, sizeof want, "page:%s", target);

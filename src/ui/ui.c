@@ -522,8 +522,17 @@ static const ks_item *hit_at(ks_ui *ui, int x, int y, int *in_body) {
     if (ks_layout_list_count(ui->over) && (ui->prompting || ui->pin_open || ui->staff_open)) return NULL;
     if ((it = ks_layout_list_hit(ui->chrome, x, y))) return it;
     if (y >= ui->body_top && y < ui->body_bottom) {
+        int py = (int)lroundf((float)(y - ui->body_top) + ui->scroll);
+        /* A link inside a sentence is only a line high: a finger that lands
+         * just above, below or beside it still opens it. */
+        int d = (int)lround(16 * ui->scale);
+        static const int probe[4][2] = {{0, -1}, {0, 1}, {-1, 0}, {1, 0}};
         *in_body = 1;
-        return ks_layout_list_hit(ui->body, x, (int)lroundf((float)(y - ui->body_top) + ui->scroll));
+        if ((it = ks_layout_list_hit(ui->body, x, py))) return it;
+        for (int i = 0; i < 4; i++) {
+            it = ks_layout_list_hit(ui->body, x + probe[i][0] * d, py + probe[i][1] * d);
+            if (it && it->tag == TAG_DOC_LINK) return it;
+        }
     }
     return NULL;
 }
