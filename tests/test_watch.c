@@ -579,6 +579,47 @@ static void test_broken_at_start(void) {
     env_teardown(&e);
 }
 
+static long page_pos(const ks_watch_snapshot *s, const char *slug) {
+    for (size_t i = 0; i < ks_watch_snapshot_page_count(s); i++)
+        if (strcmp(ks_watch_snapshot_page(s, i)->slug, slug) == 0) return (long)i;
+    return -1;
+}
+
+/* A page file that still exists but that the load cannot see (here: turned
+ * into a symbolic link leading out of the folder, which the store never
+ * follows; in life also a file or folder without read permission) keeps its
+ * last good version, in its place among its topic's pages. */
+static void test_unseen_kept(void) {
+    env e;
+    ks_watch_snapshot *s;
+    char *p, *tmp;
+    env_setup(&e);
+    p = cpath(&e, "hip");
+    mkdir(p, 0755);
+    tmp = ks_path_join(p, "index.md");
+    write_text(tmp, "---\ntitle: Hip care\norder: 2\nsummary: Help for a sore hip.\nreviewed: 2026-11-01\n---\n\n"
+                    "# Hip care\n\nThis topic covers the hip joint.\n");
+    free(tmp);
+    free(p);
+    OK(start(&e, 0, 0) != NULL);
+    p = cpath(&e, "knee/recovery.md");
+    tmp = ks_path_join(e.dir, "outside.md");
+    write_text(tmp, "---\ntitle: Elsewhere\n---\n\nNot ours.\n");
+    OK(unlink(p) == 0);
+    OK(symlink(tmp, p) == 0);
+    s = after_next_load(e.w);
+    OK(ks_watch_snapshot_find(s, "knee/recovery") != NULL);
+    INT_EQ(ks_watch_snapshot_is_stale(s, "knee/recovery"), 1);
+    OK(page_pos(s, "knee/recovery") >= 0 && page_pos(s, "knee/recovery") < page_pos(s, "hip/index"));
+    ks_watch_snapshot_release(s);
+    /* and when the file is really gone, so is the page */
+    OK(unlink(p) == 0);
+    WAIT_PAGE(e.w, "!knee/recovery", NULL);
+    free(tmp);
+    free(p);
+    env_teardown(&e);
+}
+
 /* Something in the folder that is not content (a log, a sync tool's status
  * file) written every 50 ms for as long as the test runs: it must not hold
  * up reloads, which wait only for content files to be quiet. */
@@ -638,5 +679,6 @@ int main(int argc, char **argv) {
     RUN_IF(test_snapshot_outlives);
     RUN_IF(test_broken_at_start);
     RUN_IF(test_busy_neighbour);
+    RUN_IF(test_unseen_kept);
     return harness_done();
 }

@@ -176,6 +176,25 @@ static void push_page(ks_watch_snapshot *s, size_t *cap, const ks_page *p, wstor
     s->n_pages++;
 }
 
+/* Put a kept page the load did not see after the last shown page of its
+ * topic (general pages after the last general page), not at the very end. */
+static void insert_kept(ks_watch_snapshot *s, size_t *cap, const ks_page *p, wstore *owner) {
+    size_t at = s->n_pages;
+    for (size_t i = s->n_pages; i-- > 0;)
+        if (strcasecmp(s->pages[i]->topic, p->topic) == 0) {
+            at = i + 1;
+            break;
+        }
+    push_page(s, cap, p, owner, 1);
+    if (at == s->n_pages - 1) return;
+    memmove(&s->pages[at + 1], &s->pages[at], (s->n_pages - 1 - at) * sizeof *s->pages);
+    memmove(&s->owner[at + 1], &s->owner[at], (s->n_pages - 1 - at) * sizeof *s->owner);
+    memmove(&s->stale[at + 1], &s->stale[at], s->n_pages - 1 - at);
+    s->pages[at] = p;
+    s->owner[at] = owner;
+    s->stale[at] = 1;
+}
+
 static void push_topic(ks_watch_snapshot *s, size_t *cap, const ks_topic *t, wstore *owner) {
     if (s->n_topics == *cap) {
         *cap = *cap ? *cap * 2 : 16;
@@ -237,7 +256,7 @@ ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, con
     /* Pages the load did not see: gone only when their file is gone. */
     for (size_t i = 0; i < n_prev; i++) {
         if (seen[i] || !file_exists(dir, prev->pages[i]->path)) continue;
-        push_page(s, &cap, prev->pages[i], prev->owner[i], 1);
+        insert_kept(s, &cap, prev->pages[i], prev->owner[i]);
     }
     free(seen);
     free(prev_ix);
