@@ -343,6 +343,18 @@ static void test_shapes_and_images(void) {
     ks_render_draw(rd, dl, 0, 0, &clip);
     INT_EQ(px[40 * pitch + 60] & 0xffffff, bg & 0xffffff);
     INT_EQ(px[40 * pitch + 40] & 0xffffff, r & 0xffffff);
+    /* The renderer's own clip rect survives a draw and a clear. */
+    SDL_Renderer *sr = ks_render_headless_renderer(hl);
+    SDL_Rect mine = {5, 6, 70, 80}, after;
+    SDL_RenderSetClipRect(sr, &mine);
+    ks_render_draw(rd, dl, 0, 0, &clip);
+    ks_render_clear(rd, NULL);
+    SDL_RenderGetClipRect(sr, &after);
+    OK(SDL_RenderIsClipEnabled(sr));
+    OK(after.x == 5 && after.y == 6 && after.w == 70 && after.h == 80);
+    SDL_RenderSetClipRect(sr, NULL);
+    ks_render_draw(rd, dl, 0, 0, &clip);
+    OK(!SDL_RenderIsClipEnabled(sr));
     ks_layout_list_destroy(dl);
     ks_render_headless_destroy(hl);
 }

@@ -64,9 +64,10 @@ const ks_font_metrics *ks_render_metrics(ks_render *rd);
 void ks_render_clear(ks_render *rd, const ks_rect *clip);
 /* Draw every item of dl that meets clip, item (x, y) landing on the target
  * at (x + ox, y + oy). clip is in target pixels (NULL: the whole target);
- * nothing is drawn outside it. To show a page scrolled by s inside a view
- * at (vx, vy): ox = vx, oy = vy - s. Returns 0, or a negative KS_ERR_* if
- * SDL failed (the frame may be incomplete). */
+ * nothing is drawn outside it (the renderer's own clip rect is restored
+ * afterwards). To show a page scrolled by s inside a view at (vx, vy):
+ * ox = vx, oy = vy - s. Returns 0, or a negative KS_ERR_* if SDL failed
+ * (the frame may be incomplete). */
 int ks_render_draw(ks_render *rd, const ks_display_list *dl, int ox, int oy, const ks_rect *clip);
 
 /* Cache figures, for the benchmark and the staff status screen. */

@@ -90,9 +90,13 @@ static void set_color(ks_render *rd, ks_color c) {
 
 void ks_render_clear(ks_render *rd, const ks_rect *clip) {
     SDL_Rect c = target_rect(rd, clip);
+    SDL_Rect saved;
+    int had_clip = SDL_RenderIsClipEnabled(rd->r);
+    SDL_RenderGetClipRect(rd->r, &saved);
     SDL_RenderSetClipRect(rd->r, NULL);
     set_color(rd, rd->theme->background);
     SDL_RenderFillRect(rd->r, &c);
+    SDL_RenderSetClipRect(rd->r, had_clip ? &saved : NULL);
 }
 
 static int fill_rect(ks_render *rd, SDL_Rect b, ks_color color, int radius) {
@@ -131,6 +135,10 @@ int ks_render_draw(ks_render *rd, const ks_display_list *dl, int ox, int oy, con
     SDL_Rect c = target_rect(rd, clip);
     int rc = 0;
     rd->frame++;
+    /* The caller's clip is put back afterwards. */
+    SDL_Rect saved;
+    int had_clip = SDL_RenderIsClipEnabled(rd->r);
+    SDL_RenderGetClipRect(rd->r, &saved);
     SDL_RenderSetClipRect(rd->r, &c);
     size_t n = ks_layout_list_count(dl);
     for (size_t i = 0; i < n; i++) {
@@ -168,7 +176,7 @@ int ks_render_draw(ks_render *rd, const ks_display_list *dl, int ox, int oy, con
             break;
         }
     }
-    SDL_RenderSetClipRect(rd->r, NULL);
+    SDL_RenderSetClipRect(rd->r, had_clip ? &saved : NULL);
     render_texts_evict(rd);
     return rc ? KS_ERR_IO : KS_OK;
 }
