@@ -28,7 +28,7 @@ struct ks_stats {
 static const char *const kind_table[2] = {"page_views", "empty_searches"};
 
 /* Busy waits stay short: counting runs on the UI thread. */
-#define STATS_BUSY_MS 50
+#define STATS_BUSY_MS 10
 
 char *ks_stats_default_path(const char *db_path) {
     size_t n;
