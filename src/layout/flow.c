@@ -4,8 +4,11 @@
  * are filled greedily, and then each line's runs of equal style are
  * measured as whole strings, exactly as render will draw them. If kerning
  * across the joins made the line wider than the column, its last word moves
- * to the next line, so nothing is ever drawn beyond the right edge. A word
- * wider than the column is cut at the last code point that fits.
+ * to the next line, so nothing is ever drawn beyond the right edge. Lines
+ * break at spaces and after a hyphen, slash or dash inside a word; a word
+ * still wider than the column is cut at the last code point that fits
+ * (found by bisection over a bounded prefix, so a 100 kB word costs no more
+ * per line than a long one).
  */
 #include "layout_int.h"
 
