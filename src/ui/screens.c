@@ -494,7 +494,9 @@ static int fit_size(ks_ui *ui, const char *label, ks_face face, int size, int w)
 static void keyboard(ks_ui *ui, const geo *g) {
     const ks_theme *th = ui->theme;
     ks_display_list *dl = ui->over;
-    ks_keyboard_layout(&ui->kb, ui->w, ui->h * 45 / 100, (float)(g->T / 64.0));
+    /* At most 45% of a portrait screen, 38% of a landscape one, so the
+     * results keep room to be read. */
+    ks_keyboard_layout(&ui->kb, ui->w, ui->h * (ui->w > ui->h ? 38 : 45) / 100, (float)(g->T / 64.0));
     ui->kb_top = ui->h - ui->kb.height;
     ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, ui->kb.height}, th->code_bg, 0);
     ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, 2}, th->rule, 0);
