@@ -103,16 +103,36 @@ static uint64_t measure_key(ks_face face, int size, const char *text, size_t len
     return h ? h : 1;
 }
 
+/* The slot for key in the table (its own, or the empty one to fill). */
+static measure_slot *measure_find(measure_slot *slots, size_t cap, uint64_t key) {
+    size_t mask = cap - 1;
+    for (size_t i = (size_t)(key >> 7) & mask;; i = (i + 1) & mask)
+        if (slots[i].key == key || slots[i].key == 0) return &slots[i];
+}
+
+/* Keep the table at most 3/4 full: double it, or start over past the cap. */
+static void measure_make_room(ks_render *rd) {
+    if ((rd->n_measures + 1) * 4 < rd->cap_measures * 3) return;
+    size_t cap = rd->cap_measures * 2;
+    if (cap > KS_RENDER_MEASURE_MAX) {
+        memset(rd->measures, 0, rd->cap_measures * sizeof *rd->measures);
+        rd->n_measures = 0;
+        return;
+    }
+    measure_slot *slots = ks_calloc(cap, sizeof *slots);
+    for (size_t i = 0; i < rd->cap_measures; i++)
+        if (rd->measures[i].key) *measure_find(slots, cap, rd->measures[i].key) = rd->measures[i];
+    free(rd->measures);
+    rd->measures = slots;
+    rd->cap_measures = cap;
+}
+
 static int measure(void *ctx, ks_face face, int size, const char *text, size_t len) {
     ks_render *rd = ctx;
     if (!len) return 0;
     uint64_t key = measure_key(face, size, text, len);
-    size_t mask = KS_RENDER_MEASURE_SLOTS - 1;
-    size_t i = (size_t)(key >> 7) & mask;
-    for (size_t probe = 0; probe < 32; probe++, i = (i + 1) & mask) {
-        if (rd->measures[i].key == key) return rd->measures[i].width;
-        if (rd->measures[i].key == 0) break;
-    }
+    measure_slot *slot = measure_find(rd->measures, rd->cap_measures, key);
+    if (slot->key == key) return slot->width;
     font_slot *s = render_font(rd, face, size);
     if (!s) return 0;
     char small[256];
@@ -122,19 +142,11 @@ static int measure(void *ctx, ks_face face, int size, const char *text, size_t l
     int w = 0, h = 0;
     if (TTF_SizeUTF8(s->font, buf, &w, &h) != 0) w = 0;
     if (buf != small) free(buf);
-    if (rd->n_measures * 4 >= KS_RENDER_MEASURE_SLOTS * 3) { /* full enough: start over */
-        memset(rd->measures, 0, KS_RENDER_MEASURE_SLOTS * sizeof *rd->measures);
-        rd->n_measures = 0;
-    }
-    i = (size_t)(key >> 7) & mask;
-    for (size_t probe = 0; probe < 32; probe++, i = (i + 1) & mask) {
-        if (rd->measures[i].key == 0) {
-            rd->measures[i].key = key;
-            rd->measures[i].width = w;
-            rd->n_measures++;
-            break;
-        }
-    }
+    measure_make_room(rd);
+    slot = measure_find(rd->measures, rd->cap_measures, key);
+    slot->key = key;
+    slot->width = w;
+    rd->n_measures++;
     return w;
 }
 
@@ -158,7 +170,8 @@ static int image_size(void *ctx, const char *src, int *w, int *h) {
 }
 
 void render_metrics_init(ks_render *rd) {
-    rd->measures = ks_calloc(KS_RENDER_MEASURE_SLOTS, sizeof *rd->measures);
+    rd->cap_measures = KS_RENDER_MEASURE_SLOTS;
+    rd->measures = ks_calloc(rd->cap_measures, sizeof *rd->measures);
     rd->metrics.ctx = rd;
     rd->metrics.measure = measure;
     rd->metrics.line = line;

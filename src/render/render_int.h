@@ -56,7 +56,8 @@ typedef struct corner_entry {
 } corner_entry;
 
 #define KS_RENDER_MAX_FONTS 48
-#define KS_RENDER_MEASURE_SLOTS 16384 /* power of two */
+#define KS_RENDER_MEASURE_SLOTS 16384      /* first size, a power of two */
+#define KS_RENDER_MEASURE_MAX (1u << 20)    /* beyond this, start over */
 
 struct ks_render {
     SDL_Renderer *r;
@@ -71,7 +72,7 @@ struct ks_render {
     int ttf_inited;
     /* measure cache (open addressing) */
     measure_slot *measures;
-    size_t n_measures;
+    size_t n_measures, cap_measures; /* used and allocated slots */
     /* text textures */
     text_entry **buckets;
     size_t n_buckets, n_texts, text_bytes, budget;
