@@ -268,6 +268,7 @@ static void test_live_kiosk(void) {
     UNTIL(&k, "shown", "bruising");
     STR_EQ(ask(&k, "screen"), "page:knee/risks");
     ASK_HAS(&k, "pages", "6 pages"); /* the temporary file never was a page */
+    STR_EQ(ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_good.png"), "ok");
 
     /* 4. Broken front matter: the problem shows on the staff status with
      * file and line; the page keeps its last good version on screen and in
@@ -279,6 +280,17 @@ static void test_live_kiosk(void) {
     STR_EQ(ask(&k, "screen"), "page:knee/risks");
     SEARCH_HAS(&e, "bruising", "knee/risks");
     SEARCH_LACKS(&e, "rashes", "knee/risks");
+    /* On screen, pixel for pixel, the page as it was before it broke. */
+    STR_EQ(ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_broken.png"), "ok");
+    {
+        char *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0;
+        OK(ks_read_file(KIOSK_BUILD_DIR "/watch_kiosk_good.png", 1 << 26, &a, &na) == KS_OK);
+        OK(ks_read_file(KIOSK_BUILD_DIR "/watch_kiosk_broken.png", 1 << 26, &b, &nb) == KS_OK);
+        OK(na > 1000 && na == nb && a && b && memcmp(a, b, na) == 0);
+        free(a);
+        free(b);
+    }
     ASK_HAS(&k, "status", "1 shown from their last good version");
     free(tmp);
     free(p);
