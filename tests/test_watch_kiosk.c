@@ -336,6 +336,7 @@ static void test_live_kiosk(void) {
         usleep(1500 * 1000); /* longer than the quiet time and a root check */
         STR_EQ(ask(&k, "pages"), before);
         free(before);
+        UNTIL(&k, "status", "missing, unreadable or empty: showing the last good content");
         ASK_HAS(&k, "tiles", "knee-pain=");
         ASK_HAS(&k, "shown", "physiotherapy");
         STR_EQ(ask(&k, "screen"), "page:knee-pain/recovery");
@@ -352,6 +353,7 @@ static void test_live_kiosk(void) {
     UNTIL(&k, "open page:about", "ok");
     UNTIL(&k, "shown", "nurses");
     SEARCH_HAS(&e, "nurses", "about");
+    UNTIL(&k, "status", "!missing, unreadable or empty");
 
     /* Usage counts were kept: pages opened above. */
     ASK_HAS(&k, "status", "knee/risks");

@@ -103,6 +103,9 @@ typedef struct ks_watch_counters {
     int64_t index_generation; /* the index generation after the last good sync */
     double last_load_ms;      /* the last reload: load + merge, without the sync */
     double last_sync_ms;      /* the last index sync */
+    int folder_ok;            /* 0: the last load found the folder missing,
+                                 unreadable or empty (last good content kept) */
+    time_t last_check;        /* wall clock of the last load */
 } ks_watch_counters;
 void ks_watch_get_counters(ks_watch *w, ks_watch_counters *out);
 /* Wait up to timeout_ms until counters.loads > loads; returns 1 when so. */

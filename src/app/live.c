@@ -159,22 +159,30 @@ static long long file_size(const char *path) {
 
 void app_live_status_text(app_live *l, ks_buf *b) {
     ks_watch_status st;
-    char when[64] = "never";
+    ks_watch_counters wc;
+    char when[64] = "never", checked[64] = "never";
     long long up = (long long)((ks_now_ms() - l->started) / 1000.0), bytes;
     char *wal = ks_sprintf("%s-wal", l->db);
     ks_stats_list counts;
     size_t nd = ks_watch_snapshot_diag_count(l->snap);
 
     ks_watch_snapshot_status(l->snap, &st);
+    ks_watch_get_counters(l->watch, &wc);
     if (st.content_changed) {
         struct tm tm;
         localtime_r(&st.content_changed, &tm);
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
     }
+    if (wc.last_check) {
+        struct tm tm;
+        localtime_r(&wc.last_check, &tm);
+        strftime(checked, sizeof checked, "%Y-%m-%d %H:%M:%S", &tm);
+    }
     bytes = file_size(l->db) + file_size(wal);
     free(wal);
-    ks_buf_printf(b, "Content last changed: %s\n", when);
-    if (!st.folder_ok) ks_buf_puts(b, "The content folder cannot be read now: showing the last good content.\n");
+    ks_buf_printf(b, "Content last changed: %s (last checked %s)\n", when, checked);
+    if (!wc.folder_ok)
+        ks_buf_puts(b, "The content folder is missing, unreadable or empty: showing the last good content.\n");
     ks_buf_printf(b, "Topics: %zu   Pages: %zu", st.n_topics, st.n_pages);
     if (st.n_stale) ks_buf_printf(b, " (%zu shown from their last good version)", st.n_stale);
     ks_buf_putc(b, '\n');

@@ -43,6 +43,8 @@ struct ks_watch {
     size_t n_graveyard, cap_graveyard;
     uint64_t loads;            /* loads done after the first */
     double last_load_ms;       /* how long the last load + merge took */
+    int folder_ok;             /* the last load could read the folder */
+    time_t last_check;         /* when the last load ran */
 
     /* ---- the thread's own */
     wn *notify;
@@ -115,6 +117,8 @@ void ks_watch_get_counters(ks_watch *w, ks_watch_counters *out) {
     out->index_generation = w->index_gen;
     out->last_load_ms = w->last_load_ms;
     out->last_sync_ms = w->last_sync_ms;
+    out->folder_ok = w->folder_ok;
+    out->last_check = w->last_check;
     pthread_mutex_unlock(&w->mu);
 }
 
@@ -184,6 +188,8 @@ static int reload(ks_watch *w) {
     int posted = reload_inner(w);
     pthread_mutex_lock(&w->mu);
     w->loads++;
+    w->folder_ok = !w->folder_bad_logged;
+    w->last_check = time(NULL);
     w->last_load_ms = ks_now_ms() - t0 - (posted ? w->last_sync_ms : 0);
     pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->mu);
@@ -479,6 +485,8 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
     }
     wsnap_status(first)->mode = wn_mode(w->notify);
     w->to_sync = fresh ? ks_watch_snapshot_retain(first) : NULL;
+    w->folder_ok = !w->folder_bad_logged;
+    w->last_check = time(NULL);
     w->sync_pending = fresh != NULL;
     wstore_release(fresh); /* first holds its own references */
     w->current = first;
