@@ -287,6 +287,15 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
                         "(use --script FILE for a headless run, or set DISPLAY)\n", SDL_GetError());
         return 2;
     }
+    /* With no display SDL may fall back to a driver that shows nothing;
+     * a kiosk nobody can see is worse than a clear message. */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (driver && (!strcmp(driver, "offscreen") || !strcmp(driver, "dummy") || !strcmp(driver, "evdev"))) {
+        fprintf(stderr, "kiosk run: no display found (SDL chose the '%s' video driver)\n"
+                        "(set DISPLAY, or use --script FILE for a headless run)\n", driver);
+        SDL_Quit();
+        return 2;
+    }
     app_live_wake_sdl(o->live);
     if (o->windowed) flags |= SDL_WINDOW_RESIZABLE;
     else flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
