@@ -579,6 +579,23 @@ static void test_broken_at_start(void) {
     env_teardown(&e);
 }
 
+/* A poke reloads at once; with nothing changed, nothing is posted. */
+static void test_poke(void) {
+    env e;
+    ks_watch_counters c;
+    env_setup(&e);
+    OK(start(&e, 1, 0) != NULL);
+    settle_index(e.w);
+    ks_watch_get_counters(e.w, &c);
+    ks_watch_poke(e.w);
+    OK(ks_watch_wait_loads(e.w, c.loads, TIMEOUT_MS));
+    INT_EQ(ks_watch_generation(e.w), 1);
+    ks_watch_get_counters(e.w, &c);
+    INT_EQ(c.folder_ok, 1);
+    OK(c.last_check > 0);
+    env_teardown(&e);
+}
+
 static long page_pos(const ks_watch_snapshot *s, const char *slug) {
     for (size_t i = 0; i < ks_watch_snapshot_page_count(s); i++)
         if (strcmp(ks_watch_snapshot_page(s, i)->slug, slug) == 0) return (long)i;
@@ -680,5 +697,6 @@ int main(int argc, char **argv) {
     RUN_IF(test_broken_at_start);
     RUN_IF(test_busy_neighbour);
     RUN_IF(test_unseen_kept);
+    RUN_IF(test_poke);
     return harness_done();
 }
