@@ -629,9 +629,11 @@ static void test_unseen_kept(void) {
     INT_EQ(ks_watch_snapshot_is_stale(s, "knee/recovery"), 1);
     OK(page_pos(s, "knee/recovery") >= 0 && page_pos(s, "knee/recovery") < page_pos(s, "hip/index"));
     ks_watch_snapshot_release(s);
+    CHECK_INDEX(&e, "knee/recovery", "crutches", 0); /* still searchable */
     /* and when the file is really gone, so is the page */
     OK(unlink(p) == 0);
     WAIT_PAGE(e.w, "!knee/recovery", NULL);
+    CHECK_INDEX(&e, "knee/recovery", NULL, 0);
     free(tmp);
     free(p);
     env_teardown(&e);
