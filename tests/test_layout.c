@@ -110,6 +110,27 @@ static void test_text_box_wraps(void) {
     char *pieces = joined_text(dl);
     STR_EQ(pieces, "short- lived and/or well\xe2\x80\x94 known"); /* and/or fits */
     free(pieces);
+    /* Runs of one word stay together: "**strong**," never leaves its comma
+     * at the start of the next line. */
+    ks_doc *doc = ks_doc_parse("aaaa **bbbb**, cc", 17, "x");
+    ks_layout_list_clear(dl);
+    /* Body 30 px: a 208 px page has a 160 px column, which fits "aaaa bbbb"
+     * (155 px) but not "aaaa bbbb," (172 px). */
+    ks_layout_params lp = {208, 1.0, NULL, NULL, 0, 0};
+    ks_layout_info info;
+    INT_EQ(ks_layout_doc(dl, doc, &metrics, &lp, &info), 0);
+    INT_EQ(info.content.w, 160);
+    const ks_item *bold = NULL, *comma = NULL, *lead = NULL;
+    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
+        const ks_item *t = ks_layout_list_item(dl, i);
+        if (t->kind != KS_ITEM_TEXT) continue;
+        if (!lead) lead = t;
+        if (!strcmp(t->text, "bbbb")) bold = t;
+        if (t->text[0] == ',') comma = t;
+    }
+    OK(lead && !strcmp(lead->text, "aaaa"));
+    OK(bold && comma && bold->box.y == comma->box.y && lead->box.y < bold->box.y);
+    ks_doc_destroy(doc);
     ks_layout_list_clear(dl);
     ks_layout_text_box(dl, &metrics, "-leading trailing- a--b", 0, 0, 1000, &st);
     INT_EQ(ks_layout_list_count(dl), 1); /* nothing to break, all fits */
@@ -205,8 +226,8 @@ static int outside(const ks_doc *doc, int width, double scale, const ks_theme *t
 }
 
 static void test_margins_every_width(void) {
-    const char *files[] = {"constructs.md", "lists.md", "hostile.md"};
-    for (size_t f = 0; f < 3; f++) {
+    const char *files[] = {"constructs.md", "lists.md", "more.md", "hostile.md"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
         ks_doc *doc = parse_file(files[f], "prolotherapy/risks");
         int bad = 0;
         for (int w = 600; w <= 3840; w += (w < 1200 ? 37 : 301)) {

@@ -141,6 +141,7 @@ static void test_golden(void) {
     golden("constructs-1080-default", "constructs.md", 1080, 1.0, "default");
     golden("lists-800-hc-1.5", "lists.md", 800, 1.5, "high-contrast");
     golden("constructs-600-2.0", "constructs.md", 600, 2.0, "default");
+    golden("more-1080-default", "more.md", 1080, 1.0, "default");
 }
 
 static void test_scrolled_frame_rasterises_nothing(void) {

@@ -104,6 +104,7 @@ void flow_add_words(flow *f, const char *text, size_t len, ks_face face, int siz
             word_hl = hl && matches_highlight(text + i, end - i, hl, n_hl);
         }
         a->highlighted = word_hl;
+        a->break_after = piece;
         while (!piece && j < len && text[j] == ' ') {
             a->space_after = 1;
             j++;
@@ -121,6 +122,7 @@ void flow_add_atom(flow *f, const char *text, size_t len, ks_face face, int size
     a->size = size;
     a->color = color;
     a->bg = bg;
+    a->break_after = 1;
 }
 
 void flow_add_break(flow *f) {
@@ -190,6 +192,7 @@ static void split_atom(flow *f, size_t i, int width) {
     a->w = -1;
     a->space_after = 0;
     a->hard_break = 0;
+    a->break_after = 1; /* the cut itself */
     push_atom(f);
     memmove(&f->atoms[i + 2], &f->atoms[i + 1], (f->n - i - 2) * sizeof *f->atoms);
     f->atoms[i + 1] = rest;
@@ -202,9 +205,16 @@ static int certainly_too_wide(const flow_atom *a, int width) {
     return a->w < 0 && a->len / 4 > (size_t)(width / min_glyph) + 2;
 }
 
+/* Whether a line may end after atom k: at a space, a hyphen inside a word,
+ * a hard break; not between two runs of one word ("**strong**," keeps its
+ * comma). */
+static int may_break_after(const flow_atom *a) {
+    return a->space_after || a->break_after || a->hard_break;
+}
+
 /* Atoms i .. result-1 fill one line of width. */
 static size_t fill_line(flow *f, size_t i, int width) {
-    size_t j = i;
+    size_t j = i, last_ok = i;
     int w = 0;
     while (j < f->n) {
         if (f->atoms[j].hard_break && f->atoms[j].len == 0) return j + 1;
@@ -212,13 +222,19 @@ static size_t fill_line(flow *f, size_t i, int width) {
         /* A huge atom (a 100 kB word) is certainly too wide: do not measure
          * all of it, only the pieces split_atom cuts. */
         int aw = certainly_too_wide(&f->atoms[j], width) ? width + 1 : atom_width(f, j);
-        if (j > i && w + sp + aw > width) break;
+        if (j > i && w + sp + aw > width) {
+            /* Back up to the last place a line may end; a chain of runs
+             * longer than the line has none and breaks here. */
+            if (!may_break_after(&f->atoms[j - 1]) && last_ok > i) return last_ok;
+            break;
+        }
         if (j == i && aw > width) {
             split_atom(f, j, width);
             aw = atom_width(f, j);
         }
         w += sp + aw;
         j++;
+        if (may_break_after(&f->atoms[j - 1])) last_ok = j;
         if (f->atoms[j - 1].hard_break) break;
     }
     return j > i ? j : i + 1;
@@ -357,8 +373,9 @@ int flow_finish(flow *f) {
         /* Kerning across joins may widen the line: move words down. */
         while (total > f->width && end - i > 1) {
             free_groups(g, ng);
-            end--;
-            while (end - i > 1 && f->atoms[end - 1].len == 0) end--;
+            size_t e = end - 1;
+            while (e - i > 1 && (f->atoms[e - 1].len == 0 || !may_break_after(&f->atoms[e - 1]))) e--;
+            end = e;
             total = make_groups(f, i, end, ellipsis, g, &ng);
         }
         y += emit_line(f, i, end, y, g, ng, total);

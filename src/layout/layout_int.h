@@ -15,6 +15,8 @@ typedef struct flow_atom {
     ks_color bg;       /* behind this atom (inline code, highlight) or the page bg */
     const char *link;  /* borrowed link target or NULL */
     int space_after;   /* a breakable space follows */
+    int break_after;   /* the line may end after it with no space (after a
+                          hyphen inside a word, between code words) */
     int hard_break;    /* the line ends after this atom (len may be 0) */
     int highlighted;
     int w;             /* measured width, -1 until measured */
