@@ -350,6 +350,30 @@ static int emit_line(flow *f, size_t i, size_t end, int y, group *g, size_t ng, 
     return lh;
 }
 
+/* If the line [i, end) would leave a single word alone on the paragraph's
+ * last line, end it one word earlier (when it keeps at least two words):
+ * a lone short word looks like a mistake and wastes a line of reading. */
+static size_t avoid_widow(flow *f, size_t i, size_t end) {
+    if (end >= f->n || f->atoms[end - 1].hard_break) return end;
+    /* The rest must be one word: no break chance before its last atom. */
+    for (size_t k = end; k + 1 < f->n; k++)
+        if (may_break_after(&f->atoms[k]) || f->atoms[k].len == 0) return end;
+    /* The previous break chance on this line, leaving two words or more. */
+    size_t e = end - 1;
+    while (e > i && !may_break_after(&f->atoms[e - 1])) e--;
+    if (e <= i) return end;
+    size_t words = 0;
+    for (size_t k = i; k < e; k++) words += may_break_after(&f->atoms[k]);
+    if (words < 2) return end;
+    /* And the new last line must still be one line. */
+    int w = 0;
+    for (size_t k = e; k < f->n; k++) {
+        if (certainly_too_wide(&f->atoms[k], f->width)) return end;
+        w += atom_width(f, k) + (k + 1 < f->n && f->atoms[k].space_after ? space_width(f, &f->atoms[k]) : 0);
+    }
+    return w <= f->width - 2 ? e : end; /* 2 px for kerning across the joins */
+}
+
 int flow_finish(flow *f) {
     int y = f->y;
     size_t i = 0;
@@ -366,6 +390,7 @@ int flow_finish(flow *f) {
             end = fill_line(f, i, width);
             ellipsis = 1;
         }
+        if (f->no_widow && !ellipsis) end = avoid_widow(f, i, end);
         size_t cap = end - i;
         group *g = ks_malloc((cap ? cap : 1) * sizeof *g);
         size_t ng = 0;

@@ -66,6 +66,7 @@ static int set_runs(ctx *c, const ks_doc_run *runs, size_t n, int x, int y, int 
     flow_init(&f, c->dl, c->m, x, y, width, bg);
     f.link_color = c->t->link;
     f.line_gap = px(c, 0.22);
+    f.no_widow = 1;
     for (size_t i = 0; i < n; i++) {
         const ks_doc_run *r = &runs[i];
         if (r->style & KS_RUN_BREAK) {

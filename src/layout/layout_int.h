@@ -33,6 +33,7 @@ typedef struct flow {
     int max_lines;      /* 0: unlimited */
     int line_gap;       /* extra pixels between lines */
     int min_line;       /* minimum line height (an empty paragraph's height) */
+    int no_widow;       /* never leave one word alone on the last line */
     flow_atom *atoms;
     size_t n, cap;
     int first_hl_y;     /* out: top of the first line with a highlight, or -1 */
