@@ -294,6 +294,14 @@ static void test_links_anchors_markers(void) {
     OK(find_text(dl, "\xe2\x80\xa2") != NULL);
     OK(find_text(dl, "\xe2\x97\xa6") != NULL);
     OK(find_text(dl, "\xe2\x96\xaa") != NULL);
+    /* No text on a page is smaller than 28 px at text scale 1.0 (captions
+     * and code included). */
+    int small = 0;
+    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
+        const ks_item *it = ks_layout_list_item(dl, i);
+        if (it->kind == KS_ITEM_TEXT && it->size < 28) small++;
+    }
+    INT_EQ(small, 0);
     /* Nothing from raw HTML or from link URLs appears. */
     char *all = joined_text(dl);
     OK(strstr(all, "raw html block") == NULL);

@@ -112,7 +112,7 @@ static int layout_heading(ctx *c, const ks_doc_block *b, int x, int y, int width
 
 static int layout_code(ctx *c, const ks_doc_block *b, int x, int y, int width) {
     int pad = px(c, 0.5);
-    int size = px(c, 0.85);
+    int size = px(c, 0.95);
     if (width - 2 * pad < c->min_width / 2) pad = 0;
     size_t rect = c->dl ? ks_layout_list_add_rect(c->dl, (ks_rect){x, y, width, 0}, c->t->code_bg, px(c, 0.25)) : 0;
     flow f;
@@ -263,8 +263,7 @@ static int layout_image(ctx *c, const ks_doc_block *b, int x, int y, int width, 
                                                       px(c, 0.3))
                             : 0;
         int pad = px(c, 0.6) * 2 < width / 2 ? px(c, 0.6) : 0;
-        ks_text_style st = {KS_FACE_ITALIC, px(c, 0.9), c->t->muted, c->t->placeholder, KS_ALIGN_CENTER, 0, 0};
-        int lh = line_height(c, KS_FACE_ITALIC, st.size);
+        ks_text_style st = {KS_FACE_ITALIC, px(c, 0.95), c->t->muted, c->t->placeholder, KS_ALIGN_CENTER, 0, 0};
         const char *msg = "Picture not available";
         int th = ks_layout_text_height(c->m, msg, width - 2 * pad, &st);
         if (th + 2 * pad > ph) ph = th + 2 * pad;
@@ -274,13 +273,12 @@ static int layout_image(ctx *c, const ks_doc_block *b, int x, int y, int width, 
             ks_layout_list_item_mut(c->dl, rect)->box.h = ph;
             if (b->link) ks_layout_list_add_link(c->dl, (ks_rect){x, y, width, ph}, b->link, 0);
         }
-        (void)lh;
         h = ph;
     }
     /* The alt text as a caption. */
     if (b->n_runs) {
         h += px(c, 0.3);
-        h += set_runs(c, b->runs, b->n_runs, x, y + h, width, bg, px(c, 0.85), c->t->muted, 0);
+        h += set_runs(c, b->runs, b->n_runs, x, y + h, width, bg, px(c, 0.95), c->t->muted, 0);
     }
     return h;
 }
