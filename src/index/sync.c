@@ -73,8 +73,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DEL_PAGE] = "DELETE FROM pages WHERE id = ?",
     [ST_DEL_FTS] = "DELETE FROM fts WHERE rowid = ?",
     [ST_INS_FTS] = "INSERT INTO fts(rowid, title, keywords, head, body) VALUES(?, ?, ?, ?, ?)",
-    [ST_VOCAB] = "INSERT INTO vocab(word, df, hdf) VALUES(?1, ?2, ?3)"
-                 " ON CONFLICT(word) DO UPDATE SET df = df + ?2, hdf = hdf + ?3",
+    [ST_VOCAB] = ("INSERT INTO vocab(word, df, hdf) VALUES(?1, ?2, ?3)"
+                  " ON CONFLICT(word) DO UPDATE SET df = df + ?2, hdf = hdf + ?3"),
 };
 
 typedef struct sync_state {
