@@ -38,6 +38,15 @@ void app_paths_defaults(app_paths *paths);
  * when argv[*i] is not that option. */
 int app_take_value(const char *name, int argc, char **argv, int *i, const char **value);
 
+/* Whether arg asks for a command's help: --help or -h. */
+int app_is_help(const char *arg);
+
+struct ks_store;
+/* Load the content folder dir for subcommand sub. On failure print
+ * "kiosk SUB: cannot read the content folder 'DIR': reason" and return NULL.
+ * The caller frees the store with ks_store_free(). */
+struct ks_store *app_load_store(const char *sub, const char *dir);
+
 /* Print "kiosk SUB: MESSAGE" and a hint to use --help on stderr; returns 2. */
 int app_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

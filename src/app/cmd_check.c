@@ -4,7 +4,6 @@
 #include "kiosk/base.h"
 #include "kiosk/store.h"
 
-#include <errno.h>
 #include <string.h>
 
 static void help(void) {
@@ -26,7 +25,7 @@ int cmd_check(int argc, char **argv) {
         int r = app_take_path_option(&paths, argc, argv, &i);
         if (r < 0) return 2;
         if (r > 0) continue;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        if (app_is_help(argv[i])) {
             help();
             return 0;
         }
@@ -39,13 +38,8 @@ int cmd_check(int argc, char **argv) {
     }
     if (!paths.content) paths.content = app_default_content();
 
-    int err;
-    ks_store *store = ks_store_load(paths.content, NULL, &err);
-    if (!store) {
-        fprintf(stderr, "kiosk check: cannot read the content folder '%s': %s\n", paths.content,
-                strerror(errno));
-        return 2;
-    }
+    ks_store *store = app_load_store("check", paths.content);
+    if (!store) return 2;
     size_t warnings = 0;
     for (size_t i = 0; i < ks_store_diag_count(store); i++) {
         const ks_diag *d = ks_store_diag(store, i);

@@ -5,7 +5,6 @@
 #include "kiosk/index.h"
 #include "kiosk/store.h"
 
-#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -52,7 +51,7 @@ int cmd_index(int argc, char **argv) {
         int r = app_take_path_option(&paths, argc, argv, &i);
         if (r < 0) return 2;
         if (r > 0) continue;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        if (app_is_help(argv[i])) {
             help();
             return 0;
         }
@@ -65,13 +64,9 @@ int cmd_index(int argc, char **argv) {
     }
     app_paths_defaults(&paths);
 
+    ks_store *store = app_load_store("index", paths.content);
+    if (!store) return 2;
     int err;
-    ks_store *store = ks_store_load(paths.content, NULL, &err);
-    if (!store) {
-        fprintf(stderr, "kiosk index: cannot read the content folder '%s': %s\n", paths.content,
-                strerror(errno));
-        return 2;
-    }
     ks_index *ix = ks_index_open(paths.db, &err);
     if (!ix) {
         fprintf(stderr, "kiosk index: cannot open or create the index '%s'\n", paths.db);

@@ -10,7 +10,6 @@
 #include "kiosk/store.h"
 #include "kiosk/ui.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,7 +146,7 @@ int cmd_render(int argc, char **argv) {
         int r = app_take_path_option(&paths, argc, argv, &i);
         if (r < 0) return 2;
         if (r > 0) continue;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        if (app_is_help(argv[i])) {
             help();
             return 0;
         }
@@ -203,13 +202,8 @@ int cmd_render(int argc, char **argv) {
     if (!o.out) return app_usage_error("render", "where to? give -o FILE.png");
     if (!paths.content) paths.content = app_default_content();
 
-    int err;
-    ks_store *store = ks_store_load(paths.content, NULL, &err);
-    if (!store) {
-        fprintf(stderr, "kiosk render: cannot read the content folder '%s': %s\n", paths.content,
-                strerror(errno));
-        return 2;
-    }
+    ks_store *store = app_load_store("render", paths.content);
+    if (!store) return 2;
     int status;
     const ks_page *page = ks_store_find(store, o.slug);
     if (page) {

@@ -403,7 +403,7 @@ int cmd_run(int argc, char **argv) {
         int r = app_take_path_option(&o.paths, argc, argv, &i);
         if (r < 0) return 2;
         if (r > 0) continue;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        if (app_is_help(argv[i])) {
             help();
             return 0;
         }

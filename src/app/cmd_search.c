@@ -84,7 +84,7 @@ int cmd_search(int argc, char **argv) {
                 limit = (size_t)n;
                 continue;
             }
-            if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            if (app_is_help(argv[i])) {
                 ks_buf_free(&query);
                 help();
                 return 0;

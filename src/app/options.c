@@ -2,6 +2,7 @@
 #include "app.h"
 
 #include "kiosk/base.h"
+#include "kiosk/store.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -90,4 +91,14 @@ int app_usage_error(const char *sub, const char *fmt, ...) {
     va_end(ap);
     fprintf(stderr, "\n(see 'kiosk %s --help')\n", sub);
     return 2;
+}
+
+int app_is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg, "-h"); }
+
+ks_store *app_load_store(const char *sub, const char *dir) {
+    int err;
+    ks_store *store = ks_store_load(dir, NULL, &err);
+    if (!store)
+        fprintf(stderr, "kiosk %s: cannot read the content folder '%s': %s\n", sub, dir, strerror(errno));
+    return store;
 }
