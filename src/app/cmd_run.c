@@ -299,7 +299,17 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     app_live_wake_sdl(o->live);
     if (o->windowed) flags |= SDL_WINDOW_RESIZABLE;
     else flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
-    r.win = SDL_CreateWindow("Clinic kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->w, o->h, flags);
+    int win_w = o->w, win_h = o->h;
+    SDL_Rect usable;
+    /* The default portrait window on a smaller desktop: shrink it, same
+     * shape, so the title and the search field are not off the screen. */
+    if (o->windowed && !o->size_given && SDL_GetDisplayUsableBounds(0, &usable) == 0 &&
+        (win_w > usable.w || win_h > usable.h)) {
+        double k = SDL_min((double)usable.w / win_w, (double)usable.h / win_h) * 0.95;
+        win_w = (int)(win_w * k);
+        win_h = (int)(win_h * k);
+    }
+    r.win = SDL_CreateWindow("Clinic kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, win_w, win_h, flags);
     if (!r.win) {
         fprintf(stderr, "kiosk run: cannot open a window: %s\n", SDL_GetError());
         SDL_Quit();
