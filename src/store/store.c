@@ -185,12 +185,40 @@ static int topic_cmp(const void *a, const void *b) {
 }
 
 /* Sort keys of a page: topic position, place in topic, order, slug. */
+/* The position of a topic in s->topics by its slug, or -1: a binary search
+ * in s->topic_by_slug, which lists topic positions in slug order. */
+static int topic_rank_of(const ks_store *s, const char *slug) {
+    size_t lo = 0, hi = s->n_topics;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(slug, s->topics[s->topic_by_slug[mid]].slug);
+        if (c == 0) return (int)s->topic_by_slug[mid];
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return -1;
+}
+
+/* Fill s->topic_by_slug, once s->topics is in its final order. */
+static void index_topics(ks_store *s) {
+    s->topic_by_slug = ks_malloc((s->n_topics ? s->n_topics : 1) * sizeof(size_t));
+    for (size_t i = 0; i < s->n_topics; i++) s->topic_by_slug[i] = i;
+    for (size_t i = 1; i < s->n_topics; i++) /* insertion sort: a handful of topics */
+        for (size_t j = i; j > 0 && strcmp(s->topics[s->topic_by_slug[j - 1]].slug,
+                                           s->topics[s->topic_by_slug[j]].slug) > 0; j--) {
+            size_t t = s->topic_by_slug[j];
+            s->topic_by_slug[j] = s->topic_by_slug[j - 1];
+            s->topic_by_slug[j - 1] = t;
+        }
+}
+
+/* Sort keys of a page: topic position, place in topic, order, slug. */
 static void page_keys(const ks_store *s, const ks_page *p, int *topic_rank, int *place) {
     *topic_rank = -1;
-    for (size_t i = 0; i < s->n_topics; i++)
-        if (strcmp(s->topics[i].slug, p->topic) == 0) *topic_rank = (int)i;
-    if (!p->topic[0]) *topic_rank = -1;
-    else if (*topic_rank < 0) *topic_rank = (int)s->n_topics; /* topic without index */
+    if (p->topic[0]) {
+        *topic_rank = topic_rank_of(s, p->topic);
+        if (*topic_rank < 0) *topic_rank = (int)s->n_topics; /* topic without index */
+    }
     int r = ks_section_rank(p->section);
     *place = p->is_topic_index ? 0 : r >= 0 ? 1 + r : 100;
 }
@@ -255,21 +283,23 @@ static void check_pages(ks_store *s) {
             p->warnings++;
         }
     }
+    /* Which standard sections each topic has: one pass over the pages. */
+    unsigned *have = ks_calloc(s->n_topics ? s->n_topics : 1, sizeof(unsigned));
+    for (size_t i = 0; i < s->n_pages; i++) {
+        int t = s->pages[i]->topic[0] ? topic_rank_of(s, s->pages[i]->topic) : -1;
+        int r = ks_section_rank(s->pages[i]->section);
+        if (t >= 0 && r >= 0) have[t] |= 1u << r;
+    }
     for (size_t t = 0; t < s->n_topics; t++) {
-        const ks_topic *topic = &s->topics[t];
-        char *path = ks_sprintf("%s/index.md", topic->slug);
-        for (int k = 0; k < KS_SECTION_COUNT; k++) {
-            int found = 0;
-            for (size_t i = 0; i < s->n_pages && !found; i++)
-                found = !strcmp(s->pages[i]->topic, topic->slug) &&
-                        !strcmp(s->pages[i]->section, ks_standard_sections[k]);
-            if (!found)
+        char *path = ks_sprintf("%s/index.md", s->topics[t].slug);
+        for (int k = 0; k < KS_SECTION_COUNT; k++)
+            if (!(have[t] & (1u << k)))
                 diag_add(&s->diags, path, 1, KS_DIAG_WARNING,
                          "the topic has no '%s' page (a page with 'section: %s')",
                          ks_standard_sections[k], ks_standard_sections[k]);
-        }
         free(path);
     }
+    free(have);
 }
 
 /* ------------------------------------------------------------ loading */
@@ -369,6 +399,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
         topic->order = topic->index ? topic->index->order : 100;
     }
     if (s->n_topics) qsort(s->topics, s->n_topics, sizeof(ks_topic), topic_cmp);
+    index_topics(s);
 
     if (synonyms_text) {
         s->synonyms_hash = ks_hash64(synonyms_text, synonyms_len);
@@ -395,6 +426,7 @@ void ks_store_free(ks_store *s) {
     free(s->by_slug);
     for (size_t i = 0; i < s->n_topics; i++) free((char *)s->topics[i].slug);
     free(s->topics);
+    free(s->topic_by_slug);
     for (size_t i = 0; i < s->n_synonyms; i++) {
         free(s->synonyms[i].from);
         free(s->synonyms[i].to);

@@ -23,6 +23,7 @@ struct ks_store {
     size_t n_pages;
     ks_topic *topics;      /* owned, sorted by order then slug */
     size_t n_topics;
+    size_t *topic_by_slug; /* positions in topics, in slug order (topic_rank_of) */
     ks_synonym *synonyms;  /* owned */
     size_t n_synonyms;
     uint64_t synonyms_hash;

@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* Lowercase s[0..n) with runs of white space folded to one space and the
  * ends trimmed, as a new string. */
@@ -78,45 +77,92 @@ void synonyms_parse(ks_store *store, const char *text, size_t len) {
     }
 }
 
-/* Whether word (n bytes, lowercase) occurs as a whole word in text,
- * ignoring case. */
-static int has_word(const char *text, const char *word, size_t n) {
-    for (const char *p = text; *p; p++) {
-        if (strncasecmp(p, word, n) != 0) continue;
-        int before = p == text || !isalnum((unsigned char)p[-1]);
-        int after = !isalnum((unsigned char)p[n]);
-        if (before && after) return 1;
+/* The set of words on the pages, kept as 64-bit hashes of their lowercase
+ * form in an open-addressing table: built once per load, so checking a
+ * synonym line costs a few look-ups instead of a scan of every page. */
+typedef struct word_set {
+    uint64_t *slots; /* 0 = empty */
+    size_t cap, len; /* cap is a power of two */
+} word_set;
+
+static int word_byte(unsigned char c) { return isalnum(c) || c >= 0x80; }
+
+static uint64_t word_hash(const char *w, size_t n) {
+    char buf[128];
+    if (n > sizeof buf) n = sizeof buf;
+    for (size_t i = 0; i < n; i++) buf[i] = (char)tolower((unsigned char)w[i]);
+    uint64_t h = ks_hash64(buf, n);
+    return h ? h : 1;
+}
+
+static void set_add(word_set *set, uint64_t h) {
+    if ((set->len + 1) * 2 > set->cap) {
+        word_set bigger = {ks_calloc(set->cap ? set->cap * 2 : 1024, sizeof(uint64_t)),
+                           set->cap ? set->cap * 2 : 1024, 0};
+        for (size_t i = 0; i < set->cap; i++)
+            if (set->slots[i]) set_add(&bigger, set->slots[i]);
+        free(set->slots);
+        *set = bigger;
+    }
+    size_t i = (size_t)h & (set->cap - 1);
+    while (set->slots[i]) {
+        if (set->slots[i] == h) return;
+        i = (i + 1) & (set->cap - 1);
+    }
+    set->slots[i] = h;
+    set->len++;
+}
+
+static int set_has(const word_set *set, uint64_t h) {
+    if (!set->cap) return 0;
+    size_t i = (size_t)h & (set->cap - 1);
+    while (set->slots[i]) {
+        if (set->slots[i] == h) return 1;
+        i = (i + 1) & (set->cap - 1);
     }
     return 0;
 }
 
+static void set_add_text(word_set *set, const char *text) {
+    const char *p = text;
+    while (*p) {
+        while (*p && !word_byte((unsigned char)*p)) p++;
+        const char *w = p;
+        while (*p && word_byte((unsigned char)*p)) p++;
+        if (p > w) set_add(set, word_hash(w, (size_t)(p - w)));
+    }
+}
+
+/* Whether every word of phrase is on some page. */
+static int phrase_used(const word_set *set, const char *phrase) {
+    const char *p = phrase;
+    while (*p) {
+        while (*p && !word_byte((unsigned char)*p)) p++;
+        const char *w = p;
+        while (*p && word_byte((unsigned char)*p)) p++;
+        if (p > w && !set_has(set, word_hash(w, (size_t)(p - w)))) return 0;
+    }
+    return 1;
+}
+
 void synonyms_check_used(ks_store *store) {
+    if (!store->n_synonyms) return;
+    word_set set = {0};
+    for (size_t k = 0; k < store->n_pages; k++) {
+        const ks_page *p = store->pages[k];
+        if (p->errors) continue;
+        set_add_text(&set, p->text);
+        set_add_text(&set, p->title);
+        for (size_t j = 0; j < p->n_keywords; j++) set_add_text(&set, p->keywords[j]);
+    }
     int last_line = 0;
     for (size_t i = 0; i < store->n_synonyms; i++) {
         const ks_synonym *syn = &store->synonyms[i];
         if (syn->line == last_line) continue; /* one check per line */
         last_line = syn->line;
-        /* Every page word must appear somewhere: title, keywords or text. */
-        const char *w = syn->to;
-        int used = 1;
-        while (*w && used) {
-            size_t n = strcspn(w, " ");
-            char *word = ks_strndup(w, n);
-            int found = 0;
-            for (size_t k = 0; k < store->n_pages && !found; k++) {
-                const ks_page *p = store->pages[k];
-                if (p->errors) continue;
-                found = has_word(p->text, word, n) || has_word(p->title, word, n);
-                for (size_t j = 0; j < p->n_keywords && !found; j++)
-                    found = has_word(p->keywords[j], word, n);
-            }
-            free(word);
-            used = found;
-            w += n;
-            while (*w == ' ') w++;
-        }
-        if (!used)
+        if (!phrase_used(&set, syn->to))
             diag_add(&store->diags, "synonyms.txt", syn->line, KS_DIAG_WARNING,
                      "'%s' does not appear on any page, so this line never helps a search", syn->to);
     }
+    free(set.slots);
 }
