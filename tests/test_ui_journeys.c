@@ -413,6 +413,21 @@ static void test_text_size_control(void) {
     world_close(&w);
 }
 
+/* An empty waiting room: Home untouched is never asked "still reading?";
+ * one change (a bigger text size) and the prompt comes as usual. */
+static void test_idle_untouched_home_not_prompted(void) {
+    world w;
+    world_open(&w, 1080, 1920);
+    step(&w, 91000);
+    OK(screen_is(&w, "home"));
+    step(&w, 200000);
+    OK(screen_is(&w, "home"));
+    OK(tap_link(&w, TAG_SIZE, "1.5") == 0);
+    step(&w, 91000);
+    OK(screen_is(&w, "idle-prompt"));
+    world_close(&w);
+}
+
 static void test_idle_prompt_continue_and_reset(void) {
     world w;
     size_t n0, n1;
@@ -811,6 +826,7 @@ int main(void) {
     RUN(test_link_inside_page);
     RUN(test_text_size_control);
     RUN(test_text_size_200_everywhere);
+    RUN(test_idle_untouched_home_not_prompted);
     RUN(test_idle_prompt_continue_and_reset);
     RUN(test_resize_mid_page);
     RUN(test_sdl_events_one_pointer);

@@ -391,6 +391,14 @@ static void run_search(ks_ui *ui) {
     ui->dirty = 1;
 }
 
+/* Whether the kiosk is as a new patient finds it: Home at the top, nothing
+ * typed, normal text and colours. Then the idle prompt has nothing to
+ * protect and is not shown. */
+static int untouched(ks_ui *ui) {
+    return ui->nav.depth == 1 && strcmp(ks_ui_screen_name(ui), "home") == 0 && !ui->query[0] &&
+           ui->scale == 1.0 && !ui->high_contrast && ui->scroll == 0;
+}
+
 /* Forget everything a patient did: the next patient starts fresh. */
 static void full_reset(ks_ui *ui) {
     leaving(ui);
@@ -757,6 +765,10 @@ void ks_ui_tick(ks_ui *ui, double now) {
     }
     switch (ks_idle_check(&ui->idle, now)) {
     case KS_IDLE_PROMPT:
+        if (untouched(ui)) { /* nothing to forget: do not ask an empty room */
+            ks_idle_touch(&ui->idle, now);
+            break;
+        }
         ui->prompting = 1;
         ui->pin_open = 0;
         ks_gesture_stop(&ui->g);
