@@ -322,6 +322,17 @@ static void test_prefix_stop_synonyms(void) {
     check_results(r, 10, "blood e");
     ks_search_results_free(r);
 
+    /* contractions: "don't" searches "don", not also every word that
+     * starts with t; "it's ozone" is "ozone" */
+    ks_search_results *c1 = q(s, "don't", 10), *c2 = q(s, "don", 10);
+    INT_EQ(c1->n, c2->n);
+    for (size_t i = 0; i < c1->n && i < c2->n; i++) STR_EQ(c1->hits[i].slug, c2->hits[i].slug);
+    ks_search_results_free(c1);
+    ks_search_results_free(c2);
+    c1 = q(s, "it\xE2\x80\x99s ozone", 10);
+    STR_EQ(top(c1), "ozone-therapy/index");
+    ks_search_results_free(c1);
+
     /* stop words never prevent a match */
     r = q(s, "what is the ozone", 10);
     STR_EQ(top(r), "ozone-therapy/index");

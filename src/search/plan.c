@@ -154,14 +154,30 @@ static int syn_matches(const sr_synonym *sy, const qword *q, size_t i, size_t n)
     return 1;
 }
 
+/* Whether the word w starting at text[start] is the end of an English
+ * contraction ("don't", "it's", "we'll", "they’re"): the tokenizer splits at
+ * the apostrophe, and a lone "t" or "s" would then search as a prefix of
+ * every word. */
+static int contraction_tail(const char *text, size_t start, const char *w) {
+    static const char *const tails[] = {"t", "s", "d", "m", "ll", "re", "ve"};
+    int apostrophe = (start >= 1 && text[start - 1] == '\'') ||
+                     (start >= 3 && memcmp(text + start - 3, "\xE2\x80\x99", 3) == 0);
+    if (!apostrophe) return 0;
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++)
+        if (strcmp(w, tails[i]) == 0) return 1;
+    return 0;
+}
+
 void sr_plan_make(const ks_search *s, const char *text, size_t len, int widen, sr_plan *plan) {
     qword *q = ks_calloc(SR_MAX_WORDS, sizeof *q);
     size_t n = 0, pos = 0, end = 0, content = 0;
     memset(plan, 0, sizeof *plan);
     if (len > KS_SEARCH_MAX_INPUT) len = KS_SEARCH_MAX_INPUT;
     while (n < SR_MAX_WORDS) {
-        size_t k = ks_index_next_word(text, len, &pos, q[n].w, sizeof q[n].w, NULL, &end);
+        size_t start = 0;
+        size_t k = ks_index_next_word(text, len, &pos, q[n].w, sizeof q[n].w, &start, &end);
         if (!k) break;
+        if (contraction_tail(text, start, q[n].w)) continue; /* the "t" of "don't" */
         q[n].len = k;
         q[n].stop = sr_is_stop_word(q[n].w);
         content += !q[n].stop;
