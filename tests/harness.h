@@ -108,4 +108,33 @@ static inline char *harness_read_file(const char *path) {
     return buf;
 }
 
+/* harness_run(cmd, &out): run a shell command; its standard output in *out
+ * (NUL-terminated; the caller frees it; out may be NULL to discard it).
+ * Returns the exit status, or -1 when it could not run or was killed. */
+#include <sys/wait.h>
+static inline int harness_run(const char *cmd, char **out) {
+    FILE *p = popen(cmd, "r");
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[4096];
+    if (out) *out = NULL;
+    if (!p) return -1;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *bigger = realloc(buf, cap);
+            if (!bigger) break;
+            buf = bigger;
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    int status = pclose(p);
+    if (!buf) buf = calloc(1, 1);
+    else buf[len] = '\0';
+    if (out) *out = buf;
+    else free(buf);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 #endif

@@ -4,48 +4,34 @@
 #include "kiosk/base.h"
 
 #include <stdio.h>
-#include <sys/wait.h>
-
-/* Run a shell command; its stdout in *out (caller frees), exit status back. */
-static int run(const char *cmd, char **out) {
-    FILE *p = popen(cmd, "r");
-    ks_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    if (!p) return -1;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) ks_buf_append(&b, chunk, n);
-    int status = pclose(p);
-    *out = ks_buf_detach(&b);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static void test_check_exit_codes(void) {
     char *out, *cmd;
     cmd = ks_sprintf("%s check --content %s/check/good/content 2>/dev/null", KIOSK_BIN, KIOSK_FIXTURES);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_EQ(out, "");
     free(out), free(cmd);
 
     cmd = ks_sprintf("%s check --content=%s/check/broken-link/content 2>/dev/null", KIOSK_BIN, KIOSK_FIXTURES);
-    INT_EQ(run(cmd, &out), 1);
+    INT_EQ(harness_run(cmd, &out), 1);
     STR_CONTAINS(out, "about.md:10: error: the link 'risks.md' leads to a page that does not exist\n");
     free(out), free(cmd);
 
     /* warnings alone do not fail the check */
     cmd = ks_sprintf("%s check --content %s/check/raw-html/content 2>/dev/null", KIOSK_BIN, KIOSK_FIXTURES);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_EQ(out, "about.md:10: warning: raw HTML is not shown on the kiosk; use Markdown instead\n");
     free(out), free(cmd);
 
     cmd = ks_sprintf("%s check --content /nonexistent/folder 2>&1", KIOSK_BIN);
-    INT_EQ(run(cmd, &out), 2);
+    INT_EQ(harness_run(cmd, &out), 2);
     STR_CONTAINS(out, "cannot read the content folder '/nonexistent/folder'");
     free(out), free(cmd);
 }
 
 static void test_shipped_content_is_clean(void) {
     char *out, *cmd = ks_sprintf("%s check --content %s/content 2>/dev/null", KIOSK_BIN, KIOSK_SOURCE_DIR);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_EQ(out, ""); /* no errors and no warnings either */
     free(out), free(cmd);
 }
@@ -53,27 +39,27 @@ static void test_shipped_content_is_clean(void) {
 static void test_usage_errors(void) {
     char *out, *cmd;
     cmd = ks_sprintf("%s check --frobnicate 2>&1", KIOSK_BIN);
-    INT_EQ(run(cmd, &out), 2);
+    INT_EQ(harness_run(cmd, &out), 2);
     STR_CONTAINS(out, "unknown option '--frobnicate'");
     free(out), free(cmd);
 
     cmd = ks_sprintf("%s check --content 2>&1", KIOSK_BIN);
-    INT_EQ(run(cmd, &out), 2);
+    INT_EQ(harness_run(cmd, &out), 2);
     STR_CONTAINS(out, "--content needs a value");
     free(out), free(cmd);
 
     cmd = ks_sprintf("%s frobnicate 2>&1", KIOSK_BIN);
-    INT_EQ(run(cmd, &out), 2);
+    INT_EQ(harness_run(cmd, &out), 2);
     STR_CONTAINS(out, "unknown command 'frobnicate'");
     free(out), free(cmd);
 
     cmd = ks_sprintf("%s check --help", KIOSK_BIN);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_CONTAINS(out, "usage: kiosk check");
     free(out), free(cmd);
 
     cmd = ks_sprintf("%s --help", KIOSK_BIN);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_CONTAINS(out, "check");
     free(out), free(cmd);
 }

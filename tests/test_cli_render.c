@@ -14,16 +14,9 @@
 /* Run a shell command; its stdout+stderr in *out (caller frees), exit status back. */
 static int run(const char *cmd, char **out) {
     char *full = ks_sprintf("%s 2>&1", cmd);
-    FILE *p = popen(full, "r");
+    int status = harness_run(full, out);
     free(full);
-    ks_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    if (!p) return -1;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) ks_buf_append(&b, chunk, n);
-    int status = pclose(p);
-    *out = ks_buf_detach(&b);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return status;
 }
 
 /* Width and height from a PNG's IHDR, or -1. */

@@ -13,19 +13,6 @@ static char tmpdir[256];
 
 /* Run a shell command; its stdout into *out (caller frees), exit status
  * returned. */
-static int run(const char *cmd, char **out) {
-    FILE *p = popen(cmd, "r");
-    ks_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    if (!p) return -1;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) ks_buf_append(&b, chunk, n);
-    int status = pclose(p);
-    if (out) *out = ks_buf_detach(&b);
-    else ks_buf_free(&b);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static size_t count_lines(const char *s) {
     size_t n = 0;
     for (; *s; s++) n += *s == '\n';
@@ -51,17 +38,17 @@ int main(void) {
     int rc;
 
     cmd = ks_sprintf("cp -r '%s/search-content' '%s'", KIOSK_FIXTURES, content);
-    INT_EQ(run(cmd, NULL), 0);
+    INT_EQ(harness_run(cmd, NULL), 0);
     free(cmd);
 
     /* index: added, then nothing */
     cmd = ks_sprintf("'%s' index --content '%s' --db '%s' 2>&1", KIOSK_BIN, content, db);
-    rc = run(cmd, &out);
+    rc = harness_run(cmd, &out);
     INT_EQ(rc, 0);
     STR_CONTAINS(out, "added     prolotherapy/risks");
     STR_CONTAINS(out, "3 added, 0 changed, 0 removed, 0 unchanged");
     free(out);
-    rc = run(cmd, &out);
+    rc = harness_run(cmd, &out);
     INT_EQ(rc, 0);
     STR_CONTAINS(out, "0 added, 0 changed, 0 removed, 3 unchanged, 0 kept, 0 skipped; nothing written");
     free(out);
@@ -73,7 +60,7 @@ int main(void) {
         fputs("---\ntitle: [unclosed\n---\n\n# Oops\n", f);
         fclose(f);
     }
-    rc = run(cmd, &out);
+    rc = harness_run(cmd, &out);
     INT_EQ(rc, 1);
     STR_CONTAINS(out, "kept      prolotherapy/risks");
     free(out);
@@ -81,31 +68,31 @@ int main(void) {
 
     /* search: readable list */
     cmd = ks_sprintf("'%s' search --db '%s' sugar water", KIOSK_BIN, db);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_CONTAINS(out, " 1. Prolotherapy  (prolotherapy/index)");
     STR_CONTAINS(out, "[dextrose]");
     free(out);
     free(cmd);
     /* the kept page is still found */
     cmd = ks_sprintf("'%s' search --db '%s' --limit 1 'swelling '", KIOSK_BIN, db);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_CONTAINS(out, "prolotherapy/risks");
     free(out);
     free(cmd);
     cmd = ks_sprintf("'%s' search --db '%s' 'ligamnet '", KIOSK_BIN, db);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_CONTAINS(out, "Did you mean: ligament");
     free(out);
     free(cmd);
     cmd = ks_sprintf("'%s' search --db '%s' qqqqqq", KIOSK_BIN, db);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_CONTAINS(out, "No results");
     free(out);
     free(cmd);
 
     /* --json: exactly one array per query, "corrected" on each element */
     cmd = ks_sprintf("'%s' search --db '%s' --json blood thinner", KIOSK_BIN, db);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     INT_EQ(count_lines(out), 1);
     OK(lines_are_arrays(out));
     STR_CONTAINS(out, "\"slug\":\"glossary\"");
@@ -113,13 +100,13 @@ int main(void) {
     free(out);
     free(cmd);
     cmd = ks_sprintf("'%s' search --db '%s' --json --limit 1 'ligamnet '", KIOSK_BIN, db);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     OK(lines_are_arrays(out));
     STR_CONTAINS(out, "\"corrected\":\"ligament\"");
     free(out);
     free(cmd);
     cmd = ks_sprintf("'%s' search --db '%s' --json qqqqqq", KIOSK_BIN, db);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_EQ(out, "[]\n");
     free(out);
     free(cmd);
@@ -136,49 +123,49 @@ int main(void) {
         fclose(f);
     }
     cmd = ks_sprintf("'%s' search --db '%s' --stdin --json < '%s'", KIOSK_BIN, db, input);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     INT_EQ(count_lines(out), 20);
     OK(lines_are_arrays(out));
     free(out);
     free(cmd);
     cmd = ks_sprintf("'%s' search --db '%s' --stdin < '%s'", KIOSK_BIN, db, input);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     free(out);
     free(cmd);
     /* hostile text as arguments */
     cmd = ks_sprintf("'%s' search --db '%s' --json -- '-ozone' 'NEAR(' '\"' '*' 'c++'", KIOSK_BIN, db);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     OK(lines_are_arrays(out));
     free(out);
     free(cmd);
 
     /* usage and missing index */
     cmd = ks_sprintf("'%s' search --db '%s' 2>/dev/null", KIOSK_BIN, db);
-    INT_EQ(run(cmd, NULL), 2);
+    INT_EQ(harness_run(cmd, NULL), 2);
     free(cmd);
     cmd = ks_sprintf("'%s' search --db '%s' --limit 0 x 2>/dev/null", KIOSK_BIN, db);
-    INT_EQ(run(cmd, NULL), 2);
+    INT_EQ(harness_run(cmd, NULL), 2);
     free(cmd);
     cmd = ks_sprintf("'%s' search --db '%s' --bogus x 2>/dev/null", KIOSK_BIN, db);
-    INT_EQ(run(cmd, NULL), 2);
+    INT_EQ(harness_run(cmd, NULL), 2);
     free(cmd);
     cmd = ks_sprintf("'%s' search --db '%s/none.db' x 2>&1", KIOSK_BIN, tmpdir);
-    INT_EQ(run(cmd, &out), 2);
+    INT_EQ(harness_run(cmd, &out), 2);
     STR_CONTAINS(out, "kiosk index");
     free(out);
     free(cmd);
     cmd = ks_sprintf("'%s' search --help", KIOSK_BIN);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_CONTAINS(out, "--stdin");
     free(out);
     free(cmd);
     cmd = ks_sprintf("'%s' index --help", KIOSK_BIN);
-    INT_EQ(run(cmd, &out), 0);
+    INT_EQ(harness_run(cmd, &out), 0);
     STR_CONTAINS(out, "--db FILE");
     free(out);
     free(cmd);
     cmd = ks_sprintf("'%s' index --content '%s/nonexistent' --db '%s' 2>/dev/null", KIOSK_BIN, tmpdir, db);
-    INT_EQ(run(cmd, NULL), 2);
+    INT_EQ(harness_run(cmd, NULL), 2);
     free(cmd);
 
     cmd = ks_sprintf("rm -rf '%s'", tmpdir);
