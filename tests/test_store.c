@@ -186,6 +186,46 @@ static void test_runtime_cases(void) {
     free(l1), free(l2), free(l3), free(inside), free(big), free(outside), free(content);
 }
 
+static uint64_t stamp_of(const char *dir) {
+    uint64_t st = 0;
+    INT_EQ(ks_store_stamp(dir, &st), KS_OK);
+    OK(st != 0);
+    return st;
+}
+
+/* The stamp moves with every change a load could see, and only then. */
+static void test_stamp(void) {
+    char tmpl[] = "/tmp/kiosk-stamp-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    OK(root != NULL);
+    if (!root) return;
+    char *topic = ks_path_join(root, "knee"), *page = ks_path_join(root, "knee/what-it-is.md"),
+         *other = ks_path_join(root, "about.md");
+    mkdir(topic, 0755);
+    ks_write_file_atomic(page, "one", 3);
+    uint64_t a = stamp_of(root);
+    INT_EQ(stamp_of(root), a); /* nothing happened */
+    ks_write_file_atomic(page, "two", 3); /* same size, new content (a new inode) */
+    uint64_t b = stamp_of(root);
+    OK(b != a);
+    FILE *f = fopen(page, "r+"); /* in place, same size */
+    if (f) fputs("TWO", f), fclose(f);
+    uint64_t c = stamp_of(root);
+    OK(c != b);
+    ks_write_file_atomic(other, "x", 1); /* a page added at the top */
+    uint64_t d = stamp_of(root);
+    OK(d != c);
+    unlink(other); /* and removed again */
+    OK(stamp_of(root) != d);
+    uint64_t none = 1;
+    INT_EQ(ks_store_stamp("/nonexistent/kiosk", &none), KS_ERR_NOT_FOUND);
+    INT_EQ(none, 0);
+    unlink(page);
+    rmdir(topic);
+    rmdir(root);
+    free(page), free(topic), free(other);
+}
+
 static void test_reading_grade(void) {
     /* 6 one-syllable words in one sentence: 0.39*6 + 11.8 - 15.59 */
     double g = ks_reading_grade("The cat sat on the mat.");
@@ -208,6 +248,7 @@ int main(void) {
     RUN(test_good_records);
     RUN(test_keywords_and_hash);
     RUN(test_runtime_cases);
+    RUN(test_stamp);
     RUN(test_reading_grade);
     RUN(test_sections);
     return harness_done();

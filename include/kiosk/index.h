@@ -111,6 +111,15 @@ int64_t ks_index_generation(ks_index *ix);
 /* How many pages are indexed. */
 size_t ks_index_page_count(ks_index *ix);
 
+/* A note kept in the index beside its pages, for the programs that sync it
+ * (the last content stamp and summary of `kiosk index`). Keys are free
+ * text, kept apart from the index's own counters. ks_index_note_get returns a new string the caller frees, or NULL when
+ * there is no such note. ks_index_note_set writes one row in its own
+ * transaction and returns 0 or a negative code. A schema rebuild forgets
+ * every note. */
+char *ks_index_note_get(ks_index *ix, const char *key);
+int ks_index_note_set(ks_index *ix, const char *key, const char *value);
+
 /* Words as the index counts them for its vocabulary, and as search splits
  * what people type: runs of letters and digits (apostrophes, hyphens and
  * all punctuation split words, as FTS5's unicode61 tokenizer does), ASCII

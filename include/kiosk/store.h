@@ -149,6 +149,16 @@ const ks_diag *ks_store_diag(const ks_store *store, size_t i);
 /* How many diagnostics are errors. */
 size_t ks_store_error_count(const ks_store *store);
 
+/* A fingerprint of the content folder as the file system describes it:
+ * the names, sizes, change and modification times (to the nanosecond) and
+ * inodes of the files ks_store_load would look at, and of their folders,
+ * without reading any file. Equal stamps mean a load would find the same
+ * files unchanged (short of a write that keeps the size and sets both
+ * times back). One stat per file: a cheap "did anything change?" before a
+ * full load. Returns KS_OK, or a negative KS_ERR_* when dir cannot be read
+ * (*stamp is then 0). */
+int ks_store_stamp(const char *dir, uint64_t *stamp);
+
 /* Flesch-Kincaid grade of plain English text: headings and list items should
  * be separate lines (a line end closes a sentence). 0 for empty text. */
 double ks_reading_grade(const char *text);

@@ -5,6 +5,7 @@
 #include "kiosk/index.h"
 #include "kiosk/store.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,8 +41,72 @@ static void progress(void *ctx, size_t done, size_t total) {
     fflush(stderr);
 }
 
+#define KEPT_NOTE "  (has errors: its last good version stays; run 'kiosk check')"
+#define SKIPPED_NOTE "  (has errors: not indexed; run 'kiosk check')"
+
 static void print_list(const char *label, const ks_index_list *l, const char *note) {
     for (size_t i = 0; i < l->n; i++) printf("%-9s %s%s\n", label, l->slugs[i], note);
+}
+
+/* The folder's stamp as the note stores it: its absolute path and the
+ * stamp, so another folder never matches. NULL when it cannot be taken. */
+static char *content_stamp(const char *dir) {
+    uint64_t stamp;
+    char *real = realpath(dir, NULL);
+    char *s = NULL;
+    if (real && ks_store_stamp(real, &stamp) == KS_OK) s = ks_sprintf("%s\n%016llx", real, (unsigned long long)stamp);
+    free(real);
+    return s;
+}
+
+/* After a sync: remember the stamp it was made from and what a repeat must
+ * print: the counts of good, kept and skipped pages and the kept and
+ * skipped lines. The stamp is written last, so a crash in between leaves no
+ * stamp that could vouch for a summary it does not match. */
+static void remember_summary(ks_index *ix, const char *stamp, const ks_index_report *rep) {
+    ks_buf lines = {0};
+    for (size_t i = 0; i < rep->kept.n; i++) ks_buf_printf(&lines, "k %s\n", rep->kept.slugs[i]);
+    for (size_t i = 0; i < rep->skipped.n; i++) ks_buf_printf(&lines, "s %s\n", rep->skipped.slugs[i]);
+    char *counts = ks_sprintf("%zu %zu %zu", rep->added.n + rep->changed.n + rep->unchanged.n, rep->kept.n,
+                              rep->skipped.n);
+    char *old = ks_index_note_get(ix, "index.stamp");
+    /* an unchanged stamp and summary: write nothing at all */
+    if (!(old && strcmp(old, stamp) == 0) &&
+        ks_index_note_set(ix, "index.stamp", "") == 0 && ks_index_note_set(ix, "index.counts", counts) == 0 &&
+        ks_index_note_set(ix, "index.lines", lines.data ? lines.data : "") == 0)
+        ks_index_note_set(ix, "index.stamp", stamp);
+    free(old);
+    free(counts);
+    ks_buf_free(&lines);
+}
+
+/* Print what the last sync printed for kept and skipped pages, and the
+ * summary line of a sync that found nothing to do. Returns the exit status,
+ * or -1 when the notes are incomplete (then sync for real). */
+static int repeat_last_summary(ks_index *ix, int quiet, double ms, const char *db) {
+    char *counts = ks_index_note_get(ix, "index.counts");
+    char *lines = ks_index_note_get(ix, "index.lines");
+    size_t good, kept, skipped;
+    int status = -1;
+    (void)quiet;
+    if (counts && lines && sscanf(counts, "%zu %zu %zu", &good, &kept, &skipped) == 3) {
+        for (char *l = lines; *l;) {
+            char *nl = strchr(l, '\n');
+            if (nl) *nl = '\0';
+            if (l[0] == 'k' && l[1] == ' ')
+                printf("%-9s %s%s\n", "kept", l + 2, KEPT_NOTE);
+            else if (l[0] == 's' && l[1] == ' ')
+                printf("%-9s %s%s\n", "skipped", l + 2, SKIPPED_NOTE);
+            if (!nl) break;
+            l = nl + 1;
+        }
+        printf("0 added, 0 changed, 0 removed, %zu unchanged, %zu kept, %zu skipped; nothing written "
+               "(%.0f ms, %s)\n", good, kept, skipped, ms, db);
+        status = kept || skipped ? 1 : 0;
+    }
+    free(counts);
+    free(lines);
+    return status;
 }
 
 int cmd_index(int argc, char **argv) {
@@ -64,13 +129,32 @@ int cmd_index(int argc, char **argv) {
     }
     app_paths_defaults(&paths);
 
-    ks_store *store = app_load_store("index", paths.content);
-    if (!store) return 2;
     int err;
     ks_index *ix = ks_index_open(paths.db, &err);
     if (!ix) {
         fprintf(stderr, "kiosk index: cannot open or create the index '%s'\n", paths.db);
-        ks_store_free(store);
+        return 2;
+    }
+    /* Nothing on disk changed since the last sync of this folder: say what
+     * that sync said, without reading a single page. */
+    double t0 = ks_now_ms();
+    char *stamp = content_stamp(paths.content);
+    char *last_stamp = ks_index_note_get(ix, "index.stamp");
+    if (stamp && last_stamp && strcmp(stamp, last_stamp) == 0) {
+        int status = repeat_last_summary(ix, quiet, ks_now_ms() - t0, paths.db);
+        if (status >= 0) {
+            free(stamp);
+            free(last_stamp);
+            ks_index_close(ix);
+            return status;
+        }
+    }
+    free(last_stamp);
+
+    ks_store *store = app_load_store("index", paths.content);
+    if (!store) {
+        free(stamp);
+        ks_index_close(ix);
         return 2;
     }
     size_t last = 0;
@@ -82,6 +166,7 @@ int cmd_index(int argc, char **argv) {
         ks_index_report_free(&rep);
         ks_index_close(ix);
         ks_store_free(store);
+        free(stamp);
         return 2;
     }
     if (!quiet) {
@@ -89,13 +174,15 @@ int cmd_index(int argc, char **argv) {
         print_list("changed", &rep.changed, "");
         print_list("removed", &rep.removed, "");
     }
-    print_list("kept", &rep.kept, "  (has errors: its last good version stays; run 'kiosk check')");
-    print_list("skipped", &rep.skipped, "  (has errors: not indexed; run 'kiosk check')");
+    print_list("kept", &rep.kept, KEPT_NOTE);
+    print_list("skipped", &rep.skipped, SKIPPED_NOTE);
     if (!quiet && rep.synonyms_changed) printf("synonyms  updated\n");
     printf("%zu added, %zu changed, %zu removed, %zu unchanged, %zu kept, %zu skipped%s (%.0f ms, %s)\n",
            rep.added.n, rep.changed.n, rep.removed.n, rep.unchanged.n, rep.kept.n, rep.skipped.n,
            rep.wrote ? "" : "; nothing written", rep.ms, paths.db);
     int status = rep.kept.n || rep.skipped.n ? 1 : 0;
+    if (stamp) remember_summary(ix, stamp, &rep);
+    free(stamp);
     ks_index_report_free(&rep);
     ks_index_close(ix);
     ks_store_free(store);

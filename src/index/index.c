@@ -285,3 +285,32 @@ char *ks_index_page_markdown(ks_index *ix, const char *slug) {
     }
     return md;
 }
+
+/* Notes share the meta table with the index's own counters, under a
+ * "note:" prefix so the two can never collide. */
+char *ks_index_note_get(ks_index *ix, const char *key) {
+    sqlite3_stmt *st;
+    char *value = NULL;
+    if (sqlite3_prepare_v2(ix->db, "SELECT value FROM meta WHERE key = 'note:' || ?", -1, &st, NULL) != SQLITE_OK) {
+        ix_fail(ix, "reading a note");
+        return NULL;
+    }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        value = ks_strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return value;
+}
+
+int ks_index_note_set(ks_index *ix, const char *key, const char *value) {
+    sqlite3_stmt *st;
+    int rc = 0;
+    if (sqlite3_prepare_v2(ix->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('note:' || ?, ?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return ix_fail(ix, "writing a note");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) rc = ix_fail(ix, "writing a note");
+    sqlite3_finalize(st);
+    return rc;
+}

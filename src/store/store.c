@@ -482,3 +482,50 @@ uint64_t ks_store_synonyms_hash(const ks_store *s) { return s->synonyms_hash; }
 size_t ks_store_diag_count(const ks_store *s) { return s->diags.len; }
 const ks_diag *ks_store_diag(const ks_store *s, size_t i) { return i < s->diags.len ? &s->diags.items[i] : NULL; }
 size_t ks_store_error_count(const ks_store *s) { return s->n_errors; }
+
+/* ------------------------------------------------------------ stamp */
+
+/* Mix one entry (its path and what stat says of it) into the stamp. */
+static void stamp_entry(ks_buf *b, const char *rel, const struct stat *st) {
+    ks_buf_printf(b, "%s|%lld|%lld.%09ld|%lld.%09ld|%llu|%o\n", rel, (long long)st->st_size,
+                  (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+                  st->st_ctim.tv_nsec, (unsigned long long)st->st_ino, (unsigned)st->st_mode);
+}
+
+/* Stamp the entries of one folder (depth 0: the content folder, 1: a topic
+ * folder), with the same names skipped as ks_store_load. */
+static int stamp_dir(ks_buf *b, const char *abs_dir, const char *rel_dir, int depth) {
+    size_t n;
+    char **names = list_dir(abs_dir, &n);
+    if (!names) return KS_ERR_IO;
+    for (size_t i = 0; i < n; i++) {
+        if (names[i][0] == '_' || names[i][0] == '.') continue;
+        char *abs = ks_path_join(abs_dir, names[i]);
+        char *rel = rel_dir ? ks_sprintf("%s/%s", rel_dir, names[i]) : ks_strdup(names[i]);
+        struct stat lst, st;
+        if (lstat(abs, &lst) == 0) {
+            stamp_entry(b, rel, &lst);
+            /* a link is followed (or refused) by the target it has now */
+            if (stat(abs, &st) == 0) {
+                if (S_ISLNK(lst.st_mode)) stamp_entry(b, rel, &st);
+                if (S_ISDIR(st.st_mode) && depth < 2) stamp_dir(b, abs, rel, depth + 1);
+            }
+        }
+        free(abs);
+        free(rel);
+    }
+    free_names(names, n);
+    return KS_OK;
+}
+
+int ks_store_stamp(const char *dir, uint64_t *stamp) {
+    struct stat st;
+    *stamp = 0;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
+    ks_buf b = {0};
+    stamp_entry(&b, ".", &st);
+    int rc = stamp_dir(&b, dir, NULL, 0);
+    if (rc == KS_OK) *stamp = ks_hash64(b.data, b.len) | 1; /* never 0 */
+    ks_buf_free(&b);
+    return rc;
+}
