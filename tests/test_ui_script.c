@@ -78,6 +78,8 @@ static void test_errors(void) {
     expect_error("quit now\n", 1, "unexpected");
     expect_error("resize 10 10\n", 1, "size");
     expect_error("drag 1 2 3 4\n", 1, "needs 5 numbers");
+    expect_error("wait nan\n", 1, "out of range");
+    expect_error("resize nan 600\n", 1, "out of range");
 }
 
 static void test_empty(void) {

@@ -81,7 +81,8 @@ static int parse_line(char *line, ks_script_cmd *cmd, char *err, size_t cap) {
         v = strtod(p, &end);
         if (end == p || (*end && !isspace((unsigned char)*end)))
             return fail(err, cap, "'%s': not a number: '%.*s'", spec->name, (int)strcspn(p, " \t"), p);
-        if (v < 0 || v > 1e9) return fail(err, cap, "'%s': number out of range: %g", spec->name, v);
+        if (!(v >= 0 && v <= 1e9)) /* written so NaN fails too */
+            return fail(err, cap, "'%s': number out of range: %g", spec->name, v);
         cmd->a[i] = v;
         p = end;
     }
