@@ -110,6 +110,8 @@ static void test_config(void) {
     INT_EQ(ks_ui_config_parse(&c, "idle_seconds = 10\nprompt_seconds = 5\n", &line, err, sizeof err), -1);
     INT_EQ(line, 2);
     STR_CONTAINS(err, "at least 20");
+    INT_EQ(ks_ui_config_parse(&c, "idle_seconds = nan\n", &line, err, sizeof err), -1);
+    OK(c.idle_seconds == 10); /* unchanged */
     INT_EQ(ks_ui_config_parse(&c, "staff_pin = 12a4\n", &line, err, sizeof err), -1);
     STR_CONTAINS(err, "digits");
     INT_EQ(ks_ui_config_parse(&c, "\ncolour = red\n", &line, err, sizeof err), -1);

@@ -38,7 +38,7 @@ static char *trim(char *s) {
 static int parse_seconds(const char *v, double lo, double hi, double *out) {
     char *end;
     double d = strtod(v, &end);
-    if (end == v || *end || d < lo || d > hi) return -1;
+    if (end == v || *end || !(d >= lo && d <= hi)) return -1; /* NaN fails too */
     *out = d;
     return 0;
 }
