@@ -136,6 +136,23 @@ static void test_usage(void) {
         STR_CONTAINS(err, "cfg.txt:1:");
         free(err);
     }
+    {
+        /* Too big to read: the message says so (it once said "Success"). */
+        char args[256], path[128];
+        FILE *f;
+        snprintf(path, sizeof path, "%s/big.cfg", tmp);
+        f = fopen(path, "w");
+        OK(f != NULL);
+        if (f) {
+            fseek(f, 2L << 20, SEEK_SET);
+            fputc('\n', f);
+            fclose(f);
+        }
+        snprintf(args, sizeof args, "--config '%s' --script /dev/null", path);
+        INT_EQ(kiosk(args, &err), 2);
+        STR_CONTAINS(err, "larger than 1 MiB");
+        free(err);
+    }
 }
 
 static void test_config_idle(void) {

@@ -444,9 +444,10 @@ int cmd_run(int argc, char **argv) {
     if (o.config) {
         char *text = NULL, msg[256];
         size_t len;
-        int line = 0;
-        if (ks_read_file(o.config, 1 << 20, &text, &len) != KS_OK) {
-            fprintf(stderr, "kiosk run: cannot read %s: %s\n", o.config, strerror(errno));
+        int line = 0, rc;
+        if ((rc = ks_read_file(o.config, 1 << 20, &text, &len)) != KS_OK) {
+            fprintf(stderr, "kiosk run: cannot read %s: %s\n", o.config,
+                    rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
             return 2;
         }
         if (ks_ui_config_parse(&cfg, text, &line, msg, sizeof msg) != 0) {
@@ -459,9 +460,10 @@ int cmd_run(int argc, char **argv) {
     if (o.script && strcmp(o.script, "-") != 0) {
         char *text = NULL, msg[256];
         size_t len;
-        int line = 0;
-        if (ks_read_file(o.script, 1 << 20, &text, &len) != KS_OK) {
-            fprintf(stderr, "kiosk run: cannot read %s: %s\n", o.script, strerror(errno));
+        int line = 0, rc;
+        if ((rc = ks_read_file(o.script, 1 << 20, &text, &len)) != KS_OK) {
+            fprintf(stderr, "kiosk run: cannot read %s: %s\n", o.script,
+                    rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
             return 2;
         }
         script = ks_script_parse(text, &line, msg, sizeof msg);
