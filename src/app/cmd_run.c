@@ -312,6 +312,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     r.win = SDL_CreateWindow("Clinic kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, win_w, win_h, flags);
     if (!r.win) {
         fprintf(stderr, "kiosk run: cannot open a window: %s\n", SDL_GetError());
+        app_live_unwake_sdl(o->live); /* before SDL goes */
         SDL_Quit();
         return 2;
     }
@@ -327,6 +328,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     if (!r.ren) {
         fprintf(stderr, "kiosk run: cannot draw in the window: %s\n", SDL_GetError());
         SDL_DestroyWindow(r.win);
+        app_live_unwake_sdl(o->live); /* before SDL goes */
         SDL_Quit();
         return 2;
     }
@@ -338,6 +340,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         fprintf(stderr, "kiosk run: the fonts are missing\n");
         SDL_DestroyRenderer(r.ren);
         SDL_DestroyWindow(r.win);
+        app_live_unwake_sdl(o->live); /* before SDL goes */
         SDL_Quit();
         return 2;
     }
@@ -389,6 +392,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     ks_render_destroy(r.rd);
     SDL_DestroyRenderer(r.ren);
     SDL_DestroyWindow(r.win);
+    app_live_unwake_sdl(o->live); /* before SDL goes */
     SDL_Quit();
     return status;
 }

@@ -5,7 +5,7 @@
 #include "kiosk/base.h"
 
 #include <SDL.h>
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,7 +17,8 @@ struct app_live {
     ks_stats *stats;         /* NULL when the counts file cannot be opened */
     char *db;                /* the index path, owned */
     double started;          /* ks_now_ms() at start */
-    _Atomic Uint32 sdl_event; /* 0 until app_live_wake_sdl */
+    pthread_mutex_t wake_mu; /* held while the watcher pushes an event */
+    Uint32 sdl_event;        /* under wake_mu: 0 until app_live_wake_sdl, after app_live_unwake_sdl */
 };
 
 /* ------------------------------------------------------------ content */
@@ -36,21 +37,32 @@ ks_ui_content app_live_content(app_live *l) {
 
 const ks_watch_snapshot *app_live_snapshot(app_live *l) { return l->snap; }
 
-/* Runs on the watcher's thread: SDL_PushEvent is thread-safe. */
+/* Runs on the watcher's thread: SDL_PushEvent is thread-safe, but not
+ * after SDL_Quit, hence the lock app_live_unwake_sdl takes. */
 static void wake(void *user) {
     app_live *l = user;
-    Uint32 type = atomic_load(&l->sdl_event);
-    if (type) {
+    pthread_mutex_lock(&l->wake_mu);
+    if (l->sdl_event) {
         SDL_Event ev;
         memset(&ev, 0, sizeof ev);
-        ev.type = type;
+        ev.type = l->sdl_event;
         SDL_PushEvent(&ev);
     }
+    pthread_mutex_unlock(&l->wake_mu);
 }
 
 void app_live_wake_sdl(app_live *l) {
     Uint32 type = SDL_RegisterEvents(1);
-    if (type != (Uint32)-1) atomic_store(&l->sdl_event, type);
+    if (type == (Uint32)-1) return;
+    pthread_mutex_lock(&l->wake_mu);
+    l->sdl_event = type;
+    pthread_mutex_unlock(&l->wake_mu);
+}
+
+void app_live_unwake_sdl(app_live *l) {
+    pthread_mutex_lock(&l->wake_mu);
+    l->sdl_event = 0;
+    pthread_mutex_unlock(&l->wake_mu);
 }
 
 static void log_snapshot(const ks_watch_snapshot *s) {
@@ -65,7 +77,7 @@ app_live *app_live_start(const app_paths *paths) {
     ks_watch_options o;
     char *stats_path;
     int err = 0;
-    atomic_init(&l->sdl_event, 0);
+    pthread_mutex_init(&l->wake_mu, NULL);
     l->started = ks_now_ms();
     l->db = ks_strdup(paths->db);
     memset(&o, 0, sizeof o);
@@ -75,6 +87,7 @@ app_live *app_live_start(const app_paths *paths) {
     l->watch = ks_watch_start(paths->content, &o, &err);
     if (!l->watch) {
         fprintf(stderr, "kiosk run: cannot watch the content folder %s (error %d)\n", paths->content, err);
+        pthread_mutex_destroy(&l->wake_mu);
         free(l->db);
         free(l);
         return NULL;
@@ -100,6 +113,7 @@ void app_live_stop(app_live *l) {
     ks_watch_stop(l->watch);
     ks_watch_snapshot_release(l->snap);
     ks_stats_close(l->stats);
+    pthread_mutex_destroy(&l->wake_mu);
     free(l->db);
     free(l);
 }

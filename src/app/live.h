@@ -33,6 +33,10 @@ void app_live_stop(app_live *l);
 /* From now on the watcher's wake-up pushes an SDL user event (SDL must be
  * initialised; call from the UI thread). */
 void app_live_wake_sdl(app_live *l);
+/* No more SDL events from the watcher: when this returns, none is being
+ * pushed either. Call before SDL_Quit (the watcher runs on until
+ * app_live_stop). */
+void app_live_unwake_sdl(app_live *l);
 
 /* The content of the newest snapshot taken (borrowed; valid until the next
  * app_live_update or app_live_stop). */
