@@ -209,9 +209,8 @@ void sr_plan_make(const ks_search *s, const char *text, size_t len, int widen, s
             } else {
                 char phrase[sizeof g->alt[0].text] = "";
                 size_t pl = 0;
-                for (size_t k = 0; k < best->n_from; k++)
-                    pl += (size_t)snprintf(phrase + pl, sizeof phrase - (pl < sizeof phrase ? pl : sizeof phrase),
-                                          "%s%s", k ? " " : "", q[i + k].eff);
+                for (size_t k = 0; k < best->n_from && pl < sizeof phrase; k++) /* never past the end */
+                    pl += (size_t)snprintf(phrase + pl, sizeof phrase - pl, "%s%s", k ? " " : "", q[i + k].eff);
                 add_alt(g->alt, &g->n_alt, phrase, q[i + best->n_from - 1].open);
             }
             /* every synonym with the same lay phrase adds its target */
