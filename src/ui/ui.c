@@ -375,13 +375,11 @@ static void go_home(ks_ui *ui) {
 static void run_search(ks_ui *ui) {
     ks_search_results_free(ui->results);
     ui->results = NULL;
-    ui->results_for[0] = '\0';
     ui->empty_pending[0] = '\0';
     if (ui->query[0] && ui->search) {
         if (ks_search_query(ui->search, ui->query, 8, &ui->results) != 0) {
             ks_log("search failed for the text typed; showing no results");
         }
-        snprintf(ui->results_for, sizeof ui->results_for, "%s", ui->query);
         if (ui->results && ui->results->n == 0)
             snprintf(ui->empty_pending, sizeof ui->empty_pending, "%s", ui->query);
     }
@@ -408,7 +406,6 @@ static void full_reset(ks_ui *ui) {
     ui->query[0] = '\0';
     ks_search_results_free(ui->results);
     ui->results = NULL;
-    ui->results_for[0] = '\0';
     ui->kb_visible = 1;
     ui->scale = 1.0;
     ui->high_contrast = 0;

@@ -82,7 +82,6 @@ struct ks_ui {
     /* Search screen. */
     char query[UI_QUERY_MAX];
     ks_search_results *results;
-    char results_for[UI_QUERY_MAX]; /* the query results belong to */
     int kb_visible;
     ks_keyboard kb;
     int kb_top;             /* window y of the keyboard */
