@@ -188,6 +188,27 @@ static void test_render_screens(void) {
         }
     }
     {
+        /* At the default look too (an untouched Home is never asked, so the
+         * prompt must not be drawn over one): not the Home screen. */
+        const char *plain[] = {"home", "idle-prompt"};
+        char *png[2];
+        size_t len[2];
+        for (int i = 0; i < 2; i++) {
+            char cmd[2048], out[256];
+            snprintf(out, sizeof out, "%s/plain%d.png", tmp, i);
+            snprintf(cmd, sizeof cmd, "'%s' render '%s' -o '%s' --content '%s/content' --db '%s/index.db' 2>/dev/null",
+                     KIOSK_BIN, plain[i], out, KIOSK_SOURCE_DIR, tmp);
+            INT_EQ(system(cmd), 0);
+            png[i] = NULL;
+            len[i] = 0;
+            if (ks_read_file(out, 64u << 20, &png[i], &len[i]) != KS_OK) png[i] = NULL;
+            OK(png[i] != NULL);
+        }
+        OK(png[0] && png[1] && (len[0] != len[1] || memcmp(png[0], png[1], len[0]) != 0));
+        free(png[0]);
+        free(png[1]);
+    }
+    {
         char cmd[1024];
         int st;
         snprintf(cmd, sizeof cmd, "'%s' render topic:nowhere -o '%s/x.png' --content '%s/content' 2>/dev/null", KIOSK_BIN, tmp,

@@ -39,7 +39,10 @@ int ks_ui_render_screen(const char *spec, const ks_ui_content *content, ks_searc
     rc = ks_ui_set_look(ui, o.text_scale, o.theme ? o.theme : "default");
     if (rc == 0) {
         if (strcmp(spec, "idle-prompt") == 0) {
-            ks_ui_tick(ui, t + ui->cfg.idle_seconds * 1000.0 + 1);
+            /* An untouched Home is never asked (ui.c): ask over the search
+             * screen, which the prompt covers whole. */
+            rc = ks_ui_open(ui, "search", t);
+            if (rc == 0) ks_ui_tick(ui, t + ui->cfg.idle_seconds * 1000.0 + 1);
         } else {
             rc = ks_ui_open(ui, spec, t);
         }
