@@ -363,6 +363,8 @@ static void all_screens_fit(int width, int height, double scale, const char *tag
     char name[128];
     world_open(&w, width, height);
     OK(ks_ui_set_look(w.ui, scale, NULL) == 0);
+    OK(ks_ui_set_look(w.ui, NAN, NULL) == KS_ERR_INVALID); /* refused, look kept */
+    OK(w.ui->scale == scale);
     check_fit(&w, "home");
     snprintf(name, sizeof name, "%s-home", tag);
     shot(&w, name);

@@ -25,7 +25,7 @@ int ks_ui_render_screen(const char *spec, const ks_ui_content *content, ks_searc
     if (!o.h) o.h = 1920;
     if (o.text_scale == 0) o.text_scale = 1.0;
     if (!is_screen_spec(spec)) return KS_ERR_NOT_FOUND;
-    if (o.w < 200 || o.h < 200 || o.w > 8192 || o.h > 8192 || o.text_scale < 1.0 || o.text_scale > 2.0 ||
+    if (o.w < 200 || o.h < 200 || o.w > 8192 || o.h > 8192 || !(o.text_scale >= 1.0 && o.text_scale <= 2.0) ||
         (o.theme && !ks_layout_theme(o.theme)))
         return KS_ERR_INVALID;
     memset(&ro, 0, sizeof ro);

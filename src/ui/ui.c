@@ -249,7 +249,7 @@ void ks_ui_set_render(ks_ui *ui, ks_render *rd, int w, int h) {
 }
 
 int ks_ui_set_look(ks_ui *ui, double text_scale, const char *theme) {
-    if (text_scale < 1.0 || text_scale > 2.0) return KS_ERR_INVALID;
+    if (!(text_scale >= 1.0 && text_scale <= 2.0)) return KS_ERR_INVALID; /* NaN too */
     if (theme && strcmp(theme, "default") != 0 && strcmp(theme, "high-contrast") != 0) return KS_ERR_INVALID;
     ui->scale = text_scale;
     if (theme) ui->high_contrast = strcmp(theme, "high-contrast") == 0;
