@@ -379,9 +379,9 @@ static void run_search(ks_ui *ui) {
     if (ui->query[0] && ui->search) {
         if (ks_search_query(ui->search, ui->query, 8, &ui->results) != 0) {
             ks_log("search failed for the text typed; showing no results");
-        }
-        if (ui->results && ui->results->n == 0)
+        } else if (ui->results && ui->results->n == 0) { /* a failure is not a search that found nothing */
             snprintf(ui->empty_pending, sizeof ui->empty_pending, "%s", ui->query);
+        }
     }
     ui->scroll = 0;
     ui->want_scroll_px = 0;
