@@ -46,7 +46,8 @@ static void print_text(const ks_search_results *r, const char *query) {
 
 static void answer(ks_search *s, const char *query, size_t limit, int json) {
     ks_search_results *r;
-    ks_search_query(s, query, limit, &r);
+    if (ks_search_query(s, query, limit, &r) != 0) /* still one answer per query, but not a silent one */
+        fprintf(stderr, "kiosk search: reading the index failed; the results may be incomplete\n");
     if (json) {
         ks_buf b = {0};
         ks_search_results_json(r, &b);
