@@ -186,6 +186,38 @@ static void test_runtime_cases(void) {
     free(l1), free(l2), free(l3), free(inside), free(big), free(outside), free(content);
 }
 
+/* A percent-encoded link names the file the kiosk opens ("my%20b.md" is
+ * "my b.md"), so the check must not call it broken (and hide the page). */
+static void test_percent_encoded_link(void) {
+    char tmpl[] = "/tmp/kiosk-store-pct-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    OK(root != NULL);
+    if (!root) return;
+    const char *a = "---\ntitle: A\nsection: general\nsummary: S.\nreviewed: 2026-11-01\n---\n\n"
+                    "See [the other page](my%20b.md) and [this](a.md%2F..%2Fx.md).\n";
+    const char *b = "---\ntitle: B\nsection: general\nsummary: S.\nreviewed: 2026-11-01\n---\n\nThis is a short page.\n";
+    char *pa = ks_path_join(root, "a.md"), *pb = ks_path_join(root, "my b.md");
+    ks_write_file_atomic(pa, a, strlen(a));
+    ks_write_file_atomic(pb, b, strlen(b));
+    ks_store *s = load(root);
+    OK(s != NULL);
+    if (s) {
+        char *got = diag_text(s);
+        STR_EQ(got, "");
+        const ks_page *p = ks_store_find(s, "a");
+        OK(p && p->errors == 0 && p->n_links == 2);
+        if (p && p->n_links == 2) {
+            STR_EQ(p->links[0].slug, "my b");
+            OK(p->links[1].slug == NULL); /* an encoded '/' is not a path step: shown as text */
+        }
+        free(got);
+        ks_store_free(s);
+    }
+    unlink(pa), unlink(pb);
+    rmdir(root);
+    free(pa), free(pb);
+}
+
 static uint64_t stamp_of(const char *dir) {
     uint64_t st = 0;
     INT_EQ(ks_store_stamp(dir, &st), KS_OK);
@@ -248,6 +280,7 @@ int main(void) {
     RUN(test_good_records);
     RUN(test_keywords_and_hash);
     RUN(test_runtime_cases);
+    RUN(test_percent_encoded_link);
     RUN(test_stamp);
     RUN(test_reading_grade);
     RUN(test_sections);

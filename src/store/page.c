@@ -41,15 +41,47 @@ static int ends_with_ci(const char *s, size_t len, const char *suffix) {
     return len >= n && strncasecmp(s + len - n, suffix, n) == 0;
 }
 
-int link_resolve(const char *from_slug, const char *url, char **slug, char **fragment) {
+static int hex_digit(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* url[0..n) with %XX decoded, as the kiosk opens it (doc/resolve.c), or
+ * NULL when a decoded NUL, '/' or '\\' would smuggle in a path step (the
+ * kiosk then shows the link as text). */
+static char *percent_decoded(const char *url, size_t n) {
+    char *out = ks_malloc(n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (url[i] == '%' && i + 2 < n && (hi = hex_digit(url[i + 1])) >= 0 && (lo = hex_digit(url[i + 2])) >= 0) {
+            char c = (char)(hi * 16 + lo);
+            if (c == '\0' || c == '/' || c == '\\') {
+                free(out);
+                return NULL;
+            }
+            out[o++] = c;
+            i += 2;
+        } else {
+            out[o++] = url[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+int link_resolve(const char *from_slug, const char *link, char **slug, char **fragment) {
     *slug = NULL;
     *fragment = NULL;
-    if (has_scheme(url) || (url[0] == '/' && url[1] == '/')) return 0;
+    if (has_scheme(link) || (link[0] == '/' && link[1] == '/')) return 0;
 
-    const char *hash = strchr(url, '#');
-    size_t path_len = hash ? (size_t)(hash - url) : strlen(url);
-    const char *q = memchr(url, '?', path_len);
-    if (q) path_len = (size_t)(q - url);
+    const char *hash = strchr(link, '#');
+    size_t path_len = hash ? (size_t)(hash - link) : strlen(link);
+    const char *q = memchr(link, '?', path_len);
+    if (q) path_len = (size_t)(q - link);
+    /* "my%20page.md" names "my page.md", as the kiosk reads it */
+    char *url = percent_decoded(link, path_len);
+    if (!url) return 0;
+    path_len = strlen(url);
 
     /* Segments of the result: start from the folder of the current page. */
     ks_buf out = {0};
@@ -69,6 +101,7 @@ int link_resolve(const char *from_slug, const char *url, char **slug, char **fra
             } else if (n == 2 && p[0] == '.' && p[1] == '.') {
                 if (out.len == 0) {
                     ks_buf_free(&out);
+                    free(url);
                     return -1;
                 }
                 char *cut = strrchr(out.data, '/');
@@ -82,6 +115,7 @@ int link_resolve(const char *from_slug, const char *url, char **slug, char **fra
         }
         if (out.len == 0) {
             ks_buf_free(&out);
+            free(url);
             return -1;
         }
         if (ends_with_ci(out.data, out.len, ".md")) {
@@ -95,6 +129,7 @@ int link_resolve(const char *from_slug, const char *url, char **slug, char **fra
     for (size_t i = 0; i < out.len; i++) out.data[i] = (char)tolower((unsigned char)out.data[i]);
     *slug = ks_buf_detach(&out);
     if (hash && hash[1]) *fragment = ks_strdup(hash + 1);
+    free(url);
     return 1;
 }
 
