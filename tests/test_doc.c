@@ -12,7 +12,7 @@
 
 static char *resolve(const char *base, const char *url) {
     char *t = NULL;
-    int r = ks_doc_resolve_link(base, url, &t);
+    int r = ks_link_resolve(base, url, &t);
     if (!r) OK(t == NULL);
     return t;
 }
@@ -52,20 +52,20 @@ static void test_resolve_links(void) {
 }
 
 static void test_resolve_images(void) {
-    char *p = ks_doc_resolve_image("prolotherapy/injection", "knee.png");
+    char *p = ks_link_resolve_image("prolotherapy/injection", "knee.png");
     STR_EQ(p, "prolotherapy/knee.png");
     free(p);
-    p = ks_doc_resolve_image("prolotherapy/injection", "../assets/knee.png");
+    p = ks_link_resolve_image("prolotherapy/injection", "../assets/knee.png");
     STR_EQ(p, "assets/knee.png");
     free(p);
-    p = ks_doc_resolve_image("about", "/pics/a.jpg");
+    p = ks_link_resolve_image("about", "/pics/a.jpg");
     STR_EQ(p, "pics/a.jpg");
     free(p);
-    OK(ks_doc_resolve_image("about", "../../x.png") == NULL);
-    OK(ks_doc_resolve_image("about", "https://e.com/x.png") == NULL);
-    OK(ks_doc_resolve_image("about", "javascript:x") == NULL);
-    OK(ks_doc_resolve_image("about", "") == NULL);
-    char *a = ks_doc_anchor("What is in the shot?", 20);
+    OK(ks_link_resolve_image("about", "../../x.png") == NULL);
+    OK(ks_link_resolve_image("about", "https://e.com/x.png") == NULL);
+    OK(ks_link_resolve_image("about", "javascript:x") == NULL);
+    OK(ks_link_resolve_image("about", "") == NULL);
+    char *a = ks_link_anchor("What is in the shot?", 20);
     STR_EQ(a, "what-is-in-the-shot");
     free(a);
 }

@@ -161,7 +161,7 @@ static void test_links_agree_with_store(void) {
             int known = 0;
             for (size_t k = 0; k < page->n_links && !known; k++) {
                 char *t = NULL;
-                known = ks_doc_resolve_link(page->slug, page->links[k].url, &t) && !strcmp(t, it->target);
+                known = ks_link_resolve(page->slug, page->links[k].url, &t) && !strcmp(t, it->target);
                 free(t);
             }
             if (!known) fprintf(stderr, "%s: hit box to '%s' is no link the store knows\n", page->slug, it->target);

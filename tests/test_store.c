@@ -133,6 +133,40 @@ static void test_keywords_and_hash(void) {
 }
 
 /* Cases made at run time: a file over 1 MiB, symbolic links. */
+/* The check and the screen share one link grammar: a link to another kind
+ * of file or out of the folder is text on screen, so for the check it is a
+ * warning, never an error that would hide the page. */
+static void test_links_not_to_pages(void) {
+    char tmpl[] = "/tmp/kiosk-store-links-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    OK(root != NULL);
+    if (!root) return;
+    const char *a = "---\ntitle: A\nsection: general\nsummary: S.\nreviewed: 2026-11-01\n---\n\n"
+                    "A [leaflet](leaflet.pdf), [up](../../x.md), [web](https://example.org), "
+                    "[side](#Side%20Effects).\n\n## Side effects\n\nSore.\n";
+    char *pa = ks_path_join(root, "a.md");
+    ks_write_file_atomic(pa, a, strlen(a));
+    ks_store *s = load(root);
+    if (s) {
+        char *got = diag_text(s);
+        STR_EQ(got, "a.md:8: warning: the link '../../x.md' is not to a page (another kind of file, or outside "
+                    "the content folder); it is shown as plain text\n"
+                    "a.md:8: warning: the link 'leaflet.pdf' is not to a page (another kind of file, or outside "
+                    "the content folder); it is shown as plain text\n");
+        const ks_page *p = ks_store_find(s, "a");
+        OK(p && p->errors == 0 && p->n_links == 4);
+        if (p && p->n_links == 4) {
+            STR_EQ(p->links[3].slug, "a"); /* "#Side%20Effects" is this page's "side-effects" */
+            STR_EQ(p->links[3].fragment, "side-effects");
+        }
+        free(got);
+        ks_store_free(s);
+    }
+    unlink(pa);
+    rmdir(root);
+    free(pa);
+}
+
 static void test_runtime_cases(void) {
     char tmpl[] = "/tmp/kiosk-store-XXXXXX";
     char *root = mkdtemp(tmpl);
@@ -203,7 +237,9 @@ static void test_percent_encoded_link(void) {
     OK(s != NULL);
     if (s) {
         char *got = diag_text(s);
-        STR_EQ(got, "");
+        /* not an error (the page stays shown); a warning that it is text */
+        STR_EQ(got, "a.md:8: warning: the link 'a.md%2F..%2Fx.md' is not to a page (another kind of file, "
+                    "or outside the content folder); it is shown as plain text\n");
         const ks_page *p = ks_store_find(s, "a");
         OK(p && p->errors == 0 && p->n_links == 2);
         if (p && p->n_links == 2) {
@@ -280,6 +316,7 @@ int main(void) {
     RUN(test_good_records);
     RUN(test_keywords_and_hash);
     RUN(test_runtime_cases);
+    RUN(test_links_not_to_pages);
     RUN(test_percent_encoded_link);
     RUN(test_stamp);
     RUN(test_reading_grade);

@@ -8,6 +8,8 @@
  * - ks_buf: a growable byte buffer, always NUL-terminated.
  * - UTF-8: validation and decoding.
  * - Files: reading a whole file with a size limit.
+ * - Links: how a link written on a page names another page and heading,
+ *   the one grammar the store checks and doc follows.
  * - A 64-bit content hash, a monotonic clock, and logging to stderr.
  *
  * Depends on nothing but libc. No SDL, no SQLite, no cmark.
@@ -94,6 +96,35 @@ int ks_read_file(const char *path, size_t max, char **out, size_t *len);
 int ks_write_file_atomic(const char *path, const void *data, size_t len);
 /* dir + "/" + name, in a new string the caller frees. */
 char *ks_path_join(const char *dir, const char *name);
+
+/* ------------------------------------------------------------------ links */
+
+/* Whether url leaves the kiosk: it has a scheme ("http:", "mailto:",
+ * "javascript:", "C:"), or starts with "//" or a backslash. */
+int ks_link_is_external(const char *url);
+/* Resolve a link as written in the page at base_slug. For a link that stays
+ * in the kiosk (no scheme; a .md file, a folder, or "#fragment" alone),
+ * returns 1 and sets *target to a new string "slug" or "slug#anchor":
+ * ".md" stripped, "./" and "../" resolved against base_slug's folder,
+ * percent-escapes decoded, lowercased, the fragment made an anchor as
+ * ks_link_anchor does, a folder link "topic/" meaning "topic/index". (A
+ * folder named without the slash, "../prolotherapy", gives "prolotherapy":
+ * the store and the UI open "prolotherapy/index" when there is no page
+ * "prolotherapy" but such a topic.) Returns 0 (and
+ * *target = NULL) for a link that leaves the kiosk, climbs above the content
+ * folder, or names something that is not a page. The caller frees *target. */
+int ks_link_resolve(const char *base_slug, const char *url, char **target);
+/* Resolve an image source as written in the page at base_slug to a path
+ * relative to the content folder ("prolotherapy/knee.png"; "/x.png" is
+ * relative to the content folder's top). Returns a new string the caller
+ * frees, or NULL for a source with a scheme or one that climbs out. */
+char *ks_link_resolve_image(const char *base_slug, const char *src);
+
+/* The anchor of a heading text: ASCII letters
+ * and digits lowercased, bytes >= 0x80 kept, every run of anything else one
+ * '-' between words ("Don't panic!" -> "don-t-panic"). A new string the
+ * caller frees. */
+char *ks_link_anchor(const char *text, size_t len);
 
 /* ------------------------------------------------------------------ misc */
 

@@ -87,28 +87,8 @@ const ks_doc_block *ks_doc_blocks(const ks_doc *doc, size_t *count);
 /* The page slug the document was built for ("" when none). */
 const char *ks_doc_slug(const ks_doc *doc);
 
-/* Resolve a link as written in the page at base_slug. For a link that stays
- * in the kiosk (no scheme; a .md file, a folder, or "#fragment" alone),
- * returns 1 and sets *target to a new string "slug" or "slug#anchor":
- * ".md" stripped, "./" and "../" resolved against base_slug's folder,
- * percent-escapes decoded, lowercased, the fragment made an anchor as
- * ks_doc_anchor does, a folder link "topic/" meaning "topic/index". (A
- * folder named without the slash, "../prolotherapy", gives "prolotherapy":
- * like the store, the UI opens "prolotherapy/index" when there is no page
- * "prolotherapy" but such a topic.) Returns 0 (and
- * *target = NULL) for a link that leaves the kiosk, climbs above the content
- * folder, or names something that is not a page. The caller frees *target. */
-int ks_doc_resolve_link(const char *base_slug, const char *url, char **target);
-/* Resolve an image source as written in the page at base_slug to a path
- * relative to the content folder ("prolotherapy/knee.png"; "/x.png" is
- * relative to the content folder's top). Returns a new string the caller
- * frees, or NULL for a source with a scheme or one that climbs out. */
-char *ks_doc_resolve_image(const char *base_slug, const char *src);
-
-/* The anchor of a heading text exactly as the store makes it: ASCII letters
- * and digits lowercased, bytes >= 0x80 kept, every run of anything else one
- * '-' between words ("Don't panic!" -> "don-t-panic"). A new string the
- * caller frees. */
-char *ks_doc_anchor(const char *text, size_t len);
+/* Links, image paths and heading anchors are resolved with ks_link_resolve,
+ * ks_link_resolve_image and ks_link_anchor (base.h), the same grammar the
+ * store checks links with. */
 
 #endif

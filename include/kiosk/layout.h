@@ -207,7 +207,7 @@ int ks_layout_margin(int width, double text_scale);
 /* Lay out doc for params and append its items to dl: text, rectangles,
  * images (or placeholders), a KS_ITEM_LINK over every internal link (at
  * least 48 px tall, target "slug" or "slug#anchor") and a KS_ITEM_ANCHOR at
- * each heading (target = its anchor, as ks_doc_anchor and the store make
+ * each heading (target = its anchor, as ks_link_anchor and the store make
  * it). dl may be NULL to only measure. info (may be NULL) receives the page
  * height, the text column and the first highlight. doc and dl are borrowed;
  * the items' strings are copies owned by dl. Returns 0, or KS_ERR_INVALID

@@ -218,7 +218,7 @@ static void end_text_block(builder *b) {
         if (blk.kind == KS_BLOCK_HEADING) {
             ks_buf plain = {0};
             for (size_t i = 0; i < b->runs.n; i++) ks_buf_append(&plain, b->runs.v[i].text, b->runs.v[i].len);
-            char *a = ks_doc_anchor(plain.data ? plain.data : "", plain.len);
+            char *a = ks_link_anchor(plain.data ? plain.data : "", plain.len);
             blk.anchor = arena_copy(b->doc, a, strlen(a));
             free(a);
             ks_buf_free(&plain);
@@ -256,7 +256,7 @@ static void enter_image(builder *b, cmark_node *node) {
     b->image.kind = KS_BLOCK_IMAGE;
     b->image.line = cmark_node_get_start_line(node);
     b->image.link = b->link; /* a picture inside a link opens it too */
-    char *src = ks_doc_resolve_image(b->doc->slug, cmark_node_get_url(node));
+    char *src = ks_link_resolve_image(b->doc->slug, cmark_node_get_url(node));
     if (src) {
         ks_buf clean = {0};
         put_clean(&clean, src, strlen(src), 0);
@@ -362,7 +362,7 @@ static void node_enter(builder *b, cmark_node *node) {
         break;
     case CMARK_NODE_LINK: {
         char *target = NULL;
-        if (!b->in_image && ks_doc_resolve_link(b->doc->slug, cmark_node_get_url(node), &target)) {
+        if (!b->in_image && ks_link_resolve(b->doc->slug, cmark_node_get_url(node), &target)) {
             ks_buf clean = {0};
             put_clean(&clean, target, strlen(target), 0);
             b->link = arena_copy(b->doc, clean.data ? clean.data : "", clean.len);

@@ -14,125 +14,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-char *anchor_from_text(const char *text) {
-    ks_buf b = {0};
-    int dash = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (isalnum(*p) || *p >= 0x80) {
-            if (dash && b.len) ks_buf_putc(&b, '-');
-            dash = 0;
-            ks_buf_putc(&b, (char)tolower(*p));
-        } else {
-            dash = 1;
-        }
-    }
-    return ks_buf_detach(&b);
-}
-
-static int has_scheme(const char *url) {
-    const char *p = url;
-    if (!isalpha((unsigned char)*p)) return 0;
-    while (isalnum((unsigned char)*p) || *p == '+' || *p == '.' || *p == '-') p++;
-    return *p == ':';
-}
-
-static int ends_with_ci(const char *s, size_t len, const char *suffix) {
-    size_t n = strlen(suffix);
-    return len >= n && strncasecmp(s + len - n, suffix, n) == 0;
-}
-
-static int hex_digit(char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* url[0..n) with %XX decoded, as the kiosk opens it (doc/resolve.c), or
- * NULL when a decoded NUL, '/' or '\\' would smuggle in a path step (the
- * kiosk then shows the link as text). */
-static char *percent_decoded(const char *url, size_t n) {
-    char *out = ks_malloc(n + 1);
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (url[i] == '%' && i + 2 < n && (hi = hex_digit(url[i + 1])) >= 0 && (lo = hex_digit(url[i + 2])) >= 0) {
-            char c = (char)(hi * 16 + lo);
-            if (c == '\0' || c == '/' || c == '\\') {
-                free(out);
-                return NULL;
-            }
-            out[o++] = c;
-            i += 2;
-        } else {
-            out[o++] = url[i];
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
-int link_resolve(const char *from_slug, const char *link, char **slug, char **fragment) {
-    *slug = NULL;
-    *fragment = NULL;
-    if (has_scheme(link) || (link[0] == '/' && link[1] == '/')) return 0;
-
-    const char *hash = strchr(link, '#');
-    size_t path_len = hash ? (size_t)(hash - link) : strlen(link);
-    const char *q = memchr(link, '?', path_len);
-    if (q) path_len = (size_t)(q - link);
-    /* "my%20page.md" names "my page.md", as the kiosk reads it */
-    char *url = percent_decoded(link, path_len);
-    if (!url) return 0;
-    path_len = strlen(url);
-
-    /* Segments of the result: start from the folder of the current page. */
-    ks_buf out = {0};
-    if (path_len == 0) {
-        ks_buf_puts(&out, from_slug); /* "#anchor" alone: this page */
-    } else {
-        const char *slash = strrchr(from_slug, '/');
-        if (url[0] != '/' && slash) ks_buf_append(&out, from_slug, (size_t)(slash - from_slug));
-        const char *p = url;
-        const char *end = url + path_len;
-        while (p < end) {
-            const char *e = memchr(p, '/', (size_t)(end - p));
-            if (!e) e = end;
-            size_t n = (size_t)(e - p);
-            if (n == 0 || (n == 1 && p[0] == '.')) {
-                /* nothing */
-            } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-                if (out.len == 0) {
-                    ks_buf_free(&out);
-                    free(url);
-                    return -1;
-                }
-                char *cut = strrchr(out.data, '/');
-                out.len = cut ? (size_t)(cut - out.data) : 0;
-                out.data[out.len] = '\0';
-            } else {
-                if (out.len) ks_buf_putc(&out, '/');
-                ks_buf_append(&out, p, n);
-            }
-            p = e + 1;
-        }
-        if (out.len == 0) {
-            ks_buf_free(&out);
-            free(url);
-            return -1;
-        }
-        if (ends_with_ci(out.data, out.len, ".md")) {
-            out.len -= 3;
-            out.data[out.len] = '\0';
-        } else if (url[path_len - 1] == '/' || !strchr(out.data, '/')) {
-            /* "prolotherapy/" or "../prolotherapy": a folder means its index;
-             * decided by the caller, who knows which folders are topics. */
-        }
-    }
-    for (size_t i = 0; i < out.len; i++) out.data[i] = (char)tolower((unsigned char)out.data[i]);
-    *slug = ks_buf_detach(&out);
-    if (hash && hash[1]) *fragment = ks_strdup(hash + 1);
-    free(url);
-    return 1;
-}
-
 /* Plain text of a cmark subtree: one block per line. */
 static void collect_text(cmark_node *root, ks_buf *text) {
     cmark_iter *it = cmark_iter_new(root);
@@ -229,7 +110,7 @@ static void scan_body(ks_store *store, ks_page *p, int *errors) {
             ks_heading *h = &p->headings[p->n_headings++];
             h->level = cmark_node_get_heading_level(n);
             h->text = node_plain_text(n);
-            h->anchor = anchor_from_text(h->text);
+            h->anchor = ks_link_anchor(h->text, strlen(h->text));
             h->line = line;
             break;
         }
@@ -402,23 +283,28 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, 
 void page_check_links(ks_store *store, ks_page *p) {
     for (size_t i = 0; i < p->n_links; i++) {
         ks_link *l = &p->links[i];
-        char *slug, *frag;
-        int r = link_resolve(p->slug, l->url, &slug, &frag);
-        if (r == 0) continue;
-        if (r < 0) {
-            diag_add(&store->diags, p->path, l->line, KS_DIAG_ERROR,
-                     "the link '%s' goes outside the content folder", l->url);
-            p->errors++;
+        char *target;
+        if (ks_link_is_external(l->url)) continue; /* shown as text, never followed */
+        if (!ks_link_resolve(p->slug, l->url, &target)) {
+            diag_add(&store->diags, p->path, l->line, KS_DIAG_WARNING,
+                     "the link '%s' is not to a page (another kind of file, or outside the content "
+                     "folder); it is shown as plain text",
+                     l->url);
+            p->warnings++;
             continue;
         }
-        const ks_page *target = ks_store_find(store, slug);
-        if (!target && ks_store_find_topic(store, slug)) {
+        char *hash = strchr(target, '#');
+        char *frag = hash ? ks_strdup(hash + 1) : NULL;
+        char *slug = hash ? ks_strndup(target, (size_t)(hash - target)) : ks_strdup(target);
+        free(target);
+        const ks_page *page = ks_store_find(store, slug);
+        if (!page && ks_store_find_topic(store, slug)) {
             char *idx = ks_sprintf("%s/index", slug);
             free(slug);
             slug = idx;
-            target = ks_store_find(store, slug);
+            page = ks_store_find(store, slug);
         }
-        if (!target) {
+        if (!page) {
             diag_add(&store->diags, p->path, l->line, KS_DIAG_ERROR,
                      "the link '%s' leads to a page that does not exist", l->url);
             p->errors++;
@@ -428,9 +314,9 @@ void page_check_links(ks_store *store, ks_page *p) {
         }
         if (frag) {
             size_t h;
-            for (h = 0; h < target->n_headings; h++)
-                if (strcmp(target->headings[h].anchor, frag) == 0) break;
-            if (h == target->n_headings) {
+            for (h = 0; h < page->n_headings; h++)
+                if (strcmp(page->headings[h].anchor, frag) == 0) break;
+            if (h == page->n_headings) {
                 diag_add(&store->diags, p->path, l->line, KS_DIAG_WARNING,
                          "the link '%s' names a heading '#%s' that is not on that page", l->url, frag);
                 p->warnings++;

@@ -61,19 +61,10 @@ void page_free(ks_page *page);
 /* Second pass, once every page is known: resolve links, check anchors. */
 void page_check_links(ks_store *store, ks_page *page);
 
-/* Resolve a Markdown link url written on the page with slug from_slug.
- * Returns 1 and sets *slug (and *fragment, NULL if none; both new strings)
- * for a link inside the kiosk; 0 for a link that leaves it (a scheme such as
- * http: or mailto:); -1 for a relative link that climbs out of the folder. */
-int link_resolve(const char *from_slug, const char *url, char **slug, char **fragment);
-
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */
 void synonyms_parse(ks_store *store, const char *text, size_t len);
 /* Warn about synonym lines whose page words appear on no page. */
 void synonyms_check_used(ks_store *store);
-
-/* Heading anchor: lowercased, spaces and punctuation runs to '-'. */
-char *anchor_from_text(const char *text);
 
 #endif

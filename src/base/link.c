@@ -1,6 +1,6 @@
-/* resolve: link targets, image paths and heading anchors for doc. */
-#include "kiosk/doc.h"
-
+/* link: how the kiosk names pages and headings from what a page links to.
+ * One grammar for the store (which checks links) and doc (which follows
+ * them), so `kiosk check` and the screen can never disagree. */
 #include "kiosk/base.h"
 
 #include <ctype.h>
@@ -9,7 +9,7 @@
 
 /* Whether url starts with a scheme ("http:", "javascript:", "C:") or is
  * protocol-relative ("//host"): either way it leaves the kiosk. */
-static int has_scheme(const char *url) {
+int ks_link_is_external(const char *url) {
     const char *p = url;
     if (url[0] == '/' && url[1] == '/') return 1;
     if (url[0] == '\\') return 1;
@@ -124,9 +124,9 @@ static int ends_with_ci(const char *s, const char *suffix) {
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-int ks_doc_resolve_link(const char *base_slug, const char *url, char **target) {
+int ks_link_resolve(const char *base_slug, const char *url, char **target) {
     *target = NULL;
-    if (!url || !*url || has_scheme(url)) return 0;
+    if (!url || !*url || ks_link_is_external(url)) return 0;
     if (!base_slug) base_slug = "";
     size_t n = strcspn(url, "?#");
     const char *frag = strchr(url, '#');
@@ -136,7 +136,7 @@ int ks_doc_resolve_link(const char *base_slug, const char *url, char **target) {
          * anchors are made, so "#Side Effects" finds "side-effects". */
         char *dec = percent_decode(frag + 1, strlen(frag + 1));
         if (!dec) return 0;
-        frag_dec = ks_doc_anchor(dec, strlen(dec));
+        frag_dec = ks_link_anchor(dec, strlen(dec));
         free(dec);
     }
     char *path = NULL;
@@ -184,8 +184,8 @@ int ks_doc_resolve_link(const char *base_slug, const char *url, char **target) {
     return 1;
 }
 
-char *ks_doc_resolve_image(const char *base_slug, const char *src) {
-    if (!src || !*src || has_scheme(src)) return NULL;
+char *ks_link_resolve_image(const char *base_slug, const char *src) {
+    if (!src || !*src || ks_link_is_external(src)) return NULL;
     size_t n = strcspn(src, "?#");
     if (n == 0) return NULL;
     char *rel = percent_decode(src, n);
@@ -201,7 +201,7 @@ char *ks_doc_resolve_image(const char *base_slug, const char *src) {
     return path;
 }
 
-char *ks_doc_anchor(const char *text, size_t len) {
+char *ks_link_anchor(const char *text, size_t len) {
     ks_buf b = {0};
     int dash = 0;
     for (size_t i = 0; i < len; i++) {
