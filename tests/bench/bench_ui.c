@@ -95,6 +95,25 @@ static int on_path(const char *prog) {
 
 /* In this process, a real X window with the kiosk's renderer settings:
  * tap to the next frame presented, and keystroke to results presented. */
+
+/* A finger down at (x, y), a frame, then up: the milliseconds from the
+ * lift to the next frame presented. Advances the virtual clock *t. */
+static double tap_presented(ks_ui *ui, SDL_Renderer *ren, float x, float y, double *t) {
+    ks_ui_pointer(ui, KS_POINTER_DOWN, x, y, *t);
+    *t += 60;
+    ks_ui_tick(ui, *t);
+    ks_ui_draw(ui);
+    SDL_RenderPresent(ren);
+    double t0 = ks_now_ms();
+    ks_ui_pointer(ui, KS_POINTER_UP, x, y, *t);
+    ks_ui_tick(ui, *t);
+    ks_ui_draw(ui);
+    SDL_RenderPresent(ren);
+    double ms = ks_now_ms() - t0;
+    *t += 40;
+    return ms;
+}
+
 static void window_taps(const char *display, const char *db, int rounds) {
     SDL_Window *win;
     SDL_Renderer *ren;
@@ -104,7 +123,7 @@ static void window_taps(const char *display, const char *db, int rounds) {
     ks_ui *ui;
     ks_ui_content content;
     ks_render_options ro;
-    double t = 1000, *v = ks_calloc((size_t)rounds * 16, sizeof *v), t0;
+    double t = 1000, *v = ks_calloc((size_t)rounds * 16, sizeof *v);
     int err = 0, n = 0, w, h;
     setenv("DISPLAY", display, 1);
     unsetenv("SDL_VIDEODRIVER");
@@ -142,18 +161,7 @@ static void window_taps(const char *display, const char *db, int rounds) {
             if (!it) break;
             x = (float)(it->box.x + it->box.w / 2);
             y = (float)(it->box.y + it->box.h / 2 + ui->body_top - (int)ui->scroll);
-            ks_ui_pointer(ui, KS_POINTER_DOWN, x, y, t);
-            t += 60;
-            ks_ui_tick(ui, t);
-            ks_ui_draw(ui);
-            SDL_RenderPresent(ren);
-            t0 = ks_now_ms();
-            ks_ui_pointer(ui, KS_POINTER_UP, x, y, t);
-            ks_ui_tick(ui, t);
-            ks_ui_draw(ui);
-            SDL_RenderPresent(ren);
-            v[n++] = ks_now_ms() - t0;
-            t += 40;
+            v[n++] = tap_presented(ui, ren, x, y, &t);
         }
         ks_ui_open(ui, "home", t);
         ks_ui_tick(ui, t);
@@ -171,18 +179,7 @@ static void window_taps(const char *display, const char *db, int rounds) {
             k = ks_keyboard_find(&ui->kb, *c);
             x = (float)(ui->kb.keys[k].x + ui->kb.keys[k].w / 2);
             y = (float)(ui->kb_top + ui->kb.keys[k].y + ui->kb.keys[k].h / 2);
-            ks_ui_pointer(ui, KS_POINTER_DOWN, x, y, t);
-            t += 60;
-            ks_ui_tick(ui, t);
-            ks_ui_draw(ui);
-            SDL_RenderPresent(ren);
-            t0 = ks_now_ms();
-            ks_ui_pointer(ui, KS_POINTER_UP, x, y, t);
-            ks_ui_tick(ui, t);
-            ks_ui_draw(ui);
-            SDL_RenderPresent(ren);
-            v[n++] = ks_now_ms() - t0;
-            t += 40;
+            v[n++] = tap_presented(ui, ren, x, y, &t);
         }
         ui->query[0] = '\0';
     }
