@@ -83,12 +83,11 @@ static void remember_summary(ks_index *ix, const char *stamp, const ks_index_rep
 /* Print what the last sync printed for kept and skipped pages, and the
  * summary line of a sync that found nothing to do. Returns the exit status,
  * or -1 when the notes are incomplete (then sync for real). */
-static int repeat_last_summary(ks_index *ix, int quiet, double ms, const char *db) {
+static int repeat_last_summary(ks_index *ix, double ms, const char *db) {
     char *counts = ks_index_note_get(ix, "index.counts");
     char *lines = ks_index_note_get(ix, "index.lines");
     size_t good, kept, skipped;
     int status = -1;
-    (void)quiet;
     if (counts && lines && sscanf(counts, "%zu %zu %zu", &good, &kept, &skipped) == 3) {
         for (char *l = lines; *l;) {
             char *nl = strchr(l, '\n');
@@ -141,7 +140,7 @@ int cmd_index(int argc, char **argv) {
     char *stamp = content_stamp(paths.content);
     char *last_stamp = ks_index_note_get(ix, "index.stamp");
     if (stamp && last_stamp && strcmp(stamp, last_stamp) == 0) {
-        int status = repeat_last_summary(ix, quiet, ks_now_ms() - t0, paths.db);
+        int status = repeat_last_summary(ix, ks_now_ms() - t0, paths.db);
         if (status >= 0) {
             free(stamp);
             free(last_stamp);
