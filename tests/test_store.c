@@ -67,7 +67,7 @@ static void test_fixtures(void) {
         "good", "no-front-matter", "unclosed-front-matter", "bad-yaml", "missing-fields",
         "wrong-type", "invalid-utf8", "empty-body", "duplicate-slug", "broken-link",
         "topic-without-index", "raw-html", "reviewed", "missing-sections", "reading-grade",
-        "unused-synonym"};
+        "unused-synonym", "colon-in-value", "no-help-callout", "broken-risks-page"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_fixture(cases[i]);
 }
 

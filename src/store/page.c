@@ -280,6 +280,29 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, 
     return p;
 }
 
+int page_has_callout(const ks_page *p, const char *title) {
+    size_t tn = strlen(title);
+    int found = 0;
+    cmark_iter *it;
+    cmark_event_type ev;
+    if (!p->doc) return 0;
+    it = cmark_iter_new(p->doc);
+    while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it), *first;
+        char *text;
+        const char *t;
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_BLOCK_QUOTE) continue;
+        first = cmark_node_first_child(n);
+        if (!first) continue;
+        text = node_plain_text(first);
+        for (t = text; *t && !isalnum((unsigned char)*t);) t++;
+        found = strncasecmp(t, title, tn) == 0;
+        free(text);
+    }
+    cmark_iter_free(it);
+    return found;
+}
+
 void page_check_links(ks_store *store, ks_page *p) {
     for (size_t i = 0; i < p->n_links; i++) {
         ks_link *l = &p->links[i];

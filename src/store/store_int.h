@@ -58,6 +58,9 @@ void frontmatter_free(frontmatter *fm);
 ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path,
                    const char *topic);
 void page_free(ks_page *page);
+/* Whether the body has a callout (a block quote) whose first block starts
+ * with title, ignoring case and leading punctuation ("**When to get help**"). */
+int page_has_callout(const ks_page *page, const char *title);
 /* Second pass, once every page is known: resolve links, check anchors. */
 void page_check_links(ks_store *store, ks_page *page);
 
