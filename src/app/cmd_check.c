@@ -38,7 +38,7 @@ int cmd_check(int argc, char **argv) {
     }
     if (app_config_and_content(&paths) != 0) return 2;
 
-    ks_store *store = app_load_store("check", paths.content);
+    ks_store *store = app_load_store("check", &paths);
     if (!store) return 2;
     size_t warnings = 0;
     for (size_t i = 0; i < ks_store_diag_count(store); i++) {

@@ -203,7 +203,7 @@ int cmd_render(int argc, char **argv) {
     if (app_config_and_content(&paths) != 0) return 2;
     if (!paths.db && paths.cfg.paths.index[0] && !getenv("KIOSK_DB")) paths.db = paths.cfg.paths.index;
 
-    ks_store *store = app_load_store("render", paths.content);
+    ks_store *store = app_load_store("render", &paths);
     if (!store) return 2;
     int status;
     const ks_page *page = ks_store_find(store, o.slug);
