@@ -87,6 +87,23 @@ static const rq queries[] = {
     {"knee pain", "prolotherapy/what-it-is"},
     {"hepatitis", "ozone-therapy/what-it-is"},
     {"dextrose", "prolotherapy/injection|prolotherapy/index|prolotherapy/what-it-is"},
+    /* issue 11: medicines, health and safety words patients type (the
+     * brand names reach the pages through synonyms.txt and keywords) */
+    {"diabetic", "prolotherapy/candidacy|questions"},
+    {"blood sugar", "prolotherapy/candidacy|questions"},
+    {"warfarin", "prolotherapy/candidacy"},
+    {"eliquis", "prolotherapy/candidacy|ozone-therapy/candidacy"},
+    {"xarelto", "prolotherapy/candidacy"},
+    {"aspirin", "prolotherapy/candidacy|ozone-therapy/candidacy|questions"},
+    {"ibuprofen", "prolotherapy/recovery"},
+    {"painkiller", "prolotherapy/recovery"},
+    {"breastfeeding", "prolotherapy/candidacy|ozone-therapy/candidacy"},
+    {"pregnant", "prolotherapy/candidacy"},
+    {"fever", "prolotherapy/recovery|ozone-therapy/recovery"},
+    {"emergency", "prolotherapy/recovery|ozone-therapy/recovery|prolotherapy/risks|ozone-therapy/risks"},
+    {"urgent", "prolotherapy/recovery|ozone-therapy/recovery|prolotherapy/risks|ozone-therapy/risks"},
+    {"does it help", "prolotherapy/risks|ozone-therapy/risks|prolotherapy/recovery|ozone-therapy/recovery"},
+    {"how much does it cost", "questions"},
 };
 
 static int in_top3(const ks_search_results *r, const char *want) {
