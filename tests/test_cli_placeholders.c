@@ -137,12 +137,32 @@ static void test_index_and_search(void) {
     free(a), free(b), free(db);
 }
 
+/* The running kiosk: the page it shows and the index its watcher keeps. */
+static void test_run(void) {
+    char *out;
+    char *a = write_conf("a.conf", "[clinic]\nname = Riverside Clinic\nurgent_phone = 555-0199\n");
+    char *db = ks_path_join(tmp, "run.db");
+    INT_EQ(run(&out,
+               "printf 'open page:help\\nshown\\nquit\\n' | SDL_VIDEODRIVER=dummy %s run --script - --content %s "
+               "--config %s --db %s 2>/dev/null",
+               KIOSK_BIN, KIOSK_FIXTURES "/placeholders/content", a, db),
+           0);
+    STR_CONTAINS(out, "help stale=0 Calling Riverside Clinic For questions, call the front desk. When to get help "
+                      "Call 555-0199 now if you have a fever.");
+    free(out);
+    INT_EQ(run(&out, "%s search --db %s 0199", KIOSK_BIN, db), 0);
+    STR_CONTAINS(out, "(help)");
+    free(out);
+    free(a), free(db);
+}
+
 int main(void) {
     char *cmd;
     if (!mkdtemp(tmp)) return 2;
     RUN(test_check);
     RUN(test_render);
     RUN(test_index_and_search);
+    RUN(test_run);
     cmd = ks_sprintf("rm -rf '%s'", tmp);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
     free(cmd);
