@@ -102,7 +102,7 @@ static void test_index_and_search(void) {
     free(out);
     INT_EQ(run(&out, "%s search --db %s 0199", KIOSK_BIN, db), 0);
     STR_CONTAINS(out, "(help)");
-    STR_CONTAINS(out, "Call 555-[0199] now");
+    STR_CONTAINS(out, "Call 555\xE2\x80\x91[0199] now"); /* a no-break hyphen: the number stays whole */
     free(out);
     INT_EQ(run(&out, "%s search --db %s riverside", KIOSK_BIN, db), 0);
     STR_CONTAINS(out, "Calling Riverside Clinic  (help)");
@@ -123,7 +123,7 @@ static void test_index_and_search(void) {
     OK(strstr(out, "(help)") == NULL);
     free(out);
     INT_EQ(run(&out, "%s search --db %s 0777", KIOSK_BIN, db), 0);
-    STR_CONTAINS(out, "Call 555-[0777] now");
+    STR_CONTAINS(out, "Call 555\xE2\x80\x91[0777] now");
     free(out);
 
     /* no configuration at all: the words that always work */
@@ -148,7 +148,7 @@ static void test_run(void) {
                KIOSK_BIN, KIOSK_FIXTURES "/placeholders/content", a, db),
            0);
     STR_CONTAINS(out, "help stale=0 Calling Riverside Clinic For questions, call the front desk. When to get help "
-                      "Call 555-0199 now if you have a fever.");
+                      "Call 555\xE2\x80\x91" "0199 now if you have a fever.");
     free(out);
     INT_EQ(run(&out, "%s search --db %s 0199", KIOSK_BIN, db), 0);
     STR_CONTAINS(out, "(help)");

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The placeholder at s[i] ("{{" name "}}", spaces allowed inside the
  * braces): its name is s[*ns..*ne) and it ends before s[*end]. 0 when s[i]
@@ -74,9 +75,23 @@ char *placeholders_fill(const ks_store *store, const char *s, size_t len, size_t
             continue;
         }
         ks_buf_append(&b, s + copied, i - copied);
+        /* A phone or emergency number is never split over two lines on
+         * the screen: its spaces and hyphens become the no-break kinds
+         * (U+00A0, U+2011), which search still treats as word breaks.
+         * Words ("the front desk") may wrap as usual. */
+        int whole = markdown && ne - ns >= 6 && strpbrk(value, "0123456789") &&
+                    (!strncasecmp(s + ne - 5, "phone", 5) || !strncasecmp(s + ne - 6, "number", 6));
         for (const unsigned char *v = (const unsigned char *)value; *v; v++) {
             if (*v < 0x20 || *v == 0x7f) { /* a value never breaks a line */
                 ks_buf_putc(&b, ' ');
+                continue;
+            }
+            if (whole && *v == ' ') {
+                ks_buf_puts(&b, "\xC2\xA0");
+                continue;
+            }
+            if (whole && *v == '-') {
+                ks_buf_puts(&b, "\xE2\x80\x91");
                 continue;
             }
             /* In Markdown every ASCII punctuation mark may be escaped, so
