@@ -29,6 +29,10 @@ static int placeholder_at(const char *s, size_t len, size_t i, size_t *ns, size_
     return 1;
 }
 
+/* A configuration with nothing set: every placeholder gives its fallback
+ * words ("the front desk"). Used when the store was given none. */
+static const ks_config no_config;
+
 /* The text for a name, or NULL when the configuration does not know it. */
 static const char *lookup(const ks_store *store, const char *s, size_t n) {
     char name[64];
@@ -36,7 +40,7 @@ static const char *lookup(const ks_store *store, const char *s, size_t n) {
     if (n >= sizeof name) return NULL;
     for (size_t i = 0; i < n; i++) name[i] = (char)tolower((unsigned char)s[i]);
     name[n] = '\0';
-    return ks_config_placeholder(store->config, name, &value) == 0 ? value : NULL;
+    return ks_config_placeholder(store->config ? store->config : &no_config, name, &value) == 0 ? value : NULL;
 }
 
 int placeholders_check(ks_store *store, const char *path, const char *s, size_t len) {

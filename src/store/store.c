@@ -344,13 +344,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
     s->dir = ks_strdup(dir);
     s->today = opts && opts->today ? opts->today : time(NULL);
     s->no_grade = opts ? opts->no_grade : 0;
-    if (opts && opts->config) {
-        s->config = opts->config;
-    } else {
-        s->own_config = ks_malloc(sizeof *s->own_config);
-        ks_config_defaults(s->own_config);
-        s->config = s->own_config;
-    }
+    s->config = opts ? opts->config : NULL; /* NULL: the fallback words */
     page_list pages = {0};
     size_t topic_cap = 8;
     s->topics = ks_calloc(topic_cap, sizeof(ks_topic));
@@ -438,10 +432,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
     s->n_errors = 0;
     for (size_t i = 0; i < s->diags.len; i++)
         if (s->diags.items[i].severity == KS_DIAG_ERROR) s->n_errors++;
-    /* the configuration is only read while loading */
-    free(s->own_config);
-    s->own_config = NULL;
-    s->config = NULL;
+    s->config = NULL; /* the configuration is only read while loading */
     if (err) *err = KS_OK;
     return s;
 }

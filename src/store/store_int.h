@@ -32,8 +32,7 @@ struct ks_store {
     size_t n_errors;
     time_t today;
     int no_grade;
-    const ks_config *config; /* the placeholders' values: opts->config or own_config */
-    ks_config *own_config;   /* the defaults, when no configuration was given */
+    const ks_config *config; /* the placeholders' values while loading (NULL: the fallbacks) */
 };
 
 /* The front matter of one page, as read by frontmatter_parse(). Strings are
