@@ -81,6 +81,10 @@ app_live *app_live_start(const app_paths *paths) {
     l->started = ks_now_ms();
     l->db = ks_strdup(paths->db);
     memset(&o, 0, sizeof o);
+    ks_store_options so = {0};
+    so.image_probe = app_image_probe; /* the same picture check as kiosk check */
+    app_image_probe_init();
+    o.store_opts = &so;
     o.db = paths->db;
     o.wake = wake;
     o.wake_user = l;

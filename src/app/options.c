@@ -97,7 +97,10 @@ int app_is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg,
 
 ks_store *app_load_store(const char *sub, const char *dir) {
     int err;
-    ks_store *store = ks_store_load(dir, NULL, &err);
+    ks_store_options opts = {0};
+    opts.image_probe = app_image_probe; /* pictures are decoded, not only sniffed */
+    app_image_probe_init();
+    ks_store *store = ks_store_load(dir, &opts, &err);
     if (!store)
         fprintf(stderr, "kiosk %s: cannot read the content folder '%s': %s\n", sub, dir, strerror(errno));
     return store;
