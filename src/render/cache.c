@@ -342,7 +342,8 @@ static void refresh(ks_render *rd, image_entry *e) {
         e->w = w; /* decoded when first drawn */
         e->h = h;
     } else {
-        if (decode(rd, e, read_all(fd, &len), len) != 0) {
+        char *data = read_all(fd, &len);
+        if (decode(rd, e, data, len) != 0) {
             e->missing = 1;
             e->w = e->h = 0;
         }
