@@ -341,6 +341,21 @@ static void refresh(ks_render *rd, image_entry *e) {
     if (t != KS_IMAGE_UNKNOWN && t != KS_IMAGE_SVG && w > 0 && h > 0) {
         e->w = w; /* decoded when first drawn */
         e->h = h;
+    } else if (t == KS_IMAGE_SVG && w > 0 && h > 0) {
+        /* Its size is written in it: keep the text, rasterise only at the
+         * size shown (never a 4096 x 4096 surface just to learn the size). */
+        char *data = read_all(fd, &len);
+        if (data) {
+            e->svg = 1;
+            e->data = data;
+            e->len = len;
+            e->w = w;
+            e->h = h;
+        } else {
+            e->missing = 1;
+            e->w = e->h = 0;
+        }
+        count_bytes(rd, e);
     } else {
         char *data = read_all(fd, &len);
         if (decode(rd, e, data, len) != 0) {
@@ -439,16 +454,17 @@ static int image_by_last_used(const void *a, const void *b) {
 }
 
 /* Over the picture budget: drop the pixels of the least recently drawn
- * pictures until a quarter of the budget is free, sparing those drawn in
- * the last KEEP_CALLS draw calls (what the frame on screen needs). Past
- * KS_RENDER_MAX_IMAGES entries, the oldest are forgotten altogether. */
+ * pictures until a quarter of the budget is free, sparing those the frame
+ * on screen drew (since the last whole-target ks_render_clear, else in the
+ * last KEEP_CALLS draw calls). Past KS_RENDER_MAX_IMAGES entries, the
+ * oldest are forgotten altogether. */
 void render_images_evict(ks_render *rd) {
     int over_bytes = rd->image_bytes > rd->image_budget, over_count = rd->n_images > KS_RENDER_MAX_IMAGES;
     if (!over_bytes && !over_count) return;
     image_entry **all = ks_malloc((rd->n_images ? rd->n_images : 1) * sizeof *all);
     for (size_t i = 0; i < rd->n_images; i++) all[i] = &rd->images[i];
     qsort(all, rd->n_images, sizeof *all, image_by_last_used);
-    unsigned long recent = rd->frame > KEEP_CALLS ? rd->frame - KEEP_CALLS : 0;
+    unsigned long recent = rd->frame_start ? rd->frame_start - 1 : rd->frame > KEEP_CALLS ? rd->frame - KEEP_CALLS : 0;
     size_t target = rd->image_budget / 4 * 3;
     for (size_t k = 0; k < rd->n_images && rd->image_bytes > target && all[k]->last_used <= recent; k++)
         drop_pixels(rd, all[k]);

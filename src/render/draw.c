@@ -94,6 +94,7 @@ static void set_color(ks_render *rd, ks_color c) {
 }
 
 void ks_render_clear(ks_render *rd, const ks_rect *clip) {
+    if (!clip) rd->frame_start = rd->frame + 1; /* a whole new frame begins */
     SDL_Rect c = target_rect(rd, clip);
     SDL_Rect saved;
     int had_clip = SDL_RenderIsClipEnabled(rd->r);

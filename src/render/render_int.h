@@ -106,6 +106,7 @@ struct ks_render {
     size_t n_images, cap_images;
     size_t image_bytes, image_budget; /* pixels held, and the most to hold */
     unsigned long content_gen;        /* ks_render_reload_images calls */
+    unsigned long frame_start;        /* the first draw call of the frame on screen (0: unknown) */
     size_t images_decoded;            /* pictures decoded since creation */
     corner_entry *corners;
     size_t n_corners, cap_corners;
