@@ -512,6 +512,57 @@ static void test_live_window(void) {
     waitpid(x, NULL, 0);
 }
 
+/* A page name as long as the file system allows (a 200-byte folder and a
+ * 250-byte file name: a 448-byte slug) works in check, index, search,
+ * render, the running kiosk and its usage counts. */
+static void test_long_slug(void) {
+    char folder[201], name[248];
+    memset(folder, 't', 200);
+    folder[200] = '\0';
+    memset(name, 'p', 247);
+    name[247] = '\0';
+    char *dir = ks_sprintf("%s/long", root), *topic = ks_sprintf("%s/%s", dir, folder);
+    mkdir(dir, 0755);
+    mkdir(topic, 0755);
+    char *index = ks_sprintf("%s/index.md", topic), *page = ks_sprintf("%s/%s.md", topic, name);
+    char *slug = ks_sprintf("%s/%s", folder, name);
+    write_text(index, "---\ntitle: Long\nsummary: A topic.\nreviewed: 2026-11-01\n---\n\n# Long\n\nA topic.\n");
+    write_text(page, "---\ntitle: Zebrafish\nsection: extra\nsummary: A page.\nreviewed: 2026-11-01\n---\n\n# Zebrafish\n\n"
+                     "A zebrafish page with a long name. Back to [the topic](index.md).\n");
+    char *db = ks_sprintf("%s/long.db", root), *png = ks_sprintf("%s/long.png", root), *out = NULL, *cmd;
+    INT_EQ(strlen(slug), 448L);
+
+    cmd = ks_sprintf("%s index --content %s --db %s --quiet 2>&1", KIOSK_BIN, dir, db);
+    harness_run(cmd, &out);
+    free(cmd), free(out);
+    cmd = ks_sprintf("%s search --db %s --json zebrafish", KIOSK_BIN, db);
+    INT_EQ(harness_run(cmd, &out), 0);
+    char *want = ks_sprintf("\"slug\":\"%s\"", slug);
+    STR_CONTAINS(out ? out : "", want);
+    free(want), free(cmd), free(out);
+    cmd = ks_sprintf("%s render 'page:%s' -o %s --content %s --db %s", KIOSK_BIN, slug, png, dir, db);
+    INT_EQ(harness_run(cmd, &out), 0);
+    free(cmd), free(out);
+    SDL_Surface *shot = IMG_Load(png);
+    OK(shot && shot->w == 1080);
+    SDL_FreeSurface(shot);
+    /* The running kiosk opens it (counted), and a link on it works. */
+    char *script = ks_sprintf("%s/long.txt", root);
+    char *text = ks_sprintf("open page:%s\nscreen\nquit\n", slug);
+    write_text(script, text);
+    cmd = ks_sprintf("SDL_VIDEODRIVER=dummy %s run --script - --content %s --db %s < %s 2>/dev/null", KIOSK_BIN, dir, db,
+                     script);
+    INT_EQ(harness_run(cmd, &out), 0);
+    want = ks_sprintf("ok\npage:%s\n", slug);
+    STR_CONTAINS(out ? out : "", want);
+    free(want), free(cmd), free(out);
+    cmd = ks_sprintf("%s stats --db %s", KIOSK_BIN, db);
+    INT_EQ(harness_run(cmd, &out), 0);
+    STR_CONTAINS(out ? out : "", slug);
+    free(cmd), free(out);
+    free(script), free(text), free(dir), free(topic), free(index), free(page), free(slug), free(db), free(png);
+}
+
 int main(void) {
     snprintf(root, sizeof root, "/tmp/kiosk-pictures-XXXXXX");
     if (!mkdtemp(root)) return 1;
@@ -525,6 +576,7 @@ int main(void) {
     RUN(test_link_out_never_drawn);
     RUN(test_budget_200_pictures);
     RUN(test_check_pictures);
+    RUN(test_long_slug);
     RUN(test_live_headless);
     RUN(test_live_window);
     char *cmd = ks_sprintf("rm -rf '%s'", root);
