@@ -328,6 +328,7 @@ static void refresh(ks_render *rd, image_entry *e) {
     note_file(e, &st);
     e->known = 1;
     e->missing = 0;
+    e->svg = 0;
     char head[512];
     ssize_t n = pread(fd, head, sizeof head, 0);
     int w = 0, h = 0;
@@ -342,20 +343,12 @@ static void refresh(ks_render *rd, image_entry *e) {
         e->w = w; /* decoded when first drawn */
         e->h = h;
     } else if (t == KS_IMAGE_SVG && w > 0 && h > 0) {
-        /* Its size is written in it: keep the text, rasterise only at the
-         * size shown (never a 4096 x 4096 surface just to learn the size). */
-        char *data = read_all(fd, &len);
-        if (data) {
-            e->svg = 1;
-            e->data = data;
-            e->len = len;
-            e->w = w;
-            e->h = h;
-        } else {
-            e->missing = 1;
-            e->w = e->h = 0;
-        }
-        count_bytes(rd, e);
+        /* Its size is written in it: read when first drawn, and rasterised
+         * only at the size shown (never a 4096 x 4096 surface just to learn
+         * the size). */
+        e->svg = 1;
+        e->w = w;
+        e->h = h;
     } else {
         char *data = read_all(fd, &len);
         if (decode(rd, e, data, len) != 0) {
@@ -401,6 +394,12 @@ static int ensure_pixels(ks_render *rd, image_entry *e) {
     size_t len = 0;
     char *data = read_all(fd, &len);
     close(fd);
+    if (e->svg && data) { /* kept as text, rasterised at each size shown */
+        e->data = data;
+        e->len = len;
+        count_bytes(rd, e);
+        return 0;
+    }
     if (decode(rd, e, data, len) != 0) {
         e->missing = 1;
         return -1;
