@@ -37,6 +37,7 @@ struct ui_listen {
     SDL_AudioDeviceID dev;
     int sample_rate;
     int slower;
+    int audio_init;          /* we started SDL's audio subsystem */
 
     /* Playback (UI thread). */
     ks_listen_state state;
@@ -92,11 +93,13 @@ void ui_listen_create(ks_ui *ui) {
     char err[300];
     ui->listen = NULL;
     if (!ui->cfg.speech_enabled) return;
-    if (!SDL_WasInit(SDL_INIT_AUDIO) && SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+    int audio_init = !SDL_WasInit(SDL_INIT_AUDIO);
+    if (audio_init && SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
         ks_log("speech: no Listen button: no audio (%s)", SDL_GetError());
         return;
     }
     ui_listen *l = ks_calloc(1, sizeof *l);
+    l->audio_init = audio_init;
     pthread_mutex_init(&l->mu, NULL);
     pthread_cond_init(&l->cv, NULL);
     l->first_audio_real = -1;
@@ -144,6 +147,7 @@ void ui_listen_destroy(ks_ui *ui) {
     ui_listen_stop(ui);
     ks_speech_reader_destroy(l->reader); /* wakes and joins the thread */
     if (l->dev) SDL_CloseAudioDevice(l->dev);
+    if (l->audio_init) SDL_QuitSubSystem(SDL_INIT_AUDIO);
     forget_reading(l);
     free(l->starts);
     ks_layout_list_destroy(l->mark);
