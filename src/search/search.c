@@ -16,8 +16,12 @@ static const char *const rank_sql =
 static const char *const unranked_sql =
     "SELECT rowid, bm25(fts, 10.0, 6.0, 3.0, 1.0) FROM fts WHERE fts MATCH ?1 LIMIT ?2";
 static const char *const body_sql = "SELECT body FROM fts WHERE rowid = ?";
+static const char *const has_sql = "SELECT 1 FROM fts WHERE fts MATCH ?1 AND rowid = ?2";
 
 /* ------------------------------------------------------------ caches */
+
+static void fold_words(ks_buf *b, const char *text);
+static char *col_dup(sqlite3_stmt *st, int i);
 
 static void free_caches(ks_search *s) {
     for (size_t i = 0; i < s->vocab.n; i++) free(s->vocab.w[i].word);
@@ -51,7 +55,112 @@ static void free_caches(ks_search *s) {
     free(s->pages);
     s->pages = NULL;
     s->n_pages = 0;
+    for (size_t i = 0; i < s->n_intents; i++) {
+        for (size_t k = 0; k < s->intents[i].n_from; k++) free(s->intents[i].from[k]);
+        free(s->intents[i].from);
+        free(s->intents[i].section);
+    }
+    free(s->intents);
+    s->intents = NULL;
+    s->n_intents = 0;
+    for (size_t i = 0; i < s->n_topic_words; i++) free(s->topic_words[i]);
+    free(s->topic_words);
+    s->topic_words = NULL;
+    s->n_topic_words = 0;
+    for (size_t i = 0; i < s->n_gloss; i++) {
+        free(s->gloss[i].key);
+        free(s->gloss[i].anchor);
+        free(s->gloss[i].title);
+        free(s->gloss[i].text);
+    }
+    free(s->gloss);
+    s->gloss = NULL;
+    s->n_gloss = 0;
+    free(s->gloss_slug);
+    s->gloss_slug = NULL;
+    free(s->complete);
+    s->complete = NULL;
+    s->n_complete = 0;
     s->loaded = 0;
+}
+
+/* The plain text of a Markdown line: link targets, emphasis and code marks
+ * left out ("[dextrose](../glossary.md#dextrose)" -> "dextrose"). */
+static void md_plain(ks_buf *b, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == ']' && i + 1 < n && s[i + 1] == '(') {
+            const char *close = memchr(s + i, ')', n - i);
+            if (close) {
+                i = (size_t)(close - s);
+                continue;
+            }
+        }
+        if (c == '[' || c == ']' || c == '*' || c == '_' || c == '`') continue;
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+        if (c == ' ' && b->len && b->data[b->len - 1] == ' ') continue;
+        ks_buf_putc(b, c);
+    }
+}
+
+/* Glossary entries: each "## Term" of the page with the most "## " terms
+ * among pages whose slug or section says glossary, with the text under it. */
+static int load_glossary(ks_search *s) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT slug, markdown FROM pages JOIN sources USING (id)"
+                           " WHERE slug = 'glossary' OR slug LIKE '%/glossary' OR section = 'glossary' LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return KS_INDEX_ERR_DB;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *md = (const char *)sqlite3_column_text(st, 1);
+        size_t len = md ? (size_t)sqlite3_column_bytes(st, 1) : 0, cap = 0;
+        s->gloss_slug = col_dup(st, 0);
+        sr_gloss *cur = NULL;
+        ks_buf text = {0};
+        for (size_t off = 0; off < len;) {
+            const char *line = md + off, *nl = memchr(line, '\n', len - off);
+            size_t n = nl ? (size_t)(nl - line) : len - off;
+            off += n + 1;
+            if (n > 3 && memcmp(line, "## ", 3) == 0) {
+                if (cur) cur->text = ks_buf_detach(&text);
+                ks_buf_free(&text);
+                if (s->n_gloss == cap) s->gloss = ks_realloc(s->gloss, (cap = cap ? cap * 2 : 64) * sizeof *s->gloss);
+                cur = &s->gloss[s->n_gloss++];
+                memset(cur, 0, sizeof *cur);
+                ks_buf term = {0}, key = {0};
+                md_plain(&term, line + 3, n - 3);
+                while (term.len && term.data[term.len - 1] == ' ') term.len--;
+                ks_buf_putc(&term, '\0');
+                fold_words(&key, term.data);
+                cur->key = ks_strdup(key.len ? key.data + 1 : "");
+                cur->anchor = ks_link_anchor(line + 3, n - 3);
+                cur->title = ks_sprintf("%s \xe2\x80\x94 Glossary", term.data);
+                ks_buf_free(&term);
+                ks_buf_free(&key);
+            } else if (cur && n && line[0] != '#') {
+                if (!text.len) { /* "Dextrose: A kind of sugar…": the term leads its snippet */
+                    const char *t = cur->title, *dash = strstr(t, " \xe2\x80\x94 ");
+                    ks_buf_append(&text, t, dash ? (size_t)(dash - t) : strlen(t));
+                    ks_buf_puts(&text, ": ");
+                }
+                if (text.len) ks_buf_putc(&text, ' ');
+                md_plain(&text, line, n);
+            } else if (n && line[0] == '#') {
+                if (cur) cur->text = ks_buf_detach(&text);
+                ks_buf_free(&text);
+                cur = NULL;
+            }
+        }
+        if (cur) cur->text = ks_buf_detach(&text);
+        ks_buf_free(&text);
+        for (size_t i = 0; i < s->n_gloss; i++)
+            if (!s->gloss[i].text) s->gloss[i].text = ks_strdup("");
+        rc = SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
 }
 
 static char *col_dup(sqlite3_stmt *st, int i) {
@@ -113,6 +222,18 @@ static int load_caches(ks_search *s) {
         char w[SR_WORD_CAP];
         size_t pos = 0, n;
         if (!from || !to) continue;
+        if (to[0] == '@') { /* a section intent (intents.txt) */
+            sr_intent it = {0};
+            while ((n = ks_index_next_word(from, strlen(from), &pos, w, sizeof w, NULL, NULL)) > 0) {
+                it.from = ks_realloc(it.from, (it.n_from + 1) * sizeof *it.from);
+                it.from[it.n_from++] = ks_strdup(w);
+            }
+            if (!it.n_from) continue;
+            it.section = ks_strdup(to + 1);
+            s->intents = ks_realloc(s->intents, (s->n_intents + 1) * sizeof *s->intents);
+            s->intents[s->n_intents++] = it;
+            continue;
+        }
         fold_words(&tb, to);
         if (!tb.len) {
             ks_buf_free(&tb);
@@ -176,9 +297,20 @@ static int load_caches(ks_search *s) {
         fold_words(&h, kw ? kw : "");
         ks_buf_putc(&h, ' ');
         p->heads = ks_buf_detach(&h);
+        if (p->is_topic_index && p->topic[0]) { /* the words that name this topic */
+            char w[SR_WORD_CAP];
+            size_t pos = 0, tl = strlen(p->title);
+            while (ks_index_next_word(p->title, tl, &pos, w, sizeof w, NULL, NULL))
+                if (!sr_is_stop_word(w)) {
+                    s->topic_words = ks_realloc(s->topic_words, (s->n_topic_words + 1) * sizeof *s->topic_words);
+                    s->topic_words[s->n_topic_words++] = ks_sprintf("%s %s", w, p->topic);
+                }
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    if ((rc = load_glossary(s)) != 0) return rc;
+    sr_complete_build(s);
     s->loaded = 1;
     return 0;
 }
@@ -255,7 +387,8 @@ ks_search *ks_search_open(const char *db_path, int *err) {
                            &s->st_generation, NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(s->db, rank_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_rank, NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(s->db, unranked_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_unranked, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(s->db, body_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_body, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v3(s->db, body_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_body, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(s->db, has_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_has, NULL) != SQLITE_OK) {
         rc = KS_INDEX_ERR_SCHEMA;
         goto fail;
     }
@@ -275,6 +408,7 @@ void ks_search_close(ks_search *s) {
     sqlite3_finalize(s->st_rank);
     sqlite3_finalize(s->st_unranked);
     sqlite3_finalize(s->st_body);
+    sqlite3_finalize(s->st_has);
     if (s->db) sqlite3_close_v2(s->db);
     free(s);
 }
@@ -290,6 +424,7 @@ static void hit_free(ks_search_hit *h) {
     free(h->title);
     free(h->topic);
     free(h->section);
+    free(h->anchor);
     free(h->snippet);
     free(h->highlights);
 }
@@ -309,6 +444,7 @@ static ks_search_hit *add_hit(ks_search_results *r, size_t limit, const sr_page 
     h->title = ks_strdup(p->title);
     h->topic = ks_strdup(p->topic);
     h->section = ks_strdup(p->section);
+    h->anchor = ks_strdup("");
     h->score = score;
     return h;
 }
@@ -353,7 +489,7 @@ static void run_short(ks_search *s, const char *prefix, size_t limit, ks_search_
     for (size_t i = 0; i < n && r->n < limit; i++) {
         ks_search_hit *h = add_hit(r, limit, hits[i].p, hits[i].score);
         const char *text = hits[i].p->summary[0] ? hits[i].p->summary : hits[i].p->title;
-        sr_snippet(text, strlen(text), &term, 1, SNIPPET_WORDS, h);
+        sr_snippet(text, strlen(text), &term, term.len >= 2, SNIPPET_WORDS, h); /* "o" highlights nothing */
     }
     free(hits);
 }
@@ -414,14 +550,26 @@ typedef struct cand {
     const sr_page *p;
     int64_t id;
     double score;
-    int tier; /* 0: ranked over everything or over titles; 1: filled in */
+    int tier;   /* 0: ranked over everything or over titles; 1: filled in */
+    int words;  /* query words (groups) matched */
+    int intent; /* the section asked for, in the topic named */
 } cand;
 
+/* Ranking rules, in order (Meilisearch's model): more query words matched,
+ * the section asked for, ranked before filled in, then bm25 with the
+ * field weights and the title lift. */
 static int cmp_cand(const void *a, const void *b) {
     const cand *x = a, *y = b;
+    if (x->words != y->words) return x->words > y->words ? -1 : 1;
+    if (x->intent != y->intent) return x->intent > y->intent ? -1 : 1;
     if (x->tier != y->tier) return x->tier < y->tier ? -1 : 1;
     if (x->score != y->score) return x->score > y->score ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int page_intent(const sr_plan *plan, const sr_page *p) {
+    if (!plan->intent[0] || strcmp(p->section, plan->intent) != 0) return 0;
+    return !plan->topic[0] || strcmp(p->topic, plan->topic) == 0;
 }
 
 #define MAX_CANDIDATES 128
@@ -432,12 +580,13 @@ static int cmp_cand(const void *a, const void *b) {
 
 /* How many pages the plan may match, from the vocabulary: for each group
  * the sum over its alternatives, and the smallest group bounds the AND. */
-static uint64_t estimate(const ks_search *s, const sr_plan *plan, int heads) {
+static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads) {
     const uint64_t *cum = heads ? s->vocab.cum_hdf : s->vocab.cum_df;
     uint64_t best = UINT64_MAX;
     if (!cum) return 0;
     for (size_t g = 0; g < plan->n_groups; g++) {
         uint64_t sum = 0;
+        if (!(mask & (1u << g))) continue;
         for (size_t a = 0; a < plan->groups[g].n_alt; a++) {
             const sr_alt *alt = &plan->groups[g].alt[a];
             uint64_t phrase = UINT64_MAX;
@@ -485,6 +634,8 @@ static int collect(ks_search *s, sqlite3_stmt *st, const char *match, size_t wan
         c[*n].p = find_page(s, id);
         c[*n].score = -sqlite3_column_double(st, 1);
         c[*n].tier = tier;
+        c[*n].words = 0;
+        c[*n].intent = 0;
         if (c[*n].p) (*n)++;
     }
     if (*n >= MAX_CANDIDATES) rc = SQLITE_DONE;
@@ -493,38 +644,138 @@ static int collect(ks_search *s, sqlite3_stmt *st, const char *match, size_t wan
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
 }
 
-/* Rank with bm25 in FTS5 (title and keywords first when the words are
- * common), then lift pages whose title (and keywords) hold the words
- * asked for, so "questions to ask my doctor" finds the page of that name
- * above pages that say "questions" often. */
-static int run_fts(ks_search *s, const sr_plan *plan, const char *match, size_t limit, ks_search_results *r) {
-    cand c[MAX_CANDIDATES];
-    size_t n = 0, want = limit * 2 > 20 ? limit * 2 : 20;
-    int rc = 0;
+/* How many query words a page answers, found in a round with the groups
+ * of mask: the plain words matched, a word that names the topic also for
+ * every page of that topic, and the intent words ("painful", "time off")
+ * only for the page of the section they ask for, never for a page that
+ * merely uses the word. */
+static int page_words(const sr_plan *plan, uint32_t mask, const sr_page *p, int intent) {
+    int words = 0;
+    for (size_t g = 0; g < plan->n_groups; g++) {
+        const sr_group *gr = &plan->groups[g];
+        if (gr->intent) words += intent;
+        else if (gr->topic) words += (mask & (1u << g)) || (plan->topic[0] && strcmp(p->topic, plan->topic) == 0);
+        else words += (mask & (1u << g)) != 0;
+    }
+    return words;
+}
+
+/* One round: the pages matching every group in mask, ranked with bm25 in
+ * FTS5 (title and keywords first when the words are common), then lifted
+ * when their title (and keywords) hold the words asked for, so "questions
+ * to ask my doctor" finds the page of that name above pages that say
+ * "questions" often. New candidates are appended to c. */
+static int run_round(ks_search *s, const sr_plan *plan, uint32_t mask, size_t limit, cand *c, size_t *n) {
+    ks_buf match = {0};
+    size_t from = *n, want = limit * 2 > 20 ? limit * 2 : 20;
+    int rc = 0, words = __builtin_popcount(mask);
     if (want > MAX_CANDIDATES) want = MAX_CANDIDATES;
-    if (estimate(s, plan, 0) <= RANK_ALL_MAX) {
-        rc = collect(s, s->st_rank, match, want, 0, c, &n);
+    sr_plan_match_mask(plan, mask, &match);
+    if (estimate(s, plan, mask, 0) <= RANK_ALL_MAX) {
+        rc = collect(s, s->st_rank, match.data, want, 0, c, n);
     } else {
         ks_buf hm = {0};
-        ks_buf_printf(&hm, "{title keywords} : (%s)", match);
-        uint64_t eh = estimate(s, plan, 1);
-        if (eh > 0) rc = collect(s, eh <= RANK_ALL_MAX ? s->st_rank : s->st_unranked, hm.data, want, 0, c, &n);
-        if (rc == 0 && n < limit) rc = collect(s, s->st_unranked, match, want, 1, c, &n);
+        ks_buf_printf(&hm, "{title keywords} : (%s)", match.data);
+        uint64_t eh = estimate(s, plan, mask, 1);
+        if (eh > 0) rc = collect(s, eh <= RANK_ALL_MAX ? s->st_rank : s->st_unranked, hm.data, want, 0, c, n);
+        if (rc == 0 && *n - from < limit) rc = collect(s, s->st_unranked, match.data, want, 1, c, n);
         ks_buf_free(&hm);
     }
-    if (rc != 0) return rc;
-    for (size_t i = 0; i < n && plan->n_groups; i++) {
+    ks_buf_free(&match);
+    for (size_t i = from; i < *n; i++) {
         const char *heads = c[i].p->heads, *bar = strstr(heads, " |");
         double in_title = (double)groups_in(plan, heads, bar ? bar : heads + strlen(heads)) / (double)plan->n_groups;
         double in_kw = bar ? (double)groups_in(plan, bar + 2, bar + strlen(bar)) / (double)plan->n_groups : 0.0;
         double base = c[i].score > 0.01 ? c[i].score : 0.01;
         c[i].score = base * (1.0 + 0.8 * in_title + 0.3 * in_kw + (c[i].p->is_topic_index ? 0.1 : 0.0));
+        c[i].intent = page_intent(plan, c[i].p);
+        c[i].words = page_words(plan, mask, c[i].p, c[i].intent);
+    }
+    (void)words;
+    return rc;
+}
+
+/* The group to leave out next when the pages holding every word are too
+ * few: first the intent words (they ask for a section, which ranking
+ * honours anyway), then the most common word; never a word that names the
+ * topic, never the last word. Returns the bits to clear, 0 for none. */
+static uint32_t next_drop(const ks_search *s, const sr_plan *plan, uint32_t mask) {
+    uint32_t intents = 0, best = 0;
+    uint64_t best_df = 0;
+    if (__builtin_popcount(mask) <= 1) return 0;
+    for (size_t g = 0; g < plan->n_groups; g++)
+        if ((mask & (1u << g)) && plan->groups[g].intent) intents |= 1u << g;
+    if (intents && intents != mask) return intents;
+    for (size_t g = 0; g < plan->n_groups; g++) {
+        if (!(mask & (1u << g)) || plan->groups[g].topic) continue;
+        uint64_t df = estimate(s, plan, 1u << g, 0);
+        if (!best || df > best_df) {
+            best = 1u << g;
+            best_df = df;
+        }
+    }
+    return best;
+}
+
+/* Run a plan through FTS5 inside one read transaction, so the ranking and
+ * the snippets see the same version of the index. Words are left out one
+ * by one (next_drop) while fewer than limit pages hold all of them, and
+ * the pages found with fewer words rank below; then the pages of the
+ * section asked for, when still short. */
+static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_results *r) {
+    cand c[MAX_CANDIDATES];
+    size_t n = 0;
+    int rc = 0;
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) return KS_INDEX_ERR_DB;
+    uint32_t mask = plan->n_groups >= 32 ? UINT32_MAX : (1u << plan->n_groups) - 1;
+    for (int round = 0; mask && rc == 0 && round < 4; round++) {
+        rc = run_round(s, plan, mask, limit, c, &n);
+        if (n >= limit) break;
+        uint32_t drop = next_drop(s, plan, mask);
+        if (!drop) break;
+        mask &= ~drop;
+    }
+    if (rc == 0 && plan->intent[0]) /* the section asked for, even without the words */
+        for (size_t i = 0, added = 0; i < s->n_pages && n < MAX_CANDIDATES && added < limit; i++) {
+            const sr_page *p = &s->pages[i];
+            int dup = 0;
+            if (!page_intent(plan, p)) continue;
+            for (size_t k = 0; k < n && !dup; k++) dup = c[k].id == p->id;
+            if (dup) continue;
+            c[n] = (cand){.p = p, .id = p->id, .score = 1.0 / (1 + p->order), .tier = 1, .intent = 1};
+            c[n].words = page_words(plan, 0, p, 1);
+            n++;
+            added++;
+        }
+    /* the pages of the section asked for: which of the other words do
+     * they hold? (a handful of pages, one look-up per word) */
+    for (size_t i = 0, checked = 0; rc == 0 && i < n && checked < 4; i++) {
+        if (!c[i].intent) continue;
+        uint32_t held = 0;
+        checked++;
+        for (size_t g = 0; g < plan->n_groups && g < 32; g++) {
+            ks_buf m1 = {0};
+            if (plan->groups[g].intent) continue;
+            sr_plan_match_mask(plan, 1u << g, &m1);
+            sqlite3_bind_text(s->st_has, 1, m1.data, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s->st_has, 2, c[i].id);
+            if (sqlite3_step(s->st_has) == SQLITE_ROW) held |= 1u << g;
+            sqlite3_reset(s->st_has);
+            sqlite3_clear_bindings(s->st_has);
+            ks_buf_free(&m1);
+        }
+        int w = page_words(plan, held, c[i].p, 1);
+        if (w > c[i].words) c[i].words = w;
     }
     if (n > 1) qsort(c, n, sizeof *c, cmp_cand);
     sr_term terms[SR_MAX_WORDS * 4];
     size_t n_terms = sr_plan_terms(plan, terms, sizeof terms / sizeof terms[0]);
-    for (size_t i = 0; i < n && i < limit; i++) {
-        ks_search_hit *h = add_hit(r, limit, c[i].p, c[i].score);
+    for (size_t i = 0; rc == 0 && i < n && i < limit; i++) {
+        /* a score that follows the ranking: words, then the section
+         * asked for, then the lifted bm25 */
+        double sc = (double)c[i].words * 1000.0 + (c[i].intent ? 500.0 : 0.0) + (c[i].score < 499.0 ? c[i].score : 499.0);
+        if (r->n && sc >= r->hits[r->n - 1].score) sc = r->hits[r->n - 1].score - 0.001;
+        ks_search_hit *h = add_hit(r, limit, c[i].p, sc);
         const char *body = NULL;
         size_t len = 0;
         sqlite3_bind_int64(s->st_body, 1, c[i].id);
@@ -537,23 +788,42 @@ static int run_fts(ks_search *s, const sr_plan *plan, const char *match, size_t 
         sr_snippet(body, len, terms, n_terms, SNIPPET_WORDS, h);
         sqlite3_reset(s->st_body);
     }
-    return 0;
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
 }
 
-/* Run a plan of groups through FTS5 inside one read transaction, so the
- * ranking and the snippets see the same version of the index. */
-static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_results *r) {
-    ks_buf match = {0};
-    int rc;
-    sr_plan_match(plan, &match);
-    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
-        rc = run_fts(s, plan, match.data, limit, r);
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    } else {
-        rc = KS_INDEX_ERR_DB;
+/* A glossary entry whose term is the whole query ("dextrose", "what does
+ * ligament mean") comes first, as a result of its own. */
+static void add_glossary(ks_search *s, const sr_plan *plan, size_t limit, ks_search_results *r) {
+    const sr_gloss *e = NULL;
+    size_t kl = strlen(plan->key);
+    if (!s->gloss_slug || !kl) return;
+    /* "what should I do after prolotherapy" asks for a section, and
+     * "prolotherapy" alone for the topic: not for the word's meaning */
+    if (!plan->define && (plan->intent[0] || plan->topic[0])) return;
+    for (size_t i = 0; i < s->n_gloss && !e; i++) {
+        const char *t = s->gloss[i].key;
+        size_t tl = strlen(t);
+        if (strcmp(t, plan->key) == 0 || (kl == tl + 1 && plan->key[tl] == 's' && strncmp(t, plan->key, tl) == 0) ||
+            (tl == kl + 1 && t[kl] == 's' && strncmp(t, plan->key, kl) == 0))
+            e = &s->gloss[i];
     }
-    ks_buf_free(&match);
-    return rc;
+    if (!e) return;
+    if (r->n == 0) r->hits = ks_calloc(limit, sizeof *r->hits);
+    else if (r->n == limit) hit_free(&r->hits[--r->n]);
+    memmove(r->hits + 1, r->hits, r->n * sizeof *r->hits);
+    r->n++;
+    ks_search_hit *h = &r->hits[0];
+    memset(h, 0, sizeof *h);
+    h->slug = ks_strdup(s->gloss_slug);
+    h->title = ks_strdup(e->title);
+    h->topic = ks_strdup("");
+    h->section = ks_strdup("glossary");
+    h->anchor = ks_strdup(e->anchor);
+    h->score = r->n > 1 ? r->hits[1].score + 1.0 : 1.0;
+    sr_term terms[SR_MAX_WORDS * 4];
+    size_t n_terms = sr_plan_terms(plan, terms, sizeof terms / sizeof terms[0]);
+    sr_snippet(e->text, strlen(e->text), terms, n_terms, SNIPPET_WORDS, h);
 }
 
 #define FEW_RESULTS 3
@@ -571,8 +841,9 @@ int ks_search_query(ks_search *s, const char *text, size_t limit, ks_search_resu
     if (plan->corrected) r->corrected = ks_strdup(plan->corrected_text);
     if (plan->short_prefix[0]) {
         run_short(s, plan->short_prefix, limit, r);
-    } else if (plan->n_groups) {
+    } else if (plan->n_groups || plan->intent[0]) {
         rc = run_plan(s, plan, limit, r);
+        if (rc == 0) add_glossary(s, plan, limit, r);
         /* Few exact matches: try the typo variants of the words that were
          * found as typed too, ranked below what was found exactly. */
         if (rc == 0 && r->n < FEW_RESULTS && r->n < limit) {
@@ -623,6 +894,11 @@ void ks_search_results_json(const ks_search_results *r, ks_buf *b) {
         for (size_t k = 0; k < h->n_highlights; k++)
             ks_buf_printf(b, "%s[%zu,%zu]", k ? "," : "", h->highlights[k].start, h->highlights[k].end);
         ks_buf_printf(b, "],\"score\":%.4f", h->score == h->score ? h->score : 0.0);
+        if (h->anchor && h->anchor[0]) {
+            ks_buf_puts(b, ",\"anchor\":\"");
+            ks_buf_json_string(b, h->anchor, strlen(h->anchor));
+            ks_buf_putc(b, '"');
+        }
         if (r->corrected) {
             ks_buf_puts(b, ",\"corrected\":\"");
             ks_buf_json_string(b, r->corrected, strlen(r->corrected));

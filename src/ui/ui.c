@@ -477,7 +477,13 @@ static void open_result(ks_ui *ui, size_t i) {
     if (!ui->results || i >= ui->results->n) return;
     hit = &ui->results->hits[i];
     n = result_words(hit, words, UI_MAX_HL);
-    open_page(ui, hit->slug, words, n);
+    if (hit->anchor && hit->anchor[0]) { /* a glossary entry: the page at that heading */
+        char *target = ks_sprintf("%s#%s", hit->slug, hit->anchor);
+        open_page(ui, target, words, n);
+        free(target);
+    } else {
+        open_page(ui, hit->slug, words, n);
+    }
     for (size_t k = 0; k < n; k++) free(words[k]);
     ui->to_highlight = n > 0; /* screens.c scrolls to the first match */
 }
