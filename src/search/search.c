@@ -735,6 +735,25 @@ static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_r
         if (!drop) break;
         mask &= ~drop;
     }
+    /* still short: the pages holding any of the words, bm25 ranking
+     * those with more of them first, below all of the above */
+    if (rc == 0 && n < limit && plan->n_groups > 1) {
+        ks_buf any = {0};
+        for (size_t g = 0; g < plan->n_groups && g < 32; g++) {
+            if (plan->groups[g].intent) continue;
+            if (any.len) ks_buf_puts(&any, " OR ");
+            ks_buf_putc(&any, '(');
+            sr_plan_match_mask(plan, 1u << g, &any);
+            ks_buf_putc(&any, ')');
+        }
+        size_t from = n;
+        if (any.len) rc = collect(s, s->st_unranked, any.data, limit * 2, 1, c, &n);
+        for (size_t i = from; i < n; i++) {
+            c[i].intent = page_intent(plan, c[i].p);
+            c[i].words = 1;
+        }
+        ks_buf_free(&any);
+    }
     if (rc == 0 && plan->intent[0]) /* the section asked for, even without the words */
         for (size_t i = 0, added = 0; i < s->n_pages && n < MAX_CANDIDATES && added < limit; i++) {
             const sr_page *p = &s->pages[i];
