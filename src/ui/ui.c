@@ -578,6 +578,9 @@ static void tap(ks_ui *ui, float fx, float fy) {
         if (k->kind == KS_KEY_HIDE) {
             ui->kb_visible = 0;
             relayout(ui);
+        } else if (k->kind == KS_KEY_LAYER) { /* "123" / "ABC" */
+            ui->kb_layer = !ui->kb_layer;
+            relayout(ui);
         } else if (ks_keyboard_apply(k, ui->query, sizeof ui->query)) {
             run_search(ui);
         }
