@@ -183,13 +183,10 @@ static int intent_at(const sr_intent *it, const qword *q, const size_t *idx, siz
 static void mark_topics_and_intents(const ks_search *s, qword *q, size_t n, sr_plan *plan) {
     size_t idx[SR_MAX_WORDS], m = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t wl = strlen(q[i].eff);
-        for (size_t t = 0; t < s->n_topic_words && !q[i].stop; t++) {
-            const char *tw = s->topic_words[t];
-            if (strncmp(tw, q[i].eff, wl) == 0 && tw[wl] == ' ' && wl >= 3) {
-                q[i].topic = 1;
-                if (!plan->topic[0]) snprintf(plan->topic, sizeof plan->topic, "%s", tw + wl + 1);
-            }
+        const char *topic = !q[i].stop && strlen(q[i].eff) >= 3 ? sr_topic_of(s, q[i].eff) : NULL;
+        if (topic) {
+            q[i].topic = 1;
+            if (!plan->topic[0]) snprintf(plan->topic, sizeof plan->topic, "%s", topic);
         }
         if (!q[i].topic) idx[m++] = i;
     }

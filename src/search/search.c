@@ -67,6 +67,11 @@ static void free_caches(ks_search *s) {
     free(s->topic_words);
     s->topic_words = NULL;
     s->n_topic_words = 0;
+    free(s->short_at);
+    free(s->short_tab);
+    s->short_at = NULL;
+    s->short_tab = NULL;
+    s->n_short = 0;
     for (size_t i = 0; i < s->n_gloss; i++) {
         free(s->gloss[i].key);
         free(s->gloss[i].anchor);
@@ -180,6 +185,78 @@ static void fold_words(ks_buf *b, const char *text) {
 
 static int cmp_word(const void *a, const void *b) {
     return strcmp(((const sr_word *)a)->word, ((const sr_word *)b)->word);
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "word topic-slug" entries: compare the word part with key. */
+static int cmp_topic_key(const void *key, const void *elem) {
+    const char *k = key, *e = *(const char *const *)elem;
+    size_t kl = strlen(k);
+    int c = strncmp(k, e, kl);
+    if (c) return c;
+    return e[kl] == ' ' ? 0 : -1; /* e is longer: key sorts first */
+}
+
+const char *sr_topic_of(const ks_search *s, const char *w) {
+    if (!s->n_topic_words) return NULL;
+    char *const *hit = bsearch(w, s->topic_words, s->n_topic_words, sizeof *s->topic_words, cmp_topic_key);
+    return hit ? *hit + strlen(w) + 1 : NULL;
+}
+
+/* The same order as the short path's: score, then page order, then slug. */
+static int short_before(const ks_search *s, uint32_t a, double sa, uint32_t b, double sb) {
+    if (sa != sb) return sa > sb;
+    if (s->pages[a].order != s->pages[b].order) return s->pages[a].order < s->pages[b].order;
+    return strcmp(s->pages[a].slug, s->pages[b].slug) < 0;
+}
+
+/* For every 1-2 letter prefix, the best pages whose title or keyword words
+ * start with it, ranked as run_short ranks them: no keystroke scans every
+ * page's words. */
+static void build_short(ks_search *s) {
+    uint32_t *last = ks_malloc(65536 * sizeof *last);
+    size_t cap = 0;
+    s->short_at = ks_calloc(65536, sizeof *s->short_at);
+    for (size_t i = 0; i < 65536; i++) last[i] = UINT32_MAX;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const sr_page *p = &s->pages[i];
+        const char *h = p->heads, *bar = strstr(h, " |");
+        for (const char *w = h; *w; w++) {
+            if (*w != ' ' || !w[1] || w[1] == ' ' || w[1] == '|') continue;
+            for (int L = 1; L <= 2; L++) {
+                if (L == 2 && (!w[2] || w[2] == ' ')) break;
+                uint32_t key = (uint32_t)(unsigned char)w[1] << 8 | (L == 2 ? (unsigned char)w[2] : 0u);
+                if (last[key] == i) continue; /* the first occurrence scores */
+                last[key] = (uint32_t)i;
+                double score = 1.0;
+                if (bar && w < bar) score += 2.0;
+                if (w == h) score += 1.0;
+                if (p->is_topic_index) score += 0.5;
+                if (!s->short_at[key]) {
+                    if (s->n_short == cap) s->short_tab = ks_realloc(s->short_tab, (cap = cap ? cap * 2 : 1024) * sizeof *s->short_tab);
+                    memset(&s->short_tab[s->n_short], 0, sizeof *s->short_tab);
+                    s->short_at[key] = (uint32_t)++s->n_short;
+                }
+                sr_short *t = &s->short_tab[s->short_at[key] - 1];
+                size_t at = t->n < SR_SHORT_MAX ? t->n++ : SR_SHORT_MAX;
+                if (at == SR_SHORT_MAX) {
+                    if (!short_before(s, (uint32_t)i, score, t->page[at - 1], t->score[at - 1])) continue;
+                    at--;
+                }
+                while (at > 0 && short_before(s, (uint32_t)i, score, t->page[at - 1], t->score[at - 1])) {
+                    t->page[at] = t->page[at - 1];
+                    t->score[at] = t->score[at - 1];
+                    at--;
+                }
+                t->page[at] = (uint32_t)i;
+                t->score[at] = score;
+            }
+        }
+    }
+    free(last);
 }
 
 static int load_caches(ks_search *s) {
@@ -309,8 +386,10 @@ static int load_caches(ks_search *s) {
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    if (s->n_topic_words > 1) qsort(s->topic_words, s->n_topic_words, sizeof *s->topic_words, cmp_str);
     if ((rc = load_glossary(s)) != 0) return rc;
     sr_complete_build(s);
+    build_short(s);
     s->loaded = 1;
     return 0;
 }
@@ -464,6 +543,22 @@ static int cmp_short(const void *a, const void *b) {
 /* One or two letters typed alone: pages with a title or keyword word
  * starting with them, from memory. */
 static void run_short(ks_search *s, const char *prefix, size_t limit, ks_search_results *r) {
+    size_t pl = strlen(prefix);
+    if (limit <= SR_SHORT_MAX && pl >= 1 && pl <= 2 && s->short_at) { /* ranked when the caches loaded */
+        uint32_t key = (uint32_t)(unsigned char)prefix[0] << 8 | (pl == 2 ? (unsigned char)prefix[1] : 0u);
+        sr_term term = {.len = pl, .prefix = 1};
+        memcpy(term.w, prefix, pl + 1);
+        term.stem = pl;
+        if (!s->short_at[key]) return;
+        const sr_short *t = &s->short_tab[s->short_at[key] - 1];
+        for (size_t i = 0; i < t->n && r->n < limit; i++) {
+            const sr_page *p = &s->pages[t->page[i]];
+            ks_search_hit *h = add_hit(r, limit, p, t->score[i]);
+            const char *text = p->summary[0] ? p->summary : p->title;
+            sr_snippet(text, strlen(text), &term, term.len >= 2, SNIPPET_WORDS, h); /* "o" highlights nothing */
+        }
+        return;
+    }
     char pat[16];
     short_hit *hits = NULL;
     size_t n = 0;

@@ -63,6 +63,18 @@ typedef struct sr_complete {
     uint32_t idx[SR_COMPLETE_MAX]; /* into the vocabulary */
 } sr_complete;
 
+/* The best pages for a one- or two-letter prefix typed alone (title and
+ * keyword words starting with it), ranked when the caches load. */
+#define SR_SHORT_MAX 16
+typedef struct sr_short {
+    uint32_t n;
+    uint32_t page[SR_SHORT_MAX]; /* into pages */
+    double score[SR_SHORT_MAX];
+} sr_short;
+
+/* The topic named by word w, or NULL. */
+const char *sr_topic_of(const ks_search *s, const char *w);
+
 /* What the handle keeps of each page, for results and the short path. */
 typedef struct sr_page {
     int64_t id;
@@ -91,8 +103,12 @@ struct ks_search {
     size_t n_pages;
     sr_intent *intents;
     size_t n_intents;
-    char **topic_words; /* folded words of topic titles, with the topic slug after a space: "ozone ozone-therapy" */
+    char **topic_words; /* folded words of topic titles, with the topic slug after a space:
+                           "ozone ozone-therapy", sorted (bsearch by the word) */
     size_t n_topic_words;
+    uint32_t *short_at;  /* 65536: for a 1-2 letter prefix (b0 << 8 | b1), 1 + its index in short_tab, or 0 */
+    struct sr_short *short_tab;
+    size_t n_short;
     sr_gloss *gloss;
     size_t n_gloss;
     char *gloss_slug;   /* the glossary page's slug, or NULL */
