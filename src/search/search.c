@@ -814,9 +814,12 @@ static uint32_t next_drop(const ks_search *s, const sr_plan *plan, uint32_t mask
 
 /* Run a plan through FTS5 inside one read transaction, so the ranking and
  * the snippets see the same version of the index. Words are left out one
- * by one (next_drop) while fewer than limit pages hold all of them, and
- * the pages found with fewer words rank below; then the pages of the
- * section asked for, when still short. */
+ * by one (next_drop) while fewer than DROP_BELOW pages hold all of them,
+ * and the pages found with fewer words rank below; then the pages of the
+ * section asked for. (Filling every one of the limit places this way
+ * would cost up to five FTS5 queries on many keystrokes of a long query:
+ * three good pages are enough to read on.) */
+#define DROP_BELOW 3
 static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_results *r) {
     cand c[MAX_CANDIDATES];
     size_t n = 0;
@@ -825,14 +828,14 @@ static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_r
     uint32_t mask = plan->n_groups >= 32 ? UINT32_MAX : (1u << plan->n_groups) - 1;
     for (int round = 0; mask && rc == 0 && round < 4; round++) {
         rc = run_round(s, plan, mask, limit, c, &n);
-        if (n >= limit) break;
+        if (n >= DROP_BELOW) break;
         uint32_t drop = next_drop(s, plan, mask);
         if (!drop) break;
         mask &= ~drop;
     }
     /* still short: the pages holding any of the words, bm25 ranking
      * those with more of them first, below all of the above */
-    if (rc == 0 && n < limit && plan->n_groups > 1) {
+    if (rc == 0 && n < DROP_BELOW && plan->n_groups > 1) {
         ks_buf any = {0};
         for (size_t g = 0; g < plan->n_groups && g < 32; g++) {
             if (plan->groups[g].intent) continue;
