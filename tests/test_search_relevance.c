@@ -91,6 +91,24 @@ static const rq queries[] = {
     {"knee pain", "prolotherapy/what-it-is", 0},
     {"hepatitis", "ozone-therapy/what-it-is", 0},
     {"dextrose", "prolotherapy/injection|prolotherapy/index|prolotherapy/what-it-is", 0},
+    /* issue 11: medicines, health and safety words patients type (the
+     * brand names reach the pages through synonyms.txt and keywords);
+     * designated, so a field added to rq leaves them as they are */
+    {.query = "diabetic", .want = "prolotherapy/candidacy|questions"},
+    {.query = "blood sugar", .want = "prolotherapy/candidacy|questions"},
+    {.query = "warfarin", .want = "prolotherapy/candidacy"},
+    {.query = "eliquis", .want = "prolotherapy/candidacy|ozone-therapy/candidacy"},
+    {.query = "xarelto", .want = "prolotherapy/candidacy"},
+    {.query = "aspirin", .want = "prolotherapy/candidacy|ozone-therapy/candidacy|questions"},
+    {.query = "ibuprofen", .want = "prolotherapy/recovery"},
+    {.query = "painkiller", .want = "prolotherapy/recovery"},
+    {.query = "breastfeeding", .want = "prolotherapy/candidacy|ozone-therapy/candidacy"},
+    {.query = "pregnant", .want = "prolotherapy/candidacy"},
+    {.query = "fever", .want = "prolotherapy/recovery|ozone-therapy/recovery"},
+    {.query = "emergency", .want = "prolotherapy/recovery|ozone-therapy/recovery|prolotherapy/risks|ozone-therapy/risks"},
+    {.query = "urgent", .want = "prolotherapy/recovery|ozone-therapy/recovery|prolotherapy/risks|ozone-therapy/risks"},
+    {.query = "does it help", .want = "prolotherapy/risks|ozone-therapy/risks|prolotherapy/recovery|ozone-therapy/recovery"},
+    {.query = "how much does it cost", .want = "questions"},
 };
 
 
