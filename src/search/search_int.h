@@ -116,6 +116,12 @@ struct ks_search {
     size_t n_complete;
 };
 
+/* Load every cache from the index (inside the caller's read transaction),
+ * freeing what was there; 0 or KS_INDEX_ERR_DB. */
+int sr_load_caches(ks_search *s);
+/* Free every cache (the handle stays open). */
+void sr_free_caches(ks_search *s);
+
 /* The precomputed completions of a 1-3 letter prefix, or NULL. */
 const sr_complete *sr_complete_find(const ks_search *s, const char *prefix);
 /* Build s->complete from s->vocab. */
