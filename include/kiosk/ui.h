@@ -93,12 +93,13 @@ typedef enum ks_key_kind {
     KS_KEY_SPACE,
     KS_KEY_BACKSPACE,
     KS_KEY_CLEAR,
-    KS_KEY_HIDE
+    KS_KEY_HIDE,
+    KS_KEY_LAYER      /* switches letters <-> digits and symbols ("123" / "ABC") */
 } ks_key_kind;
 
 typedef struct ks_key {
     ks_key_kind kind;
-    char ch;           /* the letter for KS_KEY_CHAR ('a'..'z'), else 0 */
+    char ch;           /* what KS_KEY_CHAR types ('a'..'z', '0'..'9', a symbol), else 0 */
     const char *label; /* what the key shows (static storage) */
     int x, y, w, h;    /* its box, relative to the keyboard's top-left */
 } ks_key;
@@ -112,6 +113,7 @@ typedef struct ks_key {
 typedef struct ks_keyboard {
     ks_key keys[KS_KEYBOARD_MAX_KEYS];
     int n_keys;
+    int layer;         /* 0 letters, 1 digits and symbols */
     int width, height; /* the whole keyboard's box */
 } ks_keyboard;
 
@@ -121,10 +123,15 @@ typedef struct ks_keyboard {
  * allows up to 150 * scale (at least KS_KEY_MIN for widths >= 800); the rows
  * are centred. */
 void ks_keyboard_layout(ks_keyboard *kb, int width, int max_height, float scale);
+/* The same for a layer: 0 the letters (with a "123" key), 1 digits and
+ * symbols (1..0, - / : ; ( ) & @ ", . , ? ! ' % + and Delete, with an "ABC"
+ * key back), the same key sizes and bottom row. */
+void ks_keyboard_layout_layer(ks_keyboard *kb, int width, int max_height, float scale, int layer);
 /* The key under (x, y) relative to the keyboard, or -1. Gaps between keys
  * belong to the nearest key in the row so a slightly missed tap still types. */
 int ks_keyboard_hit(const ks_keyboard *kb, int x, int y);
-/* The key that types c (a letter in either case, or ' '), or -1. */
+/* The key that types c (a letter in either case, a digit or symbol of the
+ * layer shown, or ' '), or -1. */
 int ks_keyboard_find(const ks_keyboard *kb, char c);
 /* Apply key k to the query text: letters and space append (up to cap-1
  * bytes, no leading or double spaces), backspace removes the last UTF-8

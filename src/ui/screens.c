@@ -516,7 +516,8 @@ static void keyboard(ks_ui *ui, const geo *g) {
     ks_display_list *dl = ui->over;
     /* At most 45% of a portrait screen, 38% of a landscape one, so the
      * results keep room to be read. */
-    ks_keyboard_layout(&ui->kb, ui->w, ui->h * (ui->w > ui->h ? 38 : 45) / 100, (float)(g->T / 64.0));
+    ks_keyboard_layout_layer(&ui->kb, ui->w, ui->h * (ui->w > ui->h ? 38 : 45) / 100, (float)(g->T / 64.0),
+                             ui->kb_layer);
     ui->kb_top = ui->h - ui->kb.height;
     ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, ui->kb.height}, th->code_bg, 0);
     ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, 2}, th->rule, 0);

@@ -421,7 +421,13 @@ static void open_result(ks_ui *ui, size_t i) {
     if (!ui->results || i >= ui->results->n) return;
     hit = &ui->results->hits[i];
     n = result_words(hit, words, UI_MAX_HL);
-    open_page(ui, hit->slug, words, n);
+    if (hit->anchor && hit->anchor[0]) { /* a glossary entry: the page at that heading */
+        char *target = ks_sprintf("%s#%s", hit->slug, hit->anchor);
+        open_page(ui, target, words, n);
+        free(target);
+    } else {
+        open_page(ui, hit->slug, words, n);
+    }
     for (size_t k = 0; k < n; k++) free(words[k]);
     ui->to_highlight = n > 0; /* screens.c scrolls to the first match */
 }
@@ -515,6 +521,9 @@ static void tap(ks_ui *ui, float fx, float fy) {
         const ks_key *k = &ui->kb.keys[tag - TAG_KEY];
         if (k->kind == KS_KEY_HIDE) {
             ui->kb_visible = 0;
+            relayout(ui);
+        } else if (k->kind == KS_KEY_LAYER) { /* "123" / "ABC" */
+            ui->kb_layer = !ui->kb_layer;
             relayout(ui);
         } else if (ks_keyboard_apply(k, ui->query, sizeof ui->query)) {
             run_search(ui);

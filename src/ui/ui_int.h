@@ -89,6 +89,7 @@ struct ks_ui {
     ks_search_results *results;
     int kb_visible;
     ks_keyboard kb;
+    int kb_layer;           /* 0 letters, 1 digits and symbols */
     int kb_top;             /* window y of the keyboard */
     int field_x, field_y, field_w, field_h; /* the search field, window px */
     int has_field;
