@@ -164,7 +164,8 @@ static void test_config_idle(void) {
     INT_EQ(kiosk(args, &err), 0);
     free(err);
     OK(write_script("off.cfg", "idle_seconds = 0\n") == 0);
-    OK(write_script("off.txt", "type a\nidle 100000\nexpect search\n") == 0);
+    /* (29 minutes: at 30 the screen would go off, see test_ui_care) */
+    OK(write_script("off.txt", "type a\nidle 1740\nexpect search\n") == 0);
     snprintf(args, sizeof args, "--config '%s/off.cfg' --script '%s/off.txt'", tmp, tmp);
     INT_EQ(kiosk(args, &err), 0);
     free(err);
