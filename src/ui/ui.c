@@ -803,7 +803,10 @@ void ks_ui_tick(ks_ui *ui, double now) {
     ensure_built(ui);
 }
 
-int ks_ui_needs_frame(const ks_ui *ui) { return ui->dirty || !ui->built; }
+int ks_ui_needs_frame(const ks_ui *ui) {
+    if (ks_ui_screen_off(ui)) return ui->dirty; /* one black frame, then nothing */
+    return ui->dirty || !ui->built;
+}
 
 int ks_ui_timeout_ms(const ks_ui *ui, double now) {
     double t = -1, d;
