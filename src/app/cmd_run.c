@@ -10,6 +10,7 @@
  */
 #include "app.h"
 #include "live.h"
+#include "output.h"
 
 #include "kiosk/base.h"
 #include "kiosk/index.h"
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* Set by SIGTERM / SIGINT: leave the loop cleanly. The only global, and a
  * signal handler needs it. */
@@ -207,7 +209,34 @@ typedef struct window_run {
     int windowed;
     int quit;
     app_live *live;
+    app_output out;  /* the real output: its size, the rotation */
+    int screen_off;  /* the ui's screen care has the screen black */
 } window_run;
+
+/* The window or its display changed: lay out for what is there now. */
+static void window_refit(window_run *r) {
+    if (app_output_refit(&r->out) < 0) ks_log("cannot make the rotated frame: %s", SDL_GetError());
+    if (r->ui) ks_ui_resize(r->ui, r->out.lw, r->out.lh);
+}
+
+/* The local time of day, for the night schedule (read each time round the
+ * loop, so a clock or daylight saving change is followed). */
+static void window_wall_clock(window_run *r) {
+    time_t t = time(NULL);
+    struct tm tm;
+    if (localtime_r(&t, &tm)) ks_ui_set_wall_clock(r->ui, tm.tm_hour * 60 + tm.tm_min + tm.tm_sec / 60.0, ks_now_ms());
+}
+
+/* Screen care asked for a black screen (or the end of it). SDL has no
+ * backlight control; what it can do is stop keeping the display awake, so
+ * the X server's DPMS or the compositor's idle policy may power it down. */
+static void window_screen_care(window_run *r) {
+    int off = ks_ui_screen_off(r->ui);
+    if (off == r->screen_off) return;
+    r->screen_off = off;
+    if (off) SDL_EnableScreenSaver();
+    else SDL_DisableScreenSaver();
+}
 
 /* One event: what kiosk mode ignores, then the ui. */
 static void window_event(window_run *r, const SDL_Event *ev) {
@@ -220,22 +249,29 @@ static void window_event(window_run *r, const SDL_Event *ev) {
         if (r->windowed && ev->key.keysym.sym == SDLK_ESCAPE) r->quit = 1;
         return;
     case SDL_WINDOWEVENT:
-        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-            int w, h;
-            SDL_GetRendererOutputSize(r->ren, &w, &h);
-            ks_ui_resize(r->ui, w, h);
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED || ev->window.event == SDL_WINDOWEVENT_DISPLAY_CHANGED) {
+            window_refit(r);
             return;
         }
         break;
+    case SDL_DISPLAYEVENT: /* a monitor came, went or turned */
+    case SDL_RENDER_TARGETS_RESET:
+        window_refit(r);
+        return;
     default: break;
     }
     /* Live content: the watcher's wake-up event lands here (see README). */
-    ks_ui_handle_event(r->ui, ev, ks_now_ms());
+    {
+        SDL_Event mapped = *ev;
+        app_output_map_event(&r->out, &mapped);
+        ks_ui_handle_event(r->ui, &mapped, ks_now_ms());
+    }
 }
 
 static void window_present(window_run *r) {
+    app_output_begin(&r->out);
     if (ks_ui_draw(r->ui) != 0) ks_log("drawing failed: %s", SDL_GetError());
-    SDL_RenderPresent(r->ren);
+    app_output_present(&r->out);
 }
 
 /* Script frames in a window: handle pending events, draw when needed. */
@@ -256,21 +292,24 @@ static int win_shot(void *ctx, ks_ui *ui, const char *path) {
     int w, h, rc;
     SDL_Surface *s;
     make_shot_dirs(path);
+    app_output_begin(&r->out); /* the logical screen, as the ui drew it */
     ks_ui_draw(ui);
-    SDL_GetRendererOutputSize(r->ren, &w, &h);
+    w = r->out.lw;
+    h = r->out.lh;
     s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s) return -1;
     rc = SDL_RenderReadPixels(r->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
     if (rc == 0) rc = IMG_SavePNG(s, path);
     SDL_FreeSurface(s);
-    SDL_RenderPresent(r->ren);
+    app_output_present(&r->out);
     return rc == 0 ? 0 : -1;
 }
 
 static int win_resize(void *ctx, ks_ui *ui, int w, int h) {
     window_run *r = ctx;
+    (void)ui;
     SDL_SetWindowSize(r->win, w, h);
-    ks_ui_resize(ui, w, h);
+    window_refit(r);
     return 0;
 }
 
@@ -313,7 +352,17 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         win_w = (int)(win_w * k);
         win_h = (int)(win_h * k);
     }
-    r.win = SDL_CreateWindow("Clinic kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, win_w, win_h, flags);
+    int win_x = SDL_WINDOWPOS_CENTERED, win_y = SDL_WINDOWPOS_CENTERED;
+    SDL_Rect bounds;
+    /* Kiosk mode: the whole display, asked for as a window exactly its size
+     * too (without a window manager "fullscreen" alone does nothing). */
+    if (!o->windowed && SDL_GetDisplayBounds(0, &bounds) == 0 && bounds.w > 0 && bounds.h > 0) {
+        win_x = bounds.x;
+        win_y = bounds.y;
+        win_w = bounds.w;
+        win_h = bounds.h;
+    }
+    r.win = SDL_CreateWindow("Clinic kiosk", win_x, win_y, win_w, win_h, flags);
     if (!r.win) {
         fprintf(stderr, "kiosk run: cannot open a window: %s\n", SDL_GetError());
         app_live_unwake_sdl(o->live); /* before SDL goes */
@@ -353,8 +402,14 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         if (SDL_GetRendererInfo(r.ren, &info) == 0) ks_log("drawing with SDL's %s renderer", info.name);
     }
     if (!o->windowed) SDL_ShowCursor(SDL_DISABLE);
-    SDL_GetRendererOutputSize(r.ren, &w, &h);
+    if (app_output_init(&r.out, r.win, r.ren, !o->windowed, o->paths.cfg.screen.rotate) != 0)
+        ks_log("cannot turn the picture (rotate = %d): %s", o->paths.cfg.screen.rotate, SDL_GetError());
+    w = r.out.lw;
+    h = r.out.lh;
+    ks_log("output %dx%d px (window %dx%d), laid out for %dx%d%s", r.out.out_w, r.out.out_h, r.out.win_w, r.out.win_h,
+           w, h, r.out.rotate ? ", turned" : "");
     r.ui = ks_ui_create(cfg, content, search, r.rd, w, h, ks_now_ms());
+    window_wall_clock(&r);
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;
     app_live_hooks(o->live, &hooks);
@@ -387,13 +442,16 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
                 while (SDL_PollEvent(&ev)) window_event(&r, &ev);
             }
             app_live_update(r.live, r.ui); /* new content from the watcher, if any */
+            window_wall_clock(&r);
             ks_ui_tick(r.ui, ks_now_ms());
+            window_screen_care(&r);
             if (ks_ui_needs_frame(r.ui)) window_present(&r);
         }
         if (run_stop) ks_log("stopping (signal)");
     }
     ks_ui_destroy(r.ui);
     ks_render_destroy(r.rd);
+    app_output_free(&r.out);
     SDL_DestroyRenderer(r.ren);
     SDL_DestroyWindow(r.win);
     app_live_unwake_sdl(o->live); /* before SDL goes */
