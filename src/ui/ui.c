@@ -74,6 +74,7 @@ ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_se
     ui->w = w;
     ui->h = h;
     ui->scale = 1.0;
+    ui_load_logo(ui);
     set_theme(ui);
     ui->chrome = ks_layout_list_create();
     ui->body = ks_layout_list_create();
@@ -178,6 +179,7 @@ void ks_ui_resize(ks_ui *ui, int w, int h) {
 void ks_ui_set_render(ks_ui *ui, ks_render *rd, int w, int h) {
     ui->rd = rd;
     ui->fm = ks_render_metrics(rd);
+    ui_load_logo(ui);
     set_theme(ui);
     ui->w = w;
     ui->h = h;

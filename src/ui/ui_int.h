@@ -35,6 +35,11 @@ enum {
     TAG_RESULT = 400      /* + result index */
 };
 
+/* The clinic's logo in the renderer's image cache. */
+#define UI_LOGO "kiosk:logo"
+/* The logo shipped in assets/ when the configuration names none. */
+#define UI_DEFAULT_LOGO "logo.svg"
+
 #define UI_QUERY_MAX 96
 
 /* Screen care's state (care.c). */
@@ -121,6 +126,7 @@ struct ks_ui {
     int prompt_secs_shown;  /* the countdown the prompt shows */
 
     ui_care care;           /* screen off, night, burn-in shift (care.c) */
+    int logo_w, logo_h;     /* the clinic's logo (image UI_LOGO), 0 0: none */
     char name[KS_SLUG_MAX + 16];
 };
 
@@ -148,6 +154,9 @@ void ui_build_staff(ks_ui *ui);
 
 /* ui.c: helpers screens.c uses. */
 int ui_view_h(const ks_ui *ui);
+/* screens.c: load the clinic's logo into the renderer (cfg.logo, else the
+ * default; a logo that cannot be read is logged and the default shown). */
+void ui_load_logo(ks_ui *ui);
 /* ui.c: forget everything a patient did and show Home (the idle reset). */
 void ui_reset_all(ks_ui *ui);
 /* ui.c: tell the screen_changed hook. */
