@@ -26,10 +26,22 @@ static void fit_to_display(app_output *o) {
     if (SDL_GetDisplayBounds(d, &b) != 0 || b.w <= 0 || b.h <= 0) return;
     SDL_GetWindowPosition(o->win, &x, &y);
     SDL_GetWindowSize(o->win, &w, &h);
-    if (x == b.x && y == b.y && w == b.w && h == b.h) return;
+    if (x == b.x && y == b.y && w == b.w && h == b.h) {
+        o->fit_tries = 0;
+        return;
+    }
+    /* Someone who insists on another size (a window manager, a compositor)
+     * wins after a few tries: no endless tug of war, and the ui is laid
+     * out for whatever the window really is. */
+    if (o->fit_tries >= 3) return;
+    o->fit_tries++;
     ks_log("the window is %dx%d at %d,%d on a %dx%d display: fitting it", w, h, x, y, b.w, b.h);
+    /* SDL only remembers a size asked for while fullscreen: leave
+     * fullscreen, size and place the window, and go back. */
+    SDL_SetWindowFullscreen(o->win, 0);
     SDL_SetWindowPosition(o->win, b.x, b.y);
     SDL_SetWindowSize(o->win, b.w, b.h);
+    SDL_SetWindowFullscreen(o->win, SDL_WINDOW_FULLSCREEN_DESKTOP);
 }
 
 static int make_frame(app_output *o) {

@@ -14,6 +14,7 @@ typedef struct app_output {
     int win_w, win_h;     /* the window, in SDL's window units (mouse coordinates) */
     int lw, lh;           /* the logical screen the ui lays out for */
     SDL_Texture *frame;   /* rotate != 0: the logical frame, drawn turned */
+    int fit_tries;        /* fits in a row that did not stick */
 } app_output;
 
 /* Start on win/ren (borrowed). In kiosk mode the window is moved and sized
