@@ -327,6 +327,13 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     double t_sdl, t_win, t_ren, t_fonts;
     /* SDL would turn SIGTERM into SDL_QUIT, which kiosk mode ignores. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    /* Under cage both X (Xwayland) and Wayland are there. SDL 2 has no
+     * shared-memory path on Wayland, so its Wayland driver needs OpenGL,
+     * which on a kiosk without a GPU means Mesa's software GL: 0.5 s of CPU
+     * before the first frame and 100 MB more memory (tests/bench/screen.sh).
+     * Prefer X, then Wayland, then KMSDRM (no display server at all); the
+     * environment (SDL_VIDEODRIVER) still decides when it says. */
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11,wayland,kmsdrm");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "kiosk run: cannot open the display: %s\n"
                         "(use --script FILE for a headless run, or set DISPLAY)\n", SDL_GetError());
