@@ -351,7 +351,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     t_sdl = ks_now_ms();
     app_live_wake_sdl(o->live);
     if (o->windowed) flags |= SDL_WINDOW_RESIZABLE;
-    else flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    else flags |= SDL_WINDOW_BORDERLESS; /* fullscreen once the first frame is up (below) */
     int win_w = o->w, win_h = o->h;
     SDL_Rect usable;
     /* The default portrait window on a smaller desktop: shrink it, same
@@ -430,12 +430,20 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     ks_log("screen %s", ks_ui_screen_name(r.ui));
     window_present(&r);
     {
-        /* Where the time went, for tests/bench/bench-screen (see README). */
+        /* Where the time went, for tests/bench/screen.sh (see README). */
         double t = ks_now_ms();
         ks_log("first frame after %.1f ms (content and index %.1f, display %.1f, window %.1f, renderer %.1f, "
                "fonts %.1f, layout and drawing %.1f; video driver %s)",
                t - o->t_start, o->t_live - o->t_start, t_sdl - o->t_live, t_win - t_sdl, t_ren - t_win,
                t_fonts - t_ren, t - t_fonts, SDL_GetCurrentVideoDriver());
+    }
+    /* Kiosk mode: the window already covers the display; now ask for
+     * fullscreen too (so a window manager keeps panels off it). Asked for
+     * after the first frame, since SDL's X11 driver then waits up to 100 ms
+     * for a window manager that may not exist. */
+    if (!o->windowed) {
+        SDL_SetWindowFullscreen(r.win, SDL_WINDOW_FULLSCREEN_DESKTOP);
+        window_refit(&r);
     }
 
     if (o->script) {
