@@ -221,15 +221,41 @@ static void logo_size(const ks_ui *ui, int h, int max_w, int *w_out, int *h_out)
     *h_out = h;
 }
 
+/* The widest word of s at size px (bold). */
+static int widest_word(ks_ui *ui, const char *s, int px) {
+    int best = 0;
+    while (*s) {
+        size_t n = strcspn(s, " ");
+        if (n) {
+            char word[128];
+            int w;
+            snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), s);
+            w = text_width(ui, word, KS_FACE_BOLD, px);
+            if (w > best) best = w;
+        }
+        s += n;
+        while (*s == ' ') s++;
+    }
+    return best;
+}
+
 /* The clinic's logo and name across the top of Home: the logo two title
- * lines tall at the left, the name beside it. Returns the row's height. */
+ * lines tall at the left, the name beside it; when a word of the name
+ * would not fit beside it (large text, a narrow screen), the logo sits
+ * above the name instead. Returns the row's height. */
 static int clinic_row(ks_ui *ui, const geo *g, int y) {
     const ks_theme *th = ui->theme;
     ks_display_list *dl = ui->body;
-    int title_px = g->B * 8 / 5, lw, lh, tx, tw, t_h;
+    int title_px = g->B * 8 / 5, lw, lh, tx, tw, t_h, y0 = y;
     logo_size(ui, line_h(ui, KS_FACE_BOLD, title_px) * 2, g->col_w / 4, &lw, &lh);
     tx = g->col_x + (lw ? lw + g->gap : 0);
     tw = g->col_x + g->col_w - tx;
+    if (lw && widest_word(ui, ui->cfg.title, title_px) > tw) { /* stacked */
+        ks_layout_list_add_image(dl, (ks_rect){g->col_x, y, lw, lh}, UI_LOGO);
+        y += lh + g->gap;
+        return y - y0 + text(ui, dl, ui->cfg.title, g->col_x, y, g->col_w, KS_FACE_BOLD, title_px, th->heading,
+                             th->background, KS_ALIGN_LEFT);
+    }
     t_h = text_height(ui, ui->cfg.title, tw, KS_FACE_BOLD, title_px);
     if (lw) ks_layout_list_add_image(dl, (ks_rect){g->col_x, y, lw, lh}, UI_LOGO);
     text(ui, dl, ui->cfg.title, tx, y + (t_h < lh ? (lh - t_h) / 2 : 0), tw, KS_FACE_BOLD, title_px, th->heading,
