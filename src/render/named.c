@@ -21,8 +21,9 @@ static int ends_with(const char *s, const char *suffix) {
 static SDL_Surface *load(const char *path) {
     if (ends_with(path, ".svg")) {
         SDL_RWops *rw = SDL_RWFromFile(path, "rb");
-        return rw ? IMG_LoadSizedSVG_RW(rw, 0, SVG_HEIGHT) : NULL;
-        /* (IMG_LoadSizedSVG_RW does not close rw) */
+        SDL_Surface *s = rw ? IMG_LoadSizedSVG_RW(rw, 0, SVG_HEIGHT) : NULL;
+        if (rw) SDL_RWclose(rw); /* IMG_LoadSizedSVG_RW leaves it open */
+        return s;
     }
     return IMG_Load(path);
 }
