@@ -10,9 +10,10 @@
  *   root this test creates the system user 'kiosk-test'), screenshot with
  *   grim. Through Xwayland (SDL's x11 driver) an xdotool click inside
  *   Xwayland opens search; with SDL's native Wayland driver there is no way
- *   to inject a touch into a headless cage (no virtual-pointer tool in
- *   Debian), so there the screenshot is checked to be the kiosk laid out
- *   for the whole output.
+ *   to inject a touch into a headless cage (the headless backend has no
+ *   input devices and cage 0.1.4 offers no virtual-pointer protocol), so
+ *   there the screenshot is checked to be the kiosk laid out for the whole
+ *   output.
  *   cage is started rotated (-r: a 720x1280 portrait output; -r -r: a
  *   1280x720 landscape one turned 180 degrees) because cage 0.1.4 shows an
  *   unrotated fullscreen window by direct scan-out, and grim's screen copy
