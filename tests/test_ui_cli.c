@@ -113,7 +113,7 @@ static void test_malformed_line(void) {
 static void test_type_needs_keyboard(void) {
     char *err = NULL, args[256];
     /* On a page there is no search field: typing fails, naming the line. */
-    OK(write_script("type.txt", "tap 540 560\nexpect topic:prolotherapy\ntype abc\n") == 0);
+    OK(write_script("type.txt", "tap 540 640\nexpect topic:prolotherapy\ntype abc\n") == 0);
     snprintf(args, sizeof args, "--script '%s/type.txt'", tmp);
     INT_EQ(kiosk(args, &err), 1);
     STR_CONTAINS(err, "type.txt:3:");
