@@ -506,6 +506,11 @@ static void ui_config_of(const ks_config *c, ks_ui_config *u) {
     u->night_from = c->screen.night_from;
     u->night_to = c->screen.night_to;
     snprintf(u->logo, sizeof u->logo, "%s", c->clinic.logo);
+    u->speech_enabled = c->speech.enabled;
+    snprintf(u->speech_voice, sizeof u->speech_voice, "%s", c->speech.voice);
+    u->speech_rate = c->speech.rate;
+    u->speech_volume = c->speech.volume;
+    if (!c->speech.enabled) ks_log("speech: no Listen button: [speech] enabled = no");
 }
 
 int cmd_run(int argc, char **argv) {
