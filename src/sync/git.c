@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,7 @@ int sg_git(const char *const *argv, const char *index_file, ks_buf *out, char *e
         close(po[1]);
         return 127;
     }
+    pid_t parent = getpid();
     pid = fork();
     if (pid < 0) {
         close(po[0]);
@@ -44,7 +46,12 @@ int sg_git(const char *const *argv, const char *index_file, ks_buf *out, char *e
         return 127;
     }
     if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
+        int devnull;
+        /* A sync killed (SIGKILL) takes its git with it: no orphan goes on
+         * writing into a folder or holding a lock the next sync cleans up. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);
+        devnull = open("/dev/null", O_RDONLY);
         if (devnull >= 0) dup2(devnull, 0);
         dup2(po[1], 1);
         dup2(pe[1], 2);
