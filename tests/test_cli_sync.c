@@ -502,6 +502,151 @@ static void test_sigkill(void) {
     free(work);
 }
 
+/* ------------------------------------------------------------ a running kiosk */
+
+typedef struct kiosk {
+    pid_t pid;
+    FILE *to;  /* its stdin */
+    int from;  /* its stdout */
+    char buf[65536];
+    size_t len;
+} kiosk;
+
+static int kiosk_start(kiosk *kk, const char *content, const char *db) {
+    int in[2], out[2];
+    memset(kk, 0, sizeof *kk);
+    if (pipe(in) != 0 || pipe(out) != 0) return -1;
+    kk->pid = fork();
+    if (kk->pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+        execl(KIOSK_BIN, KIOSK_BIN, "run", "--script", "-", "--size", "1080x1920", "--content", content, "--db", db,
+              (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    kk->to = fdopen(in[1], "w");
+    kk->from = out[0];
+    return kk->pid > 0 ? 0 : -1;
+}
+
+/* One command, its one-line answer (static buffer), "(no answer)" after 20 s. */
+static const char *ask(kiosk *kk, const char *line) {
+    static char answer[65536];
+    double until = ks_now_ms() + 20000;
+    fprintf(kk->to, "%s\n", line);
+    fflush(kk->to);
+    for (;;) {
+        char *nl = memchr(kk->buf, '\n', kk->len);
+        struct pollfd pf = {kk->from, POLLIN, 0};
+        ssize_t got;
+        if (nl) {
+            size_t n = (size_t)(nl - kk->buf);
+            memcpy(answer, kk->buf, n);
+            answer[n] = '\0';
+            memmove(kk->buf, nl + 1, kk->len - n - 1);
+            kk->len -= n + 1;
+            return answer;
+        }
+        if (ks_now_ms() > until || poll(&pf, 1, 1000) < 0) break;
+        if (!(pf.revents & (POLLIN | POLLHUP))) continue;
+        got = read(kk->from, kk->buf + kk->len, sizeof kk->buf - 1 - kk->len);
+        if (got <= 0) break;
+        kk->len += (size_t)got;
+    }
+    return "(no answer)";
+}
+
+static void test_running_kiosk(void) {
+    char *work, *central = setup_central("live", &work);
+    char *k = ks_sprintf("%s/k6", root), *content = ks_sprintf("%s/current", k), *db = ks_sprintf("%s/index.db", k);
+    char *c1, *c2, *out, *p, *text, *want;
+    const char *a;
+    kiosk kk;
+    int rc, seen = 0;
+    double switched, visible = 0;
+
+    c1 = commit_push(work, "First pages");
+    free(sync_kiosk(k, central, &rc, NULL));
+    INT_EQ(rc, 0);
+    OK(kiosk_start(&kk, content, db) == 0);
+    STR_EQ(ask(&kk, "open page:knee/recovery"), "ok");
+    STR_CONTAINS(ask(&kk, "shown"), "crutches");
+    want = ks_sprintf("Content version: %.7s", c1);
+    STR_CONTAINS(ask(&kk, "status"), want);
+    free(want);
+
+    p = ks_sprintf("%s/knee/recovery.md", work);
+    text = page_md("Recovery", "recovery", "Synced while the kiosk runs: rest the knee for two days.");
+    write_text(p, text);
+    free(text);
+    free(p);
+    c2 = commit_push(work, "Two days of rest");
+    out = sync_kiosk(k, central, &rc, NULL);
+    switched = ks_now_ms(); /* kiosk sync has ended: the link is switched */
+    INT_EQ(rc, 0);
+    free(out);
+    while (ks_now_ms() - switched < 10000) {
+        a = ask(&kk, "shown");
+        if (strstr(a, "two days")) {
+            visible = ks_now_ms() - switched;
+            seen = 1;
+            break;
+        }
+        usleep(20 * 1000);
+    }
+    OK(seen);
+    printf("running kiosk: the new version was on screen %.0f ms after kiosk sync ended (limit 3000)\n", visible);
+    OK(visible <= 3000);
+    /* The page being read refreshed in place; the staff status names the
+     * version and the sync. */
+    STR_CONTAINS(ask(&kk, "screen"), "page:knee/recovery");
+    a = ask(&kk, "status");
+    want = ks_sprintf("Content version: %.7s", c2);
+    STR_CONTAINS(a, want);
+    STR_CONTAINS(a, "\"Two days of rest\"");
+    STR_CONTAINS(a, "Last sync: ");
+    STR_CONTAINS(a, "switched");
+    free(want);
+
+    /* A refused version: the kiosk keeps showing c2, the status says why. */
+    p = ks_sprintf("%s/knee/recovery.md", work);
+    write_text(p, "no front matter at all\n");
+    free(p);
+    free(commit_push(work, "Recovery without its header"));
+    out = sync_kiosk(k, central, &rc, NULL);
+    INT_EQ(rc, 1);
+    free(out);
+    usleep(500 * 1000);
+    STR_CONTAINS(ask(&kk, "shown"), "two days");
+    a = ask(&kk, "status");
+    STR_CONTAINS(a, "Refused version:");
+    STR_CONTAINS(a, "Recovery without its header");
+    STR_CONTAINS(a, "knee/recovery.md:1: error:");
+
+    ask(&kk, "quit");
+    fclose(kk.to);
+    close(kk.from);
+    {
+        int st = 0;
+        waitpid(kk.pid, &st, 0);
+        OK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    free(c1);
+    free(c2);
+    free(k);
+    free(content);
+    free(db);
+    free(central);
+    free(work);
+}
+
 int main(void) {
     strcpy(root, "/tmp/ks_sync_XXXXXX");
     if (!mkdtemp(root)) return 2;
@@ -512,6 +657,7 @@ int main(void) {
     setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
     RUN(test_two_kiosks);
     RUN(test_bundle);
+    RUN(test_running_kiosk);
     RUN(test_sigkill);
     if (!harness_state.failed) sh("rm -rf '%s'", root);
     return harness_done();
