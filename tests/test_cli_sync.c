@@ -218,7 +218,7 @@ static void test_two_kiosks(void) {
     c4 = commit_push(work, "Fix the recovery page");
     for (int i = 0; i < 2; i++) {
         const char *k = i ? k2 : k1;
-        out = sync_kiosk(k, central, &rc, "--keep 2");
+        out = sync_kiosk(k, central, &rc, "--keep 1");
         INT_EQ(rc, 0);
         free(out);
         cur = current_commit(k);
@@ -230,7 +230,7 @@ static void test_two_kiosks(void) {
         STR_CONTAINS(out, "\"subject\":\"Fix the recovery page\"");
         free(out);
     }
-    /* --keep 2: the current release and one before it, nothing else. */
+    /* --keep 1: the current release and one before it, nothing else. */
     out = capture(&rc, "ls '%s/releases'", k1);
     {
         int lines = 0;
@@ -407,7 +407,7 @@ static void generate_pages(const char *work, const char *variant) {
 
 static void test_sigkill(void) {
     char *work, *central = setup_central("killed", &work);
-    char *k = ks_sprintf("%s/k5", root), *good[2], *bad, *p, *out;
+    char *k = ks_sprintf("%s/k5", root), *good[3], *bad, *p, *out;
     unsigned seed = (unsigned)time(NULL);
     double full_ms = 0;
     int rc, during = 0, after = 0, completions = 0, ok_all = 1;
@@ -417,11 +417,13 @@ static void test_sigkill(void) {
     good[0] = commit_push(work, "Version A");
     generate_pages(work, "version B");
     good[1] = commit_push(work, "Version B");
+    generate_pages(work, "version D");
+    good[2] = commit_push(work, "Version D");
     p = ks_sprintf("%s/topic2/page050.md", work);
     write_text(p, "---\ntitle: [broken\n---\n");
     bad = commit_push(work, "Version C, broken");
     free(p);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         sh("mkdir '%s/ref-%s' && git -C '%s' archive '%s' | tar -x -C '%s/ref-%s'", root, good[i], work, good[i], root,
            good[i]);
 
@@ -440,10 +442,12 @@ static void test_sigkill(void) {
 
     srand(seed);
     for (int run = 0; run < runs; run++) {
-        /* Mostly the good version not shown now (a full fetch, checkout,
-         * check and switch to interrupt), else the broken one. */
+        /* Mostly the next good version in the round A, B, D: with --keep 1
+         * it is the one pruned, so a full fetch, checkout, check and switch
+         * is interrupted; else the broken one. */
         char *shown = current_commit(k);
-        const char *target = rand() % 3 == 0 ? bad : strcmp(shown, good[0]) ? good[0] : good[1];
+        int at = !strcmp(shown, good[0]) ? 0 : !strcmp(shown, good[1]) ? 1 : 2;
+        const char *target = rand() % 3 == 0 ? bad : good[(at + 1) % 3];
         char which[64];
         pid_t pid;
         int st;
@@ -468,7 +472,7 @@ static void test_sigkill(void) {
         } else {
             after++;
         }
-        if (!current_is_complete_good(k, good, 2, which, sizeof which)) {
+        if (!current_is_complete_good(k, good, 3, which, sizeof which)) {
             ok_all = 0;
             harness_fail(__FILE__, __LINE__, "run %d (kill after %u us): current is '%s', not a complete good version",
                          run, (unsigned)delay, which);
@@ -482,7 +486,7 @@ static void test_sigkill(void) {
             OK(rc == (target == bad ? 1 : 0));
             cur = current_commit(k);
             if (target != bad) STR_EQ(cur, target);
-            else OK(!strcmp(cur, good[0]) || !strcmp(cur, good[1]));
+            else OK(!strcmp(cur, good[0]) || !strcmp(cur, good[1]) || !strcmp(cur, good[2]));
             free(cur);
             free(out);
             out = capture(&rc, "ls -A '%s/releases' | grep -c -e '^\\.tmp-' -e '^\\.trash-'", k);
@@ -496,6 +500,7 @@ static void test_sigkill(void) {
            runs, during, after, completions, ok_all ? "yes" : "NO");
     free(good[0]);
     free(good[1]);
+    free(good[2]);
     free(bad);
     free(k);
     free(central);

@@ -22,8 +22,8 @@
  *      another; with errors, the folder is removed and the commit is
  *      refused (the kiosk stays where it is) with the problems as
  *      `path:line: error: message`;
- *   4. removes releases beyond the `keep` most recently used (never the
- *      current one), and leftovers of a sync that was killed.
+ *   4. removes releases beyond the current one and the `keep` used before
+ *      it, and leftovers of a sync that was killed.
  * Killing it at any point leaves `current` on a complete, checked version:
  * every step before the final rename works on names nobody reads.
  *
@@ -76,7 +76,7 @@ typedef struct ks_sync_options {
     const char *content;  /* the link the kiosk reads (required) */
     const char *releases; /* NULL or "": "releases" beside content */
     const char *state;    /* the state file, or NULL for none */
-    int keep;             /* releases kept, current included (<= 0: 3) */
+    int keep;             /* versions kept besides the current one (0: none) */
     const ks_store_options *store_opts; /* for the check; may be NULL */
 } ks_sync_options;
 

@@ -17,7 +17,7 @@
 static void help(FILE *out) {
     fprintf(out,
             "usage: kiosk sync [--source SRC] [--content LINK] [--releases DIR] [--keep N]\n"
-            "                  [--ref REF] [--db FILE] [--state FILE] [--quiet]\n"
+            "                  [--ref REF] [--db FILE] [--state FILE] [--config FILE] [--quiet]\n"
             "       kiosk sync --watch-usb DIR [--interval SECONDS] [same options]\n"
             "\n"
             "Bring the content in line with a git source: a URL (ssh://, https://), a path\n"
@@ -28,9 +28,13 @@ static void help(FILE *out) {
             "\n"
             "  --source SRC     the git source (default: [sync] source of the configuration)\n"
             "  --content LINK   the link the kiosk reads, made and replaced by kiosk sync\n"
-            "                   (default: --content / [paths] content, as for 'kiosk run')\n"
-            "  --releases DIR   where versions are kept (default: 'releases' beside LINK)\n"
-            "  --keep N         versions kept, the one shown included (default 3)\n"
+            "                   (default: $KIOSK_CONTENT, else [paths] content, as for 'kiosk run')\n"
+            "  --releases DIR   where versions are kept (default: [sync] releases, else\n"
+            "                   'releases' beside the index)\n"
+            "  --keep N         versions kept besides the one shown, 1 to 100\n"
+            "                   (default: [sync] keep, 3)\n"
+            "  --config FILE    the configuration (default: $KIOSK_CONFIG, else\n"
+            "                   /etc/clinic-kiosk/kiosk.conf when it exists)\n"
             "  --ref REF        the branch or tag to show (default: the source's HEAD)\n"
             "  --db FILE        the kiosk's index; the sync state is kept beside it\n"
             "  --state FILE     the sync state file itself (default: FILE without .db\n"
@@ -178,7 +182,7 @@ static int watch_usb(sync_args *a) {
 int cmd_sync(int argc, char **argv) {
     sync_args a;
     const char *keep = NULL, *interval = NULL;
-    char *state = NULL;
+    char *state = NULL, *releases = NULL;
     int status;
     memset(&a, 0, sizeof a);
     a.interval = 2.0;
@@ -209,7 +213,7 @@ int cmd_sync(int argc, char **argv) {
     if (keep) {
         char *end;
         long k = strtol(keep, &end, 10);
-        if (*end || k < 1 || k > 1000) return app_usage_error("sync", "--keep needs a whole number from 1 to 1000");
+        if (*end || k < 1 || k > 100) return app_usage_error("sync", "--keep needs a whole number from 1 to 100");
         a.o.keep = (int)k;
     }
     if (interval) {
@@ -218,18 +222,32 @@ int cmd_sync(int argc, char **argv) {
         if (*end || !(a.interval >= 0.1 && a.interval <= 3600))
             return app_usage_error("sync", "--interval needs seconds from 0.1 to 3600");
     }
-    app_paths_defaults(&a.paths);
+    if (app_paths_defaults(&a.paths) != 0) return 2;
     a.o.content = a.paths.content;
+    if (!a.o.source && a.paths.cfg.sync.source[0]) a.o.source = a.paths.cfg.sync.source;
+    if (!keep) a.o.keep = a.paths.cfg.sync.keep;
+    if (!a.o.releases && a.paths.cfg.sync.releases[0]) a.o.releases = a.paths.cfg.sync.releases;
+    if (!a.o.releases) { /* "releases" beside the index */
+        const char *slash = strrchr(a.paths.db, '/');
+        releases = slash ? ks_sprintf("%.*s/releases", (int)(slash - a.paths.db), a.paths.db) : ks_strdup("releases");
+        if (slash == a.paths.db) {
+            free(releases);
+            releases = ks_strdup("/releases");
+        }
+        a.o.releases = releases;
+    }
     if (!a.o.state) a.o.state = state = ks_sync_default_state_path(a.paths.db);
     if (a.watch_usb) {
         status = watch_usb(&a);
     } else {
         if (!a.o.source || !*a.o.source) {
             free(state);
+            free(releases);
             return app_usage_error("sync", "no source: give --source, or set 'source' in the [sync] section of the configuration");
         }
         status = sync_once(&a);
     }
     free(state);
+    free(releases);
     return status;
 }

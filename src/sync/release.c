@@ -218,10 +218,9 @@ int sr_prune(const char *releases, const char *current, int keep) {
     }
     closedir(d);
     if (n) qsort(list, n, sizeof *list, newest_first);
-    if (current && *current) kept = 1; /* current always stays, and counts */
     for (size_t i = 0; i < n; i++) {
         char *p, *trash;
-        if (current && strcmp(list[i].name, current) == 0) continue;
+        if (current && strcmp(list[i].name, current) == 0) continue; /* always kept, not counted */
         if (kept < (size_t)keep) {
             kept++;
             continue;

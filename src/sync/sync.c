@@ -354,7 +354,7 @@ static ks_sync_result run_locked(run *r) {
     memset(&st->refused, 0, sizeof st->refused);
     st->problems[0] = '\0';
     short_desc(&v, new_desc, sizeof new_desc);
-    sr_prune(r->releases, want, o->keep > 0 ? o->keep : 3);
+    sr_prune(r->releases, want, o->keep > 0 ? o->keep : 0);
     {
         const char *argv[] = {"git", "--git-dir", r->cache, "gc", "--auto", "--quiet", NULL};
         char ignored[64];

@@ -38,8 +38,8 @@ void sr_flush(const char *path);
 /* Remove leftovers of killed syncs: releases/.tmp-*, releases/.trash-*,
  * links named .<base>.new-* beside content. */
 void sr_clean_leftovers(const char *content, const char *releases);
-/* Remove releases beyond the keep most recently switched to, never
- * current. Returns how many were removed. */
+/* Remove releases beyond current and the keep most recently switched to
+ * before it. Returns how many were removed. */
 int sr_prune(const char *releases, const char *current, int keep);
 /* Write dir/.kiosk-release for v. Returns 0 or KS_ERR_IO. */
 int sr_write_release_file(const char *dir, const ks_sync_version *v);
