@@ -335,7 +335,9 @@ static void test_bundle(void) {
         _exit(127);
     }
     usleep(300 * 1000);
-    INT_EQ(sh("mkdir '%s/STICK' && git -C '%s' bundle create -q '%s/STICK/clinic-pages.bundle' main", media, work, media),
+    /* Where an automounter puts it: /media/USER/LABEL/. */
+    INT_EQ(sh("mkdir -p '%s/staff/STICK' && git -C '%s' bundle create -q '%s/staff/STICK/clinic-pages.bundle' main",
+              media, work, media),
            0);
     for (double until = ks_now_ms() + 15000; ks_now_ms() < until; usleep(100 * 1000)) {
         cur = current_commit(k4);

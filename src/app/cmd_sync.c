@@ -41,7 +41,8 @@ static void help(FILE *out) {
             "                   plus -sync.txt)\n"
             "  --quiet          say nothing when nothing changed (for the timer)\n"
             "  --watch-usb DIR  keep running; apply the newest *.bundle file found in DIR or\n"
-            "                   one folder below (a mounted stick), once it stops changing\n"
+            "                   up to two folders below (a mounted stick), once it stops\n"
+            "                   changing\n"
             "  --interval S     how often --watch-usb looks (default 2 seconds)\n"
             "\n"
             "Exit status: 0 up to date or switched, 1 the source's version was refused,\n"
@@ -111,12 +112,11 @@ static void consider(const char *path, bundle_seen *best) {
     best->mtime = st.st_mtim;
 }
 
-/* The newest *.bundle in dir or one folder below it (sticks are mounted as
- * folders of dir). */
-static void find_bundle(const char *dir, bundle_seen *best) {
+/* The newest *.bundle in dir or up to two folders below it (automounters
+ * put a stick at /media/LABEL or /media/USER/LABEL). */
+static void scan_bundles(const char *dir, int depth, bundle_seen *best) {
     DIR *d = opendir(dir);
     struct dirent *e;
-    memset(best, 0, sizeof *best);
     if (!d) return;
     while ((e = readdir(d))) {
         char *p;
@@ -124,22 +124,18 @@ static void find_bundle(const char *dir, bundle_seen *best) {
         if (e->d_name[0] == '.') continue;
         p = ks_path_join(dir, e->d_name);
         if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-            DIR *sub = opendir(p);
-            struct dirent *f;
-            while (sub && (f = readdir(sub))) {
-                char *q;
-                if (f->d_name[0] == '.') continue;
-                q = ks_path_join(p, f->d_name);
-                consider(q, best);
-                free(q);
-            }
-            if (sub) closedir(sub);
+            if (depth < 2) scan_bundles(p, depth + 1, best);
         } else {
             consider(p, best);
         }
         free(p);
     }
     closedir(d);
+}
+
+static void find_bundle(const char *dir, bundle_seen *best) {
+    memset(best, 0, sizeof *best);
+    scan_bundles(dir, 0, best);
 }
 
 static int same_bundle(const bundle_seen *a, const bundle_seen *b) {
