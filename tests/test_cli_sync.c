@@ -268,7 +268,7 @@ static void test_two_kiosks(void) {
     STR_EQ(cur, c4);
     free(cur);
     out = capture(&rc, "'%s' stats --content '%s/current' --db '%s/index.db'", KIOSK_BIN, k2, k2);
-    STR_CONTAINS(out, "unreachable");
+    STR_CONTAINS(out, "is not there");
     STR_CONTAINS(out, "Last synced with the source:");
     free(out);
     sh("mv '%s.away' '%s'", central, central);
@@ -636,6 +636,18 @@ static void test_running_kiosk(void) {
     STR_CONTAINS(a, "Refused version:");
     STR_CONTAINS(a, "Recovery without its header");
     STR_CONTAINS(a, "knee/recovery.md:1: error:");
+
+    /* The staff screen itself (hold the corner, PIN 2580, OK; coordinates
+     * as in test_watch_kiosk), saved to look at. */
+    STR_EQ(ask(&kk, "drag 30 30 31 31 5300"), "ok");
+    STR_EQ(ask(&kk, "screen"), "staff-pin");
+    ask(&kk, "tap 356 233");
+    ask(&kk, "tap 356 389");
+    ask(&kk, "tap 356 491");
+    ask(&kk, "tap 356 593");
+    ask(&kk, "tap 563 593");
+    STR_EQ(ask(&kk, "screen"), "staff");
+    STR_EQ(ask(&kk, "shot " KIOSK_BUILD_DIR "/sync_kiosk_staff.png"), "ok");
 
     ask(&kk, "quit");
     fclose(kk.to);

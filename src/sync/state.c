@@ -162,7 +162,7 @@ void ks_sync_describe(const ks_sync_state *st, const ks_sync_version *shown, ks_
     }
     when(st->last_run, t1, sizeof t1);
     when(st->last_reached, t2, sizeof t2);
-    ks_buf_printf(b, "Last sync: %s, %s: %s\n", t1, ks_sync_result_name(st->result), st->message);
+    ks_buf_printf(b, "Last sync: %s: %s\n", t1, st->message); /* the message starts with what happened */
     if (st->result == KS_SYNC_UNREACHABLE || st->result == KS_SYNC_FAILED)
         ks_buf_printf(b, "Last synced with the source: %s\n", t2);
     if (st->refused.commit[0] && strcmp(st->refused.commit, st->current.commit) != 0) {
