@@ -89,7 +89,8 @@ ks_sync_result ks_sync_run(const ks_sync_options *o, ks_sync_state *st);
 /* Read the state file at path into *st (all zero when it does not exist
  * or cannot be read). Returns 0, or KS_ERR_NOT_FOUND / KS_ERR_IO. */
 int ks_sync_state_load(const char *path, ks_sync_state *st);
-/* Write *st to path atomically. Returns 0 or KS_ERR_IO. */
+/* Write *st to path atomically (renamed into place; not flushed to disk).
+ * Returns 0 or KS_ERR_IO. */
 int ks_sync_state_save(const char *path, const ks_sync_state *st);
 
 /* The version of the content folder dir (its .kiosk-release file, written

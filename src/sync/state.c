@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const result_names[] = {"never", "up to date", "switched", "refused", "unreachable", "failed"};
 
@@ -39,6 +40,21 @@ static void put_field(ks_buf *b, const char *key, const char *value) {
     ks_buf_printf(b, "%s: ", key);
     for (const char *p = value; *p; p++) ks_buf_putc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
     ks_buf_putc(b, '\n');
+}
+
+/* Write data to path through a temporary file renamed over it: readers see
+ * the old or the new state, never half of one. Not fsynced: this runs every
+ * few minutes, a flush costs tens of milliseconds on a busy disk, and a state
+ * lost to a power cut only means "last sync: never" until the next run. */
+static int write_replace(const char *path, const char *data, size_t len) {
+    char *tmp = ks_sprintf("%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    int ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0) ok = 0;
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok) unlink(tmp);
+    free(tmp);
+    return ok ? KS_OK : KS_ERR_IO;
 }
 
 int ks_sync_state_save(const char *path, const ks_sync_state *st) {
@@ -64,7 +80,7 @@ int ks_sync_state_save(const char *path, const ks_sync_state *st) {
         }
         p += n + (nl ? 1 : 0);
     }
-    rc = ks_write_file_atomic(path, b.data, b.len);
+    rc = write_replace(path, b.data, b.len);
     ks_buf_free(&b);
     return rc;
 }
