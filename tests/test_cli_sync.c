@@ -307,7 +307,7 @@ static void test_bundle(void) {
     /* A broken version on the stick is refused the same way. */
     p = ks_sprintf("%s/about.md", work);
     write_text(p, "---\ntitle: About\nsummary: x\n---\n\nNo section line above.\n");
-    commit_push(work, "About without a section");
+    free(commit_push(work, "About without a section"));
     INT_EQ(sh("git -C '%s' bundle create -q '%s' --all", work, bundle), 0);
     out = sync_kiosk(k3, bundle, &rc, NULL);
     INT_EQ(rc, 1);
