@@ -257,16 +257,36 @@ static void test_two_kiosks(void) {
         free(f);
     }
 
-    /* 6. No network: the source gone, nothing changes, exit 3, a clear
-     * "last synced" time stays. */
-    sh("mv '%s' '%s.away'", central, central);
-    out = sync_kiosk(k2, central, &rc, NULL);
-    INT_EQ(rc, 3);
-    STR_CONTAINS(out, "nothing changed");
+    /* --ref: an annotated tag, compared by the commit it tags. */
+    sh("git -C '%s' tag -a v2 -m 'Version two' %s && git -C '%s' push -q origin v2 2>/dev/null", work, c2, work);
+    out = sync_kiosk(k2, central, &rc, "--ref v2");
+    INT_EQ(rc, 0);
     free(out);
     cur = current_commit(k2);
-    STR_EQ(cur, c4);
+    STR_EQ(cur, c2);
     free(cur);
+    out = sync_kiosk(k2, central, &rc, "--ref v2");
+    STR_CONTAINS(out, "up to date");
+    free(out);
+    out = sync_kiosk(k2, central, &rc, NULL);
+    STR_CONTAINS(out, "switched to");
+    free(out);
+
+    /* 6. No network: the source gone, nothing changes, exit 3, a clear
+     * "last synced" time stays. */
+    {
+        char *before = current_commit(k2);
+        sh("mv '%s' '%s.away'", central, central);
+        out = sync_kiosk(k2, central, &rc, NULL);
+        INT_EQ(rc, 3);
+        STR_CONTAINS(out, "nothing changed");
+        free(out);
+        cur = current_commit(k2);
+        STR_EQ(cur, before);
+        OK(strlen(cur) == 40);
+        free(cur);
+        free(before);
+    }
     out = capture(&rc, "'%s' stats --content '%s/current' --db '%s/index.db'", KIOSK_BIN, k2, k2);
     STR_CONTAINS(out, "is not there");
     STR_CONTAINS(out, "Last synced with the source:");

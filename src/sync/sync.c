@@ -93,7 +93,17 @@ static int ask_source(run *r, char want[41], char *refname, size_t cap) {
             line = nl ? nl + 1 : NULL;
         }
     }
-    /* A peeled tag ("refs/tags/v1^{}") is not needed: fetch peels with ^{commit} below. */
+    /* An annotated tag names a tag object; the commit it tags is on the
+     * line "refs/tags/v1^{}", and that is what the shown commit is compared
+     * with. */
+    if (found) {
+        char *peeled = ks_sprintf("\t%s^{}\n", refname), *hit = out.data ? strstr(out.data, peeled) : NULL;
+        if (hit && hit - out.data >= 40 && (hit - out.data == 40 || hit[-41] == '\n')) {
+            memcpy(want, hit - 40, 40);
+            want[40] = '\0';
+        }
+        free(peeled);
+    }
     if (!found && !ref && heads == 1) {
         memcpy(want, only_head, 41);
         snprintf(refname, cap, "%s", only_name);
