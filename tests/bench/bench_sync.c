@@ -210,6 +210,12 @@ static double switch_once(kiosk *k, const char *central, const char *kdir, int b
         return 1e9;
     }
     *from_switch = t_swap - t_switch;
+    {
+        ks_watch_counters c;
+        ks_watch_get_counters(k->w, &c);
+        printf("    (the watcher: load + check + merge of the new folder %.0f ms, index sync %.0f ms)\n", c.last_load_ms,
+               c.last_sync_ms);
+    }
     return t_swap - t_end;
 }
 
