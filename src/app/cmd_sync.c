@@ -4,6 +4,7 @@
 #include "app.h"
 
 #include "kiosk/base.h"
+#include "kiosk/store.h"
 #include "kiosk/sync.h"
 
 #include <dirent.h>
@@ -179,6 +180,7 @@ int cmd_sync(int argc, char **argv) {
     sync_args a;
     const char *keep = NULL, *interval = NULL;
     char *state = NULL, *releases = NULL;
+    ks_store_options store_opts;
     int status;
     memset(&a, 0, sizeof a);
     a.interval = 2.0;
@@ -220,6 +222,11 @@ int cmd_sync(int argc, char **argv) {
     }
     if (app_paths_defaults(&a.paths) != 0) return 2;
     a.o.content = a.paths.content;
+    /* The check is `kiosk check`'s: the same store options (placeholders
+     * filled from the configuration, an unknown one is an error). */
+    memset(&store_opts, 0, sizeof store_opts);
+    store_opts.config = &a.paths.cfg;
+    a.o.store_opts = &store_opts;
     if (!a.o.source && a.paths.cfg.sync.source[0]) a.o.source = a.paths.cfg.sync.source;
     if (!keep) a.o.keep = a.paths.cfg.sync.keep;
     if (!a.o.releases && a.paths.cfg.sync.releases[0]) a.o.releases = a.paths.cfg.sync.releases;
