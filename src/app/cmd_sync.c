@@ -223,9 +223,12 @@ int cmd_sync(int argc, char **argv) {
     if (app_paths_defaults(&a.paths) != 0) return 2;
     a.o.content = a.paths.content;
     /* The check is `kiosk check`'s: the same store options (placeholders
-     * filled from the configuration, an unknown one is an error). */
+     * filled from the configuration, an unknown one is an error; pictures
+     * decoded by SDL2_image). */
     memset(&store_opts, 0, sizeof store_opts);
     store_opts.config = &a.paths.cfg;
+    store_opts.image_probe = app_image_probe; /* pictures decoded, as kiosk check does */
+    app_image_probe_init();
     a.o.store_opts = &store_opts;
     if (!a.o.source && a.paths.cfg.sync.source[0]) a.o.source = a.paths.cfg.sync.source;
     if (!keep) a.o.keep = a.paths.cfg.sync.keep;
