@@ -14,7 +14,9 @@ typedef struct wn wn;
 
 enum {
     WN_ACTIVITY = 1, /* something happened in the folder (extend the quiet wait) */
-    WN_RELEVANT = 2  /* something that may change the content happened */
+    WN_RELEVANT = 2, /* something that may change the content happened */
+    WN_ROOT = 4      /* the root's name was replaced, moved or deleted (its
+                        parent folder said so): check it with wn_check_root */
 };
 
 /* Start detecting changes under dir. force_polling: never use inotify;
