@@ -10,6 +10,7 @@
  */
 #include "app.h"
 #include "live.h"
+#include "notify.h"
 
 #include "kiosk/base.h"
 #include "kiosk/index.h"
@@ -358,6 +359,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     ks_log("screen %s", ks_ui_screen_name(r.ui));
     window_present(&r);
     ks_log("first frame after %.1f ms", ks_now_ms() - o->t_start);
+    app_notify_ready(); /* systemd: the kiosk is up (nothing without $NOTIFY_SOCKET) */
 
     if (o->script) {
         ks_ui_script_host host;
@@ -385,8 +387,10 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
             app_live_update(r.live, r.ui); /* new content from the watcher, if any */
             ks_ui_tick(r.ui, ks_now_ms());
             if (ks_ui_needs_frame(r.ui)) window_present(&r);
+            app_notify_alive(&run_stop); /* systemd's watchdog */
         }
         if (run_stop) ks_log("stopping (signal)");
+        app_notify_stopping();
     }
     ks_ui_destroy(r.ui);
     ks_render_destroy(r.rd);
@@ -494,6 +498,7 @@ int cmd_run(int argc, char **argv) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    app_notify_init();
 
     if (o.script && !o.windowed) status = run_headless(&o, &cfg, &content, search, script);
     else status = run_window(&o, &cfg, &content, search, script);
