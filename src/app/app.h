@@ -21,7 +21,8 @@ typedef struct app_paths {
  * ./content if it exists, else the shipped content compiled in. Static
  * storage; do not free. */
 const char *app_default_content(void);
-/* The index used when --db is not given: $KIOSK_DB, else
+/* The index used when --db is not given: $KIOSK_DB, else (an installed
+ * kiosk) /var/lib/clinic-kiosk/index.db, else
  * $XDG_STATE_HOME/clinic-kiosk/index.db (~/.local/state/... when unset); the
  * folder is created when missing. Static storage; do not free. */
 const char *app_default_db(void);

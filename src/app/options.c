@@ -39,6 +39,12 @@ const char *app_default_db(void) {
     static char path[4096];
     const char *env = getenv("KIOSK_DB");
     if (env && *env) return env;
+#ifndef KIOSK_STATE_DIR
+#define KIOSK_STATE_DIR ""
+#endif
+    /* An installed kiosk (a KIOSK_PACKAGE build) keeps its state in
+     * /var/lib/clinic-kiosk, for the service and for staff alike. */
+    if (!path[0] && KIOSK_STATE_DIR[0]) snprintf(path, sizeof path, "%s/index.db", KIOSK_STATE_DIR);
     if (!path[0]) {
         const char *state = getenv("XDG_STATE_HOME");
         const char *home = getenv("HOME");
