@@ -4,6 +4,7 @@
 #define KIOSK_STORE_INT_H
 
 #include "kiosk/base.h"
+#include "kiosk/config.h"
 #include "kiosk/store.h"
 
 /* A growable array of diagnostics, filled while loading. */
@@ -31,6 +32,7 @@ struct ks_store {
     size_t n_errors;
     time_t today;
     int no_grade;
+    const ks_config *config; /* the placeholders' values while loading (NULL: the fallbacks) */
 };
 
 /* The front matter of one page, as read by frontmatter_parse(). Strings are
@@ -58,8 +60,25 @@ void frontmatter_free(frontmatter *fm);
 ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path,
                    const char *topic);
 void page_free(ks_page *page);
+/* Whether the body has a callout (a block quote) whose first block starts
+ * with title, ignoring case and leading punctuation ("**When to get help**"). */
+int page_has_callout(const ks_page *page, const char *title);
 /* Second pass, once every page is known: resolve links, check anchors. */
 void page_check_links(ks_store *store, ks_page *page);
+
+/* Report every {{name}} in s[0..len) that the configuration does not know,
+ * as an error at its line; returns how many. */
+int placeholders_check(ks_store *store, const char *path, const char *s, size_t len);
+/* s[0..len) with the known placeholders from offset from on replaced by
+ * their values (Markdown punctuation escaped when markdown is 1; control
+ * characters become spaces, so lines stay where they are), as a new
+ * string; NULL when there was nothing to fill in. Each value used is
+ * appended to used ("name=value\n") when it is not NULL; *out_len (if
+ * not NULL) is the new length. */
+char *placeholders_fill(const ks_store *store, const char *s, size_t len, size_t from, int markdown,
+                        ks_buf *used, size_t *out_len);
+/* The same for one front matter string, replaced in place. */
+void placeholders_fill_field(const ks_store *store, char **field, ks_buf *used);
 
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */
