@@ -92,6 +92,20 @@ static void test_config_file(void) {
     INT_EQ(harness_run(cmd, &out), 2);
     STR_CONTAINS(out, "kiosk.conf:2: rotate:");
     free(out), free(cmd);
+    /* kiosk render draws Home with the configured clinic name, as the kiosk does. */
+    {
+        char *a = ks_path_join(dir, "a.png"), *b = ks_path_join(dir, "b.png"), *pa = NULL, *pb = NULL;
+        size_t la = 0, lb = 0;
+        OK(ks_write_file_atomic(conf, "[clinic]\nname = Riverside Clinic\n", 33) == KS_OK);
+        cmd = ks_sprintf("%s render home -o %s --content %s/content 2>/dev/null && %s render home -o %s --content %s/content "
+                         "--config %s 2>/dev/null",
+                         KIOSK_BIN, a, KIOSK_SOURCE_DIR, KIOSK_BIN, b, KIOSK_SOURCE_DIR, conf);
+        INT_EQ(harness_run(cmd, &out), 0);
+        OK(ks_read_file(a, 1 << 24, &pa, &la) == KS_OK && ks_read_file(b, 1 << 24, &pb, &lb) == KS_OK);
+        OK(la > 0 && lb > 0 && (la != lb || memcmp(pa, pb, la) != 0));
+        free(out), free(cmd), free(pa), free(pb);
+        unlink(a), unlink(b), free(a), free(b);
+    }
     unlink(conf);
     rmdir(dir);
     free(conf);

@@ -453,6 +453,7 @@ typedef struct ks_ui_shot_options {
     double text_scale;      /* 1.0 .. 2.0 (0: 1.0) */
     const char *theme;      /* "default" or "high-contrast" (NULL: default) */
     const char *content_dir;/* images are looked up here (may be NULL) */
+    const struct ks_ui_config *config; /* the kiosk's settings: title, logo (NULL: the defaults) */
 } ks_ui_shot_options;
 
 /* Draw one screen headlessly and save it as a PNG at png: spec is "home",

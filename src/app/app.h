@@ -26,7 +26,8 @@ typedef struct app_paths {
  * ./content if it exists, else the shipped content compiled in. Static
  * storage; do not free. */
 const char *app_default_content(void);
-/* The index used when --db is not given: $KIOSK_DB, else
+/* The index used when --db is not given: $KIOSK_DB, else (an installed
+ * kiosk) /var/lib/clinic-kiosk/index.db, else
  * $XDG_STATE_HOME/clinic-kiosk/index.db (~/.local/state/... when unset); the
  * folder is created when missing. Static storage; do not free. */
 const char *app_default_db(void);
@@ -47,6 +48,11 @@ int app_paths_defaults(app_paths *paths);
 /* The same for the configuration and the content folder only (for commands
  * that never open the index, so nothing is created for it). */
 int app_config_and_content(app_paths *paths);
+
+struct ks_ui_config;
+/* The ui's settings (idle, staff, title, logo, screen care, speech) from the
+ * configuration's. */
+void app_ui_config(const ks_config *c, struct ks_ui_config *u);
 
 /* If argv[*i] is "--NAME VALUE" or "--NAME=VALUE", set *value, advance *i
  * past it and return 1; -1 (after a message) when the value is missing; 0

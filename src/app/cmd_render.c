@@ -120,11 +120,15 @@ static int render_page(const ks_page *page, const render_opts *o, const char *co
  * the ui module, which draws them with the same headless renderer. For
  * search:QUERY the index at --db is brought up to date first (as `kiosk
  * run` does). Returns an exit code, or -1 when spec names no screen. */
-static int render_screen(const char *spec, const render_opts *o, const ks_store *store, const char *db) {
+static int render_screen(const char *spec, const render_opts *o, const ks_store *store, const app_paths *paths) {
+    const char *db = paths->db ? paths->db : app_default_db();
     ks_ui_content content = ks_ui_content_of_store(store);
-    ks_ui_shot_options so = {o->w, o->h, o->scale, o->theme ? o->theme->name : NULL, ks_store_dir(store)};
+    ks_ui_config ui_cfg;
+    ks_ui_shot_options so = {o->w, o->h, o->scale, o->theme ? o->theme->name : NULL, ks_store_dir(store), &ui_cfg};
     ks_search *search = NULL;
     int rc, err = 0;
+    app_ui_config(&paths->cfg, &ui_cfg);
+    ui_cfg.speech_enabled = 0; /* a picture has no sound */
     if (strncmp(spec, "search", 6) == 0) {
         ks_index *ix = ks_index_open(db, &err);
         if (!ix || ks_index_sync(ix, store, NULL) != 0) fprintf(stderr, "kiosk render: cannot update the index %s\n", db);
@@ -213,7 +217,7 @@ int cmd_render(int argc, char **argv) {
     if (page) {
         status = render_page(page, &o, paths.content);
     } else {
-        status = render_screen(o.slug, &o, store, paths.db ? paths.db : app_default_db());
+        status = render_screen(o.slug, &o, store, &paths);
         if (status < 0) {
             fprintf(stderr, "kiosk render: unknown page '%s' in %s\n", o.slug, paths.content);
             status = 1;

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "live.h"
 #include "output.h"
+#include "notify.h"
 
 #include "kiosk/base.h"
 #include "kiosk/index.h"
@@ -450,6 +451,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         SDL_SetWindowFullscreen(r.win, SDL_WINDOW_FULLSCREEN_DESKTOP);
         window_refit(&r);
     }
+    app_notify_ready(); /* systemd: the kiosk is up (nothing without $NOTIFY_SOCKET) */
 
     if (o->script) {
         ks_ui_script_host host;
@@ -479,8 +481,10 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
             ks_ui_tick(r.ui, ks_now_ms());
             window_screen_care(&r);
             if (ks_ui_needs_frame(r.ui)) window_present(&r);
+            app_notify_alive(&run_stop); /* systemd's watchdog */
         }
         if (run_stop) ks_log("stopping (signal)");
+        app_notify_stopping();
     }
     ks_ui_destroy(r.ui);
     ks_render_destroy(r.rd);
@@ -493,25 +497,6 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
 }
 
 /* ------------------------------------------------------------ entry */
-
-/* The ui's settings from the configuration file's. */
-static void ui_config_of(const ks_config *c, ks_ui_config *u) {
-    ks_ui_config_defaults(u);
-    u->idle_seconds = c->idle.seconds;
-    u->prompt_seconds = c->idle.prompt_seconds;
-    u->staff_hold_seconds = c->staff.hold_seconds;
-    snprintf(u->staff_pin, sizeof u->staff_pin, "%s", c->staff.pin);
-    if (c->clinic.name[0]) snprintf(u->title, sizeof u->title, "%s", c->clinic.name);
-    u->screen_off_minutes = c->screen.screen_off_minutes;
-    u->night_from = c->screen.night_from;
-    u->night_to = c->screen.night_to;
-    snprintf(u->logo, sizeof u->logo, "%s", c->clinic.logo);
-    u->speech_enabled = c->speech.enabled;
-    snprintf(u->speech_voice, sizeof u->speech_voice, "%s", c->speech.voice);
-    u->speech_rate = c->speech.rate;
-    u->speech_volume = c->speech.volume;
-    if (!c->speech.enabled) ks_log("speech: no Listen button: [speech] enabled = no");
-}
 
 int cmd_run(int argc, char **argv) {
     run_opts o;
@@ -553,7 +538,8 @@ int cmd_run(int argc, char **argv) {
         return app_usage_error("run", "unknown option '%s'", argv[i]);
     }
     if (app_paths_defaults(&o.paths) != 0) return 2;
-    ui_config_of(&o.paths.cfg, &cfg);
+    app_ui_config(&o.paths.cfg, &cfg);
+    if (!cfg.speech_enabled) ks_log("speech: no Listen button: [speech] enabled = no");
     if (o.script && strcmp(o.script, "-") != 0) {
         char *text = NULL, msg[256];
         size_t len;
@@ -588,6 +574,7 @@ int cmd_run(int argc, char **argv) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    app_notify_init();
 
     if (o.script && !o.windowed) status = run_headless(&o, &cfg, &content, search, script);
     else status = run_window(&o, &cfg, &content, search, script);

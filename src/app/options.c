@@ -3,6 +3,7 @@
 
 #include "kiosk/base.h"
 #include "kiosk/store.h"
+#include "kiosk/ui.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -39,6 +40,12 @@ const char *app_default_db(void) {
     static char path[4096];
     const char *env = getenv("KIOSK_DB");
     if (env && *env) return env;
+#ifndef KIOSK_STATE_DIR
+#define KIOSK_STATE_DIR ""
+#endif
+    /* An installed kiosk (a KIOSK_PACKAGE build) keeps its state in
+     * /var/lib/clinic-kiosk, for the service and for staff alike. */
+    if (!path[0] && KIOSK_STATE_DIR[0]) snprintf(path, sizeof path, "%s/index.db", KIOSK_STATE_DIR);
     if (!path[0]) {
         const char *state = getenv("XDG_STATE_HOME");
         const char *home = getenv("HOME");
@@ -150,4 +157,22 @@ uint64_t app_placeholders_hash(const ks_config *cfg) {
     h = ks_hash64(b.data ? b.data : "", b.len);
     ks_buf_free(&b);
     return h;
+}
+
+/* The ui's settings from the configuration file's. */
+void app_ui_config(const ks_config *c, ks_ui_config *u) {
+    ks_ui_config_defaults(u);
+    u->idle_seconds = c->idle.seconds;
+    u->prompt_seconds = c->idle.prompt_seconds;
+    u->staff_hold_seconds = c->staff.hold_seconds;
+    snprintf(u->staff_pin, sizeof u->staff_pin, "%s", c->staff.pin);
+    if (c->clinic.name[0]) snprintf(u->title, sizeof u->title, "%s", c->clinic.name);
+    u->screen_off_minutes = c->screen.screen_off_minutes;
+    u->night_from = c->screen.night_from;
+    u->night_to = c->screen.night_to;
+    snprintf(u->logo, sizeof u->logo, "%s", c->clinic.logo);
+    u->speech_enabled = c->speech.enabled;
+    snprintf(u->speech_voice, sizeof u->speech_voice, "%s", c->speech.voice);
+    u->speech_rate = c->speech.rate;
+    u->speech_volume = c->speech.volume;
 }

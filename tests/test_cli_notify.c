@@ -1,0 +1,279 @@
+/* systemd notification: the kiosk as clinic-kiosk.service runs it.
+ *
+ * This test is systemd's side of the socket: it binds its own AF_UNIX
+ * datagram socket, passes it as $NOTIFY_SOCKET (with $WATCHDOG_USEC and
+ * $WATCHDOG_PID naming the test, the kiosk's parent, as cage is under the
+ * unit), runs `kiosk run` in kiosk mode on a real Xvfb display, and reads
+ * what arrives:
+ *   - READY=1 once, and only after the kiosk logged its first frame;
+ *   - WATCHDOG=1 again and again while nobody touches the screen;
+ *   - after SIGUSR2 (the debug freeze of the frame loop) no more of them,
+ *     which is what makes systemd's watchdog restart a frozen kiosk;
+ *   - SIGTERM still ends the frozen kiosk, with STOPPING=1.
+ * And without $NOTIFY_SOCKET nothing is sent and nothing changes.
+ * Needs Xvfb (Debian package xvfb): without it this test fails and says so.
+ */
+#include "harness.h"
+#include "kiosk/base.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char tmp[64];
+static char display[32];
+static int sock = -1;
+
+static void sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static int on_path(const char *prog) {
+    const char *path = getenv("PATH");
+    char buf[1024];
+    if (!path) path = "/usr/bin:/bin";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, prog);
+        if (access(buf, X_OK) == 0) return 1;
+        path += n + (path[n] == ':');
+    }
+    return 0;
+}
+
+/* Start Xvfb on a display number nobody uses; its pid, or -1. The server
+ * is up when a connection to its socket succeeds. */
+static pid_t start_xvfb(void) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+        int n = 100 + (int)((getpid() * 13 + attempt * 131) % 800);
+        struct sockaddr_un a;
+        pid_t pid;
+        memset(&a, 0, sizeof a);
+        a.sun_family = AF_UNIX;
+        snprintf(a.sun_path, sizeof a.sun_path, "/tmp/.X11-unix/X%d", n);
+        if (access(a.sun_path, F_OK) == 0) continue;
+        snprintf(display, sizeof display, ":%d", n);
+        pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_WRONLY);
+            if (null >= 0) {
+                dup2(null, 1);
+                dup2(null, 2);
+            }
+            execlp("Xvfb", "Xvfb", display, "-screen", "0", "1080x1920x24", "-nolisten", "tcp", (char *)NULL);
+            _exit(127);
+        }
+        for (int i = 0; i < 100; i++) {
+            int st, fd = socket(AF_UNIX, SOCK_STREAM, 0), up;
+            if (waitpid(pid, &st, WNOHANG) == pid) break;
+            up = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+            if (fd >= 0) close(fd);
+            if (up) return pid;
+            sleep_ms(100);
+        }
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+    }
+    return -1;
+}
+
+/* The kiosk in kiosk mode on the display; stderr to tmp/log.txt. With
+ * notify, $NOTIFY_SOCKET is our socket and the watchdog is 2 s. */
+static pid_t start_kiosk(int notify) {
+    char old[128];
+    pid_t pid;
+    snprintf(old, sizeof old, "%s/log.txt", tmp);
+    unlink(old); /* never read the last run's log */
+    pid = fork();
+    if (pid == 0) {
+        char content[512], db[128], log[128], sockpath[128], ppid[32];
+        int fd;
+        snprintf(content, sizeof content, "%s/content", KIOSK_SOURCE_DIR);
+        snprintf(db, sizeof db, "%s/index.db", tmp);
+        snprintf(log, sizeof log, "%s/log.txt", tmp);
+        snprintf(sockpath, sizeof sockpath, "%s/notify", tmp);
+        snprintf(ppid, sizeof ppid, "%ld", (long)getppid());
+        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) dup2(fd, 2);
+        setenv("DISPLAY", display, 1);
+        unsetenv("SDL_VIDEODRIVER"); /* ctest sets "dummy" */
+        if (notify) {
+            setenv("NOTIFY_SOCKET", sockpath, 1);
+            setenv("WATCHDOG_USEC", "2000000", 1);
+            setenv("WATCHDOG_PID", ppid, 1); /* the parent, as cage is */
+        } else {
+            unsetenv("NOTIFY_SOCKET");
+            unsetenv("WATCHDOG_USEC");
+            unsetenv("WATCHDOG_PID");
+        }
+        execl(KIOSK_BIN, KIOSK_BIN, "run", "--size", "1080x1920", "--content", content, "--db", db, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* The next datagram within ms, into buf (NUL-terminated); 0 on time-out. */
+static int receive(char *buf, size_t cap, int ms) {
+    struct pollfd p = {sock, POLLIN, 0};
+    ssize_t n;
+    if (poll(&p, 1, ms) <= 0) return 0;
+    n = recv(sock, buf, cap - 1, 0);
+    if (n < 0) return 0;
+    buf[n] = '\0';
+    return 1;
+}
+
+static char *read_log(void) {
+    char path[128];
+    snprintf(path, sizeof path, "%s/log.txt", tmp);
+    return harness_read_file(path);
+}
+
+static int wait_exit(pid_t pid, int ms, int *status) {
+    for (int waited = 0; waited <= ms; waited += 50) {
+        if (waitpid(pid, status, WNOHANG) == pid) return 1;
+        sleep_ms(50);
+    }
+    return 0;
+}
+
+static void dump_log(void) {
+    char *s = read_log();
+    fprintf(stderr, "--- kiosk log ---\n%s-----------------\n", s ? s : "(none)");
+    free(s);
+}
+
+static void test_ready_watchdog_freeze(void) {
+    char msg[256];
+    int got_ready = 0, ready_after_frame = 0, watchdogs = 0, after_freeze = 0, stopping = 0, st = 0;
+    double t0, first_wd = 0, last_wd = 0;
+    pid_t k = start_kiosk(1);
+    OK(k > 0);
+    /* READY=1 first, with the first frame already logged. */
+    t0 = now_ms();
+    while (!got_ready && now_ms() - t0 < 30000 && receive(msg, sizeof msg, 1000) >= 0) {
+        if (strstr(msg, "READY=1")) {
+            char *log = read_log();
+            got_ready = 1;
+            ready_after_frame = log && strstr(log, "first frame after") != NULL;
+            free(log);
+        }
+        msg[0] = '\0';
+    }
+    OK(got_ready);
+    OK(ready_after_frame);
+    if (!got_ready) dump_log();
+    /* Nobody touches it: WATCHDOG=1 keeps coming, each inside the 2 s
+     * watchdog period (systemd's limit), for 3 s. */
+    t0 = now_ms();
+    while (now_ms() - t0 < 3000) {
+        if (!receive(msg, sizeof msg, 2000)) break;
+        if (!strcmp(msg, "WATCHDOG=1")) {
+            double t = now_ms();
+            if (!watchdogs) first_wd = t;
+            OK(!last_wd || t - last_wd < 2000);
+            last_wd = t;
+            watchdogs++;
+        }
+    }
+    OK(watchdogs >= 3);
+    OK(last_wd - first_wd > 1500);
+    fprintf(stderr, "%d WATCHDOG=1 in %.0f ms while idle\n", watchdogs, last_wd - first_wd);
+    /* Freeze the frame loop: after what was already on its way, silence
+     * for 3 s (beyond the 2 s period: systemd would have killed it). */
+    kill(k, SIGUSR2);
+    sleep_ms(700);
+    while (receive(msg, sizeof msg, 0)) {}
+    t0 = now_ms();
+    while (now_ms() - t0 < 3000)
+        if (receive(msg, sizeof msg, 500) && strstr(msg, "WATCHDOG=1")) after_freeze++;
+    INT_EQ(after_freeze, 0);
+    OK(waitpid(k, &st, WNOHANG) == 0); /* frozen, not gone */
+    {
+        char *log = read_log();
+        OK(log && strstr(log, "frame loop frozen"));
+        free(log);
+    }
+    /* SIGTERM still ends it, saying STOPPING=1. */
+    kill(k, SIGTERM);
+    OK(wait_exit(k, 10000, &st));
+    OK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    while (receive(msg, sizeof msg, 200))
+        if (strstr(msg, "STOPPING=1")) stopping = 1;
+    OK(stopping);
+}
+
+static void test_no_socket_no_messages(void) {
+    char msg[256];
+    int st = 0, got = 0;
+    pid_t k = start_kiosk(0);
+    double t0 = now_ms();
+    char *log = NULL;
+    OK(k > 0);
+    /* Up and drawing as ever. */
+    while (now_ms() - t0 < 30000) {
+        free(log);
+        log = read_log();
+        if (log && strstr(log, "first frame after")) break;
+        sleep_ms(100);
+    }
+    OK(log && strstr(log, "first frame after"));
+    OK(log && !strstr(log, "systemd notification"));
+    free(log);
+    sleep_ms(1500);
+    while (receive(msg, sizeof msg, 0)) got++;
+    INT_EQ(got, 0);
+    kill(k, SIGTERM);
+    OK(wait_exit(k, 10000, &st));
+    OK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+int main(void) {
+    pid_t x;
+    struct sockaddr_un a;
+    if (!on_path("Xvfb")) {
+        fprintf(stderr, "test_cli_notify needs Xvfb (Debian package xvfb); install it (scripts/install-deps --test)\n");
+        return 1;
+    }
+    snprintf(tmp, sizeof tmp, "/tmp/kiosk-notify-XXXXXX");
+    if (!mkdtemp(tmp)) return 1;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    snprintf(a.sun_path, sizeof a.sun_path, "%s/notify", tmp);
+    sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0 || bind(sock, (struct sockaddr *)&a, sizeof a) != 0) {
+        fprintf(stderr, "cannot bind %s: %s\n", a.sun_path, strerror(errno));
+        return 1;
+    }
+    x = start_xvfb();
+    if (x < 0) {
+        fprintf(stderr, "could not start Xvfb\n");
+        return 1;
+    }
+    fprintf(stderr, "Xvfb on display %s, NOTIFY_SOCKET=%s\n", display, a.sun_path);
+    RUN(test_ready_watchdog_freeze);
+    RUN(test_no_socket_no_messages);
+    kill(x, SIGTERM);
+    waitpid(x, NULL, 0);
+    close(sock);
+    {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
+    }
+    return harness_done();
+}
