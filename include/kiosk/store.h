@@ -14,7 +14,19 @@
  *
  * A snapshot is read-only after loading and may be shared between threads.
  * To see new content, load a new snapshot and free the old one when nobody
- * uses it any more.
+ * uses it any more. ks_store_load_from() loads a new snapshot that reuses
+ * the records of the files unchanged since an earlier one, so one edit in a
+ * big folder parses one file.
+ *
+ * Ownership of shared records: what a file parses into (a page's strings,
+ * keywords, headings, link URLs and cmark tree) lives in a record counted
+ * by reference (atomically) and is never written after it is parsed; the
+ * snapshots that show the file unchanged point to the same record. Each
+ * snapshot owns its own ks_page structs, with their links' slug and
+ * fragment and the errors and warnings counts, because those depend on
+ * the other pages. So every pointer a ks_page gives is valid until *that*
+ * snapshot is freed, whichever snapshot was loaded first, and snapshots
+ * may be freed in any order, on any thread.
  *
  * Depends on base, cmark and libyaml. No SDL, no SQLite.
  */
@@ -117,6 +129,22 @@ typedef struct ks_store_options {
  * diagnostic in the snapshot, never a failure. opts may be NULL. The caller
  * frees the result with ks_store_free(). */
 ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err);
+/* Like ks_store_load, but the records of prev (an earlier snapshot of the
+ * same or another folder, or NULL for none) are reused for the files that
+ * have not changed since: same path, and the same device, inode, size,
+ * modification and change times, or failing that the same content hash
+ * (the file is read, not parsed). A file written within 2 seconds before
+ * prev read it is always compared by hash, as a write in the same clock
+ * tick keeps its times. Every check that involves more than one file
+ * (duplicate names, links, topics, review dates, synonyms) runs again, so
+ * the snapshot, its pages and its diagnostics are exactly those of
+ * ks_store_load. prev is only read, and may be freed as soon as this
+ * returns; it must not be freed during the call. */
+ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_store_options *opts, int *err);
+/* How many files the load that made this snapshot parsed, and how many
+ * records it reused from the earlier snapshot. */
+size_t ks_store_parsed_count(const ks_store *store);
+size_t ks_store_reused_count(const ks_store *store);
 /* Free a snapshot and every record in it. NULL is fine. */
 void ks_store_free(ks_store *store);
 

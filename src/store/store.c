@@ -143,7 +143,7 @@ static void scan_topic(ks_store *store, const char *root_real, const char *abs_d
         int kind = entry_kind(store, root_real, abs, rel);
         if (kind == 'f' && is_markdown(entry)) {
             if (strcasecmp(entry, "index.md") == 0) *has_index = 1;
-            page_list_add(pages, page_load(store, abs, rel, name));
+            page_list_add(pages, page_get(store, abs, rel, name));
         } else if (kind == 'd') {
             size_t sub_n;
             char **sub = list_dir(abs, &sub_n);
@@ -305,6 +305,11 @@ static void check_pages(ks_store *s) {
 /* ------------------------------------------------------------ loading */
 
 ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err) {
+    return ks_store_load_from(dir, NULL, opts, err);
+}
+
+ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_store_options *opts, int *err) {
+    int64_t load_ns = reuse_clock_ns(); /* before any stat: see reuse.c */
     char *root_real = realpath(dir, NULL);
     struct stat st;
     if (!root_real || stat(root_real, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -328,6 +333,8 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
     s->dir = ks_strdup(dir);
     s->today = opts && opts->today ? opts->today : time(NULL);
     s->no_grade = opts ? opts->no_grade : 0;
+    s->prev = prev;
+    s->load_ns = load_ns;
     page_list pages = {0};
     size_t topic_cap = 8;
     s->topics = ks_calloc(topic_cap, sizeof(ks_topic));
@@ -340,7 +347,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
         char *abs = ks_path_join(root_real, name);
         int kind = entry_kind(s, root_real, abs, name);
         if (kind == 'f' && is_markdown(name)) {
-            page_list_add(&pages, page_load(s, abs, name, ""));
+            page_list_add(&pages, page_get(s, abs, name, ""));
         } else if (kind == 'f' && strcmp(name, "synonyms.txt") == 0) {
             int rc = ks_read_file(abs, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
             if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
@@ -369,6 +376,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
     }
     free_names(names, n);
     free(root_real);
+    s->prev = NULL; /* the caller may free it once we return */
 
     /* Duplicate slugs: keep the first, report and drop the others. */
     if (pages.len) qsort(pages.items, pages.len, sizeof(ks_page *), slug_ptr_cmp);
@@ -378,7 +386,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
             diag_add(&s->diags, pages.items[i]->path, 1, KS_DIAG_ERROR,
                      "two files give the page name '%s' (names ignore upper and lower case): rename one (the other is %s)",
                      pages.items[i]->slug, pages.items[kept - 1]->path);
-            page_free(pages.items[i]);
+            page_release(pages.items[i]);
             continue;
         }
         pages.items[kept++] = pages.items[i];
@@ -421,7 +429,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
 
 void ks_store_free(ks_store *s) {
     if (!s) return;
-    for (size_t i = 0; i < s->n_pages; i++) page_free(s->pages[i]);
+    for (size_t i = 0; i < s->n_pages; i++) page_release(s->pages[i]);
     free(s->pages);
     free(s->by_slug);
     for (size_t i = 0; i < s->n_topics; i++) free((char *)s->topics[i].slug);

@@ -6,6 +6,8 @@
 #include "kiosk/base.h"
 #include "kiosk/store.h"
 
+#include <sys/stat.h>
+
 /* A growable array of diagnostics, filled while loading. */
 typedef struct diag_list {
     ks_diag *items; /* owned */
@@ -31,6 +33,11 @@ struct ks_store {
     size_t n_errors;
     time_t today;
     int no_grade;
+    /* reuse.c: the snapshot whose records may be reused (only during the
+     * load), when the load began, and what it did */
+    const ks_store *prev;
+    int64_t load_ns;
+    size_t n_reused, n_parsed;
 };
 
 /* The front matter of one page, as read by frontmatter_parse(). Strings are
@@ -60,6 +67,34 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path,
 void page_free(ks_page *page);
 /* Second pass, once every page is known: resolve links, check anchors. */
 void page_check_links(ks_store *store, ks_page *page);
+
+/* ------------------------------------------------------------ reuse.c
+ *
+ * The pages of a snapshot are views (struct page_view, reuse.c) of shared,
+ * reference-counted file records: what page_load made of one file, with
+ * the diagnostics it gave. A view owns only its links array (the checks
+ * fill in each link's slug and fragment), its errors and warnings; the
+ * strings and the cmark tree belong to the record, which nobody writes
+ * after page_load, and are freed with the last view. Code that changes a
+ * page after loading (the cross-page checks) may change only those fields. */
+
+/* What stat says of a file, to tell it unchanged without reading it. */
+typedef struct file_id {
+    uint64_t dev, ino;
+    int64_t size, mtime, ctime; /* times in ns */
+} file_id;
+void file_id_of(const struct stat *st, file_id *id);
+/* Whether id's times are old enough, compared with the moment (ns) the
+ * content was known to match, that a later write must change them. */
+int file_id_trusted(const file_id *id, int64_t verified);
+/* The wall clock in ns (file times use it). */
+int64_t reuse_clock_ns(void);
+
+/* The page for the file at abs_path: the record of store->prev when the
+ * file is unchanged, else page_load(). NULL when the file vanished. */
+ks_page *page_get(ks_store *store, const char *abs_path, const char *rel_path, const char *topic);
+/* Free a view (and its record with the last view). NULL is fine. */
+void page_release(ks_page *page);
 
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */

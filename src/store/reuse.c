@@ -1,0 +1,181 @@
+/* reuse: page records shared between snapshots, so a load after one edit
+ * parses one file.
+ *
+ * What page_load() makes of a file depends only on the file's bytes, its
+ * path and its topic folder. That part (the "file record": the ks_page as
+ * page_load returns it, plus the diagnostics page_load gave) is kept in a
+ * reference-counted page_file and never written again. Each snapshot has
+ * its own page_view: a shallow copy of the record's ks_page (same strings,
+ * same cmark tree) with its own links array, errors and warnings, which the
+ * checks that need every page (links, topics, duplicates, review dates)
+ * fill in afresh on every load.
+ *
+ * A record of the previous snapshot is reused for a file at the same path
+ * when
+ *   - stat says the same device, inode, size, modification and change
+ *     times, and those times were at least REUSE_SETTLE_NS older than the
+ *     moment the record was last verified (a write in the same clock tick
+ *     as the read would otherwise keep the same times: git's "racy" files),
+ *     or else
+ *   - the file, read again, has the same content hash (a touch, a copy of
+ *     the same text, a file written just before the last load).
+ */
+#include "store_int.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Times closer than this to the verification are not trusted alone: larger
+ * than any file system's time step (FAT: 2 s) and small clock offsets. */
+#define REUSE_SETTLE_NS (2 * 1000000000LL)
+
+typedef struct page_file {
+    atomic_int refs;
+    ks_page *base;   /* as page_load returned it: owns every string and the tree */
+    ks_diag *diags;  /* the diagnostics page_load gave for this file (copies, owned) */
+    size_t n_diags;
+} page_file;
+
+/* A snapshot's page: the public record first, so a ks_page * is a view. */
+typedef struct page_view {
+    ks_page page;     /* strings borrowed from file->base; links owned */
+    page_file *file;  /* one reference */
+    file_id id;       /* what stat said of the file when it was read or verified */
+    int64_t verified; /* when (wall clock, ns) the content was known to match id */
+} page_view;
+
+int64_t reuse_clock_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void file_id_of(const struct stat *st, file_id *id) {
+    memset(id, 0, sizeof *id);
+    id->dev = (uint64_t)st->st_dev;
+    id->ino = (uint64_t)st->st_ino;
+    id->size = (int64_t)st->st_size;
+    id->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    id->ctime = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+}
+
+static int same_id(const file_id *a, const file_id *b) {
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime == b->mtime &&
+           a->ctime == b->ctime;
+}
+
+int file_id_trusted(const file_id *id, int64_t verified) {
+    int64_t newest = id->mtime > id->ctime ? id->mtime : id->ctime;
+    return newest + REUSE_SETTLE_NS < verified;
+}
+
+/* ------------------------------------------------------------ records */
+
+static page_file *file_new(ks_page *base, const ks_diag *diags, size_t n) {
+    page_file *f = ks_calloc(1, sizeof *f);
+    atomic_init(&f->refs, 1);
+    f->base = base;
+    f->n_diags = n;
+    f->diags = ks_calloc(n ? n : 1, sizeof *f->diags);
+    for (size_t i = 0; i < n; i++) {
+        f->diags[i] = diags[i];
+        f->diags[i].path = ks_strdup(diags[i].path);
+        f->diags[i].message = ks_strdup(diags[i].message);
+    }
+    return f;
+}
+
+static void file_release(page_file *f) {
+    if (!f || atomic_fetch_sub(&f->refs, 1) != 1) return;
+    page_free(f->base);
+    for (size_t i = 0; i < f->n_diags; i++) {
+        free(f->diags[i].path);
+        free(f->diags[i].message);
+    }
+    free(f->diags);
+    free(f);
+}
+
+/* A new view of f (taking one reference): the record as page_load left it. */
+static ks_page *view_new(page_file *f, const file_id *id, int64_t verified) {
+    page_view *v = ks_calloc(1, sizeof *v);
+    v->page = *f->base;
+    v->page.links = ks_calloc(f->base->n_links ? f->base->n_links : 1, sizeof(ks_link));
+    for (size_t i = 0; i < f->base->n_links; i++) {
+        v->page.links[i].url = f->base->links[i].url;
+        v->page.links[i].line = f->base->links[i].line;
+    }
+    v->file = f;
+    v->id = *id;
+    v->verified = verified;
+    return &v->page;
+}
+
+void page_release(ks_page *p) {
+    if (!p) return;
+    page_view *v = (page_view *)p;
+    for (size_t i = 0; i < p->n_links; i++) {
+        free(p->links[i].slug);
+        free(p->links[i].fragment);
+    }
+    free(p->links);
+    file_release(v->file);
+    free(v);
+}
+
+/* The previous snapshot's view of the file at rel_path in topic, or NULL. */
+static page_view *previous(const ks_store *prev, const char *rel_path, const char *topic) {
+    size_t n = strlen(rel_path);
+    if (!prev || n < 3) return NULL;
+    char *slug = ks_strndup(rel_path, n - 3);
+    const ks_page *p = ks_store_find(prev, slug);
+    free(slug);
+    if (!p || strcmp(p->path, rel_path) != 0 || strcmp(p->topic, topic) != 0) return NULL;
+    return (page_view *)p;
+}
+
+/* Reuse v's record for this load: its diagnostics go to the store again. */
+static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t verified) {
+    page_file *f = v->file;
+    atomic_fetch_add(&f->refs, 1);
+    for (size_t i = 0; i < f->n_diags; i++)
+        diag_add(&s->diags, f->diags[i].path, f->diags[i].line, f->diags[i].severity, "%s", f->diags[i].message);
+    s->n_reused++;
+    return view_new(f, id, verified);
+}
+
+ks_page *page_get(ks_store *s, const char *abs_path, const char *rel_path, const char *topic) {
+    struct stat st;
+    file_id id = {0};
+    int have_id = stat(abs_path, &st) == 0;
+    if (have_id) file_id_of(&st, &id);
+    page_view *v = have_id ? previous(s->prev, rel_path, topic) : NULL;
+    /* hash 0: the record of a file that could not be read; read it again */
+    if (v && v->file->base->hash != 0) {
+        if (same_id(&v->id, &id) && file_id_trusted(&v->id, v->verified)) return reuse(s, v, &id, v->verified);
+        if (id.size == v->id.size || v->id.size < 0) {
+            char *data = NULL;
+            size_t len = 0;
+            if (ks_read_file(abs_path, KS_STORE_MAX_FILE, &data, &len) == KS_OK &&
+                ks_hash64(data, len) == v->file->base->hash) {
+                free(data);
+                return reuse(s, v, &id, s->load_ns);
+            }
+            free(data);
+        }
+    }
+    size_t first = s->diags.len;
+    ks_page *base = page_load(s, abs_path, rel_path, topic);
+    if (!base) return NULL;
+    s->n_parsed++;
+    page_file *f = file_new(base, s->diags.items + first, s->diags.len - first);
+    /* Times taken before the read: a write after it changes them. */
+    if (!have_id) id.size = -1;
+    return view_new(f, &id, s->load_ns);
+}
+
+size_t ks_store_parsed_count(const ks_store *s) { return s->n_parsed; }
+size_t ks_store_reused_count(const ks_store *s) { return s->n_reused; }
