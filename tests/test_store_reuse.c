@@ -34,7 +34,7 @@ static ks_store *load_from(const char *dir, const ks_store *prev) {
 
 /* Everything a snapshot says, as text: two snapshots are the same when
  * their descriptions are. */
-static char *describe(const ks_store *s) {
+static char *describe_as(const ks_store *s, int with_content) {
     ks_buf b = {0};
     for (size_t i = 0; i < ks_store_page_count(s); i++) {
         const ks_page *p = ks_store_page(s, i);
@@ -42,7 +42,7 @@ static char *describe(const ks_store *s) {
                           "body_line=%d hash=%016llx errors=%d warnings=%d grade=%.3f doc=%d\n",
                       p->slug, p->path, p->topic, p->section, p->title, p->summary, p->reviewed, p->order,
                       p->is_topic_index, p->body_line, (unsigned long long)p->hash, p->errors, p->warnings,
-                      p->grade, p->doc != NULL);
+                      p->grade, with_content ? p->doc != NULL : 0);
         for (size_t k = 0; k < p->n_keywords; k++) ks_buf_printf(&b, "  kw %s\n", p->keywords[k]);
         for (size_t k = 0; k < p->n_headings; k++)
             ks_buf_printf(&b, "  h%d %s #%s :%d\n", p->headings[k].level, p->headings[k].text,
@@ -51,7 +51,7 @@ static char *describe(const ks_store *s) {
             ks_buf_printf(&b, "  link %s -> %s #%s :%d\n", p->links[k].url,
                           p->links[k].slug ? p->links[k].slug : "(none)",
                           p->links[k].fragment ? p->links[k].fragment : "", p->links[k].line);
-        ks_buf_printf(&b, "  markdown %s\n  text %s\n", p->markdown, p->text);
+        if (with_content) ks_buf_printf(&b, "  markdown %s\n  text %s\n", p->markdown, p->text);
         OK(ks_store_find(s, p->slug) == p);
     }
     for (size_t i = 0; i < ks_store_topic_count(s); i++) {
@@ -73,6 +73,8 @@ static char *describe(const ks_store *s) {
     ks_buf_printf(&b, "errors %zu\n", ks_store_error_count(s));
     return ks_buf_detach(&b);
 }
+
+static char *describe(const ks_store *s) { return describe_as(s, 1); }
 
 /* Load dir fully and from prev; the two must be the same, and the one from
  * prev must have parsed `parsed` files (ANY: not checked). Returns the one from prev (the next
@@ -276,8 +278,145 @@ static void test_free_order(void) {
     free(dir);
 }
 
+/* A records file saved by one process and read by another: the snapshot
+ * loaded from it is the full load's, less the Markdown, text and tree of
+ * the pages it reused (doc NULL), and only changed or broken files are
+ * parsed. Damaged files, another key or another synonyms.txt: not used. */
+static size_t count_broken(const ks_store *s) {
+    size_t n = 0;
+    for (size_t i = 0; i < ks_store_page_count(s); i++) n += ks_store_page(s, i)->errors > 0;
+    return n;
+}
+
+/* changed: files added or changed since saved was loaded; those and the
+ * pages saved broken (not in the records) are parsed. */
+static ks_store *records_step(const char *what, const char *dir, const char *recs, uint64_t key,
+                              ks_store *saved, size_t changed) {
+    harness_state.current = what;
+    size_t parsed = changed == ANY ? ANY : changed + count_broken(saved);
+    INT_EQ(ks_store_save_records(saved, recs, key), KS_OK);
+    ks_store_free(saved);
+    ks_store *prev = ks_store_load_records(recs, key);
+    OK(prev != NULL);
+    ks_store *full = load_from(dir, NULL), *inc = load_from(dir, prev);
+    ks_store_free(prev);
+    OK(full && inc);
+    if (full && inc) {
+        char *a = describe_as(full, 0), *b = describe_as(inc, 0);
+        STR_EQ(b, a);
+        free(a);
+        free(b);
+        if (parsed != ANY) INT_EQ(ks_store_parsed_count(inc), parsed);
+        for (size_t i = 0; i < ks_store_page_count(inc); i++) {
+            const ks_page *p = ks_store_page(inc, i), *q = ks_store_find(full, p->slug);
+            if (p->doc) STR_EQ(p->text, q->text); /* parsed now: whole */
+            else OK(p->text[0] == '\0' && p->markdown[0] == '\0');
+        }
+    }
+    ks_store_free(full);
+    return inc;
+}
+
+static void test_records(void) {
+    char tmpl[] = "/tmp/kiosk-records-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    OK(root != NULL);
+    if (!root) return;
+    char *dir = ks_path_join(root, "content"), *recs = ks_path_join(root, "records.bin");
+    char *cmd = ks_sprintf("cp -R '%s/content' '%s'", KIOSK_SOURCE_DIR, dir);
+    OK(system(cmd) == 0);
+    free(cmd);
+    /* one page broken from the start: never saved, always parsed */
+    write_at(dir, "ozone-therapy/risks.md", "---\ntitle: \"never closed\nsection: risks\n---\n\nSome text.\n");
+
+    ks_store *s = load_from(dir, NULL);
+    size_t broken = count_broken(s);
+    OK(broken >= 1);
+    s = records_step("records, nothing changed", dir, recs, 42, s, 0);
+    s = records_step("records of records", dir, recs, 43, s, 0);
+
+    char *old = read_at(dir, "prolotherapy/recovery.md");
+    char *edited = ks_sprintf("%s\nA new line about walking after the visit.\n", old);
+    write_at(dir, "prolotherapy/recovery.md", edited);
+    free(edited);
+    free(old);
+    s = records_step("records, one edit", dir, recs, 44, s, 1);
+
+    /* a link target removed: the page linking to it breaks without changing */
+    write_at(dir, "about.md",
+             "---\ntitle: About\nsection: general\nsummary: About us.\nreviewed: 2026-11-01\n---\n\n"
+             "# About\n\nRead about [recovery](prolotherapy/recovery.md#nothing-here) and [risks](prolotherapy/risks.md).\n");
+    s = records_step("records, a new link", dir, recs, 45, s, 1);
+    remove_at(dir, "prolotherapy/risks.md");
+    s = records_step("records, link target removed", dir, recs, 46, s, 0);
+    OK(ks_store_find(s, "about")->errors > 0);
+    /* the broken page was not saved: it is parsed again, whole */
+    write_at(dir, "prolotherapy/risks.md",
+             "---\ntitle: Risks\nsection: risks\nsummary: Risks.\nreviewed: 2026-11-01\n---\n\n# Risks\n\nFew.\n");
+    s = records_step("records, link target back", dir, recs, 47, s, 1);
+    OK(ks_store_find(s, "about")->errors == 0 && ks_store_find(s, "about")->doc != NULL);
+
+    /* a topic folder renamed */
+    move(dir, "prolotherapy", "prolo");
+    s = records_step("records, topic renamed", dir, recs, 48, s, ANY);
+
+    /* Not used: another key, a damaged or truncated file, another synonyms.txt. */
+    harness_state.current = "records refused";
+    INT_EQ(ks_store_save_records(s, recs, 7), KS_OK);
+    OK(ks_store_load_records(recs, 8) == NULL);
+    char *data = NULL;
+    size_t len = 0;
+    OK(ks_read_file(recs, 1 << 26, &data, &len) == KS_OK);
+    if (data && len > 100) {
+        for (size_t at = 8; at < len; at += len / 37 + 1) { /* one byte changed anywhere */
+            data[at] ^= 0x5a;
+            OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+            ks_store *bad = ks_store_load_records(recs, 7);
+            OK(bad == NULL);
+            ks_store_free(bad);
+            data[at] ^= 0x5a;
+        }
+        for (size_t cut = 0; cut < len; cut += len / 23 + 1) { /* cut short */
+            OK(ks_write_file_atomic(recs, data, cut) == KS_OK);
+            ks_store *bad = ks_store_load_records(recs, 7);
+            OK(bad == NULL);
+            ks_store_free(bad);
+        }
+        OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+        ks_store *good = ks_store_load_records(recs, 7);
+        OK(good != NULL);
+        ks_store_free(good);
+    }
+    free(data);
+    OK(ks_store_load_records("/nonexistent/records.bin", 7) == NULL);
+    old = read_at(dir, "synonyms.txt");
+    char *more = ks_sprintf("%sbrand new words = here\n", old);
+    write_at(dir, "synonyms.txt", more);
+    free(more);
+    free(old);
+    {
+        ks_store *prev = ks_store_load_records(recs, 7);
+        ks_store *inc = load_from(dir, prev), *full = load_from(dir, NULL);
+        INT_EQ(ks_store_reused_count(inc), 0);
+        char *a = describe(full), *b = describe(inc);
+        STR_EQ(b, a);
+        free(a);
+        free(b);
+        ks_store_free(prev);
+        ks_store_free(inc);
+        ks_store_free(full);
+    }
+    ks_store_free(s);
+    cmd = ks_sprintf("rm -rf '%s'", root);
+    OK(system(cmd) == 0);
+    free(cmd);
+    free(dir);
+    free(recs);
+}
+
 int main(void) {
     RUN(test_edits);
     RUN(test_free_order);
+    RUN(test_records);
     return harness_done();
 }

@@ -88,7 +88,8 @@ typedef struct ks_page {
     size_t n_keywords;
     const char *markdown; /* the body after the front matter */
     int body_line;        /* the line of the file where markdown starts */
-    struct cmark_node *doc; /* the parsed body (CMARK_OPT_SAFE), positions shifted to file lines */
+    struct cmark_node *doc; /* the parsed body (CMARK_OPT_SAFE), positions shifted to file lines;
+                               NULL only in a page reused from ks_store_load_records() */
     const char *text;     /* plain text of the body, one block per line: for search and snippets */
     ks_heading *headings;
     size_t n_headings;
@@ -141,6 +142,20 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
  * ks_store_load. prev is only read, and may be freed as soon as this
  * returns; it must not be freed during the call. */
 ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_store_options *opts, int *err);
+/* Records across processes. ks_store_save_records() writes what another
+ * process needs to reuse the records of this snapshot's good pages (those
+ * without errors): per file its path, stat identity and hash, and its
+ * record without the Markdown, the plain text and the cmark tree; key ties
+ * the file to whatever holds those pages' content (kiosk index: the index,
+ * by its generation). Written atomically; returns KS_OK or a negative
+ * KS_ERR_*. ks_store_load_records() reads it back as a snapshot to pass as
+ * prev to ks_store_load_from() and for nothing else; NULL when the file is
+ * missing, damaged, of another version or saved with another key. Pages
+ * that a load reuses from it have doc == NULL and markdown and text "":
+ * only for a caller that already holds the content of every good page
+ * saved (kiosk index, which compares pages with the index by hash). */
+int ks_store_save_records(const ks_store *store, const char *path, uint64_t key);
+ks_store *ks_store_load_records(const char *path, uint64_t key);
 /* How many files the load that made this snapshot parsed, and how many
  * records it reused from the earlier snapshot. */
 size_t ks_store_parsed_count(const ks_store *store);

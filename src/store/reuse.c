@@ -22,7 +22,6 @@
  */
 #include "store_int.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,21 +30,6 @@
 /* Times closer than this to the verification are not trusted alone: larger
  * than any file system's time step (FAT: 2 s) and small clock offsets. */
 #define REUSE_SETTLE_NS (2 * 1000000000LL)
-
-typedef struct page_file {
-    atomic_int refs;
-    ks_page *base;   /* as page_load returned it: owns every string and the tree */
-    ks_diag *diags;  /* the diagnostics page_load gave for this file (copies, owned) */
-    size_t n_diags;
-} page_file;
-
-/* A snapshot's page: the public record first, so a ks_page * is a view. */
-typedef struct page_view {
-    ks_page page;     /* strings borrowed from file->base; links owned */
-    page_file *file;  /* one reference */
-    file_id id;       /* what stat said of the file when it was read or verified */
-    int64_t verified; /* when (wall clock, ns) the content was known to match id */
-} page_view;
 
 int64_t reuse_clock_ns(void) {
     struct timespec ts;
@@ -90,6 +74,12 @@ static page_file *file_new(ks_page *base, const ks_diag *diags, size_t n) {
 
 static void file_release(page_file *f) {
     if (!f || atomic_fetch_sub(&f->refs, 1) != 1) return;
+    if (f->arena) { /* a skeleton: one block */
+        free(f->arena);
+        free(f->syn_words);
+        free(f);
+        return;
+    }
     page_free(f->base);
     for (size_t i = 0; i < f->n_diags; i++) {
         free(f->diags[i].path);
@@ -99,8 +89,7 @@ static void file_release(page_file *f) {
     free(f);
 }
 
-/* A new view of f (taking one reference): the record as page_load left it. */
-static ks_page *view_new(page_file *f, const file_id *id, int64_t verified) {
+ks_page *view_new(page_file *f, const file_id *id, int64_t verified) {
     page_view *v = ks_calloc(1, sizeof *v);
     v->page = *f->base;
     v->page.links = ks_calloc(f->base->n_links ? f->base->n_links : 1, sizeof(ks_link));
@@ -141,22 +130,33 @@ static page_view *previous(const ks_store *prev, const char *rel_path, const cha
 static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t verified) {
     page_file *f = v->file;
     atomic_fetch_add(&f->refs, 1);
+    if (f->arena) s->has_skeletons = 1;
     for (size_t i = 0; i < f->n_diags; i++)
         diag_add(&s->diags, f->diags[i].path, f->diags[i].line, f->diags[i].severity, "%s", f->diags[i].message);
     s->n_reused++;
     return view_new(f, id, verified);
 }
 
+const ks_store *reuse_usable_prev(const char *root_real, const ks_store *prev) {
+    if (!prev || !(prev->is_records || prev->has_skeletons)) return prev;
+    /* A skeleton knows which words of synonyms.txt it holds only for the
+     * synonyms.txt it was saved with. */
+    char *path = ks_path_join(root_real, "synonyms.txt"), *data = NULL;
+    size_t len = 0;
+    uint64_t h = ks_read_file(path, KS_STORE_MAX_FILE, &data, &len) == KS_OK ? ks_hash64(data, len) : 0;
+    free(path);
+    free(data);
+    return h == prev->synonyms_hash ? prev : NULL;
+}
+
 ks_page *page_get(ks_store *s, const char *abs_path, const char *rel_path, const char *topic) {
-    struct stat st;
-    file_id id = {0};
-    int have_id = stat(abs_path, &st) == 0;
-    if (have_id) file_id_of(&st, &id);
-    page_view *v = have_id ? previous(s->prev, rel_path, topic) : NULL;
+    file_id id;
+    file_id_of(&s->entry_st, &id);
+    page_view *v = previous(s->prev, rel_path, topic);
     /* hash 0: the record of a file that could not be read; read it again */
     if (v && v->file->base->hash != 0) {
         if (same_id(&v->id, &id) && file_id_trusted(&v->id, v->verified)) return reuse(s, v, &id, v->verified);
-        if (id.size == v->id.size || v->id.size < 0) {
+        if (id.size == v->id.size) {
             char *data = NULL;
             size_t len = 0;
             if (ks_read_file(abs_path, KS_STORE_MAX_FILE, &data, &len) == KS_OK &&
@@ -173,7 +173,6 @@ ks_page *page_get(ks_store *s, const char *abs_path, const char *rel_path, const
     s->n_parsed++;
     page_file *f = file_new(base, s->diags.items + first, s->diags.len - first);
     /* Times taken before the read: a write after it changes them. */
-    if (!have_id) id.size = -1;
     return view_new(f, &id, s->load_ns);
 }
 

@@ -121,7 +121,10 @@ static int entry_kind(ks_store *store, const char *root_real, const char *abs, c
         if (stat(abs, &st) != 0) return 0;
     }
     if (S_ISDIR(st.st_mode)) return 'd';
-    if (S_ISREG(st.st_mode)) return 'f';
+    if (S_ISREG(st.st_mode)) {
+        store->entry_st = st; /* page_get() tells an unchanged file by it */
+        return 'f';
+    }
     return 0;
 }
 
@@ -252,7 +255,20 @@ static void sort_pages(ks_store *s) {
 /* ------------------------------------------------------------ checks */
 
 /* Whether the date "YYYY-MM-DD" is more than 12 months before today. */
-static int older_than_a_year(const char *date, time_t today) {
+static int older_than_a_year_uncached(const char *date, time_t today);
+
+/* The same, remembering the last date asked: pages share a few dates, and
+ * mktime reads the time zone file again on every call. */
+static int older_than_a_year(const char *date, ks_store *s) {
+    if (strlen(date) >= sizeof s->review_memo_date) return older_than_a_year_uncached(date, s->today);
+    if (strcmp(date, s->review_memo_date) != 0) {
+        snprintf(s->review_memo_date, sizeof s->review_memo_date, "%s", date);
+        s->review_memo_old = older_than_a_year_uncached(date, s->today);
+    }
+    return s->review_memo_old;
+}
+
+static int older_than_a_year_uncached(const char *date, time_t today) {
     struct tm tm = {0};
     if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) return 0;
     tm.tm_year = tm.tm_year - 1900 + 1;
@@ -271,7 +287,7 @@ static void check_pages(ks_store *s) {
             diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
                      "no 'reviewed' date: add the date the page was last checked, like 'reviewed: 2026-11-01'");
             p->warnings++;
-        } else if (older_than_a_year(p->reviewed, s->today)) {
+        } else if (older_than_a_year(p->reviewed, s)) {
             diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
                      "reviewed %s, more than 12 months ago: please check the page and update the date",
                      p->reviewed);
@@ -319,6 +335,7 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
         errno = e;
         return NULL;
     }
+    prev = reuse_usable_prev(root_real, prev);
     size_t n;
     char **names = list_dir(root_real, &n);
     if (!names) {
@@ -495,9 +512,12 @@ size_t ks_store_error_count(const ks_store *s) { return s->n_errors; }
 
 /* Mix one entry (its path and what stat says of it) into the stamp. */
 static void stamp_entry(ks_buf *b, const char *rel, const struct stat *st) {
-    ks_buf_printf(b, "%s|%lld|%lld.%09ld|%lld.%09ld|%llu|%o\n", rel, (long long)st->st_size,
-                  (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
-                  st->st_ctim.tv_nsec, (unsigned long long)st->st_ino, (unsigned)st->st_mode);
+    /* binary, not printf: this runs once per file on every `kiosk index` */
+    int64_t v[8] = {(int64_t)st->st_size, (int64_t)st->st_mtim.tv_sec, (int64_t)st->st_mtim.tv_nsec,
+                    (int64_t)st->st_ctim.tv_sec, (int64_t)st->st_ctim.tv_nsec, (int64_t)st->st_ino,
+                    (int64_t)st->st_mode, (int64_t)st->st_dev};
+    ks_buf_append(b, rel, strlen(rel) + 1);
+    ks_buf_append(b, v, sizeof v);
 }
 
 /* Stamp the entries of one folder (depth 0: the content folder, 1: a topic
@@ -514,7 +534,8 @@ static int stamp_dir(ks_buf *b, const char *abs_dir, const char *rel_dir, int de
         if (lstat(abs, &lst) == 0) {
             stamp_entry(b, rel, &lst);
             /* a link is followed (or refused) by the target it has now */
-            if (stat(abs, &st) == 0) {
+            if (!S_ISLNK(lst.st_mode)) st = lst; /* one stat for a file: the stamp runs on every `kiosk index` */
+            if (S_ISLNK(lst.st_mode) ? stat(abs, &st) == 0 : 1) {
                 if (S_ISLNK(lst.st_mode)) stamp_entry(b, rel, &st);
                 if (S_ISDIR(st.st_mode) && depth < 2) stamp_dir(b, abs, rel, depth + 1);
             }

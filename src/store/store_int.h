@@ -6,6 +6,7 @@
 #include "kiosk/base.h"
 #include "kiosk/store.h"
 
+#include <stdatomic.h>
 #include <sys/stat.h>
 
 /* A growable array of diagnostics, filled while loading. */
@@ -38,6 +39,11 @@ struct ks_store {
     const ks_store *prev;
     int64_t load_ns;
     size_t n_reused, n_parsed;
+    struct stat entry_st;  /* what stat said of the file last found by the scan */
+    int is_records;        /* a snapshot read from a records file (records.c) */
+    int has_skeletons;     /* some pages are skeletons from a records file */
+    char review_memo_date[32]; /* the last 'reviewed' date checked (store.c), */
+    int review_memo_old;       /* and whether it was more than a year ago */
 };
 
 /* The front matter of one page, as read by frontmatter_parse(). Strings are
@@ -84,15 +90,48 @@ typedef struct file_id {
     int64_t size, mtime, ctime; /* times in ns */
 } file_id;
 void file_id_of(const struct stat *st, file_id *id);
+
+/* One file's record, shared by every snapshot that shows the file as it was
+ * when parsed. Either parsed (base from page_load, owning its strings and
+ * cmark tree) or a skeleton read back from a records file (records.c): then
+ * base and everything it points to live in the one block `arena`, base->doc
+ * is NULL, markdown and text are "", and syn_words says which words of
+ * synonyms.txt's page words the page holds (the check of unused synonyms
+ * cannot read the text). */
+typedef struct page_file {
+    atomic_int refs;
+    ks_page *base;       /* what page_load gave (file-level errors and warnings) */
+    ks_diag *diags;      /* the diagnostics page_load gave for this file */
+    size_t n_diags;
+    void *arena;         /* skeletons: the block holding base, its strings and diags */
+    uint64_t *syn_words; /* skeletons: sorted word hashes (see synonyms_page_words) */
+    size_t n_syn_words;
+} page_file;
+
+/* A snapshot's page: the public record first, so a ks_page * is a view. */
+typedef struct page_view {
+    ks_page page;     /* strings borrowed from file->base; links owned */
+    page_file *file;  /* one reference */
+    file_id id;       /* what stat said of the file when it was read or verified */
+    int64_t verified; /* when (wall clock, ns) the content was known to match id */
+} page_view;
+
+/* A new view of f (taking over one reference): the record as page_load
+ * left it, for a snapshot to check. */
+ks_page *view_new(page_file *f, const file_id *id, int64_t verified);
 /* Whether id's times are old enough, compared with the moment (ns) the
  * content was known to match, that a later write must change them. */
 int file_id_trusted(const file_id *id, int64_t verified);
 /* The wall clock in ns (file times use it). */
 int64_t reuse_clock_ns(void);
 
-/* The page for the file at abs_path: the record of store->prev when the
- * file is unchanged, else page_load(). NULL when the file vanished. */
+/* The page for the file at abs_path, which the scan has just found to be a
+ * file (store->entry_st): the record of store->prev when the file is
+ * unchanged, else page_load(). NULL when the file vanished. */
 ks_page *page_get(ks_store *store, const char *abs_path, const char *rel_path, const char *topic);
+/* prev, or NULL when its records cannot be reused for the folder at
+ * root_real (skeletons saved with another synonyms.txt). */
+const ks_store *reuse_usable_prev(const char *root_real, const ks_store *prev);
 /* Free a view (and its record with the last view). NULL is fine. */
 void page_release(ks_page *page);
 
@@ -101,5 +140,10 @@ void page_release(ks_page *page);
 void synonyms_parse(ks_store *store, const char *text, size_t len);
 /* Warn about synonym lines whose page words appear on no page. */
 void synonyms_check_used(ks_store *store);
+/* The words of the store's synonym page words ("to" sides) that page holds
+ * (text, title, keywords), as sorted unique hashes: what
+ * synonyms_check_used needs of a page that a records file keeps without
+ * its text. *out is NULL when there are none; the caller frees it. */
+size_t synonyms_page_words(const ks_store *store, const ks_page *page, uint64_t **out);
 
 #endif

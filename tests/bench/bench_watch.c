@@ -136,7 +136,7 @@ static void latency(const char *label, const char *dir, const char *db, const ch
     qsort(lat, 10, sizeof *lat, cmp_double);
     qsort(load, 10, sizeof *load, cmp_double);
     qsort(sync, 10, sizeof *sync, cmp_double);
-    printf("  last write -> change visible: median %.0f ms, max %.0f ms (target <= 2000; includes the 300 ms quiet time)\n",
+    printf("  last write -> change visible: median %.0f ms, max %.0f ms (target <= 100; includes the quiet time: settle_ms after a page is closed)\n",
            lat[5], lat[9]);
     printf("  of which load + validate + merge: median %.1f ms; re-index of the one changed page: median %.1f ms, max %.1f ms (target <= 20)\n",
            load[5], sync[5], sync[9]);
