@@ -49,54 +49,52 @@ static void put_record(ks_buf *b, const ks_store *s, const ks_page *p) {
     } else {
         n_words = synonyms_page_words(s, r, &words);
     }
-    /* the string bytes, counted first: the reader sizes its block by them */
-    ks_buf tmp = {0};
-    put_str(&tmp, r->path, &bytes);
-    put_str(&tmp, r->topic, &bytes);
-    put_str(&tmp, r->slug, &bytes);
-    put_str(&tmp, r->section, &bytes);
-    put_str(&tmp, r->title, &bytes);
-    put_str(&tmp, r->summary, &bytes);
-    put_str(&tmp, r->reviewed, &bytes);
-    put_i64(&tmp, r->order);
-    put_i64(&tmp, r->is_topic_index);
-    put_i64(&tmp, r->body_line);
-    put_u64(&tmp, r->hash);
-    put_i64(&tmp, r->errors);
-    put_i64(&tmp, r->warnings);
-    put(&tmp, &r->grade, sizeof r->grade);
-    put_u64(&tmp, v->id.dev);
-    put_u64(&tmp, v->id.ino);
-    put_i64(&tmp, v->id.size);
-    put_i64(&tmp, v->id.mtime);
-    put_i64(&tmp, v->id.ctime);
-    put_i64(&tmp, v->verified);
-    for (size_t i = 0; i < r->n_keywords; i++) put_str(&tmp, r->keywords[i], &bytes);
-    for (size_t i = 0; i < r->n_headings; i++) {
-        put_i64(&tmp, r->headings[i].level);
-        put_i64(&tmp, r->headings[i].line);
-        put_str(&tmp, r->headings[i].text, &bytes);
-        put_str(&tmp, r->headings[i].anchor, &bytes);
-    }
-    for (size_t i = 0; i < r->n_links; i++) {
-        put_i64(&tmp, r->links[i].line);
-        put_str(&tmp, r->links[i].url, &bytes);
-    }
-    for (size_t i = 0; i < f->n_diags; i++) {
-        put_i64(&tmp, f->diags[i].line);
-        put_i64(&tmp, f->diags[i].severity);
-        put_str(&tmp, f->diags[i].path, &bytes);
-        put_str(&tmp, f->diags[i].message, &bytes);
-    }
-    for (size_t i = 0; i < n_words; i++) put_u64(&tmp, words[i]);
     put_u32(b, (uint32_t)r->n_keywords);
     put_u32(b, (uint32_t)r->n_headings);
     put_u32(b, (uint32_t)r->n_links);
     put_u32(b, (uint32_t)f->n_diags);
     put_u32(b, (uint32_t)n_words);
-    put_u64(b, bytes);
-    put(b, tmp.data, tmp.len);
-    ks_buf_free(&tmp);
+    size_t bytes_at = b->len; /* the string bytes, filled in below: the reader sizes its block by them */
+    put_u64(b, 0);
+    put_str(b, r->path, &bytes);
+    put_str(b, r->topic, &bytes);
+    put_str(b, r->slug, &bytes);
+    put_str(b, r->section, &bytes);
+    put_str(b, r->title, &bytes);
+    put_str(b, r->summary, &bytes);
+    put_str(b, r->reviewed, &bytes);
+    put_i64(b, r->order);
+    put_i64(b, r->is_topic_index);
+    put_i64(b, r->body_line);
+    put_u64(b, r->hash);
+    put_i64(b, r->errors);
+    put_i64(b, r->warnings);
+    put(b, &r->grade, sizeof r->grade);
+    put_u64(b, v->id.dev);
+    put_u64(b, v->id.ino);
+    put_i64(b, v->id.size);
+    put_i64(b, v->id.mtime);
+    put_i64(b, v->id.ctime);
+    put_i64(b, v->verified);
+    for (size_t i = 0; i < r->n_keywords; i++) put_str(b, r->keywords[i], &bytes);
+    for (size_t i = 0; i < r->n_headings; i++) {
+        put_i64(b, r->headings[i].level);
+        put_i64(b, r->headings[i].line);
+        put_str(b, r->headings[i].text, &bytes);
+        put_str(b, r->headings[i].anchor, &bytes);
+    }
+    for (size_t i = 0; i < r->n_links; i++) {
+        put_i64(b, r->links[i].line);
+        put_str(b, r->links[i].url, &bytes);
+    }
+    for (size_t i = 0; i < f->n_diags; i++) {
+        put_i64(b, f->diags[i].line);
+        put_i64(b, f->diags[i].severity);
+        put_str(b, f->diags[i].path, &bytes);
+        put_str(b, f->diags[i].message, &bytes);
+    }
+    for (size_t i = 0; i < n_words; i++) put_u64(b, words[i]);
+    memcpy(b->data + bytes_at, &bytes, sizeof bytes);
     free(words);
 }
 

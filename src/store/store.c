@@ -6,11 +6,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *const ks_standard_sections[KS_SECTION_COUNT] = {
     "what-it-is", "assessment", "injection", "recovery", "risks", "candidacy"};
@@ -510,40 +512,54 @@ size_t ks_store_error_count(const ks_store *s) { return s->n_errors; }
 
 /* ------------------------------------------------------------ stamp */
 
-/* Mix one entry (its path and what stat says of it) into the stamp. */
-static void stamp_entry(ks_buf *b, const char *rel, const struct stat *st) {
-    /* binary, not printf: this runs once per file on every `kiosk index` */
+/* Mix one entry (its path, rel_dir/name, and what stat says of it) into
+ * the stamp: binary, not printf, as this runs once per file on every
+ * `kiosk index`. */
+static void stamp_entry(ks_buf *b, const char *rel_dir, const char *name, const struct stat *st) {
     int64_t v[8] = {(int64_t)st->st_size, (int64_t)st->st_mtim.tv_sec, (int64_t)st->st_mtim.tv_nsec,
                     (int64_t)st->st_ctim.tv_sec, (int64_t)st->st_ctim.tv_nsec, (int64_t)st->st_ino,
                     (int64_t)st->st_mode, (int64_t)st->st_dev};
-    ks_buf_append(b, rel, strlen(rel) + 1);
+    if (rel_dir) {
+        ks_buf_puts(b, rel_dir);
+        ks_buf_putc(b, '/');
+    }
+    ks_buf_append(b, name, strlen(name) + 1);
     ks_buf_append(b, v, sizeof v);
 }
 
 /* Stamp the entries of one folder (depth 0: the content folder, 1: a topic
- * folder), with the same names skipped as ks_store_load. */
+ * folder), with the same names skipped as ks_store_load. Entries are
+ * stat'ed relative to the open folder (no path walk per file), a file
+ * once, a symbolic link also by its target. */
 static int stamp_dir(ks_buf *b, const char *abs_dir, const char *rel_dir, int depth) {
     size_t n;
-    char **names = list_dir(abs_dir, &n);
-    if (!names) return KS_ERR_IO;
+    int fd = open(abs_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char **names = fd >= 0 ? list_dir(abs_dir, &n) : NULL;
+    if (!names) {
+        if (fd >= 0) close(fd);
+        return KS_ERR_IO;
+    }
     for (size_t i = 0; i < n; i++) {
         if (names[i][0] == '_' || names[i][0] == '.') continue;
-        char *abs = ks_path_join(abs_dir, names[i]);
-        char *rel = rel_dir ? ks_sprintf("%s/%s", rel_dir, names[i]) : ks_strdup(names[i]);
         struct stat lst, st;
-        if (lstat(abs, &lst) == 0) {
-            stamp_entry(b, rel, &lst);
-            /* a link is followed (or refused) by the target it has now */
-            if (!S_ISLNK(lst.st_mode)) st = lst; /* one stat for a file: the stamp runs on every `kiosk index` */
-            if (S_ISLNK(lst.st_mode) ? stat(abs, &st) == 0 : 1) {
-                if (S_ISLNK(lst.st_mode)) stamp_entry(b, rel, &st);
-                if (S_ISDIR(st.st_mode) && depth < 2) stamp_dir(b, abs, rel, depth + 1);
-            }
+        if (fstatat(fd, names[i], &lst, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        stamp_entry(b, rel_dir, names[i], &lst);
+        /* a link is followed (or refused) by the target it has now */
+        st = lst;
+        if (S_ISLNK(lst.st_mode)) {
+            if (fstatat(fd, names[i], &st, 0) != 0) continue;
+            stamp_entry(b, rel_dir, names[i], &st);
         }
-        free(abs);
-        free(rel);
+        if (S_ISDIR(st.st_mode) && depth < 2) {
+            char *abs = ks_path_join(abs_dir, names[i]);
+            char *rel = rel_dir ? ks_sprintf("%s/%s", rel_dir, names[i]) : ks_strdup(names[i]);
+            stamp_dir(b, abs, rel, depth + 1);
+            free(abs);
+            free(rel);
+        }
     }
     free_names(names, n);
+    close(fd);
     return KS_OK;
 }
 
@@ -552,7 +568,7 @@ int ks_store_stamp(const char *dir, uint64_t *stamp) {
     *stamp = 0;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
     ks_buf b = {0};
-    stamp_entry(&b, ".", &st);
+    stamp_entry(&b, NULL, ".", &st);
     int rc = stamp_dir(&b, dir, NULL, 0);
     if (rc == KS_OK) *stamp = ks_hash64(b.data, b.len) | 1; /* never 0 */
     ks_buf_free(&b);
