@@ -147,7 +147,8 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
  * without errors): per file its path, stat identity and hash, and its
  * record without the Markdown, the plain text and the cmark tree; key ties
  * the file to whatever holds those pages' content (kiosk index: the index,
- * by its generation). Written atomically; returns KS_OK or a negative
+ * by its generation). Replaced atomically (renamed into place, not synced
+ * to disk: a file lost in a power cut only costs a full load); returns KS_OK or a negative
  * KS_ERR_*. ks_store_load_records() reads it back as a snapshot to pass as
  * prev to ks_store_load_from() and for nothing else; NULL when the file is
  * missing, damaged, of another version or saved with another key. Pages

@@ -16,8 +16,12 @@
  */
 #include "store_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAGIC "ksrec01\n"
 
@@ -98,6 +102,26 @@ static void put_record(ks_buf *b, const ks_store *s, const ks_page *p) {
     free(words);
 }
 
+/* Write a temporary file beside path and rename it over path. No fsync:
+ * the file is a cache with a checksum, and a file lost or torn by a power
+ * cut only costs the next run a full load; waiting for the disk would cost
+ * every run. */
+static int write_replacing(const char *path, const char *data, size_t len) {
+    char *tmp = ks_sprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int rc = fd >= 0 ? KS_OK : KS_ERR_IO;
+    for (size_t off = 0; rc == KS_OK && off < len;) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0 && errno != EINTR) rc = KS_ERR_IO;
+        if (n > 0) off += (size_t)n;
+    }
+    if (fd >= 0 && close(fd) != 0) rc = KS_ERR_IO;
+    if (rc == KS_OK && rename(tmp, path) != 0) rc = KS_ERR_IO;
+    if (rc != KS_OK) unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
 int ks_store_save_records(const ks_store *s, const char *path, uint64_t key) {
     ks_buf b = {0};
     uint64_t n = 0;
@@ -115,7 +139,7 @@ int ks_store_save_records(const ks_store *s, const char *path, uint64_t key) {
     }
     memcpy(b.data + count_at, &n, sizeof n);
     put_u64(&b, ks_hash64(b.data, b.len));
-    int rc = ks_write_file_atomic(path, b.data, b.len);
+    int rc = write_replacing(path, b.data, b.len);
     ks_buf_free(&b);
     return rc;
 }
