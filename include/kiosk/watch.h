@@ -109,6 +109,11 @@ typedef struct ks_watch_counters {
     int64_t index_generation; /* the index generation after the last good sync */
     double last_load_ms;      /* the last reload: load + merge, without the sync */
     double last_sync_ms;      /* the last index sync */
+    double last_load_cpu_ms;  /* CPU time the watch thread spent on the last
+                                 load + merge (on a busy machine, wall time
+                                 also counts waiting for a core) */
+    double last_sync_cpu_ms;  /* the same for the last index sync */
+    size_t last_parsed;       /* files the last load parsed (others reused) */
     int folder_ok;            /* 0: the last load found the folder missing,
                                  unreadable or empty (last good content kept) */
     time_t last_check;        /* wall clock of the last load */

@@ -43,6 +43,8 @@ struct ks_watch {
     size_t n_graveyard, cap_graveyard;
     uint64_t loads;            /* loads done after the first */
     double last_load_ms;       /* how long the last load + merge took */
+    double last_load_cpu_ms, last_sync_cpu_ms; /* the same in thread CPU time */
+    size_t last_parsed;        /* files the last load parsed */
     int folder_ok;             /* the last load could read the folder */
     time_t last_check;         /* when the last load ran */
 
@@ -117,6 +119,9 @@ void ks_watch_get_counters(ks_watch *w, ks_watch_counters *out) {
     out->index_generation = w->index_gen;
     out->last_load_ms = w->last_load_ms;
     out->last_sync_ms = w->last_sync_ms;
+    out->last_load_cpu_ms = w->last_load_cpu_ms;
+    out->last_sync_cpu_ms = w->last_sync_cpu_ms;
+    out->last_parsed = w->last_parsed;
     out->folder_ok = w->folder_ok;
     out->last_check = w->last_check;
     pthread_mutex_unlock(&w->mu);
@@ -172,6 +177,12 @@ static void bury(ks_watch *w) {
 
 /* ------------------------------------------------------------ loading */
 
+static double thread_cpu_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int sync_index(ks_watch *w);
 
 /* Load the folder; prev (the newest load, may be NULL) lends the records of
@@ -199,7 +210,7 @@ static int reload(ks_watch *w) {
 }
 
 static int reload_inner(ks_watch *w) {
-    double t0 = ks_now_ms();
+    double t0 = ks_now_ms(), cpu0 = thread_cpu_ms();
     ks_watch_snapshot *prev = ks_watch_take(w, 0), *next;
     ks_store *st = load(w, ks_watch_snapshot_store(prev));
     wstore *fresh = st ? wstore_new(st) : NULL;
@@ -227,6 +238,10 @@ static int reload_inner(ks_watch *w) {
     status->last_check = time(NULL);
     status->mode = wn_mode(w->notify);
     status->load_ms = ks_now_ms() - t0;
+    pthread_mutex_lock(&w->mu);
+    w->last_load_cpu_ms = thread_cpu_ms() - cpu0;
+    w->last_parsed = st ? ks_store_parsed_count(st) : 0;
+    pthread_mutex_unlock(&w->mu);
     if (wsnap_same(prev, next)) { /* editors' temporary files, a touch: nothing to show */
         wstore_release(fresh);
         ks_watch_snapshot_release(next);
@@ -254,8 +269,10 @@ static int reload_inner(ks_watch *w) {
 static int sync_index_once(ks_watch *w);
 
 static int sync_index(ks_watch *w) {
+    double cpu0 = thread_cpu_ms();
     int rc = sync_index_once(w);
     pthread_mutex_lock(&w->mu);
+    w->last_sync_cpu_ms = thread_cpu_ms() - cpu0;
     w->syncs++; /* also when there was nothing to do or it failed: waiters move on */
     pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->mu);

@@ -93,7 +93,8 @@ static int cmp_double(const void *a, const void *b) {
 static void latency(const char *label, const char *dir, const char *db, const char *const *files, size_t n_files) {
     ks_watch_options o;
     ks_watch *w;
-    double lat[10], load[10], sync[10], t0;
+    double lat[10], load[10], sync[10], load_cpu[10], sync_cpu[10], t0;
+    size_t parsed_max = 0;
     int err = 0;
     memset(&o, 0, sizeof o);
     o.db = db;
@@ -129,6 +130,9 @@ static void latency(const char *label, const char *dir, const char *db, const ch
         ks_watch_get_counters(w, &c);
         load[i] = c.last_load_ms;
         sync[i] = c.last_sync_ms;
+        load_cpu[i] = c.last_load_cpu_ms;
+        sync_cpu[i] = c.last_sync_cpu_ms;
+        if (c.last_parsed > parsed_max) parsed_max = c.last_parsed;
         if (!got) printf("  edit %d: not seen within 20 s\n", i);
         free(text);
         free(edited);
@@ -136,10 +140,15 @@ static void latency(const char *label, const char *dir, const char *db, const ch
     qsort(lat, 10, sizeof *lat, cmp_double);
     qsort(load, 10, sizeof *load, cmp_double);
     qsort(sync, 10, sizeof *sync, cmp_double);
+    qsort(load_cpu, 10, sizeof *load_cpu, cmp_double);
+    qsort(sync_cpu, 10, sizeof *sync_cpu, cmp_double);
     printf("  last write -> change visible: median %.0f ms, max %.0f ms (target <= 100; includes the quiet time: settle_ms after a page is closed)\n",
            lat[5], lat[9]);
     printf("  of which load + validate + merge: median %.1f ms; re-index of the one changed page: median %.1f ms, max %.1f ms (target <= 20)\n",
            load[5], sync[5], sync[9]);
+    printf("  watch thread CPU time: load + validate + merge median %.1f ms, max %.1f ms; index sync median %.1f ms; "
+           "files parsed per load: at most %zu\n",
+           load_cpu[5], load_cpu[9], sync_cpu[5], parsed_max);
     ks_watch_stop(w);
 }
 
