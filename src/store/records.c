@@ -9,8 +9,8 @@
  * the ks_page, its arrays and strings.
  *
  * Format (native byte order, for this machine only): "ksrec01\n", u64 key,
- * u64 synonyms hash, u64 count, the records, then u64 ks_hash64 of all
- * that came before. A record: u32 keywords, headings, links, diagnostics,
+ * u64 synonyms hash, u64 options key (reuse_options_key), u64 count, the
+ * records, then u64 ks_hash64 of all that came before. A record: u32 keywords, headings, links, diagnostics,
  * synonym words, u64 string bytes; then its fields (strings as u32 length
  * and bytes). Anything that does not add up makes the whole file unused.
  */
@@ -128,6 +128,7 @@ int ks_store_save_records(const ks_store *s, const char *path, uint64_t key) {
     put(&b, MAGIC, 8);
     put_u64(&b, key);
     put_u64(&b, s->synonyms_hash);
+    put_u64(&b, s->page_opts_key);
     size_t count_at = b.len;
     put_u64(&b, 0);
     for (size_t i = 0; i < s->n_pages; i++) {
@@ -294,14 +295,14 @@ ks_store *ks_store_load_records(const char *path, uint64_t key) {
     char *data = NULL;
     size_t len = 0;
     if (ks_read_file(path, (size_t)1 << 30, &data, &len) != KS_OK) return NULL;
-    if (len < 8 + 4 * 8 || memcmp(data, MAGIC, 8) != 0) {
+    if (len < 8 + 5 * 8 || memcmp(data, MAGIC, 8) != 0) {
         free(data);
         return NULL;
     }
     uint64_t sum;
     memcpy(&sum, data + len - 8, 8);
     reader r = {(const unsigned char *)data + 8, (const unsigned char *)data + len - 8, 0};
-    uint64_t file_key = get_u64(&r), syn_hash = get_u64(&r), n = get_u64(&r);
+    uint64_t file_key = get_u64(&r), syn_hash = get_u64(&r), opts_key = get_u64(&r), n = get_u64(&r);
     if (sum != ks_hash64(data, len - 8) || file_key != key || n > len / 64) {
         free(data);
         return NULL;
@@ -310,6 +311,7 @@ ks_store *ks_store_load_records(const char *path, uint64_t key) {
     s->dir = ks_strdup("");
     s->is_records = 1;
     s->synonyms_hash = syn_hash;
+    s->page_opts_key = opts_key;
     s->pages = ks_malloc((n ? n : 1) * sizeof(ks_page *));
     for (uint64_t i = 0; i < n && !r.bad; i++) {
         file_id id;

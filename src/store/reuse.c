@@ -137,7 +137,13 @@ static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t veri
     return view_new(f, id, verified);
 }
 
-const ks_store *reuse_usable_prev(const char *root_real, const ks_store *prev) {
+uint64_t reuse_options_key(const ks_store_options *opts) {
+    (void)opts;
+    return 1;
+}
+
+const ks_store *reuse_usable_prev(const ks_store *s, const char *root_real, const ks_store *prev) {
+    if (prev && prev->page_opts_key != s->page_opts_key) return NULL;
     if (!prev || !(prev->is_records || prev->has_skeletons)) return prev;
     /* A skeleton knows which words of synonyms.txt it holds only for the
      * synonyms.txt it was saved with. */

@@ -337,7 +337,6 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
         errno = e;
         return NULL;
     }
-    prev = reuse_usable_prev(root_real, prev);
     size_t n;
     char **names = list_dir(root_real, &n);
     if (!names) {
@@ -352,7 +351,8 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
     s->dir = ks_strdup(dir);
     s->today = opts && opts->today ? opts->today : time(NULL);
     s->no_grade = opts ? opts->no_grade : 0;
-    s->prev = prev;
+    s->page_opts_key = reuse_options_key(opts);
+    s->prev = reuse_usable_prev(s, root_real, prev);
     s->load_ns = load_ns;
     page_list pages = {0};
     size_t topic_cap = 8;

@@ -42,6 +42,7 @@ struct ks_store {
     struct stat entry_st;  /* what stat said of the file last found by the scan */
     int is_records;        /* a snapshot read from a records file (records.c) */
     int has_skeletons;     /* some pages are skeletons from a records file */
+    uint64_t page_opts_key; /* reuse_options_key() of the options loaded with */
     char review_memo_date[32]; /* the last 'reviewed' date checked (store.c), */
     int review_memo_old;       /* and whether it was more than a year ago */
 };
@@ -129,9 +130,16 @@ int64_t reuse_clock_ns(void);
  * file (store->entry_st): the record of store->prev when the file is
  * unchanged, else page_load(). NULL when the file vanished. */
 ks_page *page_get(ks_store *store, const char *abs_path, const char *rel_path, const char *topic);
-/* prev, or NULL when its records cannot be reused for the folder at
- * root_real (skeletons saved with another synonyms.txt). */
-const ks_store *reuse_usable_prev(const char *root_real, const ks_store *prev);
+/* A fingerprint of everything in opts that page_load() reads (today: none
+ * of it; the review date and grade checks run after loading). Whoever
+ * makes page_load depend on an option (say, placeholder values from the
+ * configuration) must mix it in here, or a reused record would keep the
+ * old value. */
+uint64_t reuse_options_key(const ks_store_options *opts);
+/* prev, or NULL when its records cannot be reused for a load of the folder
+ * at root_real into s: loaded with options page_load reads differently
+ * (s->page_opts_key), or skeletons saved with another synonyms.txt. */
+const ks_store *reuse_usable_prev(const ks_store *s, const char *root_real, const ks_store *prev);
 /* Free a view (and its record with the last view). NULL is fine. */
 void page_release(ks_page *page);
 
