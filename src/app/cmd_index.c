@@ -174,7 +174,7 @@ int cmd_index(int argc, char **argv) {
         }
         return app_usage_error("index", "unknown argument '%s'", argv[i]);
     }
-    app_paths_defaults(&paths);
+    if (app_paths_defaults(&paths) != 0) return 2;
 
     int err;
     ks_index *ix = ks_index_open(paths.db, &err);
