@@ -19,6 +19,8 @@ static void help(void) {
            "A page with errors (see 'kiosk check') is not indexed; if an earlier good\n"
            "version of it is in the index, that version is kept and shown until the page\n"
            "is fixed. Every page skipped or kept is named.\n\n"
+           "Only pages changed since the last run are read again: the records of the\n"
+           "others are kept beside the index (FILE without .db, plus -records.bin).\n\n"
            "  --content DIR  the content folder (default: $KIOSK_CONTENT, else ./content,\n"
            "                 else the shipped content)\n"
            "  --db FILE      the index (default: $KIOSK_DB, else\n"

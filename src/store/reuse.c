@@ -2,7 +2,8 @@
  * parses one file.
  *
  * What page_load() makes of a file depends only on the file's bytes, its
- * path and its topic folder. That part (the "file record": the ks_page as
+ * path, its topic folder and the options reuse_options_key() covers (a
+ * snapshot loaded with other such options is not reused). That part (the "file record": the ks_page as
  * page_load returns it, plus the diagnostics page_load gave) is kept in a
  * reference-counted page_file and never written again. Each snapshot has
  * its own page_view: a shallow copy of the record's ks_page (same strings,
@@ -19,6 +20,8 @@
  *     or else
  *   - the file, read again, has the same content hash (a touch, a copy of
  *     the same text, a file written just before the last load).
+ * Records read back from a records file (records.c) are reused the same
+ * way; they lack the Markdown, text and tree (see store.h).
  */
 #include "store_int.h"
 
