@@ -329,8 +329,15 @@ static void test_records(void) {
     /* one page broken from the start: never saved, always parsed */
     write_at(dir, "ozone-therapy/risks.md", "---\ntitle: \"never closed\nsection: risks\n---\n\nSome text.\n");
 
+    /* a page with nothing in its lists: no keywords, headings, links or problems */
+    write_at(dir, "plain.md", "---\ntitle: Plain\nsection: general\nsummary: Plain.\nreviewed: 2026-11-01\n---\n\nRest.\n");
+
     ks_store *s = load_from(dir, NULL);
     size_t broken = count_broken(s);
+    {
+        const ks_page *p = ks_store_find(s, "plain");
+        OK(p && p->errors == 0 && p->n_keywords == 0 && p->n_headings == 0 && p->n_links == 0);
+    }
     OK(broken >= 1);
     s = records_step("records, nothing changed", dir, recs, 42, s, 0);
     s = records_step("records of records", dir, recs, 43, s, 0);

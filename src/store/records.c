@@ -211,8 +211,10 @@ static page_file *get_record(reader *r, file_id *id, int64_t *verified) {
     }
     size_t n_strings = 7 + nk + 2 * (size_t)nh + nl + 2 * (size_t)nd;
     arena a = {0};
-    a.cap = sizeof(ks_page) + nk * sizeof(char *) + nh * sizeof(ks_heading) + nl * sizeof(ks_link) +
-            nd * sizeof(ks_diag) + bytes + n_strings + 5 * 16;
+    /* the same sizes as taken below (an empty array still takes one), plus
+     * alignment: every take is aligned to 16 at most once */
+    a.cap = sizeof(ks_page) + (nk ? nk : 1) * sizeof(char *) + (nh ? nh : 1) * sizeof(ks_heading) +
+            (nl ? nl : 1) * sizeof(ks_link) + (nd ? nd : 1) * sizeof(ks_diag) + bytes + n_strings + 5 * 16;
     a.base = ks_malloc(a.cap);
     ks_page *p = take(&a, sizeof *p, 16);
     memset(p, 0, sizeof *p);
