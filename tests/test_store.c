@@ -4,6 +4,7 @@
  * expected.txt with the exact lines the store must report for it. */
 #include "harness.h"
 #include "kiosk/base.h"
+#include "kiosk/config.h"
 #include "kiosk/store.h"
 
 #include <cmark.h>
@@ -67,7 +68,7 @@ static void test_fixtures(void) {
         "good", "no-front-matter", "unclosed-front-matter", "bad-yaml", "missing-fields",
         "wrong-type", "invalid-utf8", "empty-body", "duplicate-slug", "broken-link",
         "topic-without-index", "raw-html", "reviewed", "missing-sections", "reading-grade",
-        "unused-synonym"};
+        "unused-synonym", "colon-in-value", "no-help-callout", "broken-risks-page", "placeholders"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_fixture(cases[i]);
 }
 
@@ -311,8 +312,67 @@ static void test_sections(void) {
     INT_EQ(ks_section_rank("faq"), -1);
 }
 
+/* The page placeholders: filled from the configuration in every field a
+ * consumer reads, Markdown punctuation in a value shown as typed, the
+ * source kept as written, and the hash moving with the values used. */
+static ks_store *load_with(const char *dir, const char *ini) {
+    ks_config cfg;
+    char err[256];
+    ks_store_options opts = {.today = fixed_today()};
+    int e = 0;
+    ks_config_defaults(&cfg);
+    if (ini && ks_config_parse(&cfg, ini, "test.conf", err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return NULL;
+    }
+    opts.config = &cfg;
+    return ks_store_load(dir, &opts, &e); /* cfg is read while loading only */
+}
+
+static void test_placeholders(void) {
+    char *dir = ks_sprintf("%s/placeholders/content", KIOSK_FIXTURES);
+    ks_store *none = load(dir); /* no configuration: the fallback words */
+    ks_store *a = load_with(dir, "[clinic]\nname = Smith & *Jones* [North]\nphone = 555-0100\n"
+                                 "urgent_phone = 555-0199\nemergency_number = 911\n");
+    ks_store *b = load_with(dir, "[clinic]\nname = Smith & *Jones* [North]\nphone = 555-0100\n"
+                                 "urgent_phone = 555-0777\nemergency_number = 911\n");
+    OK(none && a && b);
+    if (none && a && b) {
+        const ks_page *pn = ks_store_find(none, "help"), *pa = ks_store_find(a, "help"),
+                      *pb = ks_store_find(b, "help");
+        INT_EQ(ks_store_error_count(a), 0);
+        STR_EQ(pn->title, "Calling this clinic");
+        STR_CONTAINS(pn->text, "For questions, call the front desk.");
+        STR_CONTAINS(pn->text, "Call the front desk now if you have a fever. In an emergency, call your local "
+                               "emergency number.");
+        STR_EQ(pa->title, "Calling Smith & *Jones* [North]");
+        STR_EQ(pa->summary, "How to reach Smith & *Jones* [North] when something worries you.");
+        STR_EQ(pa->keywords[1], "555-0100");
+        /* Markdown punctuation in a value is text, not emphasis or a link */
+        STR_CONTAINS(pa->text, "Calling Smith & *Jones* [North]\n");
+        /* a number is kept whole on screen: no-break hyphen (U+2011) */
+        STR_CONTAINS(pa->text, "Call 555\xE2\x80\x91" "0199 now if you have a fever. In an emergency, call 911.");
+        STR_EQ(pa->headings[0].text, "Calling Smith & *Jones* [North]");
+        INT_EQ(pa->n_links, 0);
+        /* lines stay the file's lines */
+        INT_EQ(pa->headings[0].line, 9);
+        /* the source as written, for the index to keep */
+        STR_CONTAINS(pa->markdown, "call {{clinic.phone}}.");
+        /* a changed value changes the hash of the pages that use it only */
+        OK(pa->hash != pb->hash);
+        OK(pa->hash != pn->hash);
+        OK(ks_store_find(a, "other")->hash == ks_store_find(b, "other")->hash);
+        OK(ks_store_find(a, "other")->hash == ks_store_find(none, "other")->hash);
+    }
+    ks_store_free(none);
+    ks_store_free(a);
+    ks_store_free(b);
+    free(dir);
+}
+
 int main(void) {
     RUN(test_fixtures);
+    RUN(test_placeholders);
     RUN(test_good_records);
     RUN(test_keywords_and_hash);
     RUN(test_runtime_cases);

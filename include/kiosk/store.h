@@ -28,7 +28,15 @@
  * snapshot is freed, whichever snapshot was loaded first, and snapshots
  * may be freed in any order, on any thread.
  *
- * Depends on base, cmark and libyaml. No SDL, no SQLite.
+ * Placeholders such as {{clinic.phone}} are filled in from the configuration
+ * while a page loads: the title, summary, keywords, cmark tree, headings and
+ * plain text hold the filled-in words (Markdown punctuation in a value is
+ * escaped), the markdown field keeps the page as written, and the hash
+ * covers the values used, so the index rewrites a page whose filled-in
+ * text changed. A placeholder the configuration does not know is an error
+ * with its line.
+ *
+ * Depends on base, config, cmark and libyaml. No SDL, no SQLite.
  */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
@@ -38,6 +46,7 @@
 #include <time.h>
 
 struct cmark_node;
+struct ks_config;
 
 /* Pages larger than this are not read (an error). */
 #define KS_STORE_MAX_FILE (1024 * 1024)
@@ -86,7 +95,7 @@ typedef struct ks_page {
     int is_topic_index;   /* 1 for <topic>/index.md */
     char **keywords;      /* front matter 'keywords' */
     size_t n_keywords;
-    const char *markdown; /* the body after the front matter */
+    const char *markdown; /* the body after the front matter, as written (placeholders not filled in) */
     int body_line;        /* the line of the file where markdown starts */
     struct cmark_node *doc; /* the parsed body (CMARK_OPT_SAFE), positions shifted to file lines;
                                NULL only in a page reused from ks_store_load_records() */
@@ -95,7 +104,7 @@ typedef struct ks_page {
     size_t n_headings;
     ks_link *links;
     size_t n_links;
-    uint64_t hash;        /* ks_hash64 of the whole file */
+    uint64_t hash;        /* ks_hash64 of the whole file (and of the placeholder values it uses) */
     int errors;           /* number of error diagnostics for this page (0: good) */
     int warnings;         /* number of warning diagnostics for this page */
     double grade;         /* Flesch-Kincaid reading grade of the body */
@@ -122,6 +131,11 @@ typedef struct ks_store ks_store;
 typedef struct ks_store_options {
     time_t today;   /* "now" for the 12-month review check; 0 means time(NULL) */
     int no_grade;   /* 1: skip the reading-grade warnings */
+    /* The clinic's details for the page placeholders {{clinic.name}},
+     * {{clinic.phone}}, {{clinic.urgent_phone}} and {{clinic.emergency_number}}
+     * (see config.h); NULL: the defaults, so every placeholder shows its
+     * fallback words ("the front desk"). Read while loading only. */
+    const struct ks_config *config;
 } ks_store_options;
 
 /* Load and check the content folder at dir. Returns NULL only when the folder

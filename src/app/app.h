@@ -11,6 +11,7 @@
 
 #include "kiosk/config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* Options every subcommand accepts. */
@@ -56,10 +57,15 @@ int app_take_value(const char *name, int argc, char **argv, int *i, const char *
 int app_is_help(const char *arg);
 
 struct ks_store;
-/* Load the content folder dir for subcommand sub. On failure print
+/* Load the content folder paths->content for subcommand sub, with the
+ * placeholders filled from paths->cfg. On failure print
  * "kiosk SUB: cannot read the content folder 'DIR': reason" and return NULL.
  * The caller frees the store with ks_store_free(). */
-struct ks_store *app_load_store(const char *sub, const char *dir);
+struct ks_store *app_load_store(const char *sub, const app_paths *paths);
+
+/* A hash of every placeholder value the configuration gives pages (see
+ * ks_config_placeholder), so a changed clinic phone number is a change. */
+uint64_t app_placeholders_hash(const ks_config *cfg);
 
 /* Print "kiosk SUB: MESSAGE" and a hint to use --help on stderr; returns 2. */
 int app_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -52,12 +52,16 @@ static void print_list(const char *label, const ks_index_list *l, const char *no
 }
 
 /* The folder's stamp as the note stores it: its absolute path and the
- * stamp, so another folder never matches. NULL when it cannot be taken. */
-static char *content_stamp(const char *dir) {
+ * stamp, so another folder never matches, and the placeholder values, so
+ * a changed configuration (a new clinic phone number) is a change. NULL
+ * when it cannot be taken. */
+static char *content_stamp(const char *dir, const ks_config *cfg) {
     uint64_t stamp;
     char *real = realpath(dir, NULL);
     char *s = NULL;
-    if (real && ks_store_stamp(real, &stamp) == KS_OK) s = ks_sprintf("%s\n%016llx", real, (unsigned long long)stamp);
+    if (real && ks_store_stamp(real, &stamp) == KS_OK)
+        s = ks_sprintf("%s\n%016llx\n%016llx", real, (unsigned long long)stamp,
+                       (unsigned long long)app_placeholders_hash(cfg));
     free(real);
     return s;
 }
@@ -187,7 +191,7 @@ int cmd_index(int argc, char **argv) {
     /* Nothing on disk changed since the last sync of this folder: say what
      * that sync said, without reading a single page. */
     double t0 = ks_now_ms();
-    char *stamp = content_stamp(paths.content);
+    char *stamp = content_stamp(paths.content, &paths.cfg);
     char *last_stamp = ks_index_note_get(ix, "index.stamp");
     if (stamp && last_stamp && strcmp(stamp, last_stamp) == 0) {
         int status = repeat_last_summary(ix, ks_now_ms() - t0, paths.db);
@@ -202,7 +206,10 @@ int cmd_index(int argc, char **argv) {
 
     char *records = records_path(paths.db);
     ks_store *prev = load_records(ix, records);
-    ks_store *store = ks_store_load_from(paths.content, prev, NULL, &err);
+    ks_store_options sopts;
+    memset(&sopts, 0, sizeof sopts);
+    sopts.config = &paths.cfg; /* the records remember these values: other values, no reuse */
+    ks_store *store = ks_store_load_from(paths.content, prev, &sopts, &err);
     ks_store_free(prev);
     if (!store) {
         fprintf(stderr, "kiosk index: cannot read the content folder '%s': %s\n", paths.content, strerror(errno));

@@ -8,7 +8,7 @@
  * check). Read back, each record is a skeleton page_file: one block for
  * the ks_page, its arrays and strings.
  *
- * Format (native byte order, for this machine only): "ksrec01\n", u64 key,
+ * Format (native byte order, for this machine only): "ksrec03\n", u64 key,
  * u64 synonyms hash, u64 options key (reuse_options_key), u64 count, the
  * records, then u64 ks_hash64 of all that came before. A record: u32 keywords, headings, links, diagnostics,
  * synonym words, u64 string bytes; then its fields (strings as u32 length
@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAGIC "ksrec01\n"
+#define MAGIC "ksrec03\n"
 
 /* ------------------------------------------------------------ writing */
 
@@ -71,6 +71,8 @@ static void put_record(ks_buf *b, const ks_store *s, const ks_page *p) {
     put_i64(b, r->is_topic_index);
     put_i64(b, r->body_line);
     put_u64(b, r->hash);
+    put_u64(b, f->file_hash);
+    put_i64(b, f->help_callout);
     put_i64(b, r->errors);
     put_i64(b, r->warnings);
     put(b, &r->grade, sizeof r->grade);
@@ -238,6 +240,8 @@ static page_file *get_record(reader *r, file_id *id, int64_t *verified) {
     p->is_topic_index = get_int(r);
     p->body_line = get_int(r);
     p->hash = get_u64(r);
+    uint64_t file_hash = get_u64(r);
+    int help_callout = get_int(r);
     p->errors = get_int(r);
     p->warnings = get_int(r);
     get(r, &p->grade, sizeof p->grade);
@@ -281,6 +285,8 @@ static page_file *get_record(reader *r, file_id *id, int64_t *verified) {
     page_file *f = ks_calloc(1, sizeof *f);
     atomic_init(&f->refs, 1);
     f->base = p;
+    f->file_hash = file_hash;
+    f->help_callout = help_callout != 0;
     f->diags = diags;
     f->n_diags = nd;
     f->arena = a.base;

@@ -25,6 +25,8 @@
  */
 #include "store_int.h"
 
+#include "kiosk/config.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -141,8 +143,19 @@ static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t veri
 }
 
 uint64_t reuse_options_key(const ks_store_options *opts) {
-    (void)opts;
-    return 1;
+    /* page_load fills placeholders from the configuration: the values
+     * used are what a record depends on (none given: the fallbacks). */
+    static const ks_config no_config;
+    const ks_config *cfg = opts && opts->config ? opts->config : &no_config;
+    ks_buf b = {0};
+    for (const char *const *k = ks_config_placeholder_names; *k; k++) {
+        const char *v = "";
+        ks_config_placeholder(cfg, *k, &v);
+        ks_buf_printf(&b, "%s=%s\n", *k, v);
+    }
+    uint64_t h = ks_hash64(b.data ? b.data : "", b.len) | 1;
+    ks_buf_free(&b);
+    return h;
 }
 
 const ks_store *reuse_usable_prev(const ks_store *s, const char *root_real, const ks_store *prev) {
@@ -162,14 +175,14 @@ ks_page *page_get(ks_store *s, const char *abs_path, const char *rel_path, const
     file_id id;
     file_id_of(&s->entry_st, &id);
     page_view *v = previous(s->prev, rel_path, topic);
-    /* hash 0: the record of a file that could not be read; read it again */
-    if (v && v->file->base->hash != 0) {
+    /* file_hash 0: the record of a file that could not be read; read it again */
+    if (v && v->file->file_hash != 0) {
         if (same_id(&v->id, &id) && file_id_trusted(&v->id, v->verified)) return reuse(s, v, &id, v->verified);
         if (id.size == v->id.size) {
             char *data = NULL;
             size_t len = 0;
             if (ks_read_file(abs_path, KS_STORE_MAX_FILE, &data, &len) == KS_OK &&
-                ks_hash64(data, len) == v->file->base->hash) {
+                ks_hash64(data, len) == v->file->file_hash) {
                 free(data);
                 return reuse(s, v, &id, s->load_ns);
             }
@@ -177,13 +190,20 @@ ks_page *page_get(ks_store *s, const char *abs_path, const char *rel_path, const
         }
     }
     size_t first = s->diags.len;
+    s->last_file_hash = 0;
     ks_page *base = page_load(s, abs_path, rel_path, topic);
     if (!base) return NULL;
     s->n_parsed++;
     page_file *f = file_new(base, s->diags.items + first, s->diags.len - first);
+    f->file_hash = s->last_file_hash;
+    /* only recovery and risks pages are asked (store.c's check_pages) */
+    f->help_callout = (!strcmp(base->section, "recovery") || !strcmp(base->section, "risks")) &&
+                      page_has_callout(base, "When to get help");
     /* Times taken before the read: a write after it changes them. */
     return view_new(f, &id, s->load_ns);
 }
+
+int page_has_help_callout(const ks_page *p) { return ((const page_view *)p)->file->help_callout; }
 
 size_t ks_store_parsed_count(const ks_store *s) { return s->n_parsed; }
 size_t ks_store_reused_count(const ks_store *s) { return s->n_reused; }

@@ -295,6 +295,15 @@ static void check_pages(ks_store *s) {
                      p->reviewed);
             p->warnings++;
         }
+        if ((!strcmp(p->section, "recovery") || !strcmp(p->section, "risks")) &&
+            !page_has_help_callout(p)) {
+            diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+                     "a %s page needs a 'When to get help' callout: lines starting with '>', the first "
+                     "'> **When to get help**', then when to call the clinic and when to call the "
+                     "emergency number",
+                     p->section);
+            p->warnings++;
+        }
         if (!s->no_grade && p->grade > 8.0) {
             diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING,
                      "reading grade %.1f is above 8: use shorter sentences and everyday words", p->grade);
@@ -306,6 +315,13 @@ static void check_pages(ks_store *s) {
     for (size_t i = 0; i < s->n_pages; i++) {
         int t = s->pages[i]->topic[0] ? topic_rank_of(s, s->pages[i]->topic) : -1;
         int r = ks_section_rank(s->pages[i]->section);
+        if (r < 0 && s->pages[i]->errors && !s->pages[i]->section[0]) {
+            /* A broken page whose section could not be read: its file name
+             * says which section it is, and its own error says what is
+             * wrong, so "the topic has no 'risks' page" would only mislead. */
+            const char *base = strrchr(s->pages[i]->slug, '/');
+            r = ks_section_rank(base ? base + 1 : s->pages[i]->slug);
+        }
         if (t >= 0 && r >= 0) have[t] |= 1u << r;
     }
     for (size_t t = 0; t < s->n_topics; t++) {
@@ -351,6 +367,7 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
     s->dir = ks_strdup(dir);
     s->today = opts && opts->today ? opts->today : time(NULL);
     s->no_grade = opts ? opts->no_grade : 0;
+    s->config = opts ? opts->config : NULL; /* NULL: the fallback words */
     s->page_opts_key = reuse_options_key(opts);
     s->prev = reuse_usable_prev(s, root_real, prev);
     s->load_ns = load_ns;
@@ -442,6 +459,7 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
     s->n_errors = 0;
     for (size_t i = 0; i < s->diags.len; i++)
         if (s->diags.items[i].severity == KS_DIAG_ERROR) s->n_errors++;
+    s->config = NULL; /* the configuration is only read while loading */
     if (err) *err = KS_OK;
     return s;
 }

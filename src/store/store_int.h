@@ -4,6 +4,7 @@
 #define KIOSK_STORE_INT_H
 
 #include "kiosk/base.h"
+#include "kiosk/config.h"
 #include "kiosk/store.h"
 
 #include <stdatomic.h>
@@ -34,6 +35,7 @@ struct ks_store {
     size_t n_errors;
     time_t today;
     int no_grade;
+    const ks_config *config; /* the placeholders' values while loading (NULL: the fallbacks) */
     /* reuse.c: the snapshot whose records may be reused (only during the
      * load), when the load began, and what it did */
     const ks_store *prev;
@@ -42,6 +44,7 @@ struct ks_store {
     struct stat entry_st;  /* what stat said of the file last found by the scan */
     int is_records;        /* a snapshot read from a records file (records.c) */
     int has_skeletons;     /* some pages are skeletons from a records file */
+    uint64_t last_file_hash; /* ks_hash64 of the bytes page_load last read (0: none) */
     uint64_t page_opts_key; /* reuse_options_key() of the options loaded with */
     char review_memo_date[32]; /* the last 'reviewed' date checked (store.c), */
     int review_memo_old;       /* and whether it was more than a year ago */
@@ -72,8 +75,25 @@ void frontmatter_free(frontmatter *fm);
 ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path,
                    const char *topic);
 void page_free(ks_page *page);
+/* Whether the body has a callout (a block quote) whose first block starts
+ * with title, ignoring case and leading punctuation ("**When to get help**"). */
+int page_has_callout(const ks_page *page, const char *title);
 /* Second pass, once every page is known: resolve links, check anchors. */
 void page_check_links(ks_store *store, ks_page *page);
+
+/* Report every {{name}} in s[0..len) that the configuration does not know,
+ * as an error at its line; returns how many. */
+int placeholders_check(ks_store *store, const char *path, const char *s, size_t len);
+/* s[0..len) with the known placeholders from offset from on replaced by
+ * their values (Markdown punctuation escaped when markdown is 1; control
+ * characters become spaces, so lines stay where they are), as a new
+ * string; NULL when there was nothing to fill in. Each value used is
+ * appended to used ("name=value\n") when it is not NULL; *out_len (if
+ * not NULL) is the new length. */
+char *placeholders_fill(const ks_store *store, const char *s, size_t len, size_t from, int markdown,
+                        ks_buf *used, size_t *out_len);
+/* The same for one front matter string, replaced in place. */
+void placeholders_fill_field(const ks_store *store, char **field, ks_buf *used);
 
 /* ------------------------------------------------------------ reuse.c
  *
@@ -102,6 +122,11 @@ void file_id_of(const struct stat *st, file_id *id);
 typedef struct page_file {
     atomic_int refs;
     ks_page *base;       /* what page_load gave (file-level errors and warnings) */
+    uint64_t file_hash;  /* ks_hash64 of the file's bytes (base->hash also covers
+                            the placeholder values used); 0: the file was not read */
+    int help_callout;    /* page_has_callout(base, "When to get help") for a
+                            recovery or risks page (0 for others), worked out once
+                            with the tree (a skeleton has none to look at) */
     ks_diag *diags;      /* the diagnostics page_load gave for this file */
     size_t n_diags;
     void *arena;         /* skeletons: the block holding base, its strings and diags */
@@ -130,11 +155,10 @@ int64_t reuse_clock_ns(void);
  * file (store->entry_st): the record of store->prev when the file is
  * unchanged, else page_load(). NULL when the file vanished. */
 ks_page *page_get(ks_store *store, const char *abs_path, const char *rel_path, const char *topic);
-/* A fingerprint of everything in opts that page_load() reads (today: none
- * of it; the review date and grade checks run after loading). Whoever
- * makes page_load depend on an option (say, placeholder values from the
- * configuration) must mix it in here, or a reused record would keep the
- * old value. */
+/* A fingerprint of everything in opts that page_load() reads: the values
+ * of the page placeholders (the review date and grade checks run after
+ * loading). Whoever makes page_load depend on another option must mix it
+ * in here, or a reused record would keep the old value. */
 uint64_t reuse_options_key(const ks_store_options *opts);
 /* prev, or NULL when its records cannot be reused for a load of the folder
  * at root_real into s: loaded with options page_load reads differently
@@ -142,6 +166,10 @@ uint64_t reuse_options_key(const ks_store_options *opts);
 const ks_store *reuse_usable_prev(const ks_store *s, const char *root_real, const ks_store *prev);
 /* Free a view (and its record with the last view). NULL is fine. */
 void page_release(ks_page *page);
+/* Whether the page has a "When to get help" callout, from its record: the
+ * checks after loading must not read a page's text or tree, which a
+ * skeleton lacks; what they need of them is worked out with the record. */
+int page_has_help_callout(const ks_page *page);
 
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */

@@ -96,7 +96,8 @@ static void clear_doc(ks_ui *ui) {
     free(ui->doc_title);
     free(ui->doc_topic_title);
     free(ui->doc_section);
-    ui->doc_title = ui->doc_topic_title = ui->doc_section = NULL;
+    free(ui->doc_reviewed);
+    ui->doc_title = ui->doc_topic_title = ui->doc_section = ui->doc_reviewed = NULL;
 }
 
 static void clear_hl(ks_ui *ui) {
@@ -234,6 +235,7 @@ static int load_doc(ks_ui *ui, const char *slug) {
     t = p->topic[0] ? ui_find_topic(ui, p->topic) : NULL;
     ui->doc_topic_title = ks_strdup(t ? t->title : "");
     ui->doc_section = ks_strdup(p->section);
+    ui->doc_reviewed = ks_strdup(p->reviewed);
     return 0;
 }
 

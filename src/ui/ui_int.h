@@ -76,6 +76,7 @@ struct ks_ui {
     char *doc_title;        /* copies, not store pointers */
     char *doc_topic_title;
     char *doc_section;
+    char *doc_reviewed;     /* front matter 'reviewed', "YYYY-MM-DD" or "" */
     char *hl[UI_MAX_HL];    /* words to highlight on the page */
     size_t n_hl;
 
