@@ -128,9 +128,25 @@ typedef struct ks_synonym {
 
 typedef struct ks_store ks_store;
 
+/* Pictures larger than these are refused by the check (a kiosk never shows
+ * more than a screen's worth, and decoding a bigger one costs a frame). */
+#define KS_STORE_MAX_PICTURE_BYTES (10 * 1024 * 1024)
+#define KS_STORE_MAX_PICTURE_SIDE 4096
+/* The longest slug the store accepts (a longer one is an error): two file
+ * names of NAME_MAX bytes and the '/' between. ui keeps slugs this long. */
+#define KS_STORE_MAX_SLUG 511
+
+/* Decode a picture for real, to tell "looks like a PNG" from "is one": the
+ * store itself only reads headers (it never links SDL). Returns 0 and the
+ * size, or a negative value with a short reason in why (cap bytes). */
+typedef int (*ks_image_probe)(void *ctx, const void *data, size_t len, int *w, int *h, char *why,
+                              size_t cap);
+
 typedef struct ks_store_options {
     time_t today;   /* "now" for the 12-month review check; 0 means time(NULL) */
     int no_grade;   /* 1: skip the reading-grade warnings */
+    ks_image_probe image_probe; /* NULL: pictures are checked by their headers only */
+    void *image_probe_ctx;
     /* The clinic's details for the page placeholders {{clinic.name}},
      * {{clinic.phone}}, {{clinic.urgent_phone}} and {{clinic.emergency_number}}
      * (see config.h); NULL: the defaults, so every placeholder shows its
@@ -175,6 +191,17 @@ ks_store *ks_store_load_records(const char *path, uint64_t key);
  * records it reused from the earlier snapshot. */
 size_t ks_store_parsed_count(const ks_store *store);
 size_t ks_store_reused_count(const ks_store *store);
+/* One file given in memory to ks_store_load_files. */
+typedef struct ks_store_file {
+    const char *path; /* relative to the content folder, "prolotherapy/risks.md" */
+    const char *text;
+    size_t len;
+} ks_store_file;
+/* Load and check files held in memory, as if they were a content folder
+ * named name (no file is read or written; pictures are not checked).
+ * files are borrowed for the call only. Never NULL. */
+ks_store *ks_store_load_files(const char *name, const ks_store_file *files, size_t n,
+                              const ks_store_options *opts);
 /* Free a snapshot and every record in it. NULL is fine. */
 void ks_store_free(ks_store *store);
 
@@ -206,6 +233,12 @@ size_t ks_store_diag_count(const ks_store *store);
 const ks_diag *ks_store_diag(const ks_store *store, size_t i);
 /* How many diagnostics are errors. */
 size_t ks_store_error_count(const ks_store *store);
+
+/* The pictures the pages show, as found at load: how many distinct ones,
+ * and a fingerprint of their paths, sizes, times and inodes (a picture
+ * replaced, added or removed changes it, so a watcher knows to redraw). */
+size_t ks_store_picture_count(const ks_store *store);
+uint64_t ks_store_pictures_hash(const ks_store *store);
 
 /* A fingerprint of the content folder as the file system describes it:
  * the names, sizes, change and modification times (to the nanosecond) and

@@ -67,6 +67,12 @@ struct ks_store *app_load_store(const char *sub, const app_paths *paths);
  * ks_config_placeholder), so a changed clinic phone number is a change. */
 uint64_t app_placeholders_hash(const ks_config *cfg);
 
+/* src/app/probe.c: decode a picture with SDL2_image for the store's check
+ * (a ks_image_probe; ctx unused). Call app_image_probe_init() once on the
+ * main thread before any thread may probe. */
+void app_image_probe_init(void);
+int app_image_probe(void *ctx, const void *data, size_t len, int *w, int *h, char *why, size_t cap);
+
 /* Print "kiosk SUB: MESSAGE" and a hint to use --help on stderr; returns 2. */
 int app_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

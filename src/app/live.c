@@ -89,6 +89,8 @@ app_live *app_live_start(const app_paths *paths) {
     l->cfg = paths->cfg;
     memset(&so, 0, sizeof so);
     so.config = &l->cfg;
+    so.image_probe = app_image_probe; /* the same picture check as kiosk check */
+    app_image_probe_init();
     o.store_opts = &so; /* copied by the watcher; l->cfg lives as long as it */
     l->watch = ks_watch_start(paths->content, &o, &err);
     if (!l->watch) {

@@ -130,6 +130,8 @@ ks_store *app_load_store(const char *sub, const app_paths *paths) {
     ks_store *store;
     memset(&opts, 0, sizeof opts);
     opts.config = &paths->cfg;
+    opts.image_probe = app_image_probe; /* pictures are decoded, not only sniffed */
+    app_image_probe_init();
     store = ks_store_load(paths->content, &opts, &err);
     if (!store)
         fprintf(stderr, "kiosk %s: cannot read the content folder '%s': %s\n", sub, paths->content,

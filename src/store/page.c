@@ -165,11 +165,11 @@ static ks_page *page_unreadable(const char *rel_path, const char *topic) {
     return p;
 }
 
-ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, const char *topic) {
+ks_page *page_load(ks_store *store, source_entry *e, const char *rel_path, const char *topic) {
     diag_list *diags = &store->diags;
     char *data = NULL;
     size_t len = 0;
-    int rc = ks_read_file(abs_path, KS_STORE_MAX_FILE, &data, &len);
+    int rc = source_entry_read(e, KS_STORE_MAX_FILE, &data, &len);
     if (rc == KS_ERR_NOT_FOUND) {
         diag_add(diags, rel_path, 1, KS_DIAG_WARNING, "the file disappeared while it was being read; skipped");
         return NULL;
@@ -182,7 +182,13 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, 
         diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "cannot read the file: %s", strerror(errno));
         return page_unreadable(rel_path, topic);
     }
+    ks_page *p = page_parse(store, data, len, rel_path, topic);
+    free(data);
+    return p;
+}
 
+ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *rel_path, const char *topic) {
+    diag_list *diags = &store->diags;
     ks_page *p = page_new(rel_path, topic);
     p->hash = ks_hash64(data, len);
     store->last_file_hash = p->hash; /* the bytes alone, for reuse.c (placeholders may change p->hash) */
@@ -297,7 +303,6 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, 
     scan_body(store, p, &errors);
     p->grade = ks_reading_grade(p->text);
     p->errors = errors;
-    free(data);
     return p;
 }
 

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Times closer than this to the verification are not trusted alone: larger
  * than any file system's time step (FAT: 2 s) and small clock offsets. */
@@ -158,12 +159,12 @@ uint64_t reuse_options_key(const ks_store_options *opts) {
     return h;
 }
 
-const ks_store *reuse_usable_prev(const ks_store *s, const char *root_real, const ks_store *prev) {
+const ks_store *reuse_usable_prev(const ks_store *s, const char *dir, const ks_store *prev) {
     if (prev && prev->page_opts_key != s->page_opts_key) return NULL;
     if (!prev || !(prev->is_records || prev->has_skeletons)) return prev;
     /* A skeleton knows which words of synonyms.txt it holds only for the
      * synonyms.txt it was saved with. */
-    char *path = ks_path_join(root_real, "synonyms.txt"), *data = NULL;
+    char *path = ks_path_join(dir, "synonyms.txt"), *data = NULL;
     size_t len = 0;
     uint64_t h = ks_read_file(path, KS_STORE_MAX_FILE, &data, &len) == KS_OK ? ks_hash64(data, len) : 0;
     free(path);
@@ -171,27 +172,39 @@ const ks_store *reuse_usable_prev(const ks_store *s, const char *root_real, cons
     return h == prev->synonyms_hash ? prev : NULL;
 }
 
-ks_page *page_get(ks_store *s, const char *abs_path, const char *rel_path, const char *topic) {
+ks_page *page_get(ks_store *s, source_entry *e, const char *rel_path, const char *topic) {
+    struct stat st;
     file_id id;
-    file_id_of(&s->entry_st, &id);
-    page_view *v = previous(s->prev, rel_path, topic);
+    int have_id = e->fd >= 0 && fstat(e->fd, &st) == 0;
+    if (have_id) {
+        file_id_of(&st, &id);
+    } else {
+        memset(&id, 0, sizeof id);
+        id.size = -1; /* in memory, or fstat failed: never the same */
+    }
+    page_view *v = have_id ? previous(s->prev, rel_path, topic) : NULL;
+    size_t first = s->diags.len;
+    ks_page *base = NULL;
+    s->last_file_hash = 0;
     /* file_hash 0: the record of a file that could not be read; read it again */
     if (v && v->file->file_hash != 0) {
         if (same_id(&v->id, &id) && file_id_trusted(&v->id, v->verified)) return reuse(s, v, &id, v->verified);
         if (id.size == v->id.size) {
             char *data = NULL;
             size_t len = 0;
-            if (ks_read_file(abs_path, KS_STORE_MAX_FILE, &data, &len) == KS_OK &&
-                ks_hash64(data, len) == v->file->file_hash) {
-                free(data);
-                return reuse(s, v, &id, s->load_ns);
+            if (source_entry_read(e, KS_STORE_MAX_FILE, &data, &len) == KS_OK) {
+                if (ks_hash64(data, len) == v->file->file_hash) {
+                    free(data);
+                    return reuse(s, v, &id, s->load_ns);
+                }
+                base = page_parse(s, data, len, rel_path, topic); /* read once, parsed at once */
+            } else {
+                (void)lseek(e->fd, 0, SEEK_SET); /* page_load reads it again and says what failed */
             }
             free(data);
         }
     }
-    size_t first = s->diags.len;
-    s->last_file_hash = 0;
-    ks_page *base = page_load(s, abs_path, rel_path, topic);
+    if (!base) base = page_load(s, e, rel_path, topic);
     if (!base) return NULL;
     s->n_parsed++;
     page_file *f = file_new(base, s->diags.items + first, s->diags.len - first);

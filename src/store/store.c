@@ -99,42 +99,11 @@ static int is_markdown(const char *name) {
     return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
 }
 
-/* What an entry is, following a symbolic link only when it stays inside the
- * content folder (root_real). Returns 'f' file, 'd' folder, 0 skip. */
-static int entry_kind(ks_store *store, const char *root_real, const char *abs, const char *rel) {
-    struct stat st;
-    if (lstat(abs, &st) != 0) return 0; /* vanished: nothing to say */
-    if (S_ISLNK(st.st_mode)) {
-        char *real = realpath(abs, NULL);
-        if (!real) {
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
-                     errno == ELOOP ? "this symbolic link loops; it is not followed"
-                                    : "this symbolic link leads nowhere; it is not followed");
-            return 0;
-        }
-        size_t n = strlen(root_real);
-        int inside = strncmp(real, root_real, n) == 0 && real[n] == '/';
-        free(real);
-        if (!inside) {
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
-                     "this symbolic link leads outside the content folder; it is not followed");
-            return 0;
-        }
-        if (stat(abs, &st) != 0) return 0;
-    }
-    if (S_ISDIR(st.st_mode)) return 'd';
-    if (S_ISREG(st.st_mode)) {
-        store->entry_st = st; /* page_get() tells an unchanged file by it */
-        return 'f';
-    }
-    return 0;
-}
-
 /* Read one topic folder (a folder at the top of content/). */
-static void scan_topic(ks_store *store, const char *root_real, const char *abs_dir,
-                       const char *name, page_list *pages, int *has_index) {
+static void scan_topic(ks_store *store, store_source *src, const char *name, page_list *pages,
+                       int *has_index) {
     size_t n;
-    char **names = list_dir(abs_dir, &n);
+    char **names = source_list(src, name, &n);
     *has_index = 0;
     if (!names) {
         diag_add(&store->diags, name, 1, KS_DIAG_ERROR, "cannot read this folder: %s", strerror(errno));
@@ -143,15 +112,15 @@ static void scan_topic(ks_store *store, const char *root_real, const char *abs_d
     for (size_t i = 0; i < n; i++) {
         const char *entry = names[i];
         if (entry[0] == '_' || entry[0] == '.') continue;
-        char *abs = ks_path_join(abs_dir, entry);
         char *rel = ks_sprintf("%s/%s", name, entry);
-        int kind = entry_kind(store, root_real, abs, rel);
+        source_entry e;
+        int kind = source_entry_open(store, src, rel, &e);
         if (kind == 'f' && is_markdown(entry)) {
             if (strcasecmp(entry, "index.md") == 0) *has_index = 1;
-            page_list_add(pages, page_get(store, abs, rel, name));
+            page_list_add(pages, page_get(store, &e, rel, name));
         } else if (kind == 'd') {
             size_t sub_n;
-            char **sub = list_dir(abs, &sub_n);
+            char **sub = source_list(src, rel, &sub_n);
             int md = 0;
             for (size_t k = 0; sub && k < sub_n; k++) md |= is_markdown(sub[k]);
             if (md)
@@ -159,16 +128,16 @@ static void scan_topic(ks_store *store, const char *root_real, const char *abs_d
                          "pages in folders inside a topic are not shown; move them up into '%s'", name);
             if (sub) free_names(sub, sub_n);
         }
-        free(abs);
+        source_entry_close(&e);
         free(rel);
     }
     free_names(names, n);
 }
 
 /* Whether a folder holds any Markdown file (so it is meant as a topic). */
-static int folder_has_pages(const char *abs) {
+static int folder_has_pages(store_source *src, const char *rel) {
     size_t n;
-    char **names = list_dir(abs, &n);
+    char **names = source_list(src, rel, &n);
     int md = 0;
     for (size_t i = 0; names && i < n; i++)
         if (names[i][0] != '_' && names[i][0] != '.' && is_markdown(names[i])) md = 1;
@@ -338,26 +307,15 @@ static void check_pages(ks_store *s) {
 
 /* ------------------------------------------------------------ loading */
 
-ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err) {
-    return ks_store_load_from(dir, NULL, opts, err);
-}
-
-ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_store_options *opts, int *err) {
+/* Scan and check the files of src into a new snapshot named dir, reusing
+ * the records of prev for unchanged files (reuse.c; prev may be NULL). */
+static ks_store *load_from(store_source *src, const char *dir, const ks_store *prev, const ks_store_options *opts,
+                           int *err) {
     int64_t load_ns = reuse_clock_ns(); /* before any stat: see reuse.c */
-    char *root_real = realpath(dir, NULL);
-    struct stat st;
-    if (!root_real || stat(root_real, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        int e = root_real ? ENOTDIR : errno;
-        free(root_real);
-        if (err) *err = e == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
-        errno = e;
-        return NULL;
-    }
     size_t n;
-    char **names = list_dir(root_real, &n);
+    char **names = source_list(src, "", &n);
     if (!names) {
         int e = errno;
-        free(root_real);
         if (err) *err = KS_ERR_IO;
         errno = e;
         return NULL;
@@ -367,9 +325,10 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
     s->dir = ks_strdup(dir);
     s->today = opts && opts->today ? opts->today : time(NULL);
     s->no_grade = opts ? opts->no_grade : 0;
+    if (opts) s->opts = *opts;
     s->config = opts ? opts->config : NULL; /* NULL: the fallback words */
     s->page_opts_key = reuse_options_key(opts);
-    s->prev = reuse_usable_prev(s, root_real, prev);
+    s->prev = reuse_usable_prev(s, dir, prev);
     s->load_ns = load_ns;
     page_list pages = {0};
     size_t topic_cap = 8;
@@ -380,19 +339,19 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
     for (size_t i = 0; i < n; i++) {
         const char *name = names[i];
         if (name[0] == '_' || name[0] == '.') continue;
-        char *abs = ks_path_join(root_real, name);
-        int kind = entry_kind(s, root_real, abs, name);
+        source_entry e;
+        int kind = source_entry_open(s, src, name, &e);
         if (kind == 'f' && is_markdown(name)) {
-            page_list_add(&pages, page_get(s, abs, name, ""));
+            page_list_add(&pages, page_get(s, &e, name, ""));
         } else if (kind == 'f' && strcmp(name, "synonyms.txt") == 0) {
-            int rc = ks_read_file(abs, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
+            int rc = source_entry_read(&e, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
             if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
                 diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read synonyms.txt: %s",
                          rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
-        } else if (kind == 'd' && folder_has_pages(abs)) {
+        } else if (kind == 'd' && folder_has_pages(src, name)) {
             size_t first = pages.len;
             int has_index;
-            scan_topic(s, root_real, abs, name, &pages, &has_index);
+            scan_topic(s, src, name, &pages, &has_index);
             if (!has_index) {
                 char *path = ks_sprintf("%s/index.md", name);
                 diag_add(&s->diags, path, 1, KS_DIAG_ERROR,
@@ -408,11 +367,22 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
                 t->slug = ks_strdup(name);
             }
         }
-        free(abs);
+        source_entry_close(&e);
     }
     free_names(names, n);
-    free(root_real);
     s->prev = NULL; /* the caller may free it once we return */
+
+    /* Page names the kiosk cannot keep (the screens hold a slug of at most
+     * KS_STORE_MAX_SLUG bytes). */
+    for (size_t i = 0; i < pages.len; i++) {
+        size_t len = strlen(pages.items[i]->slug);
+        if (len > KS_STORE_MAX_SLUG) {
+            diag_add(&s->diags, pages.items[i]->path, 1, KS_DIAG_ERROR,
+                     "the page name is %zu bytes long; the kiosk shows names up to %d bytes: shorten the file name",
+                     len, KS_STORE_MAX_SLUG);
+            pages.items[i]->errors++;
+        }
+    }
 
     /* Duplicate slugs: keep the first, report and drop the others. */
     if (pages.len) qsort(pages.items, pages.len, sizeof(ks_page *), slug_ptr_cmp);
@@ -452,6 +422,7 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
     }
     check_pages(s);
     synonyms_check_used(s);
+    pictures_check(s, src);
 
     sort_pages(s);
 
@@ -461,6 +432,28 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
         if (s->diags.items[i].severity == KS_DIAG_ERROR) s->n_errors++;
     s->config = NULL; /* the configuration is only read while loading */
     if (err) *err = KS_OK;
+    return s;
+}
+
+ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err) {
+    return ks_store_load_from(dir, NULL, opts, err);
+}
+
+ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_store_options *opts, int *err) {
+    store_source *src = source_open_dir(dir, err);
+    if (!src) return NULL;
+    ks_store *s = load_from(src, dir, prev, opts, err);
+    int e = errno;
+    source_close(src);
+    errno = e;
+    return s;
+}
+
+ks_store *ks_store_load_files(const char *name, const ks_store_file *files, size_t n,
+                              const ks_store_options *opts) {
+    store_source *src = source_memory(files, n);
+    ks_store *s = load_from(src, name, NULL, opts, NULL);
+    source_close(src);
     return s;
 }
 

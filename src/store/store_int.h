@@ -35,13 +35,15 @@ struct ks_store {
     size_t n_errors;
     time_t today;
     int no_grade;
+    ks_store_options opts;  /* as given (image probe) */
+    uint64_t pictures_hash; /* pictures.c */
+    size_t n_pictures;
     const ks_config *config; /* the placeholders' values while loading (NULL: the fallbacks) */
     /* reuse.c: the snapshot whose records may be reused (only during the
      * load), when the load began, and what it did */
     const ks_store *prev;
     int64_t load_ns;
     size_t n_reused, n_parsed;
-    struct stat entry_st;  /* what stat said of the file last found by the scan */
     int is_records;        /* a snapshot read from a records file (records.c) */
     int has_skeletons;     /* some pages are skeletons from a records file */
     uint64_t last_file_hash; /* ks_hash64 of the bytes page_load last read (0: none) */
@@ -69,11 +71,51 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
                       const ks_store *store, diag_list *diags, frontmatter *fm);
 void frontmatter_free(frontmatter *fm);
 
-/* Read and parse the file at abs_path (rel_path under the content folder)
- * into a new page; diagnostics go to the store. Returns NULL (after a
- * diagnostic) when the file vanished before it could be read. */
-ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path,
-                   const char *topic);
+/* ------------------------------------------------------------ source.c */
+
+/* Where the files come from: a folder on disk (opened once as a
+ * descriptor; everything under it opened beneath it) or files in memory. */
+typedef struct store_source store_source;
+
+/* An opened entry: a file ready to read, or a folder. */
+typedef struct source_entry {
+    int kind;         /* 'f' file, 'd' folder, 0 nothing to read */
+    int fd;           /* disk: the file, open for reading; -1 otherwise */
+    const char *data; /* memory: the file's bytes (borrowed) */
+    size_t len;
+} source_entry;
+
+/* Open the folder dir (NULL with *err and errno when it cannot be). */
+store_source *source_open_dir(const char *dir, int *err);
+/* A source serving files (borrowed: they must outlive the source). */
+store_source *source_memory(const ks_store_file *files, size_t n);
+void source_close(store_source *s);
+/* 1 for a folder on disk. */
+int source_is_disk(const store_source *s);
+/* The content folder's descriptor (disk), or -1. */
+int source_fd(const store_source *s);
+/* The names in the folder rel ("" for the top), sorted, without "." and
+ * "..". NULL (errno set) if it cannot be opened. The caller frees each name
+ * and the array. */
+char **source_list(store_source *s, const char *rel, size_t *count);
+/* Open what rel names, following a symbolic link only while it stays
+ * inside (a link that loops, leads nowhere or leads out is a diagnostic
+ * under rel). Returns out->kind; close with source_entry_close(). */
+int source_entry_open(ks_store *store, store_source *s, const char *rel, source_entry *out);
+void source_entry_close(source_entry *e);
+/* Read an opened file whole (at most max bytes): KS_OK, KS_ERR_TOO_BIG or
+ * KS_ERR_IO (errno set). The caller frees *data. */
+int source_entry_read(source_entry *e, size_t max, char **data, size_t *len);
+
+/* ------------------------------------------------------------ page.c */
+
+/* Read the opened file e (rel_path under the content folder) and parse it
+ * into a new page with page_parse; read errors are diagnostics (and a
+ * flagged record, so the index keeps its last good version). */
+ks_page *page_load(ks_store *store, source_entry *e, const char *rel_path, const char *topic);
+/* Parse the text of one page file (data, len bytes) into a new page;
+ * diagnostics go to the store. Borrows data. */
+ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *rel_path, const char *topic);
 void page_free(ks_page *page);
 /* Whether the body has a callout (a block quote) whose first block starts
  * with title, ignoring case and leading punctuation ("**When to get help**"). */
@@ -151,19 +193,20 @@ int file_id_trusted(const file_id *id, int64_t verified);
 /* The wall clock in ns (file times use it). */
 int64_t reuse_clock_ns(void);
 
-/* The page for the file at abs_path, which the scan has just found to be a
- * file (store->entry_st): the record of store->prev when the file is
- * unchanged, else page_load(). NULL when the file vanished. */
-ks_page *page_get(ks_store *store, const char *abs_path, const char *rel_path, const char *topic);
+/* The page for the opened file e (rel_path under the content folder): the
+ * record of store->prev when the file is unchanged (told by fstat, or by
+ * its bytes' hash), else page_load() / page_parse(). NULL when the file
+ * vanished. */
+ks_page *page_get(ks_store *store, source_entry *e, const char *rel_path, const char *topic);
 /* A fingerprint of everything in opts that page_load() reads: the values
  * of the page placeholders (the review date and grade checks run after
  * loading). Whoever makes page_load depend on another option must mix it
  * in here, or a reused record would keep the old value. */
 uint64_t reuse_options_key(const ks_store_options *opts);
 /* prev, or NULL when its records cannot be reused for a load of the folder
- * at root_real into s: loaded with options page_load reads differently
+ * dir into s: loaded with options page_load reads differently
  * (s->page_opts_key), or skeletons saved with another synonyms.txt. */
-const ks_store *reuse_usable_prev(const ks_store *s, const char *root_real, const ks_store *prev);
+const ks_store *reuse_usable_prev(const ks_store *s, const char *dir, const ks_store *prev);
 /* Free a view (and its record with the last view). NULL is fine. */
 void page_release(ks_page *page);
 /* Whether the page has a "When to get help" callout, from its record: the
@@ -181,5 +224,12 @@ void synonyms_check_used(ks_store *store);
  * synonyms_check_used needs of a page that a records file keeps without
  * its text. *out is NULL when there are none; the caller frees it. */
 size_t synonyms_page_words(const ks_store *store, const ks_page *page, uint64_t **out);
+
+/* ------------------------------------------------------------ pictures.c */
+
+/* Check every picture the pages show (found beneath the source's folder,
+ * a readable picture of a known kind, within the limits) and note what
+ * each one is, for ks_store_pictures_hash. Nothing for a memory source. */
+void pictures_check(ks_store *store, store_source *src);
 
 #endif
