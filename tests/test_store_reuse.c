@@ -363,6 +363,24 @@ static void test_records(void) {
     s = records_step("records, link target back", dir, recs, 47, s, 1);
     OK(ks_store_find(s, "about")->errors == 0 && ks_store_find(s, "about")->doc != NULL);
 
+    /* A picture a saved page shows is removed: that page, unchanged on
+     * disk, now has an error, though its record has no tree to look in. */
+    {
+        char *pic = ks_path_join(dir, "prolotherapy/knee-injection.svg");
+        struct stat pst;
+        if (stat(pic, &pst) == 0) {
+            char *keep = ks_path_join(root, "knee-injection.svg");
+            OK(rename(pic, keep) == 0);
+            s = records_step("records, a picture removed", dir, recs, 50, s, 0);
+            OK(ks_store_find(s, "prolotherapy/injection")->errors > 0);
+            OK(rename(keep, pic) == 0);
+            s = records_step("records, the picture back", dir, recs, 51, s, 0);
+            OK(ks_store_find(s, "prolotherapy/injection")->errors == 0);
+            free(keep);
+        }
+        free(pic);
+    }
+
     /* a topic folder renamed */
     move(dir, "prolotherapy", "prolo");
     s = records_step("records, topic renamed", dir, recs, 48, s, ANY);

@@ -8,10 +8,11 @@
  * check). Read back, each record is a skeleton page_file: one block for
  * the ks_page, its arrays and strings.
  *
- * Format (native byte order, for this machine only): "ksrec03\n", u64 key,
+ * Format (native byte order, for this machine only): "ksrec04\n", u64 key,
  * u64 synonyms hash, u64 options key (reuse_options_key), u64 count, the
- * records, then u64 ks_hash64 of all that came before. A record: u32 keywords, headings, links, diagnostics,
- * synonym words, u64 string bytes; then its fields (strings as u32 length
+ * records, then u64 ks_hash64 of all that came before. A record: u32
+ * keywords, headings, links, diagnostics, synonym words, pictures, u64
+ * string bytes; then its fields (strings as u32 length
  * and bytes). Anything that does not add up makes the whole file unused.
  */
 #include "store_int.h"
@@ -23,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAGIC "ksrec03\n"
+#define MAGIC "ksrec04\n"
 
 /* ------------------------------------------------------------ writing */
 
@@ -58,6 +59,7 @@ static void put_record(ks_buf *b, const ks_store *s, const ks_page *p) {
     put_u32(b, (uint32_t)r->n_links);
     put_u32(b, (uint32_t)f->n_diags);
     put_u32(b, (uint32_t)n_words);
+    put_u32(b, (uint32_t)f->n_images);
     size_t bytes_at = b->len; /* the string bytes, filled in below: the reader sizes its block by them */
     put_u64(b, 0);
     put_str(b, r->path, &bytes);
@@ -98,6 +100,10 @@ static void put_record(ks_buf *b, const ks_store *s, const ks_page *p) {
         put_i64(b, f->diags[i].severity);
         put_str(b, f->diags[i].path, &bytes);
         put_str(b, f->diags[i].message, &bytes);
+    }
+    for (size_t i = 0; i < f->n_images; i++) {
+        put_i64(b, f->images[i].line);
+        put_str(b, f->images[i].url, &bytes);
     }
     for (size_t i = 0; i < n_words; i++) put_u64(b, words[i]);
     memcpy(b->data + bytes_at, &bytes, sizeof bytes);
@@ -204,19 +210,21 @@ static char *get_str(reader *r, arena *a) {
 
 /* One record as a skeleton page_file, or NULL when it does not add up. */
 static page_file *get_record(reader *r, file_id *id, int64_t *verified) {
-    uint32_t nk = get_u32(r), nh = get_u32(r), nl = get_u32(r), nd = get_u32(r), nw = get_u32(r);
+    uint32_t nk = get_u32(r), nh = get_u32(r), nl = get_u32(r), nd = get_u32(r), nw = get_u32(r),
+             ni = get_u32(r);
     uint64_t bytes = get_u64(r);
     size_t left = (size_t)(r->end - r->p);
-    if (r->bad || bytes > left || nk > left || nh > left || nl > left || nd > left || nw > left / 8) {
+    if (r->bad || bytes > left || nk > left || nh > left || nl > left || nd > left || nw > left / 8 || ni > left) {
         r->bad = 1;
         return NULL;
     }
-    size_t n_strings = 7 + nk + 2 * (size_t)nh + nl + 2 * (size_t)nd;
+    size_t n_strings = 7 + nk + 2 * (size_t)nh + nl + 2 * (size_t)nd + ni;
     arena a = {0};
     /* the same sizes as taken below (an empty array still takes one), plus
      * alignment: every take is aligned to 16 at most once */
     a.cap = sizeof(ks_page) + (nk ? nk : 1) * sizeof(char *) + (nh ? nh : 1) * sizeof(ks_heading) +
-            (nl ? nl : 1) * sizeof(ks_link) + (nd ? nd : 1) * sizeof(ks_diag) + bytes + n_strings + 5 * 16;
+            (nl ? nl : 1) * sizeof(ks_link) + (nd ? nd : 1) * sizeof(ks_diag) + (ni ? ni : 1) * sizeof(ks_link) +
+            bytes + n_strings + 6 * 16;
     a.base = ks_malloc(a.cap);
     ks_page *p = take(&a, sizeof *p, 16);
     memset(p, 0, sizeof *p);
@@ -224,6 +232,7 @@ static page_file *get_record(reader *r, file_id *id, int64_t *verified) {
     p->headings = take(&a, (nh ? nh : 1) * sizeof(ks_heading), 16);
     p->links = take(&a, (nl ? nl : 1) * sizeof(ks_link), 16);
     ks_diag *diags = take(&a, (nd ? nd : 1) * sizeof(ks_diag), 16);
+    ks_link *images = take(&a, (ni ? ni : 1) * sizeof(ks_link), 16);
     if (a.bad) {
         free(a.base);
         r->bad = 1;
@@ -274,6 +283,11 @@ static page_file *get_record(reader *r, file_id *id, int64_t *verified) {
         diags[i].path = get_str(r, &a);
         diags[i].message = get_str(r, &a);
     }
+    for (uint32_t i = 0; i < ni; i++) {
+        memset(&images[i], 0, sizeof images[i]);
+        images[i].line = get_int(r);
+        images[i].url = get_str(r, &a);
+    }
     uint64_t *words = nw ? ks_malloc(nw * sizeof *words) : NULL;
     for (uint32_t i = 0; i < nw; i++) words[i] = get_u64(r);
     if (r->bad || a.bad || p->errors != 0) {
@@ -287,6 +301,8 @@ static page_file *get_record(reader *r, file_id *id, int64_t *verified) {
     f->base = p;
     f->file_hash = file_hash;
     f->help_callout = help_callout != 0;
+    f->images = images;
+    f->n_images = ni;
     f->diags = diags;
     f->n_diags = nd;
     f->arena = a.base;

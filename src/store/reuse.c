@@ -27,6 +27,8 @@
 
 #include "kiosk/config.h"
 
+#include <cmark.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -80,13 +82,15 @@ static page_file *file_new(ks_page *base, const ks_diag *diags, size_t n) {
 
 static void file_release(page_file *f) {
     if (!f || atomic_fetch_sub(&f->refs, 1) != 1) return;
-    if (f->arena) { /* a skeleton: one block */
+    if (f->arena) { /* a skeleton: one block (images included) */
         free(f->arena);
         free(f->syn_words);
         free(f);
         return;
     }
     page_free(f->base);
+    for (size_t i = 0; i < f->n_images; i++) free(f->images[i].url);
+    free(f->images);
     for (size_t i = 0; i < f->n_diags; i++) {
         free(f->diags[i].path);
         free(f->diags[i].message);
@@ -172,6 +176,24 @@ const ks_store *reuse_usable_prev(const ks_store *s, const char *dir, const ks_s
     return h == prev->synonyms_hash ? prev : NULL;
 }
 
+/* The pictures of f's tree, once. */
+static void find_images(page_file *f) {
+    size_t cap = 0;
+    if (!f->base->doc) return;
+    cmark_iter *it = cmark_iter_new(f->base->doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_IMAGE) continue;
+        if (f->n_images == cap) f->images = ks_realloc(f->images, (cap = cap ? cap * 2 : 4) * sizeof(ks_link));
+        ks_link *l = &f->images[f->n_images++];
+        memset(l, 0, sizeof *l);
+        l->url = ks_strdup(cmark_node_get_url(n) ? cmark_node_get_url(n) : "");
+        l->line = cmark_node_get_start_line(n);
+    }
+    cmark_iter_free(it);
+}
+
 ks_page *page_get(ks_store *s, source_entry *e, const char *rel_path, const char *topic) {
     struct stat st;
     file_id id;
@@ -212,8 +234,15 @@ ks_page *page_get(ks_store *s, source_entry *e, const char *rel_path, const char
     /* only recovery and risks pages are asked (store.c's check_pages) */
     f->help_callout = (!strcmp(base->section, "recovery") || !strcmp(base->section, "risks")) &&
                       page_has_callout(base, "When to get help");
+    find_images(f);
     /* Times taken before the read: a write after it changes them. */
     return view_new(f, &id, s->load_ns);
+}
+
+const ks_link *page_images(const ks_page *p, size_t *n) {
+    const page_file *f = ((const page_view *)p)->file;
+    *n = f->n_images;
+    return f->images;
 }
 
 int page_has_help_callout(const ks_page *p) { return ((const page_view *)p)->file->help_callout; }

@@ -166,6 +166,9 @@ typedef struct page_file {
     ks_page *base;       /* what page_load gave (file-level errors and warnings) */
     uint64_t file_hash;  /* ks_hash64 of the file's bytes (base->hash also covers
                             the placeholder values used); 0: the file was not read */
+    ks_link *images;     /* the pictures the page shows (url and line; slug and
+                            fragment unused), worked out once from the tree */
+    size_t n_images;
     int help_callout;    /* page_has_callout(base, "When to get help") for a
                             recovery or risks page (0 for others), worked out once
                             with the tree (a skeleton has none to look at) */
@@ -213,6 +216,9 @@ void page_release(ks_page *page);
  * checks after loading must not read a page's text or tree, which a
  * skeleton lacks; what they need of them is worked out with the record. */
 int page_has_help_callout(const ks_page *page);
+/* The pictures the page shows (url and line), from its record: for the
+ * picture check, which must not read the tree (a skeleton has none). */
+const ks_link *page_images(const ks_page *page, size_t *n);
 
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */
