@@ -174,6 +174,7 @@ static void test_edits(void) {
     char *edited = ks_sprintf("%s\nA new line about walking after the visit.\n", old);
     write_at(dir, "prolotherapy/recovery.md", edited);
     free(edited);
+    free(old);
     s = step("edit", dir, s, 1);
     OK(strstr(ks_store_find(s, "prolotherapy/recovery")->text, "walking after the visit") != NULL);
 
