@@ -246,6 +246,15 @@ typedef struct ks_ui_config {
     double staff_hold_seconds; /* hold the top-left corner this long for staff exit (5) */
     char staff_pin[16];        /* digits staff type after the hold ("2580") */
     char title[128];           /* the kiosk's title on Home ("Clinic information") */
+    /* Read aloud (src/ui/listen.c): a Listen button on every page. Off in
+     * the defaults (so `kiosk render` and tests without sound draw no
+     * button); the app turns it on from [speech] enabled. When the audio
+     * device or espeak-ng cannot be opened the button is not shown and the
+     * log says why. */
+    int speech_enabled;
+    char speech_voice[64];     /* espeak-ng voice ("en-us") */
+    int speech_rate;           /* words per minute (150); "Slower" reads at 120 */
+    int speech_volume;         /* percent of espeak-ng's normal loudness (100) */
 } ks_ui_config;
 
 /* The defaults above. */
@@ -298,6 +307,28 @@ typedef struct ks_ui ks_ui;
 ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_search *search,
                     ks_render *rd, int w, int h, double now);
 void ks_ui_destroy(ks_ui *ui);
+
+/* Read aloud, as a test or benchmark sees it. */
+typedef enum ks_listen_state { KS_LISTEN_OFF = 0, KS_LISTEN_PLAYING, KS_LISTEN_PAUSED } ks_listen_state;
+typedef struct ks_ui_listen_info {
+    int available;         /* the Listen button can be shown (speech on, audio and espeak-ng opened) */
+    ks_listen_state state;
+    int slower;            /* the "Slower" toggle is on */
+    size_t sentence;       /* the sentence being read (an index into the page's sentences) */
+    size_t sentences;      /* sentences on the page */
+    const char *text;      /* the sentence being read (NULL when off); valid until the next call into ui */
+    double pos_ms;         /* how far playback is, in ms of speech */
+    double made_ms;        /* how much speech has been synthesised and queued */
+    int made_all;          /* the last sentence has been synthesised */
+    double first_audio_ms; /* ms from the Listen tap to the first samples queued (-1: none yet) */
+    ks_rect box;           /* the sentence's first line, in window pixels ({0} when off) */
+} ks_ui_listen_info;
+/* Fill info. Returns 0. */
+int ks_ui_listen_info_get(const ks_ui *ui, ks_ui_listen_info *info);
+/* Where a finger should tap a read-aloud button: which is "listen",
+ * "pause" (also Resume), "stop" or "slower". Returns 0, or KS_ERR_NOT_FOUND
+ * when that button is not on screen. */
+int ks_ui_listen_point(ks_ui *ui, const char *which, int *x, int *y);
 void ks_ui_set_hooks(ks_ui *ui, const ks_ui_hooks *hooks);
 
 /* New content (a new snapshot; the old one may be freed once this returns:

@@ -411,6 +411,11 @@ static void ui_config_of(const ks_config *c, ks_ui_config *u) {
     u->staff_hold_seconds = c->staff.hold_seconds;
     snprintf(u->staff_pin, sizeof u->staff_pin, "%s", c->staff.pin);
     if (c->clinic.name[0]) snprintf(u->title, sizeof u->title, "%s", c->clinic.name);
+    u->speech_enabled = c->speech.enabled;
+    snprintf(u->speech_voice, sizeof u->speech_voice, "%s", c->speech.voice);
+    u->speech_rate = c->speech.rate;
+    u->speech_volume = c->speech.volume;
+    if (!c->speech.enabled) ks_log("speech: no Listen button: [speech] enabled = no");
 }
 
 int cmd_run(int argc, char **argv) {

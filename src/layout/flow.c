@@ -39,6 +39,7 @@ static flow_atom *push_atom(flow *f) {
     flow_atom *a = &f->atoms[f->n++];
     memset(a, 0, sizeof *a);
     a->w = -1;
+    a->src = SIZE_MAX;
     return a;
 }
 
@@ -188,6 +189,7 @@ static void split_atom(flow *f, size_t i, int width) {
     rest.text = a->text + cut;
     rest.len = a->len - cut;
     rest.w = -1;
+    if (a->src != SIZE_MAX) rest.src = a->src + cut;
     a->len = cut;
     a->w = -1;
     a->space_after = 0;
@@ -334,6 +336,13 @@ static int emit_line(flow *f, size_t i, size_t end, int y, group *g, size_t ng, 
         it.size = a->size;
         it.text = g[k].text;
         it.len = g[k].len;
+        /* Document text: the range of the doc's text this item shows (its
+         * atoms are in order; spaces between them may have been several). */
+        const flow_atom *last = &f->atoms[g[k].e - 1];
+        if (a->src != SIZE_MAX && last->src != SIZE_MAX && last->src + last->len > a->src) {
+            it.src = a->src;
+            it.src_len = last->src + last->len - a->src;
+        }
         ks_layout_list_add(f->dl, &it);
         if (a->link) {
             int thick = a->size / 16 > 1 ? a->size / 16 : 1;

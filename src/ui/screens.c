@@ -716,6 +716,7 @@ void ui_build(ks_ui *ui) {
 
 void ui_build_fx(ks_ui *ui) {
     const ks_theme *th = ui->theme;
+    int more_x = ui->w;
     int view = ui->body_bottom - ui->body_top;
     ks_layout_list_clear(ui->fx);
     if (ui->content_h > view && view > 0 && !ui->prompting && !ui->pin_open && !ui->staff_open) {
@@ -738,7 +739,9 @@ void ui_build_fx(ks_ui *ui) {
         ks_rect r = {ui->w - bw - g.margin, ui->body_bottom - bh - g.gap, bw, bh};
         ks_layout_list_add_rect(ui->fx, (ks_rect){r.x - 3, r.y - 3, r.w + 6, r.h + 6}, th->background, th->radius + 3);
         button(ui, ui->fx, r, label, th->accent, th->on_accent, KS_FACE_BOLD, g.B, TAG_MORE, NULL);
+        more_x = r.x - g.gap;
     }
+    ui_listen_build_fx(ui, more_x); /* Listen, Pause/Resume, Stop, Slower (listen.c) */
     if (ui->pressed) {
         ks_rect b = ui->pressed_box;
         int t = 5;

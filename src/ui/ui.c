@@ -25,6 +25,10 @@ void ks_ui_config_defaults(ks_ui_config *c) {
     c->staff_hold_seconds = 5;
     snprintf(c->staff_pin, sizeof c->staff_pin, "2580");
     snprintf(c->title, sizeof c->title, "Clinic information");
+    c->speech_enabled = 0;
+    snprintf(c->speech_voice, sizeof c->speech_voice, "en-us");
+    c->speech_rate = 150;
+    c->speech_volume = 100;
 }
 
 /* ------------------------------------------------------------ lifetime */
@@ -86,10 +90,12 @@ ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_se
     ui->want_scroll_frac = -1;
     ui->want_scroll_px = -1;
     ui->dirty = 1;
+    ui_listen_create(ui);
     return ui;
 }
 
 static void clear_doc(ks_ui *ui) {
+    ui_listen_stop(ui); /* its sentences point into this document */
     ks_doc_destroy(ui->doc);
     ui->doc = NULL;
     ui->doc_slug[0] = '\0';
@@ -107,6 +113,7 @@ static void clear_hl(ks_ui *ui) {
 
 void ks_ui_destroy(ks_ui *ui) {
     if (!ui) return;
+    ui_listen_destroy(ui);
     clear_doc(ui);
     clear_hl(ui);
     ks_search_results_free(ui->results);
@@ -215,6 +222,7 @@ static void flush_empty_search(ks_ui *ui) {
 }
 
 static void leaving(ks_ui *ui) {
+    ui_listen_stop(ui);
     ks_nav_top(&ui->nav)->scroll = scroll_frac(ui);
     if (ks_nav_top(&ui->nav)->screen == KS_SCREEN_SEARCH) flush_empty_search(ui);
     ks_gesture_stop(&ui->g);
@@ -335,6 +343,7 @@ static int untouched(ks_ui *ui) {
 /* Forget everything a patient did: the next patient starts fresh. */
 static void full_reset(ks_ui *ui) {
     leaving(ui);
+    ui_listen_reset(ui);
     ks_nav_reset(&ui->nav);
     clear_doc(ui);
     clear_hl(ui);
@@ -550,6 +559,10 @@ static void tap(ks_ui *ui, float fx, float fy) {
         ui->scroll = 0;
         ui->dirty = 1;
         break;
+    case TAG_LISTEN:
+    case TAG_LISTEN_PAUSE:
+    case TAG_LISTEN_STOP:
+    case TAG_LISTEN_SLOWER: ui_listen_tap(ui, tag); break;
     case TAG_MORE: /* for those who find dragging hard: most of a screen down */
         apply_scroll(ui, -0.8f * (float)ui_view_h(ui));
         break;
@@ -695,8 +708,11 @@ void ks_ui_tick(ks_ui *ui, double now) {
         ui->dirty = 1;
         announce(ui);
     }
+    /* Someone listening is using the kiosk, though no finger touches it. */
+    if (ui_listen_playing(ui)) ks_idle_touch(&ui->idle, now);
     switch (ks_idle_check(&ui->idle, now)) {
     case KS_IDLE_PROMPT:
+        ui_listen_stop(ui);
         if (untouched(ui)) { /* nothing to forget: do not ask an empty room */
             ks_idle_touch(&ui->idle, now);
             break;
@@ -713,6 +729,7 @@ void ks_ui_tick(ks_ui *ui, double now) {
         break;
     case KS_IDLE_NONE: break;
     }
+    ui_listen_tick(ui, now);
     if (ui->prompting) { /* the countdown shows whole seconds */
         int left = (int)ceil(ks_idle_due_in(&ui->idle, now) / 1000.0);
         if (left != ui->prompt_secs_shown) relayout(ui);
@@ -736,6 +753,8 @@ int ks_ui_timeout_ms(const ks_ui *ui, double now) {
         if (d < 0) d = 0;
         if (t < 0 || d < t) t = d;
     }
+    d = ui_listen_timeout_ms(ui, now);
+    if (d >= 0 && (t < 0 || d < t)) t = d;
     if (t < 0) return -1;
     return (int)ceil(t);
 }
@@ -753,6 +772,7 @@ int ks_ui_draw(ks_ui *ui) {
     view.h = ui->body_bottom - ui->body_top;
     ks_render_clear(ui->rd, NULL);
     rc = ks_render_draw(ui->rd, ui->body, 0, ui->body_top - (int)lroundf(ui->scroll), &view);
+    if (rc == 0) rc = ui_listen_draw(ui, 0, ui->body_top - (int)lroundf(ui->scroll), &view);
     if (rc == 0) rc = ks_render_draw(ui->rd, ui->chrome, 0, 0, NULL);
     if (rc == 0) rc = ks_render_draw(ui->rd, ui->fx, 0, 0, NULL);
     if (rc == 0) rc = ks_render_draw(ui->rd, ui->over, 0, 0, NULL);

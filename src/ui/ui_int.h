@@ -30,6 +30,10 @@ enum {
     TAG_STAFF_RESET,  /* staff status: reset the usage counts */
     TAG_STAFF_EXIT,   /* staff status: leave the kiosk */
     TAG_STAFF_BACK,   /* staff status: back to the kiosk */
+    TAG_LISTEN,       /* read the page aloud from the first line on screen */
+    TAG_LISTEN_PAUSE, /* pause or resume */
+    TAG_LISTEN_STOP,
+    TAG_LISTEN_SLOWER,/* toggle 120 words a minute */
     TAG_PIN_DIGIT = 100,  /* + digit */
     TAG_KEY = 200,        /* + key index in ui->kb */
     TAG_RESULT = 400      /* + result index */
@@ -111,6 +115,8 @@ struct ks_ui {
     int prompt_secs_shown;  /* the countdown the prompt shows */
 
     char name[KS_SLUG_MAX + 16];
+
+    struct ui_listen *listen; /* read aloud (listen.c); NULL when unavailable */
 };
 
 /* Content access (ui.c). */
@@ -134,6 +140,27 @@ void ui_staff_open(ks_ui *ui);
 void ui_staff_close(ks_ui *ui);
 void ui_staff_tap(ks_ui *ui, int tag);
 void ui_build_staff(ks_ui *ui);
+
+/* listen.c: read aloud. Every function is safe when speech is unavailable
+ * (ui->listen NULL): the button is simply not there. */
+void ui_listen_create(ks_ui *ui);
+void ui_listen_destroy(ks_ui *ui);
+/* Stop at once (leaving the page, the idle prompt, new content). */
+void ui_listen_stop(ks_ui *ui);
+/* The idle reset: stop and forget the settings (Slower). */
+void ui_listen_reset(ks_ui *ui);
+void ui_listen_tap(ks_ui *ui, int tag);
+/* Follow playback: the sentence being read, the scroll, the end. */
+void ui_listen_tick(ks_ui *ui, double now);
+/* ms until ui_listen_tick has something to do, or -1. */
+int ui_listen_timeout_ms(const ks_ui *ui, double now);
+/* The buttons into ui->fx, left of x_limit (window px) on the bottom row,
+ * else on the row above. */
+void ui_listen_build_fx(ks_ui *ui, int x_limit);
+/* Mark the sentence being read over the body, drawn as the body is. */
+int ui_listen_draw(ks_ui *ui, int dx, int dy, const ks_rect *view);
+/* Whether speech is playing (it counts as use: the idle timer waits). */
+int ui_listen_playing(const ks_ui *ui);
 
 /* ui.c: helpers screens.c uses. */
 int ui_view_h(const ks_ui *ui);
