@@ -223,6 +223,9 @@ const ks_link *page_images(const ks_page *page, size_t *n);
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */
 void synonyms_parse(ks_store *store, const char *text, size_t len);
+/* Parse intents.txt ("time off, drive = recovery") into more synonyms whose
+ * target is "@section"; warns about a section no page has. */
+void intents_parse(ks_store *store, const char *text, size_t len);
 /* Warn about synonym lines whose page words appear on no page. */
 void synonyms_check_used(ks_store *store);
 /* The words of the store's synonym page words ("to" sides) that page holds
