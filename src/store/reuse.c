@@ -167,10 +167,16 @@ const ks_store *reuse_usable_prev(const ks_store *s, const char *dir, const ks_s
     if (prev && prev->page_opts_key != s->page_opts_key) return NULL;
     if (!prev || !(prev->is_records || prev->has_skeletons)) return prev;
     /* A skeleton knows which words of synonyms.txt it holds only for the
-     * synonyms.txt it was saved with. */
+     * synonyms.txt it was saved with; the store's synonyms hash also covers
+     * intents.txt (store.c), so the same sum is made here. */
     char *path = ks_path_join(dir, "synonyms.txt"), *data = NULL;
     size_t len = 0;
     uint64_t h = ks_read_file(path, KS_STORE_MAX_FILE, &data, &len) == KS_OK ? ks_hash64(data, len) : 0;
+    free(path);
+    free(data);
+    data = NULL;
+    path = ks_path_join(dir, "intents.txt");
+    if (ks_read_file(path, KS_STORE_MAX_FILE, &data, &len) == KS_OK) h = h * 31 + ks_hash64(data, len) + 1;
     free(path);
     free(data);
     return h == prev->synonyms_hash ? prev : NULL;
