@@ -22,7 +22,9 @@
  * unreadable, or suddenly holds no pages at all (a sync or a move in
  * progress), nothing changes: the last good content stays until the folder
  * is good again. Symbolic links are never followed by the watcher, so a
- * symlink loop cannot make it spin.
+ * symlink loop cannot make it spin; the one exception is dir itself, which
+ * may be a link (kiosk sync's `current`): followed at the top only, and a
+ * link renamed over it is a change seen at once (its parent is watched).
  *
  * Every problem found by a load is logged to stderr as
  * `path:line: error: message` once per change (a problem that persists is

@@ -3,6 +3,7 @@
 #include "live.h"
 
 #include "kiosk/base.h"
+#include "kiosk/sync.h"
 
 #include <SDL.h>
 #include <pthread.h>
@@ -16,6 +17,8 @@ struct app_live {
     ks_watch_snapshot *snap; /* the newest taken (one reference) */
     ks_stats *stats;         /* NULL when the counts file cannot be opened */
     char *db;                /* the index path, owned */
+    char *content;           /* the content folder (or kiosk sync's link), owned */
+    char *sync_state;        /* kiosk sync's state file beside the index, owned */
     ks_config cfg;           /* the placeholders' values, for every load the watcher makes */
     double started;          /* ks_now_ms() at start */
     pthread_mutex_t wake_mu; /* held while the watcher pushes an event */
@@ -82,6 +85,8 @@ app_live *app_live_start(const app_paths *paths) {
     pthread_mutex_init(&l->wake_mu, NULL);
     l->started = ks_now_ms();
     l->db = ks_strdup(paths->db);
+    l->content = ks_strdup(paths->content);
+    l->sync_state = ks_sync_default_state_path(paths->db);
     memset(&o, 0, sizeof o);
     o.db = paths->db;
     o.wake = wake;
@@ -97,6 +102,8 @@ app_live *app_live_start(const app_paths *paths) {
         fprintf(stderr, "kiosk run: cannot watch the content folder %s (error %d)\n", paths->content, err);
         pthread_mutex_destroy(&l->wake_mu);
         free(l->db);
+        free(l->content);
+        free(l->sync_state);
         free(l);
         return NULL;
     }
@@ -123,6 +130,8 @@ void app_live_stop(app_live *l) {
     ks_stats_close(l->stats);
     pthread_mutex_destroy(&l->wake_mu);
     free(l->db);
+    free(l->content);
+    free(l->sync_state);
     free(l);
 }
 
@@ -203,6 +212,15 @@ void app_live_status_text(app_live *l, ks_buf *b) {
     bytes = file_size(l->db) + file_size(wal);
     free(wal);
     ks_buf_printf(b, "Content last changed: %s (last checked %s)\n", when, checked);
+    {
+        /* With kiosk sync: the version shown, the last sync and a refused
+         * version with its problems. Nothing for a folder edited in place. */
+        ks_sync_state ss;
+        ks_sync_version v;
+        int managed = ks_sync_release_version(l->content, &v) == KS_OK;
+        int synced = ks_sync_state_load(l->sync_state, &ss) == KS_OK;
+        if (managed || synced) ks_sync_describe(synced ? &ss : NULL, &v, b);
+    }
     if (!wc.folder_ok)
         ks_buf_puts(b, "The content folder is missing, unreadable or empty: showing the last good content.\n");
     ks_buf_printf(b, "Topics: %zu   Pages: %zu", st.n_topics, st.n_pages);

@@ -18,6 +18,7 @@ static const command commands[] = {
     {"render", cmd_render, "draw a page headlessly to a PNG (no display needed)"},
     {"speak", cmd_speak, "read a page aloud into a WAV file; print each sentence's start"},
     {"stats", cmd_stats, "print (or --reset) the anonymous usage counts"},
+    {"sync", cmd_sync, "bring the content in line with a git source, checked, switched atomically"},
     {"run", cmd_run, "the touch kiosk (the default; --windowed, --script FILE)"},
 };
 

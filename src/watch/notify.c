@@ -53,6 +53,8 @@ struct wn {
     size_t n_writing, cap_writing;
     int need_rewatch;
     int settled;          /* see wn_settled() */
+    int parent_wd;        /* the watch on the root's parent folder, or -1 */
+    char *root_name;      /* the root's last path component, owned */
     int root_present;     /* the root existed at the last check */
     dev_t root_dev;
     ino_t root_ino;
@@ -99,6 +101,7 @@ static void to_polling(wn *n, const char *why) {
     ks_log("%s: %s; watching by polling instead", n->root, why);
     if (n->fd >= 0) close(n->fd);
     n->fd = -1;
+    n->parent_wd = -1;
     forget_dirs(n);
     n->mode = KS_WATCH_POLLING;
     n->fingerprint = 0;
@@ -122,7 +125,9 @@ static void add_tree(wn *n, const char *rel, int depth) {
         to_polling(n, "out of inotify watches (test limit)");
         goto out;
     }
-    wd = inotify_add_watch(n->fd, full, WN_DIR_MASK);
+    /* The root may be a symbolic link (kiosk sync's `current`): followed
+     * there, and only there. */
+    wd = inotify_add_watch(n->fd, full, *rel ? WN_DIR_MASK : WN_DIR_MASK & ~(uint32_t)IN_DONT_FOLLOW);
     if (wd < 0) {
         if (errno == ENOSPC || errno == ENOMEM) to_polling(n, "out of inotify watches");
         goto out; /* gone already, not a folder, or a symbolic link: nothing to watch */
@@ -156,6 +161,23 @@ out:
     free(full);
 }
 
+/* Watch the root's parent folder for entries named like the root. */
+static void watch_parent(wn *n) {
+    char *parent = ks_strdup(n->root), *slash;
+    size_t len = strlen(parent);
+    n->parent_wd = -1;
+    while (len > 1 && parent[len - 1] == '/') parent[--len] = '\0';
+    slash = strrchr(parent, '/');
+    free(n->root_name);
+    n->root_name = ks_strdup(slash ? slash + 1 : parent);
+    if (slash == parent) parent[1] = '\0';
+    else if (slash) *slash = '\0';
+    else strcpy(parent, ".");
+    if (n->mode == KS_WATCH_INOTIFY)
+        n->parent_wd = inotify_add_watch(n->fd, parent, IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ONLYDIR);
+    free(parent);
+}
+
 /* ------------------------------------------------------------ API */
 
 wn *wn_open(const char *dir, int force_polling, int max_watches) {
@@ -163,6 +185,7 @@ wn *wn_open(const char *dir, int force_polling, int max_watches) {
     n->root = ks_strdup(dir);
     n->max_watches = max_watches;
     n->fd = -1;
+    n->parent_wd = -1;
     n->mode = KS_WATCH_POLLING;
     if (!force_polling) {
         n->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -171,6 +194,7 @@ wn *wn_open(const char *dir, int force_polling, int max_watches) {
     }
     root_identity(n);
     if (n->mode == KS_WATCH_INOTIFY) add_tree(n, "", 0);
+    if (n->mode == KS_WATCH_INOTIFY) watch_parent(n);
     if (n->mode == KS_WATCH_POLLING) wn_scan(n);
     return n;
 }
@@ -182,6 +206,7 @@ void wn_close(wn *n) {
     free(n->dirs);
     free(n->writing);
     free(n->root);
+    free(n->root_name);
     free(n);
 }
 
@@ -206,6 +231,7 @@ void wn_rewatch(wn *n) {
         return;
     }
     add_tree(n, "", 0);
+    if (n->mode == KS_WATCH_INOTIFY) watch_parent(n);
 }
 
 static void writing_add(wn *n, int wd, const char *name) {
@@ -236,6 +262,8 @@ static int handle_event_inner(wn *n, const struct inotify_event *ev) {
         n->need_rewatch = 1;
         return WN_ACTIVITY | WN_RELEVANT | WN_STRUCTURAL;
     }
+    if (n->parent_wd >= 0 && ev->wd == n->parent_wd) /* only the root's own name matters there */
+        return ev->len && n->root_name && strcmp(name, n->root_name) == 0 ? WN_ROOT : 0;
     di = find_dir(n, ev->wd);
     if (ev->mask & IN_IGNORED) {
         if (di >= 0) {

@@ -423,6 +423,14 @@ static void *thread_main(void *arg) {
         }
         if (npf == 2 && (pf[1].revents & POLLIN)) {
             int flags = wn_read(w->notify);
+            /* The root replaced in one step (kiosk sync renaming a link
+             * over it, a folder moved in): load now, there is nothing to
+             * wait for. */
+            if ((flags & WN_ROOT) && wn_check_root(w->notify)) {
+                if (!dirty) dirty_since = now;
+                dirty = 1;
+                last_activity = 0;
+            }
             /* Only changes that can matter restart the quiet wait: a log
              * or a temporary file written on and on must not hold it up. */
             if (flags & WN_RELEVANT) {

@@ -14,8 +14,10 @@ typedef struct wn wn;
 
 enum {
     WN_ACTIVITY = 1, /* something happened in the folder (extend the quiet wait) */
-    WN_RELEVANT = 2,  /* something that may change the content happened */
-    WN_STRUCTURAL = 4 /* a folder appeared, moved or vanished, the queue overflowed,
+    WN_RELEVANT = 2, /* something that may change the content happened */
+    WN_ROOT = 4,     /* the root's name was replaced, moved or deleted (its
+                        parent folder said so): check it with wn_check_root */
+    WN_STRUCTURAL = 8 /* a folder appeared, moved or vanished, the queue overflowed,
                          a link appeared: the tree itself is changing */
 };
 
