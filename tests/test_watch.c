@@ -696,6 +696,46 @@ static void test_busy_neighbour(void) {
     env_teardown(&e);
 }
 
+/* A page closed after writing is complete: it is read without the quiet
+ * time (settle_ms). A deletion is not a closed page: it still waits for
+ * the quiet time. The quiet time here is a minute, so nothing but the
+ * settle path can show the saved page within the usual wait, and the
+ * deleted page must still be there a moment later (a poke then reloads). */
+static void test_settled_save(void) {
+    env e;
+    ks_watch_options o;
+    int err = 0;
+    char *p, *text;
+    ks_watch_snapshot *s;
+    env_setup(&e);
+    memset(&o, 0, sizeof o);
+    o.db = e.db;
+    o.quiet_ms = 60000;
+    o.max_quiet_ms = 60000;
+    o.quiet_log = 1;
+    e.w = ks_watch_start(e.content, &o, &err);
+    OK(e.w != NULL);
+    if (!e.w) return;
+
+    p = cpath(&e, "knee/injection.md");
+    text = page_md("The injection", "injection", "A thin needle settles into the knee.");
+    write_text(p, text);
+    free(text);
+    free(p);
+    WAIT_PAGE(e.w, "knee/injection", "settles"); /* within TIMEOUT_MS, far less than a minute */
+
+    p = cpath(&e, "knee/what-it-is.md");
+    OK(unlink(p) == 0);
+    free(p);
+    usleep(1500 * 1000);
+    s = ks_watch_take(e.w, 0);
+    OK(ks_watch_snapshot_find(s, "knee/what-it-is") != NULL);
+    ks_watch_snapshot_release(s);
+    ks_watch_poke(e.w);
+    WAIT_PAGE(e.w, "!knee/what-it-is", NULL);
+    env_teardown(&e);
+}
+
 /* With an argument, only the tests whose names contain it run. */
 #define RUN_IF(fn)                                  \
     do {                                            \
@@ -713,5 +753,6 @@ int main(int argc, char **argv) {
     RUN_IF(test_busy_neighbour);
     RUN_IF(test_unseen_kept);
     RUN_IF(test_poke);
+    RUN_IF(test_settled_save);
     return harness_done();
 }

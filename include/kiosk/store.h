@@ -14,7 +14,19 @@
  *
  * A snapshot is read-only after loading and may be shared between threads.
  * To see new content, load a new snapshot and free the old one when nobody
- * uses it any more.
+ * uses it any more. ks_store_load_from() loads a new snapshot that reuses
+ * the records of the files unchanged since an earlier one, so one edit in a
+ * big folder parses one file.
+ *
+ * Ownership of shared records: what a file parses into (a page's strings,
+ * keywords, headings, link URLs and cmark tree) lives in a record counted
+ * by reference (atomically) and is never written after it is parsed; the
+ * snapshots that show the file unchanged point to the same record. Each
+ * snapshot owns its own ks_page structs, with their links' slug and
+ * fragment and the errors and warnings counts, because those depend on
+ * the other pages. So every pointer a ks_page gives is valid until *that*
+ * snapshot is freed, whichever snapshot was loaded first, and snapshots
+ * may be freed in any order, on any thread.
  *
  * Placeholders such as {{clinic.phone}} are filled in from the configuration
  * while a page loads: the title, summary, keywords, cmark tree, headings and
@@ -85,7 +97,8 @@ typedef struct ks_page {
     size_t n_keywords;
     const char *markdown; /* the body after the front matter, as written (placeholders not filled in) */
     int body_line;        /* the line of the file where markdown starts */
-    struct cmark_node *doc; /* the parsed body (CMARK_OPT_SAFE), positions shifted to file lines */
+    struct cmark_node *doc; /* the parsed body (CMARK_OPT_SAFE), positions shifted to file lines;
+                               NULL only in a page reused from ks_store_load_records() */
     const char *text;     /* plain text of the body, one block per line: for search and snippets */
     ks_heading *headings;
     size_t n_headings;
@@ -147,6 +160,37 @@ typedef struct ks_store_options {
  * diagnostic in the snapshot, never a failure. opts may be NULL. The caller
  * frees the result with ks_store_free(). */
 ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err);
+/* Like ks_store_load, but the records of prev (an earlier snapshot of the
+ * same or another folder, or NULL for none) are reused for the files that
+ * have not changed since: same path, and the same device, inode, size,
+ * modification and change times, or failing that the same content hash
+ * (the file is read, not parsed). A file written within 2 seconds before
+ * prev read it is always compared by hash, as a write in the same clock
+ * tick keeps its times. Every check that involves more than one file
+ * (duplicate names, links, topics, review dates, synonyms) runs again, so
+ * the snapshot, its pages and its diagnostics are exactly those of
+ * ks_store_load. prev is only read, and may be freed as soon as this
+ * returns; it must not be freed during the call. */
+ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_store_options *opts, int *err);
+/* Records across processes. ks_store_save_records() writes what another
+ * process needs to reuse the records of this snapshot's good pages (those
+ * without errors): per file its path, stat identity and hash, and its
+ * record without the Markdown, the plain text and the cmark tree; key ties
+ * the file to whatever holds those pages' content (kiosk index: the index,
+ * by its generation). Replaced atomically (renamed into place, not synced
+ * to disk: a file lost in a power cut only costs a full load); returns KS_OK or a negative
+ * KS_ERR_*. ks_store_load_records() reads it back as a snapshot to pass as
+ * prev to ks_store_load_from() and for nothing else; NULL when the file is
+ * missing, damaged, of another version or saved with another key. Pages
+ * that a load reuses from it have doc == NULL and markdown and text "":
+ * only for a caller that already holds the content of every good page
+ * saved (kiosk index, which compares pages with the index by hash). */
+int ks_store_save_records(const ks_store *store, const char *path, uint64_t key);
+ks_store *ks_store_load_records(const char *path, uint64_t key);
+/* How many files the load that made this snapshot parsed, and how many
+ * records it reused from the earlier snapshot. */
+size_t ks_store_parsed_count(const ks_store *store);
+size_t ks_store_reused_count(const ks_store *store);
 /* One file given in memory to ks_store_load_files. */
 typedef struct ks_store_file {
     const char *path; /* relative to the content folder, "prolotherapy/risks.md" */

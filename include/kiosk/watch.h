@@ -4,8 +4,10 @@
  * watches it (inotify on every folder, recursively; polling a cheap scan of
  * names, sizes and times when inotify is unavailable, runs out of watches or
  * overflows). When the folder has been quiet for a short moment (and no file
- * is still being written), the thread
- *   1. loads a new store snapshot (ks_store_load),
+ * is still being written; a page just closed after writing or renamed into
+ * place is read almost at once, see settle_ms), the thread
+ *   1. loads a new store snapshot (ks_store_load_from the previous load, so
+ *      only the files that changed are parsed),
  *   2. merges it with the last good content (see "merging" below),
  *   3. brings the index up to date (ks_index_sync: only changed pages are
  *      written, one transaction, readers never blocked),
@@ -55,6 +57,10 @@ typedef struct ks_watch_options {
     int quiet_ms;         /* quiet time before a reload (0: 300) */
     int max_quiet_ms;     /* when a file stays open for writing, reload anyway
                              after this much quiet (0: 1500) */
+    int settle_ms;        /* after a page was closed after writing or renamed
+                             into place, nothing else open for writing and no
+                             folder changed for quiet_ms, reload after this
+                             much quiet instead (0: 15) */
     int poll_ms;          /* scan interval when polling (0: 500) */
     int force_polling;    /* 1: never use inotify (tests, odd filesystems) */
     int max_watches;      /* >0: act as if inotify ran out after this many
@@ -105,6 +111,11 @@ typedef struct ks_watch_counters {
     int64_t index_generation; /* the index generation after the last good sync */
     double last_load_ms;      /* the last reload: load + merge, without the sync */
     double last_sync_ms;      /* the last index sync */
+    double last_load_cpu_ms;  /* CPU time the watch thread spent on the last
+                                 load + merge (on a busy machine, wall time
+                                 also counts waiting for a core) */
+    double last_sync_cpu_ms;  /* the same for the last index sync */
+    size_t last_parsed;       /* files the last load parsed (others reused) */
     int folder_ok;            /* 0: the last load found the folder missing,
                                  unreadable or empty (last good content kept) */
     time_t last_check;        /* wall clock of the last load */

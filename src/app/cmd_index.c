@@ -5,6 +5,7 @@
 #include "kiosk/index.h"
 #include "kiosk/store.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +19,8 @@ static void help(void) {
            "A page with errors (see 'kiosk check') is not indexed; if an earlier good\n"
            "version of it is in the index, that version is kept and shown until the page\n"
            "is fixed. Every page skipped or kept is named.\n\n"
+           "Only pages changed since the last run are read again: the records of the\n"
+           "others are kept beside the index (FILE without .db, plus -records.bin).\n\n"
            "  --content DIR  the content folder (default: $KIOSK_CONTENT, else ./content,\n"
            "                 else the shipped content)\n"
            "  --db FILE      the index (default: $KIOSK_DB, else\n"
@@ -112,6 +115,53 @@ static int repeat_last_summary(ks_index *ix, double ms, const char *db) {
     return status;
 }
 
+/* ------------------------------------------------------------ records
+ *
+ * The store's records of the good pages are saved beside the index
+ * (index.db -> index-records.bin) after each sync, so the next run parses
+ * only the files that changed. A records file vouches for pages whose
+ * content the index holds: it is keyed by the index's generation and a
+ * random identity kept in the index, so after any other writer (the
+ * kiosk's watcher), a new or rebuilt index, or a crash before the save,
+ * it is not used and the run loads the folder in full. */
+
+static char *records_path(const char *db) {
+    size_t n = strlen(db);
+    if (n > 3 && strcmp(db + n - 3, ".db") == 0) return ks_sprintf("%.*s-records.bin", (int)(n - 3), db);
+    return ks_sprintf("%s-records.bin", db);
+}
+
+static uint64_t records_key(const char *identity, int64_t generation) {
+    char *s = ks_sprintf("%s|%lld", identity, (long long)generation);
+    uint64_t k = ks_hash64(s, strlen(s));
+    free(s);
+    return k;
+}
+
+/* The records of the last run, when they still describe the index. */
+static ks_store *load_records(ks_index *ix, const char *path) {
+    char *identity = ks_index_note_get(ix, "records.identity");
+    ks_store *prev = identity ? ks_store_load_records(path, records_key(identity, ks_index_generation(ix))) : NULL;
+    free(identity);
+    return prev;
+}
+
+static void save_records(ks_index *ix, const char *path, const ks_store *store, int64_t generation) {
+    char *identity = ks_index_note_get(ix, "records.identity");
+    if (!identity || !*identity) {
+        free(identity);
+        identity = ks_sprintf("%016llx%016llx", (unsigned long long)ks_hash64(path, strlen(path)),
+                              (unsigned long long)(ks_now_ms() * 1e6) ^ ((unsigned long long)getpid() << 32));
+        if (ks_index_note_set(ix, "records.identity", identity) != 0) {
+            free(identity);
+            return;
+        }
+    }
+    if (ks_store_save_records(store, path, records_key(identity, generation)) != KS_OK)
+        unlink(path); /* a stale file must not stay behind (the key would not match anyway) */
+    free(identity);
+}
+
 int cmd_index(int argc, char **argv) {
     app_paths paths = {0};
     int quiet = 0;
@@ -154,8 +204,16 @@ int cmd_index(int argc, char **argv) {
     }
     free(last_stamp);
 
-    ks_store *store = app_load_store("index", &paths);
+    char *records = records_path(paths.db);
+    ks_store *prev = load_records(ix, records);
+    ks_store_options sopts;
+    memset(&sopts, 0, sizeof sopts);
+    sopts.config = &paths.cfg; /* the records remember these values: other values, no reuse */
+    ks_store *store = ks_store_load_from(paths.content, prev, &sopts, &err);
+    ks_store_free(prev);
     if (!store) {
+        fprintf(stderr, "kiosk index: cannot read the content folder '%s': %s\n", paths.content, strerror(errno));
+        free(records);
         free(stamp);
         ks_index_close(ix);
         return 2;
@@ -170,6 +228,7 @@ int cmd_index(int argc, char **argv) {
         ks_index_close(ix);
         ks_store_free(store);
         free(stamp);
+        free(records);
         return 2;
     }
     if (!quiet) {
@@ -185,6 +244,8 @@ int cmd_index(int argc, char **argv) {
            rep.wrote ? "" : "; nothing written", rep.ms, paths.db);
     int status = rep.kept.n || rep.skipped.n ? 1 : 0;
     if (stamp) remember_summary(ix, stamp, &rep);
+    save_records(ix, records, store, rep.generation);
+    free(records);
     free(stamp);
     ks_index_report_free(&rep);
     ks_index_close(ix);

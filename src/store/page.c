@@ -191,6 +191,7 @@ ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *r
     diag_list *diags = &store->diags;
     ks_page *p = page_new(rel_path, topic);
     p->hash = ks_hash64(data, len);
+    store->last_file_hash = p->hash; /* the bytes alone, for reuse.c (placeholders may change p->hash) */
     int errors = 0;
 
     size_t bad;

@@ -106,13 +106,13 @@ static picture *picture_at(ks_store *store, picture_set *set, int root, const ch
 }
 
 static void check_page(ks_store *store, picture_set *set, int root, ks_page *page) {
-    cmark_iter *it = cmark_iter_new(page->doc);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *n = cmark_iter_get_node(it);
-        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_IMAGE) continue;
-        const char *url = cmark_node_get_url(n) ? cmark_node_get_url(n) : "";
-        int line = cmark_node_get_start_line(n);
+    /* the pictures from the page's record (reuse.c), not its tree: a page
+     * reused from a records file has no tree */
+    size_t n_images;
+    const ks_link *images = page_images(page, &n_images);
+    for (size_t k = 0; k < n_images; k++) {
+        const char *url = images[k].url;
+        int line = images[k].line;
         /* Resolved against the folder of the file as it is on disk. */
         char *path = ks_link_resolve_image(page->path, url);
         if (!path) {
@@ -133,7 +133,6 @@ static void check_page(ks_store *store, picture_set *set, int root, ks_page *pag
         }
         free(path);
     }
-    cmark_iter_free(it);
 }
 
 static int picture_cmp(const void *a, const void *b) {
@@ -144,7 +143,7 @@ void pictures_check(ks_store *store, store_source *src) {
     if (!source_is_disk(src)) return;
     picture_set set = {0};
     for (size_t i = 0; i < store->n_pages; i++)
-        if (store->pages[i]->doc) check_page(store, &set, source_fd(src), store->pages[i]);
+        check_page(store, &set, source_fd(src), store->pages[i]);
     /* The fingerprint: every picture's path and what the file system says
      * of it, in path order. */
     if (set.n) qsort(set.items, set.n, sizeof *set.items, picture_cmp);

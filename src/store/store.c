@@ -6,11 +6,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *const ks_standard_sections[KS_SECTION_COUNT] = {
     "what-it-is", "assessment", "injection", "recovery", "risks", "candidacy"};
@@ -115,7 +117,7 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, pag
         int kind = source_entry_open(store, src, rel, &e);
         if (kind == 'f' && is_markdown(entry)) {
             if (strcasecmp(entry, "index.md") == 0) *has_index = 1;
-            page_list_add(pages, page_load(store, &e, rel, name));
+            page_list_add(pages, page_get(store, &e, rel, name));
         } else if (kind == 'd') {
             size_t sub_n;
             char **sub = source_list(src, rel, &sub_n);
@@ -224,7 +226,20 @@ static void sort_pages(ks_store *s) {
 /* ------------------------------------------------------------ checks */
 
 /* Whether the date "YYYY-MM-DD" is more than 12 months before today. */
-static int older_than_a_year(const char *date, time_t today) {
+static int older_than_a_year_uncached(const char *date, time_t today);
+
+/* The same, remembering the last date asked: pages share a few dates, and
+ * mktime reads the time zone file again on every call. */
+static int older_than_a_year(const char *date, ks_store *s) {
+    if (strlen(date) >= sizeof s->review_memo_date) return older_than_a_year_uncached(date, s->today);
+    if (strcmp(date, s->review_memo_date) != 0) {
+        snprintf(s->review_memo_date, sizeof s->review_memo_date, "%s", date);
+        s->review_memo_old = older_than_a_year_uncached(date, s->today);
+    }
+    return s->review_memo_old;
+}
+
+static int older_than_a_year_uncached(const char *date, time_t today) {
     struct tm tm = {0};
     if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) return 0;
     tm.tm_year = tm.tm_year - 1900 + 1;
@@ -243,14 +258,14 @@ static void check_pages(ks_store *s) {
             diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
                      "no 'reviewed' date: add the date the page was last checked, like 'reviewed: 2026-11-01'");
             p->warnings++;
-        } else if (older_than_a_year(p->reviewed, s->today)) {
+        } else if (older_than_a_year(p->reviewed, s)) {
             diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
                      "reviewed %s, more than 12 months ago: please check the page and update the date",
                      p->reviewed);
             p->warnings++;
         }
         if ((!strcmp(p->section, "recovery") || !strcmp(p->section, "risks")) &&
-            !page_has_callout(p, "When to get help")) {
+            !page_has_help_callout(p)) {
             diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
                      "a %s page needs a 'When to get help' callout: lines starting with '>', the first "
                      "'> **When to get help**', then when to call the clinic and when to call the "
@@ -292,8 +307,11 @@ static void check_pages(ks_store *s) {
 
 /* ------------------------------------------------------------ loading */
 
-/* Scan and check the files of src into a new snapshot named dir. */
-static ks_store *load_from(store_source *src, const char *dir, const ks_store_options *opts, int *err) {
+/* Scan and check the files of src into a new snapshot named dir, reusing
+ * the records of prev for unchanged files (reuse.c; prev may be NULL). */
+static ks_store *load_from(store_source *src, const char *dir, const ks_store *prev, const ks_store_options *opts,
+                           int *err) {
+    int64_t load_ns = reuse_clock_ns(); /* before any stat: see reuse.c */
     size_t n;
     char **names = source_list(src, "", &n);
     if (!names) {
@@ -309,6 +327,9 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store_op
     s->no_grade = opts ? opts->no_grade : 0;
     if (opts) s->opts = *opts;
     s->config = opts ? opts->config : NULL; /* NULL: the fallback words */
+    s->page_opts_key = reuse_options_key(opts);
+    s->prev = reuse_usable_prev(s, dir, prev);
+    s->load_ns = load_ns;
     page_list pages = {0};
     size_t topic_cap = 8;
     s->topics = ks_calloc(topic_cap, sizeof(ks_topic));
@@ -321,7 +342,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store_op
         source_entry e;
         int kind = source_entry_open(s, src, name, &e);
         if (kind == 'f' && is_markdown(name)) {
-            page_list_add(&pages, page_load(s, &e, name, ""));
+            page_list_add(&pages, page_get(s, &e, name, ""));
         } else if (kind == 'f' && strcmp(name, "synonyms.txt") == 0) {
             int rc = source_entry_read(&e, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
             if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
@@ -354,6 +375,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store_op
         source_entry_close(&e);
     }
     free_names(names, n);
+    s->prev = NULL; /* the caller may free it once we return */
 
     /* Page names the kiosk cannot keep (the screens hold a slug of at most
      * KS_STORE_MAX_SLUG bytes). */
@@ -375,7 +397,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store_op
             diag_add(&s->diags, pages.items[i]->path, 1, KS_DIAG_ERROR,
                      "two files give the page name '%s' (names ignore upper and lower case): rename one (the other is %s)",
                      pages.items[i]->slug, pages.items[kept - 1]->path);
-            page_free(pages.items[i]);
+            page_release(pages.items[i]);
             continue;
         }
         pages.items[kept++] = pages.items[i];
@@ -424,9 +446,13 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store_op
 }
 
 ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err) {
+    return ks_store_load_from(dir, NULL, opts, err);
+}
+
+ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_store_options *opts, int *err) {
     store_source *src = source_open_dir(dir, err);
     if (!src) return NULL;
-    ks_store *s = load_from(src, dir, opts, err);
+    ks_store *s = load_from(src, dir, prev, opts, err);
     int e = errno;
     source_close(src);
     errno = e;
@@ -436,14 +462,14 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
 ks_store *ks_store_load_files(const char *name, const ks_store_file *files, size_t n,
                               const ks_store_options *opts) {
     store_source *src = source_memory(files, n);
-    ks_store *s = load_from(src, name, opts, NULL);
+    ks_store *s = load_from(src, name, NULL, opts, NULL);
     source_close(src);
     return s;
 }
 
 void ks_store_free(ks_store *s) {
     if (!s) return;
-    for (size_t i = 0; i < s->n_pages; i++) page_free(s->pages[i]);
+    for (size_t i = 0; i < s->n_pages; i++) page_release(s->pages[i]);
     free(s->pages);
     free(s->by_slug);
     for (size_t i = 0; i < s->n_topics; i++) free((char *)s->topics[i].slug);
@@ -507,36 +533,54 @@ size_t ks_store_error_count(const ks_store *s) { return s->n_errors; }
 
 /* ------------------------------------------------------------ stamp */
 
-/* Mix one entry (its path and what stat says of it) into the stamp. */
-static void stamp_entry(ks_buf *b, const char *rel, const struct stat *st) {
-    ks_buf_printf(b, "%s|%lld|%lld.%09ld|%lld.%09ld|%llu|%o\n", rel, (long long)st->st_size,
-                  (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
-                  st->st_ctim.tv_nsec, (unsigned long long)st->st_ino, (unsigned)st->st_mode);
+/* Mix one entry (its path, rel_dir/name, and what stat says of it) into
+ * the stamp: binary, not printf, as this runs once per file on every
+ * `kiosk index`. */
+static void stamp_entry(ks_buf *b, const char *rel_dir, const char *name, const struct stat *st) {
+    int64_t v[8] = {(int64_t)st->st_size, (int64_t)st->st_mtim.tv_sec, (int64_t)st->st_mtim.tv_nsec,
+                    (int64_t)st->st_ctim.tv_sec, (int64_t)st->st_ctim.tv_nsec, (int64_t)st->st_ino,
+                    (int64_t)st->st_mode, (int64_t)st->st_dev};
+    if (rel_dir) {
+        ks_buf_puts(b, rel_dir);
+        ks_buf_putc(b, '/');
+    }
+    ks_buf_append(b, name, strlen(name) + 1);
+    ks_buf_append(b, v, sizeof v);
 }
 
 /* Stamp the entries of one folder (depth 0: the content folder, 1: a topic
- * folder), with the same names skipped as ks_store_load. */
+ * folder), with the same names skipped as ks_store_load. Entries are
+ * stat'ed relative to the open folder (no path walk per file), a file
+ * once, a symbolic link also by its target. */
 static int stamp_dir(ks_buf *b, const char *abs_dir, const char *rel_dir, int depth) {
     size_t n;
-    char **names = list_dir(abs_dir, &n);
-    if (!names) return KS_ERR_IO;
+    int fd = open(abs_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char **names = fd >= 0 ? list_dir(abs_dir, &n) : NULL;
+    if (!names) {
+        if (fd >= 0) close(fd);
+        return KS_ERR_IO;
+    }
     for (size_t i = 0; i < n; i++) {
         if (names[i][0] == '_' || names[i][0] == '.') continue;
-        char *abs = ks_path_join(abs_dir, names[i]);
-        char *rel = rel_dir ? ks_sprintf("%s/%s", rel_dir, names[i]) : ks_strdup(names[i]);
         struct stat lst, st;
-        if (lstat(abs, &lst) == 0) {
-            stamp_entry(b, rel, &lst);
-            /* a link is followed (or refused) by the target it has now */
-            if (stat(abs, &st) == 0) {
-                if (S_ISLNK(lst.st_mode)) stamp_entry(b, rel, &st);
-                if (S_ISDIR(st.st_mode) && depth < 2) stamp_dir(b, abs, rel, depth + 1);
-            }
+        if (fstatat(fd, names[i], &lst, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        stamp_entry(b, rel_dir, names[i], &lst);
+        /* a link is followed (or refused) by the target it has now */
+        st = lst;
+        if (S_ISLNK(lst.st_mode)) {
+            if (fstatat(fd, names[i], &st, 0) != 0) continue;
+            stamp_entry(b, rel_dir, names[i], &st);
         }
-        free(abs);
-        free(rel);
+        if (S_ISDIR(st.st_mode) && depth < 2) {
+            char *abs = ks_path_join(abs_dir, names[i]);
+            char *rel = rel_dir ? ks_sprintf("%s/%s", rel_dir, names[i]) : ks_strdup(names[i]);
+            stamp_dir(b, abs, rel, depth + 1);
+            free(abs);
+            free(rel);
+        }
     }
     free_names(names, n);
+    close(fd);
     return KS_OK;
 }
 
@@ -545,7 +589,7 @@ int ks_store_stamp(const char *dir, uint64_t *stamp) {
     *stamp = 0;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
     ks_buf b = {0};
-    stamp_entry(&b, ".", &st);
+    stamp_entry(&b, NULL, ".", &st);
     int rc = stamp_dir(&b, dir, NULL, 0);
     if (rc == KS_OK) *stamp = ks_hash64(b.data, b.len) | 1; /* never 0 */
     ks_buf_free(&b);

@@ -7,6 +7,9 @@
 #include "kiosk/config.h"
 #include "kiosk/store.h"
 
+#include <stdatomic.h>
+#include <sys/stat.h>
+
 /* A growable array of diagnostics, filled while loading. */
 typedef struct diag_list {
     ks_diag *items; /* owned */
@@ -36,6 +39,17 @@ struct ks_store {
     uint64_t pictures_hash; /* pictures.c */
     size_t n_pictures;
     const ks_config *config; /* the placeholders' values while loading (NULL: the fallbacks) */
+    /* reuse.c: the snapshot whose records may be reused (only during the
+     * load), when the load began, and what it did */
+    const ks_store *prev;
+    int64_t load_ns;
+    size_t n_reused, n_parsed;
+    int is_records;        /* a snapshot read from a records file (records.c) */
+    int has_skeletons;     /* some pages are skeletons from a records file */
+    uint64_t last_file_hash; /* ks_hash64 of the bytes page_load last read (0: none) */
+    uint64_t page_opts_key; /* reuse_options_key() of the options loaded with */
+    char review_memo_date[32]; /* the last 'reviewed' date checked (store.c), */
+    int review_memo_old;       /* and whether it was more than a year ago */
 };
 
 /* The front matter of one page, as read by frontmatter_parse(). Strings are
@@ -123,6 +137,89 @@ char *placeholders_fill(const ks_store *store, const char *s, size_t len, size_t
 /* The same for one front matter string, replaced in place. */
 void placeholders_fill_field(const ks_store *store, char **field, ks_buf *used);
 
+/* ------------------------------------------------------------ reuse.c
+ *
+ * The pages of a snapshot are views (struct page_view, reuse.c) of shared,
+ * reference-counted file records: what page_load made of one file, with
+ * the diagnostics it gave. A view owns only its links array (the checks
+ * fill in each link's slug and fragment), its errors and warnings; the
+ * strings and the cmark tree belong to the record, which nobody writes
+ * after page_load, and are freed with the last view. Code that changes a
+ * page after loading (the cross-page checks) may change only those fields. */
+
+/* What stat says of a file, to tell it unchanged without reading it. */
+typedef struct file_id {
+    uint64_t dev, ino;
+    int64_t size, mtime, ctime; /* times in ns */
+} file_id;
+void file_id_of(const struct stat *st, file_id *id);
+
+/* One file's record, shared by every snapshot that shows the file as it was
+ * when parsed. Either parsed (base from page_load, owning its strings and
+ * cmark tree) or a skeleton read back from a records file (records.c): then
+ * base and everything it points to live in the one block `arena`, base->doc
+ * is NULL, markdown and text are "", and syn_words says which words of
+ * synonyms.txt's page words the page holds (the check of unused synonyms
+ * cannot read the text). */
+typedef struct page_file {
+    atomic_int refs;
+    ks_page *base;       /* what page_load gave (file-level errors and warnings) */
+    uint64_t file_hash;  /* ks_hash64 of the file's bytes (base->hash also covers
+                            the placeholder values used); 0: the file was not read */
+    ks_link *images;     /* the pictures the page shows (url and line; slug and
+                            fragment unused), worked out once from the tree */
+    size_t n_images;
+    int help_callout;    /* page_has_callout(base, "When to get help") for a
+                            recovery or risks page (0 for others), worked out once
+                            with the tree (a skeleton has none to look at) */
+    ks_diag *diags;      /* the diagnostics page_load gave for this file */
+    size_t n_diags;
+    void *arena;         /* skeletons: the block holding base, its strings and diags */
+    uint64_t *syn_words; /* skeletons: sorted word hashes (see synonyms_page_words) */
+    size_t n_syn_words;
+} page_file;
+
+/* A snapshot's page: the public record first, so a ks_page * is a view. */
+typedef struct page_view {
+    ks_page page;     /* strings borrowed from file->base; links owned */
+    page_file *file;  /* one reference */
+    file_id id;       /* what stat said of the file when it was read or verified */
+    int64_t verified; /* when (wall clock, ns) the content was known to match id */
+} page_view;
+
+/* A new view of f (taking over one reference): the record as page_load
+ * left it, for a snapshot to check. */
+ks_page *view_new(page_file *f, const file_id *id, int64_t verified);
+/* Whether id's times are old enough, compared with the moment (ns) the
+ * content was known to match, that a later write must change them. */
+int file_id_trusted(const file_id *id, int64_t verified);
+/* The wall clock in ns (file times use it). */
+int64_t reuse_clock_ns(void);
+
+/* The page for the opened file e (rel_path under the content folder): the
+ * record of store->prev when the file is unchanged (told by fstat, or by
+ * its bytes' hash), else page_load() / page_parse(). NULL when the file
+ * vanished. */
+ks_page *page_get(ks_store *store, source_entry *e, const char *rel_path, const char *topic);
+/* A fingerprint of everything in opts that page_load() reads: the values
+ * of the page placeholders (the review date and grade checks run after
+ * loading). Whoever makes page_load depend on another option must mix it
+ * in here, or a reused record would keep the old value. */
+uint64_t reuse_options_key(const ks_store_options *opts);
+/* prev, or NULL when its records cannot be reused for a load of the folder
+ * dir into s: loaded with options page_load reads differently
+ * (s->page_opts_key), or skeletons saved with another synonyms.txt. */
+const ks_store *reuse_usable_prev(const ks_store *s, const char *dir, const ks_store *prev);
+/* Free a view (and its record with the last view). NULL is fine. */
+void page_release(ks_page *page);
+/* Whether the page has a "When to get help" callout, from its record: the
+ * checks after loading must not read a page's text or tree, which a
+ * skeleton lacks; what they need of them is worked out with the record. */
+int page_has_help_callout(const ks_page *page);
+/* The pictures the page shows (url and line), from its record: for the
+ * picture check, which must not read the tree (a skeleton has none). */
+const ks_link *page_images(const ks_page *page, size_t *n);
+
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */
 void synonyms_parse(ks_store *store, const char *text, size_t len);
@@ -131,6 +228,11 @@ void synonyms_parse(ks_store *store, const char *text, size_t len);
 void intents_parse(ks_store *store, const char *text, size_t len);
 /* Warn about synonym lines whose page words appear on no page. */
 void synonyms_check_used(ks_store *store);
+/* The words of the store's synonym page words ("to" sides) that page holds
+ * (text, title, keywords), as sorted unique hashes: what
+ * synonyms_check_used needs of a page that a records file keeps without
+ * its text. *out is NULL when there are none; the caller frees it. */
+size_t synonyms_page_words(const ks_store *store, const ks_page *page, uint64_t **out);
 
 /* ------------------------------------------------------------ pictures.c */
 

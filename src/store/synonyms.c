@@ -150,7 +150,12 @@ void synonyms_check_used(ks_store *store) {
     word_set set = {0};
     for (size_t k = 0; k < store->n_pages; k++) {
         const ks_page *p = store->pages[k];
+        const page_file *f = ((const page_view *)p)->file;
         if (p->errors) continue;
+        if (f->arena) { /* a skeleton from a records file: no text, its words instead */
+            for (size_t j = 0; j < f->n_syn_words; j++) set_add(&set, f->syn_words[j]);
+            continue;
+        }
         set_add_text(&set, p->text);
         set_add_text(&set, p->title);
         for (size_t j = 0; j < p->n_keywords; j++) set_add_text(&set, p->keywords[j]);
@@ -166,4 +171,42 @@ void synonyms_check_used(ks_store *store) {
                      "'%s' does not appear on any page, so this line never helps a search", syn->to);
     }
     free(set.slots);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Add the words of text that are in targets to found. */
+static void add_found(word_set *found, const word_set *targets, const char *text) {
+    const char *p = text;
+    while (*p) {
+        while (*p && !word_byte((unsigned char)*p)) p++;
+        const char *w = p;
+        while (*p && word_byte((unsigned char)*p)) p++;
+        if (p > w) {
+            uint64_t h = word_hash(w, (size_t)(p - w));
+            if (set_has(targets, h)) set_add(found, h);
+        }
+    }
+}
+
+size_t synonyms_page_words(const ks_store *store, const ks_page *page, uint64_t **out) {
+    word_set targets = {0}, found = {0};
+    *out = NULL;
+    for (size_t i = 0; i < store->n_synonyms; i++) set_add_text(&targets, store->synonyms[i].to);
+    add_found(&found, &targets, page->text);
+    add_found(&found, &targets, page->title);
+    for (size_t j = 0; j < page->n_keywords; j++) add_found(&found, &targets, page->keywords[j]);
+    size_t n = 0;
+    if (found.len) {
+        *out = ks_malloc(found.len * sizeof(uint64_t));
+        for (size_t i = 0; i < found.cap; i++)
+            if (found.slots[i]) (*out)[n++] = found.slots[i];
+        qsort(*out, n, sizeof(uint64_t), cmp_u64);
+    }
+    free(targets.slots);
+    free(found.slots);
+    return n;
 }

@@ -52,6 +52,7 @@ struct wn {
     wfile *writing;       /* content files being written */
     size_t n_writing, cap_writing;
     int need_rewatch;
+    int settled;          /* see wn_settled() */
     int parent_wd;        /* the watch on the root's parent folder, or -1 */
     char *root_name;      /* the root's last path component, owned */
     int root_present;     /* the root existed at the last check */
@@ -212,6 +213,7 @@ void wn_close(wn *n) {
 int wn_fd(const wn *n) { return n->fd; }
 ks_watch_mode wn_mode(const wn *n) { return n->mode; }
 int wn_writing(const wn *n) { return (int)n->n_writing; }
+int wn_settled(const wn *n) { return n->mode == KS_WATCH_INOTIFY && n->settled && n->n_writing == 0; }
 int wn_needs_rewatch(const wn *n) { return n->need_rewatch; }
 size_t wn_watch_count(const wn *n) { return n->n_dirs; }
 
@@ -253,12 +255,12 @@ static void writing_remove(wn *n, int wd, const char *name) {
         }
 }
 
-static int handle_event(wn *n, const struct inotify_event *ev) {
+static int handle_event_inner(wn *n, const struct inotify_event *ev) {
     const char *name = ev->len ? ev->name : "";
     long di;
     if (ev->mask & IN_Q_OVERFLOW) {
         n->need_rewatch = 1;
-        return WN_ACTIVITY | WN_RELEVANT;
+        return WN_ACTIVITY | WN_RELEVANT | WN_STRUCTURAL;
     }
     if (n->parent_wd >= 0 && ev->wd == n->parent_wd) /* only the root's own name matters there */
         return ev->len && n->root_name && strcmp(name, n->root_name) == 0 ? WN_ROOT : 0;
@@ -274,7 +276,7 @@ static int handle_event(wn *n, const struct inotify_event *ev) {
     if (di < 0) return WN_ACTIVITY; /* an event for a watch already dropped */
     if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
         if (n->dirs[di].rel[0] == '\0') n->need_rewatch = 1; /* the root itself */
-        return WN_ACTIVITY | WN_RELEVANT;
+        return WN_ACTIVITY | WN_RELEVANT | WN_STRUCTURAL;
     }
     if (ev->mask & IN_ISDIR) {
         if (skip_name(name)) return WN_ACTIVITY;
@@ -285,7 +287,7 @@ static int handle_event(wn *n, const struct inotify_event *ev) {
             add_tree(n, sub, 1);
             free(sub);
         }
-        return WN_ACTIVITY | WN_RELEVANT;
+        return WN_ACTIVITY | WN_RELEVANT | WN_STRUCTURAL;
     }
     if (!content_name(name)) {
         /* Editors' temporary files and the like; but a new symbolic link
@@ -298,11 +300,19 @@ static int handle_event(wn *n, const struct inotify_event *ev) {
                                 : ks_path_join(n->root, name);
         link = lstat(full, &st) == 0 && S_ISLNK(st.st_mode);
         free(full);
-        return link ? WN_ACTIVITY | WN_RELEVANT : WN_ACTIVITY;
+        return link ? WN_ACTIVITY | WN_RELEVANT | WN_STRUCTURAL : WN_ACTIVITY;
     }
     if (ev->mask & IN_MODIFY) writing_add(n, ev->wd, name);
     if (ev->mask & (IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM)) writing_remove(n, ev->wd, name);
+    /* complete: written and closed, or renamed into place whole */
+    n->settled = (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) != 0;
     return WN_ACTIVITY | WN_RELEVANT;
+}
+
+static int handle_event(wn *n, const struct inotify_event *ev) {
+    int flags = handle_event_inner(n, ev);
+    if (flags & WN_STRUCTURAL) n->settled = 0;
+    return flags;
 }
 
 int wn_read(wn *n) {

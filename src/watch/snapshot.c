@@ -222,6 +222,27 @@ static int cmp_topic(const void *a, const void *b) {
     return strcmp(x->slug, y->slug);
 }
 
+static int cmp_cstr_ci(const void *a, const void *b) {
+    return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The topics that have a page in s, sorted (case-insensitively), once per
+ * merge: asking each topic by a scan of every page cost a second at
+ * 10,000 pages. The caller frees the array (not the strings). */
+static const char **list_topics(const ks_watch_snapshot *s, size_t *n) {
+    const char **v = ks_malloc((s->n_pages + 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_pages; i++)
+        if (k == 0 || strcasecmp(v[k - 1], s->pages[i]->topic) != 0) v[k++] = s->pages[i]->topic;
+    if (k) qsort(v, k, sizeof *v, cmp_cstr_ci);
+    *n = k;
+    return v;
+}
+
+static int has_topic(const char **v, size_t n, const char *slug) {
+    return n && bsearch(&slug, v, n, sizeof *v, cmp_cstr_ci) != NULL;
+}
+
 ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, const char *dir,
                                uint64_t gen, const char **reason) {
     const ks_store *st = fresh ? fresh->store : NULL;
@@ -230,6 +251,8 @@ ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, con
     slug_ix *prev_ix;
     unsigned char *seen;
     ks_watch_snapshot *s;
+    const char **shown_topics;
+    size_t n_shown;
 
     *reason = NULL;
     if (!st) {
@@ -244,7 +267,8 @@ ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, con
     s->latest = fresh;
     wstore_retain(fresh);
 
-    prev_ix = build_slug_ix(prev);
+    /* prev's own index is kept with it (immutable): no need to sort again */
+    prev_ix = prev && prev->ix ? prev->ix : build_slug_ix(prev);
     seen = ks_calloc(n_prev + 1, 1);
     for (size_t i = 0; i < n_new; i++) {
         const ks_page *p = ks_store_page(st, i);
@@ -259,12 +283,13 @@ ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, con
         insert_kept(s, &cap, prev->pages[i], prev->owner[i]);
     }
     free(seen);
-    free(prev_ix);
+    if (!(prev && prev->ix)) free(prev_ix);
 
     /* Topics: the load's, with a broken index.md replaced by its last good
      * version; topics whose folder was not seen but whose pages are kept
      * stay too. */
     s->ix = build_slug_ix(s);
+    shown_topics = list_topics(s, &n_shown);
     for (size_t i = 0; i < ks_store_topic_count(st); i++) {
         ks_topic t = *ks_store_topic(st, i);
         char *islug = ks_sprintf("%s/index", t.slug);
@@ -272,7 +297,7 @@ ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, con
         wstore *owner = fresh;
         int shown = 0;
         free(islug);
-        for (size_t j = 0; j < s->n_pages && !shown; j++) shown = strcasecmp(s->pages[j]->topic, t.slug) == 0;
+        shown = has_topic(shown_topics, n_shown, t.slug);
         if (!shown) continue; /* nothing in it can be shown */
         if (k >= 0 && s->stale[k]) {
             const ks_page *ip = s->pages[k];
@@ -291,9 +316,10 @@ ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, con
         int have = 0, shown = 0;
         for (size_t i = 0; i < s->n_topics && !have; i++) have = strcasecmp(s->topics[i].slug, t->slug) == 0;
         if (have) continue;
-        for (size_t i = 0; i < s->n_pages && !shown; i++) shown = strcasecmp(s->pages[i]->topic, t->slug) == 0;
+        shown = has_topic(shown_topics, n_shown, t->slug);
         if (shown) push_topic(s, &tcap, t, prev->topic_owner[j]);
     }
+    free(shown_topics);
     if (s->n_topics > 1) {
         /* keep each topic's owner beside it while sorting */
         for (size_t i = 1; i < s->n_topics; i++) {
@@ -391,18 +417,31 @@ static uint64_t ph_find(const path_hash *v, size_t n, const char *path) {
     return hit ? hit->hash : 0;
 }
 
+/* The content hash of the file at path in store (a page or synonyms.txt),
+ * 0 when it is neither. */
+static uint64_t file_hash(const ks_store *store, const char *path) {
+    size_t n = strlen(path);
+    if (strcmp(path, "synonyms.txt") == 0) return ks_store_synonyms_hash(store);
+    if (n <= 3 || strcasecmp(path + n - 3, ".md") != 0) return 0;
+    char *slug = ks_strndup(path, n - 3);
+    const ks_page *p = ks_store_find(store, slug);
+    free(slug);
+    return p && strcmp(p->path, path) == 0 ? p->hash : 0;
+}
+
 size_t wlog_diags(wlog *l, const ks_store *store, int quiet) {
-    size_t nd = ks_store_diag_count(store), np = ks_store_page_count(store), logged = 0;
+    size_t nd = ks_store_diag_count(store), logged = 0;
     char **lines = ks_malloc((nd + 1) * sizeof *lines);
-    path_hash *files = ks_malloc((np + 2) * sizeof *files);
+    /* The hash of each file that has a problem (a file without one is never
+     * asked about): not a copy of every page's path on every reload. */
+    path_hash *files = ks_malloc((nd + 1) * sizeof *files);
     size_t nf = 0;
-    for (size_t i = 0; i < np; i++) {
-        const ks_page *p = ks_store_page(store, i);
-        files[nf].path = ks_strdup(p->path);
-        files[nf++].hash = p->hash;
+    for (size_t i = 0; i < nd; i++) {
+        const char *path = ks_store_diag(store, i)->path;
+        if (nf && strcmp(files[nf - 1].path, path) == 0) continue; /* sorted by path */
+        files[nf].path = ks_strdup(path);
+        files[nf++].hash = file_hash(store, path);
     }
-    files[nf].path = ks_strdup("synonyms.txt");
-    files[nf++].hash = ks_store_synonyms_hash(store);
     qsort(files, nf, sizeof *files, cmp_ph);
     for (size_t i = 0; i < nd; i++) {
         const ks_diag *d = ks_store_diag(store, i);

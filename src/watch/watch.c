@@ -43,6 +43,8 @@ struct ks_watch {
     size_t n_graveyard, cap_graveyard;
     uint64_t loads;            /* loads done after the first */
     double last_load_ms;       /* how long the last load + merge took */
+    double last_load_cpu_ms, last_sync_cpu_ms; /* the same in thread CPU time */
+    size_t last_parsed;        /* files the last load parsed */
     int folder_ok;             /* the last load could read the folder */
     time_t last_check;         /* when the last load ran */
 
@@ -117,6 +119,9 @@ void ks_watch_get_counters(ks_watch *w, ks_watch_counters *out) {
     out->index_generation = w->index_gen;
     out->last_load_ms = w->last_load_ms;
     out->last_sync_ms = w->last_sync_ms;
+    out->last_load_cpu_ms = w->last_load_cpu_ms;
+    out->last_sync_cpu_ms = w->last_sync_cpu_ms;
+    out->last_parsed = w->last_parsed;
     out->folder_ok = w->folder_ok;
     out->last_check = w->last_check;
     pthread_mutex_unlock(&w->mu);
@@ -172,11 +177,19 @@ static void bury(ks_watch *w) {
 
 /* ------------------------------------------------------------ loading */
 
+static double thread_cpu_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int sync_index(ks_watch *w);
 
-static ks_store *load(ks_watch *w) {
+/* Load the folder; prev (the newest load, may be NULL) lends the records of
+ * the files that did not change, so one edit parses one file. */
+static ks_store *load(ks_watch *w, const ks_store *prev) {
     int err = 0;
-    return ks_store_load(w->dir, w->has_store_opts ? &w->store_opts : NULL, &err);
+    return ks_store_load_from(w->dir, prev, w->has_store_opts ? &w->store_opts : NULL, &err);
 }
 
 /* Load, merge with the current snapshot, post when something changed.
@@ -197,10 +210,10 @@ static int reload(ks_watch *w) {
 }
 
 static int reload_inner(ks_watch *w) {
-    double t0 = ks_now_ms();
-    ks_store *st = load(w);
-    wstore *fresh = st ? wstore_new(st) : NULL;
+    double t0 = ks_now_ms(), cpu0 = thread_cpu_ms();
     ks_watch_snapshot *prev = ks_watch_take(w, 0), *next;
+    ks_store *st = load(w, ks_watch_snapshot_store(prev));
+    wstore *fresh = st ? wstore_new(st) : NULL;
     const char *reason = NULL;
     ks_watch_status *status;
 
@@ -225,6 +238,10 @@ static int reload_inner(ks_watch *w) {
     status->last_check = time(NULL);
     status->mode = wn_mode(w->notify);
     status->load_ms = ks_now_ms() - t0;
+    pthread_mutex_lock(&w->mu);
+    w->last_load_cpu_ms = thread_cpu_ms() - cpu0;
+    w->last_parsed = st ? ks_store_parsed_count(st) : 0;
+    pthread_mutex_unlock(&w->mu);
     if (wsnap_same(prev, next)) { /* editors' temporary files, a touch: nothing to show */
         wstore_release(fresh);
         ks_watch_snapshot_release(next);
@@ -252,8 +269,10 @@ static int reload_inner(ks_watch *w) {
 static int sync_index_once(ks_watch *w);
 
 static int sync_index(ks_watch *w) {
+    double cpu0 = thread_cpu_ms();
     int rc = sync_index_once(w);
     pthread_mutex_lock(&w->mu);
+    w->last_sync_cpu_ms = thread_cpu_ms() - cpu0;
     w->syncs++; /* also when there was nothing to do or it failed: waiters move on */
     pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->mu);
@@ -312,6 +331,21 @@ static int sync_index_once(ks_watch *w) {
 
 /* ------------------------------------------------------------ the thread */
 
+/* When a change seen at last_activity may be read. A page closed after
+ * writing (or renamed into place) with nothing else open for writing is
+ * complete: read after settle_ms, which only gathers a burst of such saves
+ * (a git checkout, a copy) into one load, unless a folder changed within
+ * quiet_ms. Anything else waits for quiet_ms of quiet; a page still open
+ * for writing for max_quiet_ms. */
+static double ready_time(const ks_watch *w, double last_activity, double last_structural) {
+    if (wn_writing(w->notify)) return last_activity + w->opts.max_quiet_ms;
+    if (wn_settled(w->notify)) {
+        double a = last_activity + w->opts.settle_ms, b = last_structural + w->opts.quiet_ms;
+        return a > b ? a : b;
+    }
+    return last_activity + w->opts.quiet_ms;
+}
+
 static void *thread_main(void *arg) {
     ks_watch *w = arg;
     /* Background work yields to the UI thread when the CPU is short. On
@@ -320,13 +354,15 @@ static void *thread_main(void *arg) {
     (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
     int dirty = 0;
     double dirty_since = 0; /* the first change not yet loaded */
+    double last_structural = -1e18; /* the last change to the tree itself */
     double last_activity = 0, next_root_check = ks_now_ms() + ROOT_CHECK_MS, next_scan = 0,
            sync_retry_at = 0;
 
     for (;;) {
         double now = ks_now_ms(), wait = 60000;
         struct pollfd pf[2];
-        int npf = 1, quiet;
+        int npf = 1;
+        double ready_at;
 
         /* ---- due work first */
         if (w->sync_pending && now >= sync_retry_at) {
@@ -334,8 +370,8 @@ static void *thread_main(void *arg) {
             if (w->sync_pending) sync_retry_at = now + RETRY_MS;
             else if (w->opts.wake) w->opts.wake(w->opts.wake_user);
         }
-        quiet = wn_writing(w->notify) ? w->opts.max_quiet_ms : w->opts.quiet_ms;
-        if (dirty && (now - last_activity >= quiet || now - dirty_since >= MAX_DELAY_MS)) {
+        ready_at = ready_time(w, last_activity, last_structural);
+        if (dirty && (now >= ready_at || now - dirty_since >= MAX_DELAY_MS)) {
             dirty = 0;
             if (wn_needs_rewatch(w->notify)) wn_rewatch(w->notify);
             if (wn_mode(w->notify) == KS_WATCH_POLLING) wn_scan(w->notify); /* the baseline */
@@ -349,7 +385,7 @@ static void *thread_main(void *arg) {
 
         /* ---- how long to sleep */
         if (dirty) {
-            wait = last_activity + quiet - now;
+            wait = ready_at - now;
             if (dirty_since + MAX_DELAY_MS - now < wait) wait = dirty_since + MAX_DELAY_MS - now;
         }
         if (w->sync_pending && sync_retry_at - now < wait) wait = sync_retry_at - now;
@@ -380,6 +416,7 @@ static void *thread_main(void *arg) {
                     if (!dirty) dirty_since = now;
                     dirty = 1;
                     last_activity = 0;
+                    last_structural = -1e18;
                 }
             }
             if (stop) break;
@@ -401,6 +438,7 @@ static void *thread_main(void *arg) {
                 dirty = 1;
                 last_activity = now;
             }
+            if (flags & WN_STRUCTURAL) last_structural = now;
         }
         if (now >= next_root_check) {
             next_root_check = now + ROOT_CHECK_MS;
@@ -408,6 +446,7 @@ static void *thread_main(void *arg) {
                 if (!dirty) dirty_since = now;
                 dirty = 1;
                 last_activity = now;
+                last_structural = now;
             }
         }
         if (wn_mode(w->notify) == KS_WATCH_POLLING && now >= next_scan) {
@@ -441,6 +480,8 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
     if (o.max_quiet_ms <= 0) o.max_quiet_ms = 1500;
     if (o.max_quiet_ms < o.quiet_ms) o.max_quiet_ms = o.quiet_ms;
     if (o.poll_ms <= 0) o.poll_ms = 500;
+    if (o.settle_ms <= 0) o.settle_ms = 15;
+    if (o.settle_ms > o.quiet_ms) o.settle_ms = o.quiet_ms;
     w->dir = ks_strdup(dir);
     w->db = o.db ? ks_strdup(o.db) : NULL;
     if (o.store_opts) {
@@ -468,7 +509,7 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
     /* Watch first, then load: a change made between the two is seen. */
     w->notify = wn_open(w->dir, o.force_polling, o.max_watches);
     /* The first load, here, so the caller has content at once. */
-    st = load(w);
+    st = load(w, NULL);
     if (st) {
         fresh = wstore_new(st);
         wlog_diags(w->log, st, w->opts.quiet_log);

@@ -15,8 +15,10 @@ typedef struct wn wn;
 enum {
     WN_ACTIVITY = 1, /* something happened in the folder (extend the quiet wait) */
     WN_RELEVANT = 2, /* something that may change the content happened */
-    WN_ROOT = 4      /* the root's name was replaced, moved or deleted (its
+    WN_ROOT = 4,     /* the root's name was replaced, moved or deleted (its
                         parent folder said so): check it with wn_check_root */
+    WN_STRUCTURAL = 8 /* a folder appeared, moved or vanished, the queue overflowed,
+                         a link appeared: the tree itself is changing */
 };
 
 /* Start detecting changes under dir. force_polling: never use inotify;
@@ -31,6 +33,11 @@ ks_watch_mode wn_mode(const wn *n);
 int wn_read(wn *n);
 /* How many content files were modified and not yet closed. */
 int wn_writing(const wn *n);
+/* 1 when the last change to the content was a page (or synonyms.txt)
+ * closed after writing or renamed into place, so it is complete and can be
+ * read at once; 0 after anything else (a page created, modified, deleted,
+ * a folder change) and when polling. */
+int wn_settled(const wn *n);
 /* Scan the tree (polling mode); returns 1 when names, sizes or times
  * changed since the last scan. */
 int wn_scan(wn *n);

@@ -1,0 +1,362 @@
+/* records: the file records of a snapshot's good pages, saved so that
+ * another process (kiosk index) can reuse them with ks_store_load_from.
+ *
+ * Saved per file: path, stat identity and when it was verified, and the
+ * page record without what only the screen and the index's writer need
+ * (the Markdown, the plain text, the cmark tree), plus the words of
+ * synonyms.txt's page words that the page holds (for the unused-synonym
+ * check). Read back, each record is a skeleton page_file: one block for
+ * the ks_page, its arrays and strings.
+ *
+ * Format (native byte order, for this machine only): "ksrec04\n", u64 key,
+ * u64 synonyms hash, u64 options key (reuse_options_key), u64 count, the
+ * records, then u64 ks_hash64 of all that came before. A record: u32
+ * keywords, headings, links, diagnostics, synonym words, pictures, u64
+ * string bytes; then its fields (strings as u32 length
+ * and bytes). Anything that does not add up makes the whole file unused.
+ */
+#include "store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAGIC "ksrec04\n"
+
+/* ------------------------------------------------------------ writing */
+
+static void put(ks_buf *b, const void *v, size_t n) { ks_buf_append(b, v, n); }
+static void put_u32(ks_buf *b, uint32_t v) { put(b, &v, sizeof v); }
+static void put_u64(ks_buf *b, uint64_t v) { put(b, &v, sizeof v); }
+static void put_i64(ks_buf *b, int64_t v) { put(b, &v, sizeof v); }
+static void put_str(ks_buf *b, const char *s, uint64_t *bytes) {
+    uint32_t n = (uint32_t)strlen(s ? s : "");
+    put_u32(b, n);
+    put(b, s ? s : "", n);
+    *bytes += n;
+}
+
+static void put_record(ks_buf *b, const ks_store *s, const ks_page *p) {
+    const page_view *v = (const page_view *)p;
+    const page_file *f = v->file;
+    const ks_page *r = f->base;
+    uint64_t *words = NULL, bytes = 0;
+    size_t n_words;
+    if (f->arena) { /* reused from a records file: the synonyms are the same (see reuse_usable_prev) */
+        n_words = f->n_syn_words;
+        if (n_words) {
+            words = ks_malloc(n_words * sizeof *words);
+            memcpy(words, f->syn_words, n_words * sizeof *words);
+        }
+    } else {
+        n_words = synonyms_page_words(s, r, &words);
+    }
+    put_u32(b, (uint32_t)r->n_keywords);
+    put_u32(b, (uint32_t)r->n_headings);
+    put_u32(b, (uint32_t)r->n_links);
+    put_u32(b, (uint32_t)f->n_diags);
+    put_u32(b, (uint32_t)n_words);
+    put_u32(b, (uint32_t)f->n_images);
+    size_t bytes_at = b->len; /* the string bytes, filled in below: the reader sizes its block by them */
+    put_u64(b, 0);
+    put_str(b, r->path, &bytes);
+    put_str(b, r->topic, &bytes);
+    put_str(b, r->slug, &bytes);
+    put_str(b, r->section, &bytes);
+    put_str(b, r->title, &bytes);
+    put_str(b, r->summary, &bytes);
+    put_str(b, r->reviewed, &bytes);
+    put_i64(b, r->order);
+    put_i64(b, r->is_topic_index);
+    put_i64(b, r->body_line);
+    put_u64(b, r->hash);
+    put_u64(b, f->file_hash);
+    put_i64(b, f->help_callout);
+    put_i64(b, r->errors);
+    put_i64(b, r->warnings);
+    put(b, &r->grade, sizeof r->grade);
+    put_u64(b, v->id.dev);
+    put_u64(b, v->id.ino);
+    put_i64(b, v->id.size);
+    put_i64(b, v->id.mtime);
+    put_i64(b, v->id.ctime);
+    put_i64(b, v->verified);
+    for (size_t i = 0; i < r->n_keywords; i++) put_str(b, r->keywords[i], &bytes);
+    for (size_t i = 0; i < r->n_headings; i++) {
+        put_i64(b, r->headings[i].level);
+        put_i64(b, r->headings[i].line);
+        put_str(b, r->headings[i].text, &bytes);
+        put_str(b, r->headings[i].anchor, &bytes);
+    }
+    for (size_t i = 0; i < r->n_links; i++) {
+        put_i64(b, r->links[i].line);
+        put_str(b, r->links[i].url, &bytes);
+    }
+    for (size_t i = 0; i < f->n_diags; i++) {
+        put_i64(b, f->diags[i].line);
+        put_i64(b, f->diags[i].severity);
+        put_str(b, f->diags[i].path, &bytes);
+        put_str(b, f->diags[i].message, &bytes);
+    }
+    for (size_t i = 0; i < f->n_images; i++) {
+        put_i64(b, f->images[i].line);
+        put_str(b, f->images[i].url, &bytes);
+    }
+    for (size_t i = 0; i < n_words; i++) put_u64(b, words[i]);
+    memcpy(b->data + bytes_at, &bytes, sizeof bytes);
+    free(words);
+}
+
+/* Write a temporary file beside path and rename it over path. No fsync:
+ * the file is a cache with a checksum, and a file lost or torn by a power
+ * cut only costs the next run a full load; waiting for the disk would cost
+ * every run. */
+static int write_replacing(const char *path, const char *data, size_t len) {
+    char *tmp = ks_sprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int rc = fd >= 0 ? KS_OK : KS_ERR_IO;
+    for (size_t off = 0; rc == KS_OK && off < len;) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0 && errno != EINTR) rc = KS_ERR_IO;
+        if (n > 0) off += (size_t)n;
+    }
+    if (fd >= 0 && close(fd) != 0) rc = KS_ERR_IO;
+    if (rc == KS_OK && rename(tmp, path) != 0) rc = KS_ERR_IO;
+    if (rc != KS_OK) unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int ks_store_save_records(const ks_store *s, const char *path, uint64_t key) {
+    ks_buf b = {0};
+    uint64_t n = 0;
+    put(&b, MAGIC, 8);
+    put_u64(&b, key);
+    put_u64(&b, s->synonyms_hash);
+    put_u64(&b, s->page_opts_key);
+    size_t count_at = b.len;
+    put_u64(&b, 0);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        /* Only good pages: a caller that reuses a skeleton must already
+         * have its content (kiosk index: the index holds every good page). */
+        if (s->pages[i]->errors) continue;
+        put_record(&b, s, s->pages[i]);
+        n++;
+    }
+    memcpy(b.data + count_at, &n, sizeof n);
+    put_u64(&b, ks_hash64(b.data, b.len));
+    int rc = write_replacing(path, b.data, b.len);
+    ks_buf_free(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------ reading */
+
+typedef struct reader {
+    const unsigned char *p, *end;
+    int bad;
+} reader;
+
+static void get(reader *r, void *out, size_t n) {
+    if (r->bad || (size_t)(r->end - r->p) < n) {
+        r->bad = 1;
+        memset(out, 0, n);
+        return;
+    }
+    memcpy(out, r->p, n);
+    r->p += n;
+}
+static uint32_t get_u32(reader *r) { uint32_t v; get(r, &v, sizeof v); return v; }
+static uint64_t get_u64(reader *r) { uint64_t v; get(r, &v, sizeof v); return v; }
+static int64_t get_i64(reader *r) { int64_t v; get(r, &v, sizeof v); return v; }
+static int get_int(reader *r) {
+    int64_t v = get_i64(r);
+    if (v < -1000000000LL || v > 1000000000LL) r->bad = 1;
+    return (int)v;
+}
+
+/* A bump allocator over one block. */
+typedef struct arena {
+    char *base;
+    size_t used, cap;
+    int bad;
+} arena;
+
+static void *take(arena *a, size_t n, size_t align) {
+    size_t at = (a->used + align - 1) & ~(align - 1);
+    if (at + n > a->cap) {
+        a->bad = 1;
+        return NULL;
+    }
+    a->used = at + n;
+    return a->base + at;
+}
+
+static char *get_str(reader *r, arena *a) {
+    uint32_t n = get_u32(r);
+    char *s = r->bad ? NULL : take(a, (size_t)n + 1, 1);
+    if (!s || (size_t)(r->end - r->p) < n) {
+        r->bad = 1;
+        return (char *)"";
+    }
+    memcpy(s, r->p, n);
+    s[n] = '\0';
+    r->p += n;
+    return s;
+}
+
+/* One record as a skeleton page_file, or NULL when it does not add up. */
+static page_file *get_record(reader *r, file_id *id, int64_t *verified) {
+    uint32_t nk = get_u32(r), nh = get_u32(r), nl = get_u32(r), nd = get_u32(r), nw = get_u32(r),
+             ni = get_u32(r);
+    uint64_t bytes = get_u64(r);
+    size_t left = (size_t)(r->end - r->p);
+    if (r->bad || bytes > left || nk > left || nh > left || nl > left || nd > left || nw > left / 8 || ni > left) {
+        r->bad = 1;
+        return NULL;
+    }
+    size_t n_strings = 7 + nk + 2 * (size_t)nh + nl + 2 * (size_t)nd + ni;
+    arena a = {0};
+    /* the same sizes as taken below (an empty array still takes one), plus
+     * alignment: every take is aligned to 16 at most once */
+    a.cap = sizeof(ks_page) + (nk ? nk : 1) * sizeof(char *) + (nh ? nh : 1) * sizeof(ks_heading) +
+            (nl ? nl : 1) * sizeof(ks_link) + (nd ? nd : 1) * sizeof(ks_diag) + (ni ? ni : 1) * sizeof(ks_link) +
+            bytes + n_strings + 6 * 16;
+    a.base = ks_malloc(a.cap);
+    ks_page *p = take(&a, sizeof *p, 16);
+    memset(p, 0, sizeof *p);
+    p->keywords = take(&a, (nk ? nk : 1) * sizeof(char *), 16);
+    p->headings = take(&a, (nh ? nh : 1) * sizeof(ks_heading), 16);
+    p->links = take(&a, (nl ? nl : 1) * sizeof(ks_link), 16);
+    ks_diag *diags = take(&a, (nd ? nd : 1) * sizeof(ks_diag), 16);
+    ks_link *images = take(&a, (ni ? ni : 1) * sizeof(ks_link), 16);
+    if (a.bad) {
+        free(a.base);
+        r->bad = 1;
+        return NULL;
+    }
+    p->path = get_str(r, &a);
+    p->topic = get_str(r, &a);
+    p->slug = get_str(r, &a);
+    p->section = get_str(r, &a);
+    p->title = get_str(r, &a);
+    p->summary = get_str(r, &a);
+    p->reviewed = get_str(r, &a);
+    p->order = get_int(r);
+    p->is_topic_index = get_int(r);
+    p->body_line = get_int(r);
+    p->hash = get_u64(r);
+    uint64_t file_hash = get_u64(r);
+    int help_callout = get_int(r);
+    p->errors = get_int(r);
+    p->warnings = get_int(r);
+    get(r, &p->grade, sizeof p->grade);
+    id->dev = get_u64(r);
+    id->ino = get_u64(r);
+    id->size = get_i64(r);
+    id->mtime = get_i64(r);
+    id->ctime = get_i64(r);
+    *verified = get_i64(r);
+    p->markdown = "";
+    p->text = "";
+    p->n_keywords = nk;
+    for (uint32_t i = 0; i < nk; i++) p->keywords[i] = get_str(r, &a);
+    p->n_headings = nh;
+    for (uint32_t i = 0; i < nh; i++) {
+        p->headings[i].level = get_int(r);
+        p->headings[i].line = get_int(r);
+        p->headings[i].text = get_str(r, &a);
+        p->headings[i].anchor = get_str(r, &a);
+    }
+    p->n_links = nl;
+    for (uint32_t i = 0; i < nl; i++) {
+        memset(&p->links[i], 0, sizeof p->links[i]);
+        p->links[i].line = get_int(r);
+        p->links[i].url = get_str(r, &a);
+    }
+    for (uint32_t i = 0; i < nd; i++) {
+        diags[i].line = get_int(r);
+        diags[i].severity = get_int(r) == KS_DIAG_WARNING ? KS_DIAG_WARNING : KS_DIAG_ERROR;
+        diags[i].path = get_str(r, &a);
+        diags[i].message = get_str(r, &a);
+    }
+    for (uint32_t i = 0; i < ni; i++) {
+        memset(&images[i], 0, sizeof images[i]);
+        images[i].line = get_int(r);
+        images[i].url = get_str(r, &a);
+    }
+    uint64_t *words = nw ? ks_malloc(nw * sizeof *words) : NULL;
+    for (uint32_t i = 0; i < nw; i++) words[i] = get_u64(r);
+    if (r->bad || a.bad || p->errors != 0) {
+        free(words);
+        free(a.base);
+        r->bad = 1;
+        return NULL;
+    }
+    page_file *f = ks_calloc(1, sizeof *f);
+    atomic_init(&f->refs, 1);
+    f->base = p;
+    f->file_hash = file_hash;
+    f->help_callout = help_callout != 0;
+    f->images = images;
+    f->n_images = ni;
+    f->diags = diags;
+    f->n_diags = nd;
+    f->arena = a.base;
+    f->syn_words = words;
+    f->n_syn_words = nw;
+    return f;
+}
+
+static int slug_view_cmp(const void *a, const void *b) {
+    return strcmp((*(ks_page *const *)a)->slug, (*(ks_page *const *)b)->slug);
+}
+
+ks_store *ks_store_load_records(const char *path, uint64_t key) {
+    char *data = NULL;
+    size_t len = 0;
+    if (ks_read_file(path, (size_t)1 << 30, &data, &len) != KS_OK) return NULL;
+    if (len < 8 + 5 * 8 || memcmp(data, MAGIC, 8) != 0) {
+        free(data);
+        return NULL;
+    }
+    uint64_t sum;
+    memcpy(&sum, data + len - 8, 8);
+    reader r = {(const unsigned char *)data + 8, (const unsigned char *)data + len - 8, 0};
+    uint64_t file_key = get_u64(&r), syn_hash = get_u64(&r), opts_key = get_u64(&r), n = get_u64(&r);
+    if (sum != ks_hash64(data, len - 8) || file_key != key || n > len / 64) {
+        free(data);
+        return NULL;
+    }
+    ks_store *s = ks_calloc(1, sizeof *s);
+    s->dir = ks_strdup("");
+    s->is_records = 1;
+    s->synonyms_hash = syn_hash;
+    s->page_opts_key = opts_key;
+    s->pages = ks_malloc((n ? n : 1) * sizeof(ks_page *));
+    for (uint64_t i = 0; i < n && !r.bad; i++) {
+        file_id id;
+        int64_t verified;
+        page_file *f = get_record(&r, &id, &verified);
+        if (f) s->pages[s->n_pages++] = view_new(f, &id, verified);
+    }
+    free(data);
+    if (r.bad || r.p != r.end) {
+        ks_store_free(s);
+        return NULL;
+    }
+    if (s->n_pages) qsort(s->pages, s->n_pages, sizeof(ks_page *), slug_view_cmp);
+    /* duplicates cannot be saved (the store drops them); refuse a file that has them */
+    for (size_t i = 1; i < s->n_pages; i++)
+        if (strcmp(s->pages[i - 1]->slug, s->pages[i]->slug) == 0) {
+            ks_store_free(s);
+            return NULL;
+        }
+    s->by_slug = ks_malloc((s->n_pages ? s->n_pages : 1) * sizeof(ks_page *));
+    if (s->n_pages) memcpy(s->by_slug, s->pages, s->n_pages * sizeof(ks_page *));
+    s->topic_by_slug = ks_malloc(sizeof(size_t));
+    return s;
+}

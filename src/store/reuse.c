@@ -1,0 +1,257 @@
+/* reuse: page records shared between snapshots, so a load after one edit
+ * parses one file.
+ *
+ * What page_load() makes of a file depends only on the file's bytes, its
+ * path, its topic folder and the options reuse_options_key() covers (a
+ * snapshot loaded with other such options is not reused). That part (the "file record": the ks_page as
+ * page_load returns it, plus the diagnostics page_load gave) is kept in a
+ * reference-counted page_file and never written again. Each snapshot has
+ * its own page_view: a shallow copy of the record's ks_page (same strings,
+ * same cmark tree) with its own links array, errors and warnings, which the
+ * checks that need every page (links, topics, duplicates, review dates)
+ * fill in afresh on every load.
+ *
+ * A record of the previous snapshot is reused for a file at the same path
+ * when
+ *   - stat says the same device, inode, size, modification and change
+ *     times, and those times were at least REUSE_SETTLE_NS older than the
+ *     moment the record was last verified (a write in the same clock tick
+ *     as the read would otherwise keep the same times: git's "racy" files),
+ *     or else
+ *   - the file, read again, has the same content hash (a touch, a copy of
+ *     the same text, a file written just before the last load).
+ * Records read back from a records file (records.c) are reused the same
+ * way; they lack the Markdown, text and tree (see store.h).
+ */
+#include "store_int.h"
+
+#include "kiosk/config.h"
+
+#include <cmark.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Times closer than this to the verification are not trusted alone: larger
+ * than any file system's time step (FAT: 2 s) and small clock offsets. */
+#define REUSE_SETTLE_NS (2 * 1000000000LL)
+
+int64_t reuse_clock_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void file_id_of(const struct stat *st, file_id *id) {
+    memset(id, 0, sizeof *id);
+    id->dev = (uint64_t)st->st_dev;
+    id->ino = (uint64_t)st->st_ino;
+    id->size = (int64_t)st->st_size;
+    id->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    id->ctime = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+}
+
+static int same_id(const file_id *a, const file_id *b) {
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime == b->mtime &&
+           a->ctime == b->ctime;
+}
+
+int file_id_trusted(const file_id *id, int64_t verified) {
+    int64_t newest = id->mtime > id->ctime ? id->mtime : id->ctime;
+    return newest + REUSE_SETTLE_NS < verified;
+}
+
+/* ------------------------------------------------------------ records */
+
+static page_file *file_new(ks_page *base, const ks_diag *diags, size_t n) {
+    page_file *f = ks_calloc(1, sizeof *f);
+    atomic_init(&f->refs, 1);
+    f->base = base;
+    f->n_diags = n;
+    f->diags = ks_calloc(n ? n : 1, sizeof *f->diags);
+    for (size_t i = 0; i < n; i++) {
+        f->diags[i] = diags[i];
+        f->diags[i].path = ks_strdup(diags[i].path);
+        f->diags[i].message = ks_strdup(diags[i].message);
+    }
+    return f;
+}
+
+static void file_release(page_file *f) {
+    if (!f || atomic_fetch_sub(&f->refs, 1) != 1) return;
+    if (f->arena) { /* a skeleton: one block (images included) */
+        free(f->arena);
+        free(f->syn_words);
+        free(f);
+        return;
+    }
+    page_free(f->base);
+    for (size_t i = 0; i < f->n_images; i++) free(f->images[i].url);
+    free(f->images);
+    for (size_t i = 0; i < f->n_diags; i++) {
+        free(f->diags[i].path);
+        free(f->diags[i].message);
+    }
+    free(f->diags);
+    free(f);
+}
+
+ks_page *view_new(page_file *f, const file_id *id, int64_t verified) {
+    page_view *v = ks_calloc(1, sizeof *v);
+    v->page = *f->base;
+    v->page.links = ks_calloc(f->base->n_links ? f->base->n_links : 1, sizeof(ks_link));
+    for (size_t i = 0; i < f->base->n_links; i++) {
+        v->page.links[i].url = f->base->links[i].url;
+        v->page.links[i].line = f->base->links[i].line;
+    }
+    v->file = f;
+    v->id = *id;
+    v->verified = verified;
+    return &v->page;
+}
+
+void page_release(ks_page *p) {
+    if (!p) return;
+    page_view *v = (page_view *)p;
+    for (size_t i = 0; i < p->n_links; i++) {
+        free(p->links[i].slug);
+        free(p->links[i].fragment);
+    }
+    free(p->links);
+    file_release(v->file);
+    free(v);
+}
+
+/* The previous snapshot's view of the file at rel_path in topic, or NULL. */
+static page_view *previous(const ks_store *prev, const char *rel_path, const char *topic) {
+    size_t n = strlen(rel_path);
+    if (!prev || n < 3) return NULL;
+    char *slug = ks_strndup(rel_path, n - 3);
+    const ks_page *p = ks_store_find(prev, slug);
+    free(slug);
+    if (!p || strcmp(p->path, rel_path) != 0 || strcmp(p->topic, topic) != 0) return NULL;
+    return (page_view *)p;
+}
+
+/* Reuse v's record for this load: its diagnostics go to the store again. */
+static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t verified) {
+    page_file *f = v->file;
+    atomic_fetch_add(&f->refs, 1);
+    if (f->arena) s->has_skeletons = 1;
+    for (size_t i = 0; i < f->n_diags; i++)
+        diag_add(&s->diags, f->diags[i].path, f->diags[i].line, f->diags[i].severity, "%s", f->diags[i].message);
+    s->n_reused++;
+    return view_new(f, id, verified);
+}
+
+uint64_t reuse_options_key(const ks_store_options *opts) {
+    /* page_load fills placeholders from the configuration: the values
+     * used are what a record depends on (none given: the fallbacks). */
+    static const ks_config no_config;
+    const ks_config *cfg = opts && opts->config ? opts->config : &no_config;
+    ks_buf b = {0};
+    for (const char *const *k = ks_config_placeholder_names; *k; k++) {
+        const char *v = "";
+        ks_config_placeholder(cfg, *k, &v);
+        ks_buf_printf(&b, "%s=%s\n", *k, v);
+    }
+    uint64_t h = ks_hash64(b.data ? b.data : "", b.len) | 1;
+    ks_buf_free(&b);
+    return h;
+}
+
+const ks_store *reuse_usable_prev(const ks_store *s, const char *dir, const ks_store *prev) {
+    if (prev && prev->page_opts_key != s->page_opts_key) return NULL;
+    if (!prev || !(prev->is_records || prev->has_skeletons)) return prev;
+    /* A skeleton knows which words of synonyms.txt it holds only for the
+     * synonyms.txt it was saved with; the store's synonyms hash also covers
+     * intents.txt (store.c), so the same sum is made here. */
+    char *path = ks_path_join(dir, "synonyms.txt"), *data = NULL;
+    size_t len = 0;
+    uint64_t h = ks_read_file(path, KS_STORE_MAX_FILE, &data, &len) == KS_OK ? ks_hash64(data, len) : 0;
+    free(path);
+    free(data);
+    data = NULL;
+    path = ks_path_join(dir, "intents.txt");
+    if (ks_read_file(path, KS_STORE_MAX_FILE, &data, &len) == KS_OK) h = h * 31 + ks_hash64(data, len) + 1;
+    free(path);
+    free(data);
+    return h == prev->synonyms_hash ? prev : NULL;
+}
+
+/* The pictures of f's tree, once. */
+static void find_images(page_file *f) {
+    size_t cap = 0;
+    if (!f->base->doc) return;
+    cmark_iter *it = cmark_iter_new(f->base->doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_IMAGE) continue;
+        if (f->n_images == cap) f->images = ks_realloc(f->images, (cap = cap ? cap * 2 : 4) * sizeof(ks_link));
+        ks_link *l = &f->images[f->n_images++];
+        memset(l, 0, sizeof *l);
+        l->url = ks_strdup(cmark_node_get_url(n) ? cmark_node_get_url(n) : "");
+        l->line = cmark_node_get_start_line(n);
+    }
+    cmark_iter_free(it);
+}
+
+ks_page *page_get(ks_store *s, source_entry *e, const char *rel_path, const char *topic) {
+    struct stat st;
+    file_id id;
+    int have_id = e->fd >= 0 && fstat(e->fd, &st) == 0;
+    if (have_id) {
+        file_id_of(&st, &id);
+    } else {
+        memset(&id, 0, sizeof id);
+        id.size = -1; /* in memory, or fstat failed: never the same */
+    }
+    page_view *v = have_id ? previous(s->prev, rel_path, topic) : NULL;
+    size_t first = s->diags.len;
+    ks_page *base = NULL;
+    s->last_file_hash = 0;
+    /* file_hash 0: the record of a file that could not be read; read it again */
+    if (v && v->file->file_hash != 0) {
+        if (same_id(&v->id, &id) && file_id_trusted(&v->id, v->verified)) return reuse(s, v, &id, v->verified);
+        if (id.size == v->id.size) {
+            char *data = NULL;
+            size_t len = 0;
+            if (source_entry_read(e, KS_STORE_MAX_FILE, &data, &len) == KS_OK) {
+                if (ks_hash64(data, len) == v->file->file_hash) {
+                    free(data);
+                    return reuse(s, v, &id, s->load_ns);
+                }
+                base = page_parse(s, data, len, rel_path, topic); /* read once, parsed at once */
+            } else {
+                (void)lseek(e->fd, 0, SEEK_SET); /* page_load reads it again and says what failed */
+            }
+            free(data);
+        }
+    }
+    if (!base) base = page_load(s, e, rel_path, topic);
+    if (!base) return NULL;
+    s->n_parsed++;
+    page_file *f = file_new(base, s->diags.items + first, s->diags.len - first);
+    f->file_hash = s->last_file_hash;
+    /* only recovery and risks pages are asked (store.c's check_pages) */
+    f->help_callout = (!strcmp(base->section, "recovery") || !strcmp(base->section, "risks")) &&
+                      page_has_callout(base, "When to get help");
+    find_images(f);
+    /* Times taken before the read: a write after it changes them. */
+    return view_new(f, &id, s->load_ns);
+}
+
+const ks_link *page_images(const ks_page *p, size_t *n) {
+    const page_file *f = ((const page_view *)p)->file;
+    *n = f->n_images;
+    return f->images;
+}
+
+int page_has_help_callout(const ks_page *p) { return ((const page_view *)p)->file->help_callout; }
+
+size_t ks_store_parsed_count(const ks_store *s) { return s->n_parsed; }
+size_t ks_store_reused_count(const ks_store *s) { return s->n_reused; }

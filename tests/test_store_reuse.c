@@ -1,0 +1,448 @@
+/* store reuse: ks_store_load_from() on a copy of the shipped content, after
+ * each kind of edit staff make, gives exactly the snapshot ks_store_load()
+ * gives (pages, topics, synonyms, every diagnostic), while parsing only the
+ * files that changed. Cross-page checks are the point: a link whose target
+ * is removed, a topic folder renamed, a duplicate name, a broken page. */
+#include "harness.h"
+#include "kiosk/base.h"
+#include "kiosk/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static time_t fixed_today(void) {
+    struct tm tm = {0};
+    tm.tm_year = 2026 - 1900;
+    tm.tm_mon = 10;
+    tm.tm_mday = 22;
+    tm.tm_hour = 12;
+    tm.tm_isdst = -1;
+    return mktime(&tm);
+}
+
+static ks_store *load_from(const char *dir, const ks_store *prev) {
+    ks_store_options opts = {.today = fixed_today()};
+    int err = 0;
+    ks_store *s = ks_store_load_from(dir, prev, &opts, &err);
+    if (!s) fprintf(stderr, "cannot load %s: %d\n", dir, err);
+    return s;
+}
+
+/* Everything a snapshot says, as text: two snapshots are the same when
+ * their descriptions are. */
+static char *describe_as(const ks_store *s, int with_content) {
+    ks_buf b = {0};
+    for (size_t i = 0; i < ks_store_page_count(s); i++) {
+        const ks_page *p = ks_store_page(s, i);
+        ks_buf_printf(&b, "page %s path=%s topic=%s section=%s title=%s summary=%s reviewed=%s order=%d idx=%d "
+                          "body_line=%d hash=%016llx errors=%d warnings=%d grade=%.3f doc=%d\n",
+                      p->slug, p->path, p->topic, p->section, p->title, p->summary, p->reviewed, p->order,
+                      p->is_topic_index, p->body_line, (unsigned long long)p->hash, p->errors, p->warnings,
+                      p->grade, with_content ? p->doc != NULL : 0);
+        for (size_t k = 0; k < p->n_keywords; k++) ks_buf_printf(&b, "  kw %s\n", p->keywords[k]);
+        for (size_t k = 0; k < p->n_headings; k++)
+            ks_buf_printf(&b, "  h%d %s #%s :%d\n", p->headings[k].level, p->headings[k].text,
+                          p->headings[k].anchor, p->headings[k].line);
+        for (size_t k = 0; k < p->n_links; k++)
+            ks_buf_printf(&b, "  link %s -> %s #%s :%d\n", p->links[k].url,
+                          p->links[k].slug ? p->links[k].slug : "(none)",
+                          p->links[k].fragment ? p->links[k].fragment : "", p->links[k].line);
+        if (with_content) ks_buf_printf(&b, "  markdown %s\n  text %s\n", p->markdown, p->text);
+        OK(ks_store_find(s, p->slug) == p);
+    }
+    for (size_t i = 0; i < ks_store_topic_count(s); i++) {
+        const ks_topic *t = ks_store_topic(s, i);
+        ks_buf_printf(&b, "topic %s title=%s summary=%s order=%d index=%s\n", t->slug, t->title, t->summary,
+                      t->order, t->index ? t->index->slug : "(none)");
+        OK(t->index == NULL || t->index == ks_store_find(s, t->index->slug));
+    }
+    for (size_t i = 0; i < ks_store_synonym_count(s); i++) {
+        const ks_synonym *y = ks_store_synonym(s, i);
+        ks_buf_printf(&b, "synonym %s = %s :%d\n", y->from, y->to, y->line);
+    }
+    ks_buf_printf(&b, "synonyms hash %016llx\n", (unsigned long long)ks_store_synonyms_hash(s));
+    for (size_t i = 0; i < ks_store_diag_count(s); i++) {
+        const ks_diag *d = ks_store_diag(s, i);
+        ks_buf_printf(&b, "%s:%d: %s: %s\n", d->path, d->line, d->severity == KS_DIAG_ERROR ? "error" : "warning",
+                      d->message);
+    }
+    ks_buf_printf(&b, "errors %zu\n", ks_store_error_count(s));
+    return ks_buf_detach(&b);
+}
+
+static char *describe(const ks_store *s) { return describe_as(s, 1); }
+
+/* Load dir fully and from prev; the two must be the same, and the one from
+ * prev must have parsed `parsed` files (ANY: not checked). Returns the one from prev (the next
+ * step's prev); prev is freed. */
+#define ANY ((size_t)-1)
+
+static ks_store *step(const char *what, const char *dir, ks_store *prev, size_t parsed) {
+    ks_store *full = load_from(dir, NULL), *inc = load_from(dir, prev);
+    harness_state.current = what;
+    OK(full && inc);
+    if (full && inc) {
+        char *a = describe(full), *b = describe(inc);
+        STR_EQ(b, a);
+        free(a);
+        free(b);
+        if (parsed != ANY) INT_EQ(ks_store_parsed_count(inc), parsed);
+        INT_EQ(ks_store_parsed_count(inc) + ks_store_reused_count(inc), ks_store_parsed_count(full));
+        INT_EQ(ks_store_reused_count(full), 0);
+    }
+    /* The new snapshot shares records with prev: freeing prev first must
+     * leave it whole (ASan checks the next step's reads). */
+    ks_store_free(prev);
+    ks_store_free(full);
+    return inc;
+}
+
+static void write_at(const char *dir, const char *rel, const char *text) {
+    char *p = ks_path_join(dir, rel);
+    FILE *f = fopen(p, "w");
+    OK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    free(p);
+}
+
+static char *read_at(const char *dir, const char *rel) {
+    char *p = ks_path_join(dir, rel), *data = NULL;
+    size_t len;
+    OK(ks_read_file(p, KS_STORE_MAX_FILE, &data, &len) == KS_OK);
+    free(p);
+    return data;
+}
+
+static void move(const char *dir, const char *from, const char *to) {
+    char *a = ks_path_join(dir, from), *b = ks_path_join(dir, to);
+    OK(rename(a, b) == 0);
+    free(a);
+    free(b);
+}
+
+static void remove_at(const char *dir, const char *rel) {
+    char *p = ks_path_join(dir, rel);
+    OK(unlink(p) == 0);
+    free(p);
+}
+
+/* Change one letter in place: same size, same inode. */
+static void poke_letter(const char *dir, const char *rel, const char *find, char to) {
+    char *text = read_at(dir, rel);
+    char *at = text ? strstr(text, find) : NULL;
+    OK(at != NULL);
+    if (at) {
+        char *p = ks_path_join(dir, rel);
+        FILE *f = fopen(p, "r+");
+        OK(f != NULL);
+        if (f) {
+            fseek(f, at - text, SEEK_SET);
+            fputc(to, f);
+            fclose(f);
+        }
+        free(p);
+    }
+    free(text);
+}
+
+static void test_edits(void) {
+    char tmpl[] = "/tmp/kiosk-reuse-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    OK(root != NULL);
+    if (!root) return;
+    char *dir = ks_path_join(root, "content");
+    char *cmd = ks_sprintf("cp -R '%s/content' '%s'", KIOSK_SOURCE_DIR, dir);
+    OK(system(cmd) == 0);
+    free(cmd);
+
+    ks_store *s = load_from(dir, NULL);
+    size_t all = ks_store_parsed_count(s);
+    OK(all >= 15);
+    /* Nothing changed; the files were written just now, so they are
+     * compared by content, and none is parsed again. */
+    s = step("nothing changed", dir, s, 0);
+
+    /* An edit that changes the size. */
+    char *old = read_at(dir, "prolotherapy/recovery.md");
+    char *edited = ks_sprintf("%s\nA new line about walking after the visit.\n", old);
+    write_at(dir, "prolotherapy/recovery.md", edited);
+    free(edited);
+    free(old);
+    s = step("edit", dir, s, 1);
+    OK(strstr(ks_store_find(s, "prolotherapy/recovery")->text, "walking after the visit") != NULL);
+
+    /* Right after the load, a one-letter edit in place: same size, same
+     * inode, perhaps the same times (one clock tick). Must be seen. */
+    poke_letter(dir, "prolotherapy/recovery.md", "walking", 'W');
+    s = step("same-size edit within a clock tick", dir, s, 1);
+    OK(strstr(ks_store_find(s, "prolotherapy/recovery")->text, "Walking after the visit") != NULL);
+
+    /* A touch: new times, same bytes: read, not parsed. */
+    old = read_at(dir, "about.md");
+    write_at(dir, "about.md", old);
+    free(old);
+    s = step("touch", dir, s, 0);
+
+    /* Add a page, with a link to a heading that does not exist. */
+    write_at(dir, "prolotherapy/costs.md",
+             "---\ntitle: Costs\nsection: costs\nsummary: What it costs.\nreviewed: 2026-11-01\n---\n\n"
+             "# Costs\n\nAsk at the desk. See [recovery](recovery.md#nothing-here).\n");
+    s = step("add", dir, s, 1);
+
+    /* A page that links to it, then the target removed: the linking page,
+     * unchanged on disk, now has an error. */
+    write_at(dir, "about.md.new",
+             "---\ntitle: About\nsection: general\nsummary: About us.\nreviewed: 2026-11-01\n---\n\n"
+             "# About\n\nRead about [costs](prolotherapy/costs.md).\n");
+    move(dir, "about.md.new", "about.md");
+    s = step("link to a new page", dir, s, 1);
+    INT_EQ(ks_store_find(s, "about")->errors, 0);
+    remove_at(dir, "prolotherapy/costs.md");
+    s = step("link target removed", dir, s, 0);
+    INT_EQ(ks_store_find(s, "about")->errors, 1);
+    OK(ks_store_find(s, "prolotherapy/costs") == NULL);
+
+    /* Rename a page: the new path is a new record (its slug changed). */
+    move(dir, "prolotherapy/risks.md", "prolotherapy/side-effects.md");
+    s = step("rename", dir, s, 1);
+
+    /* A broken page: its own problems come back from the record. */
+    write_at(dir, "ozone-therapy/risks.md", "---\ntitle: \"never closed\nsection: risks\n---\n\nSome text.\n");
+    s = step("broken front matter", dir, s, 1);
+    OK(ks_store_find(s, "ozone-therapy/risks")->errors > 0);
+    s = step("still broken, unchanged", dir, s, 0);
+
+    /* A duplicate name (names ignore case). */
+    old = read_at(dir, "glossary.md");
+    write_at(dir, "Glossary.md", old);
+    free(old);
+    s = step("duplicate name", dir, s, 1);
+    remove_at(dir, "Glossary.md");
+    /* the file dropped as a duplicate had no record in the snapshot: it is
+     * parsed again if it is the one that stays */
+    s = step("duplicate removed", dir, s, ANY);
+    INT_EQ(ks_store_parsed_count(s) <= 1, 1);
+
+    /* A topic folder renamed: every page in it has a new path; links to it
+     * from elsewhere break. */
+    size_t in_topic = 0;
+    for (size_t i = 0; i < ks_store_page_count(s); i++)
+        in_topic += strcmp(ks_store_page(s, i)->topic, "ozone-therapy") == 0;
+    move(dir, "ozone-therapy", "ozone");
+    s = step("topic folder renamed", dir, s, in_topic);
+    OK(ks_store_find_topic(s, "ozone") != NULL);
+    OK(ks_store_find_topic(s, "ozone-therapy") == NULL);
+
+    /* synonyms.txt edited. */
+    old = read_at(dir, "synonyms.txt");
+    char *more = ks_sprintf("%snever seen words = nowhere to be found\n", old);
+    write_at(dir, "synonyms.txt", more);
+    free(more);
+    free(old);
+    s = step("synonyms", dir, s, 0);
+
+    /* Once the files are older than the settle time, stat alone vouches
+     * for them; an in-place edit of the same size still changes the times. */
+    sleep(3);
+    s = step("settled", dir, s, 0);
+    poke_letter(dir, "prolotherapy/recovery.md", "Walking", 'w');
+    s = step("same-size edit of a settled file", dir, s, 1);
+    OK(strstr(ks_store_find(s, "prolotherapy/recovery")->text, "walking after the visit") != NULL);
+
+    ks_store_free(s);
+    cmd = ks_sprintf("rm -rf '%s'", root);
+    OK(system(cmd) == 0);
+    free(cmd);
+    free(dir);
+}
+
+/* Two snapshots sharing records are freed in either order. */
+static void test_free_order(void) {
+    char *dir = ks_sprintf("%s/content", KIOSK_SOURCE_DIR);
+    ks_store *a = load_from(dir, NULL);
+    ks_store *b = load_from(dir, a);
+    ks_store *c = load_from(dir, b);
+    OK(a && b && c);
+    INT_EQ(ks_store_parsed_count(c), 0);
+    ks_store_free(b);
+    ks_store_free(a);
+    const ks_page *p = ks_store_page(c, 0);
+    OK(p && p->title[0] && p->text);
+    ks_store_free(c);
+    free(dir);
+}
+
+/* A records file saved by one process and read by another: the snapshot
+ * loaded from it is the full load's, less the Markdown, text and tree of
+ * the pages it reused (doc NULL), and only changed or broken files are
+ * parsed. Damaged files, another key or another synonyms.txt: not used. */
+static size_t count_broken(const ks_store *s) {
+    size_t n = 0;
+    for (size_t i = 0; i < ks_store_page_count(s); i++) n += ks_store_page(s, i)->errors > 0;
+    return n;
+}
+
+/* changed: files added or changed since saved was loaded; those and the
+ * pages saved broken (not in the records) are parsed. */
+static ks_store *records_step(const char *what, const char *dir, const char *recs, uint64_t key,
+                              ks_store *saved, size_t changed) {
+    harness_state.current = what;
+    size_t parsed = changed == ANY ? ANY : changed + count_broken(saved);
+    INT_EQ(ks_store_save_records(saved, recs, key), KS_OK);
+    ks_store_free(saved);
+    ks_store *prev = ks_store_load_records(recs, key);
+    OK(prev != NULL);
+    ks_store *full = load_from(dir, NULL), *inc = load_from(dir, prev);
+    ks_store_free(prev);
+    OK(full && inc);
+    if (full && inc) {
+        char *a = describe_as(full, 0), *b = describe_as(inc, 0);
+        STR_EQ(b, a);
+        free(a);
+        free(b);
+        if (parsed != ANY) INT_EQ(ks_store_parsed_count(inc), parsed);
+        for (size_t i = 0; i < ks_store_page_count(inc); i++) {
+            const ks_page *p = ks_store_page(inc, i), *q = ks_store_find(full, p->slug);
+            if (p->doc) STR_EQ(p->text, q->text); /* parsed now: whole */
+            else OK(p->text[0] == '\0' && p->markdown[0] == '\0');
+        }
+    }
+    ks_store_free(full);
+    return inc;
+}
+
+static void test_records(void) {
+    char tmpl[] = "/tmp/kiosk-records-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    OK(root != NULL);
+    if (!root) return;
+    char *dir = ks_path_join(root, "content"), *recs = ks_path_join(root, "records.bin");
+    char *cmd = ks_sprintf("cp -R '%s/content' '%s'", KIOSK_SOURCE_DIR, dir);
+    OK(system(cmd) == 0);
+    free(cmd);
+    /* one page broken from the start: never saved, always parsed */
+    write_at(dir, "ozone-therapy/risks.md", "---\ntitle: \"never closed\nsection: risks\n---\n\nSome text.\n");
+
+    /* a page with nothing in its lists: no keywords, headings, links or problems */
+    write_at(dir, "plain.md", "---\ntitle: Plain\nsection: general\nsummary: Plain.\nreviewed: 2026-11-01\n---\n\nRest.\n");
+
+    ks_store *s = load_from(dir, NULL);
+    size_t broken = count_broken(s);
+    {
+        const ks_page *p = ks_store_find(s, "plain");
+        OK(p && p->errors == 0 && p->n_keywords == 0 && p->n_headings == 0 && p->n_links == 0);
+    }
+    OK(broken >= 1);
+    s = records_step("records, nothing changed", dir, recs, 42, s, 0);
+    s = records_step("records of records", dir, recs, 43, s, 0);
+
+    char *old = read_at(dir, "prolotherapy/recovery.md");
+    char *edited = ks_sprintf("%s\nA new line about walking after the visit.\n", old);
+    write_at(dir, "prolotherapy/recovery.md", edited);
+    free(edited);
+    free(old);
+    s = records_step("records, one edit", dir, recs, 44, s, 1);
+
+    /* a link target removed: the page linking to it breaks without changing */
+    write_at(dir, "about.md",
+             "---\ntitle: About\nsection: general\nsummary: About us.\nreviewed: 2026-11-01\n---\n\n"
+             "# About\n\nRead about [recovery](prolotherapy/recovery.md#nothing-here) and [risks](prolotherapy/risks.md).\n");
+    s = records_step("records, a new link", dir, recs, 45, s, 1);
+    remove_at(dir, "prolotherapy/risks.md");
+    s = records_step("records, link target removed", dir, recs, 46, s, 0);
+    OK(ks_store_find(s, "about")->errors > 0);
+    /* the broken page was not saved: it is parsed again, whole */
+    write_at(dir, "prolotherapy/risks.md",
+             "---\ntitle: Risks\nsection: risks\nsummary: Risks.\nreviewed: 2026-11-01\n---\n\n# Risks\n\nFew.\n");
+    s = records_step("records, link target back", dir, recs, 47, s, 1);
+    OK(ks_store_find(s, "about")->errors == 0 && ks_store_find(s, "about")->doc != NULL);
+
+    /* A picture a saved page shows is removed: that page, unchanged on
+     * disk, now has an error, though its record has no tree to look in. */
+    {
+        char *pic = ks_path_join(dir, "prolotherapy/knee-injection.svg");
+        struct stat pst;
+        if (stat(pic, &pst) == 0) {
+            char *keep = ks_path_join(root, "knee-injection.svg");
+            OK(rename(pic, keep) == 0);
+            s = records_step("records, a picture removed", dir, recs, 50, s, 0);
+            OK(ks_store_find(s, "prolotherapy/injection")->errors > 0);
+            OK(rename(keep, pic) == 0);
+            s = records_step("records, the picture back", dir, recs, 51, s, 0);
+            OK(ks_store_find(s, "prolotherapy/injection")->errors == 0);
+            free(keep);
+        }
+        free(pic);
+    }
+
+    /* a topic folder renamed */
+    move(dir, "prolotherapy", "prolo");
+    s = records_step("records, topic renamed", dir, recs, 48, s, ANY);
+
+    /* Not used: another key, a damaged or truncated file, another synonyms.txt. */
+    harness_state.current = "records refused";
+    INT_EQ(ks_store_save_records(s, recs, 7), KS_OK);
+    OK(ks_store_load_records(recs, 8) == NULL);
+    char *data = NULL;
+    size_t len = 0;
+    OK(ks_read_file(recs, 1 << 26, &data, &len) == KS_OK);
+    if (data && len > 100) {
+        for (size_t at = 8; at < len; at += len / 37 + 1) { /* one byte changed anywhere */
+            data[at] ^= 0x5a;
+            OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+            ks_store *bad = ks_store_load_records(recs, 7);
+            OK(bad == NULL);
+            ks_store_free(bad);
+            data[at] ^= 0x5a;
+        }
+        for (size_t cut = 0; cut < len; cut += len / 23 + 1) { /* cut short */
+            OK(ks_write_file_atomic(recs, data, cut) == KS_OK);
+            ks_store *bad = ks_store_load_records(recs, 7);
+            OK(bad == NULL);
+            ks_store_free(bad);
+        }
+        OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+        ks_store *good = ks_store_load_records(recs, 7);
+        OK(good != NULL);
+        ks_store_free(good);
+    }
+    free(data);
+    OK(ks_store_load_records("/nonexistent/records.bin", 7) == NULL);
+    old = read_at(dir, "synonyms.txt");
+    char *more = ks_sprintf("%sbrand new words = here\n", old);
+    write_at(dir, "synonyms.txt", more);
+    free(more);
+    free(old);
+    {
+        ks_store *prev = ks_store_load_records(recs, 7);
+        ks_store *inc = load_from(dir, prev), *full = load_from(dir, NULL);
+        INT_EQ(ks_store_reused_count(inc), 0);
+        char *a = describe(full), *b = describe(inc);
+        STR_EQ(b, a);
+        free(a);
+        free(b);
+        ks_store_free(prev);
+        ks_store_free(inc);
+        ks_store_free(full);
+    }
+    ks_store_free(s);
+    cmd = ks_sprintf("rm -rf '%s'", root);
+    OK(system(cmd) == 0);
+    free(cmd);
+    free(dir);
+    free(recs);
+}
+
+int main(void) {
+    RUN(test_edits);
+    RUN(test_free_order);
+    RUN(test_records);
+    return harness_done();
+}
