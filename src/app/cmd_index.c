@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void help(void) {
@@ -48,15 +49,42 @@ static void print_list(const char *label, const ks_index_list *l, const char *no
     for (size_t i = 0; i < l->n; i++) printf("%-9s %s%s\n", label, l->slugs[i], note);
 }
 
-/* The folder's stamp as the note stores it: its absolute path and the
- * stamp, so another folder never matches. NULL when it cannot be taken. */
+/* The folder's stamp as the note stores it: its absolute path, its
+ * identity (device and inode) and the stamp, so another folder never
+ * matches, even one later moved to the same path. NULL when it cannot be
+ * taken. (Any sync that writes also forgets the note: see index.h.) */
 static char *content_stamp(const char *dir) {
     uint64_t stamp;
+    struct stat st;
     char *real = realpath(dir, NULL);
     char *s = NULL;
-    if (real && ks_store_stamp(real, &stamp) == KS_OK) s = ks_sprintf("%s\n%016llx", real, (unsigned long long)stamp);
+    if (real && stat(real, &st) == 0 && ks_store_stamp(real, &stamp) == KS_OK)
+        s = ks_sprintf("%s\n%llx:%llx\n%016llx", real, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+                       (unsigned long long)stamp);
     free(real);
     return s;
+}
+
+/* How long `kiosk index` waits for an index another program holds. */
+#define BUSY_WAIT_MS 60000.0
+
+/* Open the index, waiting while another program holds it. NULL after a
+ * message on stderr. */
+static ks_index *open_index(const char *db) {
+    char msg[1024];
+    int err = 0, said = 0;
+    double until = ks_now_ms() + BUSY_WAIT_MS;
+    for (;;) {
+        ks_index *ix = ks_index_open_ex(db, &err, msg, sizeof msg);
+        if (ix) return ix;
+        if (err != KS_INDEX_ERR_BUSY || ks_now_ms() > until) break;
+        if (!said++) fprintf(stderr, "kiosk index: the index '%s' is busy (another program holds it); waiting\n", db);
+        usleep(200 * 1000);
+    }
+    fprintf(stderr, "kiosk index: cannot use the index '%s': %s%s\n", db, msg,
+            err == KS_INDEX_ERR_BUSY ? " (still busy; nothing was changed, try again later)"
+            : err == KS_INDEX_ERR_IO ? " (nothing was changed)" : "");
+    return NULL;
 }
 
 /* After a sync: remember the stamp it was made from and what a repeat must
@@ -128,12 +156,17 @@ int cmd_index(int argc, char **argv) {
     }
     app_paths_defaults(&paths);
 
-    int err;
-    ks_index *ix = ks_index_open(paths.db, &err);
-    if (!ix) {
-        fprintf(stderr, "kiosk index: cannot open or create the index '%s'\n", paths.db);
-        return 2;
-    }
+    ks_index *ix = open_index(paths.db);
+    if (!ix) return 2;
+    /* The whole file is checked first (about 2 ms per MB), and a damaged
+     * one is moved aside and restored from its backup (see index.h); the
+     * sync below then brings the backup up to date. */
+    int checked = ks_index_check(ix);
+    if (checked > 0)
+        fprintf(stderr, "kiosk index: the index '%s' was damaged; %s\n", paths.db,
+                checked == 1 ? "restored it from its backup" : "started a new one (no backup)");
+    else if (checked < 0)
+        fprintf(stderr, "kiosk index: could not check the index '%s': %s\n", paths.db, ks_index_errmsg(ix));
     /* Nothing on disk changed since the last sync of this folder: say what
      * that sync said, without reading a single page. */
     double t0 = ks_now_ms();
@@ -156,10 +189,15 @@ int cmd_index(int argc, char **argv) {
         ks_index_close(ix);
         return 2;
     }
+    int rc;
     size_t last = 0;
     if (isatty(STDERR_FILENO)) ks_index_set_progress(ix, progress, &last);
     ks_index_report rep;
-    int rc = ks_index_sync(ix, store, &rep);
+    double until = ks_now_ms() + BUSY_WAIT_MS;
+    while ((rc = ks_index_sync(ix, store, &rep)) == KS_INDEX_ERR_BUSY && ks_now_ms() < until) {
+        ks_index_report_free(&rep);
+        usleep(200 * 1000);
+    }
     if (rc != 0) {
         fprintf(stderr, "kiosk index: the index '%s' was not changed: %s\n", paths.db, ks_index_errmsg(ix));
         ks_index_report_free(&rep);
@@ -181,6 +219,13 @@ int cmd_index(int argc, char **argv) {
            rep.wrote ? "" : "; nothing written", rep.ms, paths.db);
     int status = rep.kept.n || rep.skipped.n ? 1 : 0;
     if (stamp) remember_summary(ix, stamp, &rep);
+    /* a copy to restore from if the file is ever found damaged */
+    char *bak = ks_sprintf("%s.backup", paths.db);
+    int no_backup = access(bak, F_OK) != 0;
+    free(bak);
+    if ((rep.wrote || no_backup) && ks_index_backup(ix) != 0)
+        fprintf(stderr, "kiosk index: could not update the backup of '%s' (the old one stays): %s\n", paths.db,
+                ks_index_errmsg(ix));
     free(stamp);
     ks_index_report_free(&rep);
     ks_index_close(ix);

@@ -15,7 +15,9 @@ struct ks_index {
     char *path;                    /* as given to ks_index_open */
     ks_index_progress_fn progress; /* may be NULL */
     void *progress_ctx;
-    char errmsg[256];              /* last error, "" when none */
+    char errmsg[1024];             /* last error, "" when none */
+    int64_t raw_app;               /* the application id in the file's first bytes (0 if none) */
+    int was_empty;                 /* the file was missing or empty when opened */
 };
 
 /* Run sql (no results wanted). Returns 0 or KS_INDEX_ERR_DB / _BUSY after

@@ -97,11 +97,35 @@ static int is_markdown(const char *name) {
     return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
 }
 
+/* Note rel (a path under content/) as unknown this time: its slug, or the
+ * folder's slug prefix when folder is set. */
+static void unknown_add(ks_store *s, const char *rel, int folder) {
+    size_t n = strlen(rel);
+    char *u = folder ? ks_sprintf("%s/", rel) : ks_strndup(rel, is_markdown(rel) ? n - 3 : n);
+    for (char *c = u; *c; c++) *c = (char)tolower((unsigned char)*c);
+    s->unknown = ks_realloc(s->unknown, (s->n_unknown + 1) * sizeof *s->unknown);
+    s->unknown[s->n_unknown++] = u;
+}
+
+/* Whether a name that is not a regular file or folder should have been one
+ * (a page, synonyms.txt): then it is an error, not silence. */
+static int meant_as_content(const char *name) {
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    return is_markdown(base) || strcmp(base, "synonyms.txt") == 0;
+}
+
 /* What an entry is, following a symbolic link only when it stays inside the
  * content folder (root_real). Returns 'f' file, 'd' folder, 0 skip. */
 static int entry_kind(ks_store *store, const char *root_real, const char *abs, const char *rel) {
     struct stat st;
-    if (lstat(abs, &st) != 0) return 0; /* vanished: nothing to say */
+    if (lstat(abs, &st) != 0) {
+        if (errno == ENOENT) return 0; /* vanished: nothing to say */
+        diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "cannot read this: %s; what was shown from it stays",
+                 strerror(errno));
+        unknown_add(store, rel, 0);
+        return 0;
+    }
     if (S_ISLNK(st.st_mode)) {
         char *real = realpath(abs, NULL);
         if (!real) {
@@ -122,6 +146,12 @@ static int entry_kind(ks_store *store, const char *root_real, const char *abs, c
     }
     if (S_ISDIR(st.st_mode)) return 'd';
     if (S_ISREG(st.st_mode)) return 'f';
+    if (meant_as_content(rel)) {
+        diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                 "this is a %s, not a regular file; it is not read (what was shown from it stays)",
+                 S_ISFIFO(st.st_mode) ? "pipe (FIFO)" : S_ISSOCK(st.st_mode) ? "socket" : "device");
+        unknown_add(store, rel, 0);
+    }
     return 0;
 }
 
@@ -132,7 +162,9 @@ static void scan_topic(ks_store *store, const char *root_real, const char *abs_d
     char **names = list_dir(abs_dir, &n);
     *has_index = 0;
     if (!names) {
-        diag_add(&store->diags, name, 1, KS_DIAG_ERROR, "cannot read this folder: %s", strerror(errno));
+        diag_add(&store->diags, name, 1, KS_DIAG_ERROR,
+                 "cannot read this folder: %s; its pages stay as they were", strerror(errno));
+        unknown_add(store, name, 1);
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -160,11 +192,13 @@ static void scan_topic(ks_store *store, const char *root_real, const char *abs_d
     free_names(names, n);
 }
 
-/* Whether a folder holds any Markdown file (so it is meant as a topic). */
+/* Whether a folder holds any Markdown file (so it is meant as a topic):
+ * 1 yes, 0 no, -1 it cannot be read (errno set). */
 static int folder_has_pages(const char *abs) {
     size_t n;
     char **names = list_dir(abs, &n);
     int md = 0;
+    if (!names) return errno == ENOENT ? 0 : -1;
     for (size_t i = 0; names && i < n; i++)
         if (names[i][0] != '_' && names[i][0] != '.' && is_markdown(names[i])) md = 1;
     if (names) free_names(names, n);
@@ -339,14 +373,21 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
         if (name[0] == '_' || name[0] == '.') continue;
         char *abs = ks_path_join(root_real, name);
         int kind = entry_kind(s, root_real, abs, name);
+        int has_pages = kind == 'd' ? folder_has_pages(abs) : 0, read_errno = errno;
         if (kind == 'f' && is_markdown(name)) {
             page_list_add(&pages, page_load(s, abs, name, ""));
         } else if (kind == 'f' && strcmp(name, "synonyms.txt") == 0) {
             int rc = ks_read_file(abs, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
-            if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
-                diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read synonyms.txt: %s",
+            if (rc != KS_OK && rc != KS_ERR_NOT_FOUND) {
+                diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read synonyms.txt: %s; the last synonyms stay",
                          rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
-        } else if (kind == 'd' && folder_has_pages(abs)) {
+                unknown_add(s, name, 0);
+            }
+        } else if (has_pages < 0) {
+            diag_add(&s->diags, name, 1, KS_DIAG_ERROR,
+                     "cannot read this folder: %s; its pages stay as they were", strerror(read_errno));
+            unknown_add(s, name, 1);
+        } else if (has_pages > 0) {
             size_t first = pages.len;
             int has_index;
             scan_topic(s, root_real, abs, name, &pages, &has_index);
@@ -437,6 +478,8 @@ void ks_store_free(ks_store *s) {
         free(s->diags.items[i].message);
     }
     free(s->diags.items);
+    for (size_t i = 0; i < s->n_unknown; i++) free(s->unknown[i]);
+    free(s->unknown);
     free(s->dir);
     free(s);
 }
@@ -482,6 +525,8 @@ uint64_t ks_store_synonyms_hash(const ks_store *s) { return s->synonyms_hash; }
 size_t ks_store_diag_count(const ks_store *s) { return s->diags.len; }
 const ks_diag *ks_store_diag(const ks_store *s, size_t i) { return i < s->diags.len ? &s->diags.items[i] : NULL; }
 size_t ks_store_error_count(const ks_store *s) { return s->n_errors; }
+size_t ks_store_unknown_count(const ks_store *s) { return s->n_unknown; }
+const char *ks_store_unknown(const ks_store *s, size_t i) { return i < s->n_unknown ? s->unknown[i] : NULL; }
 
 /* ------------------------------------------------------------ stamp */
 

@@ -31,6 +31,8 @@ struct ks_store {
     size_t n_errors;
     time_t today;
     int no_grade;
+    char **unknown;        /* owned: what exists but could not be read (see ks_store_unknown) */
+    size_t n_unknown;
 };
 
 /* The front matter of one page, as read by frontmatter_parse(). Strings are
