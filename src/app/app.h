@@ -22,16 +22,18 @@ typedef struct app_paths {
  * storage; do not free. */
 const char *app_default_content(void);
 /* The index used when --db is not given: $KIOSK_DB, else
- * $XDG_STATE_HOME/clinic-kiosk/index.db (~/.local/state/... when unset); the
- * folder is created when missing. Static storage; do not free. */
+ * $XDG_STATE_HOME/clinic-kiosk/index.db, else $HOME/.local/state/...; the
+ * folder is created when missing. NULL when none of them is set (never a
+ * guess such as the current folder). Static storage; do not free. */
 const char *app_default_db(void);
 
 /* If argv[*i] is --content or --db (as "--opt VALUE" or "--opt=VALUE"),
  * store it in paths, advance *i past it and return 1. Returns -1 (after a
  * message on stderr) when the value is missing, 0 when argv[*i] is neither. */
 int app_take_path_option(app_paths *paths, int argc, char **argv, int *i);
-/* Fill unset fields of paths with the defaults. */
-void app_paths_defaults(app_paths *paths);
+/* Fill unset fields of paths with the defaults. Returns 0, or 2 after a
+ * message on stderr when there is no default place for the index. */
+int app_paths_defaults(app_paths *paths);
 
 /* If argv[*i] is "--NAME VALUE" or "--NAME=VALUE", set *value, advance *i
  * past it and return 1; -1 (after a message) when the value is missing; 0
@@ -46,6 +48,12 @@ struct ks_store;
  * "kiosk SUB: cannot read the content folder 'DIR': reason" and return NULL.
  * The caller frees the store with ks_store_free(). */
 struct ks_store *app_load_store(const char *sub, const char *dir);
+
+/* Read a small text file (at most 1 MiB) the user named (--config,
+ * --script). Returns 0 with *text (the caller frees it) and *len, or -1
+ * after "kiosk SUB: cannot read PATH: why" on stderr, where why names a
+ * folder, a pipe or a device as such. */
+int app_read_text(const char *sub, const char *path, char **text, size_t *len);
 
 /* Print "kiosk SUB: MESSAGE" and a hint to use --help on stderr; returns 2. */
 int app_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -46,7 +46,11 @@ static void progress(void *ctx, size_t done, size_t total) {
 #define SKIPPED_NOTE "  (has errors: not indexed; run 'kiosk check')"
 
 static void print_list(const char *label, const ks_index_list *l, const char *note) {
-    for (size_t i = 0; i < l->n; i++) printf("%-9s %s%s\n", label, l->slugs[i], note);
+    for (size_t i = 0; i < l->n; i++) {
+        char *slug = ks_escaped(l->slugs[i]); /* from a file name: may hold a newline or ESC */
+        printf("%-9s %s%s\n", label, slug, note);
+        free(slug);
+    }
 }
 
 /* The folder's stamp as the note stores it: its absolute path, its
@@ -93,8 +97,16 @@ static ks_index *open_index(const char *db) {
  * stamp that could vouch for a summary it does not match. */
 static void remember_summary(ks_index *ix, const char *stamp, const ks_index_report *rep) {
     ks_buf lines = {0};
-    for (size_t i = 0; i < rep->kept.n; i++) ks_buf_printf(&lines, "k %s\n", rep->kept.slugs[i]);
-    for (size_t i = 0; i < rep->skipped.n; i++) ks_buf_printf(&lines, "s %s\n", rep->skipped.slugs[i]);
+    for (size_t i = 0; i < rep->kept.n; i++) {
+        ks_buf_puts(&lines, "k ");
+        ks_buf_put_escaped(&lines, rep->kept.slugs[i]); /* one line each, whatever the name */
+        ks_buf_putc(&lines, '\n');
+    }
+    for (size_t i = 0; i < rep->skipped.n; i++) {
+        ks_buf_puts(&lines, "s ");
+        ks_buf_put_escaped(&lines, rep->skipped.slugs[i]);
+        ks_buf_putc(&lines, '\n');
+    }
     char *counts = ks_sprintf("%zu %zu %zu", rep->added.n + rep->changed.n + rep->unchanged.n, rep->kept.n,
                               rep->skipped.n);
     char *old = ks_index_note_get(ix, "index.stamp");
@@ -124,6 +136,7 @@ static int repeat_last_summary(ks_index *ix, double ms, const char *db) {
                 printf("%-9s %s%s\n", "kept", l + 2, KEPT_NOTE);
             else if (l[0] == 's' && l[1] == ' ')
                 printf("%-9s %s%s\n", "skipped", l + 2, SKIPPED_NOTE);
+            /* (the notes hold slugs escaped by remember_summary) */
             if (!nl) break;
             l = nl + 1;
         }
@@ -154,7 +167,7 @@ int cmd_index(int argc, char **argv) {
         }
         return app_usage_error("index", "unknown argument '%s'", argv[i]);
     }
-    app_paths_defaults(&paths);
+    if (app_paths_defaults(&paths) != 0) return 2;
 
     ks_index *ix = open_index(paths.db);
     if (!ix) return 2;
@@ -165,8 +178,12 @@ int cmd_index(int argc, char **argv) {
     if (checked > 0)
         fprintf(stderr, "kiosk index: the index '%s' was damaged; %s\n", paths.db,
                 checked == 1 ? "restored it from its backup" : "started a new one (no backup)");
-    else if (checked < 0)
-        fprintf(stderr, "kiosk index: could not check the index '%s': %s\n", paths.db, ks_index_errmsg(ix));
+    else if (checked < 0) {
+        fprintf(stderr, "kiosk index: could not check the index '%s': %s (nothing was changed)\n", paths.db,
+                ks_index_errmsg(ix));
+        ks_index_close(ix);
+        return 2;
+    }
     /* Nothing on disk changed since the last sync of this folder: say what
      * that sync said, without reading a single page. */
     double t0 = ks_now_ms();

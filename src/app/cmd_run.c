@@ -173,7 +173,7 @@ static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_ui_
     hh.live = o->live;
     hh.hl = ks_render_headless_create(o->w, o->h, ks_layout_theme("default"), &ro, &err);
     if (!hh.hl) {
-        fprintf(stderr, "kiosk run: %s\n", err == KS_ERR_NOT_FOUND ? "the fonts are missing" : "cannot make a drawing surface");
+        fprintf(stderr, "kiosk run: %s\n", err == KS_ERR_NOT_FOUND ? "the fonts are missing or damaged (see the message above)" : "cannot make a drawing surface");
         return 2;
     }
     ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), o->w, o->h, 0);
@@ -337,7 +337,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     ro.cache_bytes = RUN_TEXT_CACHE;
     r.rd = ks_render_create_ex(r.ren, ks_layout_theme("default"), &ro, &err);
     if (!r.rd) {
-        fprintf(stderr, "kiosk run: the fonts are missing\n");
+        fprintf(stderr, "kiosk run: the fonts are missing or damaged (see the message above)\n");
         SDL_DestroyRenderer(r.ren);
         SDL_DestroyWindow(r.win);
         app_live_unwake_sdl(o->live); /* before SDL goes */
@@ -406,7 +406,7 @@ int cmd_run(int argc, char **argv) {
     ks_script *script = NULL;
     ks_ui_content content;
     struct sigaction sa;
-    int err = 0, status;
+    int status;
     memset(&o, 0, sizeof o);
     o.t_start = ks_now_ms();
     o.w = 1080;
@@ -443,17 +443,13 @@ int cmd_run(int argc, char **argv) {
         }
         return app_usage_error("run", "unknown option '%s'", argv[i]);
     }
-    app_paths_defaults(&o.paths);
+    if (app_paths_defaults(&o.paths) != 0) return 2;
 
     if (o.config) {
         char *text = NULL, msg[256];
         size_t len;
-        int line = 0, rc;
-        if ((rc = ks_read_file(o.config, 1 << 20, &text, &len)) != KS_OK) {
-            fprintf(stderr, "kiosk run: cannot read %s: %s\n", o.config,
-                    rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
-            return 2;
-        }
+        int line = 0;
+        if (app_read_text("run", o.config, &text, &len) != 0) return 2;
         if (ks_ui_config_parse(&cfg, text, &line, msg, sizeof msg) != 0) {
             fprintf(stderr, "%s:%d: %s\n", o.config, line, msg);
             free(text);
@@ -464,12 +460,8 @@ int cmd_run(int argc, char **argv) {
     if (o.script && strcmp(o.script, "-") != 0) {
         char *text = NULL, msg[256];
         size_t len;
-        int line = 0, rc;
-        if ((rc = ks_read_file(o.script, 1 << 20, &text, &len)) != KS_OK) {
-            fprintf(stderr, "kiosk run: cannot read %s: %s\n", o.script,
-                    rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
-            return 2;
-        }
+        int line = 0;
+        if (app_read_text("run", o.script, &text, &len) != 0) return 2;
         script = ks_script_parse(text, &line, msg, sizeof msg);
         free(text);
         if (!script) {
@@ -485,8 +477,7 @@ int cmd_run(int argc, char **argv) {
         ks_script_free(script);
         return 2;
     }
-    search = ks_search_open(o.paths.db, &err);
-    if (!search) ks_log("search is unavailable (index %s, error %d)", o.paths.db, err);
+    search = app_live_search(o.live); /* owned by live, which reopens it when the index comes or is replaced */
     content = app_live_content(o.live);
 
     memset(&sa, 0, sizeof sa);
@@ -499,7 +490,6 @@ int cmd_run(int argc, char **argv) {
     else status = run_window(&o, &cfg, &content, search, script);
 
     ks_script_free(script);
-    ks_search_close(search);
     app_live_stop(o.live);
     return status;
 }

@@ -113,7 +113,7 @@ int cmd_search(int argc, char **argv) {
         ks_buf_free(&query);
         return app_usage_error("search", "nothing to search for");
     }
-    app_paths_defaults(&paths);
+    if (app_paths_defaults(&paths) != 0) return 2;
 
     int err;
     ks_search *s = ks_search_open(paths.db, &err);

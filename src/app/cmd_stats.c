@@ -82,7 +82,7 @@ int cmd_stats(int argc, char **argv) {
         else return app_usage_error("stats", "unknown argument '%s'", argv[i]);
         i++;
     }
-    app_paths_defaults(&paths);
+    if (app_paths_defaults(&paths) != 0) return 2;
     path = stats_path ? ks_strdup(stats_path) : ks_stats_default_path(paths.db);
     st = ks_stats_open(path, &err);
     if (!st) {

@@ -47,7 +47,7 @@ const char *app_default_db(void) {
         else if (home && *home)
             snprintf(path, sizeof path, "%s/.local/state/clinic-kiosk/index.db", home);
         else
-            snprintf(path, sizeof path, "kiosk-index.db");
+            return NULL; /* never a silent fallback to the current folder */
         make_parent_dirs(path);
     }
     return path;
@@ -78,9 +78,15 @@ int app_take_path_option(app_paths *paths, int argc, char **argv, int *i) {
     return app_take_value("--db", argc, argv, i, &paths->db);
 }
 
-void app_paths_defaults(app_paths *paths) {
+int app_paths_defaults(app_paths *paths) {
     if (!paths->content) paths->content = app_default_content();
     if (!paths->db) paths->db = app_default_db();
+    if (!paths->db) {
+        fprintf(stderr, "kiosk: no place for the index: neither HOME nor XDG_STATE_HOME is set; set one, "
+                        "or KIOSK_DB, or give --db FILE\n");
+        return 2;
+    }
+    return 0;
 }
 
 int app_usage_error(const char *sub, const char *fmt, ...) {
@@ -101,4 +107,25 @@ ks_store *app_load_store(const char *sub, const char *dir) {
     if (!store)
         fprintf(stderr, "kiosk %s: cannot read the content folder '%s': %s\n", sub, dir, strerror(errno));
     return store;
+}
+
+/* Why a file cannot be read as text, in words: a folder, a pipe or a
+ * device is named as such (ks_read_file reports them all as EISDIR). */
+static const char *read_problem(const char *path, int rc) {
+    struct stat st;
+    if (rc == KS_ERR_TOO_BIG) return "larger than 1 MiB";
+    if (rc == KS_ERR_NOT_FOUND) return "no such file";
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return S_ISDIR(st.st_mode) ? "it is a folder, not a file"
+               : S_ISFIFO(st.st_mode) ? "it is a pipe (FIFO), not a file"
+               : S_ISSOCK(st.st_mode) ? "it is a socket, not a file"
+                                      : "it is a device, not a file";
+    return strerror(errno);
+}
+
+int app_read_text(const char *sub, const char *path, char **text, size_t *len) {
+    int rc = ks_read_file(path, 1 << 20, text, len);
+    if (rc == KS_OK) return 0;
+    fprintf(stderr, "kiosk %s: cannot read %s: %s\n", sub, path, read_problem(path, rc));
+    return -1;
 }

@@ -84,6 +84,8 @@ int ix_exec(ks_index *ix, const char *sql) {
 
 static int pragma_int(ks_index *ix, const char *sql, int64_t *out) {
     sqlite3_stmt *st;
+    *out = 0;
+    if (!ix->db) return SQLITE_MISUSE; /* a repair that could not reopen */
     int rc = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) return rc;
     rc = sqlite3_step(st);
@@ -274,6 +276,7 @@ static void fsync_dir_of(const char *path) {
 }
 
 int ks_index_backup(ks_index *ix) {
+    if (!ix->db) return KS_INDEX_ERR_DB;
     char *bak = backup_path(ix->path), *tmp = ks_sprintf("%s.backup-new", ix->path);
     sqlite3_stmt *st;
     int rc;
@@ -448,6 +451,7 @@ ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap)
 }
 
 int ks_index_check(ks_index *ix) {
+    if (!ix->db) return KS_INDEX_ERR_DB;
     int rc = quick_check(ix), how = 0;
     if (rc != KS_INDEX_ERR_CORRUPT) return rc;
     rc = recover(ix, ix->errmsg, &how);
@@ -514,7 +518,7 @@ static char *col_dup(sqlite3_stmt *st, int i) {
 ks_index_page *ks_index_get_page(ks_index *ix, const char *slug) {
     sqlite3_stmt *st;
     ks_index_page *p = NULL;
-    if (!slug) return NULL;
+    if (!slug || !ix->db) return NULL;
     if (sqlite3_prepare_v2(ix->db,
                            "SELECT slug, topic, section, title, summary, reviewed, ord, is_topic_index,"
                            " keywords, markdown, body_line, hash, bad_hash FROM pages JOIN sources USING (id)"
@@ -581,6 +585,7 @@ char *ks_index_page_markdown(ks_index *ix, const char *slug) {
 char *ks_index_note_get(ks_index *ix, const char *key) {
     sqlite3_stmt *st;
     char *value = NULL;
+    if (!ix->db) return NULL;
     if (sqlite3_prepare_v2(ix->db, "SELECT value FROM meta WHERE key = 'note:' || ?", -1, &st, NULL) != SQLITE_OK) {
         ix_fail(ix, "reading a note");
         return NULL;
@@ -595,6 +600,7 @@ char *ks_index_note_get(ks_index *ix, const char *key) {
 int ks_index_note_set(ks_index *ix, const char *key, const char *value) {
     sqlite3_stmt *st;
     int rc = 0;
+    if (!ix->db) return KS_INDEX_ERR_DB;
     if (sqlite3_prepare_v2(ix->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('note:' || ?, ?)", -1, &st,
                            NULL) != SQLITE_OK)
         return ix_fail(ix, "writing a note");

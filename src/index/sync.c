@@ -4,6 +4,7 @@
 
 #include "kiosk/base.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,6 +333,11 @@ int ks_index_sync_pages_ex(ks_index *ix, const ks_page *const *pages, size_t n, 
 
     memset(r, 0, sizeof *r);
     ix->errmsg[0] = '\0';
+    if (!ix->db) { /* a repair that could not reopen the file */
+        snprintf(ix->errmsg, sizeof ix->errmsg, "the index is not open");
+        if (!out) ks_index_report_free(r);
+        return KS_INDEX_ERR_DB;
+    }
     for (int i = 0; i < ST_COUNT && rc == 0; i++)
         if (sqlite3_prepare_v2(ix->db, stmt_sql[i], -1, &s.st[i], NULL) != SQLITE_OK)
             rc = ix_fail(ix, stmt_sql[i]);
