@@ -90,14 +90,23 @@ static ks_search *search_if_new_file(app_live *l) {
     int err = 0;
     ks_search *s;
     if (stat(l->db, &st) != 0) return NULL; /* nothing yet: keep what we have */
-    if (l->search && st.st_dev == l->search_dev && st.st_ino == l->search_ino) return NULL;
+    if (l->search && st.st_dev == l->search_dev && st.st_ino == l->search_ino && !ks_search_frozen(l->search))
+        return NULL;
     s = ks_search_open(l->db, &err);
+    if (s && l->search && ks_search_frozen(s)) { /* the disk is still not well: keep the one we have */
+        ks_search_close(s);
+        return NULL;
+    }
     if (!s) {
         if (!l->search_failed) ks_log("search is unavailable for now (index %s, error %d); trying again", l->db, err);
         l->search_failed = 1;
         return NULL;
     }
-    if (l->search_failed || l->search) ks_log("search %s the index %s", l->search ? "reopened" : "opened", l->db);
+    if (ks_search_frozen(s))
+        ks_log("search: the index %s cannot be read live (the disk is full or failing); searching it as it is "
+               "on disk until it can", l->db);
+    else if (l->search_failed || l->search)
+        ks_log("search %s the index %s", l->search ? "reopened" : "opened", l->db);
     l->search_failed = 0;
     l->search_dev = st.st_dev;
     l->search_ino = st.st_ino;
@@ -155,8 +164,17 @@ app_live *app_live_start(const app_paths *paths) {
     l->search = search_if_new_file(l);
     l->search_next = ks_now_ms() + SEARCH_LOOK_MS;
     stats_path = ks_stats_default_path(paths->db);
-    l->stats = ks_stats_open(stats_path, &err);
-    if (!l->stats) ks_log("usage counts are off: cannot open %s", stats_path);
+    {
+        /* --db naming a device (/dev/null) or a folder: no counts file
+         * beside it either (nothing is created in /dev) */
+        struct stat st;
+        if (stat(paths->db, &st) == 0 && !S_ISREG(st.st_mode)) {
+            free(stats_path);
+            stats_path = NULL;
+        }
+    }
+    l->stats = stats_path ? ks_stats_open(stats_path, &err) : NULL;
+    if (!l->stats) ks_log("usage counts are off: cannot open %s", stats_path ? stats_path : "a file beside the index");
     free(stats_path);
     return l;
 }

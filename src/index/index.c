@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -418,6 +419,21 @@ static int recover(ks_index *ix, const char *why, int *how) {
     return rc;
 }
 
+/* SQLite says "disk I/O error" when it cannot make the -shm file on a full
+ * disk: say what it is. */
+static void note_full_disk(ks_index *ix) {
+    struct statvfs vfs;
+    char *dir = ks_strdup(ix->path), *slash = strrchr(dir, '/');
+    if (slash == dir) slash[1] = '\0';
+    else if (slash) *slash = '\0';
+    else strcpy(dir, ".");
+    if (statvfs(dir, &vfs) == 0 && vfs.f_bavail == 0) {
+        size_t n = strlen(ix->errmsg);
+        snprintf(ix->errmsg + n, sizeof ix->errmsg - n, " (the disk holding %s is full)", dir);
+    }
+    free(dir);
+}
+
 ks_index *ks_index_open(const char *db_path, int *err) { return ks_index_open_ex(db_path, err, NULL, 0); }
 
 ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap) {
@@ -440,6 +456,7 @@ ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap)
     }
     if (rc == 0 && (rc = open_db(ix)) == 0) rc = ensure_schema(ix);
     if (rc == KS_INDEX_ERR_CORRUPT) rc = recover(ix, ix->errmsg, &how);
+    if (rc == KS_INDEX_ERR_IO) note_full_disk(ix);
     if (msg && cap) snprintf(msg, cap, "%s", rc != 0 ? ix->errmsg : "");
     if (rc != 0) {
         if (err) *err = rc;

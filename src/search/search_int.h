@@ -55,6 +55,7 @@ struct ks_search {
     sqlite3_stmt *st_body;         /* the plain text of one page */
     int64_t data_version;
     int64_t generation;
+    int frozen;                    /* opened immutable (the disk was full or failing): sees no later sync */
     int loaded;
     sr_vocab vocab;
     sr_synonym *syn;

@@ -344,6 +344,13 @@ static int sync_index_once(ks_watch *w) {
             repeat_clear(&w->sync_fail, what);
             free(what);
         }
+    } else if (rc == KS_INDEX_ERR_CORRUPT) {
+        /* found damaged while writing: repair now (aside, backup), then the
+         * retry brings the restored copy up to date */
+        int fixed = ks_index_check(w->index);
+        ks_log("%s: the index is damaged; %s", w->db,
+               fixed == 1 ? "restored from its backup" : fixed == 2 ? "started a new one" : "could not repair it yet");
+        if (fixed > 0) rc = KS_INDEX_ERR_BUSY; /* keep the handle: it is open on the repaired file */
     } else {
         char *what = ks_sprintf("%s: index update failed", w->db);
         repeat_log(&w->sync_fail, what, ks_index_errmsg(w->index));
