@@ -254,11 +254,20 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, 
 
     /* Parse the whole file with the front matter blanked, so cmark's lines
      * are the file's lines. */
-    char *blanked = ks_strndup(data, len);
-    for (size_t i = 0; i < body_off; i++)
-        if (blanked[i] != '\n') blanked[i] = ' ';
-    p->doc = cmark_parse_document(blanked, len, CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8);
-    free(blanked);
+    int bound_line = 0;
+    char why[256];
+    if (page_body_over_bounds(data + body_off, len - body_off, &bound_line, why, sizeof why)) {
+        /* too costly to parse: an error, and an empty document */
+        diag_add(diags, rel_path, p->body_line + bound_line, KS_DIAG_ERROR, "%s", why);
+        errors++;
+        p->doc = cmark_parse_document("", 0, 0);
+    } else {
+        char *blanked = ks_strndup(data, len);
+        for (size_t i = 0; i < body_off; i++)
+            if (blanked[i] != '\n') blanked[i] = ' ';
+        p->doc = cmark_parse_document(blanked, len, CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8);
+        free(blanked);
+    }
 
     ks_buf text = {0};
     collect_text(p->doc, &text);

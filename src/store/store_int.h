@@ -69,4 +69,9 @@ void synonyms_parse(ks_store *store, const char *text, size_t len);
 /* Warn about synonym lines whose page words appear on no page. */
 void synonyms_check_used(ks_store *store);
 
+/* Whether a page body (the text after the front matter) is too costly to
+ * parse (see bounds.c): then 1, *line the 0-based line of body where it
+ * became so, and why in why[0..cap). */
+int page_body_over_bounds(const char *body, size_t len, int *line, char *why, size_t cap);
+
 #endif
