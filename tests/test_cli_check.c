@@ -4,6 +4,8 @@
 #include "kiosk/base.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static void test_check_exit_codes(void) {
     char *out, *cmd;
@@ -64,8 +66,40 @@ static void test_usage_errors(void) {
     free(out), free(cmd);
 }
 
+/* Every command reads the one configuration file: a bad one stops it with
+ * FILE:LINE, and [paths] content names the folder to use. */
+static void test_config_file(void) {
+    char dir[] = "/tmp/kiosk-cli-config-XXXXXX", *out, *cmd, *conf, *text;
+    OK(mkdtemp(dir) != NULL);
+    conf = ks_path_join(dir, "kiosk.conf");
+    text = ks_sprintf("[paths]\ncontent = %s/check/broken-link/content\n", KIOSK_FIXTURES);
+    OK(ks_write_file_atomic(conf, text, strlen(text)) == KS_OK);
+    cmd = ks_sprintf("%s check --config %s 2>/dev/null", KIOSK_BIN, conf);
+    INT_EQ(harness_run(cmd, &out), 1);
+    STR_CONTAINS(out, "about.md:10: error:");
+    free(out), free(cmd), free(text);
+    /* --content still wins over the file. */
+    cmd = ks_sprintf("%s check --config %s --content %s/check/good/content 2>/dev/null", KIOSK_BIN, conf, KIOSK_FIXTURES);
+    INT_EQ(harness_run(cmd, &out), 0);
+    free(out), free(cmd);
+    /* $KIOSK_CONFIG is read when --config is not given. */
+    OK(ks_write_file_atomic(conf, "[screen]\nrotate = 45\n", 21) == KS_OK);
+    cmd = ks_sprintf("KIOSK_CONFIG=%s %s check --content %s/check/good/content 2>&1", conf, KIOSK_BIN, KIOSK_FIXTURES);
+    INT_EQ(harness_run(cmd, &out), 2);
+    STR_CONTAINS(out, "kiosk.conf:2: rotate: 0, 90, 180 or 270");
+    free(out), free(cmd);
+    cmd = ks_sprintf("%s render home -o %s/x.png --config %s 2>&1", KIOSK_BIN, dir, conf);
+    INT_EQ(harness_run(cmd, &out), 2);
+    STR_CONTAINS(out, "kiosk.conf:2: rotate:");
+    free(out), free(cmd);
+    unlink(conf);
+    rmdir(dir);
+    free(conf);
+}
+
 int main(void) {
     RUN(test_check_exit_codes);
+    RUN(test_config_file);
     RUN(test_shipped_content_is_clean);
     RUN(test_usage_errors);
     return harness_done();

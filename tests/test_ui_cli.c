@@ -128,12 +128,12 @@ static void test_usage(void) {
     free(err);
     INT_EQ(kiosk("--help", &err), 0);
     free(err);
-    OK(write_script("cfg.txt", "idle_seconds = soon\n") == 0);
+    OK(write_script("cfg.txt", "[idle]\nseconds = soon\n") == 0);
     {
         char args[256];
         snprintf(args, sizeof args, "--config '%s/cfg.txt' --script /dev/null", tmp);
         INT_EQ(kiosk(args, &err), 2);
-        STR_CONTAINS(err, "cfg.txt:1:");
+        STR_CONTAINS(err, "cfg.txt:2: seconds:");
         free(err);
     }
     {
@@ -158,12 +158,12 @@ static void test_usage(void) {
 static void test_config_idle(void) {
     char *err = NULL, args[256];
     /* idle_seconds from the configuration; 0 turns the reset off. */
-    OK(write_script("short.cfg", "# quick\nidle_seconds = 10\nprompt_seconds = 20\n") == 0);
+    OK(write_script("short.cfg", "# quick\n[idle]\nseconds = 10\nprompt_seconds = 20\n") == 0);
     OK(write_script("short.txt", "type a\nidle 11\nexpect idle-prompt\nidle 20\nexpect home\n") == 0);
     snprintf(args, sizeof args, "--config '%s/short.cfg' --script '%s/short.txt'", tmp, tmp);
     INT_EQ(kiosk(args, &err), 0);
     free(err);
-    OK(write_script("off.cfg", "idle_seconds = 0\n") == 0);
+    OK(write_script("off.cfg", "[idle]\nseconds = 0\n") == 0);
     OK(write_script("off.txt", "type a\nidle 100000\nexpect search\n") == 0);
     snprintf(args, sizeof args, "--config '%s/off.cfg' --script '%s/off.txt'", tmp, tmp);
     INT_EQ(kiosk(args, &err), 0);

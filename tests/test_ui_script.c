@@ -92,39 +92,9 @@ static void test_empty(void) {
     ks_script_free(NULL);
 }
 
-static void test_config(void) {
-    ks_ui_config c;
-    int line = 0;
-    char err[200] = "";
-    ks_ui_config_defaults(&c);
-    OK(c.idle_seconds == 90);
-    OK(c.prompt_seconds >= 20);
-    STR_EQ(c.staff_pin, "2580");
-    INT_EQ(ks_ui_config_parse(&c, "# kiosk\n\nidle_seconds = 120\n staff_pin=1357 \ntitle = Our clinic\n", &line, err,
-                              sizeof err), 0);
-    OK(c.idle_seconds == 120);
-    STR_EQ(c.staff_pin, "1357");
-    STR_EQ(c.title, "Our clinic");
-    INT_EQ(ks_ui_config_parse(&c, "idle_seconds = 0\n", &line, err, sizeof err), 0);
-    OK(c.idle_seconds == 0);
-    INT_EQ(ks_ui_config_parse(&c, "idle_seconds = 10\nprompt_seconds = 5\n", &line, err, sizeof err), -1);
-    INT_EQ(line, 2);
-    STR_CONTAINS(err, "at least 20");
-    INT_EQ(ks_ui_config_parse(&c, "idle_seconds = nan\n", &line, err, sizeof err), -1);
-    OK(c.idle_seconds == 10); /* unchanged */
-    INT_EQ(ks_ui_config_parse(&c, "staff_pin = 12a4\n", &line, err, sizeof err), -1);
-    STR_CONTAINS(err, "digits");
-    INT_EQ(ks_ui_config_parse(&c, "\ncolour = red\n", &line, err, sizeof err), -1);
-    INT_EQ(line, 2);
-    STR_CONTAINS(err, "unknown setting 'colour'");
-    INT_EQ(ks_ui_config_parse(&c, "just words\n", &line, err, sizeof err), -1);
-    STR_CONTAINS(err, "key = value");
-}
-
 int main(void) {
     RUN(test_parse_all);
     RUN(test_errors);
     RUN(test_empty);
-    RUN(test_config);
     return harness_done();
 }

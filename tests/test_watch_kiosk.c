@@ -175,7 +175,7 @@ static void test_live_kiosk(void) {
     e.db = ks_path_join(e.dir, "index.db");
     e.cfg = ks_path_join(e.dir, "kiosk.conf");
     run_cmd("cp -R '%s' '%s'", KIOSK_FIXTURES "/watch/content", e.content);
-    write_text(e.cfg, "idle_seconds = 0\n");
+    write_text(e.cfg, "[idle]\nseconds = 0\n");
     OK(kiosk_start(&k, &e) == 0);
     if (!k.pid) return;
 

@@ -238,7 +238,8 @@ const ks_script_cmd *ks_script_cmd_at(const ks_script *s, size_t i);
 
 /* ================================================================ the kiosk */
 
-/* Settings from the configuration file (`kiosk run --config FILE`). */
+/* The ui's settings (the app fills them from the configuration file,
+ * include/kiosk/config.h). */
 typedef struct ks_ui_config {
     double idle_seconds;       /* no touch this long: "Are you still reading?" (90; 0 off) */
     double prompt_seconds;     /* the prompt stays this long, then reset (30; >= 20) */
@@ -249,11 +250,6 @@ typedef struct ks_ui_config {
 
 /* The defaults above. */
 void ks_ui_config_defaults(ks_ui_config *c);
-/* Read "key = value" lines (# comments, blank lines) into c: idle_seconds,
- * prompt_seconds, staff_hold_seconds, staff_pin, title. Returns 0, or -1
- * with *err_line and err (cap bytes) naming the first bad line; c keeps the
- * values read before it. */
-int ks_ui_config_parse(ks_ui_config *c, const char *text, int *err_line, char *err, size_t cap);
 
 /* Things the app may want to count or know (any callback may be NULL). */
 typedef struct ks_ui_hooks {

@@ -9,12 +9,16 @@
 #ifndef KIOSK_APP_H
 #define KIOSK_APP_H
 
+#include "kiosk/config.h"
+
 #include <stdio.h>
 
 /* Options every subcommand accepts. */
 typedef struct app_paths {
     const char *content; /* --content DIR (default: app_default_content()) */
     const char *db;      /* --db FILE (default: app_default_db()) */
+    const char *config;  /* --config FILE (default: $KIOSK_CONFIG, else KS_CONFIG_PATH if it exists) */
+    ks_config cfg;       /* what the configuration says (filled by app_paths_defaults) */
 } app_paths;
 
 /* The content folder used when --content is not given: $KIOSK_CONTENT, else
@@ -27,13 +31,23 @@ const char *app_default_content(void);
  * guess such as the current folder). Static storage; do not free. */
 const char *app_default_db(void);
 
-/* If argv[*i] is --content or --db (as "--opt VALUE" or "--opt=VALUE"),
- * store it in paths, advance *i past it and return 1. Returns -1 (after a
- * message on stderr) when the value is missing, 0 when argv[*i] is neither. */
+/* If argv[*i] is --content, --db or --config (as "--opt VALUE" or
+ * "--opt=VALUE"), store it in paths, advance *i past it and return 1.
+ * Returns -1 (after a message on stderr) when the value is missing, 0 when
+ * argv[*i] is none of them. */
 int app_take_path_option(app_paths *paths, int argc, char **argv, int *i);
-/* Fill unset fields of paths with the defaults. Returns 0, or 2 after a
- * message on stderr when there is no default place for the index. */
+/* Read the configuration into paths->cfg (--config FILE, else
+ * $KIOSK_CONFIG, else KS_CONFIG_PATH when that file exists, else the
+ * defaults), then fill unset paths: the content folder is --content, else
+ * $KIOSK_CONTENT, else [paths] content, else ./content when it exists, else
+ * the shipped content; the index is --db, else $KIOSK_DB, else [paths]
+ * index, else app_default_db(). Returns 0, or 2 after printing
+ * "kiosk: FILE:LINE: message" for a configuration that cannot be used, or
+ * a message when there is no place for the index (HOME unset). */
 int app_paths_defaults(app_paths *paths);
+/* The same for the configuration and the content folder only (for commands
+ * that never open the index, so nothing is created for it). */
+int app_config_and_content(app_paths *paths);
 
 /* If argv[*i] is "--NAME VALUE" or "--NAME=VALUE", set *value, advance *i
  * past it and return 1; -1 (after a message) when the value is missing; 0

@@ -38,7 +38,7 @@ int cmd_check(int argc, char **argv) {
         }
         return app_usage_error("check", "unknown option '%s'", argv[i]);
     }
-    if (!paths.content) paths.content = app_default_content();
+    if (app_config_and_content(&paths) != 0) return 2;
 
     ks_store *store = app_load_store("check", paths.content);
     if (!store) return 2;

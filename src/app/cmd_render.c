@@ -204,7 +204,8 @@ int cmd_render(int argc, char **argv) {
     }
     if (!o.slug) return app_usage_error("render", "which page? give a SLUG such as prolotherapy/risks");
     if (!o.out) return app_usage_error("render", "where to? give -o FILE.png");
-    if (!paths.content) paths.content = app_default_content();
+    if (app_config_and_content(&paths) != 0) return 2;
+    if (!paths.db && paths.cfg.paths.index[0] && !getenv("KIOSK_DB")) paths.db = paths.cfg.paths.index;
 
     ks_store *store = app_load_store("render", paths.content);
     if (!store) return 2;

@@ -49,12 +49,17 @@ static void help(void) {
            "                   --windowed. A failed expect or bad line exits 1.\n"
            "                   FILE '-' reads commands from stdin one at a time and\n"
            "                   answers each on stdout (for tests of live content)\n"
-           "  --config FILE    key = value settings (defaults shown):\n"
-           "                     idle_seconds = 90        (0 turns the idle reset off)\n"
+           "  --config FILE    INI settings (default: $KIOSK_CONFIG, else\n"
+           "                   " KS_CONFIG_PATH " if it exists), for example:\n"
+           "                     [clinic]\n"
+           "                     name = Clinic information\n"
+           "                     [idle]\n"
+           "                     seconds = 90             (0 turns the idle reset off)\n"
            "                     prompt_seconds = 30      (\"Are you still reading?\", >= 20)\n"
-           "                     staff_hold_seconds = 5\n"
-           "                     staff_pin = 2580\n"
-           "                     title = Clinic information\n"
+           "                     [staff]\n"
+           "                     pin = 2580\n"
+           "                     hold_seconds = 5\n"
+           "                   (every key: README, \"Configuration\")\n"
            "  --content DIR    the content folder (default: $KIOSK_CONTENT, else ./content,\n"
            "                   else the shipped content)\n"
            "  --db FILE        the search index, kept up to date while the content folder\n"
@@ -75,7 +80,6 @@ typedef struct run_opts {
     int w, h;
     int size_given;
     const char *script;
-    const char *config;
     app_live *live; /* the content watcher and usage counts */
     double t_start; /* when cmd_run began, for the first-frame log line */
 } run_opts;
@@ -399,6 +403,16 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
 
 /* ------------------------------------------------------------ entry */
 
+/* The ui's settings from the configuration file's. */
+static void ui_config_of(const ks_config *c, ks_ui_config *u) {
+    ks_ui_config_defaults(u);
+    u->idle_seconds = c->idle.seconds;
+    u->prompt_seconds = c->idle.prompt_seconds;
+    u->staff_hold_seconds = c->staff.hold_seconds;
+    snprintf(u->staff_pin, sizeof u->staff_pin, "%s", c->staff.pin);
+    if (c->clinic.name[0]) snprintf(u->title, sizeof u->title, "%s", c->clinic.name);
+}
+
 int cmd_run(int argc, char **argv) {
     run_opts o;
     ks_ui_config cfg;
@@ -411,7 +425,6 @@ int cmd_run(int argc, char **argv) {
     o.t_start = ks_now_ms();
     o.w = 1080;
     o.h = 1920;
-    ks_ui_config_defaults(&cfg);
     for (int i = 1; i < argc;) {
         const char *v = NULL;
         int r = app_take_path_option(&o.paths, argc, argv, &i);
@@ -437,26 +450,10 @@ int cmd_run(int argc, char **argv) {
             if (r < 0) return 2;
             continue;
         }
-        if ((r = app_take_value("--config", argc, argv, &i, &o.config)) != 0) {
-            if (r < 0) return 2;
-            continue;
-        }
         return app_usage_error("run", "unknown option '%s'", argv[i]);
     }
     if (app_paths_defaults(&o.paths) != 0) return 2;
-
-    if (o.config) {
-        char *text = NULL, msg[256];
-        size_t len;
-        int line = 0;
-        if (app_read_text("run", o.config, &text, &len) != 0) return 2;
-        if (ks_ui_config_parse(&cfg, text, &line, msg, sizeof msg) != 0) {
-            fprintf(stderr, "%s:%d: %s\n", o.config, line, msg);
-            free(text);
-            return 2;
-        }
-        free(text);
-    }
+    ui_config_of(&o.paths.cfg, &cfg);
     if (o.script && strcmp(o.script, "-") != 0) {
         char *text = NULL, msg[256];
         size_t len;

@@ -75,12 +75,40 @@ int app_take_value(const char *name, int argc, char **argv, int *i, const char *
 int app_take_path_option(app_paths *paths, int argc, char **argv, int *i) {
     int r = app_take_value("--content", argc, argv, i, &paths->content);
     if (r != 0) return r;
+    r = app_take_value("--config", argc, argv, i, &paths->config);
+    if (r != 0) return r;
     return app_take_value("--db", argc, argv, i, &paths->db);
 }
 
+int app_config_and_content(app_paths *paths) {
+    const char *env = getenv("KIOSK_CONFIG");
+    char msg[1200];
+    struct stat st;
+    ks_config_defaults(&paths->cfg);
+    if (!paths->config && env && *env) paths->config = env;
+    if (!paths->config && stat(KS_CONFIG_PATH, &st) == 0) paths->config = KS_CONFIG_PATH;
+    if (paths->config && ks_config_load(&paths->cfg, paths->config, msg, sizeof msg) != 0) {
+        fprintf(stderr, "kiosk: %s\n", msg);
+        return 2;
+    }
+    if (!paths->content) {
+        env = getenv("KIOSK_CONTENT");
+        if (env && *env) paths->content = env;
+        else if (paths->cfg.paths.content[0]) paths->content = paths->cfg.paths.content;
+        else paths->content = app_default_content();
+    }
+    return 0;
+}
+
 int app_paths_defaults(app_paths *paths) {
-    if (!paths->content) paths->content = app_default_content();
-    if (!paths->db) paths->db = app_default_db();
+    const char *env;
+    if (app_config_and_content(paths) != 0) return 2;
+    if (!paths->db) {
+        env = getenv("KIOSK_DB");
+        if (env && *env) paths->db = env;
+        else if (paths->cfg.paths.index[0]) paths->db = paths->cfg.paths.index;
+        else paths->db = app_default_db();
+    }
     if (!paths->db) {
         fprintf(stderr, "kiosk: no place for the index: neither HOME nor XDG_STATE_HOME is set; set one, "
                         "or KIOSK_DB, or give --db FILE\n");
