@@ -89,6 +89,10 @@ int ks_index_check(ks_index *ix);
  * new one). Call after a sync that wrote something. Returns 0, or a
  * negative code with the old backup kept (a full disk). */
 int ks_index_backup(ks_index *ix);
+/* 1 when the path no longer names the file this handle has open (it was
+ * replaced, e.g. restored from its backup by another process, or removed):
+ * close and open again to use the new one. */
+int ks_index_moved(const ks_index *ix);
 /* The path given to ks_index_open (owned by the handle). */
 const char *ks_index_path(const ks_index *ix);
 /* Close; NULL is fine. */

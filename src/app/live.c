@@ -344,6 +344,17 @@ static int extra_command(app_live *l, ks_ui *ui, const char *line, double *clock
         fputc('\n', out);
         return 1;
     }
+    if (strncmp(line, "find ", 5) == 0) { /* what the kiosk's own search finds, for tests */
+        ks_search_results *r = NULL;
+        if (!l->search || ks_search_query(l->search, line + 5, 5, &r) != 0) {
+            fprintf(out, "unavailable\n");
+        } else {
+            for (size_t i = 0; i < r->n; i++) fprintf(out, "%s%s", i ? " " : "", r->hits[i].slug);
+            fprintf(out, r->n ? "\n" : "none\n");
+        }
+        ks_search_results_free(r);
+        return 1;
+    }
     if (strcmp(line, "pages") == 0) {
         fprintf(out, "%zu pages, generation %llu\n", ks_watch_snapshot_page_count(l->snap),
                 (unsigned long long)ks_watch_snapshot_generation(l->snap));

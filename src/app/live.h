@@ -75,6 +75,8 @@ void app_live_status_text(app_live *l, ks_buf *b);
  *                  ui was given, on one line); else "-"
  *   tiles          the topics on Home, "slug=title|..."
  *   pages          the number of pages and the generation
+ *   find TEXT      the slugs the kiosk's search finds for TEXT (at most 5,
+ *                  best first), "none", or "unavailable" without an index
  *   status         the staff status, lines joined with " | "
  * Stops at `quit` or the end of input. Returns 0. */
 int app_live_interactive(app_live *l, ks_ui *ui, const ks_ui_script_host *host, FILE *in, FILE *out);

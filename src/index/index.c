@@ -419,6 +419,19 @@ static int recover(ks_index *ix, const char *why, int *how) {
     return rc;
 }
 
+static void note_identity(ks_index *ix) {
+    struct stat st;
+    if (stat(ix->path, &st) == 0) {
+        ix->dev = st.st_dev;
+        ix->ino = st.st_ino;
+    }
+}
+
+int ks_index_moved(const ks_index *ix) {
+    struct stat st;
+    return stat(ix->path, &st) != 0 || st.st_dev != ix->dev || st.st_ino != ix->ino;
+}
+
 /* SQLite says "disk I/O error" when it cannot make the -shm file on a full
  * disk: say what it is. */
 static void note_full_disk(ks_index *ix) {
@@ -457,6 +470,7 @@ ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap)
     if (rc == 0 && (rc = open_db(ix)) == 0) rc = ensure_schema(ix);
     if (rc == KS_INDEX_ERR_CORRUPT) rc = recover(ix, ix->errmsg, &how);
     if (rc == KS_INDEX_ERR_IO) note_full_disk(ix);
+    if (rc == 0) note_identity(ix);
     if (msg && cap) snprintf(msg, cap, "%s", rc != 0 ? ix->errmsg : "");
     if (rc != 0) {
         if (err) *err = rc;
@@ -477,6 +491,7 @@ int ks_index_check(ks_index *ix) {
         if (open_db(ix) != 0) ix->db = NULL;
         return rc;
     }
+    note_identity(ix);
     return how;
 }
 

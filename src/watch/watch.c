@@ -300,6 +300,10 @@ static int sync_index_once(ks_watch *w) {
     ks_synonym *syn;
     int rc, err = 0;
     if (!w->db || !st) return 0;
+    if (w->index && ks_index_moved(w->index)) { /* replaced by another process: follow it */
+        ks_index_close(w->index);
+        w->index = NULL;
+    }
     if (!w->index) {
         char msg[1024];
         w->index = ks_index_open_ex(w->db, &err, msg, sizeof msg);
@@ -376,6 +380,18 @@ static int sync_index_once(ks_watch *w) {
  * then synced again, since the backup may be older than the content), and
  * a fresh backup after a sync that wrote. */
 static void index_upkeep(ks_watch *w, double now) {
+    if (ks_index_moved(w->index)) {
+        /* another process put a new file there (kiosk index restoring a
+         * backup, staff copying one in): bring that one up to date */
+        ks_log("%s: the index file was replaced; bringing the new one up to date", w->db);
+        ks_index_close(w->index);
+        w->index = NULL;
+        ks_watch_snapshot_release(w->to_sync);
+        w->to_sync = ks_watch_take(w, 0);
+        w->sync_pending = sync_index(w) != 0;
+        if (w->opts.wake) w->opts.wake(w->opts.wake_user);
+        return;
+    }
     if (now >= w->check_at) {
         int rc = ks_index_check(w->index);
         w->check_at = now + CHECK_EVERY_MS;
