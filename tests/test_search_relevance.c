@@ -87,6 +87,24 @@ static const rq queries[] = {
     {"knee pain", "prolotherapy/what-it-is"},
     {"hepatitis", "ozone-therapy/what-it-is"},
     {"dextrose", "prolotherapy/injection|prolotherapy/index|prolotherapy/what-it-is"},
+    /* issue 11: medicines, health and safety words patients type (the
+     * brand names reach the pages through synonyms.txt and keywords);
+     * designated, so a field added to rq leaves them as they are */
+    {.query = "diabetic", .want = "prolotherapy/candidacy|questions"},
+    {.query = "blood sugar", .want = "prolotherapy/candidacy|questions"},
+    {.query = "warfarin", .want = "prolotherapy/candidacy"},
+    {.query = "eliquis", .want = "prolotherapy/candidacy|ozone-therapy/candidacy"},
+    {.query = "xarelto", .want = "prolotherapy/candidacy"},
+    {.query = "aspirin", .want = "prolotherapy/candidacy|ozone-therapy/candidacy|questions"},
+    {.query = "ibuprofen", .want = "prolotherapy/recovery"},
+    {.query = "painkiller", .want = "prolotherapy/recovery"},
+    {.query = "breastfeeding", .want = "prolotherapy/candidacy|ozone-therapy/candidacy"},
+    {.query = "pregnant", .want = "prolotherapy/candidacy"},
+    {.query = "fever", .want = "prolotherapy/recovery|ozone-therapy/recovery"},
+    {.query = "emergency", .want = "prolotherapy/recovery|ozone-therapy/recovery|prolotherapy/risks|ozone-therapy/risks"},
+    {.query = "urgent", .want = "prolotherapy/recovery|ozone-therapy/recovery|prolotherapy/risks|ozone-therapy/risks"},
+    {.query = "does it help", .want = "prolotherapy/risks|ozone-therapy/risks|prolotherapy/recovery|ozone-therapy/recovery"},
+    {.query = "how much does it cost", .want = "questions"},
 };
 
 static int in_top3(const ks_search_results *r, const char *want) {

@@ -4,12 +4,14 @@
  * expected.txt with the exact lines the store must report for it. */
 #include "harness.h"
 #include "kiosk/base.h"
+#include "kiosk/config.h"
 #include "kiosk/store.h"
 
 #include <cmark.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,7 +69,7 @@ static void test_fixtures(void) {
         "good", "no-front-matter", "unclosed-front-matter", "bad-yaml", "missing-fields",
         "wrong-type", "invalid-utf8", "empty-body", "duplicate-slug", "broken-link",
         "topic-without-index", "raw-html", "reviewed", "missing-sections", "reading-grade",
-        "unused-synonym"};
+        "unused-synonym", "colon-in-value", "no-help-callout", "broken-risks-page", "placeholders", "pictures"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_fixture(cases[i]);
 }
 
@@ -311,8 +313,144 @@ static void test_sections(void) {
     INT_EQ(ks_section_rank("faq"), -1);
 }
 
+/* Files given in memory load as a folder would, with no file touched;
+ * a page name longer than the kiosk keeps is refused with a message. */
+static void test_load_files(void) {
+    static const char page[] = "---\ntitle: In memory\nsection: risks\nsummary: A page.\nreviewed: 2026-11-01\n---\n\n"
+                               "# In memory\n\nSee [the other page](other.md).\n";
+    static const char topic[] = "---\ntitle: Topic\nsummary: A topic.\nreviewed: 2026-11-01\n---\n\n# Topic\n\nText.\n";
+    char *long_name = ks_malloc(600);
+    memset(long_name, 'x', 590);
+    memcpy(long_name + 590, ".md", 4);
+    char *long_path = ks_sprintf("t/%s", long_name);
+    ks_store_file files[] = {{"t/index.md", topic, sizeof topic - 1},
+                             {"t/risks.md", page, sizeof page - 1},
+                             {"t/other.md", "", 0},
+                             {long_path, page, sizeof page - 1}};
+    ks_store_options opts = {.today = fixed_today(), .no_grade = 1};
+    ks_store *s = ks_store_load_files("memory", files, 4, &opts);
+    OK(s != NULL);
+    if (!s) return;
+    const ks_page *p = ks_store_find(s, "t/risks");
+    OK(p && p->errors == 0);
+    if (p) STR_EQ(p->title, "In memory");
+    OK(ks_store_find_topic(s, "t") != NULL);
+    char *text = diag_text(s);
+    STR_CONTAINS(text, "t/other.md:1: error: the page has no text after the front matter\n");
+    char *want = ks_sprintf("%s:1: error: the page name is 592 bytes long; the kiosk shows names up to 511 bytes: "
+                            "shorten the file name\n", long_path);
+    STR_CONTAINS(text, want);
+    free(want);
+    free(text);
+    ks_store_free(s);
+    free(long_path);
+    free(long_name);
+}
+
+/* A picture replaced (same name) changes the snapshot's picture stamp, so
+ * the watcher posts new content even though no page changed. */
+static void test_pictures_hash(void) {
+    char dir[] = "/tmp/kiosk-store-pic-XXXXXX";
+    OK(mkdtemp(dir) != NULL);
+    char *md = ks_sprintf("%s/about.md", dir), *pic = ks_sprintf("%s/p.svg", dir);
+    FILE *f = fopen(md, "w");
+    if (f) {
+        fputs("---\ntitle: A\nsection: general\nsummary: B.\nreviewed: 2026-11-01\n---\n\n# A\n\n![x](p.svg)\n", f);
+        fclose(f);
+    }
+    f = fopen(pic, "w");
+    if (f) {
+        fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n", f);
+        fclose(f);
+    }
+    ks_store_options opts = {.today = fixed_today(), .no_grade = 1};
+    int err;
+    ks_store *a = ks_store_load(dir, &opts, &err), *b;
+    OK(a && ks_store_picture_count(a) == 1 && ks_store_error_count(a) == 0);
+    b = ks_store_load(dir, &opts, &err);
+    OK(b && ks_store_pictures_hash(a) == ks_store_pictures_hash(b));
+    ks_store_free(b);
+    char *tmp = ks_sprintf("%s.new", pic);
+    f = fopen(tmp, "w");
+    if (f) {
+        fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"20\" height=\"10\"></svg>\n", f);
+        fclose(f);
+    }
+    OK(rename(tmp, pic) == 0);
+    b = ks_store_load(dir, &opts, &err);
+    OK(b && ks_store_pictures_hash(a) != ks_store_pictures_hash(b));
+    ks_store_free(b);
+    unlink(pic);
+    b = ks_store_load(dir, &opts, &err);
+    OK(b && ks_store_pictures_hash(a) != ks_store_pictures_hash(b) && ks_store_error_count(b) == 1);
+    ks_store_free(b);
+    ks_store_free(a);
+    unlink(md);
+    rmdir(dir);
+    free(md), free(pic), free(tmp);
+}
+
+/* The page placeholders: filled from the configuration in every field a
+ * consumer reads, Markdown punctuation in a value shown as typed, the
+ * source kept as written, and the hash moving with the values used. */
+static ks_store *load_with(const char *dir, const char *ini) {
+    ks_config cfg;
+    char err[256];
+    ks_store_options opts = {.today = fixed_today()};
+    int e = 0;
+    ks_config_defaults(&cfg);
+    if (ini && ks_config_parse(&cfg, ini, "test.conf", err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return NULL;
+    }
+    opts.config = &cfg;
+    return ks_store_load(dir, &opts, &e); /* cfg is read while loading only */
+}
+
+static void test_placeholders(void) {
+    char *dir = ks_sprintf("%s/placeholders/content", KIOSK_FIXTURES);
+    ks_store *none = load(dir); /* no configuration: the fallback words */
+    ks_store *a = load_with(dir, "[clinic]\nname = Smith & *Jones* [North]\nphone = 555-0100\n"
+                                 "urgent_phone = 555-0199\nemergency_number = 911\n");
+    ks_store *b = load_with(dir, "[clinic]\nname = Smith & *Jones* [North]\nphone = 555-0100\n"
+                                 "urgent_phone = 555-0777\nemergency_number = 911\n");
+    OK(none && a && b);
+    if (none && a && b) {
+        const ks_page *pn = ks_store_find(none, "help"), *pa = ks_store_find(a, "help"),
+                      *pb = ks_store_find(b, "help");
+        INT_EQ(ks_store_error_count(a), 0);
+        STR_EQ(pn->title, "Calling this clinic");
+        STR_CONTAINS(pn->text, "For questions, call the front desk.");
+        STR_CONTAINS(pn->text, "Call the front desk now if you have a fever. In an emergency, call your local "
+                               "emergency number.");
+        STR_EQ(pa->title, "Calling Smith & *Jones* [North]");
+        STR_EQ(pa->summary, "How to reach Smith & *Jones* [North] when something worries you.");
+        STR_EQ(pa->keywords[1], "555-0100");
+        /* Markdown punctuation in a value is text, not emphasis or a link */
+        STR_CONTAINS(pa->text, "Calling Smith & *Jones* [North]\n");
+        /* a number is kept whole on screen: no-break hyphen (U+2011) */
+        STR_CONTAINS(pa->text, "Call 555\xE2\x80\x91" "0199 now if you have a fever. In an emergency, call 911.");
+        STR_EQ(pa->headings[0].text, "Calling Smith & *Jones* [North]");
+        INT_EQ(pa->n_links, 0);
+        /* lines stay the file's lines */
+        INT_EQ(pa->headings[0].line, 9);
+        /* the source as written, for the index to keep */
+        STR_CONTAINS(pa->markdown, "call {{clinic.phone}}.");
+        /* a changed value changes the hash of the pages that use it only */
+        OK(pa->hash != pb->hash);
+        OK(pa->hash != pn->hash);
+        OK(ks_store_find(a, "other")->hash == ks_store_find(b, "other")->hash);
+        OK(ks_store_find(a, "other")->hash == ks_store_find(none, "other")->hash);
+    }
+    ks_store_free(none);
+    ks_store_free(a);
+    ks_store_free(b);
+    free(dir);
+}
+
 int main(void) {
     RUN(test_fixtures);
+    RUN(test_placeholders);
     RUN(test_good_records);
     RUN(test_keywords_and_hash);
     RUN(test_runtime_cases);
@@ -321,5 +459,7 @@ int main(void) {
     RUN(test_stamp);
     RUN(test_reading_grade);
     RUN(test_sections);
+    RUN(test_load_files);
+    RUN(test_pictures_hash);
     return harness_done();
 }

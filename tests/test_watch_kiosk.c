@@ -51,9 +51,12 @@ static void write_text(const char *path, const char *text) {
 }
 
 static char *page_md(const char *title, const char *section, const char *body) {
+    /* recovery and risks pages need their callout to be free of warnings */
+    int help = !strcmp(section, "recovery") || !strcmp(section, "risks");
     return ks_sprintf("---\ntitle: %s\nsection: %s\norder: 3\nsummary: A short line.\nreviewed: 2026-11-01\n---\n\n"
-                      "# %s\n\n%s\n",
-                      title, section, title, body);
+                      "# %s\n\n%s\n%s",
+                      title, section, title, body,
+                      help ? "\n> **When to get help**\n>\n> Call the clinic if it gets worse.\n" : "");
 }
 
 static int kiosk_start(kiosk *k, const env *e) {

@@ -103,6 +103,45 @@ int ks_write_file_atomic(const char *path, const void *data, size_t len);
 /* dir + "/" + name, in a new string the caller frees. */
 char *ks_path_join(const char *dir, const char *name);
 
+/* ------------------------------------------------------------ files beneath a folder
+ * (src/base/files.c) Content is opened relative to its folder's descriptor,
+ * one path component at a time with O_NOFOLLOW, so nothing reached through
+ * content/ can lead out of it, and what is checked is what is read. */
+
+/* Open rel (a relative path) beneath the folder open as dirfd, as openat()
+ * would with flags (O_CLOEXEC and O_NOFOLLOW are added), except that every
+ * step is taken with O_NOFOLLOW and a symbolic link met on the way is
+ * resolved by hand: followed when it stays beneath dirfd, refused when it
+ * is absolute or climbs above dirfd. Returns a new descriptor the caller
+ * closes, or -1 with errno: EXDEV (leads outside, or rel is absolute),
+ * ELOOP (more than 40 links), ENOENT (missing, or a link to nothing), or
+ * what openat said. Opening a FIFO never blocks (O_NONBLOCK is added for
+ * anything that is not a folder). */
+int ks_open_beneath(int dirfd, const char *rel, int flags);
+/* Read the regular file open as fd (from its current offset) into a new
+ * NUL-terminated buffer, at most max bytes (else KS_ERR_TOO_BIG). Returns
+ * KS_OK, or KS_ERR_IO with errno (EISDIR for something that is not a
+ * regular file). fd stays open; the caller frees *out. */
+int ks_read_fd(int fd, size_t max, char **out, size_t *len);
+
+/* What the first bytes of a picture say about it (src/base/image.c): no
+ * decoding, so the cores can check pictures without SDL. */
+typedef enum {
+    KS_IMAGE_UNKNOWN = 0,
+    KS_IMAGE_PNG,
+    KS_IMAGE_JPEG,
+    KS_IMAGE_GIF,
+    KS_IMAGE_BMP,
+    KS_IMAGE_WEBP,
+    KS_IMAGE_SVG
+} ks_image_type;
+/* The type of the picture in data (len bytes) and, when its header says, its
+ * size in pixels (*w, *h; 0 when unknown, as for an SVG without width and
+ * height or viewBox). Returns the type, KS_IMAGE_UNKNOWN for anything else. */
+ks_image_type ks_image_sniff(const void *data, size_t len, int *w, int *h);
+/* "PNG", "JPEG", ..., "unknown". */
+const char *ks_image_type_name(ks_image_type t);
+
 /* ------------------------------------------------------------------ links */
 
 /* Whether url leaves the kiosk: it has a scheme ("http:", "mailto:",

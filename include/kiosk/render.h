@@ -5,9 +5,12 @@
  * kept as a texture; a frame that shows text drawn before only copies
  * textures (never TTF_Render* again). Text items with an opaque background
  * are rasterised onto that background and copied without blending, which
- * is what makes a scrolled frame cheap in the software renderer. Images are
- * loaded once through SDL2_image. The caches are bounded and dropped
- * least-recently-used.
+ * is what makes a scrolled frame cheap in the software renderer. Pictures
+ * are opened beneath the content folder (never through a link that leads
+ * out), decoded through SDL2_image when first drawn, and looked at again
+ * (size, times, inode) after ks_render_reload_images(). Both caches have a
+ * byte budget and drop what was least recently drawn first, never what the
+ * last few draw calls (the frame on screen) used.
  *
  * ks_render also implements layout's ks_font_metrics with the very fonts it
  * draws with (HarfBuzz shaping, script "Latn" so DejaVu kerns), so what
@@ -39,6 +42,7 @@ typedef struct ks_render_options {
     const char *content_dir; /* images are looked up here first (may be NULL) */
     const char *assets_dir;  /* then here (NULL: compiled KIOSK_ASSETS_DIR) */
     size_t cache_bytes;      /* text texture budget (0: 64 MB) */
+    size_t image_cache_bytes; /* picture budget: pixels and textures (0: 64 MB) */
 } ks_render_options;
 
 /* Prepare to draw on r (borrowed: it must outlive the ks_render) with the
@@ -56,6 +60,11 @@ void ks_render_destroy(ks_render *rd);
 /* The theme given at creation (background colour, placeholder); change it
  * for later frames. theme is borrowed. */
 void ks_render_set_theme(ks_render *rd, const ks_theme *theme);
+/* The content changed (a new snapshot): every picture is compared with its
+ * file again (fstat) the next time it is measured or drawn, and loaded
+ * anew if it was replaced, added or removed. Cheap: no file is read for a
+ * picture that did not change. NULL is fine. */
+void ks_render_reload_images(ks_render *rd);
 /* Font metrics measuring with this renderer's fonts; valid until
  * ks_render_destroy(). Measurements are cached. */
 const ks_font_metrics *ks_render_metrics(ks_render *rd);
@@ -75,7 +84,10 @@ typedef struct ks_render_stats {
     size_t text_textures;  /* cached text textures */
     size_t text_bytes;     /* their pixels, in bytes */
     size_t rasterised;     /* text items rasterised since creation */
-    size_t images;         /* cached images */
+    size_t images;         /* pictures holding pixels */
+    size_t image_bytes;    /* their pixels and textures, in bytes */
+    size_t image_budget;   /* the most image_bytes should hold */
+    size_t images_decoded; /* pictures decoded since creation */
 } ks_render_stats;
 void ks_render_get_stats(const ks_render *rd, ks_render_stats *out);
 

@@ -16,7 +16,15 @@
  * To see new content, load a new snapshot and free the old one when nobody
  * uses it any more.
  *
- * Depends on base, cmark and libyaml. No SDL, no SQLite.
+ * Placeholders such as {{clinic.phone}} are filled in from the configuration
+ * while a page loads: the title, summary, keywords, cmark tree, headings and
+ * plain text hold the filled-in words (Markdown punctuation in a value is
+ * escaped), the markdown field keeps the page as written, and the hash
+ * covers the values used, so the index rewrites a page whose filled-in
+ * text changed. A placeholder the configuration does not know is an error
+ * with its line.
+ *
+ * Depends on base, config, cmark and libyaml. No SDL, no SQLite.
  */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
@@ -26,6 +34,7 @@
 #include <time.h>
 
 struct cmark_node;
+struct ks_config;
 
 /* Pages larger than this are not read (an error). */
 #define KS_STORE_MAX_FILE (1024 * 1024)
@@ -74,7 +83,7 @@ typedef struct ks_page {
     int is_topic_index;   /* 1 for <topic>/index.md */
     char **keywords;      /* front matter 'keywords' */
     size_t n_keywords;
-    const char *markdown; /* the body after the front matter */
+    const char *markdown; /* the body after the front matter, as written (placeholders not filled in) */
     int body_line;        /* the line of the file where markdown starts */
     struct cmark_node *doc; /* the parsed body (CMARK_OPT_SAFE), positions shifted to file lines */
     const char *text;     /* plain text of the body, one block per line: for search and snippets */
@@ -82,7 +91,7 @@ typedef struct ks_page {
     size_t n_headings;
     ks_link *links;
     size_t n_links;
-    uint64_t hash;        /* ks_hash64 of the whole file */
+    uint64_t hash;        /* ks_hash64 of the whole file (and of the placeholder values it uses) */
     int errors;           /* number of error diagnostics for this page (0: good) */
     int warnings;         /* number of warning diagnostics for this page */
     double grade;         /* Flesch-Kincaid reading grade of the body */
@@ -106,9 +115,30 @@ typedef struct ks_synonym {
 
 typedef struct ks_store ks_store;
 
+/* Pictures larger than these are refused by the check (a kiosk never shows
+ * more than a screen's worth, and decoding a bigger one costs a frame). */
+#define KS_STORE_MAX_PICTURE_BYTES (10 * 1024 * 1024)
+#define KS_STORE_MAX_PICTURE_SIDE 4096
+/* The longest slug the store accepts (a longer one is an error): two file
+ * names of NAME_MAX bytes and the '/' between. ui keeps slugs this long. */
+#define KS_STORE_MAX_SLUG 511
+
+/* Decode a picture for real, to tell "looks like a PNG" from "is one": the
+ * store itself only reads headers (it never links SDL). Returns 0 and the
+ * size, or a negative value with a short reason in why (cap bytes). */
+typedef int (*ks_image_probe)(void *ctx, const void *data, size_t len, int *w, int *h, char *why,
+                              size_t cap);
+
 typedef struct ks_store_options {
     time_t today;   /* "now" for the 12-month review check; 0 means time(NULL) */
     int no_grade;   /* 1: skip the reading-grade warnings */
+    ks_image_probe image_probe; /* NULL: pictures are checked by their headers only */
+    void *image_probe_ctx;
+    /* The clinic's details for the page placeholders {{clinic.name}},
+     * {{clinic.phone}}, {{clinic.urgent_phone}} and {{clinic.emergency_number}}
+     * (see config.h); NULL: the defaults, so every placeholder shows its
+     * fallback words ("the front desk"). Read while loading only. */
+    const struct ks_config *config;
 } ks_store_options;
 
 /* Load and check the content folder at dir. Returns NULL only when the folder
@@ -117,6 +147,17 @@ typedef struct ks_store_options {
  * diagnostic in the snapshot, never a failure. opts may be NULL. The caller
  * frees the result with ks_store_free(). */
 ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err);
+/* One file given in memory to ks_store_load_files. */
+typedef struct ks_store_file {
+    const char *path; /* relative to the content folder, "prolotherapy/risks.md" */
+    const char *text;
+    size_t len;
+} ks_store_file;
+/* Load and check files held in memory, as if they were a content folder
+ * named name (no file is read or written; pictures are not checked).
+ * files are borrowed for the call only. Never NULL. */
+ks_store *ks_store_load_files(const char *name, const ks_store_file *files, size_t n,
+                              const ks_store_options *opts);
 /* Free a snapshot and every record in it. NULL is fine. */
 void ks_store_free(ks_store *store);
 
@@ -156,6 +197,12 @@ size_t ks_store_error_count(const ks_store *store);
  * "synonyms.txt". Each also has an error diagnostic. Owned by the store. */
 size_t ks_store_unknown_count(const ks_store *store);
 const char *ks_store_unknown(const ks_store *store, size_t i);
+
+/* The pictures the pages show, as found at load: how many distinct ones,
+ * and a fingerprint of their paths, sizes, times and inodes (a picture
+ * replaced, added or removed changes it, so a watcher knows to redraw). */
+size_t ks_store_picture_count(const ks_store *store);
+uint64_t ks_store_pictures_hash(const ks_store *store);
 
 /* A fingerprint of the content folder as the file system describes it:
  * the names, sizes, change and modification times (to the nanosecond) and

@@ -142,7 +142,7 @@ typedef enum ks_screen {
 } ks_screen;
 
 #define KS_NAV_DEPTH 32
-#define KS_SLUG_MAX 256
+#define KS_SLUG_MAX (KS_STORE_MAX_SLUG + 1) /* every slug the store accepts, and its NUL */
 
 typedef struct ks_nav_entry {
     ks_screen screen;

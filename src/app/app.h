@@ -11,6 +11,7 @@
 
 #include "kiosk/config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* Options every subcommand accepts. */
@@ -58,10 +59,21 @@ int app_take_value(const char *name, int argc, char **argv, int *i, const char *
 int app_is_help(const char *arg);
 
 struct ks_store;
-/* Load the content folder dir for subcommand sub. On failure print
+/* Load the content folder paths->content for subcommand sub, with the
+ * placeholders filled from paths->cfg. On failure print
  * "kiosk SUB: cannot read the content folder 'DIR': reason" and return NULL.
  * The caller frees the store with ks_store_free(). */
-struct ks_store *app_load_store(const char *sub, const char *dir);
+struct ks_store *app_load_store(const char *sub, const app_paths *paths);
+
+/* A hash of every placeholder value the configuration gives pages (see
+ * ks_config_placeholder), so a changed clinic phone number is a change. */
+uint64_t app_placeholders_hash(const ks_config *cfg);
+
+/* src/app/probe.c: decode a picture with SDL2_image for the store's check
+ * (a ks_image_probe; ctx unused). Call app_image_probe_init() once on the
+ * main thread before any thread may probe. */
+void app_image_probe_init(void);
+int app_image_probe(void *ctx, const void *data, size_t len, int *w, int *h, char *why, size_t cap);
 
 /* Read a small text file (at most 1 MiB) the user named (--config,
  * --script). Returns 0 with *text (the caller frees it) and *len, or -1

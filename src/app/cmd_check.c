@@ -9,13 +9,16 @@
 #include <string.h>
 
 static void help(void) {
-    printf("usage: kiosk check [--content DIR] [--grades]\n\n"
+    printf("usage: kiosk check [--content DIR] [--config FILE] [--grades]\n\n"
            "Reads every page in the content folder and prints one line per problem:\n"
            "  path:line: error: message     the page is not shown until it is fixed\n"
            "  path:line: warning: message   the page is shown, but should be improved\n"
            "path is relative to the content folder. A summary goes to stderr.\n\n"
            "  --content DIR  the content folder (default: $KIOSK_CONTENT, else ./content,\n"
            "                 else the shipped content)\n"
+           "  --config FILE  the configuration whose [clinic] values fill the pages'\n"
+           "                 placeholders, such as {{clinic.phone}} (default: $KIOSK_CONFIG,\n"
+           "                 else " KS_CONFIG_PATH " if it exists)\n"
            "  --grades       also print each page's reading grade (Flesch-Kincaid)\n\n"
            "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 cannot run.\n");
 }
@@ -40,7 +43,7 @@ int cmd_check(int argc, char **argv) {
     }
     if (app_config_and_content(&paths) != 0) return 2;
 
-    ks_store *store = app_load_store("check", paths.content);
+    ks_store *store = app_load_store("check", &paths);
     if (!store) return 2;
     size_t warnings = 0;
     for (size_t i = 0; i < ks_store_diag_count(store); i++) {

@@ -55,16 +55,19 @@ static void print_list(const char *label, const ks_index_list *l, const char *no
 
 /* The folder's stamp as the note stores it: its absolute path, its
  * identity (device and inode) and the stamp, so another folder never
- * matches, even one later moved to the same path. NULL when it cannot be
- * taken. (Any sync that writes also forgets the note: see index.h.) */
-static char *content_stamp(const char *dir) {
+ * matches, even one later moved to the same path; and the placeholder
+ * values, so a changed configuration (a new clinic phone number) is a
+ * change. NULL when it cannot be taken. (Any sync that writes also forgets
+ * the note: see index.h.) */
+static char *content_stamp(const char *dir, const ks_config *cfg) {
     uint64_t stamp;
     struct stat st;
     char *real = realpath(dir, NULL);
     char *s = NULL;
     if (real && stat(real, &st) == 0 && ks_store_stamp(real, &stamp) == KS_OK)
-        s = ks_sprintf("%s\n%llx:%llx\n%016llx", real, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-                       (unsigned long long)stamp);
+        s = ks_sprintf("%s\n%llx:%llx\n%016llx\n%016llx", real, (unsigned long long)st.st_dev,
+                       (unsigned long long)st.st_ino, (unsigned long long)stamp,
+                       (unsigned long long)app_placeholders_hash(cfg));
     free(real);
     return s;
 }
@@ -187,7 +190,7 @@ int cmd_index(int argc, char **argv) {
     /* Nothing on disk changed since the last sync of this folder: say what
      * that sync said, without reading a single page. */
     double t0 = ks_now_ms();
-    char *stamp = content_stamp(paths.content);
+    char *stamp = content_stamp(paths.content, &paths.cfg);
     char *last_stamp = ks_index_note_get(ix, "index.stamp");
     if (stamp && last_stamp && strcmp(stamp, last_stamp) == 0) {
         int status = repeat_last_summary(ix, ks_now_ms() - t0, paths.db);
@@ -200,7 +203,7 @@ int cmd_index(int argc, char **argv) {
     }
     free(last_stamp);
 
-    ks_store *store = app_load_store("index", paths.content);
+    ks_store *store = app_load_store("index", &paths);
     if (!store) {
         free(stamp);
         ks_index_close(ix);

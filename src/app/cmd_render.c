@@ -15,7 +15,7 @@
 
 static void help(void) {
     printf("usage: kiosk render SLUG -o FILE.png [--size WxH] [--text-scale S] [--theme NAME]\n"
-           "                       [--scroll PX] [--highlight WORD]... [--content DIR]\n\n"
+           "                       [--scroll PX] [--highlight WORD]... [--content DIR] [--config FILE]\n\n"
            "Draws one page or screen headlessly (no display needed) and saves it as a\n"
            "PNG, exactly as the kiosk shows it. SLUG is a page's path under the content\n"
            "folder without .md (e.g. prolotherapy/risks), or a screen: home,\n"
@@ -30,6 +30,9 @@ static void help(void) {
            "                     and scroll to the first one unless --scroll is given\n"
            "  --content DIR      the content folder (default: $KIOSK_CONTENT, else\n"
            "                     ./content, else the shipped content)\n"
+           "  --config FILE      the configuration: [clinic] values fill the pages'\n"
+           "                     placeholders, such as {{clinic.phone}} (default:\n"
+           "                     $KIOSK_CONFIG, else " KS_CONFIG_PATH " if it exists)\n"
            "  --db FILE          the search index, for search:QUERY (default: $KIOSK_DB,\n"
            "                     else $XDG_STATE_HOME/clinic-kiosk/index.db)\n\n"
            "Fonts come from $KIOSK_FONT_DIR, else %s.\n"
@@ -207,7 +210,7 @@ int cmd_render(int argc, char **argv) {
     if (app_config_and_content(&paths) != 0) return 2;
     if (!paths.db && paths.cfg.paths.index[0] && !getenv("KIOSK_DB")) paths.db = paths.cfg.paths.index;
 
-    ks_store *store = app_load_store("render", paths.content);
+    ks_store *store = app_load_store("render", &paths);
     if (!store) return 2;
     int status;
     const ks_page *page = ks_store_find(store, o.slug);

@@ -22,6 +22,7 @@ struct app_live {
     double search_next;      /* when the index file is looked at again anyway */
     int search_failed;       /* opening it failed: said once */
     char *db;                /* the index path, owned */
+    ks_config cfg;           /* the placeholders' values, for every load the watcher makes */
     double started;          /* ks_now_ms() at start */
     pthread_mutex_t wake_mu; /* held while the watcher pushes an event */
     Uint32 sdl_event;        /* under wake_mu: 0 until app_live_wake_sdl, after app_live_unwake_sdl */
@@ -135,6 +136,7 @@ static void search_upkeep(app_live *l, ks_ui *ui) {
 app_live *app_live_start(const app_paths *paths) {
     app_live *l = ks_calloc(1, sizeof *l);
     ks_watch_options o;
+    ks_store_options so;
     char *stats_path;
     int err = 0;
     pthread_mutex_init(&l->wake_mu, NULL);
@@ -144,6 +146,12 @@ app_live *app_live_start(const app_paths *paths) {
     o.db = paths->db;
     o.wake = wake;
     o.wake_user = l;
+    l->cfg = paths->cfg;
+    memset(&so, 0, sizeof so);
+    so.config = &l->cfg;
+    so.image_probe = app_image_probe; /* the same picture check as kiosk check */
+    app_image_probe_init();
+    o.store_opts = &so; /* copied by the watcher; l->cfg lives as long as it */
     l->watch = ks_watch_start(paths->content, &o, &err);
     if (!l->watch) {
         fprintf(stderr, "kiosk run: cannot watch the content folder %s (error %d)\n", paths->content, err);

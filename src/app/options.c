@@ -129,11 +129,18 @@ int app_usage_error(const char *sub, const char *fmt, ...) {
 
 int app_is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg, "-h"); }
 
-ks_store *app_load_store(const char *sub, const char *dir) {
+ks_store *app_load_store(const char *sub, const app_paths *paths) {
     int err;
-    ks_store *store = ks_store_load(dir, NULL, &err);
+    ks_store_options opts;
+    ks_store *store;
+    memset(&opts, 0, sizeof opts);
+    opts.config = &paths->cfg;
+    opts.image_probe = app_image_probe; /* pictures are decoded, not only sniffed */
+    app_image_probe_init();
+    store = ks_store_load(paths->content, &opts, &err);
     if (!store)
-        fprintf(stderr, "kiosk %s: cannot read the content folder '%s': %s\n", sub, dir, strerror(errno));
+        fprintf(stderr, "kiosk %s: cannot read the content folder '%s': %s\n", sub, paths->content,
+                strerror(errno));
     return store;
 }
 
@@ -156,4 +163,17 @@ int app_read_text(const char *sub, const char *path, char **text, size_t *len) {
     if (rc == KS_OK) return 0;
     fprintf(stderr, "kiosk %s: cannot read %s: %s\n", sub, path, read_problem(path, rc));
     return -1;
+}
+
+uint64_t app_placeholders_hash(const ks_config *cfg) {
+    ks_buf b = {0};
+    uint64_t h;
+    for (const char *const *k = ks_config_placeholder_names; *k; k++) {
+        const char *v = "";
+        ks_config_placeholder(cfg, *k, &v);
+        ks_buf_printf(&b, "%s=%s\n", *k, v);
+    }
+    h = ks_hash64(b.data ? b.data : "", b.len);
+    ks_buf_free(&b);
+    return h;
 }

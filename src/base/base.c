@@ -253,48 +253,11 @@ int ks_read_file(const char *path, size_t max, char **out, size_t *len) {
     *len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not hang us */
     if (fd < 0) return errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return KS_ERR_IO;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        errno = EISDIR;
-        return KS_ERR_IO;
-    }
-    if ((size_t)st.st_size > max) {
-        close(fd);
-        return KS_ERR_TOO_BIG;
-    }
-    /* The size may change while we read (a staff editor writing slowly):
-     * read until EOF, but never past max. */
-    ks_buf b = {0};
-    char chunk[16384];
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            ks_buf_free(&b);
-            close(fd);
-            errno = e;
-            return KS_ERR_IO;
-        }
-        if (n == 0) break;
-        if (b.len + (size_t)n > max) {
-            ks_buf_free(&b);
-            close(fd);
-            return KS_ERR_TOO_BIG;
-        }
-        ks_buf_append(&b, chunk, (size_t)n);
-    }
+    int rc = ks_read_fd(fd, max, out, len);
+    int e = errno;
     close(fd);
-    *len = b.len;
-    *out = ks_buf_detach(&b);
-    return KS_OK;
+    errno = e;
+    return rc;
 }
 
 int ks_write_file_atomic(const char *path, const void *data, size_t len) {

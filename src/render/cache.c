@@ -5,8 +5,11 @@
 #include "kiosk/base.h"
 
 #include <SDL_image.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef KIOSK_ASSETS_DIR
 #define KIOSK_ASSETS_DIR "assets"
@@ -168,18 +171,10 @@ void render_texts_free(ks_render *rd) {
 
 /* ------------------------------------------------------------ images */
 
-/* Whether src is a plain relative path that cannot climb out. */
-static int safe_relative(const char *src) {
-    if (!src || !*src || src[0] == '/' || strchr(src, '\\') || strchr(src, ':')) return 0;
-    for (const char *p = src; *p;) {
-        const char *q = strchr(p, '/');
-        size_t n = q ? (size_t)(q - p) : strlen(p);
-        if (n == 2 && p[0] == '.' && p[1] == '.') return 0;
-        if (!q) break;
-        p = q + 1;
-    }
-    return 1;
-}
+/* Pictures larger than this are not read (kiosk check says so too). */
+#define MAX_PICTURE_BYTES (10 * 1024 * 1024)
+/* Bytes read to learn a picture's size from its header. */
+#define HEAD_BYTES 65536
 
 /* src (ARGB8888) scaled to w x h with linear filtering, or NULL. */
 static SDL_Surface *scaled(SDL_Surface *src, int w, int h) {
@@ -196,57 +191,251 @@ static SDL_Surface *scaled(SDL_Surface *src, int w, int h) {
     return dst;
 }
 
-static SDL_Surface *load_from(const char *dir, const char *rel) {
-    if (!dir) return NULL;
-    char *path = ks_path_join(dir, rel);
-    SDL_Surface *s = IMG_Load(path);
-    free(path);
-    return s;
+/* Open rel beneath the folder dir (never following a link out of it), or -1. */
+static int open_in(const char *dir, const char *rel) {
+    if (!dir) return -1;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return -1;
+    int fd = ks_open_beneath(dfd, rel, O_RDONLY);
+    close(dfd);
+    return fd;
+}
+
+/* The picture's file, open for reading: in the content folder, then in the
+ * assets folder (also by its last name: "assets/x.png" written in a page).
+ * Returns -1 when there is none. */
+static int open_picture(ks_render *rd, const char *src, struct stat *st) {
+    int fd = open_in(rd->content_dir, src);
+    if (fd < 0) fd = open_in(rd->assets_dir, src);
+    if (fd < 0) {
+        const char *base = strrchr(src, '/');
+        if (base) fd = open_in(rd->assets_dir, base + 1);
+    }
+    if (fd >= 0 && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_size > MAX_PICTURE_BYTES)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static int same_file(const image_entry *e, const struct stat *st) {
+    return e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
+           e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+           e->ctime.tv_sec == st->st_ctim.tv_sec && e->ctime.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+static void note_file(image_entry *e, const struct stat *st) {
+    e->dev = st->st_dev;
+    e->ino = st->st_ino;
+    e->size = st->st_size;
+    e->mtime = st->st_mtim;
+    e->ctime = st->st_ctim;
+}
+
+static size_t surface_bytes(const SDL_Surface *s) { return s ? (size_t)s->h * (size_t)s->pitch : 0; }
+
+/* Drop what is held of e's pixels (its name and size stay). */
+static void drop_pixels(ks_render *rd, image_entry *e) {
+    SDL_DestroyTexture(e->tex);
+    SDL_FreeSurface(e->surf);
+    free(e->data);
+    e->tex = NULL;
+    e->surf = NULL;
+    e->data = NULL;
+    e->len = 0;
+    e->tw = e->th = 0;
+    rd->image_bytes -= e->bytes;
+    e->bytes = 0;
+}
+
+static void count_bytes(ks_render *rd, image_entry *e) {
+    size_t b = e->len + surface_bytes(e->surf) + (e->tex ? (size_t)e->tw * (size_t)e->th * 4 : 0);
+    rd->image_bytes = rd->image_bytes - e->bytes + b;
+    e->bytes = b;
+}
+
+/* Read fd whole (at most MAX_PICTURE_BYTES), or NULL. */
+static char *read_all(int fd, size_t *len) {
+    char *data;
+    if (ks_read_fd(fd, MAX_PICTURE_BYTES, &data, len) != KS_OK) return NULL;
+    return data;
+}
+
+/* Decode data (consumed) into e: an SVG keeps its text (and its natural
+ * size), any other picture becomes pixels, at most KS_RENDER_KEEP_SIDE a
+ * side. Returns 0, or -1 when it is not a picture SDL2_image can read. */
+static int decode(ks_render *rd, image_entry *e, char *data, size_t len) {
+    if (!data) return -1;
+    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+    if (!rw) {
+        free(data);
+        return -1;
+    }
+    int svg = ks_image_sniff(data, len, NULL, NULL) == KS_IMAGE_SVG;
+    SDL_Surface *s = svg ? IMG_LoadSVG_RW(rw) : IMG_Load_RW(rw, 0);
+    SDL_RWclose(rw);
+    rd->images_decoded++;
+    if (s && (s->w <= 0 || s->h <= 0 || s->w > 32768 || s->h > 32768)) {
+        SDL_FreeSurface(s);
+        s = NULL;
+    }
+    if (!s) {
+        free(data);
+        return -1;
+    }
+    e->w = s->w;
+    e->h = s->h;
+    e->svg = svg;
+    if (svg) {
+        SDL_FreeSurface(s);
+        e->data = data;
+        e->len = len;
+        return 0;
+    }
+    e->surf = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(s);
+    if (e->surf && (e->surf->w > KS_RENDER_KEEP_SIDE || e->surf->h > KS_RENDER_KEEP_SIDE)) {
+        double k = (double)KS_RENDER_KEEP_SIDE / (e->surf->w > e->surf->h ? e->surf->w : e->surf->h);
+        SDL_Surface *small = scaled(e->surf, (int)(e->surf->w * k), (int)(e->surf->h * k));
+        SDL_FreeSurface(e->surf);
+        e->surf = small;
+    }
+    free(data);
+    return e->surf ? 0 : -1;
+}
+
+/* Look at the file again when the content changed since: a new file (or
+ * none) drops the pixels and learns the size again, from the header when
+ * it tells, else by decoding. */
+static void refresh(ks_render *rd, image_entry *e) {
+    if (e->known && e->checked == rd->content_gen) return;
+    e->checked = rd->content_gen;
+    struct stat st;
+    int fd = open_picture(rd, e->src, &st);
+    if (fd < 0) {
+        drop_pixels(rd, e);
+        e->known = 1;
+        e->missing = 1;
+        e->w = e->h = 0;
+        return;
+    }
+    size_t len = 0;
+    if (e->known && !e->missing && same_file(e, &st)) {
+        close(fd);
+        return;
+    }
+    drop_pixels(rd, e);
+    note_file(e, &st);
+    e->known = 1;
+    e->missing = 0;
+    e->svg = 0;
+    char head[512];
+    ssize_t n = pread(fd, head, sizeof head, 0);
+    int w = 0, h = 0;
+    ks_image_type t = n > 0 ? ks_image_sniff(head, (size_t)n, &w, &h) : KS_IMAGE_UNKNOWN;
+    if (t == KS_IMAGE_JPEG && (!w || !h)) { /* the frame header may follow a long EXIF block */
+        char *big = ks_malloc(HEAD_BYTES);
+        ssize_t m = pread(fd, big, HEAD_BYTES, 0);
+        if (m > 0) ks_image_sniff(big, (size_t)m, &w, &h);
+        free(big);
+    }
+    if (t != KS_IMAGE_UNKNOWN && t != KS_IMAGE_SVG && w > 0 && h > 0) {
+        e->w = w; /* decoded when first drawn */
+        e->h = h;
+    } else if (t == KS_IMAGE_SVG && w > 0 && h > 0) {
+        /* Its size is written in it: read when first drawn, and rasterised
+         * only at the size shown (never a 4096 x 4096 surface just to learn
+         * the size). */
+        e->svg = 1;
+        e->w = w;
+        e->h = h;
+    } else {
+        char *data = read_all(fd, &len);
+        if (decode(rd, e, data, len) != 0) {
+            e->missing = 1;
+            e->w = e->h = 0;
+        }
+        count_bytes(rd, e);
+    }
+    close(fd);
 }
 
 image_entry *render_image(ks_render *rd, const char *src) {
     if (!src) return NULL;
-    for (size_t i = 0; i < rd->n_images; i++)
-        if (strcmp(rd->images[i].src, src) == 0) return &rd->images[i];
-    if (rd->n_images == rd->cap_images) {
-        rd->cap_images = rd->cap_images ? rd->cap_images * 2 : 8;
-        rd->images = ks_realloc(rd->images, rd->cap_images * sizeof *rd->images);
-    }
-    image_entry *e = &rd->images[rd->n_images++];
-    memset(e, 0, sizeof *e);
-    e->src = ks_strdup(src);
-    if (!safe_relative(src)) return e;
-    SDL_Surface *s = load_from(rd->content_dir, src);
-    if (!s) s = load_from(rd->assets_dir, src);
-    if (!s) {
-        /* "assets/x.png" or "../assets/x.png" written in a page. */
-        const char *base = strrchr(src, '/');
-        if (base) s = load_from(rd->assets_dir, base + 1);
-    }
-    if (!s) return e;
-    if (s->w > 0 && s->h > 0 && s->w <= 32768 && s->h <= 32768) {
-        e->w = s->w;
-        e->h = s->h;
-        e->surf = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
-        /* Keep no more than a screen needs: 4096 px a side. */
-        if (e->surf && (s->w > 4096 || s->h > 4096)) {
-            double k = 4096.0 / (s->w > s->h ? s->w : s->h);
-            SDL_Surface *small = scaled(e->surf, (int)(s->w * k), (int)(s->h * k));
-            SDL_FreeSurface(e->surf);
-            e->surf = small;
+    image_entry *e = NULL;
+    for (size_t i = 0; i < rd->n_images && !e; i++)
+        if (strcmp(rd->images[i].src, src) == 0) e = &rd->images[i];
+    if (!e) {
+        if (rd->n_images == rd->cap_images) {
+            rd->cap_images = rd->cap_images ? rd->cap_images * 2 : 8;
+            rd->images = ks_realloc(rd->images, rd->cap_images * sizeof *rd->images);
         }
+        e = &rd->images[rd->n_images++];
+        memset(e, 0, sizeof *e);
+        e->src = ks_strdup(src);
     }
-    SDL_FreeSurface(s);
+    e->last_used = rd->frame;
+    refresh(rd, e);
     return e;
 }
 
+/* Pixels for e when it has none (dropped or never loaded): read and decode
+ * the file now. A file replaced since refresh is taken as it is now. */
+static int ensure_pixels(ks_render *rd, image_entry *e) {
+    if (e->missing) return -1;
+    if (e->surf || e->data) return 0;
+    struct stat st;
+    int fd = open_picture(rd, e->src, &st);
+    if (fd < 0) {
+        e->missing = 1;
+        return -1;
+    }
+    note_file(e, &st);
+    size_t len = 0;
+    char *data = read_all(fd, &len);
+    close(fd);
+    if (e->svg && data) { /* kept as text, rasterised at each size shown */
+        e->data = data;
+        e->len = len;
+        count_bytes(rd, e);
+        return 0;
+    }
+    if (decode(rd, e, data, len) != 0) {
+        e->missing = 1;
+        return -1;
+    }
+    count_bytes(rd, e);
+    return 0;
+}
+
 SDL_Texture *render_image_texture(ks_render *rd, image_entry *e, int w, int h) {
-    if (!e->surf || w <= 0 || h <= 0 || w > 16384 || h > 16384) return NULL;
+    if (w <= 0 || h <= 0 || w > 16384 || h > 16384) return NULL;
+    e->last_used = rd->frame;
     if (e->tex && e->tw == w && e->th == h) return e->tex;
+    if (ensure_pixels(rd, e) != 0) return NULL;
     SDL_DestroyTexture(e->tex);
     e->tex = NULL;
-    SDL_Surface *s = (w == e->surf->w && h == e->surf->h) ? e->surf : scaled(e->surf, w, h);
-    if (!s) return NULL;
+    e->tw = e->th = 0;
+    SDL_Surface *s;
+    if (e->svg) {
+        /* Rasterised at the size shown: sharp lines at any text size. */
+        SDL_RWops *rw = SDL_RWFromConstMem(e->data, (int)e->len);
+        SDL_Surface *raw = rw ? IMG_LoadSizedSVG_RW(rw, w, h) : NULL;
+        if (rw) SDL_RWclose(rw);
+        s = raw && (raw->w != w || raw->h != h) ? NULL : raw;
+        if (raw && !s) { /* nanosvg kept the aspect ratio: fit it exactly */
+            SDL_Surface *argb = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+            s = argb ? scaled(argb, w, h) : NULL;
+            SDL_FreeSurface(argb);
+            SDL_FreeSurface(raw);
+        }
+    } else {
+        s = (w == e->surf->w && h == e->surf->h) ? e->surf : scaled(e->surf, w, h);
+    }
+    if (!s) {
+        count_bytes(rd, e);
+        return NULL;
+    }
     e->tex = SDL_CreateTextureFromSurface(rd->r, s);
     if (s != e->surf) SDL_FreeSurface(s);
     if (e->tex) {
@@ -254,18 +443,61 @@ SDL_Texture *render_image_texture(ks_render *rd, image_entry *e, int w, int h) {
         e->tw = w;
         e->th = h;
     }
+    count_bytes(rd, e);
     return e->tex;
+}
+
+static int image_by_last_used(const void *a, const void *b) {
+    const image_entry *x = *(image_entry *const *)a, *y = *(image_entry *const *)b;
+    return x->last_used < y->last_used ? -1 : x->last_used > y->last_used;
+}
+
+/* Over the picture budget: drop the pixels of the least recently drawn
+ * pictures until a quarter of the budget is free, sparing those the frame
+ * on screen drew (since the last whole-target ks_render_clear, else in the
+ * last KEEP_CALLS draw calls). Past KS_RENDER_MAX_IMAGES entries, the
+ * oldest are forgotten altogether. */
+void render_images_evict(ks_render *rd) {
+    int over_bytes = rd->image_bytes > rd->image_budget, over_count = rd->n_images > KS_RENDER_MAX_IMAGES;
+    if (!over_bytes && !over_count) return;
+    image_entry **all = ks_malloc((rd->n_images ? rd->n_images : 1) * sizeof *all);
+    for (size_t i = 0; i < rd->n_images; i++) all[i] = &rd->images[i];
+    qsort(all, rd->n_images, sizeof *all, image_by_last_used);
+    unsigned long recent = rd->frame_start ? rd->frame_start - 1 : rd->frame > KEEP_CALLS ? rd->frame - KEEP_CALLS : 0;
+    size_t target = rd->image_budget / 4 * 3;
+    for (size_t k = 0; k < rd->n_images && rd->image_bytes > target && all[k]->last_used <= recent; k++)
+        drop_pixels(rd, all[k]);
+    if (over_count) {
+        /* Forget the oldest entries (no pixels left on them, or spared). */
+        size_t extra = rd->n_images - KS_RENDER_MAX_IMAGES * 3 / 4;
+        for (size_t k = 0; k < rd->n_images && extra; k++) {
+            if (all[k]->last_used > recent) break;
+            drop_pixels(rd, all[k]);
+            free(all[k]->src);
+            all[k]->src = NULL;
+            extra--;
+        }
+        size_t kept = 0;
+        for (size_t i = 0; i < rd->n_images; i++)
+            if (rd->images[i].src) rd->images[kept++] = rd->images[i];
+        rd->n_images = kept;
+    }
+    free(all);
 }
 
 void render_images_free(ks_render *rd) {
     for (size_t i = 0; i < rd->n_images; i++) {
-        SDL_DestroyTexture(rd->images[i].tex);
-        SDL_FreeSurface(rd->images[i].surf);
+        drop_pixels(rd, &rd->images[i]);
         free(rd->images[i].src);
     }
     free(rd->images);
     rd->images = NULL;
     rd->n_images = rd->cap_images = 0;
+    rd->image_bytes = 0;
+}
+
+void ks_render_reload_images(ks_render *rd) {
+    if (rd) rd->content_gen++;
 }
 
 /* ------------------------------------------------------------ corners */

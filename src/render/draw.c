@@ -25,6 +25,7 @@ ks_render *ks_render_create_ex(SDL_Renderer *r, const ks_theme *theme, const ks_
     rd->content_dir = ks_strdup(opts && opts->content_dir ? opts->content_dir : NULL);
     rd->assets_dir = ks_strdup(opts && opts->assets_dir ? opts->assets_dir : KIOSK_ASSETS_DIR);
     rd->budget = opts && opts->cache_bytes ? opts->cache_bytes : (size_t)64 << 20;
+    rd->image_budget = opts && opts->image_cache_bytes ? opts->image_cache_bytes : (size_t)64 << 20;
     render_metrics_init(rd);
     /* TTF_Init counts its callers; ks_render_destroy's TTF_Quit undoes ours. */
     if (TTF_Init() != 0) {
@@ -70,7 +71,11 @@ void ks_render_get_stats(const ks_render *rd, ks_render_stats *out) {
     out->text_textures = rd->n_texts;
     out->text_bytes = rd->text_bytes;
     out->rasterised = rd->rasterised;
-    out->images = rd->n_images;
+    out->images = 0;
+    for (size_t i = 0; i < rd->n_images; i++) out->images += rd->images[i].bytes > 0;
+    out->image_bytes = rd->image_bytes;
+    out->image_budget = rd->image_budget;
+    out->images_decoded = rd->images_decoded;
 }
 
 static SDL_Rect target_rect(ks_render *rd, const ks_rect *clip) {
@@ -89,6 +94,7 @@ static void set_color(ks_render *rd, ks_color c) {
 }
 
 void ks_render_clear(ks_render *rd, const ks_rect *clip) {
+    if (!clip) rd->frame_start = rd->frame + 1; /* a whole new frame begins */
     SDL_Rect c = target_rect(rd, clip);
     SDL_Rect saved;
     int had_clip = SDL_RenderIsClipEnabled(rd->r);
@@ -178,5 +184,6 @@ int ks_render_draw(ks_render *rd, const ks_display_list *dl, int ox, int oy, con
     }
     SDL_RenderSetClipRect(rd->r, had_clip ? &saved : NULL);
     render_texts_evict(rd);
+    render_images_evict(rd);
     return rc ? KS_ERR_IO : KS_OK;
 }

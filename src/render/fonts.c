@@ -194,7 +194,7 @@ static void line(void *ctx, ks_face face, int size, int *height, int *ascent) {
 
 static int image_size(void *ctx, const char *src, int *w, int *h) {
     image_entry *e = render_image(ctx, src);
-    if (!e || !e->surf) return KS_ERR_NOT_FOUND;
+    if (!e || e->missing || e->w <= 0 || e->h <= 0) return KS_ERR_NOT_FOUND;
     *w = e->w;
     *h = e->h;
     return KS_OK;

@@ -6,6 +6,8 @@
 #include "kiosk/render.h"
 
 #include <SDL_ttf.h>
+#include <sys/types.h>
+#include <time.h>
 
 /* One opened face at one pixel size. */
 typedef struct font_slot {
@@ -36,16 +38,37 @@ typedef struct text_entry {
     int doomed;              /* chosen for eviction */
 } text_entry;
 
-/* A loaded image (or the memory that it failed). The picture is kept as
- * pixels and turned into a texture at the size it is shown, scaled once
- * with linear filtering, so a frame copies it 1:1. */
+/* A picture. What is known of the file (identity, natural size) is kept
+ * while its pixels come and go: the pixels are loaded when first drawn,
+ * dropped least recently drawn first past the picture budget, and
+ * compared with the file again (fstat: size, times, inode) after each
+ * ks_render_reload_images, so a replaced picture is drawn anew. Loaded
+ * pictures are kept as pixels at most KS_RENDER_KEEP_SIDE a side and
+ * turned into a texture at the size they are shown, scaled once with
+ * linear filtering, so a frame copies it 1:1; an SVG keeps its text and
+ * is rasterised at that size instead (sharp at any text size). */
 typedef struct image_entry {
     char *src;
-    SDL_Surface *surf; /* ARGB8888, at most 4096 px a side; NULL: could not be loaded */
-    int w, h;          /* natural size (before any cap) */
-    SDL_Texture *tex;  /* surf scaled to tw x th, or NULL */
+    int known;             /* identity and natural size are filled */
+    int missing;           /* cannot be opened, read or decoded */
+    int svg;
+    dev_t dev;             /* identity of the file, from fstat */
+    ino_t ino;
+    off_t size;
+    struct timespec mtime, ctime;
+    unsigned long checked; /* rd->content_gen when last compared with the file */
+    int w, h;              /* natural size */
+    char *data;            /* SVG: the file's text, or NULL */
+    size_t len;
+    SDL_Surface *surf;     /* ARGB8888, or NULL (not loaded, or dropped) */
+    SDL_Texture *tex;      /* at tw x th, or NULL */
     int tw, th;
+    size_t bytes;          /* data + surf + tex, counted in rd->image_bytes */
+    unsigned long last_used; /* the draw call that last drew it */
 } image_entry;
+
+#define KS_RENDER_KEEP_SIDE 2048 /* the widest column: 34 em at 200 % is 2040 px */
+#define KS_RENDER_MAX_IMAGES 4096 /* entries (most only a name and a size) */
 
 /* A quarter-circle corner mask, tinted. */
 typedef struct corner_entry {
@@ -81,6 +104,10 @@ struct ks_render {
     /* images and corners */
     image_entry *images;
     size_t n_images, cap_images;
+    size_t image_bytes, image_budget; /* pixels held, and the most to hold */
+    unsigned long content_gen;        /* ks_render_reload_images calls */
+    unsigned long frame_start;        /* the first draw call of the frame on screen (0: unknown) */
+    size_t images_decoded;            /* pictures decoded since creation */
     corner_entry *corners;
     size_t n_corners, cap_corners;
 };
@@ -97,7 +124,11 @@ void render_metrics_init(ks_render *rd);
 text_entry *render_text(ks_render *rd, const ks_item *it);
 void render_texts_evict(ks_render *rd);
 void render_texts_free(ks_render *rd);
+/* The entry for the picture at src (looked at on first use and after each
+ * ks_render_reload_images; not decoded yet), or NULL. Valid until the next
+ * render_images_evict. */
 image_entry *render_image(ks_render *rd, const char *src);
+void render_images_evict(ks_render *rd);
 /* The image's texture at w x h (made on first use at that size), or NULL. */
 SDL_Texture *render_image_texture(ks_render *rd, image_entry *e, int w, int h);
 void render_images_free(ks_render *rd);

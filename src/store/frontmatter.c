@@ -146,6 +146,34 @@ static int header_depth(const char *yaml, size_t len, int limit, int *where) {
     return deepest;
 }
 
+/* The commonest slip: a plain value with ": " in it (summary: Risks: what
+ * to know), which YAML reads as a second field. When that is the problem,
+ * say what to do, with the line quoted as it should be written, and return
+ * 1; otherwise 0. */
+static int colon_slip(const char *yaml, size_t len, const yaml_parser_t *parser, int first_line,
+                      const char *path, diag_list *diags) {
+    const char *s = yaml, *end = yaml + len, *eol, *colon, *v;
+    if (!parser->problem || !strstr(parser->problem, "mapping values are not allowed")) return 0;
+    for (size_t l = 0; l < parser->problem_mark.line && s < end; l++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        s = nl ? nl + 1 : end;
+    }
+    eol = memchr(s, '\n', (size_t)(end - s));
+    if (!eol) eol = end;
+    while (eol > s && (eol[-1] == '\r' || eol[-1] == ' ' || eol[-1] == '\t')) eol--;
+    while (s < eol && (*s == ' ' || *s == '\t')) s++;
+    colon = memchr(s, ':', (size_t)(eol - s));
+    if (!colon || colon == s) return 0;
+    for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t');) v++;
+    if (v == eol || *v == '"' || *v == '\'' || *v == '[' || *v == '{' || memchr(v, '"', (size_t)(eol - v)))
+        return 0;
+    diag_add(diags, path, first_line + (int)parser->problem_mark.line, KS_DIAG_ERROR,
+             "front matter is not valid YAML: the text has a colon (':') in it; put the text in quotes, "
+             "like %.*s: \"%.*s\"",
+             (int)(colon - s), s, (int)(eol - v), v);
+    return 1;
+}
+
 int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *path,
                       const ks_store *store, diag_list *diags, frontmatter *fm) {
     int errors = 0;
@@ -178,9 +206,10 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
         /* "while scanning a quoted scalar" points where the trouble starts;
          * the problem itself is often only noticed at the end. */
         int line = first_line + (int)(parser.context ? parser.context_mark.line : parser.problem_mark.line);
-        diag_add(diags, path, line, KS_DIAG_ERROR, "front matter is not valid YAML: %s%s%s",
-                 parser.context ? parser.context : "", parser.context ? ", " : "",
-                 parser.problem ? parser.problem : "unknown problem");
+        if (!colon_slip(yaml, len, &parser, first_line, path, diags))
+            diag_add(diags, path, line, KS_DIAG_ERROR, "front matter is not valid YAML: %s%s%s",
+                     parser.context ? parser.context : "", parser.context ? ", " : "",
+                     parser.problem ? parser.problem : "unknown problem");
         yaml_parser_delete(&parser);
         return 1;
     }

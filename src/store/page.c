@@ -165,11 +165,11 @@ static ks_page *page_unreadable(const char *rel_path, const char *topic) {
     return p;
 }
 
-ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, const char *topic) {
+ks_page *page_load(ks_store *store, source_entry *e, const char *rel_path, const char *topic) {
     diag_list *diags = &store->diags;
     char *data = NULL;
     size_t len = 0;
-    int rc = ks_read_file(abs_path, KS_STORE_MAX_FILE, &data, &len);
+    int rc = source_entry_read(e, KS_STORE_MAX_FILE, &data, &len);
     if (rc == KS_ERR_NOT_FOUND) {
         diag_add(diags, rel_path, 1, KS_DIAG_WARNING, "the file disappeared while it was being read; skipped");
         return NULL;
@@ -182,7 +182,13 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, 
         diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "cannot read the file: %s", strerror(errno));
         return page_unreadable(rel_path, topic);
     }
+    ks_page *p = page_parse(store, data, len, rel_path, topic);
+    free(data);
+    return p;
+}
 
+ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *rel_path, const char *topic) {
+    diag_list *diags = &store->diags;
     ks_page *p = page_new(rel_path, topic);
     p->hash = ks_hash64(data, len);
     int errors = 0;
@@ -229,6 +235,15 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, 
             errors += frontmatter_parse(data + yaml_off, close - yaml_off, 2, rel_path, store, diags, &fm);
         }
     }
+    /* The clinic's details: unknown placeholders are errors; the known
+     * ones are filled in the front matter fields here and in the body
+     * below, and their values go into the hash. */
+    ks_buf used = {0};
+    errors += placeholders_check(store, rel_path, data, len);
+    placeholders_fill_field(store, &fm.title, &used);
+    placeholders_fill_field(store, &fm.summary, &used);
+    for (size_t k = 0; k < fm.n_keywords; k++) placeholders_fill_field(store, &fm.keywords[k], &used);
+
     int fm_loaded = fm.loaded, fm_present = fm.present;
     fill_from_frontmatter(p, &fm);
     frontmatter_free(&fm);
@@ -261,12 +276,24 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, 
         diag_add(diags, rel_path, p->body_line + bound_line, KS_DIAG_ERROR, "%s", why);
         errors++;
         p->doc = cmark_parse_document("", 0, 0);
+        ks_buf_free(&used);
     } else {
         char *blanked = ks_strndup(data, len);
         for (size_t i = 0; i < body_off; i++)
             if (blanked[i] != '\n') blanked[i] = ' ';
-        p->doc = cmark_parse_document(blanked, len, CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8);
+        size_t blanked_len = len;
+        char *filled = placeholders_fill(store, blanked, len, body_off, 1, &used, &blanked_len);
+        if (filled) {
+            free(blanked);
+            blanked = filled;
+        }
+        p->doc = cmark_parse_document(blanked, blanked_len, CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8);
         free(blanked);
+        if (used.len) { /* a changed value changes the page the index holds */
+            ks_buf_append(&used, data, len);
+            p->hash = ks_hash64(used.data, used.len);
+        }
+        ks_buf_free(&used);
     }
 
     ks_buf text = {0};
@@ -285,8 +312,30 @@ ks_page *page_load(ks_store *store, const char *abs_path, const char *rel_path, 
     scan_body(store, p, &errors);
     p->grade = ks_reading_grade(p->text);
     p->errors = errors;
-    free(data);
     return p;
+}
+
+int page_has_callout(const ks_page *p, const char *title) {
+    size_t tn = strlen(title);
+    int found = 0;
+    cmark_iter *it;
+    cmark_event_type ev;
+    if (!p->doc) return 0;
+    it = cmark_iter_new(p->doc);
+    while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it), *first;
+        char *text;
+        const char *t;
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_BLOCK_QUOTE) continue;
+        first = cmark_node_first_child(n);
+        if (!first) continue;
+        text = node_plain_text(first);
+        for (t = text; *t && !isalnum((unsigned char)*t);) t++;
+        found = strncasecmp(t, title, tn) == 0;
+        free(text);
+    }
+    cmark_iter_free(it);
+    return found;
 }
 
 void page_check_links(ks_store *store, ks_page *p) {

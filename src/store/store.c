@@ -97,9 +97,7 @@ static int is_markdown(const char *name) {
     return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
 }
 
-/* Note rel (a path under content/) as unknown this time: its slug, or the
- * folder's slug prefix when folder is set. */
-static void unknown_add(ks_store *s, const char *rel, int folder) {
+void store_unknown_add(ks_store *s, const char *rel, int folder) {
     size_t n = strlen(rel);
     char *u = folder ? ks_sprintf("%s/", rel) : ks_strndup(rel, is_markdown(rel) ? n - 3 : n);
     for (char *c = u; *c; c++) *c = (char)tolower((unsigned char)*c);
@@ -107,78 +105,36 @@ static void unknown_add(ks_store *s, const char *rel, int folder) {
     s->unknown[s->n_unknown++] = u;
 }
 
-/* Whether a name that is not a regular file or folder should have been one
- * (a page, synonyms.txt): then it is an error, not silence. */
-static int meant_as_content(const char *name) {
-    const char *base = strrchr(name, '/');
-    base = base ? base + 1 : name;
+int store_meant_as_content(const char *rel) {
+    const char *base = strrchr(rel, '/');
+    base = base ? base + 1 : rel;
     return is_markdown(base) || strcmp(base, "synonyms.txt") == 0;
 }
 
-/* What an entry is, following a symbolic link only when it stays inside the
- * content folder (root_real). Returns 'f' file, 'd' folder, 0 skip. */
-static int entry_kind(ks_store *store, const char *root_real, const char *abs, const char *rel) {
-    struct stat st;
-    if (lstat(abs, &st) != 0) {
-        if (errno == ENOENT) return 0; /* vanished: nothing to say */
-        diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "cannot read this: %s; what was shown from it stays",
-                 strerror(errno));
-        unknown_add(store, rel, 0);
-        return 0;
-    }
-    if (S_ISLNK(st.st_mode)) {
-        char *real = realpath(abs, NULL);
-        if (!real) {
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
-                     errno == ELOOP ? "this symbolic link loops; it is not followed"
-                                    : "this symbolic link leads nowhere; it is not followed");
-            return 0;
-        }
-        size_t n = strlen(root_real);
-        int inside = strncmp(real, root_real, n) == 0 && real[n] == '/';
-        free(real);
-        if (!inside) {
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
-                     "this symbolic link leads outside the content folder; it is not followed");
-            return 0;
-        }
-        if (stat(abs, &st) != 0) return 0;
-    }
-    if (S_ISDIR(st.st_mode)) return 'd';
-    if (S_ISREG(st.st_mode)) return 'f';
-    if (meant_as_content(rel)) {
-        diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
-                 "this is a %s, not a regular file; it is not read (what was shown from it stays)",
-                 S_ISFIFO(st.st_mode) ? "pipe (FIFO)" : S_ISSOCK(st.st_mode) ? "socket" : "device");
-        unknown_add(store, rel, 0);
-    }
-    return 0;
-}
-
 /* Read one topic folder (a folder at the top of content/). */
-static void scan_topic(ks_store *store, const char *root_real, const char *abs_dir,
-                       const char *name, page_list *pages, int *has_index) {
+static void scan_topic(ks_store *store, store_source *src, const char *name, page_list *pages,
+                       int *has_index) {
     size_t n;
-    char **names = list_dir(abs_dir, &n);
+    char **names = source_list(src, name, &n);
     *has_index = 0;
     if (!names) {
         diag_add(&store->diags, name, 1, KS_DIAG_ERROR,
                  "cannot read this folder: %s; its pages stay as they were", strerror(errno));
-        unknown_add(store, name, 1);
+        store_unknown_add(store, name, 1);
         return;
     }
     for (size_t i = 0; i < n; i++) {
         const char *entry = names[i];
         if (entry[0] == '_' || entry[0] == '.') continue;
-        char *abs = ks_path_join(abs_dir, entry);
         char *rel = ks_sprintf("%s/%s", name, entry);
-        int kind = entry_kind(store, root_real, abs, rel);
+        source_entry e;
+        int kind = source_entry_open(store, src, rel, &e);
         if (kind == 'f' && is_markdown(entry)) {
             if (strcasecmp(entry, "index.md") == 0) *has_index = 1;
-            page_list_add(pages, page_load(store, abs, rel, name));
+            page_list_add(pages, page_load(store, &e, rel, name));
         } else if (kind == 'd') {
             size_t sub_n;
-            char **sub = list_dir(abs, &sub_n);
+            char **sub = source_list(src, rel, &sub_n);
             int md = 0;
             for (size_t k = 0; sub && k < sub_n; k++) md |= is_markdown(sub[k]);
             if (md)
@@ -186,7 +142,7 @@ static void scan_topic(ks_store *store, const char *root_real, const char *abs_d
                          "pages in folders inside a topic are not shown; move them up into '%s'", name);
             if (sub) free_names(sub, sub_n);
         }
-        free(abs);
+        source_entry_close(&e);
         free(rel);
     }
     free_names(names, n);
@@ -194,9 +150,9 @@ static void scan_topic(ks_store *store, const char *root_real, const char *abs_d
 
 /* Whether a folder holds any Markdown file (so it is meant as a topic):
  * 1 yes, 0 no, -1 it cannot be read (errno set). */
-static int folder_has_pages(const char *abs) {
+static int folder_has_pages(store_source *src, const char *rel) {
     size_t n;
-    char **names = list_dir(abs, &n);
+    char **names = source_list(src, rel, &n);
     int md = 0;
     if (!names) return errno == ENOENT ? 0 : -1;
     for (size_t i = 0; names && i < n; i++)
@@ -311,6 +267,15 @@ static void check_pages(ks_store *s) {
                      p->reviewed);
             p->warnings++;
         }
+        if ((!strcmp(p->section, "recovery") || !strcmp(p->section, "risks")) &&
+            !page_has_callout(p, "When to get help")) {
+            diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+                     "a %s page needs a 'When to get help' callout: lines starting with '>', the first "
+                     "'> **When to get help**', then when to call the clinic and when to call the "
+                     "emergency number",
+                     p->section);
+            p->warnings++;
+        }
         if (!s->no_grade && p->grade > 8.0) {
             diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING,
                      "reading grade %.1f is above 8: use shorter sentences and everyday words", p->grade);
@@ -322,6 +287,13 @@ static void check_pages(ks_store *s) {
     for (size_t i = 0; i < s->n_pages; i++) {
         int t = s->pages[i]->topic[0] ? topic_rank_of(s, s->pages[i]->topic) : -1;
         int r = ks_section_rank(s->pages[i]->section);
+        if (r < 0 && s->pages[i]->errors && !s->pages[i]->section[0]) {
+            /* A broken page whose section could not be read: its file name
+             * says which section it is, and its own error says what is
+             * wrong, so "the topic has no 'risks' page" would only mislead. */
+            const char *base = strrchr(s->pages[i]->slug, '/');
+            r = ks_section_rank(base ? base + 1 : s->pages[i]->slug);
+        }
         if (t >= 0 && r >= 0) have[t] |= 1u << r;
     }
     for (size_t t = 0; t < s->n_topics; t++) {
@@ -338,21 +310,12 @@ static void check_pages(ks_store *s) {
 
 /* ------------------------------------------------------------ loading */
 
-ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err) {
-    char *root_real = realpath(dir, NULL);
-    struct stat st;
-    if (!root_real || stat(root_real, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        int e = root_real ? ENOTDIR : errno;
-        free(root_real);
-        if (err) *err = e == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
-        errno = e;
-        return NULL;
-    }
+/* Scan and check the files of src into a new snapshot named dir. */
+static ks_store *load_from(store_source *src, const char *dir, const ks_store_options *opts, int *err) {
     size_t n;
-    char **names = list_dir(root_real, &n);
+    char **names = source_list(src, "", &n);
     if (!names) {
         int e = errno;
-        free(root_real);
         if (err) *err = KS_ERR_IO;
         errno = e;
         return NULL;
@@ -362,6 +325,8 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
     s->dir = ks_strdup(dir);
     s->today = opts && opts->today ? opts->today : time(NULL);
     s->no_grade = opts ? opts->no_grade : 0;
+    if (opts) s->opts = *opts;
+    s->config = opts ? opts->config : NULL; /* NULL: the fallback words */
     page_list pages = {0};
     size_t topic_cap = 8;
     s->topics = ks_calloc(topic_cap, sizeof(ks_topic));
@@ -371,26 +336,26 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
     for (size_t i = 0; i < n; i++) {
         const char *name = names[i];
         if (name[0] == '_' || name[0] == '.') continue;
-        char *abs = ks_path_join(root_real, name);
-        int kind = entry_kind(s, root_real, abs, name);
-        int has_pages = kind == 'd' ? folder_has_pages(abs) : 0, read_errno = errno;
+        source_entry e;
+        int kind = source_entry_open(s, src, name, &e);
+        int has_pages = kind == 'd' ? folder_has_pages(src, name) : 0, read_errno = errno;
         if (kind == 'f' && is_markdown(name)) {
-            page_list_add(&pages, page_load(s, abs, name, ""));
+            page_list_add(&pages, page_load(s, &e, name, ""));
         } else if (kind == 'f' && strcmp(name, "synonyms.txt") == 0) {
-            int rc = ks_read_file(abs, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
+            int rc = source_entry_read(&e, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
             if (rc != KS_OK && rc != KS_ERR_NOT_FOUND) {
                 diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read synonyms.txt: %s; the last synonyms stay",
                          rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
-                unknown_add(s, name, 0);
+                store_unknown_add(s, name, 0);
             }
         } else if (has_pages < 0) {
             diag_add(&s->diags, name, 1, KS_DIAG_ERROR,
                      "cannot read this folder: %s; its pages stay as they were", strerror(read_errno));
-            unknown_add(s, name, 1);
+            store_unknown_add(s, name, 1);
         } else if (has_pages > 0) {
             size_t first = pages.len;
             int has_index;
-            scan_topic(s, root_real, abs, name, &pages, &has_index);
+            scan_topic(s, src, name, &pages, &has_index);
             if (!has_index) {
                 char *path = ks_sprintf("%s/index.md", name);
                 diag_add(&s->diags, path, 1, KS_DIAG_ERROR,
@@ -406,10 +371,21 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
                 t->slug = ks_strdup(name);
             }
         }
-        free(abs);
+        source_entry_close(&e);
     }
     free_names(names, n);
-    free(root_real);
+
+    /* Page names the kiosk cannot keep (the screens hold a slug of at most
+     * KS_STORE_MAX_SLUG bytes). */
+    for (size_t i = 0; i < pages.len; i++) {
+        size_t len = strlen(pages.items[i]->slug);
+        if (len > KS_STORE_MAX_SLUG) {
+            diag_add(&s->diags, pages.items[i]->path, 1, KS_DIAG_ERROR,
+                     "the page name is %zu bytes long; the kiosk shows names up to %d bytes: shorten the file name",
+                     len, KS_STORE_MAX_SLUG);
+            pages.items[i]->errors++;
+        }
+    }
 
     /* Duplicate slugs: keep the first, report and drop the others. */
     if (pages.len) qsort(pages.items, pages.len, sizeof(ks_page *), slug_ptr_cmp);
@@ -449,6 +425,7 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
     }
     check_pages(s);
     synonyms_check_used(s);
+    pictures_check(s, src);
 
     sort_pages(s);
 
@@ -456,7 +433,26 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
     s->n_errors = 0;
     for (size_t i = 0; i < s->diags.len; i++)
         if (s->diags.items[i].severity == KS_DIAG_ERROR) s->n_errors++;
+    s->config = NULL; /* the configuration is only read while loading */
     if (err) *err = KS_OK;
+    return s;
+}
+
+ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err) {
+    store_source *src = source_open_dir(dir, err);
+    if (!src) return NULL;
+    ks_store *s = load_from(src, dir, opts, err);
+    int e = errno;
+    source_close(src);
+    errno = e;
+    return s;
+}
+
+ks_store *ks_store_load_files(const char *name, const ks_store_file *files, size_t n,
+                              const ks_store_options *opts) {
+    store_source *src = source_memory(files, n);
+    ks_store *s = load_from(src, name, opts, NULL);
+    source_close(src);
     return s;
 }
 

@@ -354,6 +354,22 @@ static const char *page_label(const ks_page *p) {
     return l ? l : p->title;
 }
 
+/* "Checked by the clinic: November 2026" from the page's 'reviewed' date,
+ * at the end of the page (the About page promises it). A page past its
+ * review date shows its date all the same. Returns the height drawn, 0
+ * when the page has no date. */
+static int review_line(ks_ui *ui, ks_display_list *dl, const geo *g, int y) {
+    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                         "July",    "August",   "September", "October", "November", "December"};
+    char line[96];
+    int yy, mm, dd;
+    if (!ui->doc_reviewed || sscanf(ui->doc_reviewed, "%4d-%2d-%2d", &yy, &mm, &dd) != 3 || mm < 1 || mm > 12)
+        return 0;
+    snprintf(line, sizeof line, "Checked by the clinic: %s %d", months[mm - 1], yy);
+    return text(ui, dl, line, g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, ui->theme->muted,
+                ui->theme->background, KS_ALIGN_LEFT);
+}
+
 static void build_page(ks_ui *ui, const geo *g, const char *slug) {
     const ks_theme *th = ui->theme;
     ks_display_list *dl = ui->body;
@@ -391,6 +407,10 @@ static void build_page(ks_ui *ui, const geo *g, const char *slug) {
     }
     ui->to_highlight = 0;
     y = info.height + g->B;
+    {
+        int h = review_line(ui, dl, g, y);
+        if (h) y += h + g->B;
+    }
     neighbours(ui, slug, &prev, &next);
     if (next) y += tile(ui, dl, g, y, "Next:", page_label(next), NULL, TAG_PAGE, next->slug) + g->gap;
     if (prev) y += tile(ui, dl, g, y, "Previous:", page_label(prev), NULL, TAG_PAGE, prev->slug) + g->gap;

@@ -96,7 +96,25 @@ void ui_build_staff(ks_ui *ui) {
     const ks_theme *th = ui->theme;
     int B = ks_layout_body_px(th, 1.0), small, margin = ks_layout_margin(ui->w, 1.0), x, w, y, bh, gap;
     int room, bw;
-    char *status = ui->hooks.staff_status ? ui->hooks.staff_status(ui->hooks.ctx) : NULL;
+    char *app_status = ui->hooks.staff_status ? ui->hooks.staff_status(ui->hooks.ctx) : NULL;
+    char *status = NULL;
+    if (app_status && ui->rd) {
+        /* What the screen's caches hold, after the app's status. */
+        ks_render_stats rs;
+        ks_render_get_stats(ui->rd, &rs);
+        char *line = ks_sprintf("Picture cache: %.1f MB of %.0f MB (%zu picture%s)   Text cache: %.1f MB\n",
+                                (double)rs.image_bytes / (1024.0 * 1024.0), (double)rs.image_budget / (1024.0 * 1024.0),
+                                rs.images, rs.images == 1 ? "" : "s", (double)rs.text_bytes / (1024.0 * 1024.0));
+        /* After the index size line when there is one (before the long lists). */
+        const char *at = strstr(app_status, "Index size:");
+        const char *nl = at ? strchr(at, '\n') : NULL;
+        size_t cut = nl ? (size_t)(nl + 1 - app_status) : strlen(app_status);
+        status = ks_sprintf("%.*s%s%s", (int)cut, app_status, line, app_status + cut);
+        free(line);
+        free(app_status);
+    } else {
+        status = app_status;
+    }
 
     if (B < 28) B = 28;
     small = B * 3 / 4 < 20 ? 20 : B * 3 / 4;

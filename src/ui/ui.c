@@ -96,7 +96,8 @@ static void clear_doc(ks_ui *ui) {
     free(ui->doc_title);
     free(ui->doc_topic_title);
     free(ui->doc_section);
-    ui->doc_title = ui->doc_topic_title = ui->doc_section = NULL;
+    free(ui->doc_reviewed);
+    ui->doc_title = ui->doc_topic_title = ui->doc_section = ui->doc_reviewed = NULL;
 }
 
 static void clear_hl(ks_ui *ui) {
@@ -234,6 +235,7 @@ static int load_doc(ks_ui *ui, const char *slug) {
     t = p->topic[0] ? ui_find_topic(ui, p->topic) : NULL;
     ui->doc_topic_title = ks_strdup(t ? t->title : "");
     ui->doc_section = ks_strdup(p->section);
+    ui->doc_reviewed = ks_strdup(p->reviewed);
     return 0;
 }
 
@@ -479,7 +481,7 @@ static void tap(ks_ui *ui, float fx, float fy) {
     int in_body;
     const ks_item *it;
     int tag;
-    char target[KS_SLUG_MAX + 128];
+    char target[2 * KS_SLUG_MAX]; /* slug#anchor */
     if (ui->prompting) { /* any touch on the prompt means "still here" */
         ui->prompting = 0;
         ks_idle_touch(&ui->idle, ui->now);
@@ -763,6 +765,7 @@ int ks_ui_draw(ks_ui *ui) {
 void ks_ui_set_content(ks_ui *ui, const ks_ui_content *content) {
     ks_nav_entry *e = ks_nav_top(&ui->nav);
     ui->content = *content;
+    ks_render_reload_images(ui->rd); /* a picture may have been replaced, added or removed */
     if (e->screen == KS_SCREEN_PAGE && ui->doc && ui_find(ui, ui->doc_slug)) {
         /* Refresh in place: same page, new text, same scroll position. */
         char slug[KS_SLUG_MAX];

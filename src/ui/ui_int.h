@@ -67,7 +67,7 @@ struct ks_ui {
     float scroll;           /* body scroll, px */
     float want_scroll_frac; /* >= 0: restore this fraction after the next build */
     float want_scroll_px;   /* >= 0: scroll here (page px) after the next build */
-    char want_anchor[128];  /* scroll to this anchor after the next build */
+    char want_anchor[KS_SLUG_MAX]; /* scroll to this anchor after the next build */
 
     /* Page screen: the document shown (kept when the store drops the page,
      * so a deleted page stays readable until the patient leaves it). */
@@ -76,6 +76,7 @@ struct ks_ui {
     char *doc_title;        /* copies, not store pointers */
     char *doc_topic_title;
     char *doc_section;
+    char *doc_reviewed;     /* front matter 'reviewed', "YYYY-MM-DD" or "" */
     char *hl[UI_MAX_HL];    /* words to highlight on the page */
     size_t n_hl;
 

@@ -69,7 +69,14 @@ static int content_name(const char *name) {
     size_t n = strlen(name);
     if (strcmp(name, "synonyms.txt") == 0) return 1;
     if (name[0] == '.' || name[0] == '_') return 0;
-    return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
+    if (n > 3 && strcasecmp(name + n - 3, ".md") == 0) return 1;
+    /* Pictures are content too: a page shows them. */
+    static const char *const pictures[] = {".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp", ".bmp"};
+    for (size_t i = 0; i < sizeof pictures / sizeof *pictures; i++) {
+        size_t k = strlen(pictures[i]);
+        if (n > k && strcasecmp(name + n - k, pictures[i]) == 0) return 1;
+    }
+    return 0;
 }
 
 static void root_identity(wn *n) {

@@ -3,11 +3,12 @@
  *
  * The index keeps each page's last good source (front matter fields and
  * Markdown body). To turn that back into ks_page records without a second
- * parser, the pages are written into a temporary folder, mirroring the
- * content folder's layout, and loaded with ks_store_load like any content:
- * every other page of the folder gets an empty stand-in file there so links
- * between pages still resolve. The temporary folder is removed at once; the
- * store snapshot keeps everything it needs in memory.
+ * parser, each page's file is rebuilt as text in memory, mirroring the
+ * content folder's layout, and the set is loaded with ks_store_load_files,
+ * the store's own scanning and parsing with files served from memory:
+ * every other page of the folder gets an empty stand-in there so links
+ * between pages still resolve. Nothing is written to disk and nothing is
+ * run.
  */
 #include "watch_int.h"
 
@@ -64,43 +65,9 @@ static char *rebuild_source(const ks_index_page *ip) {
     return ks_buf_detach(&b);
 }
 
-/* Make the folders above rel under root. */
-static void make_dirs(const char *root, const char *rel) {
-    char *copy = ks_strdup(rel);
-    for (char *p = copy; *p; p++) {
-        char *dir;
-        if (*p != '/') continue;
-        *p = '\0';
-        dir = ks_path_join(root, copy);
-        mkdir(dir, 0700);
-        free(dir);
-        *p = '/';
-    }
-    free(copy);
-}
-
-static void write_file(const char *root, const char *rel, const char *text) {
-    char *path = ks_path_join(root, rel);
-    FILE *f;
-    make_dirs(root, rel);
-    f = fopen(path, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-    free(path);
-}
-
-static void remove_tree(const char *dir) {
-    char *cmd = ks_sprintf("rm -rf '%s'", dir);
-    if (system(cmd) != 0) ks_log("%s: could not remove this temporary folder", dir);
-    free(cmd);
-}
-
 wstore *wrecover_from_index(const ks_store *st, const char *db, const ks_store_options *opts) {
     size_t n = ks_store_page_count(st), found = 0;
     ks_index *ix;
-    char tmpl[] = "/tmp/kiosk-recover-XXXXXX";
     ks_store *rec = NULL;
     int err = 0, any = 0;
     struct stat sb;
@@ -109,26 +76,26 @@ wstore *wrecover_from_index(const ks_store *st, const char *db, const ks_store_o
     if (!any || !db || stat(db, &sb) != 0) return NULL; /* nothing broken, or no index yet */
     ix = ks_index_open(db, &err);
     if (!ix) return NULL;
-    if (!mkdtemp(tmpl)) {
-        ks_index_close(ix);
-        return NULL;
-    }
+    ks_store_file *files = ks_calloc(n ? n : 1, sizeof *files);
     for (size_t i = 0; i < n; i++) {
         const ks_page *p = ks_store_page(st, i);
         ks_index_page *ip = p->errors ? ks_index_get_page(ix, p->slug) : NULL;
+        files[i].path = p->path;
         if (ip) {
             char *text = rebuild_source(ip);
-            write_file(tmpl, p->path, text);
-            free(text);
+            files[i].text = text;
+            files[i].len = strlen(text);
             found++;
         } else {
-            write_file(tmpl, p->path, ""); /* a stand-in, so links to it resolve */
+            files[i].text = ""; /* a stand-in, so links to it resolve */
         }
         ks_index_page_free(ip);
     }
     ks_index_close(ix);
-    if (found) rec = ks_store_load(tmpl, opts, &err);
-    remove_tree(tmpl);
+    if (found) rec = ks_store_load_files(ks_store_dir(st), files, n, opts);
+    for (size_t i = 0; i < n; i++)
+        if (files[i].len) free((char *)files[i].text);
+    free(files);
     if (rec) ks_log("%zu broken page(s) shown from their last good version in the index", found);
     return rec ? wstore_new(rec) : NULL;
 }

@@ -340,6 +340,7 @@ int wsnap_same(const ks_watch_snapshot *a, const ks_watch_snapshot *b) {
     sb = ks_watch_snapshot_store(b);
     if (!sa || !sb) return sa == sb;
     if (ks_store_synonyms_hash(sa) != ks_store_synonyms_hash(sb)) return 0;
+    if (ks_store_pictures_hash(sa) != ks_store_pictures_hash(sb)) return 0; /* a picture replaced */
     if (ks_store_diag_count(sa) != ks_store_diag_count(sb)) return 0;
     for (size_t i = 0; i < ks_store_diag_count(sa); i++)
         if (!same_diag(ks_store_diag(sa, i), ks_store_diag(sb, i))) return 0;

@@ -1,0 +1,193 @@
+/* source: where the store's files come from, and the only place it opens
+ * them.
+ *
+ * A folder on disk is opened once as a descriptor; every file and folder
+ * under it is opened relative to that descriptor with ks_open_beneath (one
+ * component at a time, O_NOFOLLOW), so a symbolic link is followed only
+ * while it stays inside, and what is checked (fstat) is the very file that
+ * is then read, from the same descriptor. A memory source serves files
+ * already in memory (the last good versions the watcher recovers from the
+ * index), so the same scanning code builds a snapshot from them with no
+ * temporary files. */
+#include "store_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct store_source {
+    int fd;                     /* the content folder, or -1 for a memory source */
+    const ks_store_file *files; /* memory: borrowed */
+    size_t n_files;
+};
+
+store_source *source_open_dir(const char *dir, int *err) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        *err = e == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
+        errno = e;
+        return NULL;
+    }
+    store_source *s = ks_calloc(1, sizeof *s);
+    s->fd = fd;
+    return s;
+}
+
+store_source *source_memory(const ks_store_file *files, size_t n) {
+    store_source *s = ks_calloc(1, sizeof *s);
+    s->fd = -1;
+    s->files = files;
+    s->n_files = n;
+    return s;
+}
+
+void source_close(store_source *s) {
+    if (!s) return;
+    if (s->fd >= 0) close(s->fd);
+    free(s);
+}
+
+int source_is_disk(const store_source *s) { return s->fd >= 0; }
+int source_fd(const store_source *s) { return s->fd; }
+
+static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void add_name(char ***names, size_t *n, size_t *cap, const char *name, size_t len) {
+    for (size_t i = 0; i < *n; i++)
+        if (strlen((*names)[i]) == len && memcmp((*names)[i], name, len) == 0) return;
+    if (*n == *cap) *names = ks_realloc(*names, (*cap *= 2) * sizeof(char *));
+    (*names)[(*n)++] = ks_strndup(name, len);
+}
+
+char **source_list(store_source *s, const char *rel, size_t *count) {
+    size_t cap = 16, n = 0;
+    char **names;
+    if (s->fd < 0) {
+        size_t rl = strlen(rel);
+        names = ks_malloc(cap * sizeof(char *));
+        for (size_t i = 0; i < s->n_files; i++) {
+            const char *p = s->files[i].path;
+            if (rl) {
+                if (strncmp(p, rel, rl) != 0 || p[rl] != '/') continue;
+                p += rl + 1;
+            }
+            add_name(&names, &n, &cap, p, strcspn(p, "/"));
+        }
+    } else {
+        int fd = *rel ? ks_open_beneath(s->fd, rel, O_RDONLY | O_DIRECTORY) : openat(s->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) return NULL;
+        DIR *d = fdopendir(fd);
+        if (!d) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return NULL;
+        }
+        names = ks_malloc(cap * sizeof(char *));
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            if (n == cap) names = ks_realloc(names, (cap *= 2) * sizeof(char *));
+            names[n++] = ks_strdup(e->d_name);
+        }
+        closedir(d);
+    }
+    if (n) qsort(names, n, sizeof(char *), name_cmp);
+    *count = n;
+    return names;
+}
+
+void source_entry_close(source_entry *e) {
+    if (e->fd >= 0) close(e->fd);
+    e->fd = -1;
+}
+
+int source_entry_open(ks_store *store, store_source *s, const char *rel, source_entry *out) {
+    memset(out, 0, sizeof *out);
+    out->fd = -1;
+    if (s->fd < 0) {
+        size_t rl = strlen(rel);
+        for (size_t i = 0; i < s->n_files; i++) {
+            const char *p = s->files[i].path;
+            if (strcmp(p, rel) == 0) {
+                out->kind = 'f';
+                out->data = s->files[i].text;
+                out->len = s->files[i].len;
+                return 'f';
+            }
+            if (strncmp(p, rel, rl) == 0 && p[rl] == '/') out->kind = 'd';
+        }
+        return out->kind;
+    }
+    struct stat st;
+    /* Whether the name itself is a link, for the message if it is refused. */
+    int seen = fstatat(s->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
+    int is_link = seen && S_ISLNK(st.st_mode), is_dir = seen && S_ISDIR(st.st_mode);
+    int fd = ks_open_beneath(s->fd, rel, O_RDONLY);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT && !is_link) return 0; /* vanished: nothing to say */
+        if (e == ELOOP)
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "this symbolic link loops; it is not followed");
+        else if (e == EXDEV)
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                     "this symbolic link leads outside the content folder; it is not followed");
+        else if (e == ENOENT)
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "this symbolic link leads nowhere; it is not followed");
+        else if (e == ENXIO) { /* a socket or a FIFO with no writer: not content, unless named so */
+            if (store_meant_as_content(rel)) {
+                diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                         "this is a pipe (FIFO) or socket, not a regular file; it is not read "
+                         "(what was shown from it stays)");
+                store_unknown_add(store, rel, 0);
+            }
+        } else if (is_dir) { /* no permission on a folder: its pages are unknown, not deleted */
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                     "cannot read this folder: %s; its pages stay as they were", strerror(e));
+            store_unknown_add(store, rel, 1);
+        } else { /* no permission, an I/O error: unknown, not deleted */
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "cannot open this: %s; what was shown from it stays",
+                     strerror(e));
+            store_unknown_add(store, rel, 0);
+        }
+        return 0;
+    }
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return 0;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        out->kind = 'd';
+    } else if (S_ISREG(st.st_mode)) {
+        out->fd = fd;
+        out->kind = 'f';
+    } else {
+        close(fd);
+        if (store_meant_as_content(rel)) {
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                     "this is a %s, not a regular file; it is not read (what was shown from it stays)",
+                     S_ISFIFO(st.st_mode) ? "pipe (FIFO)" : S_ISSOCK(st.st_mode) ? "socket" : "device");
+            store_unknown_add(store, rel, 0);
+        }
+    }
+    return out->kind;
+}
+
+int source_entry_read(source_entry *e, size_t max, char **data, size_t *len) {
+    if (e->fd < 0) {
+        *data = NULL;
+        *len = 0;
+        if (!e->data && e->kind != 'f') return KS_ERR_NOT_FOUND;
+        if (e->len > max) return KS_ERR_TOO_BIG;
+        *data = ks_strndup(e->data ? e->data : "", e->len);
+        *len = e->len;
+        return KS_OK;
+    }
+    return ks_read_fd(e->fd, max, data, len);
+}
