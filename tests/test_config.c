@@ -27,6 +27,10 @@ static void test_defaults(void) {
     INT_EQ(c.sync.keep, 3);
     STR_EQ(c.clinic.name, "");
     STR_EQ(c.paths.content, "");
+    INT_EQ(c.speech.enabled, 1);
+    STR_EQ(c.speech.voice, "en-us");
+    INT_EQ(c.speech.rate, 150);
+    INT_EQ(c.speech.volume, 100);
 }
 
 static void test_every_key(void) {
@@ -57,7 +61,12 @@ static void test_every_key(void) {
                        "[sync]\n"
                        "source = /media/usb/pages.bundle\n"
                        "releases = /var/lib/clinic-kiosk/releases\n"
-                       "keep = 5\n";
+                       "keep = 5\n"
+                       "[speech]\n"
+                       "enabled = no\n"
+                       "voice = en-gb\n"
+                       "rate = 130\n"
+                       "volume = 80\n";
     ks_config_defaults(&c);
     INT_EQ(parse(&c, text, err, sizeof err), 0);
     STR_EQ(err, "");
@@ -79,6 +88,12 @@ static void test_every_key(void) {
     STR_EQ(c.sync.source, "/media/usb/pages.bundle");
     STR_EQ(c.sync.releases, "/var/lib/clinic-kiosk/releases");
     INT_EQ(c.sync.keep, 5);
+    INT_EQ(c.speech.enabled, 0);
+    STR_EQ(c.speech.voice, "en-gb");
+    INT_EQ(c.speech.rate, 130);
+    INT_EQ(c.speech.volume, 80);
+    INT_EQ(parse(&c, "[speech]\nenabled = yes\n", err, sizeof err), 0);
+    INT_EQ(c.speech.enabled, 1);
     /* night = off turns the schedule off again; an inline comment is not the value. */
     INT_EQ(parse(&c, "[screen]\nnight = off\nrotate = 90 ; sideways\n", err, sizeof err), 0);
     INT_EQ(c.screen.night_from, -1);
@@ -96,7 +111,7 @@ static void test_mistakes(void) {
         {"[staff]\npin = 12a4\n", "kiosk.conf:2: pin: 1 to 15 digits"},
         {"[staff]\npin =\n", "kiosk.conf:2: pin: 1 to 15 digits"},
         {"\n[clinic]\ncolour = red\n", "kiosk.conf:3: unknown setting 'colour' in [clinic]"},
-        {"[display]\nrotate = 90\n", "kiosk.conf:2: unknown section [display] (clinic, paths, screen, idle, staff, sync)"},
+        {"[display]\nrotate = 90\n", "kiosk.conf:2: unknown section [display] (clinic, paths, screen, idle, staff, sync, speech)"},
         {"idle_seconds = 120\n", "kiosk.conf:1: 'idle_seconds' is now '[idle] seconds' (see the README's configuration table)"},
         {"title = Our clinic\n", "kiosk.conf:1: 'title' is now '[clinic] name' (see the README's configuration table)"},
         {"colour = red\n", "kiosk.conf:1: 'colour' is outside a section: put it under its [section]"},
@@ -109,6 +124,10 @@ static void test_mistakes(void) {
         {"[screen]\nscreen_off_minutes = -1\n", "kiosk.conf:2: screen_off_minutes: minutes, 0 to 10080 (0: never)"},
         {"[paths]\ncontent = pages\n", "kiosk.conf:2: content: the absolute path of the content folder"},
         {"[sync]\nkeep = 2.5\n", "kiosk.conf:2: keep: a whole number, 1 to 100"},
+        {"[speech]\nenabled = maybe\n", "kiosk.conf:2: enabled: yes or no"},
+        {"[speech]\nrate = 1000\n", "kiosk.conf:2: rate: words per minute, 80 to 300"},
+        {"[speech]\nvolume = 0\n", "kiosk.conf:2: volume: percent, 10 to 200"},
+        {"[speech]\npitch = 50\n", "kiosk.conf:2: unknown setting 'pitch' in [speech]"},
         /* A syntax error before a bad value: the first problem is named. */
         {"[idle]\nnonsense\nseconds = soon\n", "kiosk.conf:2: expected '[section]' or 'key = value'"},
         {"[idle]\nseconds = soon\nnonsense\n", "kiosk.conf:2: seconds: seconds, 0 to 86400 (0 turns the reset off)"},

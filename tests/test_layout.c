@@ -453,6 +453,71 @@ static void test_display_list(void) {
     ks_layout_list_destroy(NULL);
 }
 
+/* Every text item laid out from a document says which part of the doc's
+ * text it shows; spans of a range give exactly the bytes on screen. */
+static void test_source_ranges(void) {
+    const char *md = "# Glossary term\n\n"
+                     "First sentence here.  Second one is **bold and strong** and then goes on "
+                     "for a long while so it wraps over several lines.\n\n"
+                     "1. An item without a stop\n2. Another item\n\n"
+                     "> A callout, read too.\n\n"
+                     "    code  with  spaces\n";
+    ks_doc *doc = ks_doc_parse(md, strlen(md), "x");
+    size_t tlen = 0;
+    const char *text = ks_doc_text(doc, &tlen);
+    OK(strstr(text, "Glossary term\n") == text);
+    OK(strstr(text, "First sentence here.  Second") != NULL);
+    ks_display_list *dl = ks_layout_list_create();
+    ks_layout_params p = {0};
+    p.width = 600;
+    p.text_scale = 1.0;
+    INT_EQ(ks_layout_doc(dl, doc, &metrics, &p, NULL), 0);
+    int sourced = 0, markers = 0;
+    ks_buf shown = {0};
+    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
+        const ks_item *it = ks_layout_list_item(dl, i);
+        if (it->kind != KS_ITEM_TEXT) continue;
+        if (!it->src_len) {
+            markers++; /* "1." and "2." */
+            continue;
+        }
+        sourced++;
+        OK(it->src + it->src_len <= tlen);
+        /* The item's text is the doc's text, runs of spaces made one
+         * (code keeps its spaces). */
+        ks_buf b = {0};
+        for (size_t k = it->src; k < it->src + it->src_len; k++)
+            if (!(text[k] == ' ' && k > it->src && text[k - 1] == ' ' && !strstr(it->text, "  ")))
+                ks_buf_putc(&b, text[k]);
+        ks_buf_putc(&b, '\0');
+        STR_EQ(it->text, b.data);
+        ks_buf_free(&b);
+        size_t b0, b1;
+        OK(ks_layout_item_span(it, text, 0, tlen, &b0, &b1));
+        INT_EQ(b0, 0);
+        INT_EQ(b1, it->len);
+        /* Gather what the second sentence shows. */
+        const char *s2 = strstr(text, "Second");
+        const char *s2e = strstr(text, "lines.") + 6;
+        if (ks_layout_item_span(it, text, (size_t)(s2 - text), (size_t)(s2e - text), &b0, &b1)) {
+            if (shown.len) ks_buf_putc(&shown, ' ');
+            ks_buf_append(&shown, it->text + b0, b1 - b0);
+        }
+    }
+    OK(sourced > 6);
+    INT_EQ(markers, 2);
+    ks_buf_putc(&shown, '\0');
+    STR_EQ(shown.data, "Second one is bold and strong and then goes on for a long while so it wraps over "
+                       "several lines.");
+    ks_buf_free(&shown);
+    /* Outside any item, or an item with no source: nothing. */
+    const ks_item none = {.kind = KS_ITEM_TEXT, .text = "x", .len = 1};
+    size_t b0, b1;
+    OK(!ks_layout_item_span(&none, text, 0, tlen, &b0, &b1));
+    ks_layout_list_destroy(dl);
+    ks_doc_destroy(doc);
+}
+
 int main(void) {
     RUN(test_text_box_wraps);
     RUN(test_long_word_and_utf8);
@@ -463,5 +528,6 @@ int main(void) {
     RUN(test_scale_grows_text);
     RUN(test_themes);
     RUN(test_display_list);
+    RUN(test_source_ranges);
     return harness_done();
 }

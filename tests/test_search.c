@@ -524,6 +524,130 @@ static void test_live_reload(void) {
     ks_search_close(s);
 }
 
+
+/* The trie walk over the sorted vocabulary finds exactly what a scan of
+ * every word with the bounded distance finds. */
+static int cmp_sr_word(const void *a, const void *b) {
+    return strcmp(((const sr_word *)a)->word, ((const sr_word *)b)->word);
+}
+
+static void test_typo_walk(void) {
+    enum { NW = 4000 };
+    sr_vocab v = {0};
+    uint64_t rng = 7;
+    v.w = ks_calloc(NW, sizeof *v.w);
+    for (size_t i = 0; i < NW; i++) {
+        char w[16];
+        rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t len = 3 + (rng >> 33) % 9;
+        for (size_t k = 0; k < len; k++) {
+            rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+            w[k] = "aeioulnrstdkm"[(rng >> 33) % 13]; /* few letters: many near neighbours */
+        }
+        w[len] = '\0';
+        v.w[v.n].word = ks_strdup(w);
+        v.w[v.n].len = (uint32_t)len;
+        v.w[v.n].df = (uint32_t)(i * 7919 % 100003) + 1; /* distinct */
+        v.n++;
+    }
+    qsort(v.w, v.n, sizeof *v.w, cmp_sr_word);
+    size_t k = 1; /* drop duplicates */
+    for (size_t i = 1; i < v.n; i++) {
+        if (strcmp(v.w[i].word, v.w[k - 1].word) == 0) free(v.w[i].word);
+        else v.w[k++] = v.w[i];
+    }
+    v.n = k;
+    size_t mismatches = 0, found = 0;
+    for (size_t t = 0; t < 600; t++) {
+        char qw[32];
+        const sr_word *src = &v.w[(t * 131) % v.n];
+        snprintf(qw, sizeof qw, "%s", src->word);
+        size_t len = strlen(qw);
+        /* one or two random edits */
+        for (int e = 0; e < 1 + (int)(t % 2); e++) {
+            rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t at = (rng >> 33) % len;
+            qw[at] = "aeiolrstxz"[(rng >> 40) % 10];
+        }
+        int prefix = t % 3 == 0;
+        if (prefix && len > 4) qw[len - 2] = '\0';
+        len = strlen(qw);
+        sr_candidate got[3], want[3];
+        size_t ng = sr_typo_candidates(&v, qw, len, prefix, got, 3), nw = 0;
+        int kk = sr_typo_budget(len);
+        for (size_t i = 0; i < v.n && kk > 0; i++) { /* the scan: insertion by (dist, -df) */
+            int d = sr_typo_distance(qw, len, v.w[i].word, v.w[i].len, kk, prefix);
+            if (d > kk || d == 0) continue;
+            sr_candidate c = {v.w[i].word, d, v.w[i].df};
+            size_t at = nw < 3 ? nw++ : 3;
+            if (at == 3) {
+                if (d > want[2].dist || (d == want[2].dist && c.df <= want[2].df)) continue;
+                at = 2;
+            }
+            while (at > 0 && (want[at - 1].dist > d || (want[at - 1].dist == d && want[at - 1].df < c.df))) {
+                want[at] = want[at - 1];
+                at--;
+            }
+            want[at] = c;
+        }
+        found += nw;
+        int same = ng == nw;
+        for (size_t i = 0; same && i < ng; i++) same = strcmp(got[i].word, want[i].word) == 0 && got[i].dist == want[i].dist;
+        if (!same && mismatches++ < 5)
+            fprintf(stderr, "  walk differs for \"%s\"%s: got %zu (%s), scan %zu (%s)\n", qw, prefix ? "*" : "", ng,
+                    ng ? got[0].word : "-", nw, nw ? want[0].word : "-");
+    }
+    INT_EQ(mismatches, 0);
+    printf("  typo walk: %zu candidates compared\n", found);
+    OK(found > 100); /* the test looked at real candidates */
+    for (size_t i = 0; i < v.n; i++) free(v.w[i].word);
+    free(v.w);
+}
+
+/* Words that no page holds together are left out one by one instead of
+ * returning nothing, and a page holding more of the words ranks first. */
+static void test_graceful(void) {
+    ks_search *s = ks_search_open(db_path, NULL);
+    OK(s != NULL);
+    if (!s) return;
+    ks_search_results *r = q(s, "soreness ice", 10);
+    STR_EQ(top(r), "prolotherapy/recovery"); /* both words */
+    OK(has(r, "prolotherapy/risks"));           /* one word, below */
+    ks_search_results_free(r);
+    r = q(s, "zebra ozone unicorn blood", 10);
+    STR_EQ(top(r), "ozone-therapy/index");
+    ks_search_results_free(r);
+    r = q(s, "glossary oxygen", 10); /* never on one page together */
+    OK(r->n >= 2);
+    ks_search_results_free(r);
+    /* no query holding a word that is on some page (other than a stop
+     * word) returns nothing */
+    uint64_t rng = 11;
+    size_t empty = 0;
+    for (int t = 0; t < 300; t++) {
+        char text[256] = "";
+        size_t tl = 0;
+        for (int w = 0; w < 1 + t % 4; w++) {
+            rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+            const sr_word *vw = &s->vocab.w[(rng >> 33) % s->vocab.n];
+            while (sr_is_stop_word(vw->word)) vw = &s->vocab.w[(size_t)(vw - s->vocab.w + 1) % s->vocab.n];
+            tl += (size_t)snprintf(text + tl, sizeof text - tl, "%s%s", w ? " " : "", vw->word);
+            if (w == 1) tl += (size_t)snprintf(text + tl, sizeof text - tl, " qqqzzz");
+        }
+        snprintf(text + tl, sizeof text - tl, " ");
+        r = q(s, text, 10);
+        if (r->n == 0 && empty++ < 5) fprintf(stderr, "  nothing for \"%s\"\n", text);
+        ks_search_results_free(r);
+    }
+    INT_EQ(empty, 0);
+    /* a one-letter prefix marks nothing */
+    r = q(s, "s", 10);
+    OK(r->n > 0);
+    for (size_t i = 0; i < r->n; i++) INT_EQ(r->hits[i].n_highlights, 0);
+    ks_search_results_free(r);
+    ks_search_close(s);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/kiosk-test-search-XXXXXX");
     if (!mkdtemp(tmpdir)) return 2;
@@ -532,6 +656,8 @@ int main(void) {
     RUN(test_open_errors);
     RUN(test_adversarial);
     RUN(test_typos);
+    RUN(test_typo_walk);
+    RUN(test_graceful);
     RUN(test_prefix_stop_synonyms);
     RUN(test_snippets_json);
     RUN(test_big_page);

@@ -113,7 +113,7 @@ static void test_malformed_line(void) {
 static void test_type_needs_keyboard(void) {
     char *err = NULL, args[256];
     /* On a page there is no search field: typing fails, naming the line. */
-    OK(write_script("type.txt", "tap 540 560\nexpect topic:prolotherapy\ntype abc\n") == 0);
+    OK(write_script("type.txt", "tap 540 640\nexpect topic:prolotherapy\ntype abc\n") == 0);
     snprintf(args, sizeof args, "--script '%s/type.txt'", tmp);
     INT_EQ(kiosk(args, &err), 1);
     STR_CONTAINS(err, "type.txt:3:");
@@ -163,7 +163,8 @@ static void test_config_idle(void) {
     snprintf(args, sizeof args, "--config '%s/short.cfg' --script '%s/short.txt'", tmp, tmp);
     INT_EQ(kiosk(args, &err), 0);
     free(err);
-    OK(write_script("off.cfg", "[idle]\nseconds = 0\n") == 0);
+    /* (the screen would go off after 30 minutes: not today) */
+    OK(write_script("off.cfg", "[idle]\nseconds = 0\n[screen]\nscreen_off_minutes = 0\n") == 0);
     OK(write_script("off.txt", "type a\nidle 100000\nexpect search\n") == 0);
     snprintf(args, sizeof args, "--config '%s/off.cfg' --script '%s/off.txt'", tmp, tmp);
     INT_EQ(kiosk(args, &err), 0);

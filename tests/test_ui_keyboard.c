@@ -6,9 +6,10 @@
 #include <string.h>
 
 static void check_layout(int width, int max_h, float scale, int min_w, int min_h) {
+    for (int layer = 0; layer < 2; layer++) {
     ks_keyboard kb;
-    ks_keyboard_layout(&kb, width, max_h, scale);
-    INT_EQ(kb.n_keys, 26 + 4);
+    ks_keyboard_layout_layer(&kb, width, max_h, scale, layer);
+    INT_EQ(kb.n_keys, 26 + 5); /* 26 letters or digits and symbols; Delete, 123/ABC, Clear, Space, Hide */
     for (int i = 0; i < kb.n_keys; i++) {
         const ks_key *k = &kb.keys[i];
         if (k->w < min_w || k->h < min_h)
@@ -23,6 +24,7 @@ static void check_layout(int width, int max_h, float scale, int min_w, int min_h
         }
     }
     if (max_h > 0) OK(kb.height <= max_h || kb.height <= 4 * (KS_KEY_MIN + 16) + 16);
+    }
 }
 
 static void test_sizes(void) {
@@ -119,11 +121,51 @@ static void test_apply(void) {
     STR_EQ(text, "a");
 }
 
+/* The "123" key shows digits and symbols, "ABC" the letters again: "o3"
+ * can be typed. */
+static void test_digits_layer(void) {
+    ks_keyboard kb;
+    char text[16] = "";
+    const ks_key *layer = NULL;
+    ks_keyboard_layout(&kb, 1080, 0, 1.0f);
+    INT_EQ(kb.layer, 0);
+    INT_EQ(ks_keyboard_find(&kb, '3'), -1);
+    for (int i = 0; i < kb.n_keys; i++)
+        if (kb.keys[i].kind == KS_KEY_LAYER) layer = &kb.keys[i];
+    OK(layer != NULL);
+    if (!layer) return;
+    STR_EQ(layer->label, "123");
+    OK(layer->w >= KS_KEY_MIN && layer->h >= KS_KEY_MIN);
+    INT_EQ(ks_keyboard_apply(&kb.keys[ks_keyboard_find(&kb, 'o')], text, sizeof text), 1);
+    INT_EQ(ks_keyboard_apply(layer, text, sizeof text), 0); /* switching types nothing */
+    ks_keyboard_layout_layer(&kb, 1080, 0, 1.0f, 1);
+    INT_EQ(kb.layer, 1);
+    for (const char *c = "1234567890-/'.,?"; *c; c++) {
+        int k = ks_keyboard_find(&kb, *c);
+        OK(k >= 0);
+        if (k >= 0) INT_EQ(kb.keys[k].ch, *c);
+    }
+    INT_EQ(ks_keyboard_find(&kb, 'q'), -1);
+    INT_EQ(ks_keyboard_apply(&kb.keys[ks_keyboard_find(&kb, '3')], text, sizeof text), 1);
+    STR_EQ(text, "o3");
+    OK(ks_keyboard_find(&kb, ' ') >= 0); /* space, delete and clear stay */
+    for (int i = 0; i < kb.n_keys; i++)
+        if (kb.keys[i].kind == KS_KEY_LAYER) STR_EQ(kb.keys[i].label, "ABC");
+    /* the digits sit where the top letter row was, the same size */
+    ks_keyboard letters;
+    ks_keyboard_layout(&letters, 1080, 0, 1.0f);
+    const ks_key *one = &kb.keys[ks_keyboard_find(&kb, '1')], *q = &letters.keys[ks_keyboard_find(&letters, 'q')];
+    INT_EQ(one->x, q->x);
+    INT_EQ(one->w, q->w);
+    INT_EQ(one->h, q->h);
+}
+
 int main(void) {
     RUN(test_sizes);
     RUN(test_grows_with_text_size);
     RUN(test_phone_rows);
     RUN(test_hit);
     RUN(test_apply);
+    RUN(test_digits_layer);
     return harness_done();
 }

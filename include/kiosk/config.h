@@ -8,6 +8,7 @@
  *   [idle]    seconds, prompt_seconds
  *   [staff]   pin, hold_seconds
  *   [sync]    source, releases, keep
+ *   [speech]  enabled, voice, rate, volume
  *
  * '#' and ';' start a comment line. An unknown section or key, a key
  * outside a section or a bad value is an error naming the file and line.
@@ -52,6 +53,12 @@ typedef struct ks_config {
         char releases[1024]; /* folder of checked-out versions ("" = beside the index) */
         int keep;            /* versions kept besides the current one (3) */
     } sync;
+    struct {
+        int enabled;         /* the Listen button (1; yes/no) */
+        char voice[64];      /* espeak-ng voice ("en-us") */
+        int rate;            /* words per minute (150; 80 to 300; "Slower" is 120) */
+        int volume;          /* percent of espeak-ng's normal loudness (100; 10 to 200) */
+    } speech;
 } ks_config;
 
 /* The defaults named above. */

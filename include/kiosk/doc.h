@@ -48,6 +48,7 @@ typedef struct ks_doc_run {
     size_t len;       /* bytes in text */
     unsigned style;   /* KS_RUN_* bits */
     const char *link; /* internal link target ("glossary#dextrose"), or NULL */
+    size_t offset;    /* where text starts in ks_doc_text() */
 } ks_doc_run;
 
 typedef struct ks_doc_block ks_doc_block;
@@ -86,6 +87,14 @@ void ks_doc_destroy(ks_doc *doc);
 const ks_doc_block *ks_doc_blocks(const ks_doc *doc, size_t *count);
 /* The page slug the document was built for ("" when none). */
 const char *ks_doc_slug(const ks_doc *doc);
+
+/* The document's text: every run's text in document order (a block's runs,
+ * then its children's), each block that has runs followed by '\n', a hard
+ * break written as '\n'. A run's text is at ks_doc_run.offset. This is the
+ * one coordinate system speech (sentences) and layout (text items) share,
+ * so a sentence maps back to what is on screen. NUL-terminated, owned by
+ * the doc; *len (may be NULL) receives its length. */
+const char *ks_doc_text(const ks_doc *doc, size_t *len);
 
 /* Links, image paths and heading anchors are resolved with ks_link_resolve,
  * ks_link_resolve_image and ks_link_anchor (base.h), the same grammar the

@@ -119,6 +119,10 @@ typedef struct ks_item {
     size_t len;         /* bytes in text */
     const char *target; /* link: target; image: src; anchor: anchor; else NULL */
     int tag;            /* free for the caller (UI button ids); layout sets 0 */
+    size_t src, src_len;/* text set by ks_layout_doc: the range of ks_doc_text()
+                           it shows (runs of spaces there are one space in
+                           text); src_len 0: not document text (markers,
+                           screens' own text) */
 } ks_item;
 
 typedef struct ks_display_list ks_display_list;
@@ -154,6 +158,13 @@ const ks_item *ks_layout_list_hit(const ks_display_list *dl, int x, int y);
 /* The y of the anchor item whose target is anchor (case-insensitive), or
  * -1 when the list has none. */
 int ks_layout_list_anchor_y(const ks_display_list *dl, const char *anchor);
+
+/* Which bytes of text item it show the document text [from, to) (offsets
+ * in doc_text, the ks_doc_text() of the document it was laid out from):
+ * *b0 .. *b1 in it->text. Returns 1, or 0 when the item shows none of it
+ * (not document text, or outside the range). */
+int ks_layout_item_span(const ks_item *it, const char *doc_text, size_t from, size_t to, size_t *b0,
+                        size_t *b1);
 
 /* ---------------------------------------------------------- text boxes */
 

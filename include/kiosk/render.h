@@ -91,6 +91,16 @@ typedef struct ks_render_stats {
 } ks_render_stats;
 void ks_render_get_stats(const ks_render *rd, ks_render_stats *out);
 
+/* A picture the program shows by name (the clinic's logo): loads path (PNG,
+ * JPEG or SVG; absolute, or relative to the assets folder) and keeps it as
+ * the image called name, which display lists then show with
+ * ks_layout_list_add_image(dl, box, name). An SVG is drawn sharp at up to
+ * 512 px tall. Sets *w, *h to its size and returns 0; or logs why and
+ * returns KS_ERR_NOT_FOUND (cannot be read or is not a picture) or
+ * KS_ERR_INVALID (bad arguments, larger than 4096 px a side). A second
+ * call with the same name replaces the picture. */
+int ks_render_load_image(ks_render *rd, const char *name, const char *path, int *w, int *h);
+
 /* ---------------------------------------------------------- headless */
 
 typedef struct ks_render_headless ks_render_headless;

@@ -51,6 +51,9 @@ typedef struct ks_search_hit {
     char *title;
     char *topic;   /* "" for general pages */
     char *section; /* "risks", "overview" for a topic's index page, ... */
+    char *anchor;  /* "" or a heading anchor on the page to open it at: a
+                      glossary entry is a result of its own ("Dextrose —
+                      Glossary", slug "glossary", anchor "dextrose") */
     char *snippet; /* ~20 words of the page around the best match, single
                       spaces, whole words and whole UTF-8 sequences only;
                       "…" marks text left out before or after */
@@ -87,7 +90,8 @@ void ks_search_results_free(ks_search_results *r);
 
 /* Append results as one JSON array to b:
  *   [{"slug":..,"title":..,"topic":..,"section":..,"snippet":..,
- *     "highlights":[[start,end],..],"score":..[,"corrected":".."]},..]
+ *     "highlights":[[start,end],..],"score":..[,"anchor":".."][,"corrected":".."]},..]
+ * ("anchor" only on a result that opens the page at a heading)
  * ("corrected" on each element when the query was corrected). */
 void ks_search_results_json(const ks_search_results *r, ks_buf *b);
 

@@ -93,12 +93,13 @@ typedef enum ks_key_kind {
     KS_KEY_SPACE,
     KS_KEY_BACKSPACE,
     KS_KEY_CLEAR,
-    KS_KEY_HIDE
+    KS_KEY_HIDE,
+    KS_KEY_LAYER      /* switches letters <-> digits and symbols ("123" / "ABC") */
 } ks_key_kind;
 
 typedef struct ks_key {
     ks_key_kind kind;
-    char ch;           /* the letter for KS_KEY_CHAR ('a'..'z'), else 0 */
+    char ch;           /* what KS_KEY_CHAR types ('a'..'z', '0'..'9', a symbol), else 0 */
     const char *label; /* what the key shows (static storage) */
     int x, y, w, h;    /* its box, relative to the keyboard's top-left */
 } ks_key;
@@ -112,6 +113,7 @@ typedef struct ks_key {
 typedef struct ks_keyboard {
     ks_key keys[KS_KEYBOARD_MAX_KEYS];
     int n_keys;
+    int layer;         /* 0 letters, 1 digits and symbols */
     int width, height; /* the whole keyboard's box */
 } ks_keyboard;
 
@@ -121,10 +123,15 @@ typedef struct ks_keyboard {
  * allows up to 150 * scale (at least KS_KEY_MIN for widths >= 800); the rows
  * are centred. */
 void ks_keyboard_layout(ks_keyboard *kb, int width, int max_height, float scale);
+/* The same for a layer: 0 the letters (with a "123" key), 1 digits and
+ * symbols (1..0, - / : ; ( ) & @ ", . , ? ! ' % + and Delete, with an "ABC"
+ * key back), the same key sizes and bottom row. */
+void ks_keyboard_layout_layer(ks_keyboard *kb, int width, int max_height, float scale, int layer);
 /* The key under (x, y) relative to the keyboard, or -1. Gaps between keys
  * belong to the nearest key in the row so a slightly missed tap still types. */
 int ks_keyboard_hit(const ks_keyboard *kb, int x, int y);
-/* The key that types c (a letter in either case, or ' '), or -1. */
+/* The key that types c (a letter in either case, a digit or symbol of the
+ * layer shown, or ' '), or -1. */
 int ks_keyboard_find(const ks_keyboard *kb, char c);
 /* Apply key k to the query text: letters and space append (up to cap-1
  * bytes, no leading or double spaces), backspace removes the last UTF-8
@@ -214,6 +221,7 @@ typedef enum ks_script_op {
     KS_SCRIPT_SHOT,     /* text: the PNG path */
     KS_SCRIPT_EXPECT,   /* text: the screen name */
     KS_SCRIPT_RESIZE,   /* a[0] a[1]: new width and height */
+    KS_SCRIPT_CLOCK,    /* text: "HH:MM", the wall clock from now on (night schedule) */
     KS_SCRIPT_QUIT
 } ks_script_op;
 
@@ -246,6 +254,19 @@ typedef struct ks_ui_config {
     double staff_hold_seconds; /* hold the top-left corner this long for staff exit (5) */
     char staff_pin[16];        /* digits staff type after the hold ("2580") */
     char title[128];           /* the kiosk's title on Home ("Clinic information") */
+    double screen_off_minutes; /* no touch this long: the screen goes black (30; 0 never) */
+    int night_from, night_to;  /* minutes of the day the screen is off at night, e.g.
+                                  1200 and 420 for 20:00-07:00 (-1 -1: no night) */
+    char logo[1024];           /* the clinic's logo, PNG or SVG ("": assets/logo.svg) */
+    /* Read aloud (src/ui/listen.c): a Listen button on every page. Off in
+     * the defaults (so `kiosk render` and tests without sound draw no
+     * button); the app turns it on from [speech] enabled. When the audio
+     * device or espeak-ng cannot be opened the button is not shown and the
+     * log says why. */
+    int speech_enabled;
+    char speech_voice[64];     /* espeak-ng voice ("en-us") */
+    int speech_rate;           /* words per minute (150); "Slower" reads at 120 */
+    int speech_volume;         /* percent of espeak-ng's normal loudness (100) */
 } ks_ui_config;
 
 /* The defaults above. */
@@ -298,6 +319,28 @@ typedef struct ks_ui ks_ui;
 ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_search *search,
                     ks_render *rd, int w, int h, double now);
 void ks_ui_destroy(ks_ui *ui);
+
+/* Read aloud, as a test or benchmark sees it. */
+typedef enum ks_listen_state { KS_LISTEN_OFF = 0, KS_LISTEN_PLAYING, KS_LISTEN_PAUSED } ks_listen_state;
+typedef struct ks_ui_listen_info {
+    int available;         /* the Listen button can be shown (speech on, audio and espeak-ng opened) */
+    ks_listen_state state;
+    int slower;            /* the "Slower" toggle is on */
+    size_t sentence;       /* the sentence being read (an index into the page's sentences) */
+    size_t sentences;      /* sentences on the page */
+    const char *text;      /* the sentence being read (NULL when off); valid until the next call into ui */
+    double pos_ms;         /* how far playback is, in ms of speech */
+    double made_ms;        /* how much speech has been synthesised and queued */
+    int made_all;          /* the last sentence has been synthesised */
+    double first_audio_ms; /* ms from the Listen tap to the first samples queued (-1: none yet) */
+    ks_rect box;           /* the sentence's first line, in window pixels ({0} when off) */
+} ks_ui_listen_info;
+/* Fill info. Returns 0. */
+int ks_ui_listen_info_get(const ks_ui *ui, ks_ui_listen_info *info);
+/* Where a finger should tap a read-aloud button: which is "listen",
+ * "pause" (also Resume), "stop" or "slower". Returns 0, or KS_ERR_NOT_FOUND
+ * when that button is not on screen. */
+int ks_ui_listen_point(ks_ui *ui, const char *which, int *x, int *y);
 void ks_ui_set_hooks(ks_ui *ui, const ks_ui_hooks *hooks);
 
 /* New content (a new snapshot; the old one may be freed once this returns:
@@ -353,6 +396,35 @@ int ks_ui_key_point(ks_ui *ui, char c, int *x, int *y);
 int ks_ui_search_field_point(ks_ui *ui, int *x, int *y);
 /* Staff completed the exit gesture and PIN: the app should end cleanly. */
 int ks_ui_quit_requested(const ks_ui *ui);
+
+/* ================================================================ screen care (care.c) */
+
+/* Screen care: after cfg.screen_off_minutes without a touch (and at night,
+ * from cfg.night_from to cfg.night_to, once the kiosk would reset anyway:
+ * idle_seconds + prompt_seconds, or 2 minutes) the kiosk forgets what was
+ * read, goes to Home and draws nothing but black; its screen name is then
+ * "screen-off". The touch that wakes it only wakes it (nothing under the
+ * finger acts) and shows Home. When the night ends the screen comes on by
+ * itself. On Home the page moves by at most 0.75 % of the screen each way
+ * (1.5 % in all) once a minute, against burn-in. */
+
+/* Whether the screen is off (the app may let the display power down). */
+int ks_ui_screen_off(const ks_ui *ui);
+/* The wall clock: minute_of_day (0..1439.x, local time) at ui time now. The
+ * night schedule needs it; until it is set there is no night. Call it now
+ * and then (daylight saving time). */
+void ks_ui_set_wall_clock(ks_ui *ui, double minute_of_day, double now);
+/* The burn-in shift being drawn now, px (0 0 off Home). */
+void ks_ui_shift(const ks_ui *ui, int *dx, int *dy);
+
+/* ================================================================ rotation */
+
+/* A screen mounted sideways: the kiosk is laid out for the logical size and
+ * drawn turned by rotate degrees clockwise (0, 90, 180, 270) on a
+ * win_w x win_h output. The logical size for an output. */
+void ks_ui_rotated_size(int rotate, int win_w, int win_h, int *lw, int *lh);
+/* Output point (x, y) -> the logical point drawn there. */
+void ks_ui_rotate_point(int rotate, int win_w, int win_h, float x, float y, float *lx, float *ly);
 
 /* ================================================================ script runs */
 

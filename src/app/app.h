@@ -90,5 +90,6 @@ int cmd_search(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_speak(int argc, char **argv);
 
 #endif

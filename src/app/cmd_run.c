@@ -10,6 +10,7 @@
  */
 #include "app.h"
 #include "live.h"
+#include "output.h"
 
 #include "kiosk/base.h"
 #include "kiosk/index.h"
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* Set by SIGTERM / SIGINT: leave the loop cleanly. The only global, and a
  * signal handler needs it. */
@@ -45,7 +47,8 @@ static void help(void) {
            "                   or --script; fullscreen uses the whole display)\n"
            "  --script FILE    replay FILE: tap X Y, drag X1 Y1 X2 Y2 MS, type TEXT,\n"
            "                   wait MS, idle SECONDS, shot FILE.png, expect SCREEN,\n"
-           "                   resize W H, quit. Headless (no display needed) unless\n"
+           "                   resize W H, clock HH:MM, quit. Headless (no display\n"
+           "                   needed; rotate does not apply) unless\n"
            "                   --windowed. A failed expect or bad line exits 1.\n"
            "                   FILE '-' reads commands from stdin one at a time and\n"
            "                   answers each on stdout (for tests of live content)\n"
@@ -56,6 +59,10 @@ static void help(void) {
            "                     [idle]\n"
            "                     seconds = 90             (0 turns the idle reset off)\n"
            "                     prompt_seconds = 30      (\"Are you still reading?\", >= 20)\n"
+           "                     [screen]\n"
+           "                     rotate = 0               (90, 180, 270: a screen on its side)\n"
+           "                     screen_off_minutes = 30  (0: never black)\n"
+           "                     night = 20:00-07:00      (black at night; default off)\n"
            "                     [staff]\n"
            "                     pin = 2580\n"
            "                     hold_seconds = 5\n"
@@ -82,6 +89,7 @@ typedef struct run_opts {
     const char *script;
     app_live *live; /* the content watcher and usage counts */
     double t_start; /* when cmd_run began, for the first-frame log line */
+    double t_live;  /* when the content and index were ready */
 } run_opts;
 
 static int parse_size(const char *s, int *w, int *h) {
@@ -207,7 +215,34 @@ typedef struct window_run {
     int windowed;
     int quit;
     app_live *live;
+    app_output out;  /* the real output: its size, the rotation */
+    int screen_off;  /* the ui's screen care has the screen black */
 } window_run;
+
+/* The window or its display changed: lay out for what is there now. */
+static void window_refit(window_run *r) {
+    if (app_output_refit(&r->out) < 0) ks_log("cannot make the rotated frame: %s", SDL_GetError());
+    if (r->ui) ks_ui_resize(r->ui, r->out.lw, r->out.lh);
+}
+
+/* The local time of day, for the night schedule (read each time round the
+ * loop, so a clock or daylight saving change is followed). */
+static void window_wall_clock(window_run *r) {
+    time_t t = time(NULL);
+    struct tm tm;
+    if (localtime_r(&t, &tm)) ks_ui_set_wall_clock(r->ui, tm.tm_hour * 60 + tm.tm_min + tm.tm_sec / 60.0, ks_now_ms());
+}
+
+/* Screen care asked for a black screen (or the end of it). SDL has no
+ * backlight control; what it can do is stop keeping the display awake, so
+ * the X server's DPMS or the compositor's idle policy may power it down. */
+static void window_screen_care(window_run *r) {
+    int off = ks_ui_screen_off(r->ui);
+    if (off == r->screen_off) return;
+    r->screen_off = off;
+    if (off) SDL_EnableScreenSaver();
+    else SDL_DisableScreenSaver();
+}
 
 /* One event: what kiosk mode ignores, then the ui. */
 static void window_event(window_run *r, const SDL_Event *ev) {
@@ -220,22 +255,29 @@ static void window_event(window_run *r, const SDL_Event *ev) {
         if (r->windowed && ev->key.keysym.sym == SDLK_ESCAPE) r->quit = 1;
         return;
     case SDL_WINDOWEVENT:
-        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-            int w, h;
-            SDL_GetRendererOutputSize(r->ren, &w, &h);
-            ks_ui_resize(r->ui, w, h);
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED || ev->window.event == SDL_WINDOWEVENT_DISPLAY_CHANGED) {
+            window_refit(r);
             return;
         }
         break;
+    case SDL_DISPLAYEVENT: /* a monitor came, went or turned */
+    case SDL_RENDER_TARGETS_RESET:
+        window_refit(r);
+        return;
     default: break;
     }
     /* Live content: the watcher's wake-up event lands here (see README). */
-    ks_ui_handle_event(r->ui, ev, ks_now_ms());
+    {
+        SDL_Event mapped = *ev;
+        app_output_map_event(&r->out, &mapped);
+        ks_ui_handle_event(r->ui, &mapped, ks_now_ms());
+    }
 }
 
 static void window_present(window_run *r) {
+    app_output_begin(&r->out);
     if (ks_ui_draw(r->ui) != 0) ks_log("drawing failed: %s", SDL_GetError());
-    SDL_RenderPresent(r->ren);
+    app_output_present(&r->out);
 }
 
 /* Script frames in a window: handle pending events, draw when needed. */
@@ -256,21 +298,24 @@ static int win_shot(void *ctx, ks_ui *ui, const char *path) {
     int w, h, rc;
     SDL_Surface *s;
     make_shot_dirs(path);
+    app_output_begin(&r->out); /* the logical screen, as the ui drew it */
     ks_ui_draw(ui);
-    SDL_GetRendererOutputSize(r->ren, &w, &h);
+    w = r->out.lw;
+    h = r->out.lh;
     s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s) return -1;
     rc = SDL_RenderReadPixels(r->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
     if (rc == 0) rc = IMG_SavePNG(s, path);
     SDL_FreeSurface(s);
-    SDL_RenderPresent(r->ren);
+    app_output_present(&r->out);
     return rc == 0 ? 0 : -1;
 }
 
 static int win_resize(void *ctx, ks_ui *ui, int w, int h) {
     window_run *r = ctx;
+    (void)ui;
     SDL_SetWindowSize(r->win, w, h);
-    ks_ui_resize(ui, w, h);
+    window_refit(r);
     return 0;
 }
 
@@ -284,8 +329,16 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     memset(&r, 0, sizeof r);
     r.windowed = o->windowed;
     r.live = o->live;
+    double t_sdl, t_win, t_ren, t_fonts;
     /* SDL would turn SIGTERM into SDL_QUIT, which kiosk mode ignores. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    /* Under cage both X (Xwayland) and Wayland are there. SDL 2 has no
+     * shared-memory path on Wayland, so its Wayland driver needs OpenGL,
+     * which on a kiosk without a GPU means Mesa's software GL: 0.5 s of CPU
+     * before the first frame and 100 MB more memory (tests/bench/screen.sh).
+     * Prefer X, then Wayland, then KMSDRM (no display server at all); the
+     * environment (SDL_VIDEODRIVER) still decides when it says. */
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11,wayland,kmsdrm");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "kiosk run: cannot open the display: %s\n"
                         "(use --script FILE for a headless run, or set DISPLAY)\n", SDL_GetError());
@@ -300,9 +353,10 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         SDL_Quit();
         return 2;
     }
+    t_sdl = ks_now_ms();
     app_live_wake_sdl(o->live);
     if (o->windowed) flags |= SDL_WINDOW_RESIZABLE;
-    else flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    else flags |= SDL_WINDOW_BORDERLESS; /* fullscreen once the first frame is up (below) */
     int win_w = o->w, win_h = o->h;
     SDL_Rect usable;
     /* The default portrait window on a smaller desktop: shrink it, same
@@ -313,13 +367,24 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         win_w = (int)(win_w * k);
         win_h = (int)(win_h * k);
     }
-    r.win = SDL_CreateWindow("Clinic kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, win_w, win_h, flags);
+    int win_x = SDL_WINDOWPOS_CENTERED, win_y = SDL_WINDOWPOS_CENTERED;
+    SDL_Rect bounds;
+    /* Kiosk mode: the whole display, asked for as a window exactly its size
+     * too (without a window manager "fullscreen" alone does nothing). */
+    if (!o->windowed && SDL_GetDisplayBounds(0, &bounds) == 0 && bounds.w > 0 && bounds.h > 0) {
+        win_x = bounds.x;
+        win_y = bounds.y;
+        win_w = bounds.w;
+        win_h = bounds.h;
+    }
+    r.win = SDL_CreateWindow("Clinic kiosk", win_x, win_y, win_w, win_h, flags);
     if (!r.win) {
         fprintf(stderr, "kiosk run: cannot open a window: %s\n", SDL_GetError());
         app_live_unwake_sdl(o->live); /* before SDL goes */
         SDL_Quit();
         return 2;
     }
+    t_win = ks_now_ms();
     /* SDL's software renderer, straight into the window's shared-memory
      * framebuffer: a frame of cached text costs 1-2 ms, starts in a third of
      * the time and needs a quarter of the memory of a GL context (measured
@@ -336,10 +401,12 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         SDL_Quit();
         return 2;
     }
+    t_ren = ks_now_ms();
     memset(&ro, 0, sizeof ro);
     ro.content_dir = o->paths.content;
     ro.cache_bytes = RUN_TEXT_CACHE;
     r.rd = ks_render_create_ex(r.ren, ks_layout_theme("default"), &ro, &err);
+    t_fonts = ks_now_ms();
     if (!r.rd) {
         fprintf(stderr, "kiosk run: the fonts are missing or damaged (see the message above)\n");
         SDL_DestroyRenderer(r.ren);
@@ -353,15 +420,36 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         if (SDL_GetRendererInfo(r.ren, &info) == 0) ks_log("drawing with SDL's %s renderer", info.name);
     }
     if (!o->windowed) SDL_ShowCursor(SDL_DISABLE);
-    SDL_GetRendererOutputSize(r.ren, &w, &h);
+    if (app_output_init(&r.out, r.win, r.ren, !o->windowed, o->paths.cfg.screen.rotate) != 0)
+        ks_log("cannot turn the picture (rotate = %d): %s", o->paths.cfg.screen.rotate, SDL_GetError());
+    w = r.out.lw;
+    h = r.out.lh;
+    ks_log("output %dx%d px (window %dx%d), laid out for %dx%d%s", r.out.out_w, r.out.out_h, r.out.win_w, r.out.win_h,
+           w, h, r.out.rotate ? ", turned" : "");
     r.ui = ks_ui_create(cfg, content, search, r.rd, w, h, ks_now_ms());
+    window_wall_clock(&r);
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;
     app_live_hooks(o->live, &hooks);
     ks_ui_set_hooks(r.ui, &hooks);
     ks_log("screen %s", ks_ui_screen_name(r.ui));
     window_present(&r);
-    ks_log("first frame after %.1f ms", ks_now_ms() - o->t_start);
+    {
+        /* Where the time went, for tests/bench/screen.sh (see README). */
+        double t = ks_now_ms();
+        ks_log("first frame after %.1f ms (content and index %.1f, display %.1f, window %.1f, renderer %.1f, "
+               "fonts %.1f, layout and drawing %.1f; video driver %s)",
+               t - o->t_start, o->t_live - o->t_start, t_sdl - o->t_live, t_win - t_sdl, t_ren - t_win,
+               t_fonts - t_ren, t - t_fonts, SDL_GetCurrentVideoDriver());
+    }
+    /* Kiosk mode: the window already covers the display; now ask for
+     * fullscreen too (so a window manager keeps panels off it). Asked for
+     * after the first frame, since SDL's X11 driver then waits up to 100 ms
+     * for a window manager that may not exist. */
+    if (!o->windowed) {
+        SDL_SetWindowFullscreen(r.win, SDL_WINDOW_FULLSCREEN_DESKTOP);
+        window_refit(&r);
+    }
 
     if (o->script) {
         ks_ui_script_host host;
@@ -387,13 +475,16 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
                 while (SDL_PollEvent(&ev)) window_event(&r, &ev);
             }
             app_live_update(r.live, r.ui); /* new content from the watcher, if any */
+            window_wall_clock(&r);
             ks_ui_tick(r.ui, ks_now_ms());
+            window_screen_care(&r);
             if (ks_ui_needs_frame(r.ui)) window_present(&r);
         }
         if (run_stop) ks_log("stopping (signal)");
     }
     ks_ui_destroy(r.ui);
     ks_render_destroy(r.rd);
+    app_output_free(&r.out);
     SDL_DestroyRenderer(r.ren);
     SDL_DestroyWindow(r.win);
     app_live_unwake_sdl(o->live); /* before SDL goes */
@@ -411,6 +502,15 @@ static void ui_config_of(const ks_config *c, ks_ui_config *u) {
     u->staff_hold_seconds = c->staff.hold_seconds;
     snprintf(u->staff_pin, sizeof u->staff_pin, "%s", c->staff.pin);
     if (c->clinic.name[0]) snprintf(u->title, sizeof u->title, "%s", c->clinic.name);
+    u->screen_off_minutes = c->screen.screen_off_minutes;
+    u->night_from = c->screen.night_from;
+    u->night_to = c->screen.night_to;
+    snprintf(u->logo, sizeof u->logo, "%s", c->clinic.logo);
+    u->speech_enabled = c->speech.enabled;
+    snprintf(u->speech_voice, sizeof u->speech_voice, "%s", c->speech.voice);
+    u->speech_rate = c->speech.rate;
+    u->speech_volume = c->speech.volume;
+    if (!c->speech.enabled) ks_log("speech: no Listen button: [speech] enabled = no");
 }
 
 int cmd_run(int argc, char **argv) {
@@ -470,6 +570,7 @@ int cmd_run(int argc, char **argv) {
     /* The content, watched from now on; the index is kept up to date by the
      * watcher (its first sync is done before this returns). */
     o.live = app_live_start(&o.paths);
+    o.t_live = ks_now_ms();
     if (!o.live) {
         ks_script_free(script);
         return 2;

@@ -16,6 +16,7 @@ static const command commands[] = {
     {"index", cmd_index, "build or update the search index; print what changed"},
     {"search", cmd_search, "search the index as the kiosk does (--json, --stdin)"},
     {"render", cmd_render, "draw a page headlessly to a PNG (no display needed)"},
+    {"speak", cmd_speak, "read a page aloud into a WAV file; print each sentence's start"},
     {"stats", cmd_stats, "print (or --reset) the anonymous usage counts"},
     {"run", cmd_run, "the touch kiosk (the default; --windowed, --script FILE)"},
 };

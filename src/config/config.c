@@ -22,7 +22,7 @@
  * split silently, so it is refused first. */
 #define MAX_LINE 200
 
-typedef enum { K_TEXT, K_PATH, K_DIGITS, K_NUMBER, K_INT, K_ROTATE, K_NIGHT } key_kind;
+typedef enum { K_TEXT, K_PATH, K_DIGITS, K_NUMBER, K_INT, K_ROTATE, K_NIGHT, K_BOOL } key_kind;
 
 typedef struct key_def {
     const char *section, *key;
@@ -56,6 +56,10 @@ static const key_def keys[] = {
     TEXT("sync", "source", sync.source, "a git URL, a folder or a bundle file"),
     PATH("sync", "releases", sync.releases, "the absolute path of a folder"),
     {"sync", "keep", K_INT, offsetof(ks_config, sync.keep), 0, 1, 100, "a whole number, 1 to 100"},
+    {"speech", "enabled", K_BOOL, offsetof(ks_config, speech.enabled), 0, 0, 0, "yes or no"},
+    TEXT("speech", "voice", speech.voice, "an espeak-ng voice name such as en-us or en, up to 63 bytes"),
+    {"speech", "rate", K_INT, offsetof(ks_config, speech.rate), 0, 80, 300, "words per minute, 80 to 300"},
+    {"speech", "volume", K_INT, offsetof(ks_config, speech.volume), 0, 10, 200, "percent, 10 to 200"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -78,6 +82,10 @@ void ks_config_defaults(ks_config *c) {
     snprintf(c->staff.pin, sizeof c->staff.pin, "2580");
     c->staff.hold_seconds = 5;
     c->sync.keep = 3;
+    c->speech.enabled = 1;
+    snprintf(c->speech.voice, sizeof c->speech.voice, "en-us");
+    c->speech.rate = 150;
+    c->speech.volume = 100;
 }
 
 /* ------------------------------------------------------------ values */
@@ -126,6 +134,14 @@ static int set_value(ks_config *c, const key_def *k, const char *v) {
     case K_ROTATE:
         if (strcmp(v, "0") && strcmp(v, "90") && strcmp(v, "180") && strcmp(v, "270")) return -1;
         *(int *)(void *)field = atoi(v);
+        return 0;
+    case K_BOOL:
+        if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1"))
+            *(int *)(void *)field = 1;
+        else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "0"))
+            *(int *)(void *)field = 0;
+        else
+            return -1;
         return 0;
     case K_NIGHT: {
         const char *dash = strchr(v, '-');
@@ -199,7 +215,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
         return 1;
     }
     if (!section_known)
-        return complain(st, "unknown section [%s] (clinic, paths, screen, idle, staff, sync)%s", section, "");
+        return complain(st, "unknown section [%s] (clinic, paths, screen, idle, staff, sync, speech)%s", section, "");
     return complain(st, "unknown setting '%s' in [%s]", name, section);
 }
 

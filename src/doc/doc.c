@@ -28,6 +28,8 @@ struct ks_doc {
     size_t n_blocks;
     chunk *strings;       /* every string of the doc */
     char *slug;
+    char *text;           /* every run's text in document order (ks_doc_text) */
+    size_t text_len;
 };
 
 static char *arena_copy(ks_doc *doc, const char *s, size_t n) {
@@ -428,10 +430,39 @@ static int is_leaf(cmark_node_type t) {
     }
 }
 
+/* Give every run its offset in the document's text, and build that text:
+ * blocks in document order (a block's runs, then its children), each text
+ * block followed by '\n', a hard break standing as '\n' too. The depth is
+ * bounded by KS_DOC_MAX_DEPTH, so recursion is safe. */
+static void number_runs(ks_doc_block *blocks, size_t n, ks_buf *text) {
+    for (size_t i = 0; i < n; i++) {
+        ks_doc_run *runs = (ks_doc_run *)(uintptr_t)blocks[i].runs;
+        for (size_t k = 0; k < blocks[i].n_runs; k++) {
+            runs[k].offset = text->len;
+            if (runs[k].style & KS_RUN_BREAK)
+                ks_buf_putc(text, '\n');
+            else
+                ks_buf_append(text, runs[k].text, runs[k].len);
+        }
+        if (blocks[i].n_runs) ks_buf_putc(text, '\n');
+        number_runs((ks_doc_block *)(uintptr_t)blocks[i].children, blocks[i].n_children, text);
+    }
+}
+
+static void finish_text(ks_doc *doc) {
+    ks_buf text = {0};
+    number_runs(doc->blocks, doc->n_blocks, &text);
+    doc->text_len = text.len;
+    doc->text = text.len ? ks_buf_detach(&text) : ks_strdup("");
+}
+
 ks_doc *ks_doc_from_cmark(const struct cmark_node *root, const char *slug) {
     ks_doc *doc = ks_calloc(1, sizeof *doc);
     doc->slug = ks_strdup(slug ? slug : "");
-    if (!root) return doc;
+    if (!root) {
+        finish_text(doc);
+        return doc;
+    }
     builder b = {0};
     b.doc = doc;
     b.cap = 8;
@@ -459,6 +490,7 @@ ks_doc *ks_doc_from_cmark(const struct cmark_node *root, const char *slug) {
     ks_buf_free(&b.cur);
     free(b.runs.v);
     free(b.image_runs.v);
+    finish_text(doc);
     return doc;
 }
 
@@ -485,6 +517,7 @@ void ks_doc_destroy(ks_doc *doc) {
         free(c);
     }
     free(doc->slug);
+    free(doc->text);
     free(doc);
 }
 
@@ -494,3 +527,8 @@ const ks_doc_block *ks_doc_blocks(const ks_doc *doc, size_t *count) {
 }
 
 const char *ks_doc_slug(const ks_doc *doc) { return doc ? doc->slug : ""; }
+
+const char *ks_doc_text(const ks_doc *doc, size_t *len) {
+    if (len) *len = doc ? doc->text_len : 0;
+    return doc ? doc->text : "";
+}

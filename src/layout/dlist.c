@@ -216,3 +216,29 @@ int ks_layout_list_anchor_y(const ks_display_list *dl, const char *anchor) {
     }
     return -1;
 }
+
+/* The byte of it->text that shows doc_text[off] (it->src <= off <=
+ * it->src + it->src_len): both advance together, except that a run of
+ * spaces in the document is one space in the item. */
+static size_t item_byte(const ks_item *it, const char *doc_text, size_t off) {
+    size_t i = 0, j = it->src;
+    while (j < off && i < it->len) {
+        if (doc_text[j] == ' ' && it->text[i] != ' ') {
+            j++; /* a second space of a run */
+            continue;
+        }
+        i++;
+        j++;
+    }
+    return i;
+}
+
+int ks_layout_item_span(const ks_item *it, const char *doc_text, size_t from, size_t to, size_t *b0,
+                        size_t *b1) {
+    if (!it || it->kind != KS_ITEM_TEXT || !it->src_len || !doc_text) return 0;
+    size_t s = it->src, e = it->src + it->src_len;
+    if (to <= s || from >= e || from >= to) return 0;
+    *b0 = item_byte(it, doc_text, from > s ? from : s);
+    *b1 = item_byte(it, doc_text, to < e ? to : e);
+    return *b1 > *b0;
+}

@@ -39,15 +39,45 @@ static flow_atom *push_atom(flow *f) {
     flow_atom *a = &f->atoms[f->n++];
     memset(a, 0, sizeof *a);
     a->w = -1;
+    a->src = SIZE_MAX;
     return a;
 }
 
+/* Length of an ASCII word without a common English ending, keeping 3
+ * letters ("injections", "injected", "injection" -> "inject"). */
+static size_t light_stem(const char *w, size_t n) {
+    static const char *const endings[] = {"ations", "ation", "ions", "ion", "ings", "ing", "ies", "ied",
+                                          "ers",    "er",    "ed",   "es",  "ly",   "s"};
+    for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++) {
+        size_t k = strlen(endings[i]);
+        if (n >= k + 3 && strncasecmp(w + n - k, endings[i], k) == 0) {
+            if (k == 1 && (w[n - 2] == 's' || w[n - 2] == 'S')) return n; /* "less" */
+            return n - k;
+        }
+    }
+    return n;
+}
+
+static int is_word_byte(unsigned char c) {
+    return c >= 0x80 || isalnum(c);
+}
+
+/* Whether the word w[0..len) (its letters, without the punctuation around
+ * it) is one of the words to highlight or of the same family: "knee" and
+ * "knees", "inject" and "injections"; never merely a word that starts the
+ * same ("of" for "o", "jointly" for "joint"). */
 static int matches_highlight(const char *w, size_t len, const char *const *hl, size_t n_hl) {
-    size_t i = 0;
-    while (i < len && (unsigned char)w[i] < 0x80 && !isalnum((unsigned char)w[i])) i++;
+    size_t a = 0, b = len;
+    while (a < b && !is_word_byte((unsigned char)w[a])) a++;
+    while (b > a && !is_word_byte((unsigned char)w[b - 1])) b--;
+    if (a == b) return 0;
+    size_t n = b - a, st = light_stem(w + a, n);
     for (size_t k = 0; k < n_hl; k++) {
-        size_t n = hl[k] ? strlen(hl[k]) : 0;
-        if (n && n <= len - i && strncasecmp(w + i, hl[k], n) == 0) return 1;
+        size_t m = hl[k] ? strlen(hl[k]) : 0;
+        if (!m) continue;
+        if (m == n && strncasecmp(w + a, hl[k], n) == 0) return 1;
+        size_t hs = light_stem(hl[k], m);
+        if (hs == st && st >= 3 && strncasecmp(w + a, hl[k], st) == 0) return 1;
     }
     return 0;
 }
@@ -102,6 +132,34 @@ void flow_add_words(flow *f, const char *text, size_t len, ks_face face, int siz
             size_t end = i;
             while (end < len && text[end] != ' ') end++;
             word_hl = hl && matches_highlight(text + i, end - i, hl, n_hl);
+            /* the highlight marks the word, not the punctuation around it:
+             * "(joint)," becomes three atoms glued together */
+            if (word_hl && !piece) {
+                size_t full = a->len, s0 = 0, e0 = full;
+                while (s0 < e0 && !is_word_byte((unsigned char)a->text[s0])) s0++;
+                while (e0 > s0 && !is_word_byte((unsigned char)a->text[e0 - 1])) e0--;
+                if (s0 > 0 || e0 < full) {
+                    flow_atom tmpl = *a;
+                    size_t cuts[4] = {0, s0, e0, full};
+                    f->n--; /* replaced by its pieces, glued (no space, no break) */
+                    for (int p = 0; p < 3; p++) {
+                        if (cuts[p + 1] == cuts[p]) continue;
+                        flow_atom *x = push_atom(f);
+                        *x = tmpl;
+                        x->w = -1;
+                        x->text = text + i + cuts[p];
+                        x->len = cuts[p + 1] - cuts[p];
+                        x->highlighted = p == 1;
+                        a = x;
+                    }
+                    while (j < len && text[j] == ' ') {
+                        a->space_after = 1;
+                        j++;
+                    }
+                    i = j;
+                    continue;
+                }
+            }
         }
         a->highlighted = word_hl;
         a->break_after = piece;
@@ -188,6 +246,7 @@ static void split_atom(flow *f, size_t i, int width) {
     rest.text = a->text + cut;
     rest.len = a->len - cut;
     rest.w = -1;
+    if (a->src != SIZE_MAX) rest.src = a->src + cut;
     a->len = cut;
     a->w = -1;
     a->space_after = 0;
@@ -334,6 +393,13 @@ static int emit_line(flow *f, size_t i, size_t end, int y, group *g, size_t ng, 
         it.size = a->size;
         it.text = g[k].text;
         it.len = g[k].len;
+        /* Document text: the range of the doc's text this item shows (its
+         * atoms are in order; spaces between them may have been several). */
+        const flow_atom *last = &f->atoms[g[k].e - 1];
+        if (a->src != SIZE_MAX && last->src != SIZE_MAX && last->src + last->len > a->src) {
+            it.src = a->src;
+            it.src_len = last->src + last->len - a->src;
+        }
         ks_layout_list_add(f->dl, &it);
         if (a->link) {
             int thick = a->size / 16 > 1 ? a->size / 16 : 1;

@@ -80,8 +80,10 @@ static int set_runs(ctx *c, const ks_doc_run *runs, size_t n, int x, int y, int 
         size_t before = f.n;
         flow_add_words(&f, r->text, r->len, face, size, col, abg, r->link, c->hl, c->n_hl);
         /* Highlighted words sit on the highlight colour. */
-        for (size_t k = before; k < f.n; k++)
+        for (size_t k = before; k < f.n; k++) {
             if (f.atoms[k].highlighted) f.atoms[k].bg = c->t->highlight, f.atoms[k].color = color;
+            if (r->offset != SIZE_MAX) f.atoms[k].src = r->offset + (size_t)(f.atoms[k].text - r->text);
+        }
     }
     int h = flow_finish(&f);
     if (f.first_hl_y >= 0 && (c->first_hl_y < 0 || f.first_hl_y < c->first_hl_y))
@@ -133,6 +135,7 @@ static int layout_code(ctx *c, const ks_doc_block *b, int x, int y, int width) {
             while (e < j && text[e] == ' ') e++;
             flow_add_atom(&f, text + k, e - k, KS_FACE_MONO, size, c->t->text, c->t->code_bg);
             if (e == k) f.atoms[f.n - 1].w = 0;
+            if (b->n_runs) f.atoms[f.n - 1].src = b->runs[0].offset + k;
             k = e;
         } while (k < j);
         f.atoms[f.n - 1].hard_break = 1;
@@ -228,7 +231,7 @@ static int layout_list(ctx *c, const ks_doc_block *b, int x, int y, int width, k
                                    b->tight);
         } else {
             /* No room to indent: the marker is a line of its own. */
-            ks_doc_run r = {marker, strlen(marker), 0, NULL};
+            ks_doc_run r = {marker, strlen(marker), 0, NULL, SIZE_MAX}; /* not document text */
             int mh = set_runs(c, &r, 1, x, top, width, bg, size, c->t->text, 0);
             body_h = mh + layout_blocks(c, item->children, item->n_children, x, top + mh, width, bg, b->tight);
         }

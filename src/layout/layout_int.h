@@ -5,6 +5,8 @@
 
 #include "kiosk/layout.h"
 
+#include <stdint.h>
+
 /* A word (or an unbreakable piece) waiting to be set on a line. */
 typedef struct flow_atom {
     const char *text;  /* borrowed: valid until flow_finish */
@@ -20,6 +22,8 @@ typedef struct flow_atom {
     int hard_break;    /* the line ends after this atom (len may be 0) */
     int highlighted;
     int w;             /* measured width, -1 until measured */
+    size_t src;        /* where text starts in the doc's text (ks_doc_text), or
+                          SIZE_MAX when it is not document text */
 } flow_atom;
 
 /* One paragraph being set: atoms in, lines of display items out. */

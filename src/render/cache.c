@@ -308,6 +308,7 @@ static int decode(ks_render *rd, image_entry *e, char *data, size_t len) {
  * none) drops the pixels and learns the size again, from the header when
  * it tells, else by decoding. */
 static void refresh(ks_render *rd, image_entry *e) {
+    if (e->named) return; /* no file of the content behind it */
     if (e->known && e->checked == rd->content_gen) return;
     e->checked = rd->content_gen;
     struct stat st;
@@ -466,12 +467,13 @@ void render_images_evict(ks_render *rd) {
     unsigned long recent = rd->frame_start ? rd->frame_start - 1 : rd->frame > KEEP_CALLS ? rd->frame - KEEP_CALLS : 0;
     size_t target = rd->image_budget / 4 * 3;
     for (size_t k = 0; k < rd->n_images && rd->image_bytes > target && all[k]->last_used <= recent; k++)
-        drop_pixels(rd, all[k]);
+        if (!all[k]->named) drop_pixels(rd, all[k]);
     if (over_count) {
         /* Forget the oldest entries (no pixels left on them, or spared). */
         size_t extra = rd->n_images - KS_RENDER_MAX_IMAGES * 3 / 4;
         for (size_t k = 0; k < rd->n_images && extra; k++) {
             if (all[k]->last_used > recent) break;
+            if (all[k]->named) continue;
             drop_pixels(rd, all[k]);
             free(all[k]->src);
             all[k]->src = NULL;

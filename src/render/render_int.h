@@ -65,6 +65,8 @@ typedef struct image_entry {
     int tw, th;
     size_t bytes;          /* data + surf + tex, counted in rd->image_bytes */
     unsigned long last_used; /* the draw call that last drew it */
+    int named;             /* loaded by ks_render_load_image (named.c), not a
+                              content file: never refreshed, dropped or forgotten */
 } image_entry;
 
 #define KS_RENDER_KEEP_SIDE 2048 /* the widest column: 34 em at 200 % is 2040 px */

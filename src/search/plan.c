@@ -20,6 +20,8 @@ typedef struct qword {
     char eff[SR_WORD_CAP]; /* the word meant (after correction) */
     int corrected;         /* eff differs from w by a typo correction */
     int consumed;          /* part of a synonym phrase group */
+    int intent;            /* part of a section intent phrase */
+    int topic;             /* names a topic */
     sr_alt alt[SR_MAX_ALTS];
     size_t n_alt;
 } qword;
@@ -79,9 +81,8 @@ static void resolve(const ks_search *s, qword *q, int only_word, int widen, sr_p
                 memcpy(plan->short_prefix, q->w, q->len + 1); /* len <= 2 */
                 return;
             }
-            const sr_word *c[5];
-            size_t n = sr_completions(&s->vocab, q->w, c, 5);
-            for (size_t i = 0; i < n; i++) add_alt(q->alt, &q->n_alt, c[i]->word, 0);
+            const sr_complete *c = sr_complete_find(s, q->w); /* precomputed: no scan */
+            for (size_t i = 0; c && i < c->n && i < 5; i++) add_alt(q->alt, &q->n_alt, s->vocab.w[c->idx[i]].word, 0);
             return;
         }
         if (has_prefix(&s->vocab, q->w) || has_prefix(&s->syn_words, q->w)) {
@@ -168,6 +169,48 @@ static int contraction_tail(const char *text, size_t start, const char *w) {
     return 0;
 }
 
+/* Whether intent phrase it matches the words q[idx[at..]] (eff forms). */
+static int intent_at(const sr_intent *it, const qword *q, const size_t *idx, size_t at, size_t m) {
+    if (at + it->n_from > m) return 0;
+    for (size_t k = 0; k < it->n_from; k++)
+        if (strcmp(q[idx[at + k]].eff, it->from[k]) != 0 && strcmp(q[idx[at + k]].w, it->from[k]) != 0) return 0;
+    return 1;
+}
+
+/* Mark the words that name a topic ("prolotherapy", "ozone"), then the
+ * phrases of intents.txt among the other words, longest first: "how does
+ * prolotherapy work" holds "how does work" (what-it-is). */
+static void mark_topics_and_intents(const ks_search *s, qword *q, size_t n, sr_plan *plan) {
+    size_t idx[SR_MAX_WORDS], m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *topic = !q[i].stop && strlen(q[i].eff) >= 3 ? sr_topic_of(s, q[i].eff) : NULL;
+        if (topic) {
+            q[i].topic = 1;
+            if (!plan->topic[0]) snprintf(plan->topic, sizeof plan->topic, "%s", topic);
+        }
+        if (!q[i].topic) idx[m++] = i;
+    }
+    size_t intent_len = 0;
+    for (size_t at = 0; at < m;) {
+        const sr_intent *best = NULL;
+        for (size_t k = 0; k < s->n_intents; k++)
+            if (intent_at(&s->intents[k], q, idx, at, m) && (!best || s->intents[k].n_from > best->n_from))
+                best = &s->intents[k];
+        if (!best || (best->n_from == 1 && q[idx[at]].open && q[idx[at]].stop)) {
+            at++;
+            continue;
+        }
+        for (size_t k = 0; k < best->n_from; k++) q[idx[at + k]].intent = 1;
+        /* the longest phrase asks; on a tie the later one ("what are the
+         * side effects" asks for the side effects) */
+        if (best->n_from >= intent_len) {
+            snprintf(plan->intent, sizeof plan->intent, "%s", best->section);
+            intent_len = best->n_from;
+        }
+        at += best->n_from;
+    }
+}
+
 void sr_plan_make(const ks_search *s, const char *text, size_t len, int widen, sr_plan *plan) {
     qword *q = ks_calloc(SR_MAX_WORDS, sizeof *q);
     size_t n = 0, pos = 0, end = 0, content = 0;
@@ -195,6 +238,8 @@ void sr_plan_make(const ks_search *s, const char *text, size_t len, int widen, s
         if (!q[i].stop) resolve(s, &q[i], content == 1, widen, plan);
         else snprintf(q[i].eff, sizeof q[i].eff, "%s", q[i].w);
 
+    mark_topics_and_intents(s, q, n, plan);
+
     /* groups, with synonym phrases (longest match first) */
     for (size_t i = 0; i < n && plan->n_groups < SR_MAX_WORDS; i++) {
         const sr_synonym *best = NULL;
@@ -221,13 +266,42 @@ void sr_plan_make(const ks_search *s, const char *text, size_t len, int widen, s
                 for (size_t m = 0; m < o->n_from && same; m++) same = strcmp(o->from[m], best->from[m]) == 0;
                 if (same) add_alt(g->alt, &g->n_alt, o->to, 0);
             }
-            for (size_t k = 0; k < best->n_from; k++) q[i + k].consumed = 1;
+            for (size_t k = 0; k < best->n_from; k++) {
+                q[i + k].consumed = 1;
+                g->intent |= q[i + k].intent;
+                g->topic |= q[i + k].topic;
+                g->typos |= q[i + k].corrected;
+            }
             i += best->n_from - 1;
             continue;
         }
         if (q[i].stop || q[i].n_alt == 0) continue;
         sr_group *g = &plan->groups[plan->n_groups++];
         for (size_t a = 0; a < q[i].n_alt; a++) add_alt(g->alt, &g->n_alt, q[i].alt[a].text, q[i].alt[a].prefix);
+        g->intent = q[i].intent;
+        g->topic = q[i].topic;
+        g->typos = q[i].corrected;
+    }
+    /* the content words, for the glossary ("what does ligament mean" ->
+     * "ligament") */
+    {
+        static const char *const define_words[] = {"mean", "means", "meaning", "define", "definition", "word",
+                                                   "term", "whats", "explain"};
+        size_t kl = 0;
+        for (size_t i = 0; i < n; i++) {
+            int def = 0;
+            for (size_t d = 0; d < sizeof define_words / sizeof define_words[0]; d++)
+                def |= strcmp(q[i].eff, define_words[d]) == 0;
+            if (def) plan->define = 1;
+            /* "what is X", "what are X", "what's X" ask for a meaning too */
+            if (i + 1 < n && strcmp(q[i].w, "what") == 0 &&
+                (strcmp(q[i + 1].w, "is") == 0 || strcmp(q[i + 1].w, "are") == 0 || strcmp(q[i + 1].w, "s") == 0))
+                plan->define = 1;
+            if (def || (q[i].stop && n > 1)) continue;
+            int w = snprintf(plan->key + kl, sizeof plan->key - kl, "%s%s", kl ? " " : "", q[i].eff);
+            if (w < 0 || (size_t)w >= sizeof plan->key - kl) break;
+            kl += (size_t)w;
+        }
     }
     /* a short prefix typed alone goes the in-memory way, unless a synonym
      * took it */
@@ -258,9 +332,16 @@ static void put_quoted(ks_buf *b, const char *text) {
 }
 
 void sr_plan_match(const sr_plan *plan, ks_buf *b) {
+    sr_plan_match_mask(plan, UINT32_MAX, b);
+}
+
+void sr_plan_match_mask(const sr_plan *plan, uint32_t mask, ks_buf *b) {
+    int first = 1;
     for (size_t g = 0; g < plan->n_groups; g++) {
         const sr_group *gr = &plan->groups[g];
-        if (g) ks_buf_puts(b, " AND ");
+        if (!(mask & (1u << g))) continue;
+        if (!first) ks_buf_puts(b, " AND ");
+        first = 0;
         if (gr->n_alt > 1) ks_buf_putc(b, '(');
         for (size_t a = 0; a < gr->n_alt; a++) {
             if (a) ks_buf_puts(b, " OR ");

@@ -1,6 +1,7 @@
-/* search: the read-only connection, the in-memory caches (vocabulary,
- * synonyms, page titles) kept in step with the index, running a plan and
- * building results with snippets and highlight ranges. */
+/* search: the read-only connection, keeping the caches (caches.c) in step
+ * with the index, running a plan in rounds that leave words out, ranking,
+ * glossary entries, and building results with snippets and highlight
+ * ranges. */
 #include "search_int.h"
 
 #include <stdio.h>
@@ -16,172 +17,7 @@ static const char *const rank_sql =
 static const char *const unranked_sql =
     "SELECT rowid, bm25(fts, 10.0, 6.0, 3.0, 1.0) FROM fts WHERE fts MATCH ?1 LIMIT ?2";
 static const char *const body_sql = "SELECT body FROM fts WHERE rowid = ?";
-
-/* ------------------------------------------------------------ caches */
-
-static void free_caches(ks_search *s) {
-    for (size_t i = 0; i < s->vocab.n; i++) free(s->vocab.w[i].word);
-    free(s->vocab.w);
-    free(s->vocab.cum_df);
-    free(s->vocab.cum_hdf);
-    s->vocab.w = NULL;
-    s->vocab.cum_df = s->vocab.cum_hdf = NULL;
-    s->vocab.n = 0;
-    for (size_t i = 0; i < s->syn_words.n; i++) free(s->syn_words.w[i].word);
-    free(s->syn_words.w);
-    s->syn_words.w = NULL;
-    s->syn_words.n = 0;
-    for (size_t i = 0; i < s->n_syn; i++) {
-        for (size_t k = 0; k < s->syn[i].n_from; k++) free(s->syn[i].from[k]);
-        free(s->syn[i].from);
-        free(s->syn[i].to);
-    }
-    free(s->syn);
-    s->syn = NULL;
-    s->n_syn = 0;
-    for (size_t i = 0; i < s->n_pages; i++) {
-        sr_page *p = &s->pages[i];
-        free(p->slug);
-        free(p->title);
-        free(p->topic);
-        free(p->section);
-        free(p->summary);
-        free(p->heads);
-    }
-    free(s->pages);
-    s->pages = NULL;
-    s->n_pages = 0;
-    s->loaded = 0;
-}
-
-static char *col_dup(sqlite3_stmt *st, int i) {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return ks_strdup(t ? (const char *)t : "");
-}
-
-/* Fold text into space-separated words into b. */
-static void fold_words(ks_buf *b, const char *text) {
-    char w[SR_WORD_CAP];
-    size_t pos = 0, len = strlen(text);
-    while (ks_index_next_word(text, len, &pos, w, sizeof w, NULL, NULL)) {
-        ks_buf_putc(b, ' ');
-        ks_buf_puts(b, w);
-    }
-}
-
-static int cmp_word(const void *a, const void *b) {
-    return strcmp(((const sr_word *)a)->word, ((const sr_word *)b)->word);
-}
-
-static int load_caches(ks_search *s) {
-    sqlite3_stmt *st = NULL;
-    size_t cap = 0;
-    int rc;
-    free_caches(s);
-    /* vocabulary (WITHOUT ROWID: already in byte order of word) */
-    if (sqlite3_prepare_v2(s->db, "SELECT word, df, hdf FROM vocab ORDER BY word", -1, &st, NULL) != SQLITE_OK)
-        return KS_INDEX_ERR_DB;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *w = (const char *)sqlite3_column_text(st, 0);
-        if (!w || strlen(w) >= SR_WORD_CAP) continue;
-        if (s->vocab.n == cap) s->vocab.w = ks_realloc(s->vocab.w, (cap = cap ? cap * 2 : 1024) * sizeof *s->vocab.w);
-        sr_word *e = &s->vocab.w[s->vocab.n++];
-        e->word = ks_strdup(w);
-        e->len = (uint32_t)strlen(w);
-        e->df = (uint32_t)sqlite3_column_int(st, 1);
-        e->hdf = (uint32_t)sqlite3_column_int(st, 2);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
-    s->vocab.cum_df = ks_malloc((s->vocab.n + 1) * sizeof *s->vocab.cum_df);
-    s->vocab.cum_hdf = ks_malloc((s->vocab.n + 1) * sizeof *s->vocab.cum_hdf);
-    s->vocab.cum_df[0] = s->vocab.cum_hdf[0] = 0;
-    for (size_t i = 0; i < s->vocab.n; i++) {
-        s->vocab.cum_df[i + 1] = s->vocab.cum_df[i] + s->vocab.w[i].df;
-        s->vocab.cum_hdf[i + 1] = s->vocab.cum_hdf[i] + s->vocab.w[i].hdf;
-    }
-
-    /* synonyms */
-    if (sqlite3_prepare_v2(s->db, "SELECT phrase, target FROM synonyms ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-        return KS_INDEX_ERR_DB;
-    cap = 0;
-    size_t wcap = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *from = (const char *)sqlite3_column_text(st, 0);
-        const char *to = (const char *)sqlite3_column_text(st, 1);
-        ks_buf tb = {0};
-        char w[SR_WORD_CAP];
-        size_t pos = 0, n;
-        if (!from || !to) continue;
-        fold_words(&tb, to);
-        if (!tb.len) {
-            ks_buf_free(&tb);
-            continue;
-        }
-        sr_synonym sy = {0};
-        while ((n = ks_index_next_word(from, strlen(from), &pos, w, sizeof w, NULL, NULL)) > 0) {
-            sy.from = ks_realloc(sy.from, (sy.n_from + 1) * sizeof *sy.from);
-            sy.from[sy.n_from++] = ks_strdup(w);
-            if (s->syn_words.n == wcap)
-                s->syn_words.w = ks_realloc(s->syn_words.w, (wcap = wcap ? wcap * 2 : 64) * sizeof *s->syn_words.w);
-            sr_word *e = &s->syn_words.w[s->syn_words.n++];
-            e->word = ks_strdup(w);
-            e->len = (uint32_t)n;
-            e->df = 1;
-            e->hdf = 0;
-        }
-        if (!sy.n_from) {
-            ks_buf_free(&tb);
-            continue;
-        }
-        sy.to = ks_strdup(tb.data + 1);
-        ks_buf_free(&tb);
-        if (s->n_syn == cap) s->syn = ks_realloc(s->syn, (cap = cap ? cap * 2 : 64) * sizeof *s->syn);
-        s->syn[s->n_syn++] = sy;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
-    if (s->syn_words.n > 1) { /* sort and drop duplicates */
-        qsort(s->syn_words.w, s->syn_words.n, sizeof *s->syn_words.w, cmp_word);
-        size_t k = 1;
-        for (size_t i = 1; i < s->syn_words.n; i++) {
-            if (strcmp(s->syn_words.w[i].word, s->syn_words.w[k - 1].word) == 0) free(s->syn_words.w[i].word);
-            else s->syn_words.w[k++] = s->syn_words.w[i];
-        }
-        s->syn_words.n = k;
-    }
-
-    /* pages */
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, slug, title, topic, section, summary, is_topic_index, ord, keywords"
-                           " FROM pages ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return KS_INDEX_ERR_DB;
-    cap = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (s->n_pages == cap) s->pages = ks_realloc(s->pages, (cap = cap ? cap * 2 : 64) * sizeof *s->pages);
-        sr_page *p = &s->pages[s->n_pages++];
-        ks_buf h = {0};
-        p->id = sqlite3_column_int64(st, 0);
-        p->slug = col_dup(st, 1);
-        p->title = col_dup(st, 2);
-        p->topic = col_dup(st, 3);
-        p->section = col_dup(st, 4);
-        p->summary = col_dup(st, 5);
-        p->is_topic_index = sqlite3_column_int(st, 6);
-        p->order = sqlite3_column_int(st, 7);
-        fold_words(&h, p->title);
-        ks_buf_puts(&h, " |");
-        const char *kw = (const char *)sqlite3_column_text(st, 8);
-        fold_words(&h, kw ? kw : "");
-        ks_buf_putc(&h, ' ');
-        p->heads = ks_buf_detach(&h);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
-    s->loaded = 1;
-    return 0;
-}
+static const char *const has_sql = "SELECT 1 FROM fts WHERE fts MATCH ?1 AND rowid = ?2";
 
 static int64_t single_int(sqlite3_stmt *st, int *ok) {
     int64_t v = 0;
@@ -204,7 +40,7 @@ static int refresh(ks_search *s) {
         int64_t gen = single_int(s->st_generation, &ok);
         if (!ok) rc = KS_INDEX_ERR_DB;
         else if (!s->loaded || gen != s->generation) {
-            rc = load_caches(s);
+            rc = sr_load_caches(s);
             s->generation = gen;
         }
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
@@ -287,7 +123,8 @@ ks_search *ks_search_open(const char *db_path, int *err) {
                            &s->st_generation, NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(s->db, rank_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_rank, NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(s->db, unranked_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_unranked, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(s->db, body_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_body, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v3(s->db, body_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_body, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(s->db, has_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_has, NULL) != SQLITE_OK) {
         rc = KS_INDEX_ERR_SCHEMA;
         goto fail;
     }
@@ -301,12 +138,13 @@ fail:
 
 void ks_search_close(ks_search *s) {
     if (!s) return;
-    free_caches(s);
+    sr_free_caches(s);
     sqlite3_finalize(s->st_data_version);
     sqlite3_finalize(s->st_generation);
     sqlite3_finalize(s->st_rank);
     sqlite3_finalize(s->st_unranked);
     sqlite3_finalize(s->st_body);
+    sqlite3_finalize(s->st_has);
     if (s->db) sqlite3_close_v2(s->db);
     free(s);
 }
@@ -322,6 +160,7 @@ static void hit_free(ks_search_hit *h) {
     free(h->title);
     free(h->topic);
     free(h->section);
+    free(h->anchor);
     free(h->snippet);
     free(h->highlights);
 }
@@ -341,6 +180,7 @@ static ks_search_hit *add_hit(ks_search_results *r, size_t limit, const sr_page 
     h->title = ks_strdup(p->title);
     h->topic = ks_strdup(p->topic);
     h->section = ks_strdup(p->section);
+    h->anchor = ks_strdup("");
     h->score = score;
     return h;
 }
@@ -360,6 +200,22 @@ static int cmp_short(const void *a, const void *b) {
 /* One or two letters typed alone: pages with a title or keyword word
  * starting with them, from memory. */
 static void run_short(ks_search *s, const char *prefix, size_t limit, ks_search_results *r) {
+    size_t pl = strlen(prefix);
+    if (limit <= SR_SHORT_MAX && pl >= 1 && pl <= 2 && s->short_at) { /* ranked when the caches loaded */
+        uint32_t key = (uint32_t)(unsigned char)prefix[0] << 8 | (pl == 2 ? (unsigned char)prefix[1] : 0u);
+        sr_term term = {.len = pl, .prefix = 1};
+        memcpy(term.w, prefix, pl + 1);
+        term.stem = pl;
+        if (!s->short_at[key]) return;
+        const sr_short *t = &s->short_tab[s->short_at[key] - 1];
+        for (size_t i = 0; i < t->n && r->n < limit; i++) {
+            const sr_page *p = &s->pages[t->page[i]];
+            ks_search_hit *h = add_hit(r, limit, p, t->score[i]);
+            const char *text = p->summary[0] ? p->summary : p->title;
+            sr_snippet(text, strlen(text), &term, term.len >= 2, SNIPPET_WORDS, h); /* "o" highlights nothing */
+        }
+        return;
+    }
     char pat[16];
     short_hit *hits = NULL;
     size_t n = 0;
@@ -385,7 +241,7 @@ static void run_short(ks_search *s, const char *prefix, size_t limit, ks_search_
     for (size_t i = 0; i < n && r->n < limit; i++) {
         ks_search_hit *h = add_hit(r, limit, hits[i].p, hits[i].score);
         const char *text = hits[i].p->summary[0] ? hits[i].p->summary : hits[i].p->title;
-        sr_snippet(text, strlen(text), &term, 1, SNIPPET_WORDS, h);
+        sr_snippet(text, strlen(text), &term, term.len >= 2, SNIPPET_WORDS, h); /* "o" highlights nothing */
     }
     free(hits);
 }
@@ -446,14 +302,26 @@ typedef struct cand {
     const sr_page *p;
     int64_t id;
     double score;
-    int tier; /* 0: ranked over everything or over titles; 1: filled in */
+    int tier;   /* 0: ranked over everything or over titles; 1: filled in */
+    int words;  /* query words (groups) matched */
+    int intent; /* the section asked for, in the topic named */
 } cand;
 
+/* Ranking rules, in order (Meilisearch's model): more query words matched,
+ * the section asked for, ranked before filled in, then bm25 with the
+ * field weights and the title lift. */
 static int cmp_cand(const void *a, const void *b) {
     const cand *x = a, *y = b;
+    if (x->words != y->words) return x->words > y->words ? -1 : 1;
+    if (x->intent != y->intent) return x->intent > y->intent ? -1 : 1;
     if (x->tier != y->tier) return x->tier < y->tier ? -1 : 1;
     if (x->score != y->score) return x->score > y->score ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int page_intent(const sr_plan *plan, const sr_page *p) {
+    if (!plan->intent[0] || strcmp(p->section, plan->intent) != 0) return 0;
+    return !plan->topic[0] || strcmp(p->topic, plan->topic) == 0;
 }
 
 #define MAX_CANDIDATES 128
@@ -464,12 +332,13 @@ static int cmp_cand(const void *a, const void *b) {
 
 /* How many pages the plan may match, from the vocabulary: for each group
  * the sum over its alternatives, and the smallest group bounds the AND. */
-static uint64_t estimate(const ks_search *s, const sr_plan *plan, int heads) {
+static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads) {
     const uint64_t *cum = heads ? s->vocab.cum_hdf : s->vocab.cum_df;
     uint64_t best = UINT64_MAX;
     if (!cum) return 0;
     for (size_t g = 0; g < plan->n_groups; g++) {
         uint64_t sum = 0;
+        if (!(mask & (1u << g))) continue;
         for (size_t a = 0; a < plan->groups[g].n_alt; a++) {
             const sr_alt *alt = &plan->groups[g].alt[a];
             uint64_t phrase = UINT64_MAX;
@@ -517,6 +386,8 @@ static int collect(ks_search *s, sqlite3_stmt *st, const char *match, size_t wan
         c[*n].p = find_page(s, id);
         c[*n].score = -sqlite3_column_double(st, 1);
         c[*n].tier = tier;
+        c[*n].words = 0;
+        c[*n].intent = 0;
         if (c[*n].p) (*n)++;
     }
     if (*n >= MAX_CANDIDATES) rc = SQLITE_DONE;
@@ -525,38 +396,160 @@ static int collect(ks_search *s, sqlite3_stmt *st, const char *match, size_t wan
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
 }
 
-/* Rank with bm25 in FTS5 (title and keywords first when the words are
- * common), then lift pages whose title (and keywords) hold the words
- * asked for, so "questions to ask my doctor" finds the page of that name
- * above pages that say "questions" often. */
-static int run_fts(ks_search *s, const sr_plan *plan, const char *match, size_t limit, ks_search_results *r) {
-    cand c[MAX_CANDIDATES];
-    size_t n = 0, want = limit * 2 > 20 ? limit * 2 : 20;
-    int rc = 0;
+/* How many query words a page answers, found in a round with the groups
+ * of mask: the plain words matched, a word that names the topic also for
+ * every page of that topic, and the intent words ("painful", "time off")
+ * only for the page of the section they ask for, never for a page that
+ * merely uses the word. */
+static int page_words(const sr_plan *plan, uint32_t mask, const sr_page *p, int intent) {
+    int words = 0;
+    for (size_t g = 0; g < plan->n_groups; g++) {
+        const sr_group *gr = &plan->groups[g];
+        if (gr->intent) words += intent;
+        else if (gr->topic) words += (mask & (1u << g)) || (plan->topic[0] && strcmp(p->topic, plan->topic) == 0);
+        else words += (mask & (1u << g)) != 0;
+    }
+    return words;
+}
+
+/* One round: the pages matching every group in mask, ranked with bm25 in
+ * FTS5 (title and keywords first when the words are common), then lifted
+ * when their title (and keywords) hold the words asked for, so "questions
+ * to ask my doctor" finds the page of that name above pages that say
+ * "questions" often. New candidates are appended to c. */
+static int run_round(ks_search *s, const sr_plan *plan, uint32_t mask, size_t limit, cand *c, size_t *n) {
+    ks_buf match = {0};
+    size_t from = *n, want = limit * 2 > 20 ? limit * 2 : 20;
+    int rc = 0, words = __builtin_popcount(mask);
     if (want > MAX_CANDIDATES) want = MAX_CANDIDATES;
-    if (estimate(s, plan, 0) <= RANK_ALL_MAX) {
-        rc = collect(s, s->st_rank, match, want, 0, c, &n);
+    sr_plan_match_mask(plan, mask, &match);
+    if (estimate(s, plan, mask, 0) <= RANK_ALL_MAX) {
+        rc = collect(s, s->st_rank, match.data, want, 0, c, n);
     } else {
         ks_buf hm = {0};
-        ks_buf_printf(&hm, "{title keywords} : (%s)", match);
-        uint64_t eh = estimate(s, plan, 1);
-        if (eh > 0) rc = collect(s, eh <= RANK_ALL_MAX ? s->st_rank : s->st_unranked, hm.data, want, 0, c, &n);
-        if (rc == 0 && n < limit) rc = collect(s, s->st_unranked, match, want, 1, c, &n);
+        ks_buf_printf(&hm, "{title keywords} : (%s)", match.data);
+        uint64_t eh = estimate(s, plan, mask, 1);
+        if (eh > 0) rc = collect(s, eh <= RANK_ALL_MAX ? s->st_rank : s->st_unranked, hm.data, want, 0, c, n);
+        if (rc == 0 && *n - from < limit) rc = collect(s, s->st_unranked, match.data, want, 1, c, n);
         ks_buf_free(&hm);
     }
-    if (rc != 0) return rc;
-    for (size_t i = 0; i < n && plan->n_groups; i++) {
+    ks_buf_free(&match);
+    for (size_t i = from; i < *n; i++) {
         const char *heads = c[i].p->heads, *bar = strstr(heads, " |");
         double in_title = (double)groups_in(plan, heads, bar ? bar : heads + strlen(heads)) / (double)plan->n_groups;
         double in_kw = bar ? (double)groups_in(plan, bar + 2, bar + strlen(bar)) / (double)plan->n_groups : 0.0;
         double base = c[i].score > 0.01 ? c[i].score : 0.01;
         c[i].score = base * (1.0 + 0.8 * in_title + 0.3 * in_kw + (c[i].p->is_topic_index ? 0.1 : 0.0));
+        c[i].intent = page_intent(plan, c[i].p);
+        c[i].words = page_words(plan, mask, c[i].p, c[i].intent);
+    }
+    (void)words;
+    return rc;
+}
+
+/* The group to leave out next when the pages holding every word are too
+ * few: first the intent words (they ask for a section, which ranking
+ * honours anyway), then the most common word; never a word that names the
+ * topic, never the last word. Returns the bits to clear, 0 for none. */
+static uint32_t next_drop(const ks_search *s, const sr_plan *plan, uint32_t mask) {
+    uint32_t intents = 0, best = 0;
+    uint64_t best_df = 0;
+    if (__builtin_popcount(mask) <= 1) return 0;
+    for (size_t g = 0; g < plan->n_groups; g++)
+        if ((mask & (1u << g)) && plan->groups[g].intent) intents |= 1u << g;
+    if (intents && intents != mask) return intents;
+    for (size_t g = 0; g < plan->n_groups; g++) {
+        if (!(mask & (1u << g)) || plan->groups[g].topic) continue;
+        uint64_t df = estimate(s, plan, 1u << g, 0);
+        if (!best || df > best_df) {
+            best = 1u << g;
+            best_df = df;
+        }
+    }
+    return best;
+}
+
+/* Run a plan through FTS5 inside one read transaction, so the ranking and
+ * the snippets see the same version of the index. Words are left out one
+ * by one (next_drop) while fewer than DROP_BELOW pages hold all of them,
+ * and the pages found with fewer words rank below; then the pages of the
+ * section asked for. (Filling every one of the limit places this way
+ * would cost up to five FTS5 queries on many keystrokes of a long query:
+ * three good pages are enough to read on.) */
+#define DROP_BELOW 3
+static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_results *r) {
+    cand c[MAX_CANDIDATES];
+    size_t n = 0;
+    int rc = 0;
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) return KS_INDEX_ERR_DB;
+    uint32_t mask = plan->n_groups >= 32 ? UINT32_MAX : (1u << plan->n_groups) - 1;
+    for (int round = 0; mask && rc == 0 && round < 4; round++) {
+        rc = run_round(s, plan, mask, limit, c, &n);
+        if (n >= DROP_BELOW) break;
+        uint32_t drop = next_drop(s, plan, mask);
+        if (!drop) break;
+        mask &= ~drop;
+    }
+    /* still short: the pages holding any of the words, bm25 ranking
+     * those with more of them first, below all of the above */
+    if (rc == 0 && n < DROP_BELOW && plan->n_groups > 1) {
+        ks_buf any = {0};
+        for (size_t g = 0; g < plan->n_groups && g < 32; g++) {
+            if (plan->groups[g].intent) continue;
+            if (any.len) ks_buf_puts(&any, " OR ");
+            ks_buf_putc(&any, '(');
+            sr_plan_match_mask(plan, 1u << g, &any);
+            ks_buf_putc(&any, ')');
+        }
+        size_t from = n;
+        if (any.len) rc = collect(s, s->st_unranked, any.data, limit * 2, 1, c, &n);
+        for (size_t i = from; i < n; i++) {
+            c[i].intent = page_intent(plan, c[i].p);
+            c[i].words = 1;
+        }
+        ks_buf_free(&any);
+    }
+    if (rc == 0 && plan->intent[0]) /* the section asked for, even without the words */
+        for (size_t i = 0, added = 0; i < s->n_pages && n < MAX_CANDIDATES && added < limit; i++) {
+            const sr_page *p = &s->pages[i];
+            int dup = 0;
+            if (!page_intent(plan, p)) continue;
+            for (size_t k = 0; k < n && !dup; k++) dup = c[k].id == p->id;
+            if (dup) continue;
+            c[n] = (cand){.p = p, .id = p->id, .score = 1.0 / (1 + p->order), .tier = 1, .intent = 1};
+            c[n].words = page_words(plan, 0, p, 1);
+            n++;
+            added++;
+        }
+    /* the pages of the section asked for: which of the other words do
+     * they hold? (a handful of pages, one look-up per word) */
+    for (size_t i = 0, checked = 0; rc == 0 && i < n && checked < 4; i++) {
+        if (!c[i].intent) continue;
+        uint32_t held = 0;
+        checked++;
+        for (size_t g = 0; g < plan->n_groups && g < 32; g++) {
+            ks_buf m1 = {0};
+            if (plan->groups[g].intent) continue;
+            sr_plan_match_mask(plan, 1u << g, &m1);
+            sqlite3_bind_text(s->st_has, 1, m1.data, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s->st_has, 2, c[i].id);
+            if (sqlite3_step(s->st_has) == SQLITE_ROW) held |= 1u << g;
+            sqlite3_reset(s->st_has);
+            sqlite3_clear_bindings(s->st_has);
+            ks_buf_free(&m1);
+        }
+        int w = page_words(plan, held, c[i].p, 1);
+        if (w > c[i].words) c[i].words = w;
     }
     if (n > 1) qsort(c, n, sizeof *c, cmp_cand);
     sr_term terms[SR_MAX_WORDS * 4];
     size_t n_terms = sr_plan_terms(plan, terms, sizeof terms / sizeof terms[0]);
-    for (size_t i = 0; i < n && i < limit; i++) {
-        ks_search_hit *h = add_hit(r, limit, c[i].p, c[i].score);
+    for (size_t i = 0; rc == 0 && i < n && i < limit; i++) {
+        /* a score that follows the ranking: words, then the section
+         * asked for, then the lifted bm25 */
+        double sc = (double)c[i].words * 1000.0 + (c[i].intent ? 500.0 : 0.0) + (c[i].score < 499.0 ? c[i].score : 499.0);
+        if (r->n && sc >= r->hits[r->n - 1].score) sc = r->hits[r->n - 1].score - 0.001;
+        ks_search_hit *h = add_hit(r, limit, c[i].p, sc);
         const char *body = NULL;
         size_t len = 0;
         sqlite3_bind_int64(s->st_body, 1, c[i].id);
@@ -569,23 +562,42 @@ static int run_fts(ks_search *s, const sr_plan *plan, const char *match, size_t 
         sr_snippet(body, len, terms, n_terms, SNIPPET_WORDS, h);
         sqlite3_reset(s->st_body);
     }
-    return 0;
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
 }
 
-/* Run a plan of groups through FTS5 inside one read transaction, so the
- * ranking and the snippets see the same version of the index. */
-static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_results *r) {
-    ks_buf match = {0};
-    int rc;
-    sr_plan_match(plan, &match);
-    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
-        rc = run_fts(s, plan, match.data, limit, r);
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    } else {
-        rc = KS_INDEX_ERR_DB;
+/* A glossary entry whose term is the whole query ("dextrose", "what does
+ * ligament mean") comes first, as a result of its own. */
+static void add_glossary(ks_search *s, const sr_plan *plan, size_t limit, ks_search_results *r) {
+    const sr_gloss *e = NULL;
+    size_t kl = strlen(plan->key);
+    if (!s->gloss_slug || !kl) return;
+    /* "what should I do after prolotherapy" asks for a section, and
+     * "prolotherapy" alone for the topic: not for the word's meaning */
+    if (!plan->define && (plan->intent[0] || plan->topic[0])) return;
+    for (size_t i = 0; i < s->n_gloss && !e; i++) {
+        const char *t = s->gloss[i].key;
+        size_t tl = strlen(t);
+        if (strcmp(t, plan->key) == 0 || (kl == tl + 1 && plan->key[tl] == 's' && strncmp(t, plan->key, tl) == 0) ||
+            (tl == kl + 1 && t[kl] == 's' && strncmp(t, plan->key, kl) == 0))
+            e = &s->gloss[i];
     }
-    ks_buf_free(&match);
-    return rc;
+    if (!e) return;
+    if (r->n == 0) r->hits = ks_calloc(limit, sizeof *r->hits);
+    else if (r->n == limit) hit_free(&r->hits[--r->n]);
+    memmove(r->hits + 1, r->hits, r->n * sizeof *r->hits);
+    r->n++;
+    ks_search_hit *h = &r->hits[0];
+    memset(h, 0, sizeof *h);
+    h->slug = ks_strdup(s->gloss_slug);
+    h->title = ks_strdup(e->title);
+    h->topic = ks_strdup("");
+    h->section = ks_strdup("glossary");
+    h->anchor = ks_strdup(e->anchor);
+    h->score = r->n > 1 ? r->hits[1].score + 1.0 : 1.0;
+    sr_term terms[SR_MAX_WORDS * 4];
+    size_t n_terms = sr_plan_terms(plan, terms, sizeof terms / sizeof terms[0]);
+    sr_snippet(e->text, strlen(e->text), terms, n_terms, SNIPPET_WORDS, h);
 }
 
 #define FEW_RESULTS 3
@@ -603,8 +615,9 @@ int ks_search_query(ks_search *s, const char *text, size_t limit, ks_search_resu
     if (plan->corrected) r->corrected = ks_strdup(plan->corrected_text);
     if (plan->short_prefix[0]) {
         run_short(s, plan->short_prefix, limit, r);
-    } else if (plan->n_groups) {
+    } else if (plan->n_groups || plan->intent[0]) {
         rc = run_plan(s, plan, limit, r);
+        if (rc == 0) add_glossary(s, plan, limit, r);
         /* Few exact matches: try the typo variants of the words that were
          * found as typed too, ranked below what was found exactly. */
         if (rc == 0 && r->n < FEW_RESULTS && r->n < limit) {
@@ -655,6 +668,11 @@ void ks_search_results_json(const ks_search_results *r, ks_buf *b) {
         for (size_t k = 0; k < h->n_highlights; k++)
             ks_buf_printf(b, "%s[%zu,%zu]", k ? "," : "", h->highlights[k].start, h->highlights[k].end);
         ks_buf_printf(b, "],\"score\":%.4f", h->score == h->score ? h->score : 0.0);
+        if (h->anchor && h->anchor[0]) {
+            ks_buf_puts(b, ",\"anchor\":\"");
+            ks_buf_json_string(b, h->anchor, strlen(h->anchor));
+            ks_buf_putc(b, '"');
+        }
         if (r->corrected) {
             ks_buf_puts(b, ",\"corrected\":\"");
             ks_buf_json_string(b, r->corrected, strlen(r->corrected));

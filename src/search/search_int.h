@@ -37,6 +37,44 @@ typedef struct sr_synonym {
     char *to;    /* the target phrase, folded words separated by spaces */
 } sr_synonym;
 
+/* A section intent from intents.txt: a phrase of folded words asking for
+ * one section ("time off" -> recovery). */
+typedef struct sr_intent {
+    char **from;
+    size_t n_from;
+    char *section;
+} sr_intent;
+
+/* One glossary entry: a "## Term" of the glossary page. */
+typedef struct sr_gloss {
+    char *key;    /* the term's folded words, single spaces */
+    char *anchor; /* its heading anchor on the page */
+    char *title;  /* "Dextrose — Glossary" */
+    char *text;   /* the definition (plain text) */
+} sr_gloss;
+
+/* Precomputed best completions of every 1-3 letter prefix (by title and
+ * keyword use, then frequency), so no keystroke scans the words of a short
+ * prefix. */
+#define SR_COMPLETE_MAX 8
+typedef struct sr_complete {
+    char prefix[4];
+    uint32_t n;
+    uint32_t idx[SR_COMPLETE_MAX]; /* into the vocabulary */
+} sr_complete;
+
+/* The best pages for a one- or two-letter prefix typed alone (title and
+ * keyword words starting with it), ranked when the caches load. */
+#define SR_SHORT_MAX 16
+typedef struct sr_short {
+    uint32_t n;
+    uint32_t page[SR_SHORT_MAX]; /* into pages */
+    double score[SR_SHORT_MAX];
+} sr_short;
+
+/* The topic named by word w, or NULL. */
+const char *sr_topic_of(const ks_search *s, const char *w);
+
 /* What the handle keeps of each page, for results and the short path. */
 typedef struct sr_page {
     int64_t id;
@@ -53,6 +91,7 @@ struct ks_search {
     sqlite3_stmt *st_rank;         /* ranked FTS query */
     sqlite3_stmt *st_unranked;     /* matches in rowid order, bm25 of each */
     sqlite3_stmt *st_body;         /* the plain text of one page */
+    sqlite3_stmt *st_has;          /* whether one page matches an expression */
     int64_t data_version;
     int64_t generation;
     int frozen;                    /* opened immutable (the disk was full or failing): sees no later sync */
@@ -63,7 +102,31 @@ struct ks_search {
     sr_vocab syn_words; /* every word of every lay phrase, for typo correction */
     sr_page *pages;     /* sorted by id */
     size_t n_pages;
+    sr_intent *intents;
+    size_t n_intents;
+    char **topic_words; /* folded words of topic titles, with the topic slug after a space:
+                           "ozone ozone-therapy", sorted (bsearch by the word) */
+    size_t n_topic_words;
+    uint32_t *short_at;  /* 65536: for a 1-2 letter prefix (b0 << 8 | b1), 1 + its index in short_tab, or 0 */
+    struct sr_short *short_tab;
+    size_t n_short;
+    sr_gloss *gloss;
+    size_t n_gloss;
+    char *gloss_slug;   /* the glossary page's slug, or NULL */
+    sr_complete *complete; /* sorted by prefix */
+    size_t n_complete;
 };
+
+/* Load every cache from the index (inside the caller's read transaction),
+ * freeing what was there; 0 or KS_INDEX_ERR_DB. */
+int sr_load_caches(ks_search *s);
+/* Free every cache (the handle stays open). */
+void sr_free_caches(ks_search *s);
+
+/* The precomputed completions of a 1-3 letter prefix, or NULL. */
+const sr_complete *sr_complete_find(const ks_search *s, const char *prefix);
+/* Build s->complete from s->vocab. */
+void sr_complete_build(ks_search *s);
 
 /* Lookups in a sorted vocabulary. */
 const sr_word *sr_vocab_find(const sr_vocab *v, const char *word);
@@ -108,6 +171,9 @@ typedef struct sr_alt {
 typedef struct sr_group {
     sr_alt alt[SR_MAX_ALTS];
     size_t n_alt;
+    int topic;    /* names a topic ("prolotherapy"): never dropped */
+    int intent;   /* an intent word: dropped first */
+    int typos;    /* its words were corrected */
 } sr_group;
 
 typedef struct sr_plan {
@@ -117,6 +183,10 @@ typedef struct sr_plan {
     char corrected_text[SR_MAX_WORDS * SR_WORD_CAP];
     char short_prefix[8];          /* a 1-2 letter prefix typed alone ("" if none): in-memory path */
     int widened;                   /* typo variants of known words were added (widen) */
+    char intent[64];               /* the section asked for ("" none) */
+    char topic[128];               /* the topic named ("" none) */
+    char key[SR_MAX_WORDS * SR_WORD_CAP]; /* content words, for glossary look-up */
+    int define;                    /* "what is X", "what does X mean": a definition wanted */
 } sr_plan;
 
 /* Turn typed text into a plan. Never fails; an empty plan (no groups and
@@ -126,6 +196,8 @@ typedef struct sr_plan {
 void sr_plan_make(const ks_search *s, const char *text, size_t len, int widen, sr_plan *plan);
 /* The FTS5 MATCH expression of a plan (every word quoted) into b. */
 void sr_plan_match(const sr_plan *plan, ks_buf *b);
+/* The same for the groups whose bit is set in mask. */
+void sr_plan_match_mask(const sr_plan *plan, uint32_t mask, ks_buf *b);
 
 /* ---------------------------------------------------------------- snippets */
 

@@ -48,7 +48,9 @@ size_t sr_plan_terms(const sr_plan *plan, sr_term *out, size_t max) {
                 }
                 /* the stop words of a phrase ("can i have it") would light
                  * up everywhere */
-                if (len && len < SR_WORD_CAP && !(strchr(alt->text, ' ') && sr_is_stop_word(w))) {
+                /* nor does a one-letter prefix ("o" is not "of", "on", "or") */
+                if (len && len < SR_WORD_CAP && !(strchr(alt->text, ' ') && sr_is_stop_word(w)) &&
+                    !(alt->prefix && !e && len < 2)) {
                     sr_term *term = &out[n++];
                     memcpy(term->w, w, len + 1);
                     term->len = len;

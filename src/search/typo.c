@@ -2,6 +2,7 @@
  * finds what a patient meant ("ligamnet" -> "ligament"). */
 #include "search_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,37 +97,145 @@ static void consider(sr_candidate *out, size_t *count, size_t max, const sr_word
     out[i].df = w->df;
 }
 
+/* Candidates by walking the sorted vocabulary as a trie: one row of the
+ * edit-distance table per letter of the candidate, shared by every word
+ * with the same beginning, and a whole run of words skipped as soon as
+ * their common beginning is already too far from the typed word (the row
+ * minimum exceeds the budget). Only a small part of the vocabulary is
+ * visited, whatever its size. */
 size_t sr_typo_candidates(const sr_vocab *v, const char *word, size_t len, int prefix, sr_candidate *out,
                           size_t max) {
+    enum { W = SR_WORD_CAP + 1 };
     int k = sr_typo_budget(len);
     size_t count = 0;
-    if (k == 0 || max == 0 || len == 0) return 0;
-    if (k == 1) {
-        /* a different first letter already costs 2: only words starting
-         * with the same letter can be within 1 */
-        char first[2] = {word[0], '\0'};
-        size_t lo, hi;
-        sr_vocab_prefix_range(v, first, &lo, &hi);
-        for (size_t i = lo; i < hi; i++) {
-            const sr_word *w = &v->w[i];
-            if (!prefix && (w->len + 1 < len || w->len > len + 1)) continue;
-            if (prefix && w->len + 1 < len) continue;
-            int d = sr_typo_distance(word, len, w->word, w->len, k, prefix);
-            if (d <= k && d > 0) consider(out, &count, max, w, d);
-        }
-        return count;
-    }
-    for (size_t i = 0; i < v->n; i++) {
+    if (k == 0 || max == 0 || len == 0 || len >= SR_WORD_CAP || v->n == 0) return 0;
+    int rows[W + 1][W], pm[W + 1]; /* pm[d]: best distance to a beginning of b up to d letters */
+    char cur[W];         /* the beginning whose rows are computed */
+    size_t valid = 0;    /* rows[0..valid] are for cur[0..valid) */
+    const size_t m = len;
+    const size_t maxd = m + (size_t)k;
+    for (size_t i = 0; i <= m; i++) rows[0][i] = (int)i;
+    pm[0] = (int)m;
+    size_t i = 0;
+    while (i < v->n) {
         const sr_word *w = &v->w[i];
-        if (!prefix && (w->len + 2 < len || w->len > len + 2)) continue;
-        if (prefix && w->len + 2 < len) continue;
-        if (w->word[0] != word[0] && w->len >= 2 && len >= 2 && w->word[1] != word[1] &&
-            w->word[1] != word[0] && w->word[0] != word[1])
-            continue; /* two edits spent on the first letters already */
-        int d = sr_typo_distance(word, len, w->word, w->len, k, prefix);
-        if (d <= k && d > 0) consider(out, &count, max, w, d);
+        const char *b = w->word;
+        size_t bl = w->len < maxd ? w->len : maxd;
+        int bound = k - (b[0] != word[0] ? 1 : 0);
+        if (bound < 0 || (!prefix && (w->len + (size_t)bound < m || w->len > m + (size_t)bound))) {
+            /* cannot be within budget; but its beginning may still serve
+             * the next words, so only move on */
+            if (bound < 0) { /* every word with this first letter */
+                char f[2] = {b[0], '\0'};
+                size_t lo, hi;
+                sr_vocab_prefix_range(v, f, &lo, &hi);
+                i = hi > i ? hi : i + 1;
+                valid = 0;
+                continue;
+            }
+        }
+        size_t l = 0;
+        while (l < valid && l < bl && cur[l] == b[l]) l++;
+        int pruned = 0;
+        size_t d;
+        for (d = l + 1; d <= bl; d++) {
+            int *r = rows[d], *p = rows[d - 1];
+            int mn;
+            char c = b[d - 1];
+            cur[d - 1] = c;
+            r[0] = (int)d;
+            mn = r[0];
+            for (size_t j = 1; j <= m; j++) {
+                int x = p[j - 1] + (c == word[j - 1] ? 0 : 1);
+                if (p[j] + 1 < x) x = p[j] + 1;
+                if (r[j - 1] + 1 < x) x = r[j - 1] + 1;
+                if (d > 1 && j > 1 && c == word[j - 2] && b[d - 2] == word[j - 1] && rows[d - 2][j - 2] + 1 < x)
+                    x = rows[d - 2][j - 2] + 1;
+                r[j] = x;
+                if (x < mn) mn = x;
+            }
+            pm[d] = pm[d - 1] < r[m] ? pm[d - 1] : r[m];
+            valid = d;
+            if (mn > bound && (!prefix || pm[d] > bound)) {
+                pruned = 1;
+                break;
+            }
+        }
+        if (pruned) { /* skip every word starting with b[0..d) */
+            char pre[W];
+            memcpy(pre, b, d);
+            pre[d] = '\0';
+            size_t lo, hi;
+            sr_vocab_prefix_range(v, pre, &lo, &hi);
+            valid = d - 1;
+            i = hi > i ? hi : i + 1;
+            continue;
+        }
+        int dist;
+        if (prefix) {
+            dist = pm[bl];
+        } else {
+            dist = w->len <= maxd ? rows[w->len][m] : k + 1;
+        }
+        dist += b[0] != word[0] ? 1 : 0;
+        if (dist <= k && dist > 0) consider(out, &count, max, w, dist);
+        i++;
     }
     return count;
+}
+
+static int cmp_complete(const void *a, const void *b) {
+    return strcmp(((const sr_complete *)a)->prefix, ((const sr_complete *)b)->prefix);
+}
+
+void sr_complete_build(ks_search *s) {
+    const sr_vocab *v = &s->vocab;
+    size_t cap = 0;
+    s->complete = NULL;
+    s->n_complete = 0;
+    for (size_t L = 1; L <= 3; L++) {
+        size_t i = 0;
+        while (i < v->n) {
+            if (v->w[i].len < L) {
+                i++;
+                continue;
+            }
+            size_t j = i + 1;
+            while (j < v->n && v->w[j].len >= L && memcmp(v->w[j].word, v->w[i].word, L) == 0) j++;
+            sr_complete c = {0};
+            memcpy(c.prefix, v->w[i].word, L);
+            for (size_t x = i; x < j; x++) {
+                const sr_word *w = &v->w[x];
+                if (sr_is_stop_word(w->word)) continue;
+                uint64_t key = (uint64_t)w->hdf * 4 + w->df;
+                size_t at = c.n < SR_COMPLETE_MAX ? c.n++ : SR_COMPLETE_MAX;
+                if (at == SR_COMPLETE_MAX) {
+                    const sr_word *last = &v->w[c.idx[SR_COMPLETE_MAX - 1]];
+                    if (key <= (uint64_t)last->hdf * 4 + last->df) continue;
+                    at = SR_COMPLETE_MAX - 1;
+                }
+                while (at > 0 && (uint64_t)v->w[c.idx[at - 1]].hdf * 4 + v->w[c.idx[at - 1]].df < key) {
+                    c.idx[at] = c.idx[at - 1];
+                    at--;
+                }
+                c.idx[at] = (uint32_t)x;
+            }
+            if (c.n) {
+                if (s->n_complete == cap) s->complete = ks_realloc(s->complete, (cap = cap ? cap * 2 : 256) * sizeof *s->complete);
+                s->complete[s->n_complete++] = c;
+            }
+            i = j;
+        }
+    }
+    if (s->n_complete > 1) qsort(s->complete, s->n_complete, sizeof *s->complete, cmp_complete);
+}
+
+const sr_complete *sr_complete_find(const ks_search *s, const char *prefix) {
+    sr_complete key = {0};
+    size_t n = strlen(prefix);
+    if (n == 0 || n > 3 || !s->n_complete) return NULL;
+    memcpy(key.prefix, prefix, n);
+    return bsearch(&key, s->complete, s->n_complete, sizeof *s->complete, cmp_complete);
 }
 
 /* Short English function words and question words that carry no topic. */

@@ -330,8 +330,8 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store_op
     page_list pages = {0};
     size_t topic_cap = 8;
     s->topics = ks_calloc(topic_cap, sizeof(ks_topic));
-    char *synonyms_text = NULL;
-    size_t synonyms_len = 0;
+    char *synonyms_text = NULL, *intents_text = NULL;
+    size_t synonyms_len = 0, intents_len = 0;
 
     for (size_t i = 0; i < n; i++) {
         const char *name = names[i];
@@ -348,6 +348,11 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store_op
                          rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
                 store_unknown_add(s, name, 0);
             }
+        } else if (kind == 'f' && strcmp(name, "intents.txt") == 0) {
+            int rc = source_entry_read(&e, KS_STORE_MAX_FILE, &intents_text, &intents_len);
+            if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
+                diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read intents.txt: %s",
+                         rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
         } else if (has_pages < 0) {
             diag_add(&s->diags, name, 1, KS_DIAG_ERROR,
                      "cannot read this folder: %s; its pages stay as they were", strerror(read_errno));
@@ -422,6 +427,11 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store_op
         s->synonyms_hash = ks_hash64(synonyms_text, synonyms_len);
         synonyms_parse(s, synonyms_text, synonyms_len);
         free(synonyms_text);
+    }
+    if (intents_text) { /* section intents ride along with the synonyms (target "@section") */
+        s->synonyms_hash = s->synonyms_hash * 31 + ks_hash64(intents_text, intents_len) + 1;
+        intents_parse(s, intents_text, intents_len);
+        free(intents_text);
     }
     check_pages(s);
     synonyms_check_used(s);

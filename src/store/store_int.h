@@ -129,6 +129,9 @@ void placeholders_fill_field(const ks_store *store, char **field, ks_buf *used);
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */
 void synonyms_parse(ks_store *store, const char *text, size_t len);
+/* Parse intents.txt ("time off, drive = recovery") into more synonyms whose
+ * target is "@section"; warns about a section no page has. */
+void intents_parse(ks_store *store, const char *text, size_t len);
 /* Warn about synonym lines whose page words appear on no page. */
 void synonyms_check_used(ks_store *store);
 

@@ -158,6 +158,7 @@ void synonyms_check_used(ks_store *store) {
     int last_line = 0;
     for (size_t i = 0; i < store->n_synonyms; i++) {
         const ks_synonym *syn = &store->synonyms[i];
+        if (syn->to[0] == '@') continue; /* a section intent (intents.txt) */
         if (syn->line == last_line) continue; /* one check per line */
         last_line = syn->line;
         if (!phrase_used(&set, syn->to))

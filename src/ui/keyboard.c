@@ -3,7 +3,14 @@
  *   Q W E R T Y U I O P
  *    A S D F G H J K L
  *    Z X C V B N M [Delete]
- *   [Clear] [  Space  ] [Hide]
+ *   [123] [Clear] [  Space  ] [Hide]
+ *
+ * and a second layer for digits and symbols ("o3", "C5", "2 weeks"):
+ *
+ *   1 2 3 4 5 6 7 8 9 0
+ *    - / : ; ( ) & @ "
+ *    . , ? ! ' % + [Delete]
+ *   [ABC] [Clear] [  Space  ] [Hide]
  *
  * Positions are in units of one letter key; the unit is the width divided by
  * ten, capped so a landscape screen does not get keys a hand wide.
@@ -20,6 +27,16 @@ static const char *const letter_labels[26] = {
     "N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z"};
 
 static const char *const rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+static const char *const sym_rows[3] = {"1234567890", "-/:;()&@\"", ".,?!'%+"};
+/* One static label per symbol key (labels are static storage). */
+static const char *const sym_labels[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "-", "/", ":", ";", "(",
+                                         ")", "&", "@", "\"", ".", ",", "?", "!", "'", "%", "+"};
+static const char sym_chars[] = "1234567890-/:;()&@\".,?!'%+";
+
+static const char *sym_label(char c) {
+    const char *at = strchr(sym_chars, c);
+    return at && c ? sym_labels[at - sym_chars] : "?";
+}
 static const float row_offset[3] = {0.0f, 0.5f, 0.5f};
 
 static void add_key(ks_keyboard *kb, ks_key_kind kind, char ch, const char *label,
@@ -36,6 +53,10 @@ static void add_key(ks_keyboard *kb, ks_key_kind kind, char ch, const char *labe
 }
 
 void ks_keyboard_layout(ks_keyboard *kb, int width, int max_height, float scale) {
+    ks_keyboard_layout_layer(kb, width, max_height, scale, 0);
+}
+
+void ks_keyboard_layout_layer(ks_keyboard *kb, int width, int max_height, float scale, int layer) {
     int margin, gap, key_h, left, top;
     float unit, cap;
     if (scale < 1.0f) scale = 1.0f;
@@ -57,16 +78,18 @@ void ks_keyboard_layout(ks_keyboard *kb, int width, int max_height, float scale)
     if (key_h < KS_KEY_MIN) key_h = KS_KEY_MIN;
     left = (width - (int)(10 * unit)) / 2;
     top = margin;
+    kb->layer = layer ? 1 : 0;
     for (int r = 0; r < 3; r++) {
-        const char *row = rows[r];
+        const char *row = kb->layer ? sym_rows[r] : rows[r];
         for (int i = 0; row[i]; i++)
-            add_key(kb, KS_KEY_CHAR, row[i], letter_labels[row[i] - 'a'],
+            add_key(kb, KS_KEY_CHAR, row[i], kb->layer ? sym_label(row[i]) : letter_labels[row[i] - 'a'],
                     row_offset[r] + (float)i, 1.0f, r, unit, left, top, key_h, gap);
     }
     add_key(kb, KS_KEY_BACKSPACE, 0, "Delete", 7.5f, 2.5f, 2, unit, left, top, key_h, gap);
-    add_key(kb, KS_KEY_CLEAR, 0, "Clear", 0.0f, 2.5f, 3, unit, left, top, key_h, gap);
-    add_key(kb, KS_KEY_SPACE, 0, "Space", 2.5f, 5.0f, 3, unit, left, top, key_h, gap);
-    add_key(kb, KS_KEY_HIDE, 0, "Hide", 7.5f, 2.5f, 3, unit, left, top, key_h, gap);
+    add_key(kb, KS_KEY_LAYER, 0, kb->layer ? "ABC" : "123", 0.0f, 1.75f, 3, unit, left, top, key_h, gap);
+    add_key(kb, KS_KEY_CLEAR, 0, "Clear", 1.75f, 1.75f, 3, unit, left, top, key_h, gap);
+    add_key(kb, KS_KEY_SPACE, 0, "Space", 3.5f, 4.5f, 3, unit, left, top, key_h, gap);
+    add_key(kb, KS_KEY_HIDE, 0, "Hide", 8.0f, 2.0f, 3, unit, left, top, key_h, gap);
     kb->width = width;
     kb->height = top + 4 * (key_h + gap) - gap + margin;
 }
@@ -93,7 +116,7 @@ int ks_keyboard_find(const ks_keyboard *kb, char c) {
     for (int i = 0; i < kb->n_keys; i++) {
         const ks_key *k = &kb->keys[i];
         if (c == ' ' && k->kind == KS_KEY_SPACE) return i;
-        if (k->kind == KS_KEY_CHAR && k->ch == lc && lc != 0) return i;
+        if (k->kind == KS_KEY_CHAR && (k->ch == lc || k->ch == c) && c != 0) return i;
     }
     return -1;
 }
@@ -119,6 +142,7 @@ int ks_keyboard_apply(const ks_key *k, char *text, size_t cap) {
         text[0] = '\0';
         return 1;
     case KS_KEY_HIDE:
+    case KS_KEY_LAYER:
         break;
     }
     return 0;

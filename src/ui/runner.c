@@ -117,6 +117,10 @@ int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *hos
             else
                 frame(ui, host, *clock);
             break;
+        case KS_SCRIPT_CLOCK: /* the wall clock reads HH:MM now (night schedule) */
+            ks_ui_set_wall_clock(ui, c->a[0], *clock);
+            frame(ui, host, *clock);
+            break;
         case KS_SCRIPT_QUIT:
             return 0;
         }

@@ -193,6 +193,90 @@ static int topic_tiles(ks_ui *ui, const geo *g, int y) {
     return y;
 }
 
+/* ------------------------------------------------------------ the clinic */
+
+void ui_load_logo(ks_ui *ui) {
+    ui->logo_w = ui->logo_h = 0;
+    if (!ui->rd) return;
+    if (ui->cfg.logo[0]) {
+        if (ks_render_load_image(ui->rd, UI_LOGO, ui->cfg.logo, &ui->logo_w, &ui->logo_h) == 0) return;
+        ks_log("the clinic's logo %s cannot be shown; showing the default", ui->cfg.logo);
+    }
+    if (ks_render_load_image(ui->rd, UI_LOGO, UI_DEFAULT_LOGO, &ui->logo_w, &ui->logo_h) != 0)
+        ui->logo_w = ui->logo_h = 0; /* the name alone, then */
+}
+
+/* The logo's box for a height of at most h px and a width of at most
+ * max_w: its own shape, never stretched. 0 0 when there is no logo. */
+static void logo_size(const ks_ui *ui, int h, int max_w, int *w_out, int *h_out) {
+    int w;
+    *w_out = *h_out = 0;
+    if (ui->logo_w <= 0 || ui->logo_h <= 0) return;
+    w = (int)lround((double)h * ui->logo_w / ui->logo_h);
+    if (w > max_w) {
+        w = max_w;
+        h = (int)lround((double)w * ui->logo_h / ui->logo_w);
+    }
+    *w_out = w;
+    *h_out = h;
+}
+
+/* The widest word of s at size px (bold). */
+static int widest_word(ks_ui *ui, const char *s, int px) {
+    int best = 0;
+    while (*s) {
+        size_t n = strcspn(s, " ");
+        if (n) {
+            char word[128];
+            int w;
+            snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), s);
+            w = text_width(ui, word, KS_FACE_BOLD, px);
+            if (w > best) best = w;
+        }
+        s += n;
+        while (*s == ' ') s++;
+    }
+    return best;
+}
+
+/* The clinic's logo and name across the top of Home: the logo two title
+ * lines tall at the left, the name beside it; when a word of the name
+ * would not fit beside it (large text, a narrow screen), the logo sits
+ * above the name instead. Returns the row's height. */
+static int clinic_row(ks_ui *ui, const geo *g, int y) {
+    const ks_theme *th = ui->theme;
+    ks_display_list *dl = ui->body;
+    int title_px = g->B * 8 / 5, lw, lh, tx, tw, t_h, y0 = y;
+    logo_size(ui, line_h(ui, KS_FACE_BOLD, title_px) * 2, g->col_w / 4, &lw, &lh);
+    tx = g->col_x + (lw ? lw + g->gap : 0);
+    tw = g->col_x + g->col_w - tx;
+    if (lw && widest_word(ui, ui->cfg.title, title_px) > tw) { /* stacked */
+        ks_layout_list_add_image(dl, (ks_rect){g->col_x, y, lw, lh}, UI_LOGO);
+        y += lh + g->gap;
+        return y - y0 + text(ui, dl, ui->cfg.title, g->col_x, y, g->col_w, KS_FACE_BOLD, title_px, th->heading,
+                             th->background, KS_ALIGN_LEFT);
+    }
+    t_h = text_height(ui, ui->cfg.title, tw, KS_FACE_BOLD, title_px);
+    if (lw) ks_layout_list_add_image(dl, (ks_rect){g->col_x, y, lw, lh}, UI_LOGO);
+    text(ui, dl, ui->cfg.title, tx, y + (t_h < lh ? (lh - t_h) / 2 : 0), tw, KS_FACE_BOLD, title_px, th->heading,
+         th->background, KS_ALIGN_LEFT);
+    return t_h > lh ? t_h : lh;
+}
+
+/* The logo centred with the clinic's name under it (the idle prompt). With
+ * dl NULL, only measures. Returns the height. */
+static int clinic_block(ks_ui *ui, ks_display_list *dl, const geo *g, int y) {
+    const ks_theme *th = ui->theme;
+    int lw, lh, h;
+    logo_size(ui, g->B * 3, g->col_w / 2, &lw, &lh);
+    h = lw ? lh + g->gap : 0;
+    if (dl && lw) ks_layout_list_add_image(dl, (ks_rect){g->col_x + (g->col_w - lw) / 2, y, lw, lh}, UI_LOGO);
+    if (dl)
+        text(ui, dl, ui->cfg.title, g->col_x, y + h, g->col_w, KS_FACE_BOLD, g->B * 5 / 4, th->heading,
+             th->background, KS_ALIGN_CENTER);
+    return h + text_height(ui, ui->cfg.title, g->col_w, KS_FACE_BOLD, g->B * 5 / 4);
+}
+
 /* ------------------------------------------------------------ home */
 
 static int look_controls(ks_ui *ui, const geo *g, int y) {
@@ -244,8 +328,7 @@ static void build_home(ks_ui *ui, const geo *g) {
     int n_general = 0;
     ui->body_top = 0;
     ui->body_bottom = ui->h;
-    y += text(ui, dl, ui->cfg.title, g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 8 / 5, th->heading,
-              th->background, KS_ALIGN_LEFT);
+    y += clinic_row(ui, g, y);
     y += g->B / 3;
     y += text(ui, dl, "Touch a topic to read about it, or search for a word.", g->col_x, y, g->col_w,
               KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
@@ -516,7 +599,8 @@ static void keyboard(ks_ui *ui, const geo *g) {
     ks_display_list *dl = ui->over;
     /* At most 45% of a portrait screen, 38% of a landscape one, so the
      * results keep room to be read. */
-    ks_keyboard_layout(&ui->kb, ui->w, ui->h * (ui->w > ui->h ? 38 : 45) / 100, (float)(g->T / 64.0));
+    ks_keyboard_layout_layer(&ui->kb, ui->w, ui->h * (ui->w > ui->h ? 38 : 45) / 100, (float)(g->T / 64.0),
+                             ui->kb_layer);
     ui->kb_top = ui->h - ui->kb.height;
     ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, ui->kb.height}, th->code_bg, 0);
     ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, 2}, th->rule, 0);
@@ -635,12 +719,14 @@ static void build_prompt(ks_ui *ui, const geo *g) {
              "If you have finished, this screen will go back to the start in %d second%s, so the next "
              "person cannot see what you read.", secs, secs == 1 ? "" : "s");
     /* Measure the panel first to centre it. */
-    h = text_height(ui, "Are you still reading?", g->col_w, KS_FACE_BOLD, g->B * 8 / 5) + g->B +
+    h = clinic_block(ui, NULL, g, 0) + g->B * 3 / 2 +
+        text_height(ui, "Are you still reading?", g->col_w, KS_FACE_BOLD, g->B * 8 / 5) + g->B +
         text_height(ui, msg, g->col_w, KS_FACE_REGULAR, g->B) + g->B * 2 + g->bh * 2;
     y = (ui->h - h) / 2;
     if (y < g->margin) y = g->margin;
     ks_layout_list_add_rect(dl, (ks_rect){0, 0, ui->w, ui->h}, th->background, 0);
     link(dl, (ks_rect){0, 0, ui->w, ui->h}, TAG_NOTHING, NULL);
+    y += clinic_block(ui, dl, g, y) + g->B * 3 / 2;
     y += text(ui, dl, "Are you still reading?", g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 8 / 5, th->heading,
               th->background, KS_ALIGN_CENTER);
     y += g->B;
@@ -716,6 +802,7 @@ void ui_build(ks_ui *ui) {
 
 void ui_build_fx(ks_ui *ui) {
     const ks_theme *th = ui->theme;
+    int more_x = ui->w;
     int view = ui->body_bottom - ui->body_top;
     ks_layout_list_clear(ui->fx);
     if (ui->content_h > view && view > 0 && !ui->prompting && !ui->pin_open && !ui->staff_open) {
@@ -738,7 +825,9 @@ void ui_build_fx(ks_ui *ui) {
         ks_rect r = {ui->w - bw - g.margin, ui->body_bottom - bh - g.gap, bw, bh};
         ks_layout_list_add_rect(ui->fx, (ks_rect){r.x - 3, r.y - 3, r.w + 6, r.h + 6}, th->background, th->radius + 3);
         button(ui, ui->fx, r, label, th->accent, th->on_accent, KS_FACE_BOLD, g.B, TAG_MORE, NULL);
+        more_x = r.x - g.gap;
     }
+    ui_listen_build_fx(ui, more_x); /* Listen, Pause/Resume, Stop, Slower (listen.c) */
     if (ui->pressed) {
         ks_rect b = ui->pressed_box;
         int t = 5;

@@ -2,7 +2,8 @@
  *
  *   tap X Y              drag X1 Y1 X2 Y2 MS     type TEXT
  *   wait MS              idle SECONDS            shot FILE.png
- *   expect SCREEN        resize W H              quit
+ *   expect SCREEN        resize W H              clock HH:MM
+ *   quit
  *
  * Numbers are decimal (integers or with a fraction), coordinates must be
  * >= 0, times >= 0. Anything else on a line, or a missing argument, is an
@@ -35,7 +36,7 @@ static const op_spec ops[] = {
     {"type", KS_SCRIPT_TYPE, 0, 1},     {"wait", KS_SCRIPT_WAIT, 1, 0},
     {"idle", KS_SCRIPT_IDLE, 1, 0},     {"shot", KS_SCRIPT_SHOT, 0, 1},
     {"expect", KS_SCRIPT_EXPECT, 0, 1}, {"resize", KS_SCRIPT_RESIZE, 2, 0},
-    {"quit", KS_SCRIPT_QUIT, 0, 0},
+    {"clock", KS_SCRIPT_CLOCK, 0, 1},   {"quit", KS_SCRIPT_QUIT, 0, 0},
 };
 
 void ks_script_free(ks_script *s) {
@@ -71,7 +72,7 @@ static int parse_line(char *line, ks_script_cmd *cmd, char *err, size_t cap) {
             spec = &ops[i];
     if (!spec) {
         *p = '\0';
-        return fail(err, cap, "unknown command '%s' (expected tap, drag, type, wait, idle, shot, expect, resize or quit)", word);
+        return fail(err, cap, "unknown command '%s' (expected tap, drag, type, wait, idle, shot, expect, resize, clock or quit)", word);
     }
     cmd->op = spec->op;
     for (int i = 0; i < spec->n_numbers; i++) {
@@ -97,6 +98,13 @@ static int parse_line(char *line, ks_script_cmd *cmd, char *err, size_t cap) {
     }
     if (cmd->op == KS_SCRIPT_RESIZE && (cmd->a[0] < 100 || cmd->a[1] < 100 || cmd->a[0] > 8192 || cmd->a[1] > 8192))
         return fail(err, cap, "'resize': size must be between 100 and 8192");
+    if (cmd->op == KS_SCRIPT_CLOCK) {
+        int hh, mm, used = 0;
+        if (sscanf(cmd->text, "%2d:%2d%n", &hh, &mm, &used) != 2 || cmd->text[used] || hh < 0 || hh > 23 || mm < 0 ||
+            mm > 59)
+            return fail(err, cap, "'clock' wants HH:MM, e.g. 19:58 (got '%s')", cmd->text);
+        cmd->a[0] = hh * 60 + mm;
+    }
     return 0;
 }
 

@@ -25,6 +25,12 @@ void ks_ui_config_defaults(ks_ui_config *c) {
     c->staff_hold_seconds = 5;
     snprintf(c->staff_pin, sizeof c->staff_pin, "2580");
     snprintf(c->title, sizeof c->title, "Clinic information");
+    c->screen_off_minutes = 30;
+    c->night_from = c->night_to = -1;
+    c->speech_enabled = 0;
+    snprintf(c->speech_voice, sizeof c->speech_voice, "en-us");
+    c->speech_rate = 150;
+    c->speech_volume = 100;
 }
 
 /* ------------------------------------------------------------ lifetime */
@@ -72,6 +78,7 @@ ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_se
     ui->w = w;
     ui->h = h;
     ui->scale = 1.0;
+    ui_load_logo(ui);
     set_theme(ui);
     ui->chrome = ks_layout_list_create();
     ui->body = ks_layout_list_create();
@@ -80,16 +87,19 @@ ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_se
     ks_nav_reset(&ui->nav);
     ks_gesture_init(&ui->g, NULL);
     ks_idle_init(&ui->idle, ui->cfg.idle_seconds, ui->cfg.prompt_seconds, now);
+    ui_care_init(ui, now);
     ui->now = now;
     ui->kb_visible = 1;
     ui->hold_start = -1;
     ui->want_scroll_frac = -1;
     ui->want_scroll_px = -1;
     ui->dirty = 1;
+    ui_listen_create(ui);
     return ui;
 }
 
 static void clear_doc(ks_ui *ui) {
+    ui_listen_stop(ui); /* its sentences point into this document */
     ks_doc_destroy(ui->doc);
     ui->doc = NULL;
     ui->doc_slug[0] = '\0';
@@ -107,6 +117,7 @@ static void clear_hl(ks_ui *ui) {
 
 void ks_ui_destroy(ks_ui *ui) {
     if (!ui) return;
+    ui_listen_destroy(ui);
     clear_doc(ui);
     clear_hl(ui);
     ks_search_results_free(ui->results);
@@ -176,6 +187,7 @@ void ks_ui_resize(ks_ui *ui, int w, int h) {
 void ks_ui_set_render(ks_ui *ui, ks_render *rd, int w, int h) {
     ui->rd = rd;
     ui->fm = ks_render_metrics(rd);
+    ui_load_logo(ui);
     set_theme(ui);
     ui->w = w;
     ui->h = h;
@@ -196,6 +208,7 @@ int ks_ui_set_look(ks_ui *ui, double text_scale, const char *theme) {
 
 const char *ks_ui_screen_name(const ks_ui *ui) {
     ks_ui *m = (ks_ui *)ui; /* the name buffer is a cache */
+    if (ui->care.asleep) return "screen-off";
     if (ui->pin_open) return "staff-pin";
     if (ui->staff_open) return "staff";
     if (ui->prompting) return "idle-prompt";
@@ -207,6 +220,8 @@ static void announce(ks_ui *ui) {
     if (ui->hooks.screen_changed) ui->hooks.screen_changed(ui->hooks.ctx, ks_ui_screen_name(ui));
 }
 
+void ui_announce(ks_ui *ui) { announce(ui); }
+
 /* The search text left behind found nothing: count it once. */
 static void flush_empty_search(ks_ui *ui) {
     if (ui->empty_pending[0] && ui->hooks.empty_search)
@@ -215,6 +230,7 @@ static void flush_empty_search(ks_ui *ui) {
 }
 
 static void leaving(ks_ui *ui) {
+    ui_listen_stop(ui);
     ks_nav_top(&ui->nav)->scroll = scroll_frac(ui);
     if (ks_nav_top(&ui->nav)->screen == KS_SCREEN_SEARCH) flush_empty_search(ui);
     ks_gesture_stop(&ui->g);
@@ -335,6 +351,7 @@ static int untouched(ks_ui *ui) {
 /* Forget everything a patient did: the next patient starts fresh. */
 static void full_reset(ks_ui *ui) {
     leaving(ui);
+    ui_listen_reset(ui);
     ks_nav_reset(&ui->nav);
     clear_doc(ui);
     clear_hl(ui);
@@ -361,6 +378,8 @@ static void full_reset(ks_ui *ui) {
     ui->dirty = 1;
     announce(ui);
 }
+
+void ui_reset_all(ks_ui *ui) { full_reset(ui); }
 
 int ks_ui_open(ks_ui *ui, const char *spec, double now) {
     ui->now = now;
@@ -412,7 +431,13 @@ static void open_result(ks_ui *ui, size_t i) {
     if (!ui->results || i >= ui->results->n) return;
     hit = &ui->results->hits[i];
     n = result_words(hit, words, UI_MAX_HL);
-    open_page(ui, hit->slug, words, n);
+    if (hit->anchor && hit->anchor[0]) { /* a glossary entry: the page at that heading */
+        char *target = ks_sprintf("%s#%s", hit->slug, hit->anchor);
+        open_page(ui, target, words, n);
+        free(target);
+    } else {
+        open_page(ui, hit->slug, words, n);
+    }
     for (size_t k = 0; k < n; k++) free(words[k]);
     ui->to_highlight = n > 0; /* screens.c scrolls to the first match */
 }
@@ -507,6 +532,9 @@ static void tap(ks_ui *ui, float fx, float fy) {
         if (k->kind == KS_KEY_HIDE) {
             ui->kb_visible = 0;
             relayout(ui);
+        } else if (k->kind == KS_KEY_LAYER) { /* "123" / "ABC" */
+            ui->kb_layer = !ui->kb_layer;
+            relayout(ui);
         } else if (ks_keyboard_apply(k, ui->query, sizeof ui->query)) {
             run_search(ui);
         }
@@ -550,6 +578,10 @@ static void tap(ks_ui *ui, float fx, float fy) {
         ui->scroll = 0;
         ui->dirty = 1;
         break;
+    case TAG_LISTEN:
+    case TAG_LISTEN_PAUSE:
+    case TAG_LISTEN_STOP:
+    case TAG_LISTEN_SLOWER: ui_listen_tap(ui, tag); break;
     case TAG_MORE: /* for those who find dragging hard: most of a screen down */
         apply_scroll(ui, -0.8f * (float)ui_view_h(ui));
         break;
@@ -588,8 +620,13 @@ static int in_staff_corner(const ks_ui *ui, float x, float y) {
 
 void ks_ui_pointer(ks_ui *ui, ks_pointer_kind kind, float x, float y, double now) {
     ks_gesture_event e;
+    int sx, sy;
     ui->now = now;
+    if (ui_care_pointer(ui, kind, now)) return; /* it woke the screen: nothing else */
     ensure_built(ui);
+    ks_ui_shift(ui, &sx, &sy); /* Home is drawn shifted against burn-in */
+    x -= (float)sx;
+    y -= (float)sy;
     if (!ui->prompting) ks_idle_touch(&ui->idle, now);
     switch (kind) {
     case KS_POINTER_DOWN:
@@ -657,8 +694,9 @@ int ks_ui_handle_event(ks_ui *ui, const SDL_Event *ev, double now) {
     }
     case SDL_MOUSEWHEEL:
         /* Staff with a mouse: the wheel scrolls like a drag (3 lines). */
-        if (ev->wheel.which == SDL_TOUCH_MOUSEID || ev->wheel.y == 0) return 0;
+        if (ev->wheel.which == SDL_TOUCH_MOUSEID || ev->wheel.y == 0 || ks_ui_screen_off(ui)) return 0;
         ks_idle_touch(&ui->idle, now);
+        ui->care.last_activity = now;
         apply_scroll(ui, (float)ev->wheel.y * 3.0f * (float)ks_layout_body_px(ui->theme, ui->scale) * 1.5f);
         return 1;
     case SDL_WINDOWEVENT:
@@ -681,6 +719,10 @@ int ks_ui_handle_event(ks_ui *ui, const SDL_Event *ev, double now) {
 void ks_ui_tick(ks_ui *ui, double now) {
     ks_gesture_event e;
     ui->now = now;
+    if (ui_care_tick(ui, now)) { /* the screen is off: nothing runs */
+        ks_idle_touch(&ui->idle, now);
+        return;
+    }
     ensure_built(ui);
     e = ks_gesture_step(&ui->g, now);
     if (e.kind == KS_GESTURE_SCROLL) apply_scroll(ui, e.dy);
@@ -695,8 +737,11 @@ void ks_ui_tick(ks_ui *ui, double now) {
         ui->dirty = 1;
         announce(ui);
     }
+    /* Someone listening is using the kiosk, though no finger touches it. */
+    if (ui_listen_playing(ui)) ks_idle_touch(&ui->idle, now);
     switch (ks_idle_check(&ui->idle, now)) {
     case KS_IDLE_PROMPT:
+        ui_listen_stop(ui);
         if (untouched(ui)) { /* nothing to forget: do not ask an empty room */
             ks_idle_touch(&ui->idle, now);
             break;
@@ -713,6 +758,7 @@ void ks_ui_tick(ks_ui *ui, double now) {
         break;
     case KS_IDLE_NONE: break;
     }
+    ui_listen_tick(ui, now);
     if (ui->prompting) { /* the countdown shows whole seconds */
         int left = (int)ceil(ks_idle_due_in(&ui->idle, now) / 1000.0);
         if (left != ui->prompt_secs_shown) relayout(ui);
@@ -720,11 +766,18 @@ void ks_ui_tick(ks_ui *ui, double now) {
     ensure_built(ui);
 }
 
-int ks_ui_needs_frame(const ks_ui *ui) { return ui->dirty || !ui->built; }
+int ks_ui_needs_frame(const ks_ui *ui) {
+    if (ks_ui_screen_off(ui)) return ui->dirty; /* one black frame, then nothing */
+    return ui->dirty || !ui->built;
+}
 
 int ks_ui_timeout_ms(const ks_ui *ui, double now) {
     double t = -1, d;
     if (ks_gesture_animating(&ui->g)) return 16;
+    if (ks_ui_screen_off(ui)) {
+        d = ui_care_due_in(ui, now); /* the end of the night */
+        return d < 0 ? -1 : (int)ceil(d);
+    }
     d = ks_idle_due_in(&ui->idle, now);
     if (d >= 0) t = d;
     if (ui->prompting) { /* wake for the next countdown second */
@@ -736,6 +789,10 @@ int ks_ui_timeout_ms(const ks_ui *ui, double now) {
         if (d < 0) d = 0;
         if (t < 0 || d < t) t = d;
     }
+    d = ui_care_due_in(ui, now);
+    if (d >= 0 && (t < 0 || d < t)) t = d;
+    d = ui_listen_timeout_ms(ui, now);
+    if (d >= 0 && (t < 0 || d < t)) t = d;
     if (t < 0) return -1;
     return (int)ceil(t);
 }
@@ -746,16 +803,20 @@ int ks_ui_quit_requested(const ks_ui *ui) { return ui->quit; }
 
 int ks_ui_draw(ks_ui *ui) {
     ks_rect view = {0, 0, ui->w, 0};
-    int rc;
+    int rc, sx, sy;
+    if (ui_care_draw(ui)) return 0; /* the screen is off: black */
     ensure_built(ui);
     ui_build_fx(ui);
-    view.y = ui->body_top;
+    ks_ui_shift(ui, &sx, &sy); /* 0 0 but on Home (burn-in) */
+    view.x = sx;
+    view.y = ui->body_top + sy;
     view.h = ui->body_bottom - ui->body_top;
     ks_render_clear(ui->rd, NULL);
-    rc = ks_render_draw(ui->rd, ui->body, 0, ui->body_top - (int)lroundf(ui->scroll), &view);
-    if (rc == 0) rc = ks_render_draw(ui->rd, ui->chrome, 0, 0, NULL);
-    if (rc == 0) rc = ks_render_draw(ui->rd, ui->fx, 0, 0, NULL);
-    if (rc == 0) rc = ks_render_draw(ui->rd, ui->over, 0, 0, NULL);
+    rc = ks_render_draw(ui->rd, ui->body, sx, ui->body_top + sy - (int)lroundf(ui->scroll), &view);
+    if (rc == 0) rc = ui_listen_draw(ui, sx, ui->body_top + sy - (int)lroundf(ui->scroll), &view);
+    if (rc == 0) rc = ks_render_draw(ui->rd, ui->chrome, sx, sy, NULL);
+    if (rc == 0) rc = ks_render_draw(ui->rd, ui->fx, sx, sy, NULL);
+    if (rc == 0) rc = ks_render_draw(ui->rd, ui->over, sx, sy, NULL);
     ui->dirty = 0;
     return rc;
 }
@@ -803,10 +864,14 @@ int ks_ui_key_point(ks_ui *ui, char c, int *x, int *y) {
 
 int ks_ui_search_field_point(ks_ui *ui, int *x, int *y) {
     ensure_built(ui);
-    if (!ui->has_field || ui->prompting || ui->pin_open) return -1;
+    int sx, sy;
+    if (!ui->has_field || ui->prompting || ui->pin_open || ui->care.asleep) return -1;
     *x = ui->field_x + ui->field_w / 2;
     *y = ui->field_y + ui->field_h / 2;
     if (ui->field_in_body) *y += ui->body_top - (int)lroundf(ui->scroll);
     if (*y < ui->body_top || *y >= ui->body_bottom) return -1;
+    ks_ui_shift(ui, &sx, &sy);
+    *x += sx;
+    *y += sy;
     return 0;
 }

@@ -30,12 +30,32 @@ enum {
     TAG_STAFF_RESET,  /* staff status: reset the usage counts */
     TAG_STAFF_EXIT,   /* staff status: leave the kiosk */
     TAG_STAFF_BACK,   /* staff status: back to the kiosk */
+    TAG_LISTEN,       /* read the page aloud from the first line on screen */
+    TAG_LISTEN_PAUSE, /* pause or resume */
+    TAG_LISTEN_STOP,
+    TAG_LISTEN_SLOWER,/* toggle 120 words a minute */
     TAG_PIN_DIGIT = 100,  /* + digit */
     TAG_KEY = 200,        /* + key index in ui->kb */
     TAG_RESULT = 400      /* + result index */
 };
 
+/* The clinic's logo in the renderer's image cache. */
+#define UI_LOGO "kiosk:logo"
+/* The logo shipped in assets/ when the configuration names none. */
+#define UI_DEFAULT_LOGO "logo.svg"
+
 #define UI_QUERY_MAX 96
+
+/* Screen care's state (care.c). */
+typedef struct ui_care {
+    double last_activity; /* the last touch, or when the night ended */
+    int asleep;           /* the screen is black */
+    int swallow;          /* the touch that woke it: ignored until it lifts */
+    int was_night;        /* the night schedule said "night" at the last tick */
+    double wall_min;      /* minute of the day at ui time wall_at */
+    double wall_at;       /* < 0: the wall clock is not known (no night) */
+    long shift_step;      /* the burn-in shift's minute */
+} ui_care;
 #define UI_MAX_HL 16
 
 struct ks_ui {
@@ -85,6 +105,7 @@ struct ks_ui {
     ks_search_results *results;
     int kb_visible;
     ks_keyboard kb;
+    int kb_layer;           /* 0 letters, 1 digits and symbols */
     int kb_top;             /* window y of the keyboard */
     int field_x, field_y, field_w, field_h; /* the search field, window px */
     int has_field;
@@ -110,7 +131,11 @@ struct ks_ui {
     ks_rect pressed_box;    /* window px */
     int prompt_secs_shown;  /* the countdown the prompt shows */
 
+    ui_care care;           /* screen off, night, burn-in shift (care.c) */
+    int logo_w, logo_h;     /* the clinic's logo (image UI_LOGO), 0 0: none */
     char name[KS_SLUG_MAX + 16];
+
+    struct ui_listen *listen; /* read aloud (listen.c); NULL when unavailable */
 };
 
 /* Content access (ui.c). */
@@ -135,7 +160,48 @@ void ui_staff_close(ks_ui *ui);
 void ui_staff_tap(ks_ui *ui, int tag);
 void ui_build_staff(ks_ui *ui);
 
+/* listen.c: read aloud. Every function is safe when speech is unavailable
+ * (ui->listen NULL): the button is simply not there. */
+void ui_listen_create(ks_ui *ui);
+void ui_listen_destroy(ks_ui *ui);
+/* Stop at once (leaving the page, the idle prompt, new content). */
+void ui_listen_stop(ks_ui *ui);
+/* The idle reset: stop and forget the settings (Slower). */
+void ui_listen_reset(ks_ui *ui);
+void ui_listen_tap(ks_ui *ui, int tag);
+/* Follow playback: the sentence being read, the scroll, the end. */
+void ui_listen_tick(ks_ui *ui, double now);
+/* ms until ui_listen_tick has something to do, or -1. */
+int ui_listen_timeout_ms(const ks_ui *ui, double now);
+/* The buttons into ui->fx, left of x_limit (window px) on the bottom row,
+ * else on the row above. */
+void ui_listen_build_fx(ks_ui *ui, int x_limit);
+/* Mark the sentence being read over the body, drawn as the body is. */
+int ui_listen_draw(ks_ui *ui, int dx, int dy, const ks_rect *view);
+/* Whether speech is playing (it counts as use: the idle timer waits). */
+int ui_listen_playing(const ks_ui *ui);
+
 /* ui.c: helpers screens.c uses. */
 int ui_view_h(const ks_ui *ui);
+/* screens.c: load the clinic's logo into the renderer (cfg.logo, else the
+ * default; a logo that cannot be read is logged and the default shown). */
+void ui_load_logo(ks_ui *ui);
+/* ui.c: forget everything a patient did and show Home (the idle reset). */
+void ui_reset_all(ks_ui *ui);
+/* ui.c: tell the screen_changed hook. */
+void ui_announce(ks_ui *ui);
+
+/* care.c: screen care. */
+void ui_care_init(ks_ui *ui, double now);
+/* A pointer event at now: 1 when care swallows it (the screen was off, or
+ * this is the rest of the touch that woke it). */
+int ui_care_pointer(ks_ui *ui, ks_pointer_kind kind, double now);
+/* Sleep, wake at the night's end, move the burn-in shift. 1 when asleep
+ * (the idle timer and the rest of the tick have nothing to do). */
+int ui_care_tick(ks_ui *ui, double now);
+/* ms until ui_care_tick has something to do, or -1. */
+double ui_care_due_in(const ks_ui *ui, double now);
+/* Draw black when asleep: 1 when it did (nothing else is drawn). */
+int ui_care_draw(ks_ui *ui);
 
 #endif

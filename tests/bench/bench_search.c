@@ -1,6 +1,9 @@
 /* bench_search: figures for the index and search, printed, not asserted.
  *
  *   bench_search [PAGES...]      default: the shipped content, 1000, 10000
+ *   bench_search --corpus DIR    DIR made by scripts/make-corpus: DIR/content
+ *                                (15,000+ pages of real text) and the
+ *                                keystrokes of DIR/queries.txt
  *
  * For the shipped content and for generated corpora (deterministic pages of
  * ~500 words of medical prose with headings and lists, written to a temp
@@ -13,6 +16,10 @@
  *       naive: raw FTS5 `MATCH ... ORDER BY bm25 LIMIT 10` with snippet()
  *       full:  ks_search_query (tokenise, correct, synonyms, rank, snippets
  *              and highlights for the top 10)
+ * With --corpus it also times, per keystroke, the first query of a fresh
+ * handle (the first keystroke after start-up), and the same keystrokes sent
+ * one line at a time through `kiosk search --stdin --json` in a child
+ * process (one pass, wall time from writing the line to reading the answer).
  * Build it in Release for real figures (cmake -DCMAKE_BUILD_TYPE=Release).
  */
 #include "kiosk/base.h"
@@ -21,9 +28,12 @@
 #include "kiosk/store.h"
 
 #include <sqlite3.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -236,43 +246,65 @@ static const char *const shipped_queries[] = {
 
 #define PASSES 5
 
-/* Replay every prefix of every query PASSES times (after one warm-up pass)
- * and keep, per keystroke, the best time: the machine is shared, and the
- * best of five removes other processes' interference, not our own slow
- * cases (every pass does the same work). */
-static void replay(const char *db, const char *const *qs, size_t nq) {
+/* Every prefix of every query, one keystroke each. */
+static size_t prefixes(const char *const *qs, size_t nq, char **keys, size_t max) {
+    size_t nk = 0;
+    for (size_t i = 0; i < nq; i++)
+        for (size_t k = 1; k <= strlen(qs[i]) && nk < max; k++) keys[nk++] = ks_strndup(qs[i], k);
+    return nk;
+}
+
+static int passes(void) {
+    const char *e = getenv("BENCH_PASSES");
+    int n = e ? atoi(e) : PASSES;
+    return n > 0 && n < 100 ? n : PASSES;
+}
+
+/* Replay the keystrokes passes() times (after one warm-up pass) and keep,
+ * per keystroke, the best time: the machine is shared, and the best of
+ * several removes other processes' interference, not our own slow cases
+ * (every pass does the same work). Also reported: the worst single pass
+ * time of each keystroke's median, and the first keystroke of a fresh
+ * handle. */
+static void replay_keys(const char *db, char **keys, size_t nk) {
     sqlite3 *raw;
     sqlite3_stmt *st;
     ks_buf m = {0};
-    char *keys[4096];
-    int shortk[4096];
-    double best_naive[4096], best_full[4096];
-    size_t nk = 0;
-    for (size_t i = 0; i < nq; i++)
-        for (size_t k = 1; k <= strlen(qs[i]) && nk < 4096; k++) {
-            keys[nk] = ks_strndup(qs[i], k);
-            size_t last_word = 0;
-            for (size_t j = 0; j < k; j++) last_word = keys[nk][j] == ' ' ? 0 : last_word + 1;
-            shortk[nk] = last_word > 0 && last_word <= 2;
-            best_naive[nk] = best_full[nk] = 1e9;
-            nk++;
-        }
+    int *shortk = ks_calloc(nk + 1, sizeof *shortk);
+    double *best_naive = ks_malloc((nk + 1) * sizeof(double)), *best_full = ks_malloc((nk + 1) * sizeof(double));
+    for (size_t i = 0; i < nk; i++) {
+        size_t last_word = 0, k = strlen(keys[i]);
+        for (size_t j = 0; j < k; j++) last_word = keys[i][j] == ' ' ? 0 : last_word + 1;
+        shortk[i] = last_word > 0 && last_word <= 2 && strchr(keys[i], ' ') != NULL;
+        best_naive[i] = best_full[i] = 1e9;
+    }
     if (sqlite3_open_v2(db, &raw, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return;
     sqlite3_prepare_v2(raw,
                        "SELECT rowid, snippet(fts, 3, '[', ']', '...', 20) FROM fts WHERE fts MATCH ?"
                        " ORDER BY bm25(fts) LIMIT 10",
                        -1, &st, NULL);
-    double t_open = ks_now_ms();
+    /* the first keystroke after start-up: a fresh handle each time */
+    samples first = {0};
+    for (size_t i = 0; i < nk && first.n < 8; i += nk / 8 + 1) {
+        double t0 = ks_now_ms();
+        ks_search *fresh = ks_search_open(db, NULL);
+        double t1 = ks_now_ms();
+        ks_search_results *r;
+        if (!fresh) break;
+        ks_search_query(fresh, keys[i], 10, &r);
+        double t2 = ks_now_ms();
+        ks_search_results_free(r);
+        ks_search_close(fresh);
+        add(&first, t2 - t1);
+        if (first.n == 1) printf("  search open (loads vocabulary, synonyms, titles, glossary, completions): %.1f ms\n", t1 - t0);
+    }
     ks_search *s = ks_search_open(db, NULL);
-    t_open = ks_now_ms() - t_open;
     if (!s) {
         printf("  cannot open search\n");
         return;
     }
-    /* what a live re-sync costs the next keystroke: the caches reload */
-    printf("  search open (loads vocabulary, synonyms, titles; the same as a reload after a sync): %.1f ms\n",
-           t_open);
-    for (int pass = 0; pass <= PASSES; pass++) { /* pass 0 warms the caches */
+    int np = passes();
+    for (int pass = 0; pass <= np; pass++) { /* pass 0 warms the caches */
         for (size_t i = 0; i < nk; i++) {
             naive_match(keys[i], &m);
             if (m.len && !getenv("BENCH_FULL_ONLY")) {
@@ -302,20 +334,80 @@ static void replay(const char *db, const char *const *qs, size_t nq) {
         if (shortk[i]) add(&full_short, best_full[i]);
         if (getenv("BENCH_SLOW") && best_full[i] > atof(getenv("BENCH_SLOW")))
             printf("    slow: %.2f ms for \"%s\"\n", best_full[i], keys[i]);
-        free(keys[i]);
     }
+    printf("  per keystroke, best of %d passes:\n", np);
     report("(a) naive FTS5, all keystrokes", &naive);
-    report("    naive, 1-2 letter last word", &naive_short);
-    report("(b) full search, all keystrokes", &full);
-    report("    full, 1-2 letter last word", &full_short);
+    report("    naive, short last word after others", &naive_short);
+    report("(b) ks_search_query, all keystrokes", &full);
+    report("    ours, short last word after others", &full_short);
+    report("    ours, first query of a fresh handle", &first);
     free(naive.v);
     free(full.v);
     free(naive_short.v);
     free(full_short.v);
+    free(first.v);
+    free(shortk);
+    free(best_naive);
+    free(best_full);
     ks_buf_free(&m);
     ks_search_close(s);
     sqlite3_finalize(st);
     sqlite3_close(raw);
+}
+
+/* The keystrokes through `kiosk search --stdin --json` in a child: what the
+ * kiosk's own process does per keystroke, pipes included. One pass, wall
+ * time per line; the first line is the first keystroke after start-up. */
+static void replay_stdin(const char *db, char **keys, size_t nk) {
+    int to[2], from[2];
+    if (pipe(to) != 0 || pipe(from) != 0) return;
+    double t_start = ks_now_ms();
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(to[0], 0);
+        dup2(from[1], 1);
+        close(to[1]);
+        close(from[0]);
+        execl(KIOSK_BIN, KIOSK_BIN, "search", "--stdin", "--json", "--db", db, (char *)NULL);
+        _exit(127);
+    }
+    close(to[0]);
+    close(from[1]);
+    FILE *in = fdopen(from[0], "r");
+    FILE *out = fdopen(to[1], "w");
+    samples all = {0}, first = {0};
+    char *line = NULL;
+    size_t cap = 0;
+    signal(SIGPIPE, SIG_IGN);
+    for (size_t i = 0; i < nk; i++) {
+        double t0 = ks_now_ms();
+        fprintf(out, "%s\n", keys[i]);
+        fflush(out);
+        if (getline(&line, &cap, in) < 0) break;
+        double dt = ks_now_ms() - t0;
+        if (i == 0) {
+            add(&first, dt);
+            printf("  kiosk search --stdin: start-up to first answer %.1f ms (first keystroke itself %.2f ms)\n",
+                   ks_now_ms() - t_start, dt);
+        }
+        add(&all, dt);
+    }
+    fclose(out);
+    fclose(in);
+    free(line);
+    waitpid(pid, NULL, 0);
+    report("(c) kiosk search --stdin, one pass", &all);
+    free(all.v);
+    free(first.v);
+}
+
+/* CPU time of this process so far (user + system), ms: on a shared,
+ * loaded machine the wall time of a build says more about the others. */
+static double cpu_ms(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
 static long long file_size(const char *path) {
@@ -323,22 +415,24 @@ static long long file_size(const char *path) {
     return stat(path, &st) == 0 ? (long long)st.st_size : 0;
 }
 
-static void run(const char *label, const char *content, const char *db, int modify_one,
-                const char *const *qs, size_t nq) {
+static void run(const char *label, const char *content, const char *db, int modify_one, char **keys, size_t nk,
+                int through_stdin) {
     int err;
     printf("%s\n", label);
-    double t0 = ks_now_ms();
+    double t0 = ks_now_ms(), c0 = cpu_ms();
     ks_store *store = ks_store_load(content, NULL, &err);
-    double load_ms = ks_now_ms() - t0;
+    double load_ms = ks_now_ms() - t0, load_cpu = cpu_ms() - c0;
     if (!store) {
         printf("  cannot load %s\n", content);
         return;
     }
     ks_index *ix = ks_index_open(db, NULL);
     ks_index_report r;
+    c0 = cpu_ms();
     ks_index_sync(ix, store, &r);
-    printf("  pages %zu; store load %.0f ms; index build (sync) %.0f ms\n", ks_store_page_count(store), load_ms,
-           r.ms);
+    double sync_cpu = cpu_ms() - c0;
+    printf("  pages %zu; store load %.0f ms (CPU %.0f ms); index build (sync) %.0f ms (CPU %.0f ms)\n",
+           ks_store_page_count(store), load_ms, load_cpu, r.ms, sync_cpu);
     ks_index_report_free(&r);
     ks_index_close(ix);
     /* a fresh process would reopen: do the same; then five of each kind
@@ -384,16 +478,68 @@ static void run(const char *label, const char *content, const char *db, int modi
     ks_store_free(store);
     printf("  database size %.1f MB (+ wal %.1f MB)\n", (double)file_size(db) / 1e6,
            (double)file_size(ks_sprintf("%s-wal", db)) / 1e6);
-    replay(db, qs, nq);
+    replay_keys(db, keys, nk);
+    if (through_stdin) replay_stdin(db, keys, nk);
+}
+
+static void run_queries(const char *label, const char *content, const char *db, int modify_one,
+                        const char *const *qs, size_t nq) {
+    static char *keys[4096];
+    size_t nk = prefixes(qs, nq, keys, 4096);
+    run(label, content, db, modify_one, keys, nk, 0);
+    for (size_t i = 0; i < nk; i++) free(keys[i]);
+}
+
+/* The lines of a file (the keystrokes of queries.txt). */
+static char **read_lines(const char *path, size_t *n) {
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    char **lines = NULL;
+    *n = 0;
+    if (ks_read_file(path, 64u << 20, &text, &len) != 0) return NULL;
+    for (size_t off = 0; off < len;) {
+        const char *nl = memchr(text + off, '\n', len - off);
+        size_t l = nl ? (size_t)(nl - (text + off)) : len - off;
+        if (l) {
+            if (*n == cap) lines = ks_realloc(lines, (cap = cap ? cap * 2 : 1024) * sizeof *lines);
+            lines[(*n)++] = ks_strndup(text + off, l);
+        }
+        off += l + 1;
+    }
+    free(text);
+    return lines;
 }
 
 int main(int argc, char **argv) {
     char dir[] = "/tmp/kiosk-bench-search-XXXXXX";
     if (!mkdtemp(dir)) return 1;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* figures as they come, also into a file */
     printf("bench_search (SQLite %s)\n", sqlite3_libversion());
     size_t sizes[8];
     size_t n_sizes = 0;
     int shipped = argc < 2;
+    if (argc == 3 && strcmp(argv[1], "--corpus") == 0) { /* scripts/make-corpus output */
+        char *content = ks_path_join(argv[2], "content"), *qpath = ks_path_join(argv[2], "queries.txt");
+        char *db = ks_path_join(dir, "corpus.db");
+        size_t nk;
+        char **keys = read_lines(qpath, &nk);
+        if (!keys) {
+            fprintf(stderr, "bench_search: cannot read %s (make it with scripts/make-corpus %s)\n", qpath, argv[2]);
+            return 2;
+        }
+        char label[1200];
+        snprintf(label, sizeof label, "real-text corpus %s, %zu keystrokes", argv[2], nk);
+        run(label, content, db, 0, keys, nk, 1);
+        for (size_t i = 0; i < nk; i++) free(keys[i]);
+        free(keys);
+        free(content);
+        free(qpath);
+        free(db);
+        char *cmd = ks_sprintf("rm -rf '%s'", dir);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+        free(cmd);
+        return 0;
+    }
     for (int i = 1; i < argc && n_sizes < 8; i++) {
         if (strcmp(argv[i], "shipped") == 0) shipped = 1;
         else sizes[n_sizes++] = (size_t)strtoul(argv[i], NULL, 10);
@@ -405,8 +551,8 @@ int main(int argc, char **argv) {
     }
     if (shipped) {
         char *db = ks_path_join(dir, "shipped.db");
-        run("shipped content (" KIOSK_SOURCE_DIR "/content)", KIOSK_SOURCE_DIR "/content", db, 0, shipped_queries,
-            sizeof shipped_queries / sizeof shipped_queries[0]);
+        run_queries("shipped content (" KIOSK_SOURCE_DIR "/content)", KIOSK_SOURCE_DIR "/content", db, 0,
+                    shipped_queries, sizeof shipped_queries / sizeof shipped_queries[0]);
         free(db);
     }
     for (size_t i = 0; i < n_sizes; i++) {
@@ -420,7 +566,7 @@ int main(int argc, char **argv) {
         char label[128];
         snprintf(label, sizeof label, "generated corpus, %zu pages (written in %.0f ms)", sizes[i],
                  ks_now_ms() - t0);
-        run(label, content, db, 1, typed_queries, sizeof typed_queries / sizeof typed_queries[0]);
+        run_queries(label, content, db, 1, typed_queries, sizeof typed_queries / sizeof typed_queries[0]);
         free(content);
         free(db);
     }

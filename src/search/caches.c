@@ -1,0 +1,388 @@
+/* caches: what a search handle keeps in memory, loaded from the index
+ * when the handle opens and again when the index generation moves: the
+ * vocabulary (sorted, with running page counts), synonyms and section
+ * intents, page records, the words that name topics, glossary entries,
+ * the best completions of every 1-3 letter prefix and the best pages of
+ * every 1-2 letter prefix, so no keystroke computes any of them. */
+#include "search_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ caches */
+
+static void fold_words(ks_buf *b, const char *text);
+static char *col_dup(sqlite3_stmt *st, int i);
+
+void sr_free_caches(ks_search *s) {
+    for (size_t i = 0; i < s->vocab.n; i++) free(s->vocab.w[i].word);
+    free(s->vocab.w);
+    free(s->vocab.cum_df);
+    free(s->vocab.cum_hdf);
+    s->vocab.w = NULL;
+    s->vocab.cum_df = s->vocab.cum_hdf = NULL;
+    s->vocab.n = 0;
+    for (size_t i = 0; i < s->syn_words.n; i++) free(s->syn_words.w[i].word);
+    free(s->syn_words.w);
+    s->syn_words.w = NULL;
+    s->syn_words.n = 0;
+    for (size_t i = 0; i < s->n_syn; i++) {
+        for (size_t k = 0; k < s->syn[i].n_from; k++) free(s->syn[i].from[k]);
+        free(s->syn[i].from);
+        free(s->syn[i].to);
+    }
+    free(s->syn);
+    s->syn = NULL;
+    s->n_syn = 0;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        sr_page *p = &s->pages[i];
+        free(p->slug);
+        free(p->title);
+        free(p->topic);
+        free(p->section);
+        free(p->summary);
+        free(p->heads);
+    }
+    free(s->pages);
+    s->pages = NULL;
+    s->n_pages = 0;
+    for (size_t i = 0; i < s->n_intents; i++) {
+        for (size_t k = 0; k < s->intents[i].n_from; k++) free(s->intents[i].from[k]);
+        free(s->intents[i].from);
+        free(s->intents[i].section);
+    }
+    free(s->intents);
+    s->intents = NULL;
+    s->n_intents = 0;
+    for (size_t i = 0; i < s->n_topic_words; i++) free(s->topic_words[i]);
+    free(s->topic_words);
+    s->topic_words = NULL;
+    s->n_topic_words = 0;
+    free(s->short_at);
+    free(s->short_tab);
+    s->short_at = NULL;
+    s->short_tab = NULL;
+    s->n_short = 0;
+    for (size_t i = 0; i < s->n_gloss; i++) {
+        free(s->gloss[i].key);
+        free(s->gloss[i].anchor);
+        free(s->gloss[i].title);
+        free(s->gloss[i].text);
+    }
+    free(s->gloss);
+    s->gloss = NULL;
+    s->n_gloss = 0;
+    free(s->gloss_slug);
+    s->gloss_slug = NULL;
+    free(s->complete);
+    s->complete = NULL;
+    s->n_complete = 0;
+    s->loaded = 0;
+}
+
+/* The plain text of a Markdown line: link targets, emphasis and code marks
+ * left out ("[dextrose](../glossary.md#dextrose)" -> "dextrose"). */
+static void md_plain(ks_buf *b, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == ']' && i + 1 < n && s[i + 1] == '(') {
+            const char *close = memchr(s + i, ')', n - i);
+            if (close) {
+                i = (size_t)(close - s);
+                continue;
+            }
+        }
+        if (c == '[' || c == ']' || c == '*' || c == '_' || c == '`') continue;
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+        if (c == ' ' && b->len && b->data[b->len - 1] == ' ') continue;
+        ks_buf_putc(b, c);
+    }
+}
+
+/* Glossary entries: each "## Term" of the page with the most "## " terms
+ * among pages whose slug or section says glossary, with the text under it. */
+static int load_glossary(ks_search *s) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT slug, markdown FROM pages JOIN sources USING (id)"
+                           " WHERE slug = 'glossary' OR slug LIKE '%/glossary' OR section = 'glossary' LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return KS_INDEX_ERR_DB;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *md = (const char *)sqlite3_column_text(st, 1);
+        size_t len = md ? (size_t)sqlite3_column_bytes(st, 1) : 0, cap = 0;
+        s->gloss_slug = col_dup(st, 0);
+        sr_gloss *cur = NULL;
+        ks_buf text = {0};
+        for (size_t off = 0; off < len;) {
+            const char *line = md + off, *nl = memchr(line, '\n', len - off);
+            size_t n = nl ? (size_t)(nl - line) : len - off;
+            off += n + 1;
+            if (n > 3 && memcmp(line, "## ", 3) == 0) {
+                if (cur) cur->text = ks_buf_detach(&text);
+                ks_buf_free(&text);
+                if (s->n_gloss == cap) s->gloss = ks_realloc(s->gloss, (cap = cap ? cap * 2 : 64) * sizeof *s->gloss);
+                cur = &s->gloss[s->n_gloss++];
+                memset(cur, 0, sizeof *cur);
+                ks_buf term = {0}, key = {0};
+                md_plain(&term, line + 3, n - 3);
+                while (term.len && term.data[term.len - 1] == ' ') term.len--;
+                ks_buf_putc(&term, '\0');
+                fold_words(&key, term.data);
+                cur->key = ks_strdup(key.len ? key.data + 1 : "");
+                cur->anchor = ks_link_anchor(line + 3, n - 3);
+                cur->title = ks_sprintf("%s \xe2\x80\x94 Glossary", term.data);
+                ks_buf_free(&term);
+                ks_buf_free(&key);
+            } else if (cur && n && line[0] != '#') {
+                if (!text.len) { /* "Dextrose: A kind of sugar…": the term leads its snippet */
+                    const char *t = cur->title, *dash = strstr(t, " \xe2\x80\x94 ");
+                    ks_buf_append(&text, t, dash ? (size_t)(dash - t) : strlen(t));
+                    ks_buf_puts(&text, ": ");
+                }
+                if (text.len) ks_buf_putc(&text, ' ');
+                md_plain(&text, line, n);
+            } else if (n && line[0] == '#') {
+                if (cur) cur->text = ks_buf_detach(&text);
+                ks_buf_free(&text);
+                cur = NULL;
+            }
+        }
+        if (cur) cur->text = ks_buf_detach(&text);
+        ks_buf_free(&text);
+        for (size_t i = 0; i < s->n_gloss; i++)
+            if (!s->gloss[i].text) s->gloss[i].text = ks_strdup("");
+        rc = SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return ks_strdup(t ? (const char *)t : "");
+}
+
+/* Fold text into space-separated words into b. */
+static void fold_words(ks_buf *b, const char *text) {
+    char w[SR_WORD_CAP];
+    size_t pos = 0, len = strlen(text);
+    while (ks_index_next_word(text, len, &pos, w, sizeof w, NULL, NULL)) {
+        ks_buf_putc(b, ' ');
+        ks_buf_puts(b, w);
+    }
+}
+
+static int cmp_word(const void *a, const void *b) {
+    return strcmp(((const sr_word *)a)->word, ((const sr_word *)b)->word);
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "word topic-slug" entries: compare the word part with key. */
+static int cmp_topic_key(const void *key, const void *elem) {
+    const char *k = key, *e = *(const char *const *)elem;
+    size_t kl = strlen(k);
+    int c = strncmp(k, e, kl);
+    if (c) return c;
+    return e[kl] == ' ' ? 0 : -1; /* e is longer: key sorts first */
+}
+
+const char *sr_topic_of(const ks_search *s, const char *w) {
+    if (!s->n_topic_words) return NULL;
+    char *const *hit = bsearch(w, s->topic_words, s->n_topic_words, sizeof *s->topic_words, cmp_topic_key);
+    return hit ? *hit + strlen(w) + 1 : NULL;
+}
+
+/* The same order as the short path's: score, then page order, then slug. */
+static int short_before(const ks_search *s, uint32_t a, double sa, uint32_t b, double sb) {
+    if (sa != sb) return sa > sb;
+    if (s->pages[a].order != s->pages[b].order) return s->pages[a].order < s->pages[b].order;
+    return strcmp(s->pages[a].slug, s->pages[b].slug) < 0;
+}
+
+/* For every 1-2 letter prefix, the best pages whose title or keyword words
+ * start with it, ranked as run_short ranks them: no keystroke scans every
+ * page's words. */
+static void build_short(ks_search *s) {
+    uint32_t *last = ks_malloc(65536 * sizeof *last);
+    size_t cap = 0;
+    s->short_at = ks_calloc(65536, sizeof *s->short_at);
+    for (size_t i = 0; i < 65536; i++) last[i] = UINT32_MAX;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const sr_page *p = &s->pages[i];
+        const char *h = p->heads, *bar = strstr(h, " |");
+        for (const char *w = h; *w; w++) {
+            if (*w != ' ' || !w[1] || w[1] == ' ' || w[1] == '|') continue;
+            for (int L = 1; L <= 2; L++) {
+                if (L == 2 && (!w[2] || w[2] == ' ')) break;
+                uint32_t key = (uint32_t)(unsigned char)w[1] << 8 | (L == 2 ? (unsigned char)w[2] : 0u);
+                if (last[key] == i) continue; /* the first occurrence scores */
+                last[key] = (uint32_t)i;
+                double score = 1.0;
+                if (bar && w < bar) score += 2.0;
+                if (w == h) score += 1.0;
+                if (p->is_topic_index) score += 0.5;
+                if (!s->short_at[key]) {
+                    if (s->n_short == cap) s->short_tab = ks_realloc(s->short_tab, (cap = cap ? cap * 2 : 1024) * sizeof *s->short_tab);
+                    memset(&s->short_tab[s->n_short], 0, sizeof *s->short_tab);
+                    s->short_at[key] = (uint32_t)++s->n_short;
+                }
+                sr_short *t = &s->short_tab[s->short_at[key] - 1];
+                size_t at = t->n < SR_SHORT_MAX ? t->n++ : SR_SHORT_MAX;
+                if (at == SR_SHORT_MAX) {
+                    if (!short_before(s, (uint32_t)i, score, t->page[at - 1], t->score[at - 1])) continue;
+                    at--;
+                }
+                while (at > 0 && short_before(s, (uint32_t)i, score, t->page[at - 1], t->score[at - 1])) {
+                    t->page[at] = t->page[at - 1];
+                    t->score[at] = t->score[at - 1];
+                    at--;
+                }
+                t->page[at] = (uint32_t)i;
+                t->score[at] = score;
+            }
+        }
+    }
+    free(last);
+}
+
+int sr_load_caches(ks_search *s) {
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int rc;
+    sr_free_caches(s);
+    /* vocabulary (WITHOUT ROWID: already in byte order of word) */
+    if (sqlite3_prepare_v2(s->db, "SELECT word, df, hdf FROM vocab ORDER BY word", -1, &st, NULL) != SQLITE_OK)
+        return KS_INDEX_ERR_DB;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *w = (const char *)sqlite3_column_text(st, 0);
+        if (!w || strlen(w) >= SR_WORD_CAP) continue;
+        if (s->vocab.n == cap) s->vocab.w = ks_realloc(s->vocab.w, (cap = cap ? cap * 2 : 1024) * sizeof *s->vocab.w);
+        sr_word *e = &s->vocab.w[s->vocab.n++];
+        e->word = ks_strdup(w);
+        e->len = (uint32_t)strlen(w);
+        e->df = (uint32_t)sqlite3_column_int(st, 1);
+        e->hdf = (uint32_t)sqlite3_column_int(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    s->vocab.cum_df = ks_malloc((s->vocab.n + 1) * sizeof *s->vocab.cum_df);
+    s->vocab.cum_hdf = ks_malloc((s->vocab.n + 1) * sizeof *s->vocab.cum_hdf);
+    s->vocab.cum_df[0] = s->vocab.cum_hdf[0] = 0;
+    for (size_t i = 0; i < s->vocab.n; i++) {
+        s->vocab.cum_df[i + 1] = s->vocab.cum_df[i] + s->vocab.w[i].df;
+        s->vocab.cum_hdf[i + 1] = s->vocab.cum_hdf[i] + s->vocab.w[i].hdf;
+    }
+
+    /* synonyms */
+    if (sqlite3_prepare_v2(s->db, "SELECT phrase, target FROM synonyms ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return KS_INDEX_ERR_DB;
+    cap = 0;
+    size_t wcap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *from = (const char *)sqlite3_column_text(st, 0);
+        const char *to = (const char *)sqlite3_column_text(st, 1);
+        ks_buf tb = {0};
+        char w[SR_WORD_CAP];
+        size_t pos = 0, n;
+        if (!from || !to) continue;
+        if (to[0] == '@') { /* a section intent (intents.txt) */
+            sr_intent it = {0};
+            while ((n = ks_index_next_word(from, strlen(from), &pos, w, sizeof w, NULL, NULL)) > 0) {
+                it.from = ks_realloc(it.from, (it.n_from + 1) * sizeof *it.from);
+                it.from[it.n_from++] = ks_strdup(w);
+            }
+            if (!it.n_from) continue;
+            it.section = ks_strdup(to + 1);
+            s->intents = ks_realloc(s->intents, (s->n_intents + 1) * sizeof *s->intents);
+            s->intents[s->n_intents++] = it;
+            continue;
+        }
+        fold_words(&tb, to);
+        if (!tb.len) {
+            ks_buf_free(&tb);
+            continue;
+        }
+        sr_synonym sy = {0};
+        while ((n = ks_index_next_word(from, strlen(from), &pos, w, sizeof w, NULL, NULL)) > 0) {
+            sy.from = ks_realloc(sy.from, (sy.n_from + 1) * sizeof *sy.from);
+            sy.from[sy.n_from++] = ks_strdup(w);
+            if (s->syn_words.n == wcap)
+                s->syn_words.w = ks_realloc(s->syn_words.w, (wcap = wcap ? wcap * 2 : 64) * sizeof *s->syn_words.w);
+            sr_word *e = &s->syn_words.w[s->syn_words.n++];
+            e->word = ks_strdup(w);
+            e->len = (uint32_t)n;
+            e->df = 1;
+            e->hdf = 0;
+        }
+        if (!sy.n_from) {
+            ks_buf_free(&tb);
+            continue;
+        }
+        sy.to = ks_strdup(tb.data + 1);
+        ks_buf_free(&tb);
+        if (s->n_syn == cap) s->syn = ks_realloc(s->syn, (cap = cap ? cap * 2 : 64) * sizeof *s->syn);
+        s->syn[s->n_syn++] = sy;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    if (s->syn_words.n > 1) { /* sort and drop duplicates */
+        qsort(s->syn_words.w, s->syn_words.n, sizeof *s->syn_words.w, cmp_word);
+        size_t k = 1;
+        for (size_t i = 1; i < s->syn_words.n; i++) {
+            if (strcmp(s->syn_words.w[i].word, s->syn_words.w[k - 1].word) == 0) free(s->syn_words.w[i].word);
+            else s->syn_words.w[k++] = s->syn_words.w[i];
+        }
+        s->syn_words.n = k;
+    }
+
+    /* pages */
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, slug, title, topic, section, summary, is_topic_index, ord, keywords"
+                           " FROM pages ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return KS_INDEX_ERR_DB;
+    cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (s->n_pages == cap) s->pages = ks_realloc(s->pages, (cap = cap ? cap * 2 : 64) * sizeof *s->pages);
+        sr_page *p = &s->pages[s->n_pages++];
+        ks_buf h = {0};
+        p->id = sqlite3_column_int64(st, 0);
+        p->slug = col_dup(st, 1);
+        p->title = col_dup(st, 2);
+        p->topic = col_dup(st, 3);
+        p->section = col_dup(st, 4);
+        p->summary = col_dup(st, 5);
+        p->is_topic_index = sqlite3_column_int(st, 6);
+        p->order = sqlite3_column_int(st, 7);
+        fold_words(&h, p->title);
+        ks_buf_puts(&h, " |");
+        const char *kw = (const char *)sqlite3_column_text(st, 8);
+        fold_words(&h, kw ? kw : "");
+        ks_buf_putc(&h, ' ');
+        p->heads = ks_buf_detach(&h);
+        if (p->is_topic_index && p->topic[0]) { /* the words that name this topic */
+            char w[SR_WORD_CAP];
+            size_t pos = 0, tl = strlen(p->title);
+            while (ks_index_next_word(p->title, tl, &pos, w, sizeof w, NULL, NULL))
+                if (!sr_is_stop_word(w)) {
+                    s->topic_words = ks_realloc(s->topic_words, (s->n_topic_words + 1) * sizeof *s->topic_words);
+                    s->topic_words[s->n_topic_words++] = ks_sprintf("%s %s", w, p->topic);
+                }
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    if (s->n_topic_words > 1) qsort(s->topic_words, s->n_topic_words, sizeof *s->topic_words, cmp_str);
+    if ((rc = load_glossary(s)) != 0) return rc;
+    sr_complete_build(s);
+    build_short(s);
+    s->loaded = 1;
+    return 0;
+}
+

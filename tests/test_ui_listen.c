@@ -1,0 +1,301 @@
+/* Read aloud on the shipped content, headless (SDL's dummy audio driver:
+ * no sound card): tap Listen, advance the clock, and check the sentence
+ * marked (in the highlight colour, on screen), the scroll that keeps it in
+ * view, Pause/Resume, Stop, Slower, reading from the first line on screen,
+ * and that leaving the page, the idle prompt and the idle reset stop it.
+ *
+ * Synthesis runs on its own thread in real time while the test drives the
+ * UI's clock: before each step the test waits (really) until the audio for
+ * that step has been made, so what it sees does not depend on the speed of
+ * the machine. Screenshots go to ./ui-shots/listen-*.png.
+ */
+#include "harness.h"
+
+#include "kiosk/base.h"
+#include "kiosk/render.h"
+#include "kiosk/store.h"
+#include "kiosk/ui.h"
+
+#include "../src/ui/ui_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct world {
+    ks_render_headless *hl;
+    ks_ui *ui;
+    ks_ui_content content;
+    double t;
+} world;
+
+static ks_store *shipped;
+
+static void world_open(world *w, int width, int height, int speech) {
+    int err = 0;
+    ks_ui_config cfg;
+    memset(w, 0, sizeof *w);
+    ks_ui_config_defaults(&cfg);
+    cfg.speech_enabled = speech;
+    w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
+    OK(w->hl != NULL);
+    w->content = ks_ui_content_of_store(shipped);
+    w->ui = ks_ui_create(&cfg, &w->content, NULL, ks_render_headless_render(w->hl), width, height, 0);
+    w->t = 1000;
+    ks_ui_tick(w->ui, w->t);
+}
+
+static void world_close(world *w) {
+    ks_ui_destroy(w->ui);
+    ks_render_headless_destroy(w->hl);
+}
+
+static ks_ui_listen_info info_of(world *w) {
+    ks_ui_listen_info in;
+    ks_ui_listen_info_get(w->ui, &in);
+    return in;
+}
+
+/* Advance the UI's clock by ms in 16 ms frames, each only once the speech
+ * for it has been made (real time, at most 20 s a step). */
+static void play(world *w, double ms) {
+    double end = w->t + ms;
+    while (w->t < end) {
+        for (int i = 0; i < 2000; i++) {
+            ks_ui_listen_info in = info_of(w);
+            if (in.state != KS_LISTEN_PLAYING || in.made_all || in.made_ms >= in.pos_ms + 16) break;
+            usleep(10000);
+        }
+        w->t += 16;
+        ks_ui_tick(w->ui, w->t);
+    }
+}
+
+static void tap_at(world *w, int x, int y) {
+    ks_ui_pointer(w->ui, KS_POINTER_DOWN, (float)x, (float)y, w->t);
+    play(w, 48);
+    ks_ui_pointer(w->ui, KS_POINTER_UP, (float)x, (float)y, w->t);
+    play(w, 16);
+}
+
+static int tap_button(world *w, const char *which) {
+    int x, y;
+    ks_ui_tick(w->ui, w->t);
+    if (ks_ui_listen_point(w->ui, which, &x, &y) != 0) return -1;
+    tap_at(w, x, y);
+    return 0;
+}
+
+static void shot(world *w, const char *name) {
+    char path[256];
+    ks_ui_draw(w->ui);
+    mkdir("ui-shots", 0755);
+    snprintf(path, sizeof path, "ui-shots/listen-%s.png", name);
+    ks_render_headless_save_png(w->hl, path);
+}
+
+/* Pixels of colour c inside window rect r of the last frame. */
+static int count_color(world *w, ks_rect r, ks_color c) {
+    SDL_Surface *s = ks_render_headless_surface(w->hl);
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h; y++) {
+        if (y < 0 || y >= s->h) continue;
+        const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+        for (int x = r.x; x < r.x + r.w; x++) {
+            if (x < 0 || x >= s->w) continue;
+            Uint8 pr, pg, pb;
+            SDL_GetRGB(row[x], s->format, &pr, &pg, &pb);
+            n += pr == c.r && pg == c.g && pb == c.b;
+        }
+    }
+    return n;
+}
+
+static void test_no_speech_no_button(void) {
+    world w;
+    world_open(&w, 800, 600, 0);
+    OK(ks_ui_open(w.ui, "page:prolotherapy/risks", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    OK(!info_of(&w).available);
+    int x, y;
+    OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == KS_ERR_NOT_FOUND);
+    world_close(&w);
+}
+
+static void test_listen_follows_the_voice(void) {
+    world w;
+    world_open(&w, 800, 600, 1);
+    ks_ui_listen_info in = info_of(&w);
+    OK(in.available);
+    if (!in.available) {
+        world_close(&w);
+        return;
+    }
+    int x, y;
+    /* Home has no Listen button; a page does. */
+    OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == KS_ERR_NOT_FOUND);
+    OK(ks_ui_open(w.ui, "page:prolotherapy/risks", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == 0);
+    OK(ks_ui_listen_point(w.ui, "stop", &x, &y) == KS_ERR_NOT_FOUND);
+    shot(&w, "page");
+
+    OK(tap_button(&w, "listen") == 0);
+    in = info_of(&w);
+    INT_EQ(in.state, KS_LISTEN_PLAYING);
+    INT_EQ(in.sentence, 0);
+    STR_EQ(in.text, "Risks and side effects");
+    OK(in.sentences > 30);
+    OK(ks_ui_listen_point(w.ui, "pause", &x, &y) == 0);
+    OK(ks_ui_listen_point(w.ui, "stop", &x, &y) == 0);
+
+    /* The heading is marked: highlight colour behind its words. */
+    play(&w, 300);
+    in = info_of(&w);
+    ks_ui_draw(w.ui);
+    OK(count_color(&w, in.box, w.ui->theme->highlight) > 200);
+    shot(&w, "heading");
+
+    /* The sentences follow one another in order, each lasting about as
+     * long as its words take at 150 a minute. */
+    size_t last = 0;
+    double since = w.t;
+    int changes = 0;
+    while (changes < 6) {
+        play(&w, 100);
+        in = info_of(&w);
+        OK(in.state == KS_LISTEN_PLAYING);
+        if (in.state != KS_LISTEN_PLAYING) break;
+        if (in.sentence != last) {
+            INT_EQ(in.sentence, last + 1); /* none skipped */
+            changes++;
+            last = in.sentence;
+            since = w.t;
+            /* The new sentence is on screen, marked. */
+            OK(in.box.y >= w.ui->body_top && in.box.y + in.box.h <= w.ui->body_bottom);
+            ks_ui_draw(w.ui);
+            OK(count_color(&w, in.box, w.ui->theme->highlight) > 50);
+        }
+        OK(w.t - since < 15000); /* no sentence of this page takes 15 s */
+        if (w.t - since >= 15000) break;
+    }
+    shot(&w, "sentence-6");
+    /* By now the page has scrolled to keep up (800x600 shows little). */
+    float scrolled = w.ui->scroll;
+    OK(scrolled > 0);
+
+    /* Pause: the clock moves, the reading does not. */
+    OK(tap_button(&w, "pause") == 0);
+    in = info_of(&w);
+    INT_EQ(in.state, KS_LISTEN_PAUSED);
+    size_t paused_at = in.sentence;
+    double pos = in.pos_ms;
+    play(&w, 5000);
+    in = info_of(&w);
+    INT_EQ(in.sentence, paused_at);
+    OK(fabs(in.pos_ms - pos) < 1);
+    shot(&w, "paused");
+    /* Resume goes on from there. */
+    OK(tap_button(&w, "pause") == 0);
+    INT_EQ(info_of(&w).state, KS_LISTEN_PLAYING);
+    play(&w, 8000);
+    OK(info_of(&w).sentence > paused_at);
+
+    /* Stop: nothing marked any more. */
+    OK(tap_button(&w, "stop") == 0);
+    in = info_of(&w);
+    INT_EQ(in.state, KS_LISTEN_OFF);
+    OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == 0);
+    ks_ui_draw(w.ui);
+    OK(count_color(&w, (ks_rect){0, w.ui->body_top, 800, w.ui->body_bottom - w.ui->body_top},
+                   w.ui->theme->highlight) == 0);
+
+    /* Listen again starts from the first line on screen, not the top. */
+    OK(tap_button(&w, "listen") == 0);
+    in = info_of(&w);
+    OK(in.sentence > 0);
+    OK(in.box.y >= w.ui->body_top && in.box.y < w.ui->body_top + 200);
+
+    /* Leaving the page stops it at once. */
+    ks_ui_tick(w.ui, w.t);
+    const ks_item *back = NULL;
+    for (size_t i = 0; i < ks_layout_list_count(w.ui->chrome); i++) {
+        const ks_item *it = ks_layout_list_item(w.ui->chrome, i);
+        if (it->kind == KS_ITEM_LINK && it->tag == TAG_BACK) back = it;
+    }
+    OK(back != NULL);
+    if (back) tap_at(&w, back->box.x + back->box.w / 2, back->box.y + back->box.h / 2);
+    INT_EQ(info_of(&w).state, KS_LISTEN_OFF);
+    world_close(&w);
+}
+
+static void test_slower_and_idle(void) {
+    world w;
+    world_open(&w, 1080, 1920, 1);
+    if (!info_of(&w).available) {
+        OK(0);
+        world_close(&w);
+        return;
+    }
+    OK(ks_ui_open(w.ui, "page:glossary", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    /* Time the first two sentences at 150, then at 120 words a minute. */
+    double at150 = 0, at120 = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            OK(tap_button(&w, "slower") == 0);
+            OK(info_of(&w).slower);
+        }
+        OK(tap_button(&w, "listen") == 0);
+        double start = w.t;
+        while (info_of(&w).sentence < 2 && w.t - start < 30000) play(&w, 16);
+        *(pass ? &at120 : &at150) = w.t - start;
+        OK(tap_button(&w, "stop") == 0);
+    }
+    OK(at120 > at150 * 1.1);
+
+    /* Slower while reading goes on from the same sentence. */
+    OK(tap_button(&w, "listen") == 0);
+    play(&w, 4000);
+    size_t s = info_of(&w).sentence;
+    OK(tap_button(&w, "slower") == 0);
+    OK(!info_of(&w).slower);
+    INT_EQ(info_of(&w).sentence, s);
+    INT_EQ(info_of(&w).state, KS_LISTEN_PLAYING);
+
+    /* Listening counts as use: no "Are you still reading?" meanwhile. */
+    play(&w, 2000);
+    OK(tap_button(&w, "slower") == 0); /* Slower on again, for the reset to forget */
+    w.t += 91000;
+    ks_ui_tick(w.ui, w.t);
+    OK(strcmp(ks_ui_screen_name(w.ui), "idle-prompt") != 0);
+    /* Paused, the idle prompt comes, and it stops the speech at once. */
+    OK(tap_button(&w, "pause") == 0);
+    w.t += 91000;
+    ks_ui_tick(w.ui, w.t);
+    STR_EQ(ks_ui_screen_name(w.ui), "idle-prompt");
+    INT_EQ(info_of(&w).state, KS_LISTEN_OFF);
+    OK(info_of(&w).slower); /* still set until the reset */
+    w.t += 31000;
+    ks_ui_tick(w.ui, w.t);
+    STR_EQ(ks_ui_screen_name(w.ui), "home");
+    OK(!info_of(&w).slower); /* the reset forgets it */
+
+    world_close(&w);
+}
+
+int main(void) {
+    int err = 0;
+    setenv("SDL_AUDIODRIVER", "dummy", 0);
+    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
+    if (!shipped) {
+        fprintf(stderr, "cannot load the shipped content\n");
+        return 1;
+    }
+    RUN(test_no_speech_no_button);
+    RUN(test_listen_follows_the_voice);
+    RUN(test_slower_and_idle);
+    ks_store_free(shipped);
+    return harness_done();
+}
