@@ -188,7 +188,11 @@ static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_ui_
         fprintf(stderr, "kiosk run: %s\n", err == KS_ERR_NOT_FOUND ? "the fonts are missing or damaged (see the message above)" : "cannot make a drawing surface");
         return 2;
     }
-    ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), o->w, o->h, 0);
+    /* The clock the script runs on: 0 for a file, the real clock for
+     * `--script -` (app_live_interactive); the ui starts on the same one, or
+     * the first line would look like hours without a touch (screen off). */
+    ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), o->w, o->h,
+                      strcmp(o->script, "-") == 0 ? ks_now_ms() : 0);
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;
     app_live_hooks(o->live, &hooks);
