@@ -297,42 +297,53 @@ static void test_schema_versions(void) {
     INT_EQ(db_int(db, "PRAGMA user_version"), KS_INDEX_SCHEMA_VERSION);
     free(db);
 
-    /* another application's database: rebuilt, never misread */
+    /* another application's database: refused, left exactly as it was */
     db = tmp_path("foreign.db");
     OK(sqlite3_open(db, &h) == SQLITE_OK);
     sqlite3_exec(h, "CREATE TABLE meta(key, value); INSERT INTO meta VALUES('generation', 99);"
                     "CREATE TABLE pages(id INTEGER PRIMARY KEY, slug TEXT); CREATE VIEW v AS SELECT * FROM pages;",
                  NULL, NULL, NULL);
     sqlite3_close(h);
-    ix = ks_index_open(db, NULL);
-    OK(ix != NULL);
-    if (ix) {
-        INT_EQ(ks_index_generation(ix), 0);
-        tpage tp[1];
-        make_page(&tp[0], "about", "About", "Text.", 0);
-        ks_index_report r;
-        INT_EQ(sync_tp(ix, tp, 1, &r), 0);
-        INT_EQ(r.added.n, 1);
-        ks_index_report_free(&r);
-        ks_index_close(ix);
-    }
-    INT_EQ(db_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'v'"), 0);
+    char *before = NULL, *after = NULL;
+    size_t before_len = 0, after_len = 0;
+    OK(ks_read_file(db, 1 << 24, &before, &before_len) == KS_OK);
+    int err = 0;
+    char msg[1024];
+    ix = ks_index_open_ex(db, &err, msg, sizeof msg);
+    OK(ix == NULL);
+    INT_EQ(err, KS_INDEX_ERR_NOT_OURS);
+    OK(strstr(msg, "another program's data") != NULL);
+    OK(strstr(msg, db) != NULL);
+    INT_EQ(db_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'v'"), 1);
+    OK(ks_read_file(db, 1 << 24, &after, &after_len) == KS_OK);
+    OK(before && after && before_len == after_len && memcmp(before, after, before_len) == 0);
+    free(before);
+    free(after);
+    ks_index_close(ix);
     free(db);
 
-    /* not a database at all: replaced */
+    /* not a database at all: refused, untouched */
     db = tmp_path("text.db");
     write_text(db, "this is not a database, it is a shopping list: eggs, milk, ozone\n");
-    ix = ks_index_open(db, NULL);
+    ix = ks_index_open_ex(db, &err, msg, sizeof msg);
+    OK(ix == NULL);
+    INT_EQ(err, KS_INDEX_ERR_NOT_OURS);
+    OK(strstr(msg, "not an SQLite database") != NULL);
+    OK(ks_read_file(db, 1 << 24, &after, &after_len) == KS_OK);
+    STR_EQ(after, "this is not a database, it is a shopping list: eggs, milk, ozone\n");
+    free(after);
+    free(db);
+
+    /* an empty file (touch): becomes an index */
+    db = tmp_path("empty.db");
+    write_text(db, "");
+    ix = ks_index_open(db, &err);
     OK(ix != NULL);
-    if (ix) {
-        INT_EQ(ks_index_page_count(ix), 0);
-        ks_index_close(ix);
-    }
+    ks_index_close(ix);
     INT_EQ(db_int(db, "PRAGMA application_id"), 0x4B534B31);
     free(db);
 
     /* a path that cannot be created */
-    int err = 0;
     ix = ks_index_open("/nonexistent-dir/sub/x.db", &err);
     OK(ix == NULL);
     OK(err < 0);

@@ -217,6 +217,8 @@ typedef struct sink_log {
     size_t n_order;
     int done;         /* the end marker came */
     unsigned wrong_job;
+    int hold;         /* after a chunk, the sink waits while this is set */
+    pthread_cond_t released;
 } sink_log;
 
 static void sink(void *ctx, unsigned job, size_t sentence, const int16_t *pcm_, size_t n) {
@@ -230,6 +232,7 @@ static void sink(void *ctx, unsigned job, size_t sentence, const int16_t *pcm_, 
     } else {
         if ((!l->n_order || l->order[l->n_order - 1] != sentence) && l->n_order < 64) l->order[l->n_order++] = sentence;
         l->samples += n;
+        while (l->hold) pthread_cond_wait(&l->released, &l->mu);
     }
     pthread_mutex_unlock(&l->mu);
 }
@@ -252,6 +255,7 @@ static void test_reader(void) {
     sink_log l;
     memset(&l, 0, sizeof l);
     pthread_mutex_init(&l.mu, NULL);
+    pthread_cond_init(&l.released, NULL);
     char err[300] = "";
     ks_speech_reader *r = ks_speech_reader_create("en-us", 100, sink, &l, err, sizeof err);
     OK(r != NULL);
@@ -282,10 +286,15 @@ static void test_reader(void) {
     l.done = 0;
     l.samples = 0;
     l.n_order = 0;
+    l.hold = 1; /* the reader waits in the sink after its first chunk until cancelled */
     l.job = ks_speech_reader_start(r, long_text, 2, 0, 150);
     pthread_mutex_unlock(&l.mu);
     OK(wait_for(&l, has_sound, 20));
     ks_speech_reader_cancel(r);
+    pthread_mutex_lock(&l.mu);
+    l.hold = 0;
+    pthread_cond_broadcast(&l.released);
+    pthread_mutex_unlock(&l.mu);
     /* A chunk already on its way may still land (on a loaded machine, late);
      * then the samples stop: wait until a 300 ms window adds none. */
     size_t after_cancel = 0;
@@ -326,6 +335,7 @@ static void test_reader(void) {
     OK(ks_speech_reader_create("no-such-voice", 100, sink, &l, err, sizeof err) == NULL);
     OK(strstr(err, "no-such-voice") != NULL);
     pthread_mutex_destroy(&l.mu);
+    pthread_cond_destroy(&l.released);
 }
 
 /* ------------------------------------------------------------ kiosk speak */

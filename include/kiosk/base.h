@@ -50,6 +50,12 @@ void ks_buf_append(ks_buf *b, const void *data, size_t len);
 void ks_buf_puts(ks_buf *b, const char *s);
 void ks_buf_putc(ks_buf *b, char c);
 void ks_buf_printf(ks_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s for a one-line message: control characters (newline, tab, ESC,
+ * DEL...) written as \n, \t, \e or \xHH and a backslash as \\, so a
+ * file name cannot break a line of output or drive a terminal. */
+void ks_buf_put_escaped(ks_buf *b, const char *s);
+/* The same as a new string the caller frees. */
+char *ks_escaped(const char *s);
 void ks_buf_vprintf(ks_buf *b, const char *fmt, va_list ap);
 /* Keep the buffer's memory but forget its contents. */
 void ks_buf_clear(ks_buf *b);

@@ -39,9 +39,9 @@
 
 #include "kiosk/store.h"
 
-/* The schema this build writes and reads. A file with another version (or
- * another application's database, or a file that is not SQLite at all) is
- * rebuilt empty by ks_index_open(), never misread. */
+/* The schema this build writes and reads. An index of ours with another
+ * version is rebuilt empty by ks_index_open(), never misread; anything that
+ * is not a kiosk index is refused and left as it is. */
 #define KS_INDEX_SCHEMA_VERSION 4
 
 typedef struct ks_index ks_index;
@@ -50,15 +50,51 @@ typedef struct ks_index ks_index;
 enum {
     KS_INDEX_ERR_DB = -20,   /* SQLite failed (message in ks_index_errmsg) */
     KS_INDEX_ERR_BUSY = -21, /* another writer held the database too long */
-    KS_INDEX_ERR_SCHEMA = -22 /* the file has a schema this build cannot read (search side) */
+    KS_INDEX_ERR_SCHEMA = -22, /* the file has a schema this build cannot read (search side) */
+    KS_INDEX_ERR_NOT_OURS = -23, /* not a regular file, not SQLite, or another program's database:
+                                    refused, left untouched */
+    KS_INDEX_ERR_IO = -24,     /* disk full, I/O error, read-only file or folder: nothing was changed */
+    KS_INDEX_ERR_CORRUPT = -25 /* the index is damaged and could not be repaired */
 };
 
 /* Open (creating when missing) the index at db_path for reading and
- * writing. Creates or upgrades the schema; an old or foreign file is wiped
- * and rebuilt empty (a file that is not a SQLite database at all is
- * replaced). Returns NULL on failure with *err (if not NULL) a negative
- * code. The caller closes the result with ks_index_close(). */
+ * writing. Open never destroys:
+ *   - a missing or empty file becomes a new index (an empty file beside a
+ *     backup, PATH.backup, is restored from it);
+ *   - an index of ours with an older schema is rebuilt in place;
+ *   - an index of ours that SQLite finds damaged is moved aside to
+ *     PATH.corrupt-YYYYMMDD-HHMMSS (with its -wal and -shm) and replaced by
+ *     its last backup, or started empty when there is none;
+ *   - busy or locked (after waiting 5 s): KS_INDEX_ERR_BUSY, retry later;
+ *   - a full disk, an I/O error, no permission: KS_INDEX_ERR_IO;
+ *   - not a regular file (a device such as /dev/null, a folder, a FIFO), not
+ *     an SQLite database, or another program's database:
+ *     KS_INDEX_ERR_NOT_OURS.
+ * In every failure the files are left as they were. Returns NULL on failure
+ * with *err (if not NULL) the code. The caller closes the result with
+ * ks_index_close(). */
 ks_index *ks_index_open(const char *db_path, int *err);
+/* The same, and on failure why in words naming the file, in msg[0..cap)
+ * (msg may be NULL; "" after a success). */
+ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap);
+/* Check the whole file (PRAGMA quick_check: every page and index, seconds
+ * for a 100 MB index). When it is damaged, do what ks_index_open does with
+ * a damaged file (aside, backup, reopen). Returns 0 sound, 1 restored from
+ * the backup, 2 started empty (sync it again in both cases: the backup may
+ * be older than the content), or a negative code when it could not check
+ * (busy, I/O) or repair. */
+int ks_index_check(ks_index *ix);
+/* Keep a copy of the index beside it, PATH.backup (VACUUM INTO a new file,
+ * fsync, rename over the old copy, so a crash leaves the old backup or the
+ * new one). Call after a sync that wrote something. Returns 0, or a
+ * negative code with the old backup kept (a full disk). */
+int ks_index_backup(ks_index *ix);
+/* 1 when the path no longer names the file this handle has open (it was
+ * replaced, e.g. restored from its backup by another process, or removed):
+ * close and open again to use the new one. */
+int ks_index_moved(const ks_index *ix);
+/* The path given to ks_index_open (owned by the handle). */
+const char *ks_index_path(const ks_index *ix);
 /* Close; NULL is fine. */
 void ks_index_close(ks_index *ix);
 /* The last SQLite error message of this handle (static or owned by the
@@ -102,6 +138,15 @@ int ks_index_sync(ks_index *ix, const ks_store *store, ks_index_report *out);
 int ks_index_sync_pages(ks_index *ix, const ks_page *const *pages, size_t n,
                         const ks_synonym *synonyms, size_t n_synonyms, uint64_t synonyms_hash,
                         ks_index_report *out);
+/* The same, with what the caller could not read this time: unknown[0..n)
+ * holds slugs, slug prefixes ending in '/' (a folder) or "synonyms.txt"
+ * (see ks_store_unknown). Indexed pages under them that are not among
+ * pages are kept as they are (listed as kept), never removed; the synonyms
+ * are left alone when "synonyms.txt" is listed. ks_index_sync passes the
+ * store's list. */
+int ks_index_sync_pages_ex(ks_index *ix, const ks_page *const *pages, size_t n, const ks_synonym *synonyms,
+                           size_t n_synonyms, uint64_t synonyms_hash, const char *const *unknown,
+                           size_t n_unknown, ks_index_report *out);
 /* Free the lists inside a report (not the report itself); NULL is fine. */
 void ks_index_report_free(ks_index_report *report);
 
@@ -116,7 +161,8 @@ size_t ks_index_page_count(ks_index *ix);
  * text, kept apart from the index's own counters. ks_index_note_get returns a new string the caller frees, or NULL when
  * there is no such note. ks_index_note_set writes one row in its own
  * transaction and returns 0 or a negative code. A schema rebuild forgets
- * every note. */
+ * every note, and so does every sync that writes something (from whatever
+ * folder): notes describe the content last synced. */
 char *ks_index_note_get(ks_index *ix, const char *key);
 int ks_index_note_set(ks_index *ix, const char *key, const char *value);
 

@@ -102,5 +102,10 @@ size_t ks_search_complete(ks_search *s, const char *text, char **out, size_t max
 
 /* The index generation the handle last loaded (see ks_index_generation). */
 int64_t ks_search_generation(const ks_search *s);
+/* 1 when s was opened on a full or failing disk, where a live reader is
+ * impossible (it needs the -shm file): it reads the file as it was on disk
+ * (immutable, WAL ignored) and sees no later sync, so open a new one once
+ * the disk is well again. 0 for a live handle or NULL. */
+int ks_search_frozen(const ks_search *s);
 
 #endif

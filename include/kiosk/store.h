@@ -234,6 +234,14 @@ const ks_diag *ks_store_diag(const ks_store *store, size_t i);
 /* How many diagnostics are errors. */
 size_t ks_store_error_count(const ks_store *store);
 
+/* What exists but could not be read this time (no permission, an I/O error,
+ * a FIFO where a page should be): unknown, not deleted, so the index keeps
+ * the pages it had there as they were. Each entry is a slug ("topic/page"),
+ * a slug prefix ending in '/' for a whole folder ("topic/"), or
+ * "synonyms.txt". Each also has an error diagnostic. Owned by the store. */
+size_t ks_store_unknown_count(const ks_store *store);
+const char *ks_store_unknown(const ks_store *store, size_t i);
+
 /* The pictures the pages show, as found at load: how many distinct ones,
  * and a fingerprint of their paths, sizes, times and inodes (a picture
  * replaced, added or removed changes it, so a watcher knows to redraw). */

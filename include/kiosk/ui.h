@@ -348,6 +348,10 @@ void ks_ui_set_hooks(ks_ui *ui, const ks_ui_hooks *hooks);
  * being read refreshes in place at the same scroll position, and a page
  * that was deleted stays readable until the patient leaves it. */
 void ks_ui_set_content(ks_ui *ui, const ks_ui_content *content);
+/* Search with search from now on (borrowed as in ks_ui_create; NULL: no
+ * results). The old handle may be closed once this returns. When there was
+ * none before, the text on the search screen is searched again. */
+void ks_ui_set_search(ks_ui *ui, ks_search *search);
 /* The window or surface changed size: lay everything out again. */
 void ks_ui_resize(ks_ui *ui, int w, int h);
 /* Draw on another renderer from now on (a headless surface re-created at a

@@ -28,8 +28,9 @@ typedef struct app_paths {
 const char *app_default_content(void);
 /* The index used when --db is not given: $KIOSK_DB, else (an installed
  * kiosk) /var/lib/clinic-kiosk/index.db, else
- * $XDG_STATE_HOME/clinic-kiosk/index.db (~/.local/state/... when unset); the
- * folder is created when missing. Static storage; do not free. */
+ * $XDG_STATE_HOME/clinic-kiosk/index.db, else $HOME/.local/state/...; the
+ * folder is created when missing. NULL when none of them is set (never a
+ * guess such as the current folder). Static storage; do not free. */
 const char *app_default_db(void);
 
 /* If argv[*i] is --content, --db or --config (as "--opt VALUE" or
@@ -43,7 +44,8 @@ int app_take_path_option(app_paths *paths, int argc, char **argv, int *i);
  * $KIOSK_CONTENT, else [paths] content, else ./content when it exists, else
  * the shipped content; the index is --db, else $KIOSK_DB, else [paths]
  * index, else app_default_db(). Returns 0, or 2 after printing
- * "kiosk: FILE:LINE: message" for a configuration that cannot be used. */
+ * "kiosk: FILE:LINE: message" for a configuration that cannot be used, or
+ * a message when there is no place for the index (HOME unset). */
 int app_paths_defaults(app_paths *paths);
 /* The same for the configuration and the content folder only (for commands
  * that never open the index, so nothing is created for it). */
@@ -68,6 +70,9 @@ struct ks_store;
  * "kiosk SUB: cannot read the content folder 'DIR': reason" and return NULL.
  * The caller frees the store with ks_store_free(). */
 struct ks_store *app_load_store(const char *sub, const app_paths *paths);
+/* The same, reusing the records of prev's unchanged files (prev may be
+ * NULL; it is only read and stays the caller's). */
+struct ks_store *app_load_store_from(const char *sub, const app_paths *paths, const struct ks_store *prev);
 
 /* A hash of every placeholder value the configuration gives pages (see
  * ks_config_placeholder), so a changed clinic phone number is a change. */
@@ -78,6 +83,12 @@ uint64_t app_placeholders_hash(const ks_config *cfg);
  * main thread before any thread may probe. */
 void app_image_probe_init(void);
 int app_image_probe(void *ctx, const void *data, size_t len, int *w, int *h, char *why, size_t cap);
+
+/* Read a small text file (at most 1 MiB) the user named (--config,
+ * --script). Returns 0 with *text (the caller frees it) and *len, or -1
+ * after "kiosk SUB: cannot read PATH: why" on stderr, where why names a
+ * folder, a pipe or a device as such. */
+int app_read_text(const char *sub, const char *path, char **text, size_t *len);
 
 /* Print "kiosk SUB: MESSAGE" and a hint to use --help on stderr; returns 2. */
 int app_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -2,6 +2,8 @@
 #include "app.h"
 
 #include "kiosk/base.h"
+
+#include <stdlib.h>
 #include "kiosk/store.h"
 
 #include <string.h>
@@ -46,14 +48,18 @@ int cmd_check(int argc, char **argv) {
     size_t warnings = 0;
     for (size_t i = 0; i < ks_store_diag_count(store); i++) {
         const ks_diag *d = ks_store_diag(store, i);
-        printf("%s:%d: %s: %s\n", d->path, d->line,
-               d->severity == KS_DIAG_ERROR ? "error" : "warning", d->message);
+        char *path = ks_escaped(d->path), *msg = ks_escaped(d->message); /* a name may hold a newline or ESC */
+        printf("%s:%d: %s: %s\n", path, d->line, d->severity == KS_DIAG_ERROR ? "error" : "warning", msg);
+        free(path);
+        free(msg);
         warnings += d->severity == KS_DIAG_WARNING;
     }
     if (grades)
         for (size_t i = 0; i < ks_store_page_count(store); i++) {
             const ks_page *p = ks_store_page(store, i);
-            printf("%s: grade %.1f\n", p->path, p->grade);
+            char *path = ks_escaped(p->path);
+            printf("%s: grade %.1f\n", path, p->grade);
+            free(path);
         }
     size_t errors = ks_store_error_count(store);
     fprintf(stderr, "kiosk check: %zu pages in %zu topics, %zu errors, %zu warnings\n",

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void help(void) {
@@ -48,22 +49,52 @@ static void progress(void *ctx, size_t done, size_t total) {
 #define SKIPPED_NOTE "  (has errors: not indexed; run 'kiosk check')"
 
 static void print_list(const char *label, const ks_index_list *l, const char *note) {
-    for (size_t i = 0; i < l->n; i++) printf("%-9s %s%s\n", label, l->slugs[i], note);
+    for (size_t i = 0; i < l->n; i++) {
+        char *slug = ks_escaped(l->slugs[i]); /* from a file name: may hold a newline or ESC */
+        printf("%-9s %s%s\n", label, slug, note);
+        free(slug);
+    }
 }
 
-/* The folder's stamp as the note stores it: its absolute path and the
- * stamp, so another folder never matches, and the placeholder values, so
- * a changed configuration (a new clinic phone number) is a change. NULL
- * when it cannot be taken. */
+/* The folder's stamp as the note stores it: its absolute path, its
+ * identity (device and inode) and the stamp, so another folder never
+ * matches, even one later moved to the same path; and the placeholder
+ * values, so a changed configuration (a new clinic phone number) is a
+ * change. NULL when it cannot be taken. (Any sync that writes also forgets
+ * the note: see index.h.) */
 static char *content_stamp(const char *dir, const ks_config *cfg) {
     uint64_t stamp;
+    struct stat st;
     char *real = realpath(dir, NULL);
     char *s = NULL;
-    if (real && ks_store_stamp(real, &stamp) == KS_OK)
-        s = ks_sprintf("%s\n%016llx\n%016llx", real, (unsigned long long)stamp,
+    if (real && stat(real, &st) == 0 && ks_store_stamp(real, &stamp) == KS_OK)
+        s = ks_sprintf("%s\n%llx:%llx\n%016llx\n%016llx", real, (unsigned long long)st.st_dev,
+                       (unsigned long long)st.st_ino, (unsigned long long)stamp,
                        (unsigned long long)app_placeholders_hash(cfg));
     free(real);
     return s;
+}
+
+/* How long `kiosk index` waits for an index another program holds. */
+#define BUSY_WAIT_MS 60000.0
+
+/* Open the index, waiting while another program holds it. NULL after a
+ * message on stderr. */
+static ks_index *open_index(const char *db) {
+    char msg[1024];
+    int err = 0, said = 0;
+    double until = ks_now_ms() + BUSY_WAIT_MS;
+    for (;;) {
+        ks_index *ix = ks_index_open_ex(db, &err, msg, sizeof msg);
+        if (ix) return ix;
+        if (err != KS_INDEX_ERR_BUSY || ks_now_ms() > until) break;
+        if (!said++) fprintf(stderr, "kiosk index: the index '%s' is busy (another program holds it); waiting\n", db);
+        usleep(200 * 1000);
+    }
+    fprintf(stderr, "kiosk index: cannot use the index '%s': %s%s\n", db, msg,
+            err == KS_INDEX_ERR_BUSY ? " (still busy; nothing was changed, try again later)"
+            : err == KS_INDEX_ERR_IO ? " (nothing was changed)" : "");
+    return NULL;
 }
 
 /* After a sync: remember the stamp it was made from and what a repeat must
@@ -72,8 +103,16 @@ static char *content_stamp(const char *dir, const ks_config *cfg) {
  * stamp that could vouch for a summary it does not match. */
 static void remember_summary(ks_index *ix, const char *stamp, const ks_index_report *rep) {
     ks_buf lines = {0};
-    for (size_t i = 0; i < rep->kept.n; i++) ks_buf_printf(&lines, "k %s\n", rep->kept.slugs[i]);
-    for (size_t i = 0; i < rep->skipped.n; i++) ks_buf_printf(&lines, "s %s\n", rep->skipped.slugs[i]);
+    for (size_t i = 0; i < rep->kept.n; i++) {
+        ks_buf_puts(&lines, "k ");
+        ks_buf_put_escaped(&lines, rep->kept.slugs[i]); /* one line each, whatever the name */
+        ks_buf_putc(&lines, '\n');
+    }
+    for (size_t i = 0; i < rep->skipped.n; i++) {
+        ks_buf_puts(&lines, "s ");
+        ks_buf_put_escaped(&lines, rep->skipped.slugs[i]);
+        ks_buf_putc(&lines, '\n');
+    }
     char *counts = ks_sprintf("%zu %zu %zu", rep->added.n + rep->changed.n + rep->unchanged.n, rep->kept.n,
                               rep->skipped.n);
     char *old = ks_index_note_get(ix, "index.stamp");
@@ -103,6 +142,7 @@ static int repeat_last_summary(ks_index *ix, double ms, const char *db) {
                 printf("%-9s %s%s\n", "kept", l + 2, KEPT_NOTE);
             else if (l[0] == 's' && l[1] == ' ')
                 printf("%-9s %s%s\n", "skipped", l + 2, SKIPPED_NOTE);
+            /* (the notes hold slugs escaped by remember_summary) */
             if (!nl) break;
             l = nl + 1;
         }
@@ -182,10 +222,19 @@ int cmd_index(int argc, char **argv) {
     }
     if (app_paths_defaults(&paths) != 0) return 2;
 
-    int err;
-    ks_index *ix = ks_index_open(paths.db, &err);
-    if (!ix) {
-        fprintf(stderr, "kiosk index: cannot open or create the index '%s'\n", paths.db);
+    ks_index *ix = open_index(paths.db);
+    if (!ix) return 2;
+    /* The whole file is checked first (about 2 ms per MB), and a damaged
+     * one is moved aside and restored from its backup (see index.h); the
+     * sync below then brings the backup up to date. */
+    int checked = ks_index_check(ix);
+    if (checked > 0)
+        fprintf(stderr, "kiosk index: the index '%s' was damaged; %s\n", paths.db,
+                checked == 1 ? "restored it from its backup" : "started a new one (no backup)");
+    else if (checked < 0) {
+        fprintf(stderr, "kiosk index: could not check the index '%s': %s (nothing was changed)\n", paths.db,
+                ks_index_errmsg(ix));
+        ks_index_close(ix);
         return 2;
     }
     /* Nothing on disk changed since the last sync of this folder: say what
@@ -206,22 +255,24 @@ int cmd_index(int argc, char **argv) {
 
     char *records = records_path(paths.db);
     ks_store *prev = load_records(ix, records);
-    ks_store_options sopts;
-    memset(&sopts, 0, sizeof sopts);
-    sopts.config = &paths.cfg; /* the records remember these values: other values, no reuse */
-    ks_store *store = ks_store_load_from(paths.content, prev, &sopts, &err);
+    /* the records remember the placeholder values: other values, no reuse */
+    ks_store *store = app_load_store_from("index", &paths, prev);
     ks_store_free(prev);
     if (!store) {
-        fprintf(stderr, "kiosk index: cannot read the content folder '%s': %s\n", paths.content, strerror(errno));
         free(records);
         free(stamp);
         ks_index_close(ix);
         return 2;
     }
+    int rc;
     size_t last = 0;
     if (isatty(STDERR_FILENO)) ks_index_set_progress(ix, progress, &last);
     ks_index_report rep;
-    int rc = ks_index_sync(ix, store, &rep);
+    double until = ks_now_ms() + BUSY_WAIT_MS;
+    while ((rc = ks_index_sync(ix, store, &rep)) == KS_INDEX_ERR_BUSY && ks_now_ms() < until) {
+        ks_index_report_free(&rep);
+        usleep(200 * 1000);
+    }
     if (rc != 0) {
         fprintf(stderr, "kiosk index: the index '%s' was not changed: %s\n", paths.db, ks_index_errmsg(ix));
         ks_index_report_free(&rep);
@@ -246,6 +297,13 @@ int cmd_index(int argc, char **argv) {
     if (stamp) remember_summary(ix, stamp, &rep);
     save_records(ix, records, store, rep.generation);
     free(records);
+    /* a copy to restore from if the file is ever found damaged */
+    char *bak = ks_sprintf("%s.backup", paths.db);
+    int no_backup = access(bak, F_OK) != 0;
+    free(bak);
+    if ((rep.wrote || no_backup) && ks_index_backup(ix) != 0)
+        fprintf(stderr, "kiosk index: could not update the backup of '%s' (the old one stays): %s\n", paths.db,
+                ks_index_errmsg(ix));
     free(stamp);
     ks_index_report_free(&rep);
     ks_index_close(ix);

@@ -74,7 +74,7 @@ static int render_page(const ks_page *page, const render_opts *o, const char *co
     ks_render_headless *hl = ks_render_headless_create(o->w, o->h, o->theme, &ro, &err);
     if (!hl) {
         fprintf(stderr, "kiosk render: %s\n",
-                err == KS_ERR_NOT_FOUND ? "the fonts are missing (see the message above)"
+                err == KS_ERR_NOT_FOUND ? "the fonts are missing or damaged (see the message above)"
                                         : "cannot make a drawing surface");
         return err == KS_ERR_NOT_FOUND ? 2 : 1;
     }
@@ -129,6 +129,10 @@ static int render_screen(const char *spec, const render_opts *o, const ks_store 
     int rc, err = 0;
     app_ui_config(&paths->cfg, &ui_cfg);
     ui_cfg.speech_enabled = 0; /* a picture has no sound */
+    if (strncmp(spec, "search", 6) == 0 && !db) {
+        fprintf(stderr, "kiosk render: no place for the index (set HOME or KIOSK_DB, or give --db FILE)\n");
+        return 1;
+    }
     if (strncmp(spec, "search", 6) == 0) {
         ks_index *ix = ks_index_open(db, &err);
         if (!ix || ks_index_sync(ix, store, NULL) != 0) fprintf(stderr, "kiosk render: cannot update the index %s\n", db);

@@ -186,10 +186,14 @@ static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_ui_
     hh.live = o->live;
     hh.hl = ks_render_headless_create(o->w, o->h, ks_layout_theme("default"), &ro, &err);
     if (!hh.hl) {
-        fprintf(stderr, "kiosk run: %s\n", err == KS_ERR_NOT_FOUND ? "the fonts are missing" : "cannot make a drawing surface");
+        fprintf(stderr, "kiosk run: %s\n", err == KS_ERR_NOT_FOUND ? "the fonts are missing or damaged (see the message above)" : "cannot make a drawing surface");
         return 2;
     }
-    ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), o->w, o->h, 0);
+    /* The clock the script runs on: 0 for a file, the real clock for
+     * `--script -` (app_live_interactive); the ui starts on the same one, or
+     * the first line would look like hours without a touch (screen off). */
+    ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), o->w, o->h,
+                      strcmp(o->script, "-") == 0 ? ks_now_ms() : 0);
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;
     app_live_hooks(o->live, &hooks);
@@ -409,7 +413,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     r.rd = ks_render_create_ex(r.ren, ks_layout_theme("default"), &ro, &err);
     t_fonts = ks_now_ms();
     if (!r.rd) {
-        fprintf(stderr, "kiosk run: the fonts are missing\n");
+        fprintf(stderr, "kiosk run: the fonts are missing or damaged (see the message above)\n");
         SDL_DestroyRenderer(r.ren);
         SDL_DestroyWindow(r.win);
         app_live_unwake_sdl(o->live); /* before SDL goes */
@@ -505,7 +509,7 @@ int cmd_run(int argc, char **argv) {
     ks_script *script = NULL;
     ks_ui_content content;
     struct sigaction sa;
-    int err = 0, status;
+    int status;
     memset(&o, 0, sizeof o);
     o.t_start = ks_now_ms();
     o.w = 1080;
@@ -543,12 +547,8 @@ int cmd_run(int argc, char **argv) {
     if (o.script && strcmp(o.script, "-") != 0) {
         char *text = NULL, msg[256];
         size_t len;
-        int line = 0, rc;
-        if ((rc = ks_read_file(o.script, 1 << 20, &text, &len)) != KS_OK) {
-            fprintf(stderr, "kiosk run: cannot read %s: %s\n", o.script,
-                    rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
-            return 2;
-        }
+        int line = 0;
+        if (app_read_text("run", o.script, &text, &len) != 0) return 2;
         script = ks_script_parse(text, &line, msg, sizeof msg);
         free(text);
         if (!script) {
@@ -565,8 +565,7 @@ int cmd_run(int argc, char **argv) {
         ks_script_free(script);
         return 2;
     }
-    search = ks_search_open(o.paths.db, &err);
-    if (!search) ks_log("search is unavailable (index %s, error %d)", o.paths.db, err);
+    search = app_live_search(o.live); /* owned by live, which reopens it when the index comes or is replaced */
     content = app_live_content(o.live);
 
     memset(&sa, 0, sizeof sa);
@@ -580,7 +579,6 @@ int cmd_run(int argc, char **argv) {
     else status = run_window(&o, &cfg, &content, search, script);
 
     ks_script_free(script);
-    ks_search_close(search);
     app_live_stop(o.live);
     return status;
 }

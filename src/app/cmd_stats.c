@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void help(FILE *out) {
     fprintf(out,
@@ -145,6 +146,16 @@ int cmd_stats(int argc, char **argv) {
         i++;
     }
     if (app_paths_defaults(&paths) != 0) return 2;
+    if (!stats_path) {
+        /* beside the index only when the index is a file: never
+         * /dev/null-stats.db */
+        struct stat sb;
+        if (stat(paths.db, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+            fprintf(stderr, "kiosk stats: %s is not an index file, so there are no counts beside it "
+                            "(give --stats FILE)\n", paths.db);
+            return 2;
+        }
+    }
     path = stats_path ? ks_strdup(stats_path) : ks_stats_default_path(paths.db);
     st = ks_stats_open(path, &err);
     if (!st) {

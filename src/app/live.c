@@ -16,6 +16,12 @@ struct app_live {
     ks_watch *watch;
     ks_watch_snapshot *snap; /* the newest taken (one reference) */
     ks_stats *stats;         /* NULL when the counts file cannot be opened */
+    ks_search *search;       /* the UI's search, NULL while the index cannot be opened */
+    dev_t search_dev;        /* the index file the search has open */
+    ino_t search_ino;
+    uint64_t search_syncs;   /* the watcher's sync count when the search was last looked at */
+    double search_next;      /* when the index file is looked at again anyway */
+    int search_failed;       /* opening it failed: said once */
     char *db;                /* the index path, owned */
     char *content;           /* the content folder (or kiosk sync's link), owned */
     char *sync_state;        /* kiosk sync's state file beside the index, owned */
@@ -76,6 +82,60 @@ static void log_snapshot(const ks_watch_snapshot *s) {
            st.n_topics, st.n_pages, st.n_stale, st.n_errors, st.n_warnings);
 }
 
+/* ------------------------------------------------------------ search */
+
+#define SEARCH_LOOK_MS 2000.0 /* how often the index file is looked at when nothing else says so */
+
+/* A new search on the index file when it is there and is not the file the
+ * current search has open (first start, a damaged index restored from its
+ * backup, a file moved in); else NULL. */
+static ks_search *search_if_new_file(app_live *l) {
+    struct stat st;
+    int err = 0;
+    ks_search *s;
+    if (stat(l->db, &st) != 0) return NULL; /* nothing yet: keep what we have */
+    if (l->search && st.st_dev == l->search_dev && st.st_ino == l->search_ino && !ks_search_frozen(l->search))
+        return NULL;
+    s = ks_search_open(l->db, &err);
+    if (s && l->search && ks_search_frozen(s)) { /* the disk is still not well: keep the one we have */
+        ks_search_close(s);
+        return NULL;
+    }
+    if (!s) {
+        if (!l->search_failed) ks_log("search is unavailable for now (index %s, error %d); trying again", l->db, err);
+        l->search_failed = 1;
+        return NULL;
+    }
+    if (ks_search_frozen(s))
+        ks_log("search: the index %s cannot be read live (the disk is full or failing); searching it as it is "
+               "on disk until it can", l->db);
+    else if (l->search_failed || l->search)
+        ks_log("search %s the index %s", l->search ? "reopened" : "opened", l->db);
+    l->search_failed = 0;
+    l->search_dev = st.st_dev;
+    l->search_ino = st.st_ino;
+    return s;
+}
+
+ks_search *app_live_search(app_live *l) { return l ? l->search : NULL; }
+
+/* Between frames: when the watcher synced, or every few seconds, see
+ * whether search should (re)open the index file. A search on the same file
+ * follows its generation by itself. */
+static void search_upkeep(app_live *l, ks_ui *ui) {
+    ks_watch_counters c;
+    double now = ks_now_ms();
+    ks_search *s;
+    ks_watch_get_counters(l->watch, &c);
+    if (c.syncs == l->search_syncs && now < l->search_next) return;
+    l->search_syncs = c.syncs;
+    l->search_next = now + SEARCH_LOOK_MS;
+    if (!(s = search_if_new_file(l))) return;
+    ks_ui_set_search(ui, s); /* the ui lets go of the old one here */
+    ks_search_close(l->search);
+    l->search = s;
+}
+
 app_live *app_live_start(const app_paths *paths) {
     app_live *l = ks_calloc(1, sizeof *l);
     ks_watch_options o;
@@ -116,9 +176,20 @@ app_live *app_live_start(const app_paths *paths) {
         if (c.syncs > 0 || !ks_watch_snapshot_store(l->snap)) break;
         SDL_Delay(5);
     }
+    l->search = search_if_new_file(l);
+    l->search_next = ks_now_ms() + SEARCH_LOOK_MS;
     stats_path = ks_stats_default_path(paths->db);
-    l->stats = ks_stats_open(stats_path, &err);
-    if (!l->stats) ks_log("usage counts are off: cannot open %s", stats_path);
+    {
+        /* --db naming a device (/dev/null) or a folder: no counts file
+         * beside it either (nothing is created in /dev) */
+        struct stat st;
+        if (stat(paths->db, &st) == 0 && !S_ISREG(st.st_mode)) {
+            free(stats_path);
+            stats_path = NULL;
+        }
+    }
+    l->stats = stats_path ? ks_stats_open(stats_path, &err) : NULL;
+    if (!l->stats) ks_log("usage counts are off: cannot open %s", stats_path ? stats_path : "a file beside the index");
     free(stats_path);
     return l;
 }
@@ -127,6 +198,7 @@ void app_live_stop(app_live *l) {
     if (!l) return;
     ks_watch_stop(l->watch);
     ks_watch_snapshot_release(l->snap);
+    ks_search_close(l->search);
     ks_stats_close(l->stats);
     pthread_mutex_destroy(&l->wake_mu);
     free(l->db);
@@ -136,8 +208,10 @@ void app_live_stop(app_live *l) {
 }
 
 int app_live_update(app_live *l, ks_ui *ui) {
-    ks_watch_snapshot *next = ks_watch_take(l->watch, ks_watch_snapshot_generation(l->snap)), *old;
+    ks_watch_snapshot *next, *old;
     ks_ui_content c;
+    if (ui) search_upkeep(l, ui);
+    next = ks_watch_take(l->watch, ks_watch_snapshot_generation(l->snap));
     if (!next) return 0;
     old = l->snap;
     l->snap = next;
@@ -237,7 +311,11 @@ void app_live_status_text(app_live *l, ks_buf *b) {
                 pass = 2;
                 break;
             }
-            ks_buf_printf(b, "  %s:%d: %s: %s\n", d->path, d->line, pass == 0 ? "error" : "warning", d->message);
+            ks_buf_puts(b, "  ");
+            ks_buf_put_escaped(b, d->path);
+            ks_buf_printf(b, ":%d: %s: ", d->line, pass == 0 ? "error" : "warning");
+            ks_buf_put_escaped(b, d->message);
+            ks_buf_putc(b, '\n');
         }
     ks_buf_printf(b, "Index size: %.1f MB   Uptime: %lldd %02lldh %02lldm\n", (double)bytes / (1024.0 * 1024.0),
                   up / 86400, up / 3600 % 24, up / 60 % 60);
@@ -290,6 +368,17 @@ static int extra_command(app_live *l, ks_ui *ui, const char *line, double *clock
             put_flat(out, t->title);
         }
         fputc('\n', out);
+        return 1;
+    }
+    if (strncmp(line, "find ", 5) == 0) { /* what the kiosk's own search finds, for tests */
+        ks_search_results *r = NULL;
+        if (!l->search || ks_search_query(l->search, line + 5, 5, &r) != 0) {
+            fprintf(out, "unavailable\n");
+        } else {
+            for (size_t i = 0; i < r->n; i++) fprintf(out, "%s%s", i ? " " : "", r->hits[i].slug);
+            fprintf(out, r->n ? "\n" : "none\n");
+        }
+        ks_search_results_free(r);
         return 1;
     }
     if (strcmp(line, "pages") == 0) {

@@ -43,9 +43,16 @@ void app_live_unwake_sdl(app_live *l);
 ks_ui_content app_live_content(app_live *l);
 /* The newest snapshot taken (borrowed, same lifetime). */
 const ks_watch_snapshot *app_live_snapshot(app_live *l);
-/* If the watcher posted a newer snapshot, hand it to ui and drop the old one.
- * Returns 1 when the content changed. ui may be NULL (just take it). */
+/* If the watcher posted a newer snapshot, hand it to ui and drop the old one;
+ * reopen the search when needed (see app_live_search). Returns 1 when the
+ * content changed. ui may be NULL (just take the content). */
 int app_live_update(app_live *l, ks_ui *ui);
+
+/* The search on the index for the ui (borrowed; NULL while the index
+ * cannot be opened). app_live_update(l, ui) replaces it, telling ui, when
+ * the index appears or its file is replaced (a damaged index restored from
+ * its backup), so give the ui this handle and update with the same ui. */
+ks_search *app_live_search(app_live *l);
 
 /* Set hooks->ctx, page_view and empty_search to count usage, and
  * staff_status / staff_reset for the staff status screen (other fields are
@@ -68,6 +75,8 @@ void app_live_status_text(app_live *l, ks_buf *b);
  *                  ui was given, on one line); else "-"
  *   tiles          the topics on Home, "slug=title|..."
  *   pages          the number of pages and the generation
+ *   find TEXT      the slugs the kiosk's search finds for TEXT (at most 5,
+ *                  best first), "none", or "unavailable" without an index
  *   status         the staff status, lines joined with " | "
  * Stops at `quit` or the end of input. Returns 0. */
 int app_live_interactive(app_live *l, ks_ui *ui, const ks_ui_script_host *host, FILE *in, FILE *out);

@@ -54,7 +54,7 @@ const char *app_default_db(void) {
         else if (home && *home)
             snprintf(path, sizeof path, "%s/.local/state/clinic-kiosk/index.db", home);
         else
-            snprintf(path, sizeof path, "kiosk-index.db");
+            return NULL; /* never a silent fallback to the current folder */
         make_parent_dirs(path);
     }
     return path;
@@ -116,6 +116,11 @@ int app_paths_defaults(app_paths *paths) {
         else if (paths->cfg.paths.index[0]) paths->db = paths->cfg.paths.index;
         else paths->db = app_default_db();
     }
+    if (!paths->db) {
+        fprintf(stderr, "kiosk: no place for the index: neither HOME nor XDG_STATE_HOME is set; set one, "
+                        "or KIOSK_DB, or give --db FILE\n");
+        return 2;
+    }
     return 0;
 }
 
@@ -131,7 +136,9 @@ int app_usage_error(const char *sub, const char *fmt, ...) {
 
 int app_is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg, "-h"); }
 
-ks_store *app_load_store(const char *sub, const app_paths *paths) {
+ks_store *app_load_store(const char *sub, const app_paths *paths) { return app_load_store_from(sub, paths, NULL); }
+
+ks_store *app_load_store_from(const char *sub, const app_paths *paths, const ks_store *prev) {
     int err;
     ks_store_options opts;
     ks_store *store;
@@ -139,11 +146,32 @@ ks_store *app_load_store(const char *sub, const app_paths *paths) {
     opts.config = &paths->cfg;
     opts.image_probe = app_image_probe; /* pictures are decoded, not only sniffed */
     app_image_probe_init();
-    store = ks_store_load(paths->content, &opts, &err);
+    store = ks_store_load_from(paths->content, prev, &opts, &err);
     if (!store)
         fprintf(stderr, "kiosk %s: cannot read the content folder '%s': %s\n", sub, paths->content,
                 strerror(errno));
     return store;
+}
+
+/* Why a file cannot be read as text, in words: a folder, a pipe or a
+ * device is named as such (ks_read_file reports them all as EISDIR). */
+static const char *read_problem(const char *path, int rc) {
+    struct stat st;
+    if (rc == KS_ERR_TOO_BIG) return "larger than 1 MiB";
+    if (rc == KS_ERR_NOT_FOUND) return "no such file";
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return S_ISDIR(st.st_mode) ? "it is a folder, not a file"
+               : S_ISFIFO(st.st_mode) ? "it is a pipe (FIFO), not a file"
+               : S_ISSOCK(st.st_mode) ? "it is a socket, not a file"
+                                      : "it is a device, not a file";
+    return strerror(errno);
+}
+
+int app_read_text(const char *sub, const char *path, char **text, size_t *len) {
+    int rc = ks_read_file(path, 1 << 20, text, len);
+    if (rc == KS_OK) return 0;
+    fprintf(stderr, "kiosk %s: cannot read %s: %s\n", sub, path, read_problem(path, rc));
+    return -1;
 }
 
 uint64_t app_placeholders_hash(const ks_config *cfg) {

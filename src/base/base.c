@@ -227,6 +227,25 @@ size_t ks_utf8_floor(const char *s, size_t len, size_t pos) {
     return pos;
 }
 
+void ks_buf_put_escaped(ks_buf *b, const char *s) {
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '\\') ks_buf_puts(b, "\\\\");
+        else if (*p == '\n') ks_buf_puts(b, "\\n");
+        else if (*p == '\t') ks_buf_puts(b, "\\t");
+        else if (*p == '\r') ks_buf_puts(b, "\\r");
+        else if (*p == 0x1b) ks_buf_puts(b, "\\e");
+        else if (*p < 0x20 || *p == 0x7f) ks_buf_printf(b, "\\x%02x", *p);
+        else ks_buf_putc(b, (char)*p);
+    }
+}
+
+char *ks_escaped(const char *s) {
+    ks_buf b = {0};
+    ks_buf_put_escaped(&b, s);
+    if (!b.data) return ks_strdup("");
+    return ks_buf_detach(&b);
+}
+
 /* ------------------------------------------------------------------ files */
 
 int ks_read_file(const char *path, size_t max, char **out, size_t *len) {

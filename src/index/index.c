@@ -1,13 +1,24 @@
-/* index: opening the database (schema, version, rebuild of foreign files)
- * and reading page records back. The sync transaction is in sync.c. */
+/* index: opening the database (what may be used, what is refused, what is
+ * repaired), backups, and reading page records back. The sync transaction
+ * is in sync.c.
+ *
+ * Open never destroys: a file that is not a regular file, not SQLite, or
+ * another program's database is refused untouched; busy, locked, full and
+ * failing disks are reported and nothing is changed; only a file that
+ * names itself ours and is damaged is moved aside (never deleted) and
+ * replaced by its last backup. */
 #include "index_int.h"
 
 #include "kiosk/base.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The schema. The FTS5 table holds its own copy of the indexed text (title,
@@ -36,10 +47,35 @@ static const char *const schema_sql =
     "CREATE TABLE synonyms(id INTEGER PRIMARY KEY, phrase TEXT NOT NULL, target TEXT NOT NULL,"
     "  line INTEGER NOT NULL);";
 
+/* The result code for an SQLite primary code: busy and locked are worth
+ * waiting for; a full disk, an I/O error or a read-only file leave the file
+ * as it is; corruption is handled by ks_index_open / ks_index_check. */
+static int code_of(int sqlite_rc) {
+    switch (sqlite_rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return KS_INDEX_ERR_BUSY;
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH: return KS_INDEX_ERR_IO;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return KS_INDEX_ERR_CORRUPT;
+    default: return KS_INDEX_ERR_DB;
+    }
+}
+
 int ix_fail(ks_index *ix, const char *what) {
     int code = sqlite3_errcode(ix->db);
     snprintf(ix->errmsg, sizeof ix->errmsg, "%.80s: %.160s", what, sqlite3_errmsg(ix->db));
-    return (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? KS_INDEX_ERR_BUSY : KS_INDEX_ERR_DB;
+    return code_of(code);
+}
+
+/* The same for a code returned by a call that does not keep a message. */
+static int fail_rc(ks_index *ix, const char *what, int rc) {
+    snprintf(ix->errmsg, sizeof ix->errmsg, "%.80s: %.160s", what, sqlite3_errstr(rc));
+    return code_of(rc);
 }
 
 int ix_exec(ks_index *ix, const char *sql) {
@@ -49,6 +85,8 @@ int ix_exec(ks_index *ix, const char *sql) {
 
 static int pragma_int(ks_index *ix, const char *sql, int64_t *out) {
     sqlite3_stmt *st;
+    *out = 0;
+    if (!ix->db) return SQLITE_MISUSE; /* a repair that could not reopen */
     int rc = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) return rc;
     rc = sqlite3_step(st);
@@ -57,8 +95,8 @@ static int pragma_int(ks_index *ix, const char *sql, int64_t *out) {
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* Drop every table, view and trigger (another application's or an older
- * schema's), inside the caller's transaction. */
+/* Drop every table, view and trigger of an older schema of ours, inside
+ * the caller's transaction. */
 static int wipe(ks_index *ix) {
     sqlite3_stmt *st;
     ks_buf sql = {0};
@@ -84,34 +122,103 @@ static int wipe(ks_index *ix) {
     return rc;
 }
 
-/* Make sure the file holds our current schema. Returns 0, a negative code,
- * or 1 when the file is not a SQLite database at all (the caller replaces
- * it). */
+/* A file that is not ours: say so and leave it alone. */
+static int not_ours(ks_index *ix, const char *why) {
+    snprintf(ix->errmsg, sizeof ix->errmsg,
+             "%.600s %.200s; refusing to use or change it (move it away or give another --db)", ix->path, why);
+    return KS_INDEX_ERR_NOT_OURS;
+}
+
+/* Look at the file before SQLite does: it must be missing, empty, or a
+ * regular file that starts like an SQLite database. Notes in ix whether it
+ * is empty and what application id its first page names. Returns 0 or
+ * KS_INDEX_ERR_NOT_OURS / _IO; never changes anything. */
+static int vet_file(ks_index *ix) {
+    struct stat st;
+    unsigned char head[100];
+    ssize_t got;
+    int fd;
+    ix->raw_app = 0;
+    ix->was_empty = 0;
+    if (stat(ix->path, &st) != 0) {
+        if (errno == ENOENT) {
+            ix->was_empty = 1;
+            return 0;
+        }
+        snprintf(ix->errmsg, sizeof ix->errmsg, "cannot look at %.600s: %s", ix->path, strerror(errno));
+        return KS_INDEX_ERR_IO;
+    }
+    if (!S_ISREG(st.st_mode))
+        return not_ours(ix, S_ISDIR(st.st_mode)   ? "is a folder, not an index file"
+                            : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "is a device, not an index file"
+                            : S_ISFIFO(st.st_mode) ? "is a pipe (FIFO), not an index file"
+                                                   : "is not a regular file");
+    if (st.st_size == 0) {
+        ix->was_empty = 1;
+        return 0;
+    }
+    fd = open(ix->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        snprintf(ix->errmsg, sizeof ix->errmsg, "cannot read %.600s: %s", ix->path, strerror(errno));
+        return KS_INDEX_ERR_IO;
+    }
+    got = read(fd, head, sizeof head);
+    close(fd);
+    if (got < 0) {
+        snprintf(ix->errmsg, sizeof ix->errmsg, "cannot read %.600s: %s", ix->path, strerror(errno));
+        return KS_INDEX_ERR_IO;
+    }
+    if (got < 16 || memcmp(head, "SQLite format 3", 16) != 0)
+        return not_ours(ix, "is not a kiosk index (not an SQLite database)");
+    if (got >= 72)
+        ix->raw_app = (int64_t)((uint32_t)head[68] << 24 | (uint32_t)head[69] << 16 | (uint32_t)head[70] << 8 |
+                                (uint32_t)head[71]);
+    return 0;
+}
+
+/* Make sure the file holds our current schema. Returns 0 or a negative
+ * code; KS_INDEX_ERR_CORRUPT only for a file that names itself ours. */
 static int ensure_schema(ks_index *ix) {
-    int64_t app = 0, ver = 0, objects = 0;
-    int rc = pragma_int(ix, "PRAGMA journal_mode = WAL", &app);
-    if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) return 1;
-    if (rc != SQLITE_OK) return ix_fail(ix, "setting WAL mode");
+    int64_t app = 0, ver = 0, objects = 0, mode = 0;
+    int rc = pragma_int(ix, "PRAGMA application_id", &app);
+    if (rc != SQLITE_OK) {
+        int code = fail_rc(ix, "reading the file's header", rc);
+        if (code == KS_INDEX_ERR_CORRUPT && ix->raw_app != KS_INDEX_APP_ID)
+            return not_ours(ix, "is not a readable SQLite database and does not say it is a kiosk index");
+        return code;
+    }
+    if (app != KS_INDEX_APP_ID) {
+        rc = pragma_int(ix, "SELECT count(*) FROM sqlite_master", &objects);
+        if (rc != SQLITE_OK) {
+            int code = fail_rc(ix, "reading the schema", rc);
+            return code == KS_INDEX_ERR_CORRUPT ? not_ours(ix, "is a damaged database of another program") : code;
+        }
+        if (objects > 0 || app != 0) return not_ours(ix, "holds another program's data, not a kiosk index");
+    }
+    if ((rc = pragma_int(ix, "PRAGMA journal_mode = WAL", &mode)) != SQLITE_OK)
+        return fail_rc(ix, "setting WAL mode", rc);
     if (ix_exec(ix, "PRAGMA synchronous = NORMAL") != 0) return KS_INDEX_ERR_DB;
-    if (pragma_int(ix, "PRAGMA application_id", &app) != SQLITE_OK ||
-        pragma_int(ix, "PRAGMA user_version", &ver) != SQLITE_OK)
-        return ix_fail(ix, "reading the schema version");
+    if ((rc = pragma_int(ix, "PRAGMA user_version", &ver)) != SQLITE_OK)
+        return fail_rc(ix, "reading the schema version", rc);
     if (app == KS_INDEX_APP_ID && ver == KS_INDEX_SCHEMA_VERSION) return 0;
 
-    /* Create or rebuild, once, under the write lock; someone else may have
-     * done it meanwhile, so look again inside. */
+    /* Create, or rebuild an older schema of ours, once, under the write
+     * lock; someone else may have done it meanwhile, so look again inside. */
     if ((rc = ix_exec(ix, "BEGIN IMMEDIATE")) != 0) return rc;
-    if (pragma_int(ix, "PRAGMA application_id", &app) != SQLITE_OK ||
-        pragma_int(ix, "PRAGMA user_version", &ver) != SQLITE_OK ||
-        pragma_int(ix, "SELECT count(*) FROM sqlite_master", &objects) != SQLITE_OK) {
-        rc = ix_fail(ix, "reading the schema version");
+    if ((rc = pragma_int(ix, "PRAGMA application_id", &app)) != SQLITE_OK ||
+        (rc = pragma_int(ix, "PRAGMA user_version", &ver)) != SQLITE_OK ||
+        (rc = pragma_int(ix, "SELECT count(*) FROM sqlite_master", &objects)) != SQLITE_OK) {
+        rc = fail_rc(ix, "reading the schema version", rc);
         goto fail;
     }
     if (app == KS_INDEX_APP_ID && ver == KS_INDEX_SCHEMA_VERSION) return ix_exec(ix, "COMMIT");
+    if (app != KS_INDEX_APP_ID && objects > 0) {
+        rc = not_ours(ix, "holds another program's data, not a kiosk index");
+        goto fail;
+    }
     if (objects > 0) {
-        ks_log("index: %s has %s (version %lld); rebuilding it", ix->path,
-               app == KS_INDEX_APP_ID ? "an older index schema" : "another application's data",
-               (long long)ver);
+        ks_log("index: %s has an index schema of version %lld, this kiosk writes %d; rebuilding it", ix->path,
+               (long long)ver, KS_INDEX_SCHEMA_VERSION);
         if ((rc = wipe(ix)) != 0) goto fail;
     }
     if ((rc = ix_exec(ix, schema_sql)) != 0) goto fail;
@@ -126,43 +233,246 @@ fail:
 }
 
 static int open_db(ks_index *ix) {
+    /* SQLITE_OPEN_EXRESCODE is not in every SQLite; the primary codes are
+     * enough here */
     int rc = sqlite3_open_v2(ix->path, &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
-        snprintf(ix->errmsg, sizeof ix->errmsg, "cannot open %s: %s", ix->path,
+        snprintf(ix->errmsg, sizeof ix->errmsg, "cannot open %.600s: %s", ix->path,
                  ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc));
-        return KS_INDEX_ERR_DB;
+        sqlite3_close(ix->db);
+        ix->db = NULL;
+        return code_of(rc);
     }
     sqlite3_busy_timeout(ix->db, 5000);
     sqlite3_extended_result_codes(ix->db, 0);
     return 0;
 }
 
-static void remove_db_files(const char *path) {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        char *p = ks_sprintf("%s%s", path, suffixes[i]);
-        unlink(p);
-        free(p);
+static void close_db(ks_index *ix) {
+    if (ix->db) sqlite3_close_v2(ix->db);
+    ix->db = NULL;
+}
+
+/* ------------------------------------------------------------ backups */
+
+static char *backup_path(const char *path) { return ks_sprintf("%s.backup", path); }
+
+static void fsync_path(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
     }
 }
 
-ks_index *ks_index_open(const char *db_path, int *err) {
-    ks_index *ix = ks_calloc(1, sizeof *ix);
+/* The folder holding path, for an fsync after a rename. */
+static void fsync_dir_of(const char *path) {
+    char *dir = ks_strdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir) slash[1] = '\0';
+    else if (slash) *slash = '\0';
+    else strcpy(dir, ".");
+    fsync_path(dir);
+    free(dir);
+}
+
+int ks_index_backup(ks_index *ix) {
+    if (!ix->db) return KS_INDEX_ERR_DB;
+    char *bak = backup_path(ix->path), *tmp = ks_sprintf("%s.backup-new", ix->path);
+    sqlite3_stmt *st;
     int rc;
-    ix->path = ks_strdup(db_path ? db_path : "");
-    if ((rc = open_db(ix)) == 0 && (rc = ensure_schema(ix)) != 0) {
-        /* Not a SQLite file, or a foreign one we could not wipe in place:
-         * replace the file. */
-        ks_log("index: %s is not a usable index (%s); replacing it", ix->path,
-               rc == 1 ? "not a database" : ix->errmsg);
-        sqlite3_close(ix->db);
-        ix->db = NULL;
-        remove_db_files(ix->path);
-        if ((rc = open_db(ix)) == 0) rc = ensure_schema(ix);
-        if (rc == 1) rc = KS_INDEX_ERR_DB;
+    unlink(tmp); /* VACUUM INTO wants a new file; a leftover is ours */
+    if (sqlite3_prepare_v2(ix->db, "VACUUM INTO ?", -1, &st, NULL) != SQLITE_OK) {
+        rc = ix_fail(ix, "making a backup");
+    } else {
+        sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ix_fail(ix, "making a backup");
+        sqlite3_finalize(st);
     }
+    if (rc == 0) {
+        fsync_path(tmp);
+        if (rename(tmp, bak) != 0) {
+            snprintf(ix->errmsg, sizeof ix->errmsg, "making a backup: %s", strerror(errno));
+            rc = KS_INDEX_ERR_IO;
+        } else {
+            fsync_dir_of(bak);
+        }
+    }
+    if (rc != 0) unlink(tmp); /* the old backup stays */
+    free(tmp);
+    free(bak);
+    return rc;
+}
+
+/* Copy from to a new file to (through to.restore-new and a rename).
+ * Returns 0 or KS_INDEX_ERR_IO. */
+static int copy_file(const char *from, const char *to) {
+    char *tmp = ks_sprintf("%s.restore-new", to);
+    char buf[65536];
+    int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = KS_INDEX_ERR_IO;
+    ssize_t n = 0;
+    if (in >= 0) out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out >= 0) {
+        while ((n = read(in, buf, sizeof buf)) > 0)
+            if (write(out, buf, (size_t)n) != n) {
+                n = -1;
+                break;
+            }
+        if (n == 0 && fsync(out) == 0) rc = 0;
+    }
+    if (out >= 0 && close(out) != 0) rc = KS_INDEX_ERR_IO;
+    if (in >= 0) close(in);
+    if (rc == 0 && rename(tmp, to) != 0) rc = KS_INDEX_ERR_IO;
+    if (rc != 0) unlink(tmp);
+    else fsync_dir_of(to);
+    free(tmp);
+    return rc;
+}
+
+/* Rename path (and its -wal and -shm) to path.corrupt-DATE[-wal|-shm].
+ * Old connections elsewhere keep their open files; new ones find nothing
+ * there. Returns 0 or KS_INDEX_ERR_IO (then nothing was moved). */
+static int move_aside(ks_index *ix, char *aside, size_t cap) {
+    static const char *const suffixes[] = {"-wal", "-shm"};
+    char date[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(date, sizeof date, "%Y%m%d-%H%M%S", &tm);
+    snprintf(aside, cap, "%s.corrupt-%s", ix->path, date);
+    for (int k = 2; access(aside, F_OK) == 0; k++) snprintf(aside, cap, "%s.corrupt-%s.%d", ix->path, date, k);
+    if (rename(ix->path, aside) != 0 && errno != ENOENT) {
+        snprintf(ix->errmsg, sizeof ix->errmsg, "cannot move the damaged index %.600s aside: %s", ix->path,
+                 strerror(errno));
+        return KS_INDEX_ERR_IO;
+    }
+    for (size_t i = 0; i < 2; i++) {
+        char *from = ks_sprintf("%s%s", ix->path, suffixes[i]), *to = ks_sprintf("%s%s", aside, suffixes[i]);
+        rename(from, to);
+        free(from);
+        free(to);
+    }
+    fsync_dir_of(ix->path);
+    return 0;
+}
+
+/* PRAGMA quick_check on the open connection: 0 sound, KS_INDEX_ERR_CORRUPT
+ * (message in errmsg), or another negative code when it could not run. */
+static int quick_check(ks_index *ix) {
+    sqlite3_stmt *st;
+    int rc;
+    if ((rc = sqlite3_prepare_v2(ix->db, "PRAGMA quick_check", -1, &st, NULL)) != SQLITE_OK)
+        return fail_rc(ix, "checking the index", rc);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *msg = (const char *)sqlite3_column_text(st, 0);
+        if (msg && strcmp(msg, "ok") == 0) {
+            sqlite3_finalize(st);
+            return 0;
+        }
+        snprintf(ix->errmsg, sizeof ix->errmsg, "%.200s", msg ? msg : "?");
+        for (char *c = ix->errmsg; *c; c++)
+            if (*c == '\n') *c = ' '; /* one log line */
+        sqlite3_finalize(st);
+        return KS_INDEX_ERR_CORRUPT;
+    }
+    sqlite3_finalize(st);
+    return fail_rc(ix, "checking the index", rc);
+}
+
+/* The file is ours and damaged: move it aside, put the last backup in its
+ * place (or nothing: the next sync fills a new one), open again. Called
+ * with the connection open or closed; returns with it open (0) or closed
+ * (negative). *how is 1 when a backup was restored, 2 when started empty. */
+static int recover(ks_index *ix, const char *why, int *how) {
+    char aside[1200], why_copy[256];
+    char *bak = backup_path(ix->path);
+    int rc;
+    snprintf(why_copy, sizeof why_copy, "%s", why);
+    close_db(ix);
+    if ((rc = move_aside(ix, aside, sizeof aside)) != 0) {
+        free(bak);
+        return rc;
+    }
+    ks_log("index: %s is damaged (%s); moved it aside to %s", ix->path, why_copy, aside);
+    *how = 2;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (attempt == 0 && access(bak, R_OK) == 0 && copy_file(bak, ix->path) == 0) {
+            *how = 1;
+        } else {
+            *how = 2;
+            attempt = 1;
+        }
+        if ((rc = vet_file(ix)) == 0 && (rc = open_db(ix)) == 0 && (rc = ensure_schema(ix)) == 0 &&
+            (*how == 2 || (rc = quick_check(ix)) == 0))
+            break;
+        /* the backup is no good either: aside with it too, start empty */
+        close_db(ix);
+        if (*how == 2 || move_aside(ix, aside, sizeof aside) != 0) break;
+        ks_log("index: the backup %s is no good (%s); starting an empty index", bak, ix->errmsg);
+    }
+    if (rc == 0)
+        ks_log("index: %s %s", ix->path, *how == 1 ? "restored from its last backup" : "started empty (no backup)");
+    else
+        close_db(ix);
+    free(bak);
+    return rc;
+}
+
+static void note_identity(ks_index *ix) {
+    struct stat st;
+    if (stat(ix->path, &st) == 0) {
+        ix->dev = st.st_dev;
+        ix->ino = st.st_ino;
+    }
+}
+
+int ks_index_moved(const ks_index *ix) {
+    struct stat st;
+    return stat(ix->path, &st) != 0 || st.st_dev != ix->dev || st.st_ino != ix->ino;
+}
+
+/* SQLite says "disk I/O error" when it cannot make the -shm file on a full
+ * disk: say what it is. */
+static void note_full_disk(ks_index *ix) {
+    struct statvfs vfs;
+    char *dir = ks_strdup(ix->path), *slash = strrchr(dir, '/');
+    if (slash == dir) slash[1] = '\0';
+    else if (slash) *slash = '\0';
+    else strcpy(dir, ".");
+    if (statvfs(dir, &vfs) == 0 && vfs.f_bavail == 0) {
+        size_t n = strlen(ix->errmsg);
+        snprintf(ix->errmsg + n, sizeof ix->errmsg - n, " (the disk holding %s is full)", dir);
+    }
+    free(dir);
+}
+
+ks_index *ks_index_open(const char *db_path, int *err) { return ks_index_open_ex(db_path, err, NULL, 0); }
+
+ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap) {
+    ks_index *ix = ks_calloc(1, sizeof *ix);
+    int rc, how = 0;
+    ix->path = ks_strdup(db_path ? db_path : "");
+    rc = vet_file(ix);
+    if (rc == 0 && ix->was_empty) {
+        /* An empty file where a backup exists lost its content (a crash
+         * while it was being replaced, a truncation): take the backup. */
+        char *bak = backup_path(ix->path), *wal = ks_sprintf("%s-wal", ix->path);
+        struct stat st, wst;
+        if (stat(ix->path, &st) == 0 && st.st_size == 0 && (stat(wal, &wst) != 0 || wst.st_size == 0) &&
+            access(bak, R_OK) == 0 && copy_file(bak, ix->path) == 0) {
+            ks_log("index: %s was empty; restored from its last backup", ix->path);
+            rc = vet_file(ix);
+        }
+        free(bak);
+        free(wal);
+    }
+    if (rc == 0 && (rc = open_db(ix)) == 0) rc = ensure_schema(ix);
+    if (rc == KS_INDEX_ERR_CORRUPT) rc = recover(ix, ix->errmsg, &how);
+    if (rc == KS_INDEX_ERR_IO) note_full_disk(ix);
+    if (rc == 0) note_identity(ix);
+    if (msg && cap) snprintf(msg, cap, "%s", rc != 0 ? ix->errmsg : "");
     if (rc != 0) {
-        if (ix->errmsg[0]) ks_log("index: %s", ix->errmsg);
         if (err) *err = rc;
         ks_index_close(ix);
         return NULL;
@@ -171,9 +481,25 @@ ks_index *ks_index_open(const char *db_path, int *err) {
     return ix;
 }
 
+int ks_index_check(ks_index *ix) {
+    if (!ix->db) return KS_INDEX_ERR_DB;
+    int rc = quick_check(ix), how = 0;
+    if (rc != KS_INDEX_ERR_CORRUPT) return rc;
+    rc = recover(ix, ix->errmsg, &how);
+    if (rc != 0) {
+        /* keep a handle that fails cleanly: open whatever is there now */
+        if (open_db(ix) != 0) ix->db = NULL;
+        return rc;
+    }
+    note_identity(ix);
+    return how;
+}
+
+const char *ks_index_path(const ks_index *ix) { return ix->path; }
+
 void ks_index_close(ks_index *ix) {
     if (!ix) return;
-    if (ix->db) sqlite3_close_v2(ix->db);
+    close_db(ix);
     free(ix->path);
     free(ix);
 }
@@ -224,7 +550,7 @@ static char *col_dup(sqlite3_stmt *st, int i) {
 ks_index_page *ks_index_get_page(ks_index *ix, const char *slug) {
     sqlite3_stmt *st;
     ks_index_page *p = NULL;
-    if (!slug) return NULL;
+    if (!slug || !ix->db) return NULL;
     if (sqlite3_prepare_v2(ix->db,
                            "SELECT slug, topic, section, title, summary, reviewed, ord, is_topic_index,"
                            " keywords, markdown, body_line, hash, bad_hash FROM pages JOIN sources USING (id)"
@@ -291,6 +617,7 @@ char *ks_index_page_markdown(ks_index *ix, const char *slug) {
 char *ks_index_note_get(ks_index *ix, const char *key) {
     sqlite3_stmt *st;
     char *value = NULL;
+    if (!ix->db) return NULL;
     if (sqlite3_prepare_v2(ix->db, "SELECT value FROM meta WHERE key = 'note:' || ?", -1, &st, NULL) != SQLITE_OK) {
         ix_fail(ix, "reading a note");
         return NULL;
@@ -305,6 +632,7 @@ char *ks_index_note_get(ks_index *ix, const char *key) {
 int ks_index_note_set(ks_index *ix, const char *key, const char *value) {
     sqlite3_stmt *st;
     int rc = 0;
+    if (!ix->db) return KS_INDEX_ERR_DB;
     if (sqlite3_prepare_v2(ix->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('note:' || ?, ?)", -1, &st,
                            NULL) != SQLITE_OK)
         return ix_fail(ix, "writing a note");

@@ -6,6 +6,7 @@
 #include "kiosk/index.h"
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
 /* 'KSK1' in PRAGMA application_id marks our files. */
 #define KS_INDEX_APP_ID 0x4B534B31
@@ -15,7 +16,11 @@ struct ks_index {
     char *path;                    /* as given to ks_index_open */
     ks_index_progress_fn progress; /* may be NULL */
     void *progress_ctx;
-    char errmsg[256];              /* last error, "" when none */
+    char errmsg[1024];             /* last error, "" when none */
+    int64_t raw_app;               /* the application id in the file's first bytes (0 if none) */
+    int was_empty;                 /* the file was missing or empty when opened */
+    dev_t dev;                     /* the file opened (for ks_index_moved) */
+    ino_t ino;
 };
 
 /* Run sql (no results wanted). Returns 0 or KS_INDEX_ERR_DB / _BUSY after

@@ -4,6 +4,7 @@
 
 #include "kiosk/base.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 
 typedef struct sync_state {
     ks_index *ix;
+    const char *const *unknown; /* what the caller could not read (see ks_index_sync_pages_ex) */
+    size_t n_unknown;
     sqlite3_stmt *st[ST_COUNT];
     ix_wordmap vocab; /* deltas */
     ix_wordmap scratch;
@@ -202,6 +205,18 @@ static int sync_synonyms(sync_state *s, const ks_synonym *syn, size_t n, uint64_
     return rc;
 }
 
+/* Whether slug (or "synonyms.txt") is under something that could not be
+ * read: an exact entry, or a folder prefix ending in '/'. */
+static int is_unknown(const sync_state *s, const char *slug) {
+    for (size_t i = 0; i < s->n_unknown; i++) {
+        const char *u = s->unknown[i];
+        size_t n = u ? strlen(u) : 0;
+        if (!n) continue;
+        if (u[n - 1] == '/' ? strncmp(slug, u, n) == 0 : strcmp(slug, u) == 0) return 1;
+    }
+    return 0;
+}
+
 /* Everything between BEGIN and COMMIT. */
 static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const ks_synonym *syn,
                      size_t n_syn, uint64_t syn_hash, ks_index_report *r) {
@@ -273,6 +288,10 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
     }
     for (size_t i = 0; i < n_old && rc == 0; i++) {
         if (old[i].seen) continue;
+        if (is_unknown(s, old[i].slug)) { /* unreadable now: unknown, not deleted */
+            list_push(&r->kept, old[i].slug);
+            continue;
+        }
         list_push(&r->removed, old[i].slug);
         if ((rc = uncount_old(s, old[i].id)) == 0 && (rc = delete_fts(s, old[i].id)) == 0) {
             sqlite3_bind_int64(s->st[ST_DEL_PAGE], 1, old[i].id);
@@ -282,13 +301,16 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
         }
         r->wrote = 1;
     }
-    if (rc == 0) rc = sync_synonyms(s, syn, n_syn, syn_hash, &r->synonyms_changed);
+    if (rc == 0 && !is_unknown(s, "synonyms.txt")) rc = sync_synonyms(s, syn, n_syn, syn_hash, &r->synonyms_changed);
     if (r->synonyms_changed) r->wrote = 1;
     if (rc == 0 && r->wrote) rc = apply_vocab(s);
     if (rc == 0 && r->wrote && r->added.n + r->changed.n > 1000)
         rc = ix_exec(ix, "INSERT INTO fts(fts) VALUES('optimize')");
     if (rc == 0 && r->wrote)
         rc = ix_exec(ix, "UPDATE meta SET value = value + 1 WHERE key = 'generation'");
+    /* Notes describe what was synced (a folder's stamp): a sync that wrote,
+     * from whatever folder, makes them untrue. */
+    if (rc == 0 && r->wrote) rc = ix_exec(ix, "DELETE FROM meta WHERE key LIKE 'note:%'");
 done:
     for (size_t i = 0; i < n_old; i++) free(old[i].slug);
     free(old);
@@ -297,14 +319,25 @@ done:
 
 int ks_index_sync_pages(ks_index *ix, const ks_page *const *pages, size_t n, const ks_synonym *synonyms,
                         size_t n_synonyms, uint64_t synonyms_hash, ks_index_report *out) {
+    return ks_index_sync_pages_ex(ix, pages, n, synonyms, n_synonyms, synonyms_hash, NULL, 0, out);
+}
+
+int ks_index_sync_pages_ex(ks_index *ix, const ks_page *const *pages, size_t n, const ks_synonym *synonyms,
+                           size_t n_synonyms, uint64_t synonyms_hash, const char *const *unknown,
+                           size_t n_unknown, ks_index_report *out) {
     ks_index_report local;
     ks_index_report *r = out ? out : &local;
-    sync_state s = {.ix = ix};
+    sync_state s = {.ix = ix, .unknown = unknown, .n_unknown = n_unknown};
     double t0 = ks_now_ms();
     int rc = 0;
 
     memset(r, 0, sizeof *r);
     ix->errmsg[0] = '\0';
+    if (!ix->db) { /* a repair that could not reopen the file */
+        snprintf(ix->errmsg, sizeof ix->errmsg, "the index is not open");
+        if (!out) ks_index_report_free(r);
+        return KS_INDEX_ERR_DB;
+    }
     for (int i = 0; i < ST_COUNT && rc == 0; i++)
         if (sqlite3_prepare_v2(ix->db, stmt_sql[i], -1, &s.st[i], NULL) != SQLITE_OK)
             rc = ix_fail(ix, stmt_sql[i]);
@@ -343,8 +376,12 @@ int ks_index_sync(ks_index *ix, const ks_store *store, ks_index_report *out) {
     ks_synonym *syn = ks_malloc((ns ? ns : 1) * sizeof *syn);
     for (size_t i = 0; i < n; i++) pages[i] = ks_store_page(store, i);
     for (size_t i = 0; i < ns; i++) syn[i] = *ks_store_synonym(store, i);
-    int rc = ks_index_sync_pages(ix, pages, n, syn, ns, ks_store_synonyms_hash(store), out);
+    size_t nu = ks_store_unknown_count(store);
+    const char **unknown = ks_malloc((nu ? nu : 1) * sizeof *unknown);
+    for (size_t i = 0; i < nu; i++) unknown[i] = ks_store_unknown(store, i);
+    int rc = ks_index_sync_pages_ex(ix, pages, n, syn, ns, ks_store_synonyms_hash(store), unknown, nu, out);
     free(pages);
     free(syn);
+    free(unknown);
     return rc;
 }

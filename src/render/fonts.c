@@ -23,6 +23,29 @@ static const char *const face_packages[KS_FACE_COUNT] = {
     "fonts-dejavu-core",
 };
 
+/* Whether the face in data can open and measure and draw text: a damaged
+ * or truncated file may open and then give no glyphs, which would leave
+ * every heading of a page silently blank. On failure, why in *why. */
+static int face_works(const char *data, size_t len, const char **why) {
+    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+    TTF_Font *font = rw ? TTF_OpenFontRW(rw, 1, 30) : NULL;
+    SDL_Color fg = {0, 0, 0, 255}, bg = {255, 255, 255, 255};
+    SDL_Surface *surf;
+    int w = 0, h = 0, ok;
+    if (!font) {
+        *why = TTF_GetError();
+        return 0;
+    }
+    ok = TTF_SizeUTF8(font, "Clinic kiosk Ag", &w, &h) == 0 && w > 0 && h > 0 && TTF_FontHeight(font) > 0;
+    surf = ok ? TTF_RenderUTF8_Shaded(font, "Ag", fg, bg) : NULL;
+    if (!ok) *why = "it cannot measure text";
+    else if (!surf) *why = "it cannot draw text";
+    ok = ok && surf && surf->w > 0;
+    SDL_FreeSurface(surf);
+    TTF_CloseFont(font);
+    return ok;
+}
+
 int render_fonts_load(ks_render *rd, const char *font_dir) {
     const char *dirs[4];
     size_t n_dirs = 0;
@@ -41,8 +64,16 @@ int render_fonts_load(ks_render *rd, const char *font_dir) {
     for (int f = 0; f < KS_FACE_COUNT; f++) {
         for (size_t d = 0; d < n_dirs && !rd->font_data[f]; d++) {
             char *path = ks_path_join(dirs[d], face_files[f]);
-            if (ks_read_file(path, 64u << 20, &rd->font_data[f], &rd->font_len[f]) != KS_OK)
+            const char *why = "";
+            if (ks_read_file(path, 64u << 20, &rd->font_data[f], &rd->font_len[f]) != KS_OK) {
                 rd->font_data[f] = NULL;
+            } else if (!face_works(rd->font_data[f], rd->font_len[f], &why)) {
+                ks_log("the font %s is damaged or not a font (%s): reinstall the Debian package %s "
+                       "(apt-get install --reinstall %s), or set KIOSK_FONT_DIR to a folder with good copies",
+                       path, why, face_packages[f], face_packages[f]);
+                free(path);
+                return KS_ERR_NOT_FOUND; /* as good as missing: never draw pages with blank headings */
+            }
             free(path);
         }
         if (!rd->font_data[f]) {

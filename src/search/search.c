@@ -51,6 +51,29 @@ static int refresh(ks_search *s) {
 
 /* ------------------------------------------------------------ open/close */
 
+/* Reopen s->db on db_path as an immutable file: no locks, no -shm, the
+ * WAL not read (after a clean close it is empty; after a crash the main
+ * file alone is the last checkpoint, still a whole index). */
+static int open_frozen(ks_search *s, const char *db_path) {
+    ks_buf uri = {0};
+    int rc;
+    sqlite3_close(s->db);
+    s->db = NULL;
+    ks_buf_puts(&uri, "file:");
+    for (const char *c = db_path; *c; c++) {
+        if (*c == '%' || *c == '?' || *c == '#') ks_buf_printf(&uri, "%%%02X", (unsigned char)*c);
+        else ks_buf_putc(&uri, *c);
+    }
+    ks_buf_puts(&uri, "?immutable=1");
+    rc = sqlite3_open_v2(uri.data, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    ks_buf_free(&uri);
+    if (rc != SQLITE_OK) return -1;
+    s->frozen = 1;
+    return 0;
+}
+
+int ks_search_frozen(const ks_search *s) { return s ? s->frozen : 0; }
+
 ks_search *ks_search_open(const char *db_path, int *err) {
     struct stat st;
     ks_search *s;
@@ -67,13 +90,22 @@ ks_search *ks_search_open(const char *db_path, int *err) {
     }
     sqlite3_busy_timeout(s->db, 2000);
     sqlite3_stmt *q;
+    int ok;
+    int64_t app = 0;
     if (sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &q, NULL) != SQLITE_OK) {
         rc = KS_INDEX_ERR_SCHEMA; /* not a database */
         goto fail;
     }
-    int ok;
-    int64_t app = single_int(q, &ok);
+    app = single_int(q, &ok);
     sqlite3_finalize(q);
+    if (!ok && (sqlite3_errcode(s->db) & 0xff) == SQLITE_IOERR && open_frozen(s, db_path) == 0) {
+        /* A WAL reader needs the -shm file; on a full or failing disk it
+         * cannot be made. Read the file as it is rather than nothing. */
+        if (sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &q, NULL) == SQLITE_OK) {
+            app = single_int(q, &ok);
+            sqlite3_finalize(q);
+        }
+    }
     if (!ok) {
         rc = KS_INDEX_ERR_SCHEMA;
         goto fail;

@@ -94,6 +94,7 @@ struct ks_search {
     sqlite3_stmt *st_has;          /* whether one page matches an expression */
     int64_t data_version;
     int64_t generation;
+    int frozen;                    /* opened immutable (the disk was full or failing): sees no later sync */
     int loaded;
     sr_vocab vocab;
     sr_synonym *syn;

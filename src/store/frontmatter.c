@@ -54,6 +54,98 @@ static int take_string(const yaml_node_t *v, const char *key, int line, const ch
     return 0;
 }
 
+/* ------------------------------------------------------------ bounds */
+
+/* libyaml's time grows with the square of the nesting depth (a header of
+ * 50,000 nested '[' took 4.6 s), so a header is measured before libyaml
+ * sees it: front matter is a handful of 'name: value' lines. */
+#define FM_MAX_BYTES (64 * 1024)
+#define FM_MAX_DEPTH 32
+
+/* The deepest nesting in yaml, counted without libyaml: flow brackets '['
+ * and '{' (outside quoted scalars and comments) plus the block levels
+ * (indentation steps and '- ' / '? ' indicators that open a nested block
+ * on one line). It may count a little more than YAML would, never less.
+ * Returns the depth reached, stopping early once it passes limit, and the
+ * line (0-based) where it did in *where. */
+static int header_depth(const char *yaml, size_t len, int limit, int *where) {
+    int flow = 0, deepest = 0, line = 0, indents[FM_MAX_DEPTH + 2], n_indents = 0;
+    size_t i = 0;
+    char quote = 0;
+    *where = 0;
+    while (i < len) {
+        /* start of a line: its indentation and block indicators (not inside
+         * a quoted scalar or a flow collection, whose lines are free) */
+        int block = n_indents;
+        if (!quote && flow == 0) {
+            int indent = 0;
+            while (i < len && yaml[i] == ' ') indent++, i++;
+            if (i < len && yaml[i] != '\n' && yaml[i] != '#') {
+                while (n_indents > 0 && indents[n_indents - 1] > indent) n_indents--;
+                if (n_indents == 0 || indents[n_indents - 1] < indent) {
+                    if (n_indents > FM_MAX_DEPTH) {
+                        *where = line;
+                        return n_indents + 1;
+                    }
+                    indents[n_indents++] = indent;
+                }
+                block = n_indents;
+                /* "- - - x": one level per indicator */
+                while (i + 1 < len && (yaml[i] == '-' || yaml[i] == '?') && (yaml[i + 1] == ' ' || yaml[i + 1] == '\t')) {
+                    block++;
+                    i += 2;
+                    while (i < len && (yaml[i] == ' ' || yaml[i] == '\t')) i++;
+                    if (block > limit) break;
+                }
+            }
+        }
+        if (block > deepest) deepest = block;
+        if (deepest > limit) {
+            *where = line;
+            return deepest;
+        }
+        /* the rest of the line */
+        int token_start = 1; /* a quote here opens a quoted scalar */
+        for (; i < len && yaml[i] != '\n'; i++) {
+            char c = yaml[i];
+            if (quote == '"') {
+                if (c == '\\' && i + 1 < len && yaml[i + 1] != '\n') i++;
+                else if (c == '"') quote = 0;
+                continue;
+            }
+            if (quote == '\'') {
+                if (c == '\'' && i + 1 < len && yaml[i + 1] == '\'') i++;
+                else if (c == '\'') quote = 0;
+                continue;
+            }
+            if (c == '#' && (i == 0 || yaml[i - 1] == ' ' || yaml[i - 1] == '\t')) {
+                while (i < len && yaml[i] != '\n') i++;
+                break;
+            }
+            if ((c == '"' || c == '\'') && token_start) {
+                quote = c;
+                continue;
+            }
+            if (c == '[' || c == '{') {
+                flow++;
+                if (block + flow > deepest) deepest = block + flow;
+                if (deepest > limit) {
+                    *where = line;
+                    return deepest;
+                }
+                token_start = 1;
+                continue;
+            }
+            if ((c == ']' || c == '}') && flow > 0) flow--;
+            if (c == ' ' || c == '\t') continue; /* keeps token_start as it was */
+            token_start = c == ',' || c == ':' || c == '-' || c == '?' || c == '[' || c == '{';
+        }
+        if (i < len) i++; /* the newline */
+        line++;
+    }
+    return deepest;
+}
+
 /* The commonest slip: a plain value with ": " in it (summary: Risks: what
  * to know), which YAML reads as a second field. When that is the problem,
  * say what to do, with the line quoted as it should be written, and return
@@ -88,6 +180,20 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
     (void)store;
     memset(fm, 0, sizeof *fm);
     fm->order = 100;
+
+    if (len > FM_MAX_BYTES) {
+        diag_add(diags, path, first_line, KS_DIAG_ERROR,
+                 "the front matter is larger than 64 KB (%zu KB); it needs only a few lines of 'name: value'",
+                 len / 1024);
+        return 1;
+    }
+    int deep_line;
+    if (header_depth(yaml, len, FM_MAX_DEPTH, &deep_line) > FM_MAX_DEPTH) {
+        diag_add(diags, path, first_line + deep_line, KS_DIAG_ERROR,
+                 "the front matter is nested deeper than %d levels (lists inside lists); it needs only "
+                 "'name: value' lines and [lists]", FM_MAX_DEPTH);
+        return 1;
+    }
 
     yaml_parser_t parser;
     yaml_document_t doc;

@@ -270,22 +270,32 @@ ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *r
 
     /* Parse the whole file with the front matter blanked, so cmark's lines
      * are the file's lines. */
-    char *blanked = ks_strndup(data, len);
-    for (size_t i = 0; i < body_off; i++)
-        if (blanked[i] != '\n') blanked[i] = ' ';
-    size_t blanked_len = len;
-    char *filled = placeholders_fill(store, blanked, len, body_off, 1, &used, &blanked_len);
-    if (filled) {
+    int bound_line = 0;
+    char why[256];
+    if (page_body_over_bounds(data + body_off, len - body_off, &bound_line, why, sizeof why)) {
+        /* too costly to parse: an error, and an empty document */
+        diag_add(diags, rel_path, p->body_line + bound_line, KS_DIAG_ERROR, "%s", why);
+        errors++;
+        p->doc = cmark_parse_document("", 0, 0);
+        ks_buf_free(&used);
+    } else {
+        char *blanked = ks_strndup(data, len);
+        for (size_t i = 0; i < body_off; i++)
+            if (blanked[i] != '\n') blanked[i] = ' ';
+        size_t blanked_len = len;
+        char *filled = placeholders_fill(store, blanked, len, body_off, 1, &used, &blanked_len);
+        if (filled) {
+            free(blanked);
+            blanked = filled;
+        }
+        p->doc = cmark_parse_document(blanked, blanked_len, CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8);
         free(blanked);
-        blanked = filled;
+        if (used.len) { /* a changed value changes the page the index holds */
+            ks_buf_append(&used, data, len);
+            p->hash = ks_hash64(used.data, used.len);
+        }
+        ks_buf_free(&used);
     }
-    p->doc = cmark_parse_document(blanked, blanked_len, CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8);
-    free(blanked);
-    if (used.len) { /* a changed value changes the page the index holds */
-        ks_buf_append(&used, data, len);
-        p->hash = ks_hash64(used.data, used.len);
-    }
-    ks_buf_free(&used);
 
     ks_buf text = {0};
     collect_text(p->doc, &text);

@@ -126,7 +126,8 @@ int source_entry_open(ks_store *store, store_source *s, const char *rel, source_
     }
     struct stat st;
     /* Whether the name itself is a link, for the message if it is refused. */
-    int is_link = fstatat(s->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+    int seen = fstatat(s->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
+    int is_link = seen && S_ISLNK(st.st_mode), is_dir = seen && S_ISDIR(st.st_mode);
     int fd = ks_open_beneath(s->fd, rel, O_RDONLY);
     if (fd < 0) {
         int e = errno;
@@ -138,8 +139,22 @@ int source_entry_open(ks_store *store, store_source *s, const char *rel, source_
                      "this symbolic link leads outside the content folder; it is not followed");
         else if (e == ENOENT)
             diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "this symbolic link leads nowhere; it is not followed");
-        else if (e != ENXIO) /* ENXIO: a socket or a FIFO with no writer, not content */
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "cannot open this: %s", strerror(e));
+        else if (e == ENXIO) { /* a socket or a FIFO with no writer: not content, unless named so */
+            if (store_meant_as_content(rel)) {
+                diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                         "this is a pipe (FIFO) or socket, not a regular file; it is not read "
+                         "(what was shown from it stays)");
+                store_unknown_add(store, rel, 0);
+            }
+        } else if (is_dir) { /* no permission on a folder: its pages are unknown, not deleted */
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                     "cannot read this folder: %s; its pages stay as they were", strerror(e));
+            store_unknown_add(store, rel, 1);
+        } else { /* no permission, an I/O error: unknown, not deleted */
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "cannot open this: %s; what was shown from it stays",
+                     strerror(e));
+            store_unknown_add(store, rel, 0);
+        }
         return 0;
     }
     if (fstat(fd, &st) != 0) {
@@ -154,6 +169,12 @@ int source_entry_open(ks_store *store, store_source *s, const char *rel, source_
         out->kind = 'f';
     } else {
         close(fd);
+        if (store_meant_as_content(rel)) {
+            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                     "this is a %s, not a regular file; it is not read (what was shown from it stays)",
+                     S_ISFIFO(st.st_mode) ? "pipe (FIFO)" : S_ISSOCK(st.st_mode) ? "socket" : "device");
+            store_unknown_add(store, rel, 0);
+        }
     }
     return out->kind;
 }

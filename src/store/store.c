@@ -99,6 +99,20 @@ static int is_markdown(const char *name) {
     return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
 }
 
+void store_unknown_add(ks_store *s, const char *rel, int folder) {
+    size_t n = strlen(rel);
+    char *u = folder ? ks_sprintf("%s/", rel) : ks_strndup(rel, is_markdown(rel) ? n - 3 : n);
+    for (char *c = u; *c; c++) *c = (char)tolower((unsigned char)*c);
+    s->unknown = ks_realloc(s->unknown, (s->n_unknown + 1) * sizeof *s->unknown);
+    s->unknown[s->n_unknown++] = u;
+}
+
+int store_meant_as_content(const char *rel) {
+    const char *base = strrchr(rel, '/');
+    base = base ? base + 1 : rel;
+    return is_markdown(base) || strcmp(base, "synonyms.txt") == 0;
+}
+
 /* Read one topic folder (a folder at the top of content/). */
 static void scan_topic(ks_store *store, store_source *src, const char *name, page_list *pages,
                        int *has_index) {
@@ -106,7 +120,9 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, pag
     char **names = source_list(src, name, &n);
     *has_index = 0;
     if (!names) {
-        diag_add(&store->diags, name, 1, KS_DIAG_ERROR, "cannot read this folder: %s", strerror(errno));
+        diag_add(&store->diags, name, 1, KS_DIAG_ERROR,
+                 "cannot read this folder: %s; its pages stay as they were", strerror(errno));
+        store_unknown_add(store, name, 1);
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -134,11 +150,13 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, pag
     free_names(names, n);
 }
 
-/* Whether a folder holds any Markdown file (so it is meant as a topic). */
+/* Whether a folder holds any Markdown file (so it is meant as a topic):
+ * 1 yes, 0 no, -1 it cannot be read (errno set). */
 static int folder_has_pages(store_source *src, const char *rel) {
     size_t n;
     char **names = source_list(src, rel, &n);
     int md = 0;
+    if (!names) return errno == ENOENT ? 0 : -1;
     for (size_t i = 0; names && i < n; i++)
         if (names[i][0] != '_' && names[i][0] != '.' && is_markdown(names[i])) md = 1;
     if (names) free_names(names, n);
@@ -341,19 +359,26 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         if (name[0] == '_' || name[0] == '.') continue;
         source_entry e;
         int kind = source_entry_open(s, src, name, &e);
+        int has_pages = kind == 'd' ? folder_has_pages(src, name) : 0, read_errno = errno;
         if (kind == 'f' && is_markdown(name)) {
             page_list_add(&pages, page_get(s, &e, name, ""));
         } else if (kind == 'f' && strcmp(name, "synonyms.txt") == 0) {
             int rc = source_entry_read(&e, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
-            if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
-                diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read synonyms.txt: %s",
+            if (rc != KS_OK && rc != KS_ERR_NOT_FOUND) {
+                diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read synonyms.txt: %s; the last synonyms stay",
                          rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
+                store_unknown_add(s, name, 0);
+            }
         } else if (kind == 'f' && strcmp(name, "intents.txt") == 0) {
             int rc = source_entry_read(&e, KS_STORE_MAX_FILE, &intents_text, &intents_len);
             if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
                 diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read intents.txt: %s",
                          rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
-        } else if (kind == 'd' && folder_has_pages(src, name)) {
+        } else if (has_pages < 0) {
+            diag_add(&s->diags, name, 1, KS_DIAG_ERROR,
+                     "cannot read this folder: %s; its pages stay as they were", strerror(read_errno));
+            store_unknown_add(s, name, 1);
+        } else if (has_pages > 0) {
             size_t first = pages.len;
             int has_index;
             scan_topic(s, src, name, &pages, &has_index);
@@ -485,6 +510,8 @@ void ks_store_free(ks_store *s) {
         free(s->diags.items[i].message);
     }
     free(s->diags.items);
+    for (size_t i = 0; i < s->n_unknown; i++) free(s->unknown[i]);
+    free(s->unknown);
     free(s->dir);
     free(s);
 }
@@ -530,6 +557,8 @@ uint64_t ks_store_synonyms_hash(const ks_store *s) { return s->synonyms_hash; }
 size_t ks_store_diag_count(const ks_store *s) { return s->diags.len; }
 const ks_diag *ks_store_diag(const ks_store *s, size_t i) { return i < s->diags.len ? &s->diags.items[i] : NULL; }
 size_t ks_store_error_count(const ks_store *s) { return s->n_errors; }
+size_t ks_store_unknown_count(const ks_store *s) { return s->n_unknown; }
+const char *ks_store_unknown(const ks_store *s, size_t i) { return i < s->n_unknown ? s->unknown[i] : NULL; }
 
 /* ------------------------------------------------------------ stamp */
 

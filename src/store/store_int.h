@@ -35,6 +35,9 @@ struct ks_store {
     size_t n_errors;
     time_t today;
     int no_grade;
+    char **unknown;        /* owned: what exists but could not be read (see ks_store_unknown) */
+    size_t n_unknown;
+
     ks_store_options opts;  /* as given (image probe) */
     uint64_t pictures_hash; /* pictures.c */
     size_t n_pictures;
@@ -234,11 +237,23 @@ void synonyms_check_used(ks_store *store);
  * its text. *out is NULL when there are none; the caller frees it. */
 size_t synonyms_page_words(const ks_store *store, const ks_page *page, uint64_t **out);
 
+/* Whether a page body (the text after the front matter) is too costly to
+ * parse (see bounds.c): then 1, *line the 0-based line of body where it
+ * became so, and why in why[0..cap). */
+int page_body_over_bounds(const char *body, size_t len, int *line, char *why, size_t cap);
+
 /* ------------------------------------------------------------ pictures.c */
 
 /* Check every picture the pages show (found beneath the source's folder,
  * a readable picture of a known kind, within the limits) and note what
  * each one is, for ks_store_pictures_hash. Nothing for a memory source. */
 void pictures_check(ks_store *store, store_source *src);
+
+/* Note rel (a path under content/) as unknown this time (see
+ * ks_store_unknown): its slug, or the folder's slug prefix when folder is
+ * set. The caller has added the error diagnostic. */
+void store_unknown_add(ks_store *s, const char *rel, int folder);
+/* Whether rel names what should be a regular file (a page, synonyms.txt). */
+int store_meant_as_content(const char *rel);
 
 #endif

@@ -842,6 +842,12 @@ void ks_ui_set_content(ks_ui *ui, const ks_ui_content *content) {
     ui->dirty = 1;
 }
 
+void ks_ui_set_search(ks_ui *ui, ks_search *search) {
+    ks_search *before = ui->search;
+    ui->search = search;
+    if (!before && ks_nav_top(&ui->nav)->screen == KS_SCREEN_SEARCH) run_search(ui);
+}
+
 /* ------------------------------------------------------------ script help */
 
 int ks_ui_key_point(ks_ui *ui, char c, int *x, int *y) {

@@ -447,8 +447,13 @@ size_t wlog_diags(wlog *l, const ks_store *store, int quiet) {
         const ks_diag *d = ks_store_diag(store, i);
         uint64_t now_hash = ph_find(files, nf, d->path), was_hash = ph_find(l->files, l->n_files, d->path);
         char *key;
-        lines[i] = ks_sprintf("%s:%d: %s: %s\n", d->path, d->line,
-                              d->severity == KS_DIAG_ERROR ? "error" : "warning", d->message);
+        {
+            char *path = ks_escaped(d->path), *msg = ks_escaped(d->message);
+            lines[i] = ks_sprintf("%s:%d: %s: %s\n", path, d->line, d->severity == KS_DIAG_ERROR ? "error" : "warning",
+                                  msg);
+            free(path);
+            free(msg);
+        }
         key = lines[i];
         if (l->n_lines && now_hash == was_hash &&
             bsearch(&key, l->lines, l->n_lines, sizeof *l->lines, cmp_str))

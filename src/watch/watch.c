@@ -20,6 +20,34 @@
 #define ROOT_CHECK_MS 1000.0 /* how often the root folder's identity is checked */
 #define RETRY_MS 1000.0      /* a failed index sync is retried after this */
 #define MAX_DELAY_MS 5000.0  /* a folder that never goes quiet is read anyway after this */
+#define REPEAT_LOG_MS 300000.0 /* a problem that goes on is logged again at most this often */
+#define CHECK_EVERY_MS (24.0 * 3600 * 1000) /* the index's full check (quick_check), after the first sync */
+
+/* A problem that may repeat every second (a full disk): logged once, then
+ * at most every REPEAT_LOG_MS with how many times it happened meanwhile. */
+typedef struct wrepeat {
+    unsigned long count; /* failures since it was last logged */
+    unsigned long total; /* failures since it began */
+    double next;         /* when it may be logged again */
+} wrepeat;
+
+static void repeat_log(wrepeat *r, const char *what, const char *detail) {
+    double now = ks_now_ms();
+    r->count++;
+    r->total++;
+    if (r->total > 1 && now < r->next) return;
+    if (r->total == 1) ks_log("%s (%s); will retry", what, detail);
+    else ks_log("%s (%s); failed %lu times in the last %.0f minutes, still retrying", what, detail, r->count,
+                REPEAT_LOG_MS / 60000.0);
+    r->count = 0;
+    r->next = now + REPEAT_LOG_MS;
+}
+
+/* The problem is over: say so if it was logged. */
+static void repeat_clear(wrepeat *r, const char *what) {
+    if (r->total > 0) ks_log("%s: working again after %lu failed attempts", what, r->total);
+    memset(r, 0, sizeof *r);
+}
 
 struct ks_watch {
     char *dir;                 /* the content folder, owned */
@@ -51,7 +79,10 @@ struct ks_watch {
     /* ---- the thread's own */
     wn *notify;
     ks_index *index;
-    int index_failed;          /* opening failed: logged once */
+    wrepeat open_fail;         /* opening the index keeps failing */
+    wrepeat sync_fail;         /* syncing keeps failing */
+    int backup_due;            /* a sync wrote: refresh the index's backup when idle */
+    double check_at;           /* when the index is next checked whole (0: after the first sync) */
     wlog *log;
     ks_watch_snapshot *to_sync; /* the newest content not yet in the index, or NULL */
     int folder_bad_logged;     /* "keeping the last good content" said once */
@@ -288,14 +319,24 @@ static int sync_index_once(ks_watch *w) {
     ks_synonym *syn;
     int rc, err = 0;
     if (!w->db || !st) return 0;
+    if (w->index && ks_index_moved(w->index)) { /* replaced by another process: follow it */
+        ks_index_close(w->index);
+        w->index = NULL;
+    }
     if (!w->index) {
-        w->index = ks_index_open(w->db, &err);
+        char msg[1024];
+        w->index = ks_index_open_ex(w->db, &err, msg, sizeof msg);
         if (!w->index) {
-            if (!w->index_failed) ks_log("%s: cannot open the index (%d); content still updates on screen", w->db, err);
-            w->index_failed = 1;
+            char *what = ks_sprintf("%s: cannot open the index; content still updates on screen", w->db);
+            repeat_log(&w->open_fail, what, msg);
+            free(what);
             return err ? err : KS_ERR_IO;
         }
-        w->index_failed = 0;
+        if (w->open_fail.total) {
+            char *what = ks_sprintf("%s: the index", w->db);
+            repeat_clear(&w->open_fail, what);
+            free(what);
+        }
     }
     pages = ks_malloc((ks_store_page_count(st) + ks_watch_snapshot_page_count(snap) + 1) * sizeof *pages);
     for (size_t i = 0; i < ks_store_page_count(st); i++) pages[n++] = ks_store_page(st, i);
@@ -307,14 +348,36 @@ static int sync_index_once(ks_watch *w) {
     syn = ks_malloc((ns + 1) * sizeof *syn);
     for (size_t i = 0; i < ns; i++) syn[i] = *ks_store_synonym(st, i);
     memset(&rep, 0, sizeof rep);
-    rc = ks_index_sync_pages(w->index, pages, n, syn, ns, ks_store_synonyms_hash(st), &rep);
+    {
+        /* what the load could not read stays in the index as it was */
+        size_t nu = ks_store_unknown_count(st);
+        const char **unknown = ks_malloc((nu + 1) * sizeof *unknown);
+        for (size_t i = 0; i < nu; i++) unknown[i] = ks_store_unknown(st, i);
+        rc = ks_index_sync_pages_ex(w->index, pages, n, syn, ns, ks_store_synonyms_hash(st), unknown, nu, &rep);
+        free(unknown);
+    }
     free(pages);
     free(syn);
     if (rc == 0) {
         ks_watch_snapshot_release(w->to_sync);
         w->to_sync = NULL;
+        if (rep.wrote) w->backup_due = 1;
+        if (w->sync_fail.total) {
+            char *what = ks_sprintf("%s: index update", w->db);
+            repeat_clear(&w->sync_fail, what);
+            free(what);
+        }
+    } else if (rc == KS_INDEX_ERR_CORRUPT) {
+        /* found damaged while writing: repair now (aside, backup), then the
+         * retry brings the restored copy up to date */
+        int fixed = ks_index_check(w->index);
+        ks_log("%s: the index is damaged; %s", w->db,
+               fixed == 1 ? "restored from its backup" : fixed == 2 ? "started a new one" : "could not repair it yet");
+        if (fixed > 0) rc = KS_INDEX_ERR_BUSY; /* keep the handle: it is open on the repaired file */
     } else {
-        ks_log("%s: index update failed (%s); will retry", w->db, ks_index_errmsg(w->index));
+        char *what = ks_sprintf("%s: index update failed", w->db);
+        repeat_log(&w->sync_fail, what, ks_index_errmsg(w->index));
+        free(what);
     }
     pthread_mutex_lock(&w->mu);
     w->index_gen = rc == 0 ? rep.generation : w->index_gen;
@@ -346,6 +409,51 @@ static double ready_time(const ks_watch *w, double last_activity, double last_st
     return last_activity + w->opts.quiet_ms;
 }
 
+/* Index care between changes: the whole-file check after the first sync
+ * and then daily (a damaged file is moved aside and its backup restored,
+ * then synced again, since the backup may be older than the content), and
+ * a fresh backup after a sync that wrote. */
+static void index_upkeep(ks_watch *w, double now) {
+    if (ks_index_moved(w->index)) {
+        /* another process put a new file there (kiosk index restoring a
+         * backup, staff copying one in): bring that one up to date */
+        ks_log("%s: the index file was replaced; bringing the new one up to date", w->db);
+        ks_index_close(w->index);
+        w->index = NULL;
+        ks_watch_snapshot_release(w->to_sync);
+        w->to_sync = ks_watch_take(w, 0);
+        w->sync_pending = sync_index(w) != 0;
+        if (w->opts.wake) w->opts.wake(w->opts.wake_user);
+        return;
+    }
+    if (now >= w->check_at) {
+        int rc = ks_index_check(w->index);
+        w->check_at = now + CHECK_EVERY_MS;
+        if (rc > 0) {
+            ks_log("%s: the index was damaged; %s, bringing it up to date", w->db,
+                   rc == 1 ? "restored from its backup" : "started a new one");
+            ks_watch_snapshot_release(w->to_sync);
+            w->to_sync = ks_watch_take(w, 0);
+            w->sync_pending = sync_index(w) != 0;
+            if (w->opts.wake) w->opts.wake(w->opts.wake_user);
+        } else if (rc < 0) {
+            ks_log("%s: could not check the index (%s); trying again in %.0f minutes", w->db,
+                   ks_index_errmsg(w->index), REPEAT_LOG_MS / 60000.0);
+            w->check_at = now + REPEAT_LOG_MS;
+        }
+        if (rc < 0 && rc != KS_INDEX_ERR_BUSY) {
+            ks_index_close(w->index); /* reopened by the next sync */
+            w->index = NULL;
+        }
+    }
+    if (w->backup_due && w->index && !w->sync_pending) {
+        w->backup_due = 0;
+        if (ks_index_backup(w->index) != 0)
+            ks_log("%s: could not refresh the index's backup (%s); the old one stays", w->db,
+                   ks_index_errmsg(w->index));
+    }
+}
+
 static void *thread_main(void *arg) {
     ks_watch *w = arg;
     /* Background work yields to the UI thread when the CPU is short. On
@@ -371,6 +479,7 @@ static void *thread_main(void *arg) {
             else if (w->opts.wake) w->opts.wake(w->opts.wake_user);
         }
         ready_at = ready_time(w, last_activity, last_structural);
+        if (!dirty && !w->sync_pending && w->index) index_upkeep(w, now);
         if (dirty && (now >= ready_at || now - dirty_since >= MAX_DELAY_MS)) {
             dirty = 0;
             if (wn_needs_rewatch(w->notify)) wn_rewatch(w->notify);
@@ -389,6 +498,7 @@ static void *thread_main(void *arg) {
             if (dirty_since + MAX_DELAY_MS - now < wait) wait = dirty_since + MAX_DELAY_MS - now;
         }
         if (w->sync_pending && sync_retry_at - now < wait) wait = sync_retry_at - now;
+        if (w->index && !w->sync_pending && w->check_at - now < wait) wait = w->check_at - now;
         if (next_root_check - now < wait) wait = next_root_check - now;
         if (wn_mode(w->notify) == KS_WATCH_POLLING) {
             if (next_scan - now < wait) wait = next_scan - now;
