@@ -15,22 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *fold(const char *s, size_t n) {
-    ks_buf b = {0};
-    int space = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (isspace(c)) {
-            space = 1;
-            continue;
-        }
-        if (space && b.len) ks_buf_putc(&b, ' ');
-        space = 0;
-        ks_buf_putc(&b, (char)tolower(c));
-    }
-    return ks_buf_detach(&b);
-}
-
 static int known_section(const ks_store *store, const char *section) {
     for (size_t k = 0; k < store->n_pages; k++)
         if (strcmp(store->pages[k]->section, section) == 0) return 1;
@@ -51,7 +35,7 @@ void intents_parse(ks_store *store, const char *text, size_t len) {
         while (i < n && isspace((unsigned char)s[i])) i++;
         if (i == n || s[i] == '#') continue;
         const char *eq = memchr(s, '=', n);
-        char *section = eq ? fold(eq + 1, n - (size_t)(eq + 1 - s)) : NULL;
+        char *section = eq ? synonyms_normalise(eq + 1, n - (size_t)(eq + 1 - s)) : NULL;
         if (!eq || !*section || strchr(section, ' ')) {
             diag_add(&store->diags, "intents.txt", line, KS_DIAG_ERROR,
                      "expected 'words = section', like 'time off, drive = recovery'");
@@ -65,7 +49,7 @@ void intents_parse(ks_store *store, const char *text, size_t len) {
         while (p < end) {
             const char *comma = memchr(p, ',', (size_t)(end - p));
             if (!comma) comma = end;
-            char *from = fold(p, (size_t)(comma - p));
+            char *from = synonyms_normalise(p, (size_t)(comma - p));
             if (*from) {
                 if (store->n_synonyms == cap)
                     store->synonyms = ks_realloc(store->synonyms, (cap *= 2) * sizeof(ks_synonym));

@@ -226,6 +226,10 @@ const ks_link *page_images(const ks_page *page, size_t *n);
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */
 void synonyms_parse(ks_store *store, const char *text, size_t len);
+/* Lowercase s[0..n) with runs of white space folded to one space and the
+ * ends trimmed, as a new string the caller frees (synonyms.txt and
+ * intents.txt phrases alike). */
+char *synonyms_normalise(const char *s, size_t n);
 /* Parse intents.txt ("time off, drive = recovery") into more synonyms whose
  * target is "@section"; warns about a section no page has. */
 void intents_parse(ks_store *store, const char *text, size_t len);

@@ -11,9 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Lowercase s[0..n) with runs of white space folded to one space and the
- * ends trimmed, as a new string. */
-static char *normalise(const char *s, size_t n) {
+char *synonyms_normalise(const char *s, size_t n) {
     ks_buf b = {0};
     int space = 0;
     for (size_t i = 0; i < n; i++) {
@@ -43,7 +41,7 @@ void synonyms_parse(ks_store *store, const char *text, size_t len) {
         while (i < n && isspace((unsigned char)s[i])) i++;
         if (i == n || s[i] == '#') continue;
         const char *eq = memchr(s, '=', n);
-        char *to = eq ? normalise(eq + 1, n - (size_t)(eq + 1 - s)) : NULL;
+        char *to = eq ? synonyms_normalise(eq + 1, n - (size_t)(eq + 1 - s)) : NULL;
         if (!eq || !*to) {
             diag_add(&store->diags, "synonyms.txt", line, KS_DIAG_ERROR,
                      "expected 'lay words = page words', like 'shot, jab = injection'");
@@ -55,7 +53,7 @@ void synonyms_parse(ks_store *store, const char *text, size_t len) {
         while (p < end) {
             const char *comma = memchr(p, ',', (size_t)(end - p));
             if (!comma) comma = end;
-            char *from = normalise(p, (size_t)(comma - p));
+            char *from = synonyms_normalise(p, (size_t)(comma - p));
             if (*from) {
                 if (store->n_synonyms == cap)
                     store->synonyms = ks_realloc(store->synonyms, (cap *= 2) * sizeof(ks_synonym));
