@@ -235,7 +235,8 @@ ks_page *page_get(ks_store *s, source_entry *e, const char *rel_path, const char
     if (!base) base = page_load(s, e, rel_path, topic);
     if (!base) return NULL;
     s->n_parsed++;
-    page_file *f = file_new(base, s->diags.items + first, s->diags.len - first);
+    /* the diagnostics this file added (none: the list may still be NULL) */
+    page_file *f = file_new(base, s->diags.len > first ? s->diags.items + first : NULL, s->diags.len - first);
     f->file_hash = s->last_file_hash;
     /* only recovery and risks pages are asked (store.c's check_pages) */
     f->help_callout = (!strcmp(base->section, "recovery") || !strcmp(base->section, "risks")) &&
