@@ -49,7 +49,7 @@ static int line_nesting(const char *s, size_t len) {
     }
 }
 
-int page_body_over_bounds(const char *body, size_t len, int *line, char *why, size_t cap) {
+int store_page_body_over_bounds(const char *body, size_t len, int *line, char *why, size_t cap) {
     size_t brackets = 0, delims = 0, angles = 0, ticks = 0, containers = 0;
     int ln = 0;
     for (size_t i = 0; i < len;) {

@@ -38,14 +38,14 @@ static int node_line(const yaml_node_t *n, int first_line) {
 static int take_string(const yaml_node_t *v, const char *key, int line, const char *path,
                        diag_list *diags, char **out) {
     if (v->type != YAML_SCALAR_NODE) {
-        diag_add(diags, path, line, KS_DIAG_ERROR,
+        store_diag_add(diags, path, line, KS_DIAG_ERROR,
                  "'%s' should be plain text, not a %s", key,
                  v->type == YAML_SEQUENCE_NODE ? "list" : "group of fields");
         return 1;
     }
     char *s = trimmed_copy((const char *)v->data.scalar.value, v->data.scalar.length);
     if (!*s) {
-        diag_add(diags, path, line, KS_DIAG_ERROR, "'%s' is empty", key);
+        store_diag_add(diags, path, line, KS_DIAG_ERROR, "'%s' is empty", key);
         free(s);
         return 1;
     }
@@ -167,14 +167,14 @@ static int colon_slip(const char *yaml, size_t len, const yaml_parser_t *parser,
     for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t');) v++;
     if (v == eol || *v == '"' || *v == '\'' || *v == '[' || *v == '{' || memchr(v, '"', (size_t)(eol - v)))
         return 0;
-    diag_add(diags, path, first_line + (int)parser->problem_mark.line, KS_DIAG_ERROR,
+    store_diag_add(diags, path, first_line + (int)parser->problem_mark.line, KS_DIAG_ERROR,
              "front matter is not valid YAML: the text has a colon (':') in it; put the text in quotes, "
              "like %.*s: \"%.*s\"",
              (int)(colon - s), s, (int)(eol - v), v);
     return 1;
 }
 
-int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *path,
+int store_frontmatter_parse(const char *yaml, size_t len, int first_line, const char *path,
                       const ks_store *store, diag_list *diags, frontmatter *fm) {
     int errors = 0;
     (void)store;
@@ -182,14 +182,14 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
     fm->order = 100;
 
     if (len > FM_MAX_BYTES) {
-        diag_add(diags, path, first_line, KS_DIAG_ERROR,
+        store_diag_add(diags, path, first_line, KS_DIAG_ERROR,
                  "the front matter is larger than 64 KB (%zu KB); it needs only a few lines of 'name: value'",
                  len / 1024);
         return 1;
     }
     int deep_line;
     if (header_depth(yaml, len, FM_MAX_DEPTH, &deep_line) > FM_MAX_DEPTH) {
-        diag_add(diags, path, first_line + deep_line, KS_DIAG_ERROR,
+        store_diag_add(diags, path, first_line + deep_line, KS_DIAG_ERROR,
                  "the front matter is nested deeper than %d levels (lists inside lists); it needs only "
                  "'name: value' lines and [lists]", FM_MAX_DEPTH);
         return 1;
@@ -198,7 +198,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser)) {
-        diag_add(diags, path, first_line, KS_DIAG_ERROR, "cannot start the YAML reader");
+        store_diag_add(diags, path, first_line, KS_DIAG_ERROR, "cannot start the YAML reader");
         return 1;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
@@ -207,7 +207,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
          * the problem itself is often only noticed at the end. */
         int line = first_line + (int)(parser.context ? parser.context_mark.line : parser.problem_mark.line);
         if (!colon_slip(yaml, len, &parser, first_line, path, diags))
-            diag_add(diags, path, line, KS_DIAG_ERROR, "front matter is not valid YAML: %s%s%s",
+            store_diag_add(diags, path, line, KS_DIAG_ERROR, "front matter is not valid YAML: %s%s%s",
                      parser.context ? parser.context : "", parser.context ? ", " : "",
                      parser.problem ? parser.problem : "unknown problem");
         yaml_parser_delete(&parser);
@@ -219,7 +219,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root || root->type != YAML_MAPPING_NODE) {
         if (root && !(root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0)) {
-            diag_add(diags, path, root ? node_line(root, first_line) : first_line, KS_DIAG_ERROR,
+            store_diag_add(diags, path, root ? node_line(root, first_line) : first_line, KS_DIAG_ERROR,
                      "front matter should be lines of 'name: value' (title:, section:, summary:)");
             errors++;
         }
@@ -234,7 +234,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
         if (!k || !v) continue;
         int line = node_line(k, first_line);
         if (k->type != YAML_SCALAR_NODE) {
-            diag_add(diags, path, line, KS_DIAG_ERROR, "a field name should be a plain word");
+            store_diag_add(diags, path, line, KS_DIAG_ERROR, "a field name should be a plain word");
             errors++;
             continue;
         }
@@ -257,7 +257,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
                 ok = *end == '\0' && n >= -1000000 && n <= 1000000;
             }
             if (!ok) {
-                diag_add(diags, path, line, KS_DIAG_ERROR,
+                store_diag_add(diags, path, line, KS_DIAG_ERROR,
                          "'order' should be a whole number, like 3");
                 errors++;
             } else {
@@ -266,7 +266,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
             }
         } else if (!strcmp(key, "keywords")) {
             if (v->type != YAML_SEQUENCE_NODE) {
-                diag_add(diags, path, line, KS_DIAG_ERROR,
+                store_diag_add(diags, path, line, KS_DIAG_ERROR,
                          "'keywords' should be a list, like [knee, pain, shot]");
                 errors++;
                 continue;
@@ -280,7 +280,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
                  it < v->data.sequence.items.top; it++) {
                 yaml_node_t *item = yaml_document_get_node(&doc, *it);
                 if (!item || item->type != YAML_SCALAR_NODE) {
-                    diag_add(diags, path, item ? node_line(item, first_line) : line, KS_DIAG_ERROR,
+                    store_diag_add(diags, path, item ? node_line(item, first_line) : line, KS_DIAG_ERROR,
                              "each keyword should be a word or phrase, not a list");
                     errors++;
                     continue;
@@ -294,7 +294,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
             if (take_string(v, key, line, path, diags, &s)) {
                 errors++;
             } else if (!valid_date(s)) {
-                diag_add(diags, path, line, KS_DIAG_ERROR,
+                store_diag_add(diags, path, line, KS_DIAG_ERROR,
                          "'reviewed' should be a date written like 2026-11-01, not '%s'", s);
                 errors++;
                 free(s);
@@ -303,7 +303,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
                 fm->reviewed = s;
             }
         } else {
-            diag_add(diags, path, line, KS_DIAG_WARNING,
+            store_diag_add(diags, path, line, KS_DIAG_WARNING,
                      "unknown field '%s' is ignored (fields: title, section, order, summary, keywords, reviewed)",
                      key);
         }
@@ -312,7 +312,7 @@ int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *
     return errors;
 }
 
-void frontmatter_free(frontmatter *fm) {
+void store_frontmatter_free(frontmatter *fm) {
     free(fm->title);
     free(fm->section);
     free(fm->summary);

@@ -21,7 +21,7 @@ static int known_section(const ks_store *store, const char *section) {
     return 0;
 }
 
-void intents_parse(ks_store *store, const char *text, size_t len) {
+void store_intents_parse(ks_store *store, const char *text, size_t len) {
     size_t cap = store->n_synonyms + 16, off = 0;
     int line = 0;
     store->synonyms = ks_realloc(store->synonyms, cap * sizeof(ks_synonym));
@@ -35,21 +35,21 @@ void intents_parse(ks_store *store, const char *text, size_t len) {
         while (i < n && isspace((unsigned char)s[i])) i++;
         if (i == n || s[i] == '#') continue;
         const char *eq = memchr(s, '=', n);
-        char *section = eq ? synonyms_normalise(eq + 1, n - (size_t)(eq + 1 - s)) : NULL;
+        char *section = eq ? store_synonyms_normalise(eq + 1, n - (size_t)(eq + 1 - s)) : NULL;
         if (!eq || !*section || strchr(section, ' ')) {
-            diag_add(&store->diags, "intents.txt", line, KS_DIAG_ERROR,
+            store_diag_add(&store->diags, "intents.txt", line, KS_DIAG_ERROR,
                      "expected 'words = section', like 'time off, drive = recovery'");
             free(section);
             continue;
         }
         if (!known_section(store, section))
-            diag_add(&store->diags, "intents.txt", line, KS_DIAG_WARNING,
+            store_diag_add(&store->diags, "intents.txt", line, KS_DIAG_WARNING,
                      "no page has 'section: %s', so this line never helps a search", section);
         const char *p = s, *end = eq;
         while (p < end) {
             const char *comma = memchr(p, ',', (size_t)(end - p));
             if (!comma) comma = end;
-            char *from = synonyms_normalise(p, (size_t)(comma - p));
+            char *from = store_synonyms_normalise(p, (size_t)(comma - p));
             if (*from) {
                 if (store->n_synonyms == cap)
                     store->synonyms = ks_realloc(store->synonyms, (cap *= 2) * sizeof(ks_synonym));

@@ -125,7 +125,7 @@ static void scan_body(ks_store *store, ks_page *p, int *errors) {
         case CMARK_NODE_HTML_BLOCK:
         case CMARK_NODE_HTML_INLINE:
             if (!html_warned) {
-                diag_add(&store->diags, p->path, line, KS_DIAG_WARNING,
+                store_diag_add(&store->diags, p->path, line, KS_DIAG_WARNING,
                          "raw HTML is not shown on the kiosk; use Markdown instead");
                 p->warnings++;
                 html_warned = 1;
@@ -165,29 +165,29 @@ static ks_page *page_unreadable(const char *rel_path, const char *topic) {
     return p;
 }
 
-ks_page *page_load(ks_store *store, source_entry *e, const char *rel_path, const char *topic) {
+ks_page *store_page_load(ks_store *store, source_entry *e, const char *rel_path, const char *topic) {
     diag_list *diags = &store->diags;
     char *data = NULL;
     size_t len = 0;
-    int rc = source_entry_read(e, KS_STORE_MAX_FILE, &data, &len);
+    int rc = store_source_entry_read(e, KS_STORE_MAX_FILE, &data, &len);
     if (rc == KS_ERR_NOT_FOUND) {
-        diag_add(diags, rel_path, 1, KS_DIAG_WARNING, "the file disappeared while it was being read; skipped");
+        store_diag_add(diags, rel_path, 1, KS_DIAG_WARNING, "the file disappeared while it was being read; skipped");
         return NULL;
     }
     if (rc == KS_ERR_TOO_BIG) {
-        diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "the file is larger than 1 MiB; it is not read");
+        store_diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "the file is larger than 1 MiB; it is not read");
         return page_unreadable(rel_path, topic);
     }
     if (rc != KS_OK) {
-        diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "cannot read the file: %s", strerror(errno));
+        store_diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "cannot read the file: %s", strerror(errno));
         return page_unreadable(rel_path, topic);
     }
-    ks_page *p = page_parse(store, data, len, rel_path, topic);
+    ks_page *p = store_page_parse(store, data, len, rel_path, topic);
     free(data);
     return p;
 }
 
-ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *rel_path, const char *topic) {
+ks_page *store_page_parse(ks_store *store, const char *data, size_t len, const char *rel_path, const char *topic) {
     diag_list *diags = &store->diags;
     ks_page *p = page_new(rel_path, topic);
     p->hash = ks_hash64(data, len);
@@ -196,7 +196,7 @@ ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *r
 
     size_t bad;
     if (!ks_utf8_valid(data, len, &bad)) {
-        diag_add(diags, rel_path, line_of(data, bad), KS_DIAG_ERROR,
+        store_diag_add(diags, rel_path, line_of(data, bad), KS_DIAG_ERROR,
                  "the file is not valid UTF-8 text (save it as UTF-8)");
         errors++;
     }
@@ -210,7 +210,7 @@ ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *r
     frontmatter fm = {0};
     fm.order = 100;
     if (!is_fence(data + start, n, 0)) {
-        diag_add(diags, rel_path, 1, KS_DIAG_ERROR,
+        store_diag_add(diags, rel_path, 1, KS_DIAG_ERROR,
                  "no front matter: a page starts with a line '---', then title:, section: and summary:, then '---'");
         errors++;
     } else {
@@ -227,39 +227,39 @@ ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *r
             off += nx;
         }
         if (!found) {
-            diag_add(diags, rel_path, 1, KS_DIAG_ERROR,
+            store_diag_add(diags, rel_path, 1, KS_DIAG_ERROR,
                      "the front matter never closes: add a line '---' after the last field");
             errors++;
             fm_unclosed = 1;
             body_off = len;
         } else {
-            errors += frontmatter_parse(data + yaml_off, close - yaml_off, 2, rel_path, store, diags, &fm);
+            errors += store_frontmatter_parse(data + yaml_off, close - yaml_off, 2, rel_path, store, diags, &fm);
         }
     }
     /* The clinic's details: unknown placeholders are errors; the known
      * ones are filled in the front matter fields here and in the body
      * below, and their values go into the hash. */
     ks_buf used = {0};
-    errors += placeholders_check(store, rel_path, data, len);
-    placeholders_fill_field(store, &fm.title, &used);
-    placeholders_fill_field(store, &fm.summary, &used);
-    for (size_t k = 0; k < fm.n_keywords; k++) placeholders_fill_field(store, &fm.keywords[k], &used);
+    errors += store_placeholders_check(store, rel_path, data, len);
+    store_placeholders_fill_field(store, &fm.title, &used);
+    store_placeholders_fill_field(store, &fm.summary, &used);
+    for (size_t k = 0; k < fm.n_keywords; k++) store_placeholders_fill_field(store, &fm.keywords[k], &used);
 
     int fm_loaded = fm.loaded, fm_present = fm.present;
     fill_from_frontmatter(p, &fm);
-    frontmatter_free(&fm);
+    store_frontmatter_free(&fm);
 
     if (fm_loaded) {
         if (!(fm_present & 1)) {
-            diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "'title' is missing");
+            store_diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "'title' is missing");
             errors++;
         }
         if (!(fm_present & 4)) {
-            diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "'summary' is missing (one plain sentence for tiles and search)");
+            store_diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "'summary' is missing (one plain sentence for tiles and search)");
             errors++;
         }
         if (!(fm_present & 2) && !p->is_topic_index) {
-            diag_add(diags, rel_path, 1, KS_DIAG_ERROR,
+            store_diag_add(diags, rel_path, 1, KS_DIAG_ERROR,
                      "'section' is missing (what-it-is, assessment, injection, recovery, risks, candidacy, or another word)");
             errors++;
         }
@@ -272,9 +272,9 @@ ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *r
      * are the file's lines. */
     int bound_line = 0;
     char why[256];
-    if (page_body_over_bounds(data + body_off, len - body_off, &bound_line, why, sizeof why)) {
+    if (store_page_body_over_bounds(data + body_off, len - body_off, &bound_line, why, sizeof why)) {
         /* too costly to parse: an error, and an empty document */
-        diag_add(diags, rel_path, p->body_line + bound_line, KS_DIAG_ERROR, "%s", why);
+        store_diag_add(diags, rel_path, p->body_line + bound_line, KS_DIAG_ERROR, "%s", why);
         errors++;
         p->doc = cmark_parse_document("", 0, 0);
         ks_buf_free(&used);
@@ -283,7 +283,7 @@ ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *r
         for (size_t i = 0; i < body_off; i++)
             if (blanked[i] != '\n') blanked[i] = ' ';
         size_t blanked_len = len;
-        char *filled = placeholders_fill(store, blanked, len, body_off, 1, &used, &blanked_len);
+        char *filled = store_placeholders_fill(store, blanked, len, body_off, 1, &used, &blanked_len);
         if (filled) {
             free(blanked);
             blanked = filled;
@@ -305,7 +305,7 @@ ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *r
     for (const char *c = p->markdown; *c; c++)
         if (!isspace((unsigned char)*c)) body_empty = 0;
     if (body_empty && !fm_unclosed) {
-        diag_add(diags, rel_path, p->body_line, KS_DIAG_ERROR,
+        store_diag_add(diags, rel_path, p->body_line, KS_DIAG_ERROR,
                  "the page has no text after the front matter");
         errors++;
     }
@@ -316,7 +316,7 @@ ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *r
     return p;
 }
 
-int page_has_callout(const ks_page *p, const char *title) {
+int store_page_has_callout(const ks_page *p, const char *title) {
     size_t tn = strlen(title);
     int found = 0;
     cmark_iter *it;
@@ -339,13 +339,13 @@ int page_has_callout(const ks_page *p, const char *title) {
     return found;
 }
 
-void page_check_links(ks_store *store, ks_page *p) {
+void store_page_check_links(ks_store *store, ks_page *p) {
     for (size_t i = 0; i < p->n_links; i++) {
         ks_link *l = &p->links[i];
         char *target;
         if (ks_link_is_external(l->url)) continue; /* shown as text, never followed */
         if (!ks_link_resolve(p->slug, l->url, &target)) {
-            diag_add(&store->diags, p->path, l->line, KS_DIAG_WARNING,
+            store_diag_add(&store->diags, p->path, l->line, KS_DIAG_WARNING,
                      "the link '%s' is not to a page (another kind of file, or outside the content "
                      "folder); it is shown as plain text",
                      l->url);
@@ -364,7 +364,7 @@ void page_check_links(ks_store *store, ks_page *p) {
             page = ks_store_find(store, slug);
         }
         if (!page) {
-            diag_add(&store->diags, p->path, l->line, KS_DIAG_ERROR,
+            store_diag_add(&store->diags, p->path, l->line, KS_DIAG_ERROR,
                      "the link '%s' leads to a page that does not exist", l->url);
             p->errors++;
             free(slug);
@@ -376,7 +376,7 @@ void page_check_links(ks_store *store, ks_page *p) {
             for (h = 0; h < page->n_headings; h++)
                 if (strcmp(page->headings[h].anchor, frag) == 0) break;
             if (h == page->n_headings) {
-                diag_add(&store->diags, p->path, l->line, KS_DIAG_WARNING,
+                store_diag_add(&store->diags, p->path, l->line, KS_DIAG_WARNING,
                          "the link '%s' names a heading '#%s' that is not on that page", l->url, frag);
                 p->warnings++;
             }
@@ -386,7 +386,7 @@ void page_check_links(ks_store *store, ks_page *p) {
     }
 }
 
-void page_free(ks_page *p) {
+void store_page_free(ks_page *p) {
     if (!p) return;
     free((char *)p->slug);
     free((char *)p->path);

@@ -109,7 +109,7 @@ static void check_page(ks_store *store, picture_set *set, int root, ks_page *pag
     /* the pictures from the page's record (reuse.c), not its tree: a page
      * reused from a records file has no tree */
     size_t n_images;
-    const ks_link *images = page_images(page, &n_images);
+    const ks_link *images = store_page_images(page, &n_images);
     for (size_t k = 0; k < n_images; k++) {
         const char *url = images[k].url;
         int line = images[k].line;
@@ -117,18 +117,18 @@ static void check_page(ks_store *store, picture_set *set, int root, ks_page *pag
         char *path = ks_link_resolve_image(page->path, url);
         if (!path) {
             if (ks_link_is_external(url))
-                diag_add(&store->diags, page->path, line, KS_DIAG_ERROR,
+                store_diag_add(&store->diags, page->path, line, KS_DIAG_ERROR,
                          "the picture '%s' is on the web, and the kiosk is offline: copy it into the content folder and link to the file",
                          url);
             else
-                diag_add(&store->diags, page->path, line, KS_DIAG_ERROR,
+                store_diag_add(&store->diags, page->path, line, KS_DIAG_ERROR,
                          "the picture '%s' is outside the content folder; it is not shown", url);
             page->errors++;
             continue;
         }
         picture *p = picture_at(store, set, root, path);
         if (p->problem) {
-            diag_add(&store->diags, page->path, line, KS_DIAG_ERROR, "the picture '%s' %s", url, p->problem);
+            store_diag_add(&store->diags, page->path, line, KS_DIAG_ERROR, "the picture '%s' %s", url, p->problem);
             page->errors++;
         }
         free(path);
@@ -139,11 +139,11 @@ static int picture_cmp(const void *a, const void *b) {
     return strcmp(((const picture *)a)->path, ((const picture *)b)->path);
 }
 
-void pictures_check(ks_store *store, store_source *src) {
-    if (!source_is_disk(src)) return;
+void store_pictures_check(ks_store *store, store_source *src) {
+    if (!store_source_is_disk(src)) return;
     picture_set set = {0};
     for (size_t i = 0; i < store->n_pages; i++)
-        check_page(store, &set, source_fd(src), store->pages[i]);
+        check_page(store, &set, store_source_fd(src), store->pages[i]);
     /* The fingerprint: every picture's path and what the file system says
      * of it, in path order. */
     if (set.n) qsort(set.items, set.n, sizeof *set.items, picture_cmp);

@@ -43,7 +43,7 @@ static const char *lookup(const ks_store *store, const char *s, size_t n) {
     return ks_config_placeholder(store->config ? store->config : &no_config, name, &value) == 0 ? value : NULL;
 }
 
-int placeholders_check(ks_store *store, const char *path, const char *s, size_t len) {
+int store_placeholders_check(ks_store *store, const char *path, const char *s, size_t len) {
     int errors = 0, line = 1;
     for (size_t i = 0; i < len; i++) {
         size_t ns, ne, end;
@@ -53,7 +53,7 @@ int placeholders_check(ks_store *store, const char *path, const char *s, size_t 
             ks_buf known = {0};
             for (const char *const *k = ks_config_placeholder_names; *k; k++)
                 ks_buf_printf(&known, "%s{{%s}}", k == ks_config_placeholder_names ? "" : ", ", *k);
-            diag_add(&store->diags, path, line, KS_DIAG_ERROR,
+            store_diag_add(&store->diags, path, line, KS_DIAG_ERROR,
                      "'%.*s' is not a placeholder the kiosk can fill in (it knows %s)", (int)(end - i), s + i,
                      known.data ? known.data : "none");
             ks_buf_free(&known);
@@ -64,7 +64,7 @@ int placeholders_check(ks_store *store, const char *path, const char *s, size_t 
     return errors;
 }
 
-char *placeholders_fill(const ks_store *store, const char *s, size_t len, size_t from, int markdown,
+char *store_placeholders_fill(const ks_store *store, const char *s, size_t len, size_t from, int markdown,
                         ks_buf *used, size_t *out_len) {
     ks_buf b = {0};
     size_t i = 0, copied = 0;
@@ -74,7 +74,7 @@ char *placeholders_fill(const ks_store *store, const char *s, size_t len, size_t
         const char *value;
         if (s[i] != '{' || !placeholder_at(s, len, i, &ns, &ne, &end)) continue;
         value = lookup(store, s + ns, ne - ns);
-        if (!value) { /* unknown: left as written (placeholders_check reported it) */
+        if (!value) { /* unknown: left as written (store_placeholders_check reported it) */
             i = end - 1;
             continue;
         }
@@ -118,10 +118,10 @@ char *placeholders_fill(const ks_store *store, const char *s, size_t len, size_t
     return ks_buf_detach(&b);
 }
 
-void placeholders_fill_field(const ks_store *store, char **field, ks_buf *used) {
+void store_placeholders_fill_field(const ks_store *store, char **field, ks_buf *used) {
     char *filled;
     if (!*field || !strstr(*field, "{{")) return;
-    filled = placeholders_fill(store, *field, strlen(*field), 0, 0, used, NULL);
+    filled = store_placeholders_fill(store, *field, strlen(*field), 0, 0, used, NULL);
     if (filled) {
         free(*field);
         *field = filled;

@@ -9,7 +9,7 @@
  * the ks_page, its arrays and strings.
  *
  * Format (native byte order, for this machine only): "ksrec04\n", u64 key,
- * u64 synonyms hash, u64 options key (reuse_options_key), u64 count, the
+ * u64 synonyms hash, u64 options key (store_reuse_options_key), u64 count, the
  * records, then u64 ks_hash64 of all that came before. A record: u32
  * keywords, headings, links, diagnostics, synonym words, pictures, u64
  * string bytes; then its fields (strings as u32 length
@@ -45,14 +45,14 @@ static void put_record(ks_buf *b, const ks_store *s, const ks_page *p) {
     const ks_page *r = f->base;
     uint64_t *words = NULL, bytes = 0;
     size_t n_words;
-    if (f->arena) { /* reused from a records file: the synonyms are the same (see reuse_usable_prev) */
+    if (f->arena) { /* reused from a records file: the synonyms are the same (see store_reuse_usable_prev) */
         n_words = f->n_syn_words;
         if (n_words) {
             words = ks_malloc(n_words * sizeof *words);
             memcpy(words, f->syn_words, n_words * sizeof *words);
         }
     } else {
-        n_words = synonyms_page_words(s, r, &words);
+        n_words = store_synonyms_page_words(s, r, &words);
     }
     put_u32(b, (uint32_t)r->n_keywords);
     put_u32(b, (uint32_t)r->n_headings);
@@ -341,7 +341,7 @@ ks_store *ks_store_load_records(const char *path, uint64_t key) {
         file_id id;
         int64_t verified;
         page_file *f = get_record(&r, &id, &verified);
-        if (f) s->pages[s->n_pages++] = view_new(f, &id, verified);
+        if (f) s->pages[s->n_pages++] = store_view_new(f, &id, verified);
     }
     free(data);
     if (r.bad || r.p != r.end) {

@@ -1,10 +1,10 @@
 /* reuse: page records shared between snapshots, so a load after one edit
  * parses one file.
  *
- * What page_load() makes of a file depends only on the file's bytes, its
- * path, its topic folder and the options reuse_options_key() covers (a
+ * What store_page_load() makes of a file depends only on the file's bytes, its
+ * path, its topic folder and the options store_reuse_options_key() covers (a
  * snapshot loaded with other such options is not reused). That part (the "file record": the ks_page as
- * page_load returns it, plus the diagnostics page_load gave) is kept in a
+ * store_page_load returns it, plus the diagnostics store_page_load gave) is kept in a
  * reference-counted page_file and never written again. Each snapshot has
  * its own page_view: a shallow copy of the record's ks_page (same strings,
  * same cmark tree) with its own links array, errors and warnings, which the
@@ -39,13 +39,13 @@
  * than any file system's time step (FAT: 2 s) and small clock offsets. */
 #define REUSE_SETTLE_NS (2 * 1000000000LL)
 
-int64_t reuse_clock_ns(void) {
+int64_t store_reuse_clock_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-void file_id_of(const struct stat *st, file_id *id) {
+void store_file_id_of(const struct stat *st, file_id *id) {
     memset(id, 0, sizeof *id);
     id->dev = (uint64_t)st->st_dev;
     id->ino = (uint64_t)st->st_ino;
@@ -59,7 +59,7 @@ static int same_id(const file_id *a, const file_id *b) {
            a->ctime == b->ctime;
 }
 
-int file_id_trusted(const file_id *id, int64_t verified) {
+int store_file_id_trusted(const file_id *id, int64_t verified) {
     int64_t newest = id->mtime > id->ctime ? id->mtime : id->ctime;
     return newest + REUSE_SETTLE_NS < verified;
 }
@@ -88,7 +88,7 @@ static void file_release(page_file *f) {
         free(f);
         return;
     }
-    page_free(f->base);
+    store_page_free(f->base);
     for (size_t i = 0; i < f->n_images; i++) free(f->images[i].url);
     free(f->images);
     for (size_t i = 0; i < f->n_diags; i++) {
@@ -99,7 +99,7 @@ static void file_release(page_file *f) {
     free(f);
 }
 
-ks_page *view_new(page_file *f, const file_id *id, int64_t verified) {
+ks_page *store_view_new(page_file *f, const file_id *id, int64_t verified) {
     page_view *v = ks_calloc(1, sizeof *v);
     v->page = *f->base;
     v->page.links = ks_calloc(f->base->n_links ? f->base->n_links : 1, sizeof(ks_link));
@@ -113,7 +113,7 @@ ks_page *view_new(page_file *f, const file_id *id, int64_t verified) {
     return &v->page;
 }
 
-void page_release(ks_page *p) {
+void store_page_release(ks_page *p) {
     if (!p) return;
     page_view *v = (page_view *)p;
     for (size_t i = 0; i < p->n_links; i++) {
@@ -142,13 +142,13 @@ static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t veri
     atomic_fetch_add(&f->refs, 1);
     if (f->arena) s->has_skeletons = 1;
     for (size_t i = 0; i < f->n_diags; i++)
-        diag_add(&s->diags, f->diags[i].path, f->diags[i].line, f->diags[i].severity, "%s", f->diags[i].message);
+        store_diag_add(&s->diags, f->diags[i].path, f->diags[i].line, f->diags[i].severity, "%s", f->diags[i].message);
     s->n_reused++;
-    return view_new(f, id, verified);
+    return store_view_new(f, id, verified);
 }
 
-uint64_t reuse_options_key(const ks_store_options *opts) {
-    /* page_load fills placeholders from the configuration: the values
+uint64_t store_reuse_options_key(const ks_store_options *opts) {
+    /* store_page_load fills placeholders from the configuration: the values
      * used are what a record depends on (none given: the fallbacks). */
     static const ks_config no_config;
     const ks_config *cfg = opts && opts->config ? opts->config : &no_config;
@@ -163,7 +163,7 @@ uint64_t reuse_options_key(const ks_store_options *opts) {
     return h;
 }
 
-const ks_store *reuse_usable_prev(const ks_store *s, const char *dir, const ks_store *prev) {
+const ks_store *store_reuse_usable_prev(const ks_store *s, const char *dir, const ks_store *prev) {
     if (prev && prev->page_opts_key != s->page_opts_key) return NULL;
     if (!prev || !(prev->is_records || prev->has_skeletons)) return prev;
     /* A skeleton knows which words of synonyms.txt it holds only for the
@@ -200,12 +200,12 @@ static void find_images(page_file *f) {
     cmark_iter_free(it);
 }
 
-ks_page *page_get(ks_store *s, source_entry *e, const char *rel_path, const char *topic) {
+ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, const char *topic) {
     struct stat st;
     file_id id;
     int have_id = e->fd >= 0 && fstat(e->fd, &st) == 0;
     if (have_id) {
-        file_id_of(&st, &id);
+        store_file_id_of(&st, &id);
     } else {
         memset(&id, 0, sizeof id);
         id.size = -1; /* in memory, or fstat failed: never the same */
@@ -216,23 +216,23 @@ ks_page *page_get(ks_store *s, source_entry *e, const char *rel_path, const char
     s->last_file_hash = 0;
     /* file_hash 0: the record of a file that could not be read; read it again */
     if (v && v->file->file_hash != 0) {
-        if (same_id(&v->id, &id) && file_id_trusted(&v->id, v->verified)) return reuse(s, v, &id, v->verified);
+        if (same_id(&v->id, &id) && store_file_id_trusted(&v->id, v->verified)) return reuse(s, v, &id, v->verified);
         if (id.size == v->id.size) {
             char *data = NULL;
             size_t len = 0;
-            if (source_entry_read(e, KS_STORE_MAX_FILE, &data, &len) == KS_OK) {
+            if (store_source_entry_read(e, KS_STORE_MAX_FILE, &data, &len) == KS_OK) {
                 if (ks_hash64(data, len) == v->file->file_hash) {
                     free(data);
                     return reuse(s, v, &id, s->load_ns);
                 }
-                base = page_parse(s, data, len, rel_path, topic); /* read once, parsed at once */
+                base = store_page_parse(s, data, len, rel_path, topic); /* read once, parsed at once */
             } else {
-                (void)lseek(e->fd, 0, SEEK_SET); /* page_load reads it again and says what failed */
+                (void)lseek(e->fd, 0, SEEK_SET); /* store_page_load reads it again and says what failed */
             }
             free(data);
         }
     }
-    if (!base) base = page_load(s, e, rel_path, topic);
+    if (!base) base = store_page_load(s, e, rel_path, topic);
     if (!base) return NULL;
     s->n_parsed++;
     /* the diagnostics this file added (none: the list may still be NULL) */
@@ -240,19 +240,19 @@ ks_page *page_get(ks_store *s, source_entry *e, const char *rel_path, const char
     f->file_hash = s->last_file_hash;
     /* only recovery and risks pages are asked (store.c's check_pages) */
     f->help_callout = (!strcmp(base->section, "recovery") || !strcmp(base->section, "risks")) &&
-                      page_has_callout(base, "When to get help");
+                      store_page_has_callout(base, "When to get help");
     find_images(f);
     /* Times taken before the read: a write after it changes them. */
-    return view_new(f, &id, s->load_ns);
+    return store_view_new(f, &id, s->load_ns);
 }
 
-const ks_link *page_images(const ks_page *p, size_t *n) {
+const ks_link *store_page_images(const ks_page *p, size_t *n) {
     const page_file *f = ((const page_view *)p)->file;
     *n = f->n_images;
     return f->images;
 }
 
-int page_has_help_callout(const ks_page *p) { return ((const page_view *)p)->file->help_callout; }
+int store_page_has_help_callout(const ks_page *p) { return ((const page_view *)p)->file->help_callout; }
 
 size_t ks_store_parsed_count(const ks_store *s) { return s->n_parsed; }
 size_t ks_store_reused_count(const ks_store *s) { return s->n_reused; }

@@ -25,7 +25,7 @@ struct store_source {
     size_t n_files;
 };
 
-store_source *source_open_dir(const char *dir, int *err) {
+store_source *store_source_open_dir(const char *dir, int *err) {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
@@ -38,7 +38,7 @@ store_source *source_open_dir(const char *dir, int *err) {
     return s;
 }
 
-store_source *source_memory(const ks_store_file *files, size_t n) {
+store_source *store_source_memory(const ks_store_file *files, size_t n) {
     store_source *s = ks_calloc(1, sizeof *s);
     s->fd = -1;
     s->files = files;
@@ -46,14 +46,14 @@ store_source *source_memory(const ks_store_file *files, size_t n) {
     return s;
 }
 
-void source_close(store_source *s) {
+void store_source_close(store_source *s) {
     if (!s) return;
     if (s->fd >= 0) close(s->fd);
     free(s);
 }
 
-int source_is_disk(const store_source *s) { return s->fd >= 0; }
-int source_fd(const store_source *s) { return s->fd; }
+int store_source_is_disk(const store_source *s) { return s->fd >= 0; }
+int store_source_fd(const store_source *s) { return s->fd; }
 
 static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -64,7 +64,7 @@ static void add_name(char ***names, size_t *n, size_t *cap, const char *name, si
     (*names)[(*n)++] = ks_strndup(name, len);
 }
 
-char **source_list(store_source *s, const char *rel, size_t *count) {
+char **store_source_list(store_source *s, const char *rel, size_t *count) {
     size_t cap = 16, n = 0;
     char **names;
     if (s->fd < 0) {
@@ -102,12 +102,12 @@ char **source_list(store_source *s, const char *rel, size_t *count) {
     return names;
 }
 
-void source_entry_close(source_entry *e) {
+void store_source_entry_close(source_entry *e) {
     if (e->fd >= 0) close(e->fd);
     e->fd = -1;
 }
 
-int source_entry_open(ks_store *store, store_source *s, const char *rel, source_entry *out) {
+int store_source_entry_open(ks_store *store, store_source *s, const char *rel, source_entry *out) {
     memset(out, 0, sizeof *out);
     out->fd = -1;
     if (s->fd < 0) {
@@ -133,25 +133,25 @@ int source_entry_open(ks_store *store, store_source *s, const char *rel, source_
         int e = errno;
         if (e == ENOENT && !is_link) return 0; /* vanished: nothing to say */
         if (e == ELOOP)
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "this symbolic link loops; it is not followed");
+            store_diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "this symbolic link loops; it is not followed");
         else if (e == EXDEV)
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+            store_diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
                      "this symbolic link leads outside the content folder; it is not followed");
         else if (e == ENOENT)
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "this symbolic link leads nowhere; it is not followed");
+            store_diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "this symbolic link leads nowhere; it is not followed");
         else if (e == ENXIO) { /* a socket or a FIFO with no writer: not content, unless named so */
             if (store_meant_as_content(rel)) {
-                diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+                store_diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
                          "this is a pipe (FIFO) or socket, not a regular file; it is not read "
                          "(what was shown from it stays)");
                 store_unknown_add(store, rel, 0);
             }
         } else if (is_dir) { /* no permission on a folder: its pages are unknown, not deleted */
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+            store_diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
                      "cannot read this folder: %s; its pages stay as they were", strerror(e));
             store_unknown_add(store, rel, 1);
         } else { /* no permission, an I/O error: unknown, not deleted */
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "cannot open this: %s; what was shown from it stays",
+            store_diag_add(&store->diags, rel, 1, KS_DIAG_ERROR, "cannot open this: %s; what was shown from it stays",
                      strerror(e));
             store_unknown_add(store, rel, 0);
         }
@@ -170,7 +170,7 @@ int source_entry_open(ks_store *store, store_source *s, const char *rel, source_
     } else {
         close(fd);
         if (store_meant_as_content(rel)) {
-            diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
+            store_diag_add(&store->diags, rel, 1, KS_DIAG_ERROR,
                      "this is a %s, not a regular file; it is not read (what was shown from it stays)",
                      S_ISFIFO(st.st_mode) ? "pipe (FIFO)" : S_ISSOCK(st.st_mode) ? "socket" : "device");
             store_unknown_add(store, rel, 0);
@@ -179,7 +179,7 @@ int source_entry_open(ks_store *store, store_source *s, const char *rel, source_
     return out->kind;
 }
 
-int source_entry_read(source_entry *e, size_t max, char **data, size_t *len) {
+int store_source_entry_read(source_entry *e, size_t max, char **data, size_t *len) {
     if (e->fd < 0) {
         *data = NULL;
         *len = 0;

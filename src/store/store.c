@@ -25,7 +25,7 @@ int ks_section_rank(const char *section) {
 
 /* ------------------------------------------------------------ diagnostics */
 
-void diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...) {
+void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...) {
     if (d->len == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;
         d->items = ks_realloc(d->items, d->cap * sizeof(ks_diag));
@@ -117,10 +117,10 @@ int store_meant_as_content(const char *rel) {
 static void scan_topic(ks_store *store, store_source *src, const char *name, page_list *pages,
                        int *has_index) {
     size_t n;
-    char **names = source_list(src, name, &n);
+    char **names = store_source_list(src, name, &n);
     *has_index = 0;
     if (!names) {
-        diag_add(&store->diags, name, 1, KS_DIAG_ERROR,
+        store_diag_add(&store->diags, name, 1, KS_DIAG_ERROR,
                  "cannot read this folder: %s; its pages stay as they were", strerror(errno));
         store_unknown_add(store, name, 1);
         return;
@@ -130,21 +130,21 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, pag
         if (entry[0] == '_' || entry[0] == '.') continue;
         char *rel = ks_sprintf("%s/%s", name, entry);
         source_entry e;
-        int kind = source_entry_open(store, src, rel, &e);
+        int kind = store_source_entry_open(store, src, rel, &e);
         if (kind == 'f' && is_markdown(entry)) {
             if (strcasecmp(entry, "index.md") == 0) *has_index = 1;
-            page_list_add(pages, page_get(store, &e, rel, name));
+            page_list_add(pages, store_page_get(store, &e, rel, name));
         } else if (kind == 'd') {
             size_t sub_n;
-            char **sub = source_list(src, rel, &sub_n);
+            char **sub = store_source_list(src, rel, &sub_n);
             int md = 0;
             for (size_t k = 0; sub && k < sub_n; k++) md |= is_markdown(sub[k]);
             if (md)
-                diag_add(&store->diags, rel, 1, KS_DIAG_WARNING,
+                store_diag_add(&store->diags, rel, 1, KS_DIAG_WARNING,
                          "pages in folders inside a topic are not shown; move them up into '%s'", name);
             if (sub) free_names(sub, sub_n);
         }
-        source_entry_close(&e);
+        store_source_entry_close(&e);
         free(rel);
     }
     free_names(names, n);
@@ -154,7 +154,7 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, pag
  * 1 yes, 0 no, -1 it cannot be read (errno set). */
 static int folder_has_pages(store_source *src, const char *rel) {
     size_t n;
-    char **names = source_list(src, rel, &n);
+    char **names = store_source_list(src, rel, &n);
     int md = 0;
     if (!names) return errno == ENOENT ? 0 : -1;
     for (size_t i = 0; names && i < n; i++)
@@ -270,21 +270,21 @@ static int older_than_a_year_uncached(const char *date, time_t today) {
 static void check_pages(ks_store *s) {
     for (size_t i = 0; i < s->n_pages; i++) {
         ks_page *p = s->pages[i];
-        page_check_links(s, p);
+        store_page_check_links(s, p);
         if (p->errors) continue;
         if (!p->reviewed[0]) {
-            diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+            store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
                      "no 'reviewed' date: add the date the page was last checked, like 'reviewed: 2026-11-01'");
             p->warnings++;
         } else if (older_than_a_year(p->reviewed, s)) {
-            diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+            store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
                      "reviewed %s, more than 12 months ago: please check the page and update the date",
                      p->reviewed);
             p->warnings++;
         }
         if ((!strcmp(p->section, "recovery") || !strcmp(p->section, "risks")) &&
-            !page_has_help_callout(p)) {
-            diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+            !store_page_has_help_callout(p)) {
+            store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
                      "a %s page needs a 'When to get help' callout: lines starting with '>', the first "
                      "'> **When to get help**', then when to call the clinic and when to call the "
                      "emergency number",
@@ -292,7 +292,7 @@ static void check_pages(ks_store *s) {
             p->warnings++;
         }
         if (!s->no_grade && p->grade > 8.0) {
-            diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING,
+            store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING,
                      "reading grade %.1f is above 8: use shorter sentences and everyday words", p->grade);
             p->warnings++;
         }
@@ -315,7 +315,7 @@ static void check_pages(ks_store *s) {
         char *path = ks_sprintf("%s/index.md", s->topics[t].slug);
         for (int k = 0; k < KS_SECTION_COUNT; k++)
             if (!(have[t] & (1u << k)))
-                diag_add(&s->diags, path, 1, KS_DIAG_WARNING,
+                store_diag_add(&s->diags, path, 1, KS_DIAG_WARNING,
                          "the topic has no '%s' page (a page with 'section: %s')",
                          ks_standard_sections[k], ks_standard_sections[k]);
         free(path);
@@ -329,9 +329,9 @@ static void check_pages(ks_store *s) {
  * the records of prev for unchanged files (reuse.c; prev may be NULL). */
 static ks_store *load_from(store_source *src, const char *dir, const ks_store *prev, const ks_store_options *opts,
                            int *err) {
-    int64_t load_ns = reuse_clock_ns(); /* before any stat: see reuse.c */
+    int64_t load_ns = store_reuse_clock_ns(); /* before any stat: see reuse.c */
     size_t n;
-    char **names = source_list(src, "", &n);
+    char **names = store_source_list(src, "", &n);
     if (!names) {
         int e = errno;
         if (err) *err = KS_ERR_IO;
@@ -345,8 +345,8 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
     s->no_grade = opts ? opts->no_grade : 0;
     if (opts) s->opts = *opts;
     s->config = opts ? opts->config : NULL; /* NULL: the fallback words */
-    s->page_opts_key = reuse_options_key(opts);
-    s->prev = reuse_usable_prev(s, dir, prev);
+    s->page_opts_key = store_reuse_options_key(opts);
+    s->prev = store_reuse_usable_prev(s, dir, prev);
     s->load_ns = load_ns;
     page_list pages = {0};
     size_t topic_cap = 8;
@@ -358,24 +358,24 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         const char *name = names[i];
         if (name[0] == '_' || name[0] == '.') continue;
         source_entry e;
-        int kind = source_entry_open(s, src, name, &e);
+        int kind = store_source_entry_open(s, src, name, &e);
         int has_pages = kind == 'd' ? folder_has_pages(src, name) : 0, read_errno = errno;
         if (kind == 'f' && is_markdown(name)) {
-            page_list_add(&pages, page_get(s, &e, name, ""));
+            page_list_add(&pages, store_page_get(s, &e, name, ""));
         } else if (kind == 'f' && strcmp(name, "synonyms.txt") == 0) {
-            int rc = source_entry_read(&e, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
+            int rc = store_source_entry_read(&e, KS_STORE_MAX_FILE, &synonyms_text, &synonyms_len);
             if (rc != KS_OK && rc != KS_ERR_NOT_FOUND) {
-                diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read synonyms.txt: %s; the last synonyms stay",
+                store_diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read synonyms.txt: %s; the last synonyms stay",
                          rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
                 store_unknown_add(s, name, 0);
             }
         } else if (kind == 'f' && strcmp(name, "intents.txt") == 0) {
-            int rc = source_entry_read(&e, KS_STORE_MAX_FILE, &intents_text, &intents_len);
+            int rc = store_source_entry_read(&e, KS_STORE_MAX_FILE, &intents_text, &intents_len);
             if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
-                diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read intents.txt: %s",
+                store_diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read intents.txt: %s",
                          rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
         } else if (has_pages < 0) {
-            diag_add(&s->diags, name, 1, KS_DIAG_ERROR,
+            store_diag_add(&s->diags, name, 1, KS_DIAG_ERROR,
                      "cannot read this folder: %s; its pages stay as they were", strerror(read_errno));
             store_unknown_add(s, name, 1);
         } else if (has_pages > 0) {
@@ -384,7 +384,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
             scan_topic(s, src, name, &pages, &has_index);
             if (!has_index) {
                 char *path = ks_sprintf("%s/index.md", name);
-                diag_add(&s->diags, path, 1, KS_DIAG_ERROR,
+                store_diag_add(&s->diags, path, 1, KS_DIAG_ERROR,
                          "the topic folder '%s' has no index.md (title, summary, order), so it is not shown",
                          name);
                 free(path);
@@ -397,7 +397,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
                 t->slug = ks_strdup(name);
             }
         }
-        source_entry_close(&e);
+        store_source_entry_close(&e);
     }
     free_names(names, n);
     s->prev = NULL; /* the caller may free it once we return */
@@ -407,7 +407,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
     for (size_t i = 0; i < pages.len; i++) {
         size_t len = strlen(pages.items[i]->slug);
         if (len > KS_STORE_MAX_SLUG) {
-            diag_add(&s->diags, pages.items[i]->path, 1, KS_DIAG_ERROR,
+            store_diag_add(&s->diags, pages.items[i]->path, 1, KS_DIAG_ERROR,
                      "the page name is %zu bytes long; the kiosk shows names up to %d bytes: shorten the file name",
                      len, KS_STORE_MAX_SLUG);
             pages.items[i]->errors++;
@@ -419,10 +419,10 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
     size_t kept = 0;
     for (size_t i = 0; i < pages.len; i++) {
         if (kept && strcmp(pages.items[kept - 1]->slug, pages.items[i]->slug) == 0) {
-            diag_add(&s->diags, pages.items[i]->path, 1, KS_DIAG_ERROR,
+            store_diag_add(&s->diags, pages.items[i]->path, 1, KS_DIAG_ERROR,
                      "two files give the page name '%s' (names ignore upper and lower case): rename one (the other is %s)",
                      pages.items[i]->slug, pages.items[kept - 1]->path);
-            page_release(pages.items[i]);
+            store_page_release(pages.items[i]);
             continue;
         }
         pages.items[kept++] = pages.items[i];
@@ -447,17 +447,17 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
 
     if (synonyms_text) {
         s->synonyms_hash = ks_hash64(synonyms_text, synonyms_len);
-        synonyms_parse(s, synonyms_text, synonyms_len);
+        store_synonyms_parse(s, synonyms_text, synonyms_len);
         free(synonyms_text);
     }
     if (intents_text) { /* section intents ride along with the synonyms (target "@section") */
         s->synonyms_hash = s->synonyms_hash * 31 + ks_hash64(intents_text, intents_len) + 1;
-        intents_parse(s, intents_text, intents_len);
+        store_intents_parse(s, intents_text, intents_len);
         free(intents_text);
     }
     check_pages(s);
-    synonyms_check_used(s);
-    pictures_check(s, src);
+    store_synonyms_check_used(s);
+    store_pictures_check(s, src);
 
     sort_pages(s);
 
@@ -475,26 +475,26 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
 }
 
 ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_store_options *opts, int *err) {
-    store_source *src = source_open_dir(dir, err);
+    store_source *src = store_source_open_dir(dir, err);
     if (!src) return NULL;
     ks_store *s = load_from(src, dir, prev, opts, err);
     int e = errno;
-    source_close(src);
+    store_source_close(src);
     errno = e;
     return s;
 }
 
 ks_store *ks_store_load_files(const char *name, const ks_store_file *files, size_t n,
                               const ks_store_options *opts) {
-    store_source *src = source_memory(files, n);
+    store_source *src = store_source_memory(files, n);
     ks_store *s = load_from(src, name, NULL, opts, NULL);
-    source_close(src);
+    store_source_close(src);
     return s;
 }
 
 void ks_store_free(ks_store *s) {
     if (!s) return;
-    for (size_t i = 0; i < s->n_pages; i++) page_release(s->pages[i]);
+    for (size_t i = 0; i < s->n_pages; i++) store_page_release(s->pages[i]);
     free(s->pages);
     free(s->by_slug);
     for (size_t i = 0; i < s->n_topics; i++) free((char *)s->topics[i].slug);

@@ -1,5 +1,7 @@
-/* store internals shared by scan.c, page.c, frontmatter.c, synonyms.c and
- * readability.c. Not part of the public interface. */
+/* store internals shared by the store's files (store.c, source.c, page.c,
+ * frontmatter.c, placeholder.c, reuse.c, records.c, synonyms.c, intents.c,
+ * bounds.c, pictures.c, readability.c). Not part of the public interface:
+ * every name here starts with store_ (types excepted). */
 #ifndef KIOSK_STORE_INT_H
 #define KIOSK_STORE_INT_H
 
@@ -17,7 +19,7 @@ typedef struct diag_list {
 } diag_list;
 
 /* Add one diagnostic; path is copied. */
-void diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...)
+void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 struct ks_store {
@@ -49,14 +51,14 @@ struct ks_store {
     size_t n_reused, n_parsed;
     int is_records;        /* a snapshot read from a records file (records.c) */
     int has_skeletons;     /* some pages are skeletons from a records file */
-    uint64_t last_file_hash; /* ks_hash64 of the bytes page_load last read (0: none) */
-    uint64_t page_opts_key; /* reuse_options_key() of the options loaded with */
+    uint64_t last_file_hash; /* ks_hash64 of the bytes store_page_load last read (0: none) */
+    uint64_t page_opts_key; /* store_reuse_options_key() of the options loaded with */
     char review_memo_date[32]; /* the last 'reviewed' date checked (store.c), */
     int review_memo_old;       /* and whether it was more than a year ago */
 };
 
-/* The front matter of one page, as read by frontmatter_parse(). Strings are
- * owned by the struct (NULL when absent); free with frontmatter_free(). */
+/* The front matter of one page, as read by store_frontmatter_parse(). Strings are
+ * owned by the struct (NULL when absent); free with store_frontmatter_free(). */
 typedef struct frontmatter {
     char *title, *section, *summary, *reviewed;
     int order;           /* 100 when absent */
@@ -70,9 +72,9 @@ typedef struct frontmatter {
 /* Parse YAML front matter text (yaml, len bytes) that starts at file line
  * first_line. Problems go to diags under path; returns the number of errors
  * added. fm is always filled (with what could be read). */
-int frontmatter_parse(const char *yaml, size_t len, int first_line, const char *path,
+int store_frontmatter_parse(const char *yaml, size_t len, int first_line, const char *path,
                       const ks_store *store, diag_list *diags, frontmatter *fm);
-void frontmatter_free(frontmatter *fm);
+void store_frontmatter_free(frontmatter *fm);
 
 /* ------------------------------------------------------------ source.c */
 
@@ -89,65 +91,65 @@ typedef struct source_entry {
 } source_entry;
 
 /* Open the folder dir (NULL with *err and errno when it cannot be). */
-store_source *source_open_dir(const char *dir, int *err);
+store_source *store_source_open_dir(const char *dir, int *err);
 /* A source serving files (borrowed: they must outlive the source). */
-store_source *source_memory(const ks_store_file *files, size_t n);
-void source_close(store_source *s);
+store_source *store_source_memory(const ks_store_file *files, size_t n);
+void store_source_close(store_source *s);
 /* 1 for a folder on disk. */
-int source_is_disk(const store_source *s);
+int store_source_is_disk(const store_source *s);
 /* The content folder's descriptor (disk), or -1. */
-int source_fd(const store_source *s);
+int store_source_fd(const store_source *s);
 /* The names in the folder rel ("" for the top), sorted, without "." and
  * "..". NULL (errno set) if it cannot be opened. The caller frees each name
  * and the array. */
-char **source_list(store_source *s, const char *rel, size_t *count);
+char **store_source_list(store_source *s, const char *rel, size_t *count);
 /* Open what rel names, following a symbolic link only while it stays
  * inside (a link that loops, leads nowhere or leads out is a diagnostic
- * under rel). Returns out->kind; close with source_entry_close(). */
-int source_entry_open(ks_store *store, store_source *s, const char *rel, source_entry *out);
-void source_entry_close(source_entry *e);
+ * under rel). Returns out->kind; close with store_source_entry_close(). */
+int store_source_entry_open(ks_store *store, store_source *s, const char *rel, source_entry *out);
+void store_source_entry_close(source_entry *e);
 /* Read an opened file whole (at most max bytes): KS_OK, KS_ERR_TOO_BIG or
  * KS_ERR_IO (errno set). The caller frees *data. */
-int source_entry_read(source_entry *e, size_t max, char **data, size_t *len);
+int store_source_entry_read(source_entry *e, size_t max, char **data, size_t *len);
 
 /* ------------------------------------------------------------ page.c */
 
 /* Read the opened file e (rel_path under the content folder) and parse it
- * into a new page with page_parse; read errors are diagnostics (and a
+ * into a new page with store_page_parse; read errors are diagnostics (and a
  * flagged record, so the index keeps its last good version). */
-ks_page *page_load(ks_store *store, source_entry *e, const char *rel_path, const char *topic);
+ks_page *store_page_load(ks_store *store, source_entry *e, const char *rel_path, const char *topic);
 /* Parse the text of one page file (data, len bytes) into a new page;
  * diagnostics go to the store. Borrows data. */
-ks_page *page_parse(ks_store *store, const char *data, size_t len, const char *rel_path, const char *topic);
-void page_free(ks_page *page);
+ks_page *store_page_parse(ks_store *store, const char *data, size_t len, const char *rel_path, const char *topic);
+void store_page_free(ks_page *page);
 /* Whether the body has a callout (a block quote) whose first block starts
  * with title, ignoring case and leading punctuation ("**When to get help**"). */
-int page_has_callout(const ks_page *page, const char *title);
+int store_page_has_callout(const ks_page *page, const char *title);
 /* Second pass, once every page is known: resolve links, check anchors. */
-void page_check_links(ks_store *store, ks_page *page);
+void store_page_check_links(ks_store *store, ks_page *page);
 
 /* Report every {{name}} in s[0..len) that the configuration does not know,
  * as an error at its line; returns how many. */
-int placeholders_check(ks_store *store, const char *path, const char *s, size_t len);
+int store_placeholders_check(ks_store *store, const char *path, const char *s, size_t len);
 /* s[0..len) with the known placeholders from offset from on replaced by
  * their values (Markdown punctuation escaped when markdown is 1; control
  * characters become spaces, so lines stay where they are), as a new
  * string; NULL when there was nothing to fill in. Each value used is
  * appended to used ("name=value\n") when it is not NULL; *out_len (if
  * not NULL) is the new length. */
-char *placeholders_fill(const ks_store *store, const char *s, size_t len, size_t from, int markdown,
+char *store_placeholders_fill(const ks_store *store, const char *s, size_t len, size_t from, int markdown,
                         ks_buf *used, size_t *out_len);
 /* The same for one front matter string, replaced in place. */
-void placeholders_fill_field(const ks_store *store, char **field, ks_buf *used);
+void store_placeholders_fill_field(const ks_store *store, char **field, ks_buf *used);
 
 /* ------------------------------------------------------------ reuse.c
  *
  * The pages of a snapshot are views (struct page_view, reuse.c) of shared,
- * reference-counted file records: what page_load made of one file, with
+ * reference-counted file records: what store_page_load made of one file, with
  * the diagnostics it gave. A view owns only its links array (the checks
  * fill in each link's slug and fragment), its errors and warnings; the
  * strings and the cmark tree belong to the record, which nobody writes
- * after page_load, and are freed with the last view. Code that changes a
+ * after store_page_load, and are freed with the last view. Code that changes a
  * page after loading (the cross-page checks) may change only those fields. */
 
 /* What stat says of a file, to tell it unchanged without reading it. */
@@ -155,10 +157,10 @@ typedef struct file_id {
     uint64_t dev, ino;
     int64_t size, mtime, ctime; /* times in ns */
 } file_id;
-void file_id_of(const struct stat *st, file_id *id);
+void store_file_id_of(const struct stat *st, file_id *id);
 
 /* One file's record, shared by every snapshot that shows the file as it was
- * when parsed. Either parsed (base from page_load, owning its strings and
+ * when parsed. Either parsed (base from store_page_load, owning its strings and
  * cmark tree) or a skeleton read back from a records file (records.c): then
  * base and everything it points to live in the one block `arena`, base->doc
  * is NULL, markdown and text are "", and syn_words says which words of
@@ -166,19 +168,19 @@ void file_id_of(const struct stat *st, file_id *id);
  * cannot read the text). */
 typedef struct page_file {
     atomic_int refs;
-    ks_page *base;       /* what page_load gave (file-level errors and warnings) */
+    ks_page *base;       /* what store_page_load gave (file-level errors and warnings) */
     uint64_t file_hash;  /* ks_hash64 of the file's bytes (base->hash also covers
                             the placeholder values used); 0: the file was not read */
     ks_link *images;     /* the pictures the page shows (url and line; slug and
                             fragment unused), worked out once from the tree */
     size_t n_images;
-    int help_callout;    /* page_has_callout(base, "When to get help") for a
+    int help_callout;    /* store_page_has_callout(base, "When to get help") for a
                             recovery or risks page (0 for others), worked out once
                             with the tree (a skeleton has none to look at) */
-    ks_diag *diags;      /* the diagnostics page_load gave for this file */
+    ks_diag *diags;      /* the diagnostics store_page_load gave for this file */
     size_t n_diags;
     void *arena;         /* skeletons: the block holding base, its strings and diags */
-    uint64_t *syn_words; /* skeletons: sorted word hashes (see synonyms_page_words) */
+    uint64_t *syn_words; /* skeletons: sorted word hashes (see store_synonyms_page_words) */
     size_t n_syn_words;
 } page_file;
 
@@ -190,68 +192,68 @@ typedef struct page_view {
     int64_t verified; /* when (wall clock, ns) the content was known to match id */
 } page_view;
 
-/* A new view of f (taking over one reference): the record as page_load
+/* A new view of f (taking over one reference): the record as store_page_load
  * left it, for a snapshot to check. */
-ks_page *view_new(page_file *f, const file_id *id, int64_t verified);
+ks_page *store_view_new(page_file *f, const file_id *id, int64_t verified);
 /* Whether id's times are old enough, compared with the moment (ns) the
  * content was known to match, that a later write must change them. */
-int file_id_trusted(const file_id *id, int64_t verified);
+int store_file_id_trusted(const file_id *id, int64_t verified);
 /* The wall clock in ns (file times use it). */
-int64_t reuse_clock_ns(void);
+int64_t store_reuse_clock_ns(void);
 
 /* The page for the opened file e (rel_path under the content folder): the
  * record of store->prev when the file is unchanged (told by fstat, or by
- * its bytes' hash), else page_load() / page_parse(). NULL when the file
+ * its bytes' hash), else store_page_load() / store_page_parse(). NULL when the file
  * vanished. */
-ks_page *page_get(ks_store *store, source_entry *e, const char *rel_path, const char *topic);
-/* A fingerprint of everything in opts that page_load() reads: the values
+ks_page *store_page_get(ks_store *store, source_entry *e, const char *rel_path, const char *topic);
+/* A fingerprint of everything in opts that store_page_load() reads: the values
  * of the page placeholders (the review date and grade checks run after
- * loading). Whoever makes page_load depend on another option must mix it
+ * loading). Whoever makes store_page_load depend on another option must mix it
  * in here, or a reused record would keep the old value. */
-uint64_t reuse_options_key(const ks_store_options *opts);
+uint64_t store_reuse_options_key(const ks_store_options *opts);
 /* prev, or NULL when its records cannot be reused for a load of the folder
- * dir into s: loaded with options page_load reads differently
+ * dir into s: loaded with options store_page_load reads differently
  * (s->page_opts_key), or skeletons saved with another synonyms.txt. */
-const ks_store *reuse_usable_prev(const ks_store *s, const char *dir, const ks_store *prev);
+const ks_store *store_reuse_usable_prev(const ks_store *s, const char *dir, const ks_store *prev);
 /* Free a view (and its record with the last view). NULL is fine. */
-void page_release(ks_page *page);
+void store_page_release(ks_page *page);
 /* Whether the page has a "When to get help" callout, from its record: the
  * checks after loading must not read a page's text or tree, which a
  * skeleton lacks; what they need of them is worked out with the record. */
-int page_has_help_callout(const ks_page *page);
+int store_page_has_help_callout(const ks_page *page);
 /* The pictures the page shows (url and line), from its record: for the
  * picture check, which must not read the tree (a skeleton has none). */
-const ks_link *page_images(const ks_page *page, size_t *n);
+const ks_link *store_page_images(const ks_page *page, size_t *n);
 
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */
-void synonyms_parse(ks_store *store, const char *text, size_t len);
+void store_synonyms_parse(ks_store *store, const char *text, size_t len);
 /* Lowercase s[0..n) with runs of white space folded to one space and the
  * ends trimmed, as a new string the caller frees (synonyms.txt and
  * intents.txt phrases alike). */
-char *synonyms_normalise(const char *s, size_t n);
+char *store_synonyms_normalise(const char *s, size_t n);
 /* Parse intents.txt ("time off, drive = recovery") into more synonyms whose
  * target is "@section"; warns about a section no page has. */
-void intents_parse(ks_store *store, const char *text, size_t len);
+void store_intents_parse(ks_store *store, const char *text, size_t len);
 /* Warn about synonym lines whose page words appear on no page. */
-void synonyms_check_used(ks_store *store);
+void store_synonyms_check_used(ks_store *store);
 /* The words of the store's synonym page words ("to" sides) that page holds
  * (text, title, keywords), as sorted unique hashes: what
- * synonyms_check_used needs of a page that a records file keeps without
+ * store_synonyms_check_used needs of a page that a records file keeps without
  * its text. *out is NULL when there are none; the caller frees it. */
-size_t synonyms_page_words(const ks_store *store, const ks_page *page, uint64_t **out);
+size_t store_synonyms_page_words(const ks_store *store, const ks_page *page, uint64_t **out);
 
 /* Whether a page body (the text after the front matter) is too costly to
  * parse (see bounds.c): then 1, *line the 0-based line of body where it
  * became so, and why in why[0..cap). */
-int page_body_over_bounds(const char *body, size_t len, int *line, char *why, size_t cap);
+int store_page_body_over_bounds(const char *body, size_t len, int *line, char *why, size_t cap);
 
 /* ------------------------------------------------------------ pictures.c */
 
 /* Check every picture the pages show (found beneath the source's folder,
  * a readable picture of a known kind, within the limits) and note what
  * each one is, for ks_store_pictures_hash. Nothing for a memory source. */
-void pictures_check(ks_store *store, store_source *src);
+void store_pictures_check(ks_store *store, store_source *src);
 
 /* Note rel (a path under content/) as unknown this time (see
  * ks_store_unknown): its slug, or the folder's slug prefix when folder is

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *synonyms_normalise(const char *s, size_t n) {
+char *store_synonyms_normalise(const char *s, size_t n) {
     ks_buf b = {0};
     int space = 0;
     for (size_t i = 0; i < n; i++) {
@@ -27,7 +27,7 @@ char *synonyms_normalise(const char *s, size_t n) {
     return ks_buf_detach(&b);
 }
 
-void synonyms_parse(ks_store *store, const char *text, size_t len) {
+void store_synonyms_parse(ks_store *store, const char *text, size_t len) {
     size_t cap = 16, off = 0;
     int line = 0;
     store->synonyms = ks_calloc(cap, sizeof(ks_synonym));
@@ -41,9 +41,9 @@ void synonyms_parse(ks_store *store, const char *text, size_t len) {
         while (i < n && isspace((unsigned char)s[i])) i++;
         if (i == n || s[i] == '#') continue;
         const char *eq = memchr(s, '=', n);
-        char *to = eq ? synonyms_normalise(eq + 1, n - (size_t)(eq + 1 - s)) : NULL;
+        char *to = eq ? store_synonyms_normalise(eq + 1, n - (size_t)(eq + 1 - s)) : NULL;
         if (!eq || !*to) {
-            diag_add(&store->diags, "synonyms.txt", line, KS_DIAG_ERROR,
+            store_diag_add(&store->diags, "synonyms.txt", line, KS_DIAG_ERROR,
                      "expected 'lay words = page words', like 'shot, jab = injection'");
             free(to);
             continue;
@@ -53,7 +53,7 @@ void synonyms_parse(ks_store *store, const char *text, size_t len) {
         while (p < end) {
             const char *comma = memchr(p, ',', (size_t)(end - p));
             if (!comma) comma = end;
-            char *from = synonyms_normalise(p, (size_t)(comma - p));
+            char *from = store_synonyms_normalise(p, (size_t)(comma - p));
             if (*from) {
                 if (store->n_synonyms == cap)
                     store->synonyms = ks_realloc(store->synonyms, (cap *= 2) * sizeof(ks_synonym));
@@ -68,7 +68,7 @@ void synonyms_parse(ks_store *store, const char *text, size_t len) {
             p = comma + 1;
         }
         if (!added) {
-            diag_add(&store->diags, "synonyms.txt", line, KS_DIAG_ERROR,
+            store_diag_add(&store->diags, "synonyms.txt", line, KS_DIAG_ERROR,
                      "no lay words before '=' on this line");
         }
         free(to);
@@ -143,7 +143,7 @@ static int phrase_used(const word_set *set, const char *phrase) {
     return 1;
 }
 
-void synonyms_check_used(ks_store *store) {
+void store_synonyms_check_used(ks_store *store) {
     if (!store->n_synonyms) return;
     word_set set = {0};
     for (size_t k = 0; k < store->n_pages; k++) {
@@ -165,7 +165,7 @@ void synonyms_check_used(ks_store *store) {
         if (syn->line == last_line) continue; /* one check per line */
         last_line = syn->line;
         if (!phrase_used(&set, syn->to))
-            diag_add(&store->diags, "synonyms.txt", syn->line, KS_DIAG_WARNING,
+            store_diag_add(&store->diags, "synonyms.txt", syn->line, KS_DIAG_WARNING,
                      "'%s' does not appear on any page, so this line never helps a search", syn->to);
     }
     free(set.slots);
@@ -190,7 +190,7 @@ static void add_found(word_set *found, const word_set *targets, const char *text
     }
 }
 
-size_t synonyms_page_words(const ks_store *store, const ks_page *page, uint64_t **out) {
+size_t store_synonyms_page_words(const ks_store *store, const ks_page *page, uint64_t **out) {
     word_set targets = {0}, found = {0};
     *out = NULL;
     for (size_t i = 0; i < store->n_synonyms; i++) set_add_text(&targets, store->synonyms[i].to);
