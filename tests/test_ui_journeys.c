@@ -15,6 +15,7 @@
 #include "kiosk/ui.h"
 
 #include "../src/ui/ui_int.h"
+#include "../src/app/input.h" /* the input driver: SDL events -> ks_ui_pointer */
 
 #include <math.h>
 #include <stdlib.h>
@@ -536,8 +537,10 @@ static void test_resize_mid_page(void) {
 static void test_sdl_events_one_pointer(void) {
     world w;
     SDL_Event ev;
+    app_input in;
     const ks_item *it;
     world_open(&w, 1080, 1920);
+    app_input_init(&in, 1080, 1920);
     ks_ui_tick(w.ui, w.t);
     it = find_in(w.ui->body, TAG_TOPIC, "prolotherapy");
     OK(it != NULL);
@@ -549,7 +552,7 @@ static void test_sdl_events_one_pointer(void) {
     ev.type = SDL_FINGERDOWN;
     ev.tfinger.x = (float)(it->box.x + it->box.w / 2) / 1080.0f;
     ev.tfinger.y = (float)(it->box.y + it->box.h / 2) / 1920.0f;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+    OK(app_input_event(&in, w.ui, &ev, w.t) == 1);
     /* SDL's synthetic mouse press for the same touch: ignored. */
     memset(&ev, 0, sizeof ev);
     ev.type = SDL_MOUSEBUTTONDOWN;
@@ -557,17 +560,17 @@ static void test_sdl_events_one_pointer(void) {
     ev.button.button = SDL_BUTTON_LEFT;
     ev.button.x = it->box.x + it->box.w / 2;
     ev.button.y = it->box.y + it->box.h / 2;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 1) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 1) == 0);
     step(&w, 60);
     memset(&ev, 0, sizeof ev);
     ev.type = SDL_FINGERUP;
     ev.tfinger.x = (float)(it->box.x + it->box.w / 2) / 1080.0f;
     ev.tfinger.y = (float)(it->box.y + it->box.h / 2) / 1920.0f;
-    ks_ui_handle_event(w.ui, &ev, w.t);
+    app_input_event(&in, w.ui, &ev, w.t);
     ev.type = SDL_MOUSEBUTTONUP;
     ev.button.which = SDL_TOUCH_MOUSEID;
     ev.button.button = SDL_BUTTON_LEFT;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 1) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 1) == 0);
     OK(screen_is(&w, "topic:prolotherapy"));
     INT_EQ(w.ui->nav.depth, 2); /* one tap, one screen */
     /* A real mouse click works too (a staff member with a mouse, xdotool). */
@@ -581,9 +584,9 @@ static void test_sdl_events_one_pointer(void) {
         ev.button.button = SDL_BUTTON_LEFT;
         ev.button.x = it->box.x + 20;
         ev.button.y = it->box.y + 20;
-        OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+        OK(app_input_event(&in, w.ui, &ev, w.t) == 1);
         ev.type = SDL_MOUSEBUTTONUP;
-        OK(ks_ui_handle_event(w.ui, &ev, w.t + 80) == 1);
+        OK(app_input_event(&in, w.ui, &ev, w.t + 80) == 1);
         OK(screen_is(&w, "home"));
     }
     world_close(&w);
@@ -781,10 +784,12 @@ static void test_hooks(void) {
 static void test_second_finger(void) {
     world w;
     SDL_Event ev;
+    app_input in;
     const ks_item *it;
     float fx, fy;
     world_open(&w, 1080, 1920);
-    ks_ui_tick(w.ui, w.t);
+    world_open(&w, 1080, 1920);
+    app_input_init(&in, 1080, 1920);
     it = find_in(w.ui->body, TAG_TOPIC, "prolotherapy");
     OK(it != NULL);
     if (!it) {
@@ -798,21 +803,21 @@ static void test_second_finger(void) {
     ev.tfinger.fingerId = 1;
     ev.tfinger.x = fx;
     ev.tfinger.y = fy;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+    OK(app_input_event(&in, w.ui, &ev, w.t) == 1);
     ev.tfinger.fingerId = 2; /* another finger lands elsewhere */
     ev.tfinger.x = 0.5f;
     ev.tfinger.y = 0.05f;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 10) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 10) == 0);
     ev.type = SDL_FINGERMOTION; /* and moves a lot */
     ev.tfinger.y = 0.6f;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 20) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 20) == 0);
     ev.type = SDL_FINGERUP;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 30) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 30) == 0);
     OK(screen_is(&w, "home"));
     ev.tfinger.fingerId = 1; /* the first finger lifts where it pressed: a tap */
     ev.tfinger.x = fx;
     ev.tfinger.y = fy;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 80) == 1);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 80) == 1);
     step(&w, 20);
     OK(screen_is(&w, "topic:prolotherapy"));
     /* The mouse wheel scrolls. */
@@ -821,8 +826,35 @@ static void test_second_finger(void) {
     memset(&ev, 0, sizeof ev);
     ev.type = SDL_MOUSEWHEEL;
     ev.wheel.y = -2;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+    OK(app_input_event(&in, w.ui, &ev, w.t) == 1);
     OK(w.ui->scroll > 100);
+    world_close(&w);
+}
+
+/* A physical keyboard (the input driver's text and key events) types into
+ * the search text only on the search screen, as the on-screen keys do. */
+static void test_physical_keyboard(void) {
+    world w;
+    SDL_Event ev;
+    app_input in;
+    world_open(&w, 1080, 1920);
+    app_input_init(&in, 1080, 1920);
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_TEXTINPUT;
+    snprintf(ev.text.text, sizeof ev.text.text, "Knee");
+    OK(app_input_event(&in, w.ui, &ev, w.t) == 0); /* Home: nothing to type into */
+    OK(screen_is(&w, "home"));
+    OK(ks_ui_open(w.ui, "search", w.t) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t) == 1);
+    STR_EQ(w.ui->query, "knee");
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_KEYDOWN;
+    ev.key.keysym.sym = SDLK_BACKSPACE;
+    OK(app_input_event(&in, w.ui, &ev, w.t + 10) == 1);
+    STR_EQ(w.ui->query, "kne");
+    ev.key.keysym.sym = SDLK_DELETE;
+    OK(app_input_event(&in, w.ui, &ev, w.t + 20) == 1);
+    STR_EQ(w.ui->query, "");
     world_close(&w);
 }
 
@@ -859,6 +891,7 @@ int main(void) {
     RUN(test_more_button);
     RUN(test_hooks);
     RUN(test_second_finger);
+    RUN(test_physical_keyboard);
     ks_store_free(shipped);
     unlink(db_path);
     {

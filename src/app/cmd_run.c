@@ -9,6 +9,7 @@
  * no display) or, with --windowed, in a real window.
  */
 #include "app.h"
+#include "input.h"
 #include "live.h"
 #include "output.h"
 #include "notify.h"
@@ -221,12 +222,14 @@ typedef struct window_run {
     int quit;
     app_live *live;
     app_output out;  /* the real output: its size, the rotation */
+    app_input in;    /* SDL events -> the ui's pointer and keys (input.c) */
     int screen_off;  /* the ui's screen care has the screen black */
 } window_run;
 
 /* The window or its display changed: lay out for what is there now. */
 static void window_refit(window_run *r) {
     if (app_output_refit(&r->out) < 0) ks_log("cannot make the rotated frame: %s", SDL_GetError());
+    app_input_resize(&r->in, r->out.lw, r->out.lh);
     if (r->ui) ks_ui_resize(r->ui, r->out.lw, r->out.lh);
 }
 
@@ -257,8 +260,11 @@ static void window_event(window_run *r, const SDL_Event *ev) {
         else ks_log("ignoring a request to quit (kiosk mode: staff use the corner gesture)");
         return;
     case SDL_KEYDOWN:
-        if (r->windowed && ev->key.keysym.sym == SDLK_ESCAPE) r->quit = 1;
-        return;
+        if (ev->key.keysym.sym == SDLK_ESCAPE) {
+            if (r->windowed) r->quit = 1;
+            return;
+        }
+        break;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED || ev->window.event == SDL_WINDOWEVENT_DISPLAY_CHANGED) {
             window_refit(r);
@@ -275,7 +281,7 @@ static void window_event(window_run *r, const SDL_Event *ev) {
     {
         SDL_Event mapped = *ev;
         app_output_map_event(&r->out, &mapped);
-        ks_ui_handle_event(r->ui, &mapped, ks_now_ms());
+        app_input_event(&r->in, r->ui, &mapped, ks_now_ms());
     }
 }
 
@@ -431,6 +437,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     h = r.out.lh;
     ks_log("output %dx%d px (window %dx%d), laid out for %dx%d%s", r.out.out_w, r.out.out_h, r.out.win_w, r.out.win_h,
            w, h, r.out.rotate ? ", turned" : "");
+    app_input_init(&r.in, w, h);
     r.ui = ks_ui_create(cfg, content, search, r.rd, w, h, ks_now_ms());
     window_wall_clock(&r);
     memset(&hooks, 0, sizeof hooks);

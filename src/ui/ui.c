@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(KS_SLUG_MAX == KS_STORE_MAX_SLUG + 1, "touch.h's slug size must hold every slug the store accepts");
+
 /* The staff corner: a square at the top-left, this many px. */
 #define STAFF_CORNER 120
 
@@ -372,7 +374,6 @@ static void full_reset(ks_ui *ui) {
     ui->want_scroll_frac = -1;
     ui->want_anchor[0] = '\0';
     ui->pressed = 0;
-    ui->finger_down = 0;
     ks_gesture_init(&ui->g, NULL);
     ui->built = 0;
     ui->dirty = 1;
@@ -660,59 +661,53 @@ void ks_ui_pointer(ks_ui *ui, ks_pointer_kind kind, float x, float y, double now
     }
 }
 
-int ks_ui_handle_event(ks_ui *ui, const SDL_Event *ev, double now) {
-    switch (ev->type) {
-    case SDL_MOUSEBUTTONDOWN:
-    case SDL_MOUSEBUTTONUP:
-        if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT) return 0;
-        ks_ui_pointer(ui, ev->type == SDL_MOUSEBUTTONDOWN ? KS_POINTER_DOWN : KS_POINTER_UP,
-                      (float)ev->button.x, (float)ev->button.y, now);
-        return 1;
-    case SDL_MOUSEMOTION:
-        if (ev->motion.which == SDL_TOUCH_MOUSEID || !(ev->motion.state & SDL_BUTTON_LMASK)) return 0;
-        ks_ui_pointer(ui, KS_POINTER_MOVE, (float)ev->motion.x, (float)ev->motion.y, now);
-        return 1;
-    case SDL_FINGERDOWN:
-    case SDL_FINGERMOTION:
-    case SDL_FINGERUP: {
-        /* Finger positions are 0..1 of the window. One finger drives the
-         * pointer; a second one (a resting thumb, a child's hand) is
-         * ignored until the first lifts. */
-        float x = ev->tfinger.x * (float)ui->w, y = ev->tfinger.y * (float)ui->h;
-        long long id = (long long)ev->tfinger.fingerId;
-        if (ev->type == SDL_FINGERDOWN) {
-            if (ui->g.down) return 0;
-            ui->finger_down = 1;
-            ui->finger_id = id;
-            ks_ui_pointer(ui, KS_POINTER_DOWN, x, y, now);
-            return 1;
-        }
-        if (!ui->finger_down || id != ui->finger_id) return 0;
-        if (ev->type == SDL_FINGERUP) ui->finger_down = 0;
-        ks_ui_pointer(ui, ev->type == SDL_FINGERUP ? KS_POINTER_UP : KS_POINTER_MOVE, x, y, now);
-        return 1;
-    }
-    case SDL_MOUSEWHEEL:
-        /* Staff with a mouse: the wheel scrolls like a drag (3 lines). */
-        if (ev->wheel.which == SDL_TOUCH_MOUSEID || ev->wheel.y == 0 || ks_ui_screen_off(ui)) return 0;
-        ks_idle_touch(&ui->idle, now);
-        ui->care.last_activity = now;
-        apply_scroll(ui, (float)ev->wheel.y * 3.0f * (float)ks_layout_body_px(ui->theme, ui->scale) * 1.5f);
-        return 1;
-    case SDL_WINDOWEVENT:
-        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-            ks_ui_resize(ui, ev->window.data1, ev->window.data2);
-            return 1;
-        }
-        if (ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
-            ui->dirty = 1;
-            return 1;
-        }
-        return 0;
-    default:
-        return 0;
-    }
+int ks_ui_pointer_down(const ks_ui *ui) { return ui->g.down; }
+
+int ks_ui_wheel(ks_ui *ui, float notches, double now) {
+    if (notches == 0 || ks_ui_screen_off(ui)) return 0;
+    ui->now = now;
+    ks_idle_touch(&ui->idle, now);
+    ui->care.last_activity = now;
+    /* Three lines a notch, scrolled like a drag. */
+    apply_scroll(ui, notches * 3.0f * (float)ks_layout_body_px(ui->theme, ui->scale) * 1.5f);
+    return 1;
 }
+
+/* Whether typing goes to the search text now. */
+static int typing_allowed(ks_ui *ui) {
+    return !ks_ui_screen_off(ui) && !ui->prompting && !ui->pin_open && !ui->staff_open &&
+           ks_nav_top(&ui->nav)->screen == KS_SCREEN_SEARCH;
+}
+
+int ks_ui_key(ks_ui *ui, ks_key_kind kind, char ch, double now) {
+    ks_key k = {kind, ch, "", 0, 0, 0, 0};
+    if (!typing_allowed(ui)) return 0;
+    ui->now = now;
+    ks_idle_touch(&ui->idle, now);
+    ui->care.last_activity = now;
+    if (kind == KS_KEY_HIDE) {
+        ui->kb_visible = 0;
+        relayout(ui);
+    } else if (kind == KS_KEY_LAYER) {
+        return 0;
+    } else if (ks_keyboard_apply(&k, ui->query, sizeof ui->query)) {
+        run_search(ui);
+    }
+    return 1;
+}
+
+int ks_ui_text(ks_ui *ui, const char *utf8, double now) {
+    int used = 0;
+    for (const char *c = utf8; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+        if (u >= 0x80) continue; /* the on-screen keyboard types ASCII only */
+        if (u == ' ') used |= ks_ui_key(ui, KS_KEY_SPACE, ' ', now);
+        else if (isalnum(u) || ispunct(u)) used |= ks_ui_key(ui, KS_KEY_CHAR, (char)tolower(u), now);
+    }
+    return used;
+}
+
+void ks_ui_redraw(ks_ui *ui) { ui->dirty = 1; }
 
 /* ------------------------------------------------------------ time */
 

@@ -125,8 +125,6 @@ struct ks_ui {
 
     /* Touch state. */
     int press_in_body;      /* the press began inside the scrolling body */
-    int finger_down;        /* the pointer is a finger (not the mouse) */
-    long long finger_id;    /* which finger: others are ignored until it lifts */
     int pressed;            /* a press is showing feedback */
     ks_rect pressed_box;    /* window px */
     int prompt_secs_shown;  /* the countdown the prompt shows */

@@ -1,5 +1,5 @@
 /* nav: the navigation stack and the idle timer, two small state machines. */
-#include "kiosk/ui.h"
+#include "kiosk/touch.h"
 
 #include <stdio.h>
 #include <string.h>

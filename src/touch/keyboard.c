@@ -15,7 +15,7 @@
  * Positions are in units of one letter key; the unit is the width divided by
  * ten, capped so a landscape screen does not get keys a hand wide.
  */
-#include "kiosk/ui.h"
+#include "kiosk/touch.h"
 
 #include "kiosk/base.h"
 
