@@ -92,7 +92,7 @@ static void topic_point(world *w, float *x, float *y) {
         const ks_item *it = ks_layout_list_item(ui->body, i);
         if (it->kind == KS_ITEM_LINK && it->tag == TAG_TOPIC) {
             *x = (float)(it->box.x + it->box.w / 2 + sx);
-            *y = (float)(it->box.y + it->box.h / 2 + ui->body_top - (int)lroundf(ui->scroll) + sy);
+            *y = (float)(it->box.y + it->box.h / 2 + ui->geom.body_top - (int)lroundf(ui->view.scroll) + sy);
             return;
         }
     }

@@ -52,7 +52,7 @@ static int line_h(const ks_ui *ui, ks_face face, int size) {
 
 static geo geo_at(const ks_ui *ui, double s) {
     geo g;
-    g.B = ks_layout_body_px(ui->theme, s);
+    g.B = ks_layout_body_px(ui->look.theme, s);
     if (g.B < 28) g.B = 28;
     g.T = (int)lround(64 * s);
     g.pad = g.B * 3 / 4;
@@ -67,7 +67,7 @@ static geo geo_at(const ks_ui *ui, double s) {
     return g;
 }
 
-static geo measure_geo(const ks_ui *ui) { return geo_at(ui, ui->scale); }
+static geo measure_geo(const ks_ui *ui) { return geo_at(ui, ui->look.scale); }
 
 /* The scale for what stays fixed on screen (header, search field,
  * keyboard): the text scale, but no more than lets those fit in three
@@ -75,7 +75,7 @@ static geo measure_geo(const ks_ui *ui) { return geo_at(ui, ui->scale); }
  * 550 px x scale + 56; the page text itself always uses the full scale. */
 static double chrome_scale(const ks_ui *ui) {
     double fit = (0.75 * ui->h - 56) / 550.0;
-    double s = ui->scale < fit ? ui->scale : fit;
+    double s = ui->look.scale < fit ? ui->look.scale : fit;
     return s < 1.0 ? 1.0 : s;
 }
 
@@ -98,7 +98,7 @@ static int text(ks_ui *ui, ks_display_list *dl, const char *s, int x, int y, int
 }
 
 static int text_height(ks_ui *ui, const char *s, int w, ks_face face, int size) {
-    ks_text_style st = style(face, size, ui->theme->text, ui->theme->background, KS_ALIGN_LEFT);
+    ks_text_style st = style(face, size, ui->look.theme->text, ui->look.theme->background, KS_ALIGN_LEFT);
     return ks_layout_text_height(ui->fm, s, w, &st);
 }
 
@@ -118,7 +118,7 @@ static int button(ks_ui *ui, ks_display_list *dl, ks_rect r, const char *label, 
     int inner = r.w - 2 * (g.pad / 2);
     int th = text_height(ui, label, inner, face, size);
     if (r.h < th + g.pad) r.h = th + g.pad;
-    ks_layout_list_add_rect(dl, r, fill, ui->theme->radius * (int)lround(ui->scale));
+    ks_layout_list_add_rect(dl, r, fill, ui->look.theme->radius * (int)lround(ui->look.scale));
     text(ui, dl, label, r.x + g.pad / 2, r.y + (r.h - th) / 2, inner, face, size, fg, fill, KS_ALIGN_CENTER);
     link(dl, r, tag, target);
     return r.h;
@@ -136,8 +136,8 @@ static int button_w(ks_ui *ui, const char *label, ks_face face, int size) {
  * emitted, so the card lies under its text. Returns its height. */
 static int tile(ks_ui *ui, ks_display_list *dl, const geo *g, int y, const char *kicker,
                 const char *title, const char *summary, int tag, const char *target) {
-    const ks_theme *th = ui->theme;
-    int bar = (int)lround(10 * ui->scale), radius = th->radius * (int)lround(ui->scale);
+    const ks_theme *th = ui->look.theme;
+    int bar = (int)lround(10 * ui->look.scale), radius = th->radius * (int)lround(ui->look.scale);
     int chev_px = g->B * 3 / 2, chev_w = text_width(ui, "\xe2\x80\xba", KS_FACE_BOLD, chev_px);
     int x = g->col_x + bar + g->pad, w = g->col_w - bar - 3 * g->pad - chev_w;
     int title_px = g->B * 6 / 5, h, ty;
@@ -167,7 +167,7 @@ static int tile(ks_ui *ui, ks_display_list *dl, const geo *g, int y, const char 
 /* Back, Search and Home along the top of every screen but Home. Returns its
  * height. */
 static int header(ks_ui *ui, const geo *g, int with_search) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->chrome;
     int y = g->gap, h = g->bh + 2 * g->gap;
     const char *back = "\xe2\x80\xb9 Back", *home = "Home", *search = "Search";
@@ -244,7 +244,7 @@ static int widest_word(ks_ui *ui, const char *s, int px) {
  * would not fit beside it (large text, a narrow screen), the logo sits
  * above the name instead. Returns the row's height. */
 static int clinic_row(ks_ui *ui, const geo *g, int y) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->body;
     int title_px = g->B * 8 / 5, lw, lh, tx, tw, t_h, y0 = y;
     logo_size(ui, line_h(ui, KS_FACE_BOLD, title_px) * 2, g->col_w / 4, &lw, &lh);
@@ -266,7 +266,7 @@ static int clinic_row(ks_ui *ui, const geo *g, int y) {
 /* The logo centred with the clinic's name under it (the idle prompt). With
  * dl NULL, only measures. Returns the height. */
 static int clinic_block(ks_ui *ui, ks_display_list *dl, const geo *g, int y) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     int lw, lh, h;
     logo_size(ui, g->B * 3, g->col_w / 2, &lw, &lh);
     h = lw ? lh + g->gap : 0;
@@ -280,7 +280,7 @@ static int clinic_block(ks_ui *ui, ks_display_list *dl, const geo *g, int y) {
 /* ------------------------------------------------------------ home */
 
 static int look_controls(ks_ui *ui, const geo *g, int y) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->body;
     static const char *const scales[3] = {"1", "1.5", "2"};
     static const double scale_v[3] = {1.0, 1.5, 2.0};
@@ -294,7 +294,7 @@ static int look_controls(ks_ui *ui, const geo *g, int y) {
          th->text, th->background, KS_ALIGN_LEFT);
     x += lw + g->gap;
     for (int i = 0; i < 3; i++) {
-        int sel = fabs(ui->scale - scale_v[i]) < 0.01;
+        int sel = fabs(ui->look.scale - scale_v[i]) < 0.01;
         /* Each "A" is drawn at the body size it chooses: 100%, 150%, 200%. */
         int size = (int)lround(B1 * (1.0 + 0.5 * i));
         int bw = row_h + g->B / 2;
@@ -307,7 +307,7 @@ static int look_controls(ks_ui *ui, const geo *g, int y) {
         x += bw + g->gap / 2;
     }
     {
-        const char *c = ui->high_contrast ? "Normal contrast" : "High contrast";
+        const char *c = ui->look.high_contrast ? "Normal contrast" : "High contrast";
         int bw = button_w(ui, c, KS_FACE_BOLD, g->B);
         if (bw > g->col_w) bw = g->col_w;
         x += g->gap;
@@ -322,12 +322,12 @@ static int look_controls(ks_ui *ui, const geo *g, int y) {
 }
 
 static void build_home(ks_ui *ui, const geo *g) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->body;
     int y = g->margin, fh;
     int n_general = 0;
-    ui->body_top = 0;
-    ui->body_bottom = ui->h;
+    ui->geom.body_top = 0;
+    ui->geom.body_bottom = ui->h;
     y += clinic_row(ui, g, y);
     y += g->B / 3;
     y += text(ui, dl, "Touch a topic to read about it, or search for a word.", g->col_x, y, g->col_w,
@@ -344,12 +344,12 @@ static void build_home(ks_ui *ui, const geo *g) {
         if (th_ + g->pad > fh) fh = th_ + g->pad;
     }
     link(dl, (ks_rect){g->col_x, y, g->col_w, fh}, TAG_SEARCH, NULL);
-    ui->has_field = 1;
-    ui->field_in_body = 1;
-    ui->field_x = g->col_x;
-    ui->field_y = y;
-    ui->field_w = g->col_w;
-    ui->field_h = fh;
+    ui->geom.has_field = 1;
+    ui->geom.field_in_body = 1;
+    ui->geom.field_x = g->col_x;
+    ui->geom.field_y = y;
+    ui->geom.field_w = g->col_w;
+    ui->geom.field_h = fh;
     y += fh + g->B;
     y = look_controls(ui, g, y) + g->B * 3 / 2;
     if (ui_topic_count(ui)) {
@@ -369,13 +369,13 @@ static void build_home(ks_ui *ui, const geo *g) {
         }
         y += tile(ui, dl, g, y, NULL, p->title, p->summary, TAG_PAGE, p->slug) + g->gap;
     }
-    ui->content_h = y + g->margin;
+    ui->geom.content_h = y + g->margin;
 }
 
 /* ------------------------------------------------------------ topic */
 
 static void build_topic(ks_ui *ui, const geo *g, const char *slug) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->body;
     const ks_topic *t = ui_find_topic(ui, slug);
     int y = g->margin;
@@ -384,7 +384,7 @@ static void build_topic(ks_ui *ui, const geo *g, const char *slug) {
                   g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT);
         y += g->B;
         y += tile(ui, dl, g, y, NULL, "Back to the start", NULL, TAG_HOME, NULL);
-        ui->content_h = y + g->margin;
+        ui->geom.content_h = y + g->margin;
         return;
     }
     y += text(ui, dl, t->title, g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 8 / 5, th->heading,
@@ -406,7 +406,7 @@ static void build_topic(ks_ui *ui, const geo *g, const char *slug) {
         label = ui_section_label(p->section);
         y += tile(ui, dl, g, y, NULL, label ? label : p->title, p->summary, TAG_PAGE, p->slug) + g->gap;
     }
-    ui->content_h = y + g->margin;
+    ui->geom.content_h = y + g->margin;
 }
 
 /* ------------------------------------------------------------ page */
@@ -446,49 +446,49 @@ static int review_line(ks_ui *ui, ks_display_list *dl, const geo *g, int y) {
                                          "July",    "August",   "September", "October", "November", "December"};
     char line[96];
     int yy, mm, dd;
-    if (!ui->doc_reviewed || sscanf(ui->doc_reviewed, "%4d-%2d-%2d", &yy, &mm, &dd) != 3 || mm < 1 || mm > 12)
+    if (!ui->page.doc_reviewed || sscanf(ui->page.doc_reviewed, "%4d-%2d-%2d", &yy, &mm, &dd) != 3 || mm < 1 || mm > 12)
         return 0;
     snprintf(line, sizeof line, "Checked by the clinic: %s %d", months[mm - 1], yy);
-    return text(ui, dl, line, g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, ui->theme->muted,
-                ui->theme->background, KS_ALIGN_LEFT);
+    return text(ui, dl, line, g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, ui->look.theme->muted,
+                ui->look.theme->background, KS_ALIGN_LEFT);
 }
 
 static void build_page(ks_ui *ui, const geo *g, const char *slug) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->body;
     int y = g->margin;
     ks_layout_params lp;
     ks_layout_info info;
     const ks_page *prev, *next;
-    if (!ui->doc || strcmp(ui->doc_slug, slug) != 0) {
+    if (!ui->page.doc || strcmp(ui->page.doc_slug, slug) != 0) {
         y += text(ui, dl, "This page is no longer available.", g->col_x, y, g->col_w, KS_FACE_BOLD,
                   g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT);
         y += g->B;
         y += tile(ui, dl, g, y, NULL, "Back to the start", NULL, TAG_HOME, NULL);
-        ui->content_h = y + g->margin;
+        ui->geom.content_h = y + g->margin;
         return;
     }
     memset(&lp, 0, sizeof lp);
     memset(&info, 0, sizeof info);
-    if (ui->doc_topic_title && ui->doc_topic_title[0]) {
+    if (ui->page.doc_topic_title && ui->page.doc_topic_title[0]) {
         char crumb[512];
-        const char *label = ui_section_label(ui->doc_section ? ui->doc_section : "");
-        snprintf(crumb, sizeof crumb, "%s \xe2\x80\xba %s", ui->doc_topic_title, label ? label : ui->doc_title);
+        const char *label = ui_section_label(ui->page.doc_section ? ui->page.doc_section : "");
+        snprintf(crumb, sizeof crumb, "%s \xe2\x80\xba %s", ui->page.doc_topic_title, label ? label : ui->page.doc_title);
         y += text(ui, dl, crumb, g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->muted, th->background,
                   KS_ALIGN_LEFT);
     }
     lp.width = ui->w;
-    lp.text_scale = ui->scale;
-    lp.theme = ui->theme;
-    lp.highlight = (const char *const *)ui->hl;
-    lp.n_highlight = ui->n_hl;
+    lp.text_scale = ui->look.scale;
+    lp.theme = ui->look.theme;
+    lp.highlight = (const char *const *)ui->page.hl;
+    lp.n_highlight = ui->page.n_hl;
     lp.top = y;
-    if (ks_layout_doc(dl, ui->doc, ui->fm, &lp, &info) != 0) info.height = y;
-    if (ui->to_highlight && info.first_highlight_y >= 0) {
-        ui->want_scroll_px = (float)(info.first_highlight_y - g->B * 2);
-        if (ui->want_scroll_px < 0) ui->want_scroll_px = 0;
+    if (ks_layout_doc(dl, ui->page.doc, ui->fm, &lp, &info) != 0) info.height = y;
+    if (ui->find.to_highlight && info.first_highlight_y >= 0) {
+        ui->view.want_scroll_px = (float)(info.first_highlight_y - g->B * 2);
+        if (ui->view.want_scroll_px < 0) ui->view.want_scroll_px = 0;
     }
-    ui->to_highlight = 0;
+    ui->find.to_highlight = 0;
     y = info.height + g->B;
     {
         int h = review_line(ui, dl, g, y);
@@ -505,7 +505,7 @@ static void build_page(ks_ui *ui, const geo *g, const char *slug) {
         y += button(ui, dl, (ks_rect){g->col_x, y, bw, g->bh}, top, th->surface, th->on_surface,
                     KS_FACE_BOLD, g->B, TAG_TOP, NULL);
     }
-    ui->content_h = y + g->margin;
+    ui->geom.content_h = y + g->margin;
 }
 
 /* ------------------------------------------------------------ search */
@@ -513,7 +513,7 @@ static void build_page(ks_ui *ui, const geo *g, const char *slug) {
 /* A snippet with its matched words on the highlight colour, wrapped to w.
  * Returns its height. */
 static int snippet(ks_ui *ui, ks_display_list *dl, const ks_search_hit *hit, int x, int y, int w, int size) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     const char *s = hit->snippet;
     size_t n = strlen(s), i = 0;
     int lh = line_h(ui, KS_FACE_REGULAR, size), cx = 0, cy = 0;
@@ -566,9 +566,9 @@ static int snippet(ks_ui *ui, ks_display_list *dl, const ks_search_hit *hit, int
 }
 
 static int result_tile(ks_ui *ui, const geo *g, int y, size_t idx) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->body;
-    const ks_search_hit *hit = &ui->results->hits[idx];
+    const ks_search_hit *hit = &ui->find.results->hits[idx];
     const ks_topic *t = hit->topic[0] ? ui_find_topic(ui, hit->topic) : NULL;
     const char *label = strcmp(hit->section, "overview") == 0 ? "Overview" : ui_section_label(hit->section);
     char where[300];
@@ -595,18 +595,18 @@ static int fit_size(ks_ui *ui, const char *label, ks_face face, int size, int w)
 }
 
 static void keyboard(ks_ui *ui, const geo *g) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->over;
     /* At most 45% of a portrait screen, 38% of a landscape one, so the
      * results keep room to be read. */
-    ks_keyboard_layout_layer(&ui->kb, ui->w, ui->h * (ui->w > ui->h ? 38 : 45) / 100, (float)(g->T / 64.0),
-                             ui->kb_layer);
-    ui->kb_top = ui->h - ui->kb.height;
-    ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, ui->kb.height}, th->code_bg, 0);
-    ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, 2}, th->rule, 0);
-    for (int i = 0; i < ui->kb.n_keys; i++) {
-        const ks_key *k = &ui->kb.keys[i];
-        ks_rect r = {k->x, ui->kb_top + k->y, k->w, k->h};
+    ks_keyboard_layout_layer(&ui->geom.kb, ui->w, ui->h * (ui->w > ui->h ? 38 : 45) / 100, (float)(g->T / 64.0),
+                             ui->find.kb_layer);
+    ui->geom.kb_top = ui->h - ui->geom.kb.height;
+    ks_layout_list_add_rect(dl, (ks_rect){0, ui->geom.kb_top, ui->w, ui->geom.kb.height}, th->code_bg, 0);
+    ks_layout_list_add_rect(dl, (ks_rect){0, ui->geom.kb_top, ui->w, 2}, th->rule, 0);
+    for (int i = 0; i < ui->geom.kb.n_keys; i++) {
+        const ks_key *k = &ui->geom.kb.keys[i];
+        ks_rect r = {k->x, ui->geom.kb_top + k->y, k->w, k->h};
         int special = k->kind != KS_KEY_CHAR;
         ks_color fill = special ? th->accent : th->background, fg = special ? th->on_accent : th->text;
         ks_face face = KS_FACE_BOLD;
@@ -621,10 +621,10 @@ static void keyboard(ks_ui *ui, const geo *g) {
 }
 
 static void build_search(ks_ui *ui, const geo *g, const geo *gc, int hdr) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->body, *ch = ui->chrome;
     int fy = hdr + gc->gap, fh = gc->bh + gc->B / 2, y = g->gap;
-    const char *shown = ui->query[0] ? ui->query : "Type a word";
+    const char *shown = ui->find.query[0] ? ui->find.query : "Type a word";
     int fpx = gc->B * 6 / 5, tw, tlh = line_h(ui, KS_FACE_BOLD, fpx);
     /* The field, fixed under the header: what was typed, and a caret. */
     ks_layout_list_add_rect(ch, (ks_rect){0, hdr, ui->w, fh + 2 * gc->gap}, th->background, 0);
@@ -634,16 +634,16 @@ static void build_search(ks_ui *ui, const geo *g, const geo *gc, int hdr) {
         /* Long text shows its end, like a phone's field. */
         const char *s = shown;
         int avail = gc->col_w - 3 * gc->pad -
-                    (ui->kb_visible ? 0 : button_w(ui, "Keyboard", KS_FACE_BOLD, gc->B) + 8);
+                    (ui->find.kb_visible ? 0 : button_w(ui, "Keyboard", KS_FACE_BOLD, gc->B) + 8);
         while (*s && text_width(ui, s, KS_FACE_BOLD, fpx) > avail) s++;
         while ((*s & 0xC0) == 0x80) s++;
         tw = text_width(ui, s, KS_FACE_BOLD, fpx);
-        text(ui, ch, s, gc->col_x + gc->pad, fy + (fh - tlh) / 2, avail + 4, ui->query[0] ? KS_FACE_BOLD : KS_FACE_REGULAR,
-             fpx, ui->query[0] ? th->text : th->muted, th->background, KS_ALIGN_LEFT);
-        if (ui->query[0])
+        text(ui, ch, s, gc->col_x + gc->pad, fy + (fh - tlh) / 2, avail + 4, ui->find.query[0] ? KS_FACE_BOLD : KS_FACE_REGULAR,
+             fpx, ui->find.query[0] ? th->text : th->muted, th->background, KS_ALIGN_LEFT);
+        if (ui->find.query[0])
             ks_layout_list_add_rect(ch, (ks_rect){gc->col_x + gc->pad + tw + 4, fy + (fh - tlh) / 2, 4, tlh}, th->text, 0);
     }
-    if (!ui->kb_visible) {
+    if (!ui->find.kb_visible) {
         /* The keyboard was hidden: say how to get it back. */
         const char *kb = "Keyboard";
         int bw = button_w(ui, kb, KS_FACE_BOLD, gc->B), bh = fh - 16;
@@ -651,41 +651,41 @@ static void build_search(ks_ui *ui, const geo *g, const geo *gc, int hdr) {
                KS_FACE_BOLD, gc->B, TAG_SEARCH, NULL);
     }
     link(ch, (ks_rect){gc->col_x, fy, gc->col_w, fh}, TAG_SEARCH, NULL);
-    ui->has_field = 1;
-    ui->field_in_body = 0;
-    ui->field_x = gc->col_x;
-    ui->field_y = fy;
-    ui->field_w = gc->col_w;
-    ui->field_h = fh;
-    ui->body_top = fy + fh + gc->gap;
-    if (ui->kb_visible) {
+    ui->geom.has_field = 1;
+    ui->geom.field_in_body = 0;
+    ui->geom.field_x = gc->col_x;
+    ui->geom.field_y = fy;
+    ui->geom.field_w = gc->col_w;
+    ui->geom.field_h = fh;
+    ui->geom.body_top = fy + fh + gc->gap;
+    if (ui->find.kb_visible) {
         keyboard(ui, gc);
-        ui->body_bottom = ui->kb_top;
+        ui->geom.body_bottom = ui->geom.kb_top;
     } else {
-        ui->body_bottom = ui->h;
+        ui->geom.body_bottom = ui->h;
     }
-    if (!ui->query[0]) {
+    if (!ui->find.query[0]) {
         y += text(ui, dl, "Use the keyboard to type a word, for example knee, needle or pain. Results appear as you type.",
                   g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
-        ui->content_h = y + g->margin;
+        ui->geom.content_h = y + g->margin;
         return;
     }
-    if (ui->results && ui->results->corrected) {
+    if (ui->find.results && ui->find.results->corrected) {
         char dym[UI_QUERY_MAX + 64];
         int bw;
         y += text(ui, dl, "Did you mean:", g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background,
                   KS_ALIGN_LEFT);
         y += g->gap / 2;
-        snprintf(dym, sizeof dym, "%s?", ui->results->corrected);
+        snprintf(dym, sizeof dym, "%s?", ui->find.results->corrected);
         bw = button_w(ui, dym, KS_FACE_BOLD, g->B);
         if (bw > g->col_w) bw = g->col_w;
         y += button(ui, dl, (ks_rect){g->col_x, y, bw, g->bh}, dym, th->accent, th->on_accent, KS_FACE_BOLD, g->B,
                     TAG_DID_YOU_MEAN, NULL);
         y += g->B;
     }
-    if (!ui->results || ui->results->n == 0) {
+    if (!ui->find.results || ui->find.results->n == 0) {
         char msg[UI_QUERY_MAX + 64];
-        snprintf(msg, sizeof msg, "Nothing found for \xe2\x80\x9c%s\xe2\x80\x9d.", ui->query);
+        snprintf(msg, sizeof msg, "Nothing found for \xe2\x80\x9c%s\xe2\x80\x9d.", ui->find.query);
         y += text(ui, dl, msg, g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background,
                   KS_ALIGN_LEFT);
         y += g->B / 3;
@@ -693,28 +693,28 @@ static void build_search(ks_ui *ui, const geo *g, const geo *gc, int hdr) {
                   g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
         y += g->B;
         y = topic_tiles(ui, g, y);
-        ui->content_h = y + g->margin;
+        ui->geom.content_h = y + g->margin;
         return;
     }
     {
         char msg[64];
-        snprintf(msg, sizeof msg, ui->results->n == 1 ? "1 page found. Touch it to read it." : "%zu pages found. Touch one to read it.",
-                 ui->results->n);
+        snprintf(msg, sizeof msg, ui->find.results->n == 1 ? "1 page found. Touch it to read it." : "%zu pages found. Touch one to read it.",
+                 ui->find.results->n);
         y += text(ui, dl, msg, g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
         y += g->gap;
     }
-    for (size_t i = 0; i < ui->results->n; i++) y += result_tile(ui, g, y, i) + g->gap;
-    ui->content_h = y + g->margin;
+    for (size_t i = 0; i < ui->find.results->n; i++) y += result_tile(ui, g, y, i) + g->gap;
+    ui->geom.content_h = y + g->margin;
 }
 
 /* ------------------------------------------------------------ overlays */
 
 static void build_prompt(ks_ui *ui, const geo *g) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->over;
     int secs = (int)ceil(ks_idle_due_in(&ui->idle, ui->now) / 1000.0), y, h;
     char msg[400];
-    ui->prompt_secs_shown = secs;
+    ui->geom.prompt_secs_shown = secs;
     snprintf(msg, sizeof msg,
              "If you have finished, this screen will go back to the start in %d second%s, so the next "
              "person cannot see what you read.", secs, secs == 1 ? "" : "s");
@@ -737,7 +737,7 @@ static void build_prompt(ks_ui *ui, const geo *g) {
 }
 
 static void build_pin(ks_ui *ui, const geo *g) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_display_list *dl = ui->over;
     static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "Delete", "0", "OK"};
     static const char *const digits[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
@@ -749,10 +749,10 @@ static void build_pin(ks_ui *ui, const geo *g) {
     y += text(ui, dl, "Staff exit", g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 8 / 5, th->heading, th->background,
               KS_ALIGN_LEFT);
     y += g->gap;
-    y += text(ui, dl, ui->pin_wrong ? "That PIN is not right. Try again, or touch Cancel." : "Type the staff PIN, then OK.",
+    y += text(ui, dl, ui->panel.pin_wrong ? "That PIN is not right. Try again, or touch Cancel." : "Type the staff PIN, then OK.",
               g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
     y += g->gap;
-    for (size_t i = 0; ui->pin[i] && i < 15; i++) strcat(dots, "\xe2\x97\x8f ");
+    for (size_t i = 0; ui->panel.pin[i] && i < 15; i++) strcat(dots, "\xe2\x97\x8f ");
     y += text(ui, dl, dots[0] ? dots : " ", g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 3 / 2, th->text, th->background,
               KS_ALIGN_LEFT);
     y += g->gap;
@@ -784,52 +784,52 @@ void ui_build(ks_ui *ui) {
     ks_layout_list_clear(ui->chrome);
     ks_layout_list_clear(ui->body);
     ks_layout_list_clear(ui->over);
-    ui->has_field = 0;
-    ui->field_in_body = 0;
+    ui->geom.has_field = 0;
+    ui->geom.field_in_body = 0;
     if (e->screen != KS_SCREEN_HOME) hdr = header(ui, &gc, e->screen != KS_SCREEN_SEARCH);
-    ui->body_top = hdr;
-    ui->body_bottom = ui->h;
+    ui->geom.body_top = hdr;
+    ui->geom.body_bottom = ui->h;
     switch (e->screen) {
     case KS_SCREEN_HOME: build_home(ui, &g); break;
     case KS_SCREEN_TOPIC: build_topic(ui, &g, e->slug); break;
     case KS_SCREEN_PAGE: build_page(ui, &g, e->slug); break;
     case KS_SCREEN_SEARCH: build_search(ui, &g, &gc, hdr); break;
     }
-    if (ui->prompting) build_prompt(ui, &g);
-    else if (ui->pin_open) build_pin(ui, &g);
-    else if (ui->staff_open) ui_build_staff(ui);
+    if (ui->panel.prompting) build_prompt(ui, &g);
+    else if (ui->panel.pin_open) build_pin(ui, &g);
+    else if (ui->panel.staff_open) ui_build_staff(ui);
 }
 
 void ui_build_fx(ks_ui *ui) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     int more_x = ui->w;
-    int view = ui->body_bottom - ui->body_top;
+    int view = ui->geom.body_bottom - ui->geom.body_top;
     ks_layout_list_clear(ui->fx);
-    if (ui->content_h > view && view > 0 && !ui->prompting && !ui->pin_open && !ui->staff_open) {
+    if (ui->geom.content_h > view && view > 0 && !ui->panel.prompting && !ui->panel.pin_open && !ui->panel.staff_open) {
         /* Where we are on the page: a thumb in a track at the right edge. */
-        int bw = (int)lround(10 * ui->scale), x = ui->w - bw - 4;
-        int th_h = view * view / ui->content_h, max = ui->content_h - view;
+        int bw = (int)lround(10 * ui->look.scale), x = ui->w - bw - 4;
+        int th_h = view * view / ui->geom.content_h, max = ui->geom.content_h - view;
         int y;
         if (th_h < 64) th_h = 64;
-        y = ui->body_top + (int)((float)(view - th_h) * ui->scroll / (float)max);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){x, ui->body_top + 4, bw, view - 8}, th->code_bg, bw / 2);
+        y = ui->geom.body_top + (int)((float)(view - th_h) * ui->view.scroll / (float)max);
+        ks_layout_list_add_rect(ui->fx, (ks_rect){x, ui->geom.body_top + 4, bw, view - 8}, th->code_bg, bw / 2);
         ks_layout_list_add_rect(ui->fx, (ks_rect){x, y, bw, th_h}, th->muted, bw / 2);
     }
-    if (ui->content_h > view && view > 0 && !ui->prompting && !ui->pin_open && !ui->staff_open &&
-        ui->scroll < (float)(ui->content_h - view) - 8.0f) {
+    if (ui->geom.content_h > view && view > 0 && !ui->panel.prompting && !ui->panel.pin_open && !ui->panel.staff_open &&
+        ui->view.scroll < (float)(ui->geom.content_h - view) - 8.0f) {
         /* "More below": says there is more, and scrolls for those who find
          * dragging hard. Bottom right, over the page's margin side. */
-        geo g = geo_at(ui, ui->scale > 1.5 ? 1.5 : ui->scale);
+        geo g = geo_at(ui, ui->look.scale > 1.5 ? 1.5 : ui->look.scale);
         const char *label = "More \xe2\x86\x93";
         int bw = button_w(ui, label, KS_FACE_BOLD, g.B), bh = g.bh;
-        ks_rect r = {ui->w - bw - g.margin, ui->body_bottom - bh - g.gap, bw, bh};
+        ks_rect r = {ui->w - bw - g.margin, ui->geom.body_bottom - bh - g.gap, bw, bh};
         ks_layout_list_add_rect(ui->fx, (ks_rect){r.x - 3, r.y - 3, r.w + 6, r.h + 6}, th->background, th->radius + 3);
         button(ui, ui->fx, r, label, th->accent, th->on_accent, KS_FACE_BOLD, g.B, TAG_MORE, NULL);
         more_x = r.x - g.gap;
     }
     ui_listen_build_fx(ui, more_x); /* Listen, Pause/Resume, Stop, Slower (listen.c) */
-    if (ui->pressed) {
-        ks_rect b = ui->pressed_box;
+    if (ui->touch.pressed) {
+        ks_rect b = ui->touch.pressed_box;
         int t = 5;
         ks_layout_list_add_rect(ui->fx, (ks_rect){b.x - t, b.y - t, b.w + 2 * t, t}, th->link, 0);
         ks_layout_list_add_rect(ui->fx, (ks_rect){b.x - t, b.y + b.h, b.w + 2 * t, t}, th->link, 0);

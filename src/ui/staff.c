@@ -18,27 +18,25 @@
 #include <string.h>
 
 void ui_staff_open(ks_ui *ui) {
-    ui->pin_open = 0;
-    ui->pin[0] = '\0';
-    ui->staff_open = 1;
-    ui->staff_reset_done = 0;
-    ui->built = 0;
-    ui->dirty = 1;
+    ui->panel.pin_open = 0;
+    ui->panel.pin[0] = '\0';
+    ui->panel.staff_open = 1;
+    ui->panel.staff_reset_done = 0;
+    ui_invalidate(ui, UI_REBUILD);
     ks_log("staff status opened");
 }
 
 void ui_staff_close(ks_ui *ui) {
-    ui->staff_open = 0;
-    ui->staff_reset_done = 0;
-    ui->built = 0;
-    ui->dirty = 1;
+    ui->panel.staff_open = 0;
+    ui->panel.staff_reset_done = 0;
+    ui_invalidate(ui, UI_REBUILD);
 }
 
 void ui_staff_tap(ks_ui *ui, int tag) {
     switch (tag) {
     case TAG_STAFF_RESET:
         if (ui->hooks.staff_reset) ui->hooks.staff_reset(ui->hooks.ctx);
-        ui->staff_reset_done = 1;
+        ui->panel.staff_reset_done = 1;
         ks_log("staff reset the usage counts");
         break;
     case TAG_STAFF_EXIT:
@@ -48,8 +46,7 @@ void ui_staff_tap(ks_ui *ui, int tag) {
     case TAG_STAFF_BACK: ui_staff_close(ui); return;
     default: return;
     }
-    ui->built = 0;
-    ui->dirty = 1;
+    ui_invalidate(ui, UI_REBUILD);
 }
 
 /* One wrapped block of text; returns its height. */
@@ -58,8 +55,8 @@ static int block(ks_ui *ui, const char *s, int x, int y, int w, ks_face face, in
     memset(&st, 0, sizeof st);
     st.face = face;
     st.size = size;
-    st.color = ui->theme->text;
-    st.bg = ui->theme->background;
+    st.color = ui->look.theme->text;
+    st.bg = ui->look.theme->background;
     st.align = KS_ALIGN_LEFT;
     return ks_layout_text_box(ui->over, ui->fm, s, x, y, w, &st);
 }
@@ -69,13 +66,13 @@ static int block_height(ks_ui *ui, const char *s, int w, ks_face face, int size)
     memset(&st, 0, sizeof st);
     st.face = face;
     st.size = size;
-    st.color = ui->theme->text;
-    st.bg = ui->theme->background;
+    st.color = ui->look.theme->text;
+    st.bg = ui->look.theme->background;
     return ks_layout_text_height(ui->fm, s, w, &st);
 }
 
 static void staff_button(ks_ui *ui, ks_rect r, const char *label, int primary, int tag, int size) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     ks_color fill = primary ? th->accent : th->surface, fg = primary ? th->on_accent : th->on_surface;
     ks_text_style st;
     int th_h;
@@ -93,7 +90,7 @@ static void staff_button(ks_ui *ui, ks_rect r, const char *label, int primary, i
 }
 
 void ui_build_staff(ks_ui *ui) {
-    const ks_theme *th = ui->theme;
+    const ks_theme *th = ui->look.theme;
     int B = ks_layout_body_px(th, 1.0), small, margin = ks_layout_margin(ui->w, 1.0), x, w, y, bh, gap;
     int room, bw;
     char *app_status = ui->hooks.staff_status ? ui->hooks.staff_status(ui->hooks.ctx) : NULL;
@@ -154,7 +151,7 @@ void ui_build_staff(ks_ui *ui) {
     bw = w;
     y = ui->h - margin - 3 * bh - 2 * gap;
     staff_button(ui, (ks_rect){x, y, bw, bh},
-                 ui->staff_reset_done ? "Usage counts reset" : "Reset usage counts", 0, TAG_STAFF_RESET, B);
+                 ui->panel.staff_reset_done ? "Usage counts reset" : "Reset usage counts", 0, TAG_STAFF_RESET, B);
     y += bh + gap;
     staff_button(ui, (ks_rect){x, y, bw, bh}, "Leave the kiosk (staff exit)", 0, TAG_STAFF_EXIT, B);
     y += bh + gap;

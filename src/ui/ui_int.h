@@ -58,39 +58,37 @@ typedef struct ui_care {
 } ui_care;
 #define UI_MAX_HL 16
 
-struct ks_ui {
-    ks_ui_config cfg;
-    ks_ui_hooks hooks;
-    ks_ui_content content;  /* borrowed pages and topics */
-    ks_search *search;      /* borrowed, may be NULL */
-    ks_render *rd;          /* borrowed */
-    const ks_font_metrics *fm;
-    int w, h;
-    double scale;           /* text scale: 1, 1.5, 2 */
-    int high_contrast;
-    const ks_theme *theme;
+/* The kiosk's state, in named parts. Each part is changed by the files
+ * named at it; screen builders read the state (const) and return what they
+ * laid out in a ui_geom, which ui.c applies. */
 
-    ks_nav nav;
-    ks_gesture g;
-    ks_idle idle;
-    double now;             /* last time seen */
-
-    /* The current screen, laid out once: chrome is fixed to the window,
-     * body scrolls inside [body_top, body_bottom), over sits on top
-     * (keyboard, prompt, PIN pad). All in window pixels except body, which
-     * is in page pixels (y + body_top - scroll on screen). */
-    ks_display_list *chrome, *body, *over, *fx;
+/* The laid-out screen's scroll and whether it must be built or drawn
+ * again (ui.c; ui_invalidate). */
+typedef struct ui_view {
     int built;              /* 0: lay out again before using the lists */
     int dirty;              /* 1: the next frame differs from the last */
-    int body_top, body_bottom;
-    int content_h;          /* body height */
     float scroll;           /* body scroll, px */
     float want_scroll_frac; /* >= 0: restore this fraction after the next build */
     float want_scroll_px;   /* >= 0: scroll here (page px) after the next build */
     char want_anchor[KS_SLUG_MAX]; /* scroll to this anchor after the next build */
+} ui_view;
 
-    /* Page screen: the document shown (kept when the store drops the page,
-     * so a deleted page stays readable until the patient leaves it). */
+/* What a build laid out where (the geometry record screen builders return). */
+typedef struct ui_geom {
+    int body_top, body_bottom; /* the scrolling body, window y */
+    int content_h;          /* body height */
+    int has_field;          /* the screen has a search field */
+    int field_in_body;      /* the field scrolls with the body (Home) */
+    int field_x, field_y, field_w, field_h; /* the search field, window px (page px when in body) */
+    ks_keyboard kb;         /* the on-screen keyboard laid out (search screen) */
+    int kb_top;             /* window y of the keyboard */
+    float highlight_px;     /* >= 0: page y to scroll to, to show the first highlight */
+    int prompt_secs_shown;  /* the countdown the idle prompt shows */
+} ui_geom;
+
+/* The page being read: the document shown (kept when the store drops the
+ * page, so a deleted page stays readable until the patient leaves it). */
+typedef struct ui_reader {
     ks_doc *doc;
     char doc_slug[KS_SLUG_MAX];
     char *doc_title;        /* copies, not store pointers */
@@ -99,42 +97,91 @@ struct ks_ui {
     char *doc_reviewed;     /* front matter 'reviewed', "YYYY-MM-DD" or "" */
     char *hl[UI_MAX_HL];    /* words to highlight on the page */
     size_t n_hl;
+} ui_reader;
 
-    /* Search screen. */
+/* The search screen. */
+typedef struct ui_finder {
     char query[UI_QUERY_MAX];
     ks_search_results *results;
     int kb_visible;
-    ks_keyboard kb;
     int kb_layer;           /* 0 letters, 1 digits and symbols */
-    int kb_top;             /* window y of the keyboard */
-    int field_x, field_y, field_w, field_h; /* the search field, window px */
-    int has_field;
-    int field_in_body;      /* the field scrolls with the body (Home) */
     int to_highlight;       /* scroll to the first highlight after the next build */
     char empty_pending[UI_QUERY_MAX]; /* a no-result query not yet counted */
+} ui_finder;
 
-    /* Idle prompt and staff exit. */
+/* What covers the screen: the idle prompt, the staff PIN pad, the staff
+ * status screen (staff.c). */
+typedef struct ui_panel {
     int prompting;
     int pin_open;
     char pin[16];
     int pin_wrong;
-    int quit;
-    double hold_start;      /* when a press began in the staff corner, or < 0 */
     int staff_open;         /* the staff status screen is showing (staff.c) */
     int staff_reset_done;   /* its reset button was used */
+} ui_panel;
 
-    /* Touch state. */
+/* The finger (or mouse) as the ui sees it (input.c). */
+typedef struct ui_touch {
+    ks_gesture g;
     int press_in_body;      /* the press began inside the scrolling body */
     int pressed;            /* a press is showing feedback */
     ks_rect pressed_box;    /* window px */
-    int prompt_secs_shown;  /* the countdown the prompt shows */
+    double hold_start;      /* when a press began in the staff corner, or < 0 */
+} ui_touch;
 
+/* Text size and colours as a patient chose them. */
+typedef struct ui_look {
+    double scale;           /* text scale: 1, 1.5, 2 */
+    int high_contrast;
+    const ks_theme *theme;
+} ui_look;
+
+struct ks_ui {
+    ks_ui_config cfg;
+    ks_ui_hooks hooks;
+    ks_ui_content content;  /* borrowed pages and topics */
+    ks_search *search;      /* borrowed, may be NULL */
+    ks_render *rd;          /* borrowed */
+    const ks_font_metrics *fm;
+    int w, h;
+    double now;             /* last time seen */
+    int quit;               /* staff asked to leave */
+
+    ks_nav nav;             /* navigation */
+    ks_idle idle;
+    ui_look look;
+    ui_view view;
+    ui_geom geom;
+    ui_reader page;
+    ui_finder find;
+    ui_panel panel;
+    ui_touch touch;
     ui_care care;           /* screen off, night, burn-in shift (care.c) */
+    struct ui_listen *listen; /* read aloud (listen.c); NULL when unavailable */
+
+    /* The current screen, laid out once: chrome is fixed to the window,
+     * body scrolls inside [body_top, body_bottom), over sits on top
+     * (keyboard, prompt, PIN pad), fx is redrawn each frame (scroll bar,
+     * More, Listen, press feedback). All in window pixels except body,
+     * which is in page pixels (y + body_top - scroll on screen). */
+    ks_display_list *chrome, *body, *over, *fx;
+
     int logo_w, logo_h;     /* the clinic's logo (image UI_LOGO), 0 0: none */
     char name[KS_SLUG_MAX + 16];
-
-    struct ui_listen *listen; /* read aloud (listen.c); NULL when unavailable */
 };
+
+/* What must be done again after a change (ui_invalidate's what, or-ed). */
+enum {
+    UI_REDRAW = 0,      /* only draw the next frame */
+    UI_REBUILD = 1,     /* lay the screen out again */
+    UI_KEEP_PLACE = 2,  /* lay out again at the same reading position (a fraction
+                           of the page), unless a scroll target is already set */
+    UI_TO_TOP = 4,      /* lay out again, starting at the top */
+    UI_ANNOUNCE = 8     /* the screen changed: tell the screen_changed hook */
+};
+/* ui.c: mark what changed. Every change of screen or layout goes through
+ * here. */
+void ui_invalidate(ks_ui *ui, int what);
 
 /* Content access (ui.c). */
 size_t ui_page_count(const ks_ui *ui);

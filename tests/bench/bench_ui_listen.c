@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
         int got_first = 0;
         while (now_ms() - w0 < seconds * 1000) {
             double f0 = now_ms();
-            float scroll0 = ui->scroll;
+            float scroll0 = ui->view.scroll;
             ks_ui_tick(ui, f0);
             int drew = ks_ui_needs_frame(ui);
             if (drew) ks_ui_draw(ui);
@@ -105,7 +105,7 @@ int main(int argc, char **argv) {
                 double a = now_ms();
                 ks_ui_draw(ui);
                 fprintf(stderr, "  slow frame %.1f ms (drew %d, scrolled %d; the same frame again: %.1f ms)\n", f1 - f0,
-                        drew, ui->scroll != scroll0, now_ms() - a);
+                        drew, ui->view.scroll != scroll0, now_ms() - a);
             }
             ks_ui_listen_info_get(ui, &in);
             if (!got_first && in.first_audio_ms >= 0 && n_first < 16) {
