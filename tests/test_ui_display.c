@@ -182,7 +182,7 @@ static void field_point(int w, int h, int *x, int *y) {
     ks_ui *ui;
     *x = *y = -1;
     if (!hl) return;
-    ui = ks_ui_create(NULL, &c, NULL, ks_render_headless_render(hl), w, h, 0);
+    ui = ks_ui_create(NULL, &c, NULL, ks_render_headless_render(hl), (ks_ui_size){w, h}, 0);
     ks_ui_search_field_point(ui, x, y);
     ks_ui_destroy(ui);
     ks_render_headless_destroy(hl);

@@ -44,7 +44,7 @@ static void world_open(world *w, int width, int height) {
     w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
     OK(w->hl != NULL);
     w->content = ks_ui_content_of_store(w->store);
-    w->ui = ks_ui_create(NULL, &w->content, w->search, ks_render_headless_render(w->hl), width, height, 0);
+    w->ui = ks_ui_create(NULL, &w->content, w->search, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
     w->t = 1000;
     ks_ui_tick(w->ui, w->t);
 }

@@ -61,7 +61,7 @@ static shown look(const ks_ui_config *cfg, Uint32 rgb) {
     memset(&r, 0, sizeof r);
     OK(hl != NULL);
     if (!hl) return r;
-    ui = ks_ui_create(cfg, &content, NULL, ks_render_headless_render(hl), W, H, 0);
+    ui = ks_ui_create(cfg, &content, NULL, ks_render_headless_render(hl), (ks_ui_size){W, H}, 0);
     ks_ui_draw(ui);
     r.home = logo_box(ui->body);
     r.home_px = count_near(ks_render_headless_surface(hl), r.home, rgb);

@@ -51,7 +51,7 @@ static void test_review_line(void) {
     OK(hl != NULL);
     if (!store || !hl) return;
     content = ks_ui_content_of_store(store);
-    ui = ks_ui_create(NULL, &content, NULL, ks_render_headless_render(hl), 1080, 1920, 0);
+    ui = ks_ui_create(NULL, &content, NULL, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, 0);
     OK(ui != NULL);
     if (ui) {
         const ks_item *date, *words;

@@ -159,6 +159,8 @@ typedef struct ks_nav {
 void ks_nav_reset(ks_nav *n);
 /* The current entry (never NULL). */
 ks_nav_entry *ks_nav_top(ks_nav *n);
+/* The same, read only. */
+const ks_nav_entry *ks_nav_peek(const ks_nav *n);
 /* Open a screen on top of the current one. Opening the same screen and slug
  * as the current one does nothing; opening home empties the history. When
  * the stack is full the oldest entry after home is dropped. */

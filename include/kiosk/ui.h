@@ -97,13 +97,18 @@ ks_ui_content ks_ui_content_of_store(const ks_store *store);
 
 typedef struct ks_ui ks_ui;
 
-/* A kiosk drawing on rd (w x h px) with the pages of content, searching
- * with search (may be NULL: no results). rd, search and what content points
- * to are borrowed and must outlive the ks_ui or be replaced first
- * (ks_ui_set_content, ks_ui_set_render). now is the current time in ms. The
- * caller frees it with ks_ui_destroy(). */
-ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_search *search,
-                    ks_render *rd, int w, int h, double now);
+/* A size in pixels. */
+typedef struct ks_ui_size {
+    int w, h;
+} ks_ui_size;
+
+/* A kiosk drawing on rd (size.w x size.h px) with the pages of content,
+ * searching with search (may be NULL: no results). rd, search and what
+ * content points to are borrowed and must outlive the ks_ui or be replaced
+ * first (ks_ui_set_content, ks_ui_set_render). now is the current time in
+ * ms. The caller frees it with ks_ui_destroy(). */
+ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_search *search, ks_render *rd,
+                    ks_ui_size size, double now);
 void ks_ui_destroy(ks_ui *ui);
 
 /* Read aloud, as a test or benchmark sees it. */
@@ -222,8 +227,12 @@ void ks_ui_shift(const ks_ui *ui, int *dx, int *dy);
  * drawn turned by rotate degrees clockwise (0, 90, 180, 270) on a
  * win_w x win_h output. The logical size for an output. */
 void ks_ui_rotated_size(int rotate, int win_w, int win_h, int *lw, int *lh);
+/* A point in window or logical pixels. */
+typedef struct ks_ui_point {
+    float x, y;
+} ks_ui_point;
 /* Output point (x, y) -> the logical point drawn there. */
-void ks_ui_rotate_point(int rotate, int win_w, int win_h, float x, float y, float *lx, float *ly);
+ks_ui_point ks_ui_rotate_point(int rotate, int win_w, int win_h, float x, float y);
 
 /* ================================================================ script runs */
 
@@ -241,13 +250,20 @@ typedef struct ks_ui_script_host {
     void (*frame)(void *ctx, ks_ui *ui);
 } ks_ui_script_host;
 
+/* Where a script run stopped, and why. */
+typedef struct ks_ui_script_error {
+    int line;       /* the command's line in the script (1-based) */
+    char text[512]; /* what went wrong ("" when nothing did) */
+} ks_ui_script_error;
+
 /* Run script s on ui with a virtual clock starting at *clock (ms; advanced
  * by taps, drags, waits and idles). Returns 0 when every command ran (or
- * `quit` was reached), or 1 with *line and err (cap bytes) naming the first
- * command that failed (an `expect` that did not match, a `type` with no
- * keyboard, a shot that could not be saved). */
-int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *host,
-                     double *clock, int *line, char *err, size_t cap);
+ * `quit` was reached); else err names the first command that failed and
+ * the return says how: KS_ERR_INVALID for what the script asked that did
+ * not hold (an `expect` that did not match, a `type` with no keyboard),
+ * KS_ERR_IO for what the host could not do (a shot not saved, a resize). */
+int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *host, double *clock,
+                     ks_ui_script_error *err);
 
 /* ================================================================ one screen to PNG */
 

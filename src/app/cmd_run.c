@@ -163,10 +163,9 @@ static int hl_resize(void *ctx, ks_ui *ui, int w, int h) {
 
 static int run_script(ks_ui *ui, const ks_script *script, const ks_ui_script_host *host, const char *file) {
     double clock = 0;
-    int line = 0;
-    char err[512];
-    if (ks_ui_run_script(ui, script, host, &clock, &line, err, sizeof err) != 0) {
-        fprintf(stderr, "%s:%d: %s\n", file, line, err);
+    ks_ui_script_error err;
+    if (ks_ui_run_script(ui, script, host, &clock, &err) != 0) {
+        fprintf(stderr, "%s:%d: %s\n", file, err.line, err.text);
         return 1;
     }
     return 0;
@@ -193,8 +192,7 @@ static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_ui_
     /* The clock the script runs on: 0 for a file, the real clock for
      * `--script -` (app_live_interactive); the ui starts on the same one, or
      * the first line would look like hours without a touch (screen off). */
-    ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), o->w, o->h,
-                      strcmp(o->script, "-") == 0 ? ks_now_ms() : 0);
+    ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), (ks_ui_size){o->w, o->h}, strcmp(o->script, "-") == 0 ? ks_now_ms() : 0);
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;
     app_live_hooks(o->live, &hooks);
@@ -438,7 +436,7 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
     ks_log("output %dx%d px (window %dx%d), laid out for %dx%d%s", r.out.out_w, r.out.out_h, r.out.win_w, r.out.win_h,
            w, h, r.out.rotate ? ", turned" : "");
     app_input_init(&r.in, w, h);
-    r.ui = ks_ui_create(cfg, content, search, r.rd, w, h, ks_now_ms());
+    r.ui = ks_ui_create(cfg, content, search, r.rd, (ks_ui_size){w, h}, ks_now_ms());
     window_wall_clock(&r);
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;

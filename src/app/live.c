@@ -421,8 +421,9 @@ int app_live_interactive(app_live *l, ks_ui *ui, const ks_ui_script_host *host, 
                 fprintf(out, "fail %d: %s\n", n, err);
             } else {
                 quit = ks_script_count(s) == 1 && ks_script_cmd_at(s, 0)->op == KS_SCRIPT_QUIT;
-                if (ks_ui_run_script(ui, s, host, &clock, &err_line, err, sizeof err) != 0)
-                    fprintf(out, "fail %d: %s\n", n, err);
+                ks_ui_script_error e;
+                if (ks_ui_run_script(ui, s, host, &clock, &e) != 0)
+                    fprintf(out, "fail %d: %s\n", n, e.text);
                 else
                     fprintf(out, "ok\n");
                 ks_script_free(s);

@@ -12,6 +12,8 @@ void ks_nav_reset(ks_nav *n) {
     n->entries[0].screen = KS_SCREEN_HOME;
 }
 
+const ks_nav_entry *ks_nav_peek(const ks_nav *n) { return &n->entries[n->depth - 1]; }
+
 ks_nav_entry *ks_nav_top(ks_nav *n) { return &n->entries[n->depth - 1]; }
 
 void ks_nav_push(ks_nav *n, ks_screen screen, const char *slug) {

@@ -196,11 +196,11 @@ void ks_ui_rotated_size(int rotate, int win_w, int win_h, int *lw, int *lh) {
 /* The picture is turned clockwise by rotate: the logical top-left corner
  * lands at the output's top-right (90), bottom-right (180) or bottom-left
  * (270). This is the inverse map. */
-void ks_ui_rotate_point(int rotate, int win_w, int win_h, float x, float y, float *lx, float *ly) {
+ks_ui_point ks_ui_rotate_point(int rotate, int win_w, int win_h, float x, float y) {
     switch (rotate) {
-    case 90: *lx = y; *ly = (float)win_w - x; break;
-    case 180: *lx = (float)win_w - x; *ly = (float)win_h - y; break;
-    case 270: *lx = (float)win_h - y; *ly = x; break;
-    default: *lx = x; *ly = y; break;
+    case 90: return (ks_ui_point){y, (float)win_w - x};
+    case 180: return (ks_ui_point){(float)win_w - x, (float)win_h - y};
+    case 270: return (ks_ui_point){(float)win_h - y, x};
+    default: return (ks_ui_point){x, y};
     }
 }

@@ -412,61 +412,14 @@ int ui_listen_draw(ks_ui *ui, int dx, int dy, const ks_rect *view) {
     return ks_render_draw(ui->rd, l->mark, dx, dy, view);
 }
 
-/* ------------------------------------------------------------ buttons */
+/* ------------------------------------------------------------ state */
 
-static int label_w(const ks_ui *ui, const char *s, int size) {
-    return ui->fm->measure(ui->fm->ctx, KS_FACE_BOLD, size, s, strlen(s));
-}
-
-static int add_button(ks_ui *ui, int x, int y, int h, int size, const char *label, int tag, int on) {
-    const ks_theme *th = ui->look.theme;
-    int pad = size * 3 / 4, w = label_w(ui, label, size) + 2 * pad;
-    int lh = 0, asc = 0;
-    ks_color fill = on ? th->accent : th->surface, fg = on ? th->on_accent : th->on_surface;
-    if (w < h) w = h;
-    ui->fm->line(ui->fm->ctx, KS_FACE_BOLD, size, &lh, &asc);
-    ks_layout_list_add_rect(ui->fx, (ks_rect){x - 3, y - 3, w + 6, h + 6}, th->background, th->radius + 3);
-    ks_layout_list_add_rect(ui->fx, (ks_rect){x, y, w, h}, fill, th->radius);
-    ks_item t = {0};
-    t.kind = KS_ITEM_TEXT;
-    t.box = (ks_rect){x + pad, y + (h - lh) / 2, w - 2 * pad, lh};
-    t.color = fg;
-    t.bg = fill;
-    t.face = KS_FACE_BOLD;
-    t.size = size;
-    t.text = label;
-    t.len = strlen(label);
-    ks_layout_list_add(ui->fx, &t);
-    ks_layout_list_add_link(ui->fx, (ks_rect){x, y, w, h}, NULL, tag);
-    return w;
-}
-
-void ui_listen_build_fx(ks_ui *ui, int x_limit) {
-    ui_listen *l = ui->listen;
-    if (!l || ks_nav_top(&ui->nav)->screen != KS_SCREEN_PAGE || !ui->page.doc || ui->panel.prompting || ui->panel.pin_open ||
-        ui->panel.staff_open)
-        return;
-    /* Sizes as the More button's: the text scale, at most 1.5. */
-    double s = ui->look.scale > 1.5 ? 1.5 : ui->look.scale;
-    int size = ks_layout_body_px(ui->look.theme, s);
-    int lh = 0, asc = 0;
-    ui->fm->line(ui->fm->ctx, KS_FACE_BOLD, size, &lh, &asc);
-    int h = lh + size;
-    if (h < (int)lround(64 * s) + 8) h = (int)lround(64 * s) + 8;
-    int gap = size / 2, margin = ks_layout_margin(ui->w, s);
-    if (margin < 16) margin = 16;
-    const char *first = l->state == KS_LISTEN_OFF ? "\xe2\x96\xb6 Listen"
-                        : l->state == KS_LISTEN_PLAYING ? "Pause" : "\xe2\x96\xb6 Resume";
-    const char *slower = l->slower ? "Slower \xe2\x9c\x93" : "Slower";
-    int pad = size * 3 / 4;
-    int total = label_w(ui, first, size) + 2 * pad + gap + label_w(ui, slower, size) + 2 * pad;
-    if (l->state != KS_LISTEN_OFF) total += gap + label_w(ui, "Stop", size) + 2 * pad;
-    int y = ui->geom.body_bottom - h - gap;
-    if (margin + total + gap > x_limit) y -= h + gap; /* beside More there is no room: the row above */
-    int x = margin;
-    x += add_button(ui, x, y, h, size, first, l->state == KS_LISTEN_OFF ? TAG_LISTEN : TAG_LISTEN_PAUSE, 1) + gap;
-    if (l->state != KS_LISTEN_OFF) x += add_button(ui, x, y, h, size, "Stop", TAG_LISTEN_STOP, 1) + gap;
-    add_button(ui, x, y, h, size, slower, TAG_LISTEN_SLOWER, l->slower);
+int ui_listen_status(const ks_ui *ui, ks_listen_state *state, int *slower) {
+    const ui_listen *l = ui->listen;
+    if (!l) return -1;
+    *state = l->state;
+    *slower = l->slower;
+    return 0;
 }
 
 /* ------------------------------------------------------------ for tests */
@@ -503,21 +456,4 @@ int ks_ui_listen_info_get(const ks_ui *ui, ks_ui_listen_info *info) {
         }
     }
     return 0;
-}
-
-int ks_ui_listen_point(ks_ui *ui, const char *which, int *x, int *y) {
-    int tag = !strcmp(which, "listen") ? TAG_LISTEN
-              : !strcmp(which, "pause") ? TAG_LISTEN_PAUSE
-              : !strcmp(which, "stop")  ? TAG_LISTEN_STOP
-              : !strcmp(which, "slower") ? TAG_LISTEN_SLOWER : -1;
-    ui_build_fx(ui);
-    for (size_t i = 0; i < ks_layout_list_count(ui->fx); i++) {
-        const ks_item *it = ks_layout_list_item(ui->fx, i);
-        if (it->kind == KS_ITEM_LINK && it->tag == tag) {
-            *x = it->box.x + it->box.w / 2;
-            *y = it->box.y + it->box.h / 2;
-            return 0;
-        }
-    }
-    return KS_ERR_NOT_FOUND;
 }

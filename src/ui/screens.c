@@ -37,9 +37,9 @@ const char *ui_section_label(const char *section) {
 
 /* Back, Search and Home along the top of every screen but Home. Returns its
  * height. */
-static int header(ks_ui *ui, const ui_geo *g, int with_search) {
+static int header(const ks_ui *ui, const ui_geo *g, int with_search, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->chrome;
+    ks_display_list *dl = f->chrome;
     int y = g->gap, h = g->bh + 2 * g->gap;
     const char *back = "\xe2\x80\xb9 Back", *home = "Home", *search = "Search";
     int wb = ui_button_w(ui, back, KS_FACE_BOLD, g->B), wh = ui_button_w(ui, home, KS_FACE_BOLD, g->B);
@@ -55,10 +55,10 @@ static int header(ks_ui *ui, const ui_geo *g, int with_search) {
 }
 
 /* Topic tiles (Home, and the search screen's "nothing found"). */
-static int topic_tiles(ks_ui *ui, const ui_geo *g, int y) {
+int ui_topic_tiles(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
     for (size_t i = 0; i < ui_topic_count(ui); i++) {
         const ks_topic *t = ui_topic(ui, i);
-        y += ui_tile(ui, ui->body, g, y, &(ui_card){NULL, t->title, t->summary, {TAG_TOPIC, t->slug}}) + g->gap;
+        y += ui_tile(ui, f->body, g, y, &(ui_card){NULL, t->title, t->summary, {TAG_TOPIC, t->slug}}) + g->gap;
     }
     return y;
 }
@@ -92,7 +92,7 @@ static void logo_size(const ks_ui *ui, int h, int max_w, int *w_out, int *h_out)
 }
 
 /* The widest word of s at size px (bold). */
-static int widest_word(ks_ui *ui, const char *s, int px) {
+static int widest_word(const ks_ui *ui, const char *s, int px) {
     int best = 0;
     while (*s) {
         size_t n = strcspn(s, " ");
@@ -113,9 +113,9 @@ static int widest_word(ks_ui *ui, const char *s, int px) {
  * lines tall at the left, the name beside it; when a word of the name
  * would not fit beside it (large text, a narrow screen), the logo sits
  * above the name instead. Returns the row's height. */
-static int clinic_row(ks_ui *ui, const ui_geo *g, int y) {
+static int clinic_row(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->body;
+    ks_display_list *dl = f->body;
     int title_px = g->B * 8 / 5, lw, lh, tx, tw, t_h, y0 = y;
     logo_size(ui, ui_line_h(ui, KS_FACE_BOLD, title_px) * 2, g->col_w / 4, &lw, &lh);
     tx = g->col_x + (lw ? lw + g->gap : 0);
@@ -133,7 +133,7 @@ static int clinic_row(ks_ui *ui, const ui_geo *g, int y) {
 
 /* The logo centred with the clinic's name under it (the idle prompt). With
  * dl NULL, only measures. Returns the height. */
-static int clinic_block(ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y) {
+int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y) {
     const ks_theme *th = ui->look.theme;
     int lw, lh, h;
     logo_size(ui, g->B * 3, g->col_w / 2, &lw, &lh);
@@ -146,9 +146,9 @@ static int clinic_block(ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y) 
 
 /* ------------------------------------------------------------ home */
 
-static int look_controls(ks_ui *ui, const ui_geo *g, int y) {
+static int look_controls(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->body;
+    ks_display_list *dl = f->body;
     static const char *const scales[3] = {"1", "1.5", "2"};
     static const double scale_v[3] = {1.0, 1.5, 2.0};
     const char *label = "Text size:";
@@ -185,14 +185,14 @@ static int look_controls(ks_ui *ui, const ui_geo *g, int y) {
     return y + row_h;
 }
 
-static void build_home(ks_ui *ui, const ui_geo *g) {
+static void build_home(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->body;
+    ks_display_list *dl = f->body;
     int y = g->margin, fh;
     int n_general = 0;
-    ui->geom.body_top = 0;
-    ui->geom.body_bottom = ui->h;
-    y += clinic_row(ui, g, y);
+    f->geom.body_top = 0;
+    f->geom.body_bottom = ui->h;
+    y += clinic_row(ui, g, y, f);
     y += g->B / 3;
     y += ui_text(ui, dl, "Touch a topic to read about it, or search for a word.", (ks_rect){g->col_x, y, g->col_w, 0});
     y += g->B;
@@ -206,18 +206,18 @@ static void build_home(ks_ui *ui, const ui_geo *g) {
         if (th_ + g->pad > fh) fh = th_ + g->pad;
     }
     ui_link(dl, (ks_rect){g->col_x, y, g->col_w, fh}, (ui_act){TAG_SEARCH, NULL});
-    ui->geom.has_field = 1;
-    ui->geom.field_in_body = 1;
-    ui->geom.field_x = g->col_x;
-    ui->geom.field_y = y;
-    ui->geom.field_w = g->col_w;
-    ui->geom.field_h = fh;
+    f->geom.has_field = 1;
+    f->geom.field_in_body = 1;
+    f->geom.field_x = g->col_x;
+    f->geom.field_y = y;
+    f->geom.field_w = g->col_w;
+    f->geom.field_h = fh;
     y += fh + g->B;
-    y = look_controls(ui, g, y) + g->B * 3 / 2;
+    y = look_controls(ui, g, y, f) + g->B * 3 / 2;
     if (ui_topic_count(ui)) {
         y += ui_text_ex(ui, dl, "Treatments", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
         y += g->gap;
-        y = topic_tiles(ui, g, y);
+        y = ui_topic_tiles(ui, g, y, f);
     }
     for (size_t i = 0; i < ui_page_count(ui); i++) {
         const ks_page *p = ui_page(ui, i);
@@ -229,21 +229,21 @@ static void build_home(ks_ui *ui, const ui_geo *g) {
         }
         y += ui_tile(ui, dl, g, y, &(ui_card){NULL, p->title, p->summary, {TAG_PAGE, p->slug}}) + g->gap;
     }
-    ui->geom.content_h = y + g->margin;
+    f->geom.content_h = y + g->margin;
 }
 
 /* ------------------------------------------------------------ topic */
 
-static void build_topic(ks_ui *ui, const ui_geo *g, const char *slug) {
+static void build_topic(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->body;
+    ks_display_list *dl = f->body;
     const ks_topic *t = ui_find_topic(ui, slug);
     int y = g->margin;
     if (!t) {
         y += ui_text_ex(ui, dl, "This topic is no longer available.", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
         y += g->B;
         y += ui_tile(ui, dl, g, y, &(ui_card){NULL, "Back to the start", NULL, {TAG_HOME, NULL}});
-        ui->geom.content_h = y + g->margin;
+        f->geom.content_h = y + g->margin;
         return;
     }
     y += ui_text_ex(ui, dl, t->title, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 8 / 5, th->heading, th->background, KS_ALIGN_LEFT});
@@ -262,7 +262,7 @@ static void build_topic(ks_ui *ui, const ui_geo *g, const char *slug) {
         label = ui_section_label(p->section);
         y += ui_tile(ui, dl, g, y, &(ui_card){NULL, label ? label : p->title, p->summary, {TAG_PAGE, p->slug}}) + g->gap;
     }
-    ui->geom.content_h = y + g->margin;
+    f->geom.content_h = y + g->margin;
 }
 
 /* ------------------------------------------------------------ page */
@@ -297,7 +297,7 @@ static const char *page_label(const ks_page *p) {
  * at the end of the page (the About page promises it). A page past its
  * review date shows its date all the same. Returns the height drawn, 0
  * when the page has no date. */
-static int review_line(ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y) {
+static int review_line(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y) {
     static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
                                          "July",    "August",   "September", "October", "November", "December"};
     char line[96];
@@ -308,9 +308,9 @@ static int review_line(ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y) {
     return ui_text_ex(ui, dl, line, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_REGULAR, g->B, ui->look.theme->muted, ui->look.theme->background, KS_ALIGN_LEFT});
 }
 
-static void build_page(ks_ui *ui, const ui_geo *g, const char *slug) {
+static void build_page(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->body;
+    ks_display_list *dl = f->body;
     int y = g->margin;
     ks_layout_params lp;
     ks_layout_info info;
@@ -319,7 +319,7 @@ static void build_page(ks_ui *ui, const ui_geo *g, const char *slug) {
         y += ui_text_ex(ui, dl, "This page is no longer available.", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
         y += g->B;
         y += ui_tile(ui, dl, g, y, &(ui_card){NULL, "Back to the start", NULL, {TAG_HOME, NULL}});
-        ui->geom.content_h = y + g->margin;
+        f->geom.content_h = y + g->margin;
         return;
     }
     memset(&lp, 0, sizeof lp);
@@ -338,10 +338,10 @@ static void build_page(ks_ui *ui, const ui_geo *g, const char *slug) {
     lp.top = y;
     if (ks_layout_doc(dl, ui->page.doc, ui->fm, &lp, &info) != 0) info.height = y;
     if (ui->find.to_highlight && info.first_highlight_y >= 0) {
-        ui->view.want_scroll_px = (float)(info.first_highlight_y - g->B * 2);
-        if (ui->view.want_scroll_px < 0) ui->view.want_scroll_px = 0;
+        f->geom.highlight_px = (float)(info.first_highlight_y - g->B * 2);
+        if (f->geom.highlight_px < 0) f->geom.highlight_px = 0;
     }
-    ui->find.to_highlight = 0;
+    f->geom.highlight_seen = 1;
     y = info.height + g->B;
     {
         int h = review_line(ui, dl, g, y);
@@ -357,315 +357,31 @@ static void build_page(ks_ui *ui, const ui_geo *g, const char *slug) {
         y += g->gap;
         y += ui_button_ex(ui, dl, (ks_rect){g->col_x, y, bw, g->bh}, top, (ui_act){TAG_TOP, NULL}, &(ui_button_opt){th->surface, th->on_surface, KS_FACE_BOLD, g->B});
     }
-    ui->geom.content_h = y + g->margin;
-}
-
-/* ------------------------------------------------------------ search */
-
-/* A snippet with its matched words on the highlight colour, wrapped to w.
- * Returns its height. */
-static int snippet(ks_ui *ui, ks_display_list *dl, const ks_search_hit *hit, int x, int y, int w, int size) {
-    const ks_theme *th = ui->look.theme;
-    const char *s = hit->snippet;
-    size_t n = strlen(s), i = 0;
-    int lh = ui_line_h(ui, KS_FACE_REGULAR, size), cx = 0, cy = 0;
-    int space = ui->fm->measure(ui->fm->ctx, KS_FACE_REGULAR, size, " ", 1);
-    while (i < n) {
-        size_t j = i;
-        int hl = 0, ww;
-        ks_item it;
-        while (j < n && s[j] != ' ') j++;
-        /* A piece ends at a space or at a highlight's edge, so "ligament."
-         * highlights the word and not the full stop. */
-        for (size_t k = 0; k < hit->n_highlights; k++) {
-            const ks_search_range *r = &hit->highlights[k];
-            if (r->start <= i && r->end > i) {
-                hl = 1;
-                if (r->end < j) j = r->end;
-            } else if (r->start > i && r->start < j) {
-                j = r->start;
-            }
-        }
-        ww = ui->fm->measure(ui->fm->ctx, hl ? KS_FACE_BOLD : KS_FACE_REGULAR, size, s + i, j - i);
-        if (cx > 0 && cx + ww > w && (i == 0 || s[i - 1] == ' ')) {
-            cx = 0;
-            cy += lh;
-        }
-        memset(&it, 0, sizeof it);
-        it.kind = KS_ITEM_TEXT;
-        it.box = (ks_rect){x + cx, y + cy, ww, lh};
-        it.face = hl ? KS_FACE_BOLD : KS_FACE_REGULAR;
-        it.size = size;
-        it.text = s + i;
-        it.len = j - i;
-        if (!dl) {
-            /* measuring only */
-        } else if (hl) {
-            ks_layout_list_add_rect(dl, (ks_rect){x + cx - 3, y + cy, ww + 6, lh}, th->highlight, 4);
-            it.color = th->text;
-            it.bg = th->highlight;
-        } else {
-            it.color = th->on_surface;
-            it.bg = th->surface;
-        }
-        if (dl) ks_layout_list_add(dl, &it);
-        cx += ww;
-        i = j;
-        if (i < n && s[i] == ' ') cx += space;
-        while (i < n && s[i] == ' ') i++;
-    }
-    return n ? cy + lh : 0;
-}
-
-static int result_tile(ks_ui *ui, const ui_geo *g, int y, size_t idx) {
-    const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->body;
-    const ks_search_hit *hit = &ui->find.results->hits[idx];
-    const ks_topic *t = hit->topic[0] ? ui_find_topic(ui, hit->topic) : NULL;
-    const char *label = strcmp(hit->section, "overview") == 0 ? "Overview" : ui_section_label(hit->section);
-    char where[300];
-    int x = g->col_x + g->pad, w = g->col_w - 2 * g->pad, ty, h;
-    int title_px = g->B * 6 / 5;
-    if (t) snprintf(where, sizeof where, "%s \xc2\xb7 %s", t->title, label ? label : hit->title);
-    else snprintf(where, sizeof where, "General information");
-    h = g->pad + ui_text_h(ui, hit->title, w, KS_FACE_BOLD, title_px) +
-        ui_text_h(ui, where, w, KS_FACE_ITALIC, g->B) + g->B / 3 + snippet(ui, NULL, hit, x, 0, w, g->B) + g->pad;
-    ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, h}, th->surface, th->radius);
-    ty = y + g->pad;
-    ty += ui_text_ex(ui, dl, hit->title, (ks_rect){x, ty, w, 0}, &(ui_pen){KS_FACE_BOLD, title_px, th->on_surface, th->surface, KS_ALIGN_LEFT});
-    ty += ui_text_ex(ui, dl, where, (ks_rect){x, ty, w, 0}, &(ui_pen){KS_FACE_ITALIC, g->B, th->on_surface, th->surface, KS_ALIGN_LEFT});
-    ty += g->B / 3;
-    snippet(ui, dl, hit, x, ty, w, g->B);
-    ui_link(dl, (ks_rect){g->col_x, y, g->col_w, h}, (ui_act){TAG_RESULT + (int)idx, hit->slug});
-    return h;
-}
-
-static void keyboard(ks_ui *ui, const ui_geo *g) {
-    const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->over;
-    /* At most 45% of a portrait screen, 38% of a landscape one, so the
-     * results keep room to be read. */
-    ks_keyboard_layout_layer(&ui->geom.kb, ui->w, ui->h * (ui->w > ui->h ? 38 : 45) / 100, (float)(g->T / 64.0),
-                             ui->find.kb_layer);
-    ui->geom.kb_top = ui->h - ui->geom.kb.height;
-    ks_layout_list_add_rect(dl, (ks_rect){0, ui->geom.kb_top, ui->w, ui->geom.kb.height}, th->code_bg, 0);
-    ks_layout_list_add_rect(dl, (ks_rect){0, ui->geom.kb_top, ui->w, 2}, th->rule, 0);
-    for (int i = 0; i < ui->geom.kb.n_keys; i++) {
-        const ks_key *k = &ui->geom.kb.keys[i];
-        ks_rect r = {k->x, ui->geom.kb_top + k->y, k->w, k->h};
-        int special = k->kind != KS_KEY_CHAR;
-        ks_color fill = special ? th->accent : th->background, fg = special ? th->on_accent : th->text;
-        ks_face face = KS_FACE_BOLD;
-        int size = ui_fit_size(ui, k->label, face, special ? g->B : g->B * 6 / 5, k->w - 8);
-        while (size > 16 && ui_line_h(ui, face, size) > k->h - 4) size = size * 9 / 10;
-        int lh = ui_line_h(ui, face, size);
-        ks_rect hit = {r.x - 5, r.y - 5, r.w + 10, r.h + 10}; /* rows tile: half a gap each side */
-        ks_layout_list_add_rect(dl, r, fill, th->radius);
-        ui_text_ex(ui, dl, k->label, (ks_rect){r.x + 2, r.y + (r.h - lh) / 2, r.w - 4, 0}, &(ui_pen){face, size, fg, fill, KS_ALIGN_CENTER});
-        ui_link(dl, hit, (ui_act){TAG_KEY + i, NULL});
-    }
-}
-
-static void build_search(ks_ui *ui, const ui_geo *g, const ui_geo *gc, int hdr) {
-    const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->body, *ch = ui->chrome;
-    int fy = hdr + gc->gap, fh = gc->bh + gc->B / 2, y = g->gap;
-    const char *shown = ui->find.query[0] ? ui->find.query : "Type a word";
-    int fpx = gc->B * 6 / 5, tw, tlh = ui_line_h(ui, KS_FACE_BOLD, fpx);
-    /* The field, fixed under the header: what was typed, and a caret. */
-    ks_layout_list_add_rect(ch, (ks_rect){0, hdr, ui->w, fh + 2 * gc->gap}, th->background, 0);
-    ks_layout_list_add_rect(ch, (ks_rect){gc->col_x, fy, gc->col_w, fh}, th->accent, th->radius);
-    ks_layout_list_add_rect(ch, (ks_rect){gc->col_x + 4, fy + 4, gc->col_w - 8, fh - 8}, th->background, th->radius);
-    {
-        /* Long text shows its end, like a phone's field. */
-        const char *s = shown;
-        int avail = gc->col_w - 3 * gc->pad -
-                    (ui->find.kb_visible ? 0 : ui_button_w(ui, "Keyboard", KS_FACE_BOLD, gc->B) + 8);
-        while (*s && ui_text_w(ui, s, KS_FACE_BOLD, fpx) > avail) s++;
-        while ((*s & 0xC0) == 0x80) s++;
-        tw = ui_text_w(ui, s, KS_FACE_BOLD, fpx);
-        ui_text_ex(ui, ch, s, (ks_rect){gc->col_x + gc->pad, fy + (fh - tlh) / 2, avail + 4, 0}, &(ui_pen){ui->find.query[0] ? KS_FACE_BOLD : KS_FACE_REGULAR, fpx, ui->find.query[0] ? th->text : th->muted, th->background, KS_ALIGN_LEFT});
-        if (ui->find.query[0])
-            ks_layout_list_add_rect(ch, (ks_rect){gc->col_x + gc->pad + tw + 4, fy + (fh - tlh) / 2, 4, tlh}, th->text, 0);
-    }
-    if (!ui->find.kb_visible) {
-        /* The keyboard was hidden: say how to get it back. */
-        const char *kb = "Keyboard";
-        int bw = ui_button_w(ui, kb, KS_FACE_BOLD, gc->B), bh = fh - 16;
-        ui_button_ex(ui, ch, (ks_rect){gc->col_x + gc->col_w - bw - 8, fy + 8, bw, bh}, kb, (ui_act){TAG_SEARCH, NULL}, &(ui_button_opt){th->accent, th->on_accent, KS_FACE_BOLD, gc->B});
-    }
-    ui_link(ch, (ks_rect){gc->col_x, fy, gc->col_w, fh}, (ui_act){TAG_SEARCH, NULL});
-    ui->geom.has_field = 1;
-    ui->geom.field_in_body = 0;
-    ui->geom.field_x = gc->col_x;
-    ui->geom.field_y = fy;
-    ui->geom.field_w = gc->col_w;
-    ui->geom.field_h = fh;
-    ui->geom.body_top = fy + fh + gc->gap;
-    if (ui->find.kb_visible) {
-        keyboard(ui, gc);
-        ui->geom.body_bottom = ui->geom.kb_top;
-    } else {
-        ui->geom.body_bottom = ui->h;
-    }
-    if (!ui->find.query[0]) {
-        y += ui_text(ui, dl, "Use the keyboard to type a word, for example knee, needle or pain. Results appear as you type.", (ks_rect){g->col_x, y, g->col_w, 0});
-        ui->geom.content_h = y + g->margin;
-        return;
-    }
-    if (ui->find.results && ui->find.results->corrected) {
-        char dym[UI_QUERY_MAX + 64];
-        int bw;
-        y += ui_text(ui, dl, "Did you mean:", (ks_rect){g->col_x, y, g->col_w, 0});
-        y += g->gap / 2;
-        snprintf(dym, sizeof dym, "%s?", ui->find.results->corrected);
-        bw = ui_button_w(ui, dym, KS_FACE_BOLD, g->B);
-        if (bw > g->col_w) bw = g->col_w;
-        y += ui_button(ui, dl, (ks_rect){g->col_x, y, bw, g->bh}, dym, (ui_act){TAG_DID_YOU_MEAN, NULL});
-        y += g->B;
-    }
-    if (!ui->find.results || ui->find.results->n == 0) {
-        char msg[UI_QUERY_MAX + 64];
-        snprintf(msg, sizeof msg, "Nothing found for \xe2\x80\x9c%s\xe2\x80\x9d.", ui->find.query);
-        y += ui_text_ex(ui, dl, msg, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
-        y += g->B / 3;
-        y += ui_text(ui, dl, "That is all right. Check the spelling, try a shorter word, or choose a topic:", (ks_rect){g->col_x, y, g->col_w, 0});
-        y += g->B;
-        y = topic_tiles(ui, g, y);
-        ui->geom.content_h = y + g->margin;
-        return;
-    }
-    {
-        char msg[64];
-        snprintf(msg, sizeof msg, ui->find.results->n == 1 ? "1 page found. Touch it to read it." : "%zu pages found. Touch one to read it.",
-                 ui->find.results->n);
-        y += ui_text(ui, dl, msg, (ks_rect){g->col_x, y, g->col_w, 0});
-        y += g->gap;
-    }
-    for (size_t i = 0; i < ui->find.results->n; i++) y += result_tile(ui, g, y, i) + g->gap;
-    ui->geom.content_h = y + g->margin;
-}
-
-/* ------------------------------------------------------------ overlays */
-
-static void build_prompt(ks_ui *ui, const ui_geo *g) {
-    const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->over;
-    int secs = (int)ceil(ks_idle_due_in(&ui->idle, ui->now) / 1000.0), y, h;
-    char msg[400];
-    ui->geom.prompt_secs_shown = secs;
-    snprintf(msg, sizeof msg,
-             "If you have finished, this screen will go back to the start in %d second%s, so the next "
-             "person cannot see what you read.", secs, secs == 1 ? "" : "s");
-    /* Measure the panel first to centre it. */
-    h = clinic_block(ui, NULL, g, 0) + g->B * 3 / 2 +
-        ui_text_h(ui, "Are you still reading?", g->col_w, KS_FACE_BOLD, g->B * 8 / 5) + g->B +
-        ui_text_h(ui, msg, g->col_w, KS_FACE_REGULAR, g->B) + g->B * 2 + g->bh * 2;
-    y = (ui->h - h) / 2;
-    if (y < g->margin) y = g->margin;
-    ks_layout_list_add_rect(dl, (ks_rect){0, 0, ui->w, ui->h}, th->background, 0);
-    ui_link(dl, (ks_rect){0, 0, ui->w, ui->h}, (ui_act){TAG_NOTHING, NULL});
-    y += clinic_block(ui, dl, g, y) + g->B * 3 / 2;
-    y += ui_text_ex(ui, dl, "Are you still reading?", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 8 / 5, th->heading, th->background, KS_ALIGN_CENTER});
-    y += g->B;
-    y += ui_text_ex(ui, dl, msg, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_CENTER});
-    y += g->B * 2;
-    ui_button_ex(ui, dl, (ks_rect){g->col_x, y, g->col_w, g->bh * 2}, "Yes, keep reading", (ui_act){TAG_CONTINUE, NULL}, &(ui_button_opt){th->accent, th->on_accent, KS_FACE_BOLD, g->B * 5 / 4});
-}
-
-static void build_pin(ks_ui *ui, const ui_geo *g) {
-    const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = ui->over;
-    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "Delete", "0", "OK"};
-    static const char *const digits[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
-    int y = g->margin, kw = g->col_w / 3 - g->gap, kh = g->bh + g->B / 2;
-    char dots[64] = "";
-    if (kw > g->T * 3) kw = g->T * 3;
-    ks_layout_list_add_rect(dl, (ks_rect){0, 0, ui->w, ui->h}, th->background, 0);
-    ui_link(dl, (ks_rect){0, 0, ui->w, ui->h}, (ui_act){TAG_NOTHING, NULL});
-    y += ui_text_ex(ui, dl, "Staff exit", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 8 / 5, th->heading, th->background, KS_ALIGN_LEFT});
-    y += g->gap;
-    y += ui_text(ui, dl, ui->panel.pin_wrong ? "That PIN is not right. Try again, or touch Cancel." : "Type the staff PIN, then OK.", (ks_rect){g->col_x, y, g->col_w, 0});
-    y += g->gap;
-    for (size_t i = 0; ui->panel.pin[i] && i < 15; i++) strcat(dots, "\xe2\x97\x8f ");
-    y += ui_text_ex(ui, dl, dots[0] ? dots : " ", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 3 / 2, th->text, th->background, KS_ALIGN_LEFT});
-    y += g->gap;
-    for (int i = 0; i < 12; i++) {
-        int col = i % 3, row = i / 3, tag;
-        ks_rect r = {g->col_x + col * (kw + g->gap), y + row * (kh + g->gap), kw, kh};
-        const char *target = NULL;
-        if (i == 9) tag = TAG_PIN_DELETE;
-        else if (i == 11) tag = TAG_PIN_OK;
-        else {
-            int d = keys[i][0] - '0';
-            tag = TAG_PIN_DIGIT + d;
-            target = digits[d];
-        }
-        ui_button_ex(ui, dl, r, keys[i], (ui_act){tag, target}, &(ui_button_opt){i == 11 ? th->accent : th->surface, i == 11 ? th->on_accent : th->on_surface, KS_FACE_BOLD, g->B});
-    }
-    y += 4 * (kh + g->gap) + g->gap;
-    ui_button(ui, dl, (ks_rect){g->col_x, y, 3 * kw + 2 * g->gap, g->bh}, "Cancel", (ui_act){TAG_PIN_CANCEL, NULL});
+    f->geom.content_h = y + g->margin;
 }
 
 /* ------------------------------------------------------------ entry points */
 
-void ui_build(ks_ui *ui) {
+void ui_build(const ks_ui *ui, ui_frame *f) {
     ui_geo g = ui_geo_now(ui), gc = ui_geo_at(ui, ui_chrome_scale(ui));
-    ks_nav_entry *e = ks_nav_top(&ui->nav);
+    const ks_nav_entry *e = ks_nav_peek(&ui->nav);
     int hdr = 0;
-    ks_layout_list_clear(ui->chrome);
-    ks_layout_list_clear(ui->body);
-    ks_layout_list_clear(ui->over);
-    ui->geom.has_field = 0;
-    ui->geom.field_in_body = 0;
-    if (e->screen != KS_SCREEN_HOME) hdr = header(ui, &gc, e->screen != KS_SCREEN_SEARCH);
-    ui->geom.body_top = hdr;
-    ui->geom.body_bottom = ui->h;
+    ks_layout_list_clear(f->chrome);
+    ks_layout_list_clear(f->body);
+    ks_layout_list_clear(f->over);
+    f->geom.has_field = 0;
+    f->geom.field_in_body = 0;
+    if (e->screen != KS_SCREEN_HOME) hdr = header(ui, &gc, e->screen != KS_SCREEN_SEARCH, f);
+    f->geom.body_top = hdr;
+    f->geom.body_bottom = ui->h;
     switch (e->screen) {
-    case KS_SCREEN_HOME: build_home(ui, &g); break;
-    case KS_SCREEN_TOPIC: build_topic(ui, &g, e->slug); break;
-    case KS_SCREEN_PAGE: build_page(ui, &g, e->slug); break;
-    case KS_SCREEN_SEARCH: build_search(ui, &g, &gc, hdr); break;
+    case KS_SCREEN_HOME: build_home(ui, &g, f); break;
+    case KS_SCREEN_TOPIC: build_topic(ui, &g, e->slug, f); break;
+    case KS_SCREEN_PAGE: build_page(ui, &g, e->slug, f); break;
+    case KS_SCREEN_SEARCH: ui_build_search(ui, &g, &gc, hdr, f); break;
     }
-    if (ui->panel.prompting) build_prompt(ui, &g);
-    else if (ui->panel.pin_open) build_pin(ui, &g);
-    else if (ui->panel.staff_open) ui_build_staff(ui);
+    if (ui->panel.prompting) ui_build_prompt(ui, &g, f);
+    else if (ui->panel.pin_open) ui_build_pin(ui, &g, f);
+    else if (ui->panel.staff_open) ui_build_staff(ui, f->over);
 }
 
-void ui_build_fx(ks_ui *ui) {
-    const ks_theme *th = ui->look.theme;
-    int more_x = ui->w;
-    int view = ui->geom.body_bottom - ui->geom.body_top;
-    ks_layout_list_clear(ui->fx);
-    if (ui->geom.content_h > view && view > 0 && !ui->panel.prompting && !ui->panel.pin_open && !ui->panel.staff_open) {
-        /* Where we are on the page: a thumb in a track at the right edge. */
-        int bw = (int)lround(10 * ui->look.scale), x = ui->w - bw - 4;
-        int th_h = view * view / ui->geom.content_h, max = ui->geom.content_h - view;
-        int y;
-        if (th_h < 64) th_h = 64;
-        y = ui->geom.body_top + (int)((float)(view - th_h) * ui->view.scroll / (float)max);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){x, ui->geom.body_top + 4, bw, view - 8}, th->code_bg, bw / 2);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){x, y, bw, th_h}, th->muted, bw / 2);
-    }
-    if (ui->geom.content_h > view && view > 0 && !ui->panel.prompting && !ui->panel.pin_open && !ui->panel.staff_open &&
-        ui->view.scroll < (float)(ui->geom.content_h - view) - 8.0f) {
-        /* "More below": says there is more, and scrolls for those who find
-         * dragging hard. Bottom right, over the page's margin side. */
-        ui_geo g = ui_geo_at(ui, ui->look.scale > 1.5 ? 1.5 : ui->look.scale);
-        const char *label = "More \xe2\x86\x93";
-        int bw = ui_button_w(ui, label, KS_FACE_BOLD, g.B), bh = g.bh;
-        ks_rect r = {ui->w - bw - g.margin, ui->geom.body_bottom - bh - g.gap, bw, bh};
-        ks_layout_list_add_rect(ui->fx, (ks_rect){r.x - 3, r.y - 3, r.w + 6, r.h + 6}, th->background, th->radius + 3);
-        ui_button_ex(ui, ui->fx, r, label, (ui_act){TAG_MORE, NULL}, &(ui_button_opt){th->accent, th->on_accent, KS_FACE_BOLD, g.B});
-        more_x = r.x - g.gap;
-    }
-    ui_listen_build_fx(ui, more_x); /* Listen, Pause/Resume, Stop, Slower (listen.c) */
-    if (ui->touch.pressed) {
-        ks_rect b = ui->touch.pressed_box;
-        int t = 5;
-        ks_layout_list_add_rect(ui->fx, (ks_rect){b.x - t, b.y - t, b.w + 2 * t, t}, th->link, 0);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){b.x - t, b.y + b.h, b.w + 2 * t, t}, th->link, 0);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){b.x - t, b.y, t, b.h}, th->link, 0);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){b.x + b.w, b.y, t, b.h}, th->link, 0);
-    }
-}

@@ -15,9 +15,6 @@
 
 _Static_assert(KS_SLUG_MAX == KS_STORE_MAX_SLUG + 1, "touch.h's slug size must hold every slug the store accepts");
 
-/* The staff corner: a square at the top-left, this many px. */
-#define STAFF_CORNER 120
-
 /* ------------------------------------------------------------ config */
 
 void ks_ui_config_defaults(ks_ui_config *c) {
@@ -37,7 +34,7 @@ void ks_ui_config_defaults(ks_ui_config *c) {
 
 /* ------------------------------------------------------------ lifetime */
 
-static void set_theme(ks_ui *ui) {
+void ui_set_theme(ks_ui *ui) {
     ui->look.theme = ks_layout_theme(ui->look.high_contrast ? "high-contrast" : "default");
     if (!ui->look.theme) ui->look.theme = ks_layout_theme("default");
     if (ui->rd) ks_render_set_theme(ui->rd, ui->look.theme);
@@ -68,8 +65,8 @@ const ks_topic *ui_find_topic(const ks_ui *ui, const char *slug) {
     return ui->content.ctx ? ui->content.find_topic(ui->content.ctx, slug) : NULL;
 }
 
-ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_search *search,
-                    ks_render *rd, int w, int h, double now) {
+ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_search *search, ks_render *rd,
+                    ks_ui_size size, double now) {
     ks_ui *ui = ks_calloc(1, sizeof *ui);
     if (cfg) ui->cfg = *cfg;
     else ks_ui_config_defaults(&ui->cfg);
@@ -77,11 +74,11 @@ ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_se
     ui->search = search;
     ui->rd = rd;
     ui->fm = ks_render_metrics(rd);
-    ui->w = w;
-    ui->h = h;
+    ui->w = size.w;
+    ui->h = size.h;
     ui->look.scale = 1.0;
     ui_load_logo(ui);
-    set_theme(ui);
+    ui_set_theme(ui);
     ui->chrome = ks_layout_list_create();
     ui->body = ks_layout_list_create();
     ui->over = ks_layout_list_create();
@@ -100,7 +97,7 @@ ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_se
     return ui;
 }
 
-static void clear_doc(ks_ui *ui) {
+void ui_clear_doc(ks_ui *ui) {
     ui_listen_stop(ui); /* its sentences point into this document */
     ks_doc_destroy(ui->page.doc);
     ui->page.doc = NULL;
@@ -112,7 +109,7 @@ static void clear_doc(ks_ui *ui) {
     ui->page.doc_title = ui->page.doc_topic_title = ui->page.doc_section = ui->page.doc_reviewed = NULL;
 }
 
-static void clear_hl(ks_ui *ui) {
+void ui_clear_hl(ks_ui *ui) {
     for (size_t i = 0; i < ui->page.n_hl; i++) free(ui->page.hl[i]);
     ui->page.n_hl = 0;
 }
@@ -120,8 +117,8 @@ static void clear_hl(ks_ui *ui) {
 void ks_ui_destroy(ks_ui *ui) {
     if (!ui) return;
     ui_listen_destroy(ui);
-    clear_doc(ui);
-    clear_hl(ui);
+    ui_clear_doc(ui);
+    ui_clear_hl(ui);
     ks_search_results_free(ui->find.results);
     ks_layout_list_destroy(ui->chrome);
     ks_layout_list_destroy(ui->body);
@@ -137,18 +134,18 @@ void ks_ui_set_hooks(ks_ui *ui, const ks_ui_hooks *hooks) {
 
 int ui_view_h(const ks_ui *ui) { return ui->geom.body_bottom - ui->geom.body_top; }
 
-static float max_scroll(const ks_ui *ui) {
+float ui_max_scroll(const ks_ui *ui) {
     int m = ui->geom.content_h - ui_view_h(ui);
     return m > 0 ? (float)m : 0.0f;
 }
 
-static float scroll_frac(const ks_ui *ui) {
+float ui_scroll_frac(const ks_ui *ui) {
     return ui->geom.content_h > 0 ? ui->view.scroll / (float)ui->geom.content_h : 0.0f;
 }
 
 void ui_invalidate(ks_ui *ui, int what) {
     if ((what & UI_KEEP_PLACE) && ui->view.built && ui->view.want_scroll_frac < 0 && ui->view.want_scroll_px < 0)
-        ui->view.want_scroll_frac = scroll_frac(ui);
+        ui->view.want_scroll_frac = ui_scroll_frac(ui);
     if (what & UI_TO_TOP) {
         ui->view.scroll = 0;
         ui->view.want_scroll_px = 0;
@@ -159,12 +156,16 @@ void ui_invalidate(ks_ui *ui, int what) {
     if (what & UI_ANNOUNCE) ui_announce(ui);
 }
 
-/* Relayout keeping the reading position (as a fraction of the page). */
-static void relayout(ks_ui *ui) { ui_invalidate(ui, UI_KEEP_PLACE); }
-
-static void ensure_built(ks_ui *ui) {
+void ui_ensure_built(ks_ui *ui) {
+    ui_frame f = {ui->chrome, ui->body, ui->over, ui->geom};
     if (ui->view.built) return;
-    ui_build(ui);
+    f.geom.highlight_px = -1;
+    f.geom.highlight_seen = 0;
+    ui_build(ui, &f);
+    /* Apply what the build laid out. */
+    ui->geom = f.geom;
+    if (f.geom.highlight_px >= 0) ui->view.want_scroll_px = f.geom.highlight_px;
+    if (f.geom.highlight_seen) ui->find.to_highlight = 0;
     ui->view.built = 1;
     ui->view.dirty = 1;
     if (ui->view.want_anchor[0]) {
@@ -183,7 +184,7 @@ static void ensure_built(ks_ui *ui) {
     if (ui->view.want_scroll_px >= 0) ui->view.scroll = ui->view.want_scroll_px;
     else if (ui->view.want_scroll_frac >= 0) ui->view.scroll = ui->view.want_scroll_frac * (float)ui->geom.content_h;
     ui->view.want_scroll_px = ui->view.want_scroll_frac = -1;
-    if (ui->view.scroll > max_scroll(ui)) ui->view.scroll = max_scroll(ui);
+    if (ui->view.scroll > ui_max_scroll(ui)) ui->view.scroll = ui_max_scroll(ui);
     if (ui->view.scroll < 0) ui->view.scroll = 0;
 }
 
@@ -191,17 +192,17 @@ void ks_ui_resize(ks_ui *ui, int w, int h) {
     if (w == ui->w && h == ui->h) return;
     ui->w = w;
     ui->h = h;
-    relayout(ui);
+    ui_invalidate(ui, UI_KEEP_PLACE);
 }
 
 void ks_ui_set_render(ks_ui *ui, ks_render *rd, int w, int h) {
     ui->rd = rd;
     ui->fm = ks_render_metrics(rd);
     ui_load_logo(ui);
-    set_theme(ui);
+    ui_set_theme(ui);
     ui->w = w;
     ui->h = h;
-    relayout(ui);
+    ui_invalidate(ui, UI_KEEP_PLACE);
 }
 
 int ks_ui_set_look(ks_ui *ui, double text_scale, const char *theme) {
@@ -209,489 +210,10 @@ int ks_ui_set_look(ks_ui *ui, double text_scale, const char *theme) {
     if (theme && strcmp(theme, "default") != 0 && strcmp(theme, "high-contrast") != 0) return KS_ERR_INVALID;
     ui->look.scale = text_scale;
     if (theme) ui->look.high_contrast = strcmp(theme, "high-contrast") == 0;
-    set_theme(ui);
-    relayout(ui);
+    ui_set_theme(ui);
+    ui_invalidate(ui, UI_KEEP_PLACE);
     return 0;
 }
-
-/* ------------------------------------------------------------ navigation */
-
-const char *ks_ui_screen_name(const ks_ui *ui) {
-    ks_ui *m = (ks_ui *)ui; /* the name buffer is a cache */
-    if (ui->care.asleep) return "screen-off";
-    if (ui->panel.pin_open) return "staff-pin";
-    if (ui->panel.staff_open) return "staff";
-    if (ui->panel.prompting) return "idle-prompt";
-    ks_nav_name(ks_nav_top(&m->nav), m->name, sizeof m->name);
-    return m->name;
-}
-
-static void announce(ks_ui *ui) {
-    if (ui->hooks.screen_changed) ui->hooks.screen_changed(ui->hooks.ctx, ks_ui_screen_name(ui));
-}
-
-void ui_announce(ks_ui *ui) { announce(ui); }
-
-/* The search text left behind found nothing: count it once. */
-static void flush_empty_search(ks_ui *ui) {
-    if (ui->find.empty_pending[0] && ui->hooks.empty_search)
-        ui->hooks.empty_search(ui->hooks.ctx, ui->find.empty_pending);
-    ui->find.empty_pending[0] = '\0';
-}
-
-static void leaving(ks_ui *ui) {
-    ui_listen_stop(ui);
-    ks_nav_top(&ui->nav)->scroll = scroll_frac(ui);
-    if (ks_nav_top(&ui->nav)->screen == KS_SCREEN_SEARCH) flush_empty_search(ui);
-    ks_gesture_stop(&ui->touch.g);
-}
-
-/* Make the document for slug current (kept if it is already). Returns 0
- * or KS_ERR_NOT_FOUND (then the page screen says it is gone). */
-static int load_doc(ks_ui *ui, const char *slug) {
-    const ks_page *p;
-    const ks_topic *t;
-    if (ui->page.doc && strcmp(ui->page.doc_slug, slug) == 0) return 0;
-    p = ui_find(ui, slug);
-    clear_doc(ui);
-    if (!p) return KS_ERR_NOT_FOUND;
-    ui->page.doc = ks_doc_from_cmark(p->doc, p->slug);
-    snprintf(ui->page.doc_slug, sizeof ui->page.doc_slug, "%s", p->slug);
-    ui->page.doc_title = ks_strdup(p->title);
-    t = p->topic[0] ? ui_find_topic(ui, p->topic) : NULL;
-    ui->page.doc_topic_title = ks_strdup(t ? t->title : "");
-    ui->page.doc_section = ks_strdup(p->section);
-    ui->page.doc_reviewed = ks_strdup(p->reviewed);
-    return 0;
-}
-
-/* Open a page, optionally at an anchor, with words to highlight. */
-static void open_page(ks_ui *ui, const char *target, char **hl, size_t n_hl) {
-    char slug[KS_SLUG_MAX];
-    const char *hash = strchr(target, '#');
-    size_t n = hash ? (size_t)(hash - target) : strlen(target);
-    if (n >= sizeof slug) n = sizeof slug - 1;
-    memcpy(slug, target, n);
-    slug[n] = '\0';
-    if (!slug[0]) { /* "#anchor" within this page */
-        if (hash) snprintf(ui->view.want_anchor, sizeof ui->view.want_anchor, "%s", hash + 1);
-        ui->view.want_scroll_px = -1;
-        relayout(ui);
-        ui->view.want_scroll_frac = -1;
-        return;
-    }
-    leaving(ui);
-    clear_hl(ui);
-    for (size_t i = 0; i < n_hl && i < UI_MAX_HL; i++) ui->page.hl[ui->page.n_hl++] = ks_strdup(hl[i]);
-    ks_nav_push(&ui->nav, KS_SCREEN_PAGE, slug);
-    load_doc(ui, slug);
-    if (hash) snprintf(ui->view.want_anchor, sizeof ui->view.want_anchor, "%s", hash + 1);
-    if (ui->hooks.page_view && ui->page.doc) ui->hooks.page_view(ui->hooks.ctx, slug); /* not for a missing page */
-    ui_invalidate(ui, UI_TO_TOP | UI_ANNOUNCE);
-}
-
-static void open_screen(ks_ui *ui, ks_screen screen, const char *slug) {
-    leaving(ui);
-    if (screen != KS_SCREEN_PAGE) clear_hl(ui);
-    ks_nav_push(&ui->nav, screen, slug);
-    if (screen == KS_SCREEN_SEARCH) ui->find.kb_visible = 1;
-    ui_invalidate(ui, UI_TO_TOP | UI_ANNOUNCE);
-}
-
-static void go_back(ks_ui *ui) {
-    ks_nav_entry *e;
-    leaving(ui);
-    if (!ks_nav_back(&ui->nav)) return;
-    e = ks_nav_top(&ui->nav);
-    if (e->screen == KS_SCREEN_PAGE) load_doc(ui, e->slug);
-    if (e->screen != KS_SCREEN_PAGE) clear_hl(ui);
-    ui->view.want_scroll_frac = e->scroll; /* where it was left */
-    ui->view.want_scroll_px = -1;
-    ui_invalidate(ui, UI_REBUILD | UI_ANNOUNCE);
-}
-
-static void go_home(ks_ui *ui) {
-    leaving(ui);
-    ks_nav_push(&ui->nav, KS_SCREEN_HOME, NULL);
-    clear_hl(ui);
-    ui_invalidate(ui, UI_TO_TOP | UI_ANNOUNCE);
-}
-
-/* Run the search for the current query (on every keystroke). */
-static void run_search(ks_ui *ui) {
-    ks_search_results_free(ui->find.results);
-    ui->find.results = NULL;
-    ui->find.empty_pending[0] = '\0';
-    if (ui->find.query[0] && ui->search) {
-        if (ks_search_query(ui->search, ui->find.query, 8, &ui->find.results) != 0) {
-            ks_log("search failed for the text typed; showing no results");
-        } else if (ui->find.results && ui->find.results->n == 0) { /* a failure is not a search that found nothing */
-            snprintf(ui->find.empty_pending, sizeof ui->find.empty_pending, "%s", ui->find.query);
-        }
-    }
-    ui_invalidate(ui, UI_TO_TOP);
-}
-
-/* Whether the kiosk is as a new patient finds it: Home at the top, nothing
- * typed, normal text and colours. Then the idle prompt has nothing to
- * protect and is not shown. */
-static int untouched(ks_ui *ui) {
-    return ui->nav.depth == 1 && strcmp(ks_ui_screen_name(ui), "home") == 0 && !ui->find.query[0] &&
-           ui->look.scale == 1.0 && !ui->look.high_contrast && ui->view.scroll == 0;
-}
-
-/* Forget everything a patient did: the next patient starts fresh. */
-static void full_reset(ks_ui *ui) {
-    leaving(ui);
-    ui_listen_reset(ui);
-    ks_nav_reset(&ui->nav);
-    clear_doc(ui);
-    clear_hl(ui);
-    ui->find.query[0] = '\0';
-    ks_search_results_free(ui->find.results);
-    ui->find.results = NULL;
-    ui->find.kb_visible = 1;
-    ui->look.scale = 1.0;
-    ui->look.high_contrast = 0;
-    set_theme(ui);
-    ui->panel.prompting = 0;
-    ui->panel.pin_open = 0;
-    ui->panel.pin[0] = '\0';
-    ui->panel.pin_wrong = 0;
-    ui->panel.staff_open = 0;
-    ui->view.want_anchor[0] = '\0';
-    ui->touch.pressed = 0;
-    ks_gesture_init(&ui->touch.g, NULL);
-    ui_invalidate(ui, UI_TO_TOP | UI_ANNOUNCE);
-}
-
-void ui_reset_all(ks_ui *ui) { full_reset(ui); }
-
-int ks_ui_open(ks_ui *ui, const char *spec, double now) {
-    ui->now = now;
-    if (strcmp(spec, "home") == 0) {
-        go_home(ui);
-        return 0;
-    }
-    if (strncmp(spec, "topic:", 6) == 0) {
-        if (!ui_find_topic(ui, spec + 6)) return KS_ERR_NOT_FOUND;
-        open_screen(ui, KS_SCREEN_TOPIC, spec + 6);
-        return 0;
-    }
-    if (strncmp(spec, "page:", 5) == 0 || ui_find(ui, spec)) {
-        const char *slug = strncmp(spec, "page:", 5) == 0 ? spec + 5 : spec;
-        if (!ui_find(ui, slug)) return KS_ERR_NOT_FOUND;
-        open_page(ui, slug, NULL, 0);
-        return 0;
-    }
-    if (strcmp(spec, "search") == 0 || strncmp(spec, "search:", 7) == 0) {
-        open_screen(ui, KS_SCREEN_SEARCH, NULL);
-        snprintf(ui->find.query, sizeof ui->find.query, "%s", spec[6] ? spec + 7 : "");
-        run_search(ui);
-        return 0;
-    }
-    return KS_ERR_NOT_FOUND;
-}
-
-/* The words of result i's snippet that matched, to highlight on its page. */
-static size_t result_words(const ks_search_hit *hit, char **out, size_t max) {
-    size_t n = 0;
-    for (size_t i = 0; i < hit->n_highlights && n < max; i++) {
-        const ks_search_range *r = &hit->highlights[i];
-        char *w;
-        int dup = 0;
-        if (r->end <= r->start || r->end > strlen(hit->snippet)) continue;
-        w = ks_strndup(hit->snippet + r->start, r->end - r->start);
-        for (char *c = w; *c; c++) *c = (char)tolower((unsigned char)*c);
-        for (size_t j = 0; j < n; j++) dup |= strcmp(out[j], w) == 0;
-        if (dup) free(w);
-        else out[n++] = w;
-    }
-    return n;
-}
-
-static void open_result(ks_ui *ui, size_t i) {
-    char *words[UI_MAX_HL];
-    size_t n;
-    const ks_search_hit *hit;
-    if (!ui->find.results || i >= ui->find.results->n) return;
-    hit = &ui->find.results->hits[i];
-    n = result_words(hit, words, UI_MAX_HL);
-    if (hit->anchor && hit->anchor[0]) { /* a glossary entry: the page at that heading */
-        char *target = ks_sprintf("%s#%s", hit->slug, hit->anchor);
-        open_page(ui, target, words, n);
-        free(target);
-    } else {
-        open_page(ui, hit->slug, words, n);
-    }
-    for (size_t k = 0; k < n; k++) free(words[k]);
-    ui->find.to_highlight = n > 0; /* screens.c scrolls to the first match */
-}
-
-/* ------------------------------------------------------------ taps */
-
-static void pin_tap(ks_ui *ui, int tag) {
-    size_t n = strlen(ui->panel.pin);
-    ui_invalidate(ui, UI_REBUILD);
-    if (tag >= TAG_PIN_DIGIT && tag < TAG_PIN_DIGIT + 10) {
-        if (n + 1 < sizeof ui->panel.pin) {
-            ui->panel.pin[n] = (char)('0' + tag - TAG_PIN_DIGIT);
-            ui->panel.pin[n + 1] = '\0';
-        }
-        ui->panel.pin_wrong = 0;
-    } else if (tag == TAG_PIN_DELETE) {
-        if (n) ui->panel.pin[n - 1] = '\0';
-    } else if (tag == TAG_PIN_CANCEL) {
-        ui->panel.pin_open = 0;
-        ui->panel.pin[0] = '\0';
-        announce(ui);
-    } else if (tag == TAG_PIN_OK) {
-        if (strcmp(ui->panel.pin, ui->cfg.staff_pin) == 0 && ui->hooks.staff_status) {
-            ui_staff_open(ui); /* staff.c: status, reset, exit */
-            announce(ui);
-        } else if (strcmp(ui->panel.pin, ui->cfg.staff_pin) == 0) {
-            ui->quit = 1;
-            ks_log("staff exit");
-        } else {
-            ui->panel.pin_wrong = 1;
-        }
-        ui->panel.pin[0] = '\0';
-    }
-}
-
-static void apply_scroll(ks_ui *ui, float dy);
-
-/* The link item under window point (x, y): over, then chrome, then body. */
-static const ks_item *hit_at(ks_ui *ui, int x, int y, int *in_body) {
-    const ks_item *it;
-    ensure_built(ui);
-    *in_body = 0;
-    if ((it = ks_layout_list_hit(ui->over, x, y))) return it;
-    ui_build_fx(ui); /* the "More" button depends on the scroll position */
-    if (!ui->panel.prompting && !ui->panel.pin_open && (it = ks_layout_list_hit(ui->fx, x, y))) return it;
-    if (ks_layout_list_count(ui->over) && (ui->panel.prompting || ui->panel.pin_open || ui->panel.staff_open)) return NULL;
-    if ((it = ks_layout_list_hit(ui->chrome, x, y))) return it;
-    if (y >= ui->geom.body_top && y < ui->geom.body_bottom) {
-        int py = (int)lroundf((float)(y - ui->geom.body_top) + ui->view.scroll);
-        /* A link inside a sentence is only a line high: a finger that lands
-         * just above, below or beside it still opens it. */
-        int d = (int)lround(16 * ui->look.scale);
-        static const int probe[4][2] = {{0, -1}, {0, 1}, {-1, 0}, {1, 0}};
-        *in_body = 1;
-        if ((it = ks_layout_list_hit(ui->body, x, py))) return it;
-        for (int i = 0; i < 4; i++) {
-            it = ks_layout_list_hit(ui->body, x + probe[i][0] * d, py + probe[i][1] * d);
-            if (it && it->tag == TAG_DOC_LINK) return it;
-        }
-    }
-    return NULL;
-}
-
-static void tap(ks_ui *ui, float fx, float fy) {
-    int in_body;
-    const ks_item *it;
-    int tag;
-    char target[2 * KS_SLUG_MAX]; /* slug#anchor */
-    if (ui->panel.prompting) { /* any touch on the prompt means "still here" */
-        ui->panel.prompting = 0;
-        ks_idle_touch(&ui->idle, ui->now);
-        relayout(ui);
-        announce(ui);
-        return;
-    }
-    it = hit_at(ui, (int)fx, (int)fy, &in_body);
-    if (!it) return;
-    tag = it->tag;
-    snprintf(target, sizeof target, "%s", it->target ? it->target : "");
-    if (ui->panel.pin_open) {
-        pin_tap(ui, tag);
-        return;
-    }
-    if (ui->panel.staff_open) {
-        ui_staff_tap(ui, tag);
-        if (!ui->panel.staff_open) announce(ui);
-        return;
-    }
-    if (tag >= TAG_KEY && tag < TAG_KEY + ui->geom.kb.n_keys) {
-        const ks_key *k = &ui->geom.kb.keys[tag - TAG_KEY];
-        if (k->kind == KS_KEY_HIDE) {
-            ui->find.kb_visible = 0;
-            relayout(ui);
-        } else if (k->kind == KS_KEY_LAYER) { /* "123" / "ABC" */
-            ui->find.kb_layer = !ui->find.kb_layer;
-            relayout(ui);
-        } else if (ks_keyboard_apply(k, ui->find.query, sizeof ui->find.query)) {
-            run_search(ui);
-        }
-        return;
-    }
-    if (tag >= TAG_RESULT && tag < TAG_RESULT + 100) {
-        open_result(ui, (size_t)(tag - TAG_RESULT));
-        return;
-    }
-    switch (tag) {
-    case TAG_DOC_LINK:
-    case TAG_PAGE: open_page(ui, target, NULL, 0); break;
-    case TAG_BACK: go_back(ui); break;
-    case TAG_HOME: go_home(ui); break;
-    case TAG_SEARCH:
-        if (ks_nav_top(&ui->nav)->screen == KS_SCREEN_SEARCH) {
-            ui->find.kb_visible = 1;
-            relayout(ui);
-        } else {
-            open_screen(ui, KS_SCREEN_SEARCH, NULL);
-        }
-        break;
-    case TAG_TOPIC: open_screen(ui, KS_SCREEN_TOPIC, target); break;
-    case TAG_SIZE:
-        ui->look.scale = atof(target);
-        if (ui->look.scale < 1.0 || ui->look.scale > 2.0) ui->look.scale = 1.0;
-        relayout(ui);
-        break;
-    case TAG_CONTRAST:
-        ui->look.high_contrast = !ui->look.high_contrast;
-        set_theme(ui);
-        relayout(ui);
-        break;
-    case TAG_DID_YOU_MEAN:
-        if (ui->find.results && ui->find.results->corrected) {
-            snprintf(ui->find.query, sizeof ui->find.query, "%s", ui->find.results->corrected);
-            run_search(ui);
-        }
-        break;
-    case TAG_TOP:
-        ui->view.scroll = 0;
-        ui->view.dirty = 1;
-        break;
-    case TAG_LISTEN:
-    case TAG_LISTEN_PAUSE:
-    case TAG_LISTEN_STOP:
-    case TAG_LISTEN_SLOWER: ui_listen_tap(ui, tag); break;
-    case TAG_MORE: /* for those who find dragging hard: most of a screen down */
-        apply_scroll(ui, -0.8f * (float)ui_view_h(ui));
-        break;
-    default: break;
-    }
-}
-
-/* ------------------------------------------------------------ pointer */
-
-static void set_pressed(ks_ui *ui, float x, float y) {
-    int in_body;
-    const ks_item *it = hit_at(ui, (int)x, (int)y, &in_body);
-    ui->touch.pressed = 0;
-    if (!it || it->tag == TAG_NOTHING) return;
-    ui->touch.pressed = 1;
-    ui->touch.pressed_box = it->box;
-    if (in_body) ui->touch.pressed_box.y += ui->geom.body_top - (int)lroundf(ui->view.scroll);
-    ui->view.dirty = 1;
-}
-
-static void apply_scroll(ks_ui *ui, float dy) {
-    float s = ui->view.scroll - dy, m = max_scroll(ui);
-    if (s < 0) s = 0;
-    if (s > m) s = m;
-    if ((s == 0 || s == m) && ks_gesture_animating(&ui->touch.g)) ks_gesture_stop(&ui->touch.g);
-    if (s != ui->view.scroll) {
-        ui->view.scroll = s;
-        ui->view.dirty = 1;
-    }
-}
-
-static int in_staff_corner(const ks_ui *ui, float x, float y) {
-    (void)ui;
-    return x < STAFF_CORNER && y < STAFF_CORNER;
-}
-
-void ks_ui_pointer(ks_ui *ui, ks_pointer_kind kind, float x, float y, double now) {
-    ks_gesture_event e;
-    int sx, sy;
-    ui->now = now;
-    if (ui_care_pointer(ui, kind, now)) return; /* it woke the screen: nothing else */
-    ensure_built(ui);
-    ks_ui_shift(ui, &sx, &sy); /* Home is drawn shifted against burn-in */
-    x -= (float)sx;
-    y -= (float)sy;
-    if (!ui->panel.prompting) ks_idle_touch(&ui->idle, now);
-    switch (kind) {
-    case KS_POINTER_DOWN:
-        e = ks_gesture_down(&ui->touch.g, x, y, now);
-        if (e.kind == KS_GESTURE_PRESS) {
-            ui->touch.press_in_body = y >= ui->geom.body_top && y < ui->geom.body_bottom &&
-                                !ks_layout_list_hit(ui->over, (int)x, (int)y) &&
-                                !ks_layout_list_hit(ui->chrome, (int)x, (int)y);
-            ui->touch.hold_start = in_staff_corner(ui, x, y) && !ui->panel.pin_open ? now : -1;
-            set_pressed(ui, x, y);
-        }
-        break;
-    case KS_POINTER_MOVE:
-        e = ks_gesture_move(&ui->touch.g, x, y, now);
-        if (e.kind == KS_GESTURE_SCROLL) {
-            ui->touch.hold_start = -1;
-            if (ui->touch.pressed) ui->view.dirty = 1;
-            ui->touch.pressed = 0;
-            if (ui->touch.press_in_body) apply_scroll(ui, e.dy);
-        }
-        break;
-    case KS_POINTER_UP:
-        e = ks_gesture_up(&ui->touch.g, x, y, now);
-        ui->touch.hold_start = -1;
-        if (ui->touch.pressed) ui->view.dirty = 1;
-        ui->touch.pressed = 0;
-        if (e.kind == KS_GESTURE_SCROLL && ui->touch.press_in_body) apply_scroll(ui, e.dy);
-        if (!ui->touch.press_in_body) ks_gesture_stop(&ui->touch.g);
-        if (e.kind == KS_GESTURE_TAP) tap(ui, e.x, e.y);
-        break;
-    }
-}
-
-int ks_ui_pointer_down(const ks_ui *ui) { return ui->touch.g.down; }
-
-int ks_ui_wheel(ks_ui *ui, float notches, double now) {
-    if (notches == 0 || ks_ui_screen_off(ui)) return 0;
-    ui->now = now;
-    ks_idle_touch(&ui->idle, now);
-    ui->care.last_activity = now;
-    /* Three lines a notch, scrolled like a drag. */
-    apply_scroll(ui, notches * 3.0f * (float)ks_layout_body_px(ui->look.theme, ui->look.scale) * 1.5f);
-    return 1;
-}
-
-/* Whether typing goes to the search text now. */
-static int typing_allowed(ks_ui *ui) {
-    return !ks_ui_screen_off(ui) && !ui->panel.prompting && !ui->panel.pin_open && !ui->panel.staff_open &&
-           ks_nav_top(&ui->nav)->screen == KS_SCREEN_SEARCH;
-}
-
-int ks_ui_key(ks_ui *ui, ks_key_kind kind, char ch, double now) {
-    ks_key k = {kind, ch, "", 0, 0, 0, 0};
-    if (!typing_allowed(ui)) return 0;
-    ui->now = now;
-    ks_idle_touch(&ui->idle, now);
-    ui->care.last_activity = now;
-    if (kind == KS_KEY_HIDE) {
-        ui->find.kb_visible = 0;
-        relayout(ui);
-    } else if (kind == KS_KEY_LAYER) {
-        return 0;
-    } else if (ks_keyboard_apply(&k, ui->find.query, sizeof ui->find.query)) {
-        run_search(ui);
-    }
-    return 1;
-}
-
-int ks_ui_text(ks_ui *ui, const char *utf8, double now) {
-    int used = 0;
-    for (const char *c = utf8; *c; c++) {
-        unsigned char u = (unsigned char)*c;
-        if (u >= 0x80) continue; /* the on-screen keyboard types ASCII only */
-        if (u == ' ') used |= ks_ui_key(ui, KS_KEY_SPACE, ' ', now);
-        else if (isalnum(u) || ispunct(u)) used |= ks_ui_key(ui, KS_KEY_CHAR, (char)tolower(u), now);
-    }
-    return used;
-}
-
-void ks_ui_redraw(ks_ui *ui) { ui->view.dirty = 1; }
 
 /* ------------------------------------------------------------ time */
 
@@ -702,9 +224,9 @@ void ks_ui_tick(ks_ui *ui, double now) {
         ks_idle_touch(&ui->idle, now);
         return;
     }
-    ensure_built(ui);
+    ui_ensure_built(ui);
     e = ks_gesture_step(&ui->touch.g, now);
-    if (e.kind == KS_GESTURE_SCROLL) apply_scroll(ui, e.dy);
+    if (e.kind == KS_GESTURE_SCROLL) ui_apply_scroll(ui, e.dy);
     if (ui->touch.hold_start >= 0 && ui->touch.g.down && !ui->touch.g.dragging &&
         now - ui->touch.hold_start >= ui->cfg.staff_hold_seconds * 1000.0) {
         ui->touch.hold_start = -1;
@@ -719,28 +241,28 @@ void ks_ui_tick(ks_ui *ui, double now) {
     switch (ks_idle_check(&ui->idle, now)) {
     case KS_IDLE_PROMPT:
         ui_listen_stop(ui);
-        if (untouched(ui)) { /* nothing to forget: do not ask an empty room */
+        if (ui_untouched(ui)) { /* nothing to forget: do not ask an empty room */
             ks_idle_touch(&ui->idle, now);
             break;
         }
         ui->panel.prompting = 1;
         ui->panel.pin_open = 0;
         ks_gesture_stop(&ui->touch.g);
-        relayout(ui);
-        announce(ui);
+        ui_invalidate(ui, UI_KEEP_PLACE);
+        ui_announce(ui);
         break;
     case KS_IDLE_RESET:
-        flush_empty_search(ui);
-        full_reset(ui);
+        ui_flush_empty_search(ui);
+        ui_reset_all(ui);
         break;
     case KS_IDLE_NONE: break;
     }
     ui_listen_tick(ui, now);
     if (ui->panel.prompting) { /* the countdown shows whole seconds */
         int left = (int)ceil(ks_idle_due_in(&ui->idle, now) / 1000.0);
-        if (left != ui->geom.prompt_secs_shown) relayout(ui);
+        if (left != ui->geom.prompt_secs_shown) ui_invalidate(ui, UI_KEEP_PLACE);
     }
-    ensure_built(ui);
+    ui_ensure_built(ui);
 }
 
 int ks_ui_needs_frame(const ks_ui *ui) {
@@ -782,8 +304,8 @@ int ks_ui_draw(ks_ui *ui) {
     ks_rect view = {0, 0, ui->w, 0};
     int rc, sx, sy;
     if (ui_care_draw(ui)) return 0; /* the screen is off: black */
-    ensure_built(ui);
-    ui_build_fx(ui);
+    ui_ensure_built(ui);
+    ui_build_fx(ui, ui->fx);
     ks_ui_shift(ui, &sx, &sy); /* 0 0 but on Home (burn-in) */
     view.x = sx;
     view.y = ui->geom.body_top + sy;
@@ -808,10 +330,10 @@ void ks_ui_set_content(ks_ui *ui, const ks_ui_content *content) {
         /* Refresh in place: same page, new text, same scroll position. */
         char slug[KS_SLUG_MAX];
         snprintf(slug, sizeof slug, "%s", ui->page.doc_slug);
-        clear_doc(ui);
-        load_doc(ui, slug);
+        ui_clear_doc(ui);
+        ui_load_doc(ui, slug);
     } else if (e->screen != KS_SCREEN_PAGE) {
-        clear_doc(ui); /* no store pointers are kept, but no need to hold it */
+        ui_clear_doc(ui); /* no store pointers are kept, but no need to hold it */
     }
     /* A page that is gone keeps its doc (our own copy) until left. */
     if (ui->view.built) ui->view.want_scroll_px = ui->view.scroll;
@@ -821,33 +343,6 @@ void ks_ui_set_content(ks_ui *ui, const ks_ui_content *content) {
 void ks_ui_set_search(ks_ui *ui, ks_search *search) {
     ks_search *before = ui->search;
     ui->search = search;
-    if (!before && ks_nav_top(&ui->nav)->screen == KS_SCREEN_SEARCH) run_search(ui);
+    if (!before && ks_nav_top(&ui->nav)->screen == KS_SCREEN_SEARCH) ui_run_search(ui);
 }
 
-/* ------------------------------------------------------------ script help */
-
-int ks_ui_key_point(ks_ui *ui, char c, int *x, int *y) {
-    int k;
-    ensure_built(ui);
-    if (ks_nav_top(&ui->nav)->screen != KS_SCREEN_SEARCH || !ui->find.kb_visible || ui->panel.prompting || ui->panel.pin_open)
-        return -1;
-    k = ks_keyboard_find(&ui->geom.kb, c);
-    if (k < 0) return -1;
-    *x = ui->geom.kb.keys[k].x + ui->geom.kb.keys[k].w / 2;
-    *y = ui->geom.kb_top + ui->geom.kb.keys[k].y + ui->geom.kb.keys[k].h / 2;
-    return 0;
-}
-
-int ks_ui_search_field_point(ks_ui *ui, int *x, int *y) {
-    ensure_built(ui);
-    int sx, sy;
-    if (!ui->geom.has_field || ui->panel.prompting || ui->panel.pin_open || ui->care.asleep) return -1;
-    *x = ui->geom.field_x + ui->geom.field_w / 2;
-    *y = ui->geom.field_y + ui->geom.field_h / 2;
-    if (ui->geom.field_in_body) *y += ui->geom.body_top - (int)lroundf(ui->view.scroll);
-    if (*y < ui->geom.body_top || *y >= ui->geom.body_bottom) return -1;
-    ks_ui_shift(ui, &sx, &sy);
-    *x += sx;
-    *y += sy;
-    return 0;
-}

@@ -83,6 +83,7 @@ typedef struct ui_geom {
     ks_keyboard kb;         /* the on-screen keyboard laid out (search screen) */
     int kb_top;             /* window y of the keyboard */
     float highlight_px;     /* >= 0: page y to scroll to, to show the first highlight */
+    int highlight_seen;     /* the page was laid out with its highlights (to_highlight is done) */
     int prompt_secs_shown;  /* the countdown the idle prompt shows */
 } ui_geom;
 
@@ -191,11 +192,19 @@ size_t ui_topic_count(const ks_ui *ui);
 const ks_topic *ui_topic(const ks_ui *ui, size_t i);
 const ks_topic *ui_find_topic(const ks_ui *ui, const char *slug);
 
-/* screens.c: lay out the current screen into chrome, body and over, and
- * set body_top/bottom and content_h. */
-void ui_build(ks_ui *ui);
-/* screens.c: the scroll indicator and press feedback into fx. */
-void ui_build_fx(ks_ui *ui);
+/* What a screen builder makes: the display lists it fills (cleared first)
+ * and the geometry record. The builder reads the state and writes only
+ * here; ui.c applies the geometry. */
+typedef struct ui_frame {
+    ks_display_list *chrome, *body, *over;
+    ui_geom geom;           /* starts as the last build's; highlight_px -1 */
+} ui_frame;
+
+/* screens.c: lay out the current screen into f. */
+void ui_build(const ks_ui *ui, ui_frame *f);
+/* overlays.c: the scroll indicator, More, Listen and press feedback into
+ * fx (drawn each frame: they follow the scroll). */
+void ui_build_fx(const ks_ui *ui, ks_display_list *fx);
 /* screens.c: patient-facing label of a standard section, or NULL. */
 const char *ui_section_label(const char *section);
 
@@ -203,7 +212,7 @@ const char *ui_section_label(const char *section);
 void ui_staff_open(ks_ui *ui);
 void ui_staff_close(ks_ui *ui);
 void ui_staff_tap(ks_ui *ui, int tag);
-void ui_build_staff(ks_ui *ui);
+void ui_build_staff(const ks_ui *ui, ks_display_list *over);
 
 /* listen.c: read aloud. Every function is safe when speech is unavailable
  * (ui->listen NULL): the button is simply not there. */
@@ -218,16 +227,45 @@ void ui_listen_tap(ks_ui *ui, int tag);
 void ui_listen_tick(ks_ui *ui, double now);
 /* ms until ui_listen_tick has something to do, or -1. */
 int ui_listen_timeout_ms(const ks_ui *ui, double now);
-/* The buttons into ui->fx, left of x_limit (window px) on the bottom row,
+/* The buttons into fx, left of x_limit (window px) on the bottom row,
  * else on the row above. */
-void ui_listen_build_fx(ks_ui *ui, int x_limit);
+void ui_listen_build_fx(const ks_ui *ui, ks_display_list *fx, int x_limit);
 /* Mark the sentence being read over the body, drawn as the body is. */
 int ui_listen_draw(ks_ui *ui, int dx, int dy, const ks_rect *view);
+/* The read-aloud state and the Slower toggle: 0, or -1 when speech is
+ * unavailable (no button). */
+int ui_listen_status(const ks_ui *ui, ks_listen_state *state, int *slower);
 /* Whether speech is playing (it counts as use: the idle timer waits). */
 int ui_listen_playing(const ks_ui *ui);
 
-/* ui.c: helpers screens.c uses. */
+/* ui.c: the state's lifetime and the frame. */
 int ui_view_h(const ks_ui *ui);
+void ui_set_theme(ks_ui *ui);       /* from look.high_contrast */
+void ui_clear_doc(ks_ui *ui);       /* forget the page being read */
+void ui_clear_hl(ks_ui *ui);        /* forget the words to highlight */
+float ui_max_scroll(const ks_ui *ui);
+float ui_scroll_frac(const ks_ui *ui); /* the scroll as a fraction of the content */
+/* Lay the screen out if it must be (ui_build) and apply its geometry:
+ * the body's edges, the field and keyboard, the scroll wanted. */
+void ui_ensure_built(ks_ui *ui);
+
+/* navigate.c: moving between screens. */
+void ui_open_page(ks_ui *ui, const char *target, char **hl, size_t n_hl); /* "slug", "slug#anchor", "#anchor" */
+void ui_open_screen(ks_ui *ui, ks_screen screen, const char *slug);
+void ui_open_result(ks_ui *ui, size_t i); /* search result i, its words highlighted */
+void ui_go_back(ks_ui *ui);
+void ui_go_home(ks_ui *ui);
+void ui_run_search(ks_ui *ui);            /* for find.query, on every keystroke */
+/* Make the document for slug current: 0 or KS_ERR_NOT_FOUND. */
+int ui_load_doc(ks_ui *ui, const char *slug);
+/* The search text left behind found nothing: count it once. */
+void ui_flush_empty_search(ks_ui *ui);
+/* Whether the kiosk is as a new patient finds it (no prompt needed). */
+int ui_untouched(ks_ui *ui);
+
+/* pointer.c: scroll the body by dy px (content moves down for dy > 0),
+ * within its ends; a fling stops at an end. */
+void ui_apply_scroll(ks_ui *ui, float dy);
 /* screens.c: load the clinic's logo into the renderer (cfg.logo, else the
  * default; a logo that cannot be read is logged and the default shown). */
 void ui_load_logo(ks_ui *ui);

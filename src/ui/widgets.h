@@ -103,6 +103,17 @@ int ui_button_w(const ks_ui *ui, const char *label, ks_face face, int size);
  * title and a summary; the whole card is one target. Returns its height. */
 int ui_tile(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const ui_card *card);
 
+/* Screen builders shared between files (see ui_frame). */
+void ui_build_search(const ks_ui *ui, const ui_geo *g, const ui_geo *gc, int hdr, ui_frame *f);
+void ui_build_prompt(const ks_ui *ui, const ui_geo *g, ui_frame *f);
+void ui_build_pin(const ks_ui *ui, const ui_geo *g, ui_frame *f);
+/* The logo centred with the clinic's name under it (the idle prompt). With
+ * dl NULL, only measures. Returns the height. */
+int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y);
+/* Topic tiles from y on (Home, and the search screen's "nothing found");
+ * returns the y after them. */
+int ui_topic_tiles(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f);
+
 /* The largest size <= size at which label fits w px. */
 int ui_fit_size(const ks_ui *ui, const char *label, ks_face face, int size, int w);
 

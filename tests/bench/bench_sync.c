@@ -357,7 +357,7 @@ int main(int argc, char **argv) {
         k.search = ks_search_open(db, &err);
         {
             ks_ui_content c = content_of(k.snap);
-            k.ui = ks_ui_create(NULL, &c, k.search, ks_render_headless_render(k.hl), 1080, 1920, ks_now_ms());
+            k.ui = ks_ui_create(NULL, &c, k.search, ks_render_headless_render(k.hl), (ks_ui_size){1080, 1920}, ks_now_ms());
         }
         ks_ui_open(k.ui, "page:topic-000/page-001", ks_now_ms());
     }

@@ -149,7 +149,7 @@ static void window_taps(const char *display, const char *db, int rounds) {
     store = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
     search = ks_search_open(db, &err);
     content = ks_ui_content_of_store(store);
-    ui = ks_ui_create(NULL, &content, search, rd, w, h, t);
+    ui = ks_ui_create(NULL, &content, search, rd, (ks_ui_size){w, h}, t);
     ks_ui_draw(ui);
     SDL_RenderPresent(ren);
     for (int r = 0; r < rounds; r++) {
@@ -298,7 +298,7 @@ int main(int argc, char **argv) {
         search = ks_search_open(db, &err);
         hl = ks_render_headless_create(1080, 1920, ks_layout_theme("default"), &ro, &err);
         content = ks_ui_content_of_store(store);
-        ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(hl), 1080, 1920, t);
+        ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, t);
         ks_ui_draw(ui);
         v[r] = ks_now_ms() - t0;
         ks_ui_destroy(ui);
@@ -312,7 +312,7 @@ int main(int argc, char **argv) {
     search = ks_search_open(db, &err);
     hl = ks_render_headless_create(1080, 1920, ks_layout_theme("default"), &ro, &err);
     content = ks_ui_content_of_store(store);
-    ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(hl), 1080, 1920, t);
+    ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, t);
     ks_ui_draw(ui);
 
     /* Tap to next frame: home -> topic -> page -> back -> home, repeated. */

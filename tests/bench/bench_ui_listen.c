@@ -64,7 +64,7 @@ int main(int argc, char **argv) {
     ks_ui_config cfg;
     ks_ui_config_defaults(&cfg);
     cfg.speech_enabled = 1;
-    ks_ui *ui = ks_ui_create(&cfg, &content, NULL, ks_render_headless_render(hl), 1080, 1920, now_ms());
+    ks_ui *ui = ks_ui_create(&cfg, &content, NULL, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, now_ms());
     ks_ui_listen_info in;
     ks_ui_listen_info_get(ui, &in);
     if (!in.available) {

@@ -223,7 +223,7 @@ static void frame_times(const char *dir, const char *db, int pages) {
     search = ks_search_open(db, &err);
     {
         ks_ui_content c = content_of(snap);
-        ui = ks_ui_create(NULL, &c, search, ks_render_headless_render(hl), 1080, 1920, ks_now_ms());
+        ui = ks_ui_create(NULL, &c, search, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, ks_now_ms());
     }
     snprintf(first_page, sizeof first_page, "page:topic-000/page-001");
     if ((pages - 1) % 100 == 0) snprintf(last_slug, sizeof last_slug, "topic-%03d/index", (pages - 1) / 100);
