@@ -22,7 +22,7 @@
 typedef struct world {
     ks_render_headless *hl;
     ks_ui *ui;
-    ks_ui_content content;
+    ks_store_view content;
     double t;
 } world;
 
@@ -33,7 +33,7 @@ static void world_open(world *w, const ks_ui_config *cfg) {
     memset(w, 0, sizeof *w);
     w->hl = ks_render_headless_create(W, H, ks_layout_theme("default"), NULL, &err);
     OK(w->hl != NULL);
-    w->content = ks_ui_content_of_store(shipped);
+    w->content = ks_store_view_of(shipped);
     w->t = 1000;
     w->ui = ks_ui_create(cfg, &w->content, NULL, ks_render_headless_render(w->hl), (ks_ui_size){W, H}, w->t);
     ks_ui_tick(w->ui, w->t);

@@ -27,7 +27,7 @@ typedef struct world {
     ks_search *search;
     ks_render_headless *hl;
     ks_ui *ui;
-    ks_ui_content content;
+    ks_store_view content;
     double t;
     char db[256];
 } world;
@@ -43,7 +43,7 @@ static void world_open(world *w, int width, int height) {
     OK(w->search != NULL);
     w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
     OK(w->hl != NULL);
-    w->content = ks_ui_content_of_store(w->store);
+    w->content = ks_store_view_of(w->store);
     w->ui = ks_ui_create(NULL, &w->content, w->search, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
     w->t = 1000;
     ks_ui_tick(w->ui, w->t);
@@ -650,7 +650,7 @@ static void test_staff_exit(void) {
 static void test_content_swap(void) {
     char dir[] = "/tmp/kiosk-ui-swap-XXXXXX", cmd[512], path[300];
     ks_store *a, *b, *c;
-    ks_ui_content ca, cb, cc;
+    ks_store_view ca, cb, cc;
     world w;
     float scroll;
     int err = 0;
@@ -662,7 +662,7 @@ static void test_content_swap(void) {
     OK(a != NULL);
     if (!a) return;
     world_open(&w, 1080, 1920);
-    ca = ks_ui_content_of_store(a);
+    ca = ks_store_view_of(a);
     ks_ui_set_content(w.ui, &ca);
     ks_ui_open(w.ui, "topic:prolotherapy", w.t);
     ks_ui_open(w.ui, "page:prolotherapy/risks", w.t);
@@ -679,7 +679,7 @@ static void test_content_swap(void) {
         fclose(f);
     }
     b = ks_store_load(dir, NULL, &err);
-    cb = ks_ui_content_of_store(b);
+    cb = ks_store_view_of(b);
     ks_ui_set_content(w.ui, &cb);
     ks_store_free(a);
     ks_ui_tick(w.ui, w.t);
@@ -696,7 +696,7 @@ static void test_content_swap(void) {
     /* Staff delete the page: it stays on screen until the patient leaves. */
     OK(unlink(path) == 0);
     c = ks_store_load(dir, NULL, &err);
-    cc = ks_ui_content_of_store(c);
+    cc = ks_store_view_of(c);
     ks_ui_set_content(w.ui, &cc);
     ks_store_free(b);
     ks_ui_tick(w.ui, w.t);

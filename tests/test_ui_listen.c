@@ -26,7 +26,7 @@
 typedef struct world {
     ks_render_headless *hl;
     ks_ui *ui;
-    ks_ui_content content;
+    ks_store_view content;
     double t;
 } world;
 
@@ -40,7 +40,7 @@ static void world_open(world *w, int width, int height, int speech) {
     cfg.speech_enabled = speech;
     w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
     OK(w->hl != NULL);
-    w->content = ks_ui_content_of_store(shipped);
+    w->content = ks_store_view_of(shipped);
     w->ui = ks_ui_create(&cfg, &w->content, NULL, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
     w->t = 1000;
     ks_ui_tick(w->ui, w->t);

@@ -77,23 +77,8 @@ typedef struct ks_ui_hooks {
     void (*staff_reset)(void *ctx);
 } ks_ui_hooks;
 
-/* Where the pages and topics come from: a store snapshot, or the content
- * watcher's merged snapshot (which keeps last good versions). A value type
- * of borrowed function pointers and a context; ctx must stay valid while
- * the ks_ui uses it (until the next ks_ui_set_content). Pages and topics are
- * in the store's order (see ks_store_page_count). */
-typedef struct ks_ui_content {
-    const void *ctx;
-    size_t (*page_count)(const void *ctx);
-    const ks_page *(*page)(const void *ctx, size_t i);
-    const ks_page *(*find)(const void *ctx, const char *slug);
-    size_t (*topic_count)(const void *ctx);
-    const ks_topic *(*topic)(const void *ctx, size_t i);
-    const ks_topic *(*find_topic)(const void *ctx, const char *slug);
-} ks_ui_content;
-
-/* The content of a store snapshot (borrowed). */
-ks_ui_content ks_ui_content_of_store(const ks_store *store);
+/* Where the pages and topics come from: a ks_store_view (store.h) of a
+ * store snapshot or of the content watcher's merged snapshot. */
 
 typedef struct ks_ui ks_ui;
 
@@ -107,7 +92,7 @@ typedef struct ks_ui_size {
  * content points to are borrowed and must outlive the ks_ui or be replaced
  * first (ks_ui_set_content, ks_ui_set_render). now is the current time in
  * ms. The caller frees it with ks_ui_destroy(). */
-ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_search *search, ks_render *rd,
+ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_store_view *content, ks_search *search, ks_render *rd,
                     ks_ui_size size, double now);
 void ks_ui_destroy(ks_ui *ui);
 
@@ -138,7 +123,7 @@ void ks_ui_set_hooks(ks_ui *ui, const ks_ui_hooks *hooks);
  * nothing keeps pointers into it). Every screen is laid out again; the page
  * being read refreshes in place at the same scroll position, and a page
  * that was deleted stays readable until the patient leaves it. */
-void ks_ui_set_content(ks_ui *ui, const ks_ui_content *content);
+void ks_ui_set_content(ks_ui *ui, const ks_store_view *content);
 /* Search with search from now on (borrowed as in ks_ui_create; NULL: no
  * results). The old handle may be closed once this returns. When there was
  * none before, the text on the search screen is searched again. */
@@ -281,7 +266,7 @@ typedef struct ks_ui_shot_options {
  * Returns 0; KS_ERR_NOT_FOUND when spec names no screen or no such topic or
  * page; KS_ERR_INVALID for a bad size, scale or theme; KS_ERR_IO when the
  * fonts are missing or the PNG cannot be written (a message is logged). */
-int ks_ui_render_screen(const char *spec, const ks_ui_content *content, ks_search *search,
+int ks_ui_render_screen(const char *spec, const ks_store_view *content, ks_search *search,
                         const ks_ui_shot_options *opts, const char *png);
 
 #endif

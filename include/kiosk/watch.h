@@ -180,5 +180,8 @@ typedef struct ks_watch_status {
 
 /* The status recorded when s was posted. */
 void ks_watch_snapshot_status(const ks_watch_snapshot *s, ks_watch_status *out);
+/* The snapshot's pages and topics as a ks_store_view (what the ui takes);
+ * borrowed: hold a reference to s while the view is used. */
+ks_store_view ks_watch_snapshot_view(const ks_watch_snapshot *s);
 
 #endif

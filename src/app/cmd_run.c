@@ -171,7 +171,7 @@ static int run_script(ks_ui *ui, const ks_script *script, const ks_ui_script_hos
     return 0;
 }
 
-static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_ui_content *content,
+static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_store_view *content,
                         ks_search *search, const ks_script *script) {
     headless_host hh;
     ks_render_options ro;
@@ -444,7 +444,7 @@ static int window_open(window_run *r, const run_opts *o, window_times *t) {
 
 /* The ui on the open window, its first frame, and fullscreen. */
 static void window_first_frame(window_run *r, const run_opts *o, const window_times *tm, const ks_ui_config *cfg,
-                               const ks_ui_content *content, ks_search *search) {
+                               const ks_store_view *content, ks_search *search) {
     ks_ui_hooks hooks;
     SDL_RendererInfo info;
     if (SDL_GetRendererInfo(r->ren, &info) == 0) ks_log("drawing with SDL's %s renderer", info.name);
@@ -503,7 +503,7 @@ static void window_loop(window_run *r) {
     app_notify_stopping();
 }
 
-static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_content *content,
+static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_store_view *content,
                       ks_search *search, const ks_script *script) {
     window_run r;
     window_times t;
@@ -537,7 +537,7 @@ int cmd_run(int argc, char **argv) {
     ks_ui_config cfg;
     ks_search *search;
     ks_script *script = NULL;
-    ks_ui_content content;
+    ks_store_view content;
     struct sigaction sa;
     int status;
     memset(&o, 0, sizeof o);

@@ -11,7 +11,7 @@ static int is_screen_spec(const char *spec) {
            strcmp(spec, "search") == 0 || strncmp(spec, "search:", 7) == 0 || strcmp(spec, "idle-prompt") == 0;
 }
 
-int ks_ui_render_screen(const char *spec, const ks_ui_content *content, ks_search *search,
+int ks_ui_render_screen(const char *spec, const ks_store_view *content, ks_search *search,
                         const ks_ui_shot_options *opts, const char *png) {
     ks_ui_shot_options o;
     ks_render_options ro;

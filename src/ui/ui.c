@@ -42,18 +42,6 @@ void ui_set_theme(ks_ui *ui) {
 
 /* ------------------------------------------------------------ content */
 
-static size_t st_page_count(const void *c) { return ks_store_page_count(c); }
-static const ks_page *st_page(const void *c, size_t i) { return ks_store_page(c, i); }
-static const ks_page *st_find(const void *c, const char *s) { return ks_store_find(c, s); }
-static size_t st_topic_count(const void *c) { return ks_store_topic_count(c); }
-static const ks_topic *st_topic(const void *c, size_t i) { return ks_store_topic(c, i); }
-static const ks_topic *st_find_topic(const void *c, const char *s) { return ks_store_find_topic(c, s); }
-
-ks_ui_content ks_ui_content_of_store(const ks_store *store) {
-    ks_ui_content c = {store, st_page_count, st_page, st_find, st_topic_count, st_topic, st_find_topic};
-    return c;
-}
-
 size_t ui_page_count(const ks_ui *ui) { return ui->content.ctx ? ui->content.page_count(ui->content.ctx) : 0; }
 const ks_page *ui_page(const ks_ui *ui, size_t i) { return ui->content.page(ui->content.ctx, i); }
 const ks_page *ui_find(const ks_ui *ui, const char *slug) {
@@ -65,7 +53,7 @@ const ks_topic *ui_find_topic(const ks_ui *ui, const char *slug) {
     return ui->content.ctx ? ui->content.find_topic(ui->content.ctx, slug) : NULL;
 }
 
-ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_search *search, ks_render *rd,
+ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_store_view *content, ks_search *search, ks_render *rd,
                     ks_ui_size size, double now) {
     ks_ui *ui = ks_calloc(1, sizeof *ui);
     if (cfg) ui->cfg = *cfg;
@@ -322,7 +310,7 @@ int ks_ui_draw(ks_ui *ui) {
 
 /* ------------------------------------------------------------ new content */
 
-void ks_ui_set_content(ks_ui *ui, const ks_ui_content *content) {
+void ks_ui_set_content(ks_ui *ui, const ks_store_view *content) {
     ks_nav_entry *e = ks_nav_top(&ui->nav);
     ui->content = *content;
     ks_render_reload_images(ui->rd); /* a picture may have been replaced, added or removed */

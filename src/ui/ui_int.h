@@ -140,7 +140,7 @@ typedef struct ui_look {
 struct ks_ui {
     ks_ui_config cfg;
     ks_ui_hooks hooks;
-    ks_ui_content content;  /* borrowed pages and topics */
+    ks_store_view content;  /* borrowed pages and topics */
     ks_search *search;      /* borrowed, may be NULL */
     ks_render *rd;          /* borrowed */
     const ks_font_metrics *fm;

@@ -121,7 +121,7 @@ static void window_taps(const char *display, const char *db, int rounds) {
     ks_store *store;
     ks_search *search;
     ks_ui *ui;
-    ks_ui_content content;
+    ks_store_view content;
     ks_render_options ro;
     double t = 1000, *v = ks_calloc((size_t)rounds * 16, sizeof *v);
     int err = 0, n = 0, w, h;
@@ -148,7 +148,7 @@ static void window_taps(const char *display, const char *db, int rounds) {
     SDL_GetRendererOutputSize(ren, &w, &h);
     store = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
     search = ks_search_open(db, &err);
-    content = ks_ui_content_of_store(store);
+    content = ks_store_view_of(store);
     ui = ks_ui_create(NULL, &content, search, rd, (ks_ui_size){w, h}, t);
     ks_ui_draw(ui);
     SDL_RenderPresent(ren);
@@ -271,7 +271,7 @@ int main(int argc, char **argv) {
     ks_search *search;
     ks_render_headless *hl;
     ks_ui *ui;
-    ks_ui_content content;
+    ks_store_view content;
     double t = 1000, t0;
     ks_render_options ro;
     memset(&ro, 0, sizeof ro);
@@ -297,7 +297,7 @@ int main(int argc, char **argv) {
         ks_index_close(ix);
         search = ks_search_open(db, &err);
         hl = ks_render_headless_create(1080, 1920, ks_layout_theme("default"), &ro, &err);
-        content = ks_ui_content_of_store(store);
+        content = ks_store_view_of(store);
         ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, t);
         ks_ui_draw(ui);
         v[r] = ks_now_ms() - t0;
@@ -311,7 +311,7 @@ int main(int argc, char **argv) {
     store = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
     search = ks_search_open(db, &err);
     hl = ks_render_headless_create(1080, 1920, ks_layout_theme("default"), &ro, &err);
-    content = ks_ui_content_of_store(store);
+    content = ks_store_view_of(store);
     ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, t);
     ks_ui_draw(ui);
 

@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     ks_render_headless *hl = ks_render_headless_create(1080, 1920, ks_layout_theme("default"), NULL, &err);
-    ks_ui_content content = ks_ui_content_of_store(store);
+    ks_store_view content = ks_store_view_of(store);
     ks_ui_config cfg;
     ks_ui_config_defaults(&cfg);
     cfg.speech_enabled = 1;
