@@ -6,6 +6,7 @@
 
 #include "kiosk/base.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 
 static void pin_tap(ks_ui *ui, int tag) {
     size_t n = strlen(ui->panel.pin);
+    assert(n < sizeof ui->panel.pin);
     ui_invalidate(ui, UI_REBUILD);
     if (tag >= TAG_PIN_DIGIT && tag < TAG_PIN_DIGIT + 10) {
         if (n + 1 < sizeof ui->panel.pin) {
@@ -100,6 +102,7 @@ static void tap(ks_ui *ui, float fx, float fy) {
     it = hit_at(ui, (int)fx, (int)fy, &in_body);
     if (!it) return;
     tag = it->tag;
+    assert(tag >= 0); /* every hit box the ui lays out carries a TAG_* */
     snprintf(target, sizeof target, "%s", it->target ? it->target : "");
     if (ui->panel.pin_open) {
         pin_tap(ui, tag);
@@ -114,7 +117,7 @@ static void tap(ks_ui *ui, float fx, float fy) {
         tap_key(ui, &ui->geom.kb.keys[tag - TAG_KEY]);
         return;
     }
-    if (tag >= TAG_RESULT && tag < TAG_RESULT + 100) {
+    if (tag >= TAG_RESULT && tag < TAG_RESULT + UI_MAX_RESULTS) {
         ui_open_result(ui, (size_t)(tag - TAG_RESULT));
         return;
     }

@@ -5,6 +5,7 @@
 
 #include "kiosk/base.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,7 @@ static int snippet(const ks_ui *ui, ks_display_list *dl, const ks_search_hit *hi
 static int result_tile(const ks_ui *ui, const ui_geo *g, int y, size_t idx, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
     ks_display_list *dl = f->body;
+    assert(idx < ui->find.results->n && idx < UI_MAX_RESULTS); /* its tag is TAG_RESULT + idx */
     const ks_search_hit *hit = &ui->find.results->hits[idx];
     const ks_topic *t = hit->topic[0] ? ui_find_topic(ui, hit->topic) : NULL;
     const char *label = strcmp(hit->section, "overview") == 0 ? "Overview" : ui_section_label(hit->section);

@@ -7,6 +7,7 @@
 
 #include "kiosk/base.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -132,6 +133,7 @@ float ui_scroll_frac(const ks_ui *ui) {
 }
 
 void ui_invalidate(ks_ui *ui, int what) {
+    assert((what & ~(UI_REBUILD | UI_KEEP_PLACE | UI_TO_TOP | UI_ANNOUNCE)) == 0);
     if ((what & UI_KEEP_PLACE) && ui->view.built && ui->view.want_scroll_frac < 0 && ui->view.want_scroll_px < 0)
         ui->view.want_scroll_frac = ui_scroll_frac(ui);
     if (what & UI_TO_TOP) {
@@ -151,6 +153,9 @@ void ui_ensure_built(ks_ui *ui) {
     f.geom.highlight_seen = 0;
     ui_build(ui, &f);
     /* Apply what the build laid out. */
+    assert(ui->nav.depth >= 1 && ui->nav.depth <= KS_NAV_DEPTH);
+    assert(f.geom.body_top <= f.geom.body_bottom && f.geom.content_h >= 0);
+    assert(f.geom.kb.n_keys >= 0 && f.geom.kb.n_keys <= KS_KEYBOARD_MAX_KEYS);
     ui->geom = f.geom;
     if (f.geom.highlight_px >= 0) ui->view.want_scroll_px = f.geom.highlight_px;
     if (f.geom.highlight_seen) ui->find.to_highlight = 0;

@@ -39,6 +39,13 @@ enum {
     TAG_RESULT = 400      /* + result index */
 };
 
+/* The tag ranges never overlap: named tags, then PIN digits, then keys,
+ * then results (at most UI_MAX_RESULTS of them). */
+#define UI_MAX_RESULTS 100
+_Static_assert(TAG_LISTEN_SLOWER < TAG_PIN_DIGIT, "named tags run into the PIN digits");
+_Static_assert(TAG_PIN_DIGIT + 10 <= TAG_KEY, "PIN digits run into the keys");
+_Static_assert(TAG_KEY + KS_KEYBOARD_MAX_KEYS <= TAG_RESULT, "keys run into the results");
+
 /* The clinic's logo in the renderer's image cache. */
 #define UI_LOGO "kiosk:logo"
 /* The logo shipped in assets/ when the configuration names none. */
