@@ -26,6 +26,7 @@
 #include "store_int.h"
 
 #include "kiosk/config.h"
+#include "kiosk/doc.h"
 
 #include <cmark.h>
 
@@ -185,8 +186,8 @@ const ks_store *store_reuse_usable_prev(const ks_store *s, const char *dir, cons
 /* The pictures of f's tree, once. */
 static void find_images(page_file *f) {
     size_t cap = 0;
-    if (!f->base->doc) return;
-    cmark_iter *it = cmark_iter_new(f->base->doc);
+    if (f->arena || !store_page_tree(f->base)) return;
+    cmark_iter *it = cmark_iter_new(store_page_tree(f->base));
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
@@ -253,6 +254,16 @@ const ks_link *store_page_images(const ks_page *p, size_t *n) {
 }
 
 int store_page_has_help_callout(const ks_page *p) { return ((const page_view *)p)->file->help_callout; }
+
+/* The tree of a view's record, or NULL for a skeleton (or an unreadable file). */
+static const cmark_node *view_tree(const ks_page *p) {
+    const page_file *f = ((const page_view *)p)->file;
+    return f->arena ? NULL : store_page_tree(f->base);
+}
+
+ks_doc *ks_page_doc(const ks_page *p) { return ks_doc_from_cmark(view_tree(p), p->slug); }
+
+int ks_page_has_body(const ks_page *p) { return !((const page_view *)p)->file->arena; }
 
 size_t ks_store_parsed_count(const ks_store *s) { return s->n_parsed; }
 size_t ks_store_reused_count(const ks_store *s) { return s->n_reused; }
