@@ -30,6 +30,7 @@
 
 #include <cmark.h>
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -82,7 +83,10 @@ static page_file *file_new(ks_page *base, const ks_diag *diags, size_t n) {
 }
 
 static void file_release(page_file *f) {
-    if (!f || atomic_fetch_sub(&f->refs, 1) != 1) return;
+    if (!f) return;
+    int refs = atomic_fetch_sub(&f->refs, 1);
+    assert(refs >= 1); /* one reference per view; released once per view */
+    if (refs != 1) return;
     if (f->arena) { /* a skeleton: one block (images included) */
         free(f->arena);
         free(f->syn_words);
@@ -140,7 +144,9 @@ static page_view *previous(const ks_store *prev, const char *rel_path, const cha
 /* Reuse v's record for this load: its diagnostics go to the store again. */
 static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t verified) {
     page_file *f = v->file;
-    atomic_fetch_add(&f->refs, 1);
+    int refs = atomic_fetch_add(&f->refs, 1);
+    assert(refs >= 1); /* prev's view holds one: a record in use is never freed */
+    (void)refs;
     if (f->arena) s->has_skeletons = 1;
     for (size_t i = 0; i < f->n_diags; i++)
         store_diag_add(&s->diags, f->diags[i].path, f->diags[i].line, f->diags[i].severity, "%s", f->diags[i].message);
