@@ -121,6 +121,13 @@ int ks_read_file(const char *path, size_t max, char **out, size_t *len);
 /* Write data to path atomically: a temporary file beside it, fsync, rename.
  * Returns KS_OK or KS_ERR_IO. */
 int ks_write_file_atomic(const char *path, const void *data, size_t len);
+/* mkdir -p: make the folder path and every missing folder above it, with
+ * mode (less the umask). Returns KS_OK, also when they exist already, or
+ * KS_ERR_IO with errno from the mkdir that failed (what was made stays). */
+int ks_make_dirs(const char *path, unsigned mode);
+/* The same for the folders above path's last component: before writing a
+ * file whose folder may not exist yet ("out/home.png" makes "out"). */
+int ks_make_parent_dirs(const char *path, unsigned mode);
 /* dir + "/" + name, in a new string the caller frees. */
 char *ks_path_join(const char *dir, const char *name);
 
