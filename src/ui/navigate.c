@@ -51,7 +51,7 @@ int ui_load_doc(ks_ui *ui, const char *slug) {
     p = ui_find(ui, slug);
     ui_clear_doc(ui);
     if (!p) return KS_ERR_NOT_FOUND;
-    ui->page.doc = ks_doc_from_cmark(p->doc, p->slug);
+    ui->page.doc = ks_page_doc(p);
     snprintf(ui->page.doc_slug, sizeof ui->page.doc_slug, "%s", p->slug);
     ui->page.doc_title = ks_strdup(p->title);
     t = p->topic[0] ? ui_find_topic(ui, p->topic) : NULL;
