@@ -788,8 +788,8 @@ static void test_second_finger(void) {
     const ks_item *it;
     float fx, fy;
     world_open(&w, 1080, 1920);
-    world_open(&w, 1080, 1920);
     app_input_init(&in, 1080, 1920);
+    ks_ui_tick(w.ui, w.t);
     it = find_in(w.ui->body, TAG_TOPIC, "prolotherapy");
     OK(it != NULL);
     if (!it) {
