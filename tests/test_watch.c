@@ -188,6 +188,16 @@ static ks_watch_snapshot *after_next_load(ks_watch *w) {
     return ks_watch_take(w, 0);
 }
 
+/* The shown pages' slugs in order, joined by spaces (the caller frees). */
+static char *page_order(const ks_watch_snapshot *s) {
+    ks_buf b = {0};
+    for (size_t i = 0; i < ks_watch_snapshot_page_count(s); i++) {
+        if (i) ks_buf_putc(&b, ' ');
+        ks_buf_puts(&b, ks_watch_snapshot_page(s, i)->slug);
+    }
+    return ks_buf_detach(&b);
+}
+
 /* ------------------------------------------------------------ the story */
 
 static void scenario(int polling, int max_watches) {
@@ -258,6 +268,7 @@ static void scenario(int polling, int max_watches) {
     WAIT_PAGE(w, "knee/risks", "bruising");
     s = ks_watch_take(w, 0);
     INT_EQ(ks_watch_snapshot_page_count(s), 6);
+    char *order_good = page_order(s);
     ks_watch_snapshot_release(s);
     CHECK_INDEX(&e, "knee/risks", "bruising", 0);
 
@@ -272,6 +283,13 @@ static void scenario(int polling, int max_watches) {
         if (pg) STR_CONTAINS(pg->text, "bruising");
         INT_EQ(ks_watch_snapshot_is_stale(s, "knee/risks"), 1);
         INT_EQ(ks_watch_snapshot_page_count(s), 6);
+        {
+            /* kept in its place (the broken file has no section, so the
+             * load sorted it last in the topic): tiles and Previous/Next */
+            char *order = page_order(s);
+            STR_EQ(order, order_good);
+            free(order);
+        }
         {
             ks_watch_status st;
             ks_watch_snapshot_status(s, &st);
@@ -294,6 +312,7 @@ static void scenario(int polling, int max_watches) {
     INT_EQ(ks_watch_snapshot_is_stale(s, "knee/risks"), 0);
     ks_watch_snapshot_release(s);
     CHECK_INDEX(&e, "knee/risks", "rash", 0);
+    free(order_good);
     free(tmp);
     free(p);
 
@@ -555,8 +574,12 @@ static void test_broken_at_start(void) {
     const ks_page *pg;
     const ks_topic *t;
     char *p;
+    char *order_good;
     env_setup(&e);
     OK(start(&e, 0, 0) != NULL);
+    s = ks_watch_take(e.w, 0);
+    order_good = page_order(s);
+    ks_watch_snapshot_release(s);
     settle_index(e.w);
     ks_watch_stop(e.w);
     e.w = NULL;
@@ -585,6 +608,12 @@ static void test_broken_at_start(void) {
         STR_EQ(t->summary, "Help for sore knees, step by step.");
     }
     INT_EQ(ks_watch_snapshot_page_count(s), 5);
+    {
+        char *order = page_order(s); /* both kept pages in their places */
+        STR_EQ(order, order_good);
+        free(order);
+    }
+    free(order_good);
     OK(has_diag_for(s, "knee/risks.md"));
     ks_watch_snapshot_release(s);
     settle_index(e.w);
