@@ -589,6 +589,9 @@ static void test_broken_at_start(void) {
     p = cpath(&e, "knee/index.md");
     write_text(p, "no front matter at all\n");
     free(p);
+    p = cpath(&e, "knee/what-it-is.md"); /* the first section: broken, the load sorts it last */
+    write_text(p, "---\ntitle: \"never closed\nsection: what-it-is\n---\n\nBroken.\n");
+    free(p);
 
     OK(start(&e, 0, 0) != NULL);
     s = ks_watch_take(e.w, 0);
@@ -618,6 +621,39 @@ static void test_broken_at_start(void) {
     ks_watch_snapshot_release(s);
     settle_index(e.w);
     CHECK_INDEX(&e, "knee/risks", "swelling", 1);
+    env_teardown(&e);
+}
+
+/* A page broken while the kiosk runs keeps its place in its topic (its
+ * tile, Previous and Next), though the broken file has no section the load
+ * could read and sorts last. */
+static void test_broken_keeps_place(void) {
+    env e;
+    ks_watch_snapshot *s;
+    char *p, *order_good;
+    env_setup(&e);
+    OK(start(&e, 0, 0) != NULL);
+    s = ks_watch_take(e.w, 0);
+    order_good = page_order(s);
+    ks_watch_snapshot_release(s);
+    STR_EQ(order_good, "about knee/index knee/what-it-is knee/recovery knee/risks");
+    p = cpath(&e, "knee/what-it-is.md");
+    write_text(p, "---\ntitle: \"never closed\nsection: what-it-is\n---\n\nBroken.\n");
+    free(p);
+    s = wait_for(e.w, has_diag_for, "knee/what-it-is.md");
+    OK(s != NULL);
+    if (s) {
+        char *order = page_order(s);
+        INT_EQ(ks_watch_snapshot_is_stale(s, "knee/what-it-is"), 1);
+        STR_EQ(order, order_good);
+        free(order);
+        /* the store's own order puts the broken file last: what was fixed */
+        const ks_store *st = ks_watch_snapshot_store(s);
+        size_t n = st ? ks_store_page_count(st) : 0;
+        OK(n > 0 && strcmp(ks_store_page(st, n - 1)->slug, "knee/what-it-is") == 0);
+    }
+    ks_watch_snapshot_release(s);
+    free(order_good);
     env_teardown(&e);
 }
 
@@ -779,6 +815,7 @@ int main(int argc, char **argv) {
     RUN_IF(test_folder_appears);
     RUN_IF(test_snapshot_outlives);
     RUN_IF(test_broken_at_start);
+    RUN_IF(test_broken_keeps_place);
     RUN_IF(test_busy_neighbour);
     RUN_IF(test_unseen_kept);
     RUN_IF(test_poke);
