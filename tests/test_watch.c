@@ -657,6 +657,44 @@ static void test_broken_keeps_place(void) {
     env_teardown(&e);
 }
 
+/* A folder with no page, or none at all: an empty snapshot that says why
+ * (the ui's "no pages yet" screen; the log). */
+static void test_empty_reason(void) {
+    env e;
+    ks_watch_snapshot *s;
+    ks_watch *w;
+    int err = 0;
+    ks_watch_options o;
+    char *dir;
+    env_setup(&e);
+    memset(&o, 0, sizeof o);
+    o.quiet_log = 1;
+    dir = ks_path_join(e.dir, "empty");
+    OK(mkdir(dir, 0755) == 0);
+    w = ks_watch_start(dir, &o, &err);
+    OK(w != NULL);
+    s = w ? ks_watch_take(w, 0) : NULL;
+    INT_EQ(ks_watch_snapshot_page_count(s), 0);
+    STR_CONTAINS(ks_watch_snapshot_empty_reason(s), "holds no pages");
+    ks_watch_snapshot_release(s);
+    ks_watch_stop(w);
+    free(dir);
+    dir = ks_path_join(e.dir, "missing");
+    w = ks_watch_start(dir, &o, &err);
+    OK(w != NULL);
+    s = w ? ks_watch_take(w, 0) : NULL;
+    INT_EQ(ks_watch_snapshot_page_count(s), 0);
+    STR_EQ(ks_watch_snapshot_empty_reason(s), "the content folder does not exist");
+    ks_watch_snapshot_release(s);
+    ks_watch_stop(w);
+    free(dir);
+    OK(start(&e, 0, 0) != NULL); /* the fixture: pages, so no reason */
+    s = ks_watch_take(e.w, 0);
+    OK(ks_watch_snapshot_empty_reason(s) == NULL);
+    ks_watch_snapshot_release(s);
+    env_teardown(&e);
+}
+
 /* A poke reloads at once; with nothing changed, nothing is posted. */
 static void test_poke(void) {
     env e;
@@ -816,6 +854,7 @@ int main(int argc, char **argv) {
     RUN_IF(test_snapshot_outlives);
     RUN_IF(test_broken_at_start);
     RUN_IF(test_broken_keeps_place);
+    RUN_IF(test_empty_reason);
     RUN_IF(test_busy_neighbour);
     RUN_IF(test_unseen_kept);
     RUN_IF(test_poke);

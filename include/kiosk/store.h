@@ -208,6 +208,17 @@ void ks_store_free(ks_store *store);
 /* The folder it was loaded from, as given. */
 const char *ks_store_dir(const ks_store *store);
 
+/* Why there is nothing to show, in plain words for staff and the log
+ * (a static string), or NULL when store holds at least one page (good or
+ * broken). store NULL: why ks_store_load() failed, from the errno it kept
+ * (load_errno): "the content folder does not exist" (ENOENT), "... is not
+ * a folder" (ENOTDIR), "... may not be read" (EACCES, EPERM), else
+ * "... cannot be read". A store with no page: "the content folder holds no
+ * pages (...)". `kiosk check` makes each an error (exit 1, except the
+ * unreadable ones: 2) and `kiosk run` logs it; the ui shows patients
+ * "This kiosk has no pages yet" whenever the page count is 0. */
+const char *ks_store_empty_reason(const ks_store *store, int load_errno);
+
 /* Pages, sorted: general pages first (by order, then slug), then each topic
  * in topic order, its index first, then the six standard sections in their
  * order, then other pages by order and slug. Every .md file is here, good or

@@ -519,6 +519,17 @@ void ks_store_free(ks_store *s) {
 /* ------------------------------------------------------------ accessors */
 
 const char *ks_store_dir(const ks_store *s) { return s->dir; }
+
+const char *ks_store_empty_reason(const ks_store *s, int load_errno) {
+    if (s) return s->n_pages ? NULL : "the content folder holds no pages (no .md file at its top or in a topic folder)";
+    switch (load_errno) {
+    case ENOENT: return "the content folder does not exist";
+    case ENOTDIR: return "the content folder is not a folder";
+    case EACCES:
+    case EPERM: return "the content folder may not be read (permissions)";
+    default: return "the content folder cannot be read";
+    }
+}
 size_t ks_store_page_count(const ks_store *s) { return s->n_pages; }
 const ks_page *ks_store_page(const ks_store *s, size_t i) { return i < s->n_pages ? s->pages[i] : NULL; }
 

@@ -48,6 +48,7 @@ struct ks_watch_snapshot {
     size_t n_topics;
     struct slug_ix *ix;    /* pages sorted by slug, for lookups */
     ks_watch_status status;
+    const char *empty_reason; /* static; NULL: ks_store_empty_reason of latest */
 };
 
 ks_watch_snapshot *wsnap_empty(uint64_t gen) {
@@ -78,6 +79,16 @@ void ks_watch_snapshot_release(ks_watch_snapshot *s) {
 }
 
 uint64_t ks_watch_snapshot_generation(const ks_watch_snapshot *s) { return s ? s->gen : 0; }
+
+void wsnap_set_empty_reason(ks_watch_snapshot *s, const char *why) { s->empty_reason = why; }
+
+const char *ks_watch_snapshot_empty_reason(const ks_watch_snapshot *s) {
+    if (!s) return ks_store_empty_reason(NULL, 0);
+    if (s->n_pages) return NULL;
+    if (s->empty_reason) return s->empty_reason;
+    if (s->latest) return ks_store_empty_reason(s->latest->store, 0);
+    return ks_store_empty_reason(NULL, 0);
+}
 void wsnap_set_generation(ks_watch_snapshot *s, uint64_t gen) { s->gen = gen; }
 ks_watch_status *wsnap_status(ks_watch_snapshot *s) { return &s->status; }
 
