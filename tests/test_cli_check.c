@@ -72,7 +72,20 @@ static void test_run_logs_why_empty(void) {
     cmd = ks_sprintf("%s run --script %s --content %s --db %s/index.db 2>&1 >/dev/null", KIOSK_BIN, script, empty, dir);
     INT_EQ(harness_run(cmd, &out), 0);
     STR_CONTAINS(out, "/content:1: error: the content folder holds no pages");
+    /* issue 15: the default staff PIN is said at start ... */
+    STR_CONTAINS(out, "kiosk: warning: the staff PIN is still the default (2580)");
     free(out), free(cmd);
+    {
+        /* ... and not once it is changed */
+        char *conf = ks_sprintf("%s/kiosk.conf", dir);
+        f = fopen(conf, "w");
+        if (f) fputs("[staff]\npin = 7391\n", f), fclose(f);
+        cmd = ks_sprintf("%s run --config %s --script %s --content %s --db %s/index.db 2>&1 >/dev/null", KIOSK_BIN, conf,
+                         script, empty, dir);
+        INT_EQ(harness_run(cmd, &out), 0);
+        OK(!strstr(out, "staff PIN"));
+        free(out), free(cmd), free(conf);
+    }
     cmd = ks_sprintf("%s run --script %s --content %s/missing --db %s/index.db 2>&1 >/dev/null", KIOSK_BIN, script, dir,
                      dir);
     INT_EQ(harness_run(cmd, &out), 0);
