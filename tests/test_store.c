@@ -69,8 +69,43 @@ static void test_fixtures(void) {
         "good", "no-front-matter", "unclosed-front-matter", "bad-yaml", "missing-fields",
         "wrong-type", "invalid-utf8", "empty-body", "duplicate-slug", "broken-link",
         "topic-without-index", "raw-html", "reviewed", "missing-sections", "reading-grade",
-        "unused-synonym", "colon-in-value", "no-help-callout", "broken-risks-page", "placeholders", "pictures"};
+        "unused-synonym", "colon-in-value", "no-help-callout", "broken-risks-page", "placeholders", "pictures", "home"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_fixture(cases[i]);
+}
+
+/* Home's common questions (home.txt): the good lines, in order, with
+ * their page and heading; the bad ones are errors (fixture "home"). */
+static void test_home_questions(void) {
+    char *dir = ks_sprintf("%s/check/home/content", KIOSK_FIXTURES);
+    int err = 0;
+    ks_store *st = ks_store_load(dir, NULL, &err);
+    OK(st != NULL);
+    INT_EQ(ks_store_home_count(st), KS_HOME_MAX);
+    const ks_home_question *q = ks_store_home_question(st, 0);
+    STR_EQ(q->text, "Can I drive after the visit?");
+    STR_EQ(q->slug, "knee/recovery");
+    STR_EQ(q->anchor, "can-i-drive");
+    INT_EQ(q->line, 2);
+    q = ks_store_home_question(st, 1);
+    STR_EQ(q->slug, "about");
+    STR_EQ(q->anchor, "need-help");
+    q = ks_store_home_question(st, 2); /* a topic folder opens its overview */
+    STR_EQ(q->slug, "knee/index");
+    OK(q->anchor == NULL);
+    q = ks_store_home_question(st, 3); /* the last '=' splits */
+    STR_EQ(q->text, "A = B?");
+    INT_EQ(q->line, 11);
+    OK(ks_store_home_question(st, KS_HOME_MAX) == NULL);
+    ks_store_free(st);
+    free(dir);
+    /* the shipped content: 3 to 5 questions, every one opening a page */
+    dir = ks_sprintf("%s/content", KIOSK_SOURCE_DIR);
+    st = ks_store_load(dir, NULL, &err);
+    OK(st && ks_store_home_count(st) >= KS_HOME_MIN && ks_store_home_count(st) <= KS_HOME_MAX);
+    for (size_t i = 0; st && i < ks_store_home_count(st); i++)
+        OK(ks_store_find(st, ks_store_home_question(st, i)->slug) != NULL);
+    ks_store_free(st);
+    free(dir);
 }
 
 static void test_good_records(void) {
@@ -452,6 +487,7 @@ int main(void) {
     RUN(test_fixtures);
     RUN(test_placeholders);
     RUN(test_good_records);
+    RUN(test_home_questions);
     RUN(test_keywords_and_hash);
     RUN(test_runtime_cases);
     RUN(test_links_not_to_pages);

@@ -695,6 +695,31 @@ static void test_empty_reason(void) {
     env_teardown(&e);
 }
 
+/* home.txt written while running: Home's questions in the next snapshot. */
+static void test_home_questions_live(void) {
+    env e;
+    ks_watch_snapshot *s;
+    char *p;
+    uint64_t gen;
+    env_setup(&e);
+    OK(start(&e, 0, 0) != NULL);
+    s = ks_watch_take(e.w, 0);
+    INT_EQ(ks_store_home_count(ks_watch_snapshot_store(s)), 0);
+    gen = ks_watch_snapshot_generation(s);
+    ks_watch_snapshot_release(s);
+    p = cpath(&e, "home.txt");
+    write_text(p, "How long is recovery? = knee/recovery.md\nWhat is it? = knee/what-it-is.md\n"
+                  "Any risks? = knee/risks.md\n");
+    free(p);
+    OK(ks_watch_wait(e.w, gen, TIMEOUT_MS) > gen);
+    s = ks_watch_take(e.w, 0);
+    INT_EQ(ks_store_home_count(ks_watch_snapshot_store(s)), 3);
+    if (ks_store_home_count(ks_watch_snapshot_store(s)) == 3)
+        STR_EQ(ks_store_home_question(ks_watch_snapshot_store(s), 2)->slug, "knee/risks");
+    ks_watch_snapshot_release(s);
+    env_teardown(&e);
+}
+
 /* A poke reloads at once; with nothing changed, nothing is posted. */
 static void test_poke(void) {
     env e;
@@ -855,6 +880,7 @@ int main(int argc, char **argv) {
     RUN_IF(test_broken_at_start);
     RUN_IF(test_broken_keeps_place);
     RUN_IF(test_empty_reason);
+    RUN_IF(test_home_questions_live);
     RUN_IF(test_busy_neighbour);
     RUN_IF(test_unseen_kept);
     RUN_IF(test_poke);

@@ -239,6 +239,22 @@ const ks_synonym *ks_store_synonym(const ks_store *store, size_t i);
 /* ks_hash64 of synonyms.txt, or 0 when there is none. */
 uint64_t ks_store_synonyms_hash(const ks_store *store);
 
+/* Home's common questions, from content/home.txt (one line each,
+ * `question = page`, see README "For clinic staff"): the ones whose page
+ * (and heading) exist, in the file's order, at most KS_HOME_MAX. The ui
+ * shows them on Home as large rows; a tap opens slug, scrolled to anchor
+ * when it is not NULL. Strings owned by the store. None without the file. */
+#define KS_HOME_MIN 3
+#define KS_HOME_MAX 5
+typedef struct ks_home_question {
+    const char *text;   /* "What is in a prolotherapy shot?" */
+    const char *slug;   /* the page it opens: "prolotherapy/what-it-is" */
+    const char *anchor; /* the heading's anchor ("what-is-in-the-shot"), or NULL */
+    int line;           /* its line in home.txt */
+} ks_home_question;
+size_t ks_store_home_count(const ks_store *store);
+const ks_home_question *ks_store_home_question(const ks_store *store, size_t i);
+
 /* Diagnostics, sorted by path, then line, then message. */
 size_t ks_store_diag_count(const ks_store *store);
 const ks_diag *ks_store_diag(const ks_store *store, size_t i);

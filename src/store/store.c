@@ -351,8 +351,8 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
     page_list pages = {0};
     size_t topic_cap = 8;
     s->topics = ks_calloc(topic_cap, sizeof(ks_topic));
-    char *synonyms_text = NULL, *intents_text = NULL;
-    size_t synonyms_len = 0, intents_len = 0;
+    char *synonyms_text = NULL, *intents_text = NULL, *home_text = NULL;
+    size_t synonyms_len = 0, intents_len = 0, home_len = 0;
 
     for (size_t i = 0; i < n; i++) {
         const char *name = names[i];
@@ -373,6 +373,11 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
             int rc = store_source_entry_read(&e, KS_STORE_MAX_FILE, &intents_text, &intents_len);
             if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
                 store_diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read intents.txt: %s",
+                         rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
+        } else if (kind == 'f' && strcmp(name, "home.txt") == 0) {
+            int rc = store_source_entry_read(&e, KS_STORE_MAX_FILE, &home_text, &home_len);
+            if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
+                store_diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read home.txt: %s",
                          rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
         } else if (has_pages < 0) {
             store_diag_add(&s->diags, name, 1, KS_DIAG_ERROR,
@@ -456,6 +461,10 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         free(intents_text);
     }
     check_pages(s);
+    if (home_text) { /* after check_pages: the pages and their headings are known */
+        store_home_parse(s, home_text, home_len);
+        free(home_text);
+    }
     store_synonyms_check_used(s);
     store_pictures_check(s, src);
 
@@ -505,6 +514,7 @@ void ks_store_free(ks_store *s) {
         free(s->synonyms[i].to);
     }
     free(s->synonyms);
+    store_home_free(s);
     for (size_t i = 0; i < s->diags.len; i++) {
         free(s->diags.items[i].path);
         free(s->diags.items[i].message);

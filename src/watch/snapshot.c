@@ -448,6 +448,13 @@ int wsnap_same(const ks_watch_snapshot *a, const ks_watch_snapshot *b) {
     if (!sa || !sb) return sa == sb;
     if (ks_store_synonyms_hash(sa) != ks_store_synonyms_hash(sb)) return 0;
     if (ks_store_pictures_hash(sa) != ks_store_pictures_hash(sb)) return 0; /* a picture replaced */
+    if (ks_store_home_count(sa) != ks_store_home_count(sb)) return 0; /* Home's questions (home.txt) */
+    for (size_t i = 0; i < ks_store_home_count(sa); i++) {
+        const ks_home_question *x = ks_store_home_question(sa, i), *y = ks_store_home_question(sb, i);
+        if (strcmp(x->text, y->text) != 0 || strcmp(x->slug, y->slug) != 0 ||
+            strcmp(x->anchor ? x->anchor : "", y->anchor ? y->anchor : "") != 0)
+            return 0;
+    }
     if (ks_store_diag_count(sa) != ks_store_diag_count(sb)) return 0;
     for (size_t i = 0; i < ks_store_diag_count(sa); i++)
         if (!same_diag(ks_store_diag(sa, i), ks_store_diag(sb, i))) return 0;
