@@ -69,7 +69,7 @@ static void test_fixtures(void) {
         "good", "no-front-matter", "unclosed-front-matter", "bad-yaml", "missing-fields",
         "wrong-type", "invalid-utf8", "empty-body", "duplicate-slug", "broken-link",
         "topic-without-index", "raw-html", "reviewed", "missing-sections", "reading-grade",
-        "unused-synonym", "colon-in-value", "no-help-callout", "broken-risks-page", "placeholders", "pictures", "home"};
+        "unused-synonym", "colon-in-value", "no-help-callout", "broken-risks-page", "placeholders", "pictures", "home", "icons"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_fixture(cases[i]);
 }
 
@@ -106,6 +106,30 @@ static void test_home_questions(void) {
         OK(ks_store_find(st, ks_store_home_question(st, i)->slug) != NULL);
     ks_store_free(st);
     free(dir);
+}
+
+/* A topic's icon from its index.md (`icon: bone`), else the default; an
+ * unknown name is an error (fixture "icons") and the topic keeps the
+ * default. */
+static void test_topic_icons(void) {
+    int err = 0;
+    char *dir = ks_sprintf("%s/check/icons/content", KIOSK_FIXTURES);
+    ks_store *st = ks_store_load(dir, NULL, &err);
+    OK(st != NULL);
+    STR_EQ(ks_store_find_topic(st, "ankle")->icon, "bone");
+    STR_EQ(ks_store_find_topic(st, "knee")->icon, KS_TOPIC_ICON_DEFAULT);
+    STR_EQ(ks_store_find(st, "ankle/recovery")->icon, "needle"); /* kept, but only a warning: unused */
+    ks_store_free(st);
+    free(dir);
+    dir = ks_sprintf("%s/content", KIOSK_SOURCE_DIR);
+    st = ks_store_load(dir, NULL, &err);
+    OK(st != NULL);
+    STR_EQ(ks_store_find_topic(st, "prolotherapy")->icon, "bone");
+    STR_EQ(ks_store_find_topic(st, "ozone-therapy")->icon, "ozone");
+    ks_store_free(st);
+    free(dir);
+    STR_EQ(ks_section_icon("injection"), "needle");
+    STR_EQ(ks_section_icon("risks"), "warning");
 }
 
 static void test_good_records(void) {
@@ -488,6 +512,7 @@ int main(void) {
     RUN(test_placeholders);
     RUN(test_good_records);
     RUN(test_home_questions);
+    RUN(test_topic_icons);
     RUN(test_keywords_and_hash);
     RUN(test_runtime_cases);
     RUN(test_links_not_to_pages);

@@ -57,6 +57,18 @@ extern const char *const ks_standard_sections[KS_SECTION_COUNT];
 /* The position of section in ks_standard_sections, or -1. */
 int ks_section_rank(const char *section);
 
+/* Line icons: each is assets/icons/NAME.svg (drawn by render's
+ * ks_render_icon). ks_icon_names lists every icon the kiosk ships,
+ * NULL-terminated; a topic's index.md may name one (`icon: bone`). */
+extern const char *const ks_icon_names[];
+/* 1 when name is one of ks_icon_names. */
+int ks_icon_known(const char *name);
+/* The icon of a standard section ("info", "clipboard", "needle",
+ * "bandage", "warning", "person-check"), or NULL for any other section. */
+const char *ks_section_icon(const char *section);
+/* The icon of a topic whose index.md names none. */
+#define KS_TOPIC_ICON_DEFAULT "book"
+
 typedef enum { KS_DIAG_ERROR = 0, KS_DIAG_WARNING = 1 } ks_severity;
 
 /* One problem, as `path:line: error: message`. */
@@ -91,6 +103,7 @@ typedef struct ks_page {
     const char *title;    /* front matter 'title' */
     const char *summary;  /* front matter 'summary' */
     const char *reviewed; /* front matter 'reviewed', "YYYY-MM-DD" or "" */
+    const char *icon;     /* front matter 'icon' (a topic's index.md: one of ks_icon_names), or "" */
     int order;            /* front matter 'order' (default 100) */
     int is_topic_index;   /* 1 for <topic>/index.md */
     char **keywords;      /* front matter 'keywords' */
@@ -117,6 +130,7 @@ typedef struct ks_topic {
     const char *summary; /* from index.md */
     int order;           /* from index.md, then by slug */
     const ks_page *index; /* the index.md page, or NULL when missing */
+    const char *icon;    /* index.md's 'icon', else KS_TOPIC_ICON_DEFAULT: never NULL */
 } ks_topic;
 
 /* One line of synonyms.txt: "shot, jab = injection" gives two entries. */

@@ -17,6 +17,22 @@
 const char *const ks_standard_sections[KS_SECTION_COUNT] = {
     "what-it-is", "assessment", "injection", "recovery", "risks", "candidacy"};
 
+const char *const ks_icon_names[] = {"info", "clipboard", "needle", "bandage", "warning", "person-check",
+                                     "bone", "ozone", "book", NULL};
+
+int ks_icon_known(const char *name) {
+    for (size_t i = 0; name && ks_icon_names[i]; i++)
+        if (strcmp(name, ks_icon_names[i]) == 0) return 1;
+    return 0;
+}
+
+const char *ks_section_icon(const char *section) {
+    static const char *const icons[KS_SECTION_COUNT] = {"info", "clipboard", "needle", "bandage", "warning",
+                                                        "person-check"};
+    int r = section ? ks_section_rank(section) : -1;
+    return r < 0 ? NULL : icons[r];
+}
+
 int ks_section_rank(const char *section) {
     for (int i = 0; i < KS_SECTION_COUNT; i++)
         if (strcmp(section, ks_standard_sections[i]) == 0) return i;
@@ -446,6 +462,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         topic->title = topic->index && topic->index->title[0] ? topic->index->title : topic->slug;
         topic->summary = topic->index ? topic->index->summary : "";
         topic->order = topic->index ? topic->index->order : 100;
+        topic->icon = topic->index && topic->index->icon[0] ? topic->index->icon : KS_TOPIC_ICON_DEFAULT;
     }
     if (s->n_topics) qsort(s->topics, s->n_topics, sizeof(ks_topic), topic_cmp);
     index_topics(s);

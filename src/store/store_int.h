@@ -62,7 +62,7 @@ struct ks_store {
 /* The front matter of one page, as read by store_frontmatter_parse(). Strings are
  * owned by the struct (NULL when absent); free with store_frontmatter_free(). */
 typedef struct frontmatter {
-    char *title, *section, *summary, *reviewed;
+    char *title, *section, *summary, *reviewed, *icon;
     int order;           /* 100 when absent */
     int has_order;
     int loaded;          /* 1 when the YAML itself could be read */

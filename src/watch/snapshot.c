@@ -379,6 +379,7 @@ ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, con
             t.title = ip->title;
             t.summary = ip->summary;
             t.order = ip->order;
+            t.icon = ip->icon[0] ? ip->icon : KS_TOPIC_ICON_DEFAULT;
             owner = s->owner[k];
         } else if (k < 0) {
             t.index = NULL;
