@@ -540,7 +540,8 @@ int cmd_run(int argc, char **argv) {
     app_ui_config(&o.paths.cfg, &cfg);
     if (!cfg.speech_enabled) ks_log("speech: no Listen button: [speech] enabled = no");
     if (ks_config_pin_is_default(&o.paths.cfg)) /* issue 15: staff must know */
-        ks_log("warning: the staff PIN is still the default (%s): set [staff] pin in the configuration", KS_CONFIG_DEFAULT_PIN);
+        ks_log("warning: the staff PIN is still the default (%s): set [staff] pin in the configuration",
+               KS_CONFIG_DEFAULT_PIN);
     if (o.script && strcmp(o.script, "-") != 0) {
         char *text = NULL, msg[256];
         size_t len;
