@@ -688,6 +688,22 @@ static void test_empty_reason(void) {
     ks_watch_snapshot_release(s);
     ks_watch_stop(w);
     free(dir);
+    /* pages, but every one broken and never good: nothing to show either */
+    dir = ks_path_join(e.dir, "broken");
+    OK(mkdir(dir, 0755) == 0);
+    {
+        char *page = ks_path_join(dir, "about.md");
+        write_text(page, "no front matter\n");
+        free(page);
+    }
+    w = ks_watch_start(dir, &o, &err);
+    OK(w != NULL);
+    s = w ? ks_watch_take(w, 0) : NULL;
+    INT_EQ(ks_watch_snapshot_page_count(s), 0);
+    STR_CONTAINS(ks_watch_snapshot_empty_reason(s), "every page has an error");
+    ks_watch_snapshot_release(s);
+    ks_watch_stop(w);
+    free(dir);
     OK(start(&e, 0, 0) != NULL); /* the fixture: pages, so no reason */
     s = ks_watch_take(e.w, 0);
     OK(ks_watch_snapshot_empty_reason(s) == NULL);

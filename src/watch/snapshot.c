@@ -86,7 +86,10 @@ const char *ks_watch_snapshot_empty_reason(const ks_watch_snapshot *s) {
     if (!s) return ks_store_empty_reason(NULL, 0);
     if (s->n_pages) return NULL;
     if (s->empty_reason) return s->empty_reason;
-    if (s->latest) return ks_store_empty_reason(s->latest->store, 0);
+    if (s->latest) {
+        const char *why = ks_store_empty_reason(s->latest->store, 0);
+        return why ? why : "every page has an error (see kiosk check) and none has a last good version to show";
+    }
     return ks_store_empty_reason(NULL, 0);
 }
 void wsnap_set_generation(ks_watch_snapshot *s, uint64_t gen) { s->gen = gen; }
