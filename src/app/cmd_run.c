@@ -13,6 +13,7 @@
 #include "live.h"
 #include "output.h"
 #include "notify.h"
+#include "stop.h"
 
 #include "kiosk/base.h"
 #include "kiosk/index.h"
@@ -29,14 +30,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Set by SIGTERM / SIGINT: leave the loop cleanly. The only global, and a
- * signal handler needs it. */
+/* Set by SIGTERM / SIGINT (stop.c): leave the loop cleanly. The only
+ * global, and a signal handler needs it. */
 static volatile sig_atomic_t run_stop;
-
-static void on_signal(int sig) {
-    (void)sig;
-    run_stop = 1;
-}
 
 static void help(void) {
     printf("usage: kiosk [run] [--windowed] [--size WxH] [--script FILE] [--config FILE]\n"
@@ -524,7 +520,6 @@ int cmd_run(int argc, char **argv) {
     ks_search *search;
     ks_script *script = NULL;
     ks_store_view content;
-    struct sigaction sa;
     int status;
     memset(&o, 0, sizeof o);
     o.t_start = ks_now_ms();
@@ -560,6 +555,9 @@ int cmd_run(int argc, char **argv) {
     if (app_paths_defaults(&o.paths) != 0) return 2;
     app_ui_config(&o.paths.cfg, &cfg);
     if (!cfg.speech_enabled) ks_log("speech: no Listen button: [speech] enabled = no");
+    if (ks_config_pin_is_default(&o.paths.cfg)) /* issue 15: staff must know */
+        ks_log("warning: the staff PIN is still the default (%s): set [staff] pin in the configuration",
+               KS_CONFIG_DEFAULT_PIN);
     if (o.script && strcmp(o.script, "-") != 0) {
         char *text = NULL, msg[256];
         size_t len;
@@ -584,17 +582,14 @@ int cmd_run(int argc, char **argv) {
     search = app_live_search(o.live); /* owned by live, which reopens it when the index comes or is replaced */
     content = app_live_content(o.live);
 
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
+    app_stop_init(&run_stop); /* SIGTERM wakes the sleeping loop at once */
     app_notify_init();
 
     if (o.script && !o.windowed) status = run_headless(&o, &cfg, &content, search, script);
     else status = run_window(&o, &cfg, &content, search, script);
 
     ks_script_free(script);
+    app_stop_end();
     app_live_stop(o.live);
     return status;
 }

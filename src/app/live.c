@@ -1,6 +1,7 @@
 /* live: the content watcher, usage counts and line-by-line scripts for
  * `kiosk run` (see live.h). */
 #include "live.h"
+#include "stop.h"
 
 #include "kiosk/base.h"
 #include "kiosk/sync.h"
@@ -57,9 +58,11 @@ void app_live_wake_sdl(app_live *l) {
     pthread_mutex_lock(&l->wake_mu);
     l->sdl_event = type;
     pthread_mutex_unlock(&l->wake_mu);
+    app_stop_wake_sdl(type); /* SIGTERM wakes the loop with the same event */
 }
 
 void app_live_unwake_sdl(app_live *l) {
+    app_stop_wake_sdl(0);
     pthread_mutex_lock(&l->wake_mu);
     l->sdl_event = 0;
     pthread_mutex_unlock(&l->wake_mu);
