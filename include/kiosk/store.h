@@ -259,6 +259,26 @@ size_t ks_store_topic_count(const ks_store *store);
 const ks_topic *ks_store_topic(const ks_store *store, size_t i);
 const ks_topic *ks_store_find_topic(const ks_store *store, const char *slug);
 
+/* Pages and topics as a reader sees them, whoever holds them: a store
+ * snapshot (ks_store_view_of) or the content watcher's merged snapshot,
+ * which keeps last good versions (ks_watch_snapshot_view). The ui takes
+ * this view. A value type of borrowed function pointers and a context; ctx
+ * must stay valid while the view is used. Pages and topics are in the
+ * store's order (see ks_store_page_count); every function may be called
+ * with the ctx it came with, and a view with ctx NULL holds nothing. */
+typedef struct ks_store_view {
+    const void *ctx;
+    size_t (*page_count)(const void *ctx);
+    const ks_page *(*page)(const void *ctx, size_t i);
+    const ks_page *(*find)(const void *ctx, const char *slug);
+    size_t (*topic_count)(const void *ctx);
+    const ks_topic *(*topic)(const void *ctx, size_t i);
+    const ks_topic *(*find_topic)(const void *ctx, const char *slug);
+} ks_store_view;
+
+/* The view of a store snapshot (borrowed: store must outlive it). */
+ks_store_view ks_store_view_of(const ks_store *store);
+
 /* Synonyms from synonyms.txt (none if the file is absent). */
 size_t ks_store_synonym_count(const ks_store *store);
 const ks_synonym *ks_store_synonym(const ks_store *store, size_t i);

@@ -187,5 +187,8 @@ const char *ks_watch_snapshot_empty_reason(const ks_watch_snapshot *s);
 
 /* The status recorded when s was posted. */
 void ks_watch_snapshot_status(const ks_watch_snapshot *s, ks_watch_status *out);
+/* The snapshot's pages and topics as a ks_store_view (what the ui takes);
+ * borrowed: hold a reference to s while the view is used. */
+ks_store_view ks_watch_snapshot_view(const ks_watch_snapshot *s);
 
 #endif
