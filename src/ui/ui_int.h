@@ -207,7 +207,8 @@ typedef struct ui_frame {
     ui_geom geom;           /* starts as the last build's; highlight_px -1 */
 } ui_frame;
 
-/* screens.c: lay out the current screen into f. */
+/* screens.c: lay out the current screen into f (the Topic and Page
+ * screens are in screen_topic.c). */
 void ui_build(const ks_ui *ui, ui_frame *f);
 /* overlays.c: the scroll indicator, More, Listen and press feedback into
  * fx (drawn each frame: they follow the scroll). */

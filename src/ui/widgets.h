@@ -107,6 +107,9 @@ int ui_tile(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const 
 void ui_build_search(const ks_ui *ui, const ui_geo *g, const ui_geo *gc, int hdr, ui_frame *f);
 void ui_build_prompt(const ks_ui *ui, const ui_geo *g, ui_frame *f);
 void ui_build_pin(const ks_ui *ui, const ui_geo *g, ui_frame *f);
+/* screen_topic.c: the Topic screen and the Page screen of slug. */
+void ui_build_topic(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f);
+void ui_build_page(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f);
 /* The logo centred with the clinic's name under it (the idle prompt). With
  * dl NULL, only measures. Returns the height. */
 int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y);
