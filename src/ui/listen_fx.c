@@ -48,7 +48,7 @@ static int add_button(const ks_ui *ui, ks_display_list *fx, ks_rect at, int size
 void ui_listen_build_fx(const ks_ui *ui, ks_display_list *fx, int x_limit) {
     ks_listen_state state;
     int slower_on;
-    if (ui_listen_status(ui, &state, &slower_on) != 0 || ks_nav_peek(&ui->nav)->screen != KS_SCREEN_PAGE || !ui->page.doc || ui->panel.prompting || ui->panel.pin_open ||
+    if (ui_listen_status(ui, &state, &slower_on) != 0 || !ui_screen_doc(ui) || ui->panel.prompting || ui->panel.pin_open ||
         ui->panel.staff_open)
         return;
     /* Sizes as the More button's: the text scale, at most 1.5. */
