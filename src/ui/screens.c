@@ -247,7 +247,10 @@ void ui_build(const ks_ui *ui, ui_frame *f) {
     f->geom.body_top = hdr;
     f->geom.body_bottom = ui->h;
     switch (e->screen) {
-    case KS_SCREEN_HOME: build_home(ui, &g, f); break;
+    case KS_SCREEN_HOME:
+        if (ui_page_count(ui)) build_home(ui, &g, f);
+        else ui_build_no_pages(ui, &g, f); /* screen_empty.c: nothing to show */
+        break;
     case KS_SCREEN_TOPIC: ui_build_topic(ui, &g, e->slug, f); break;
     case KS_SCREEN_PAGE: ui_build_page(ui, &g, e->slug, f); break;
     case KS_SCREEN_SEARCH: ui_build_search(ui, &g, &gc, hdr, f); break;
