@@ -85,38 +85,68 @@ static int cut_at(const ks_display_list *tmp, const ks_doc *doc, size_t from, si
     return line_cut; /* -1: nothing laid out */
 }
 
+/* The last line shown (an index in tmp) when the cut is inside a
+ * paragraph, else SIZE_MAX. */
+static size_t last_line(const ks_display_list *tmp, int cut) {
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < ks_layout_list_count(tmp); i++) {
+        const ks_item *it = ks_layout_list_item(tmp, i), *b;
+        if (it->kind != KS_ITEM_TEXT || !it->src_len || it->box.y + it->box.h > cut) continue;
+        b = best == SIZE_MAX ? NULL : ks_layout_list_item(tmp, best);
+        if (!b || it->box.y > b->box.y || (it->box.y == b->box.y && it->box.x > b->box.x)) best = i;
+    }
+    return best;
+}
+
+/* Add line it to dl ending in "…" within right (page px): words come off
+ * its end until the ellipsis fits. */
+static void add_with_ellipsis(const ks_ui *ui, ks_display_list *dl, ks_item it, int right) {
+    static const char ell[] = "\xe2\x80\xa6";
+    int ew = ui->fm->measure(ui->fm->ctx, KS_FACE_REGULAR, it.size, ell, 3);
+    size_t len = it.len;
+    while (it.box.x + ui->fm->measure(ui->fm->ctx, it.face, it.size, it.text, len) + ew > right) {
+        size_t sp = len;
+        while (sp > 0 && it.text[sp - 1] != ' ') sp--;
+        while (sp > 0 && it.text[sp - 1] == ' ') sp--;
+        if (sp == 0) break; /* one word: the ellipsis may stand past it */
+        len = sp;
+    }
+    it.src_len -= it.src_len > it.len - len ? it.len - len : 0;
+    it.len = len;
+    it.box.w = ui->fm->measure(ui->fm->ctx, it.face, it.size, it.text, len);
+    ks_layout_list_add(dl, &it);
+    it.box.x += it.box.w;
+    it.box.w = ew;
+    it.text = ell;
+    it.len = 3;
+    it.src = it.src_len = 0;
+    it.face = KS_FACE_REGULAR;
+    ks_layout_list_add(dl, &it);
+}
+
 /* The items of tmp above cut into dl (boxes reaching past it are cut
  * short); when the cut is inside a paragraph, its last line shown ends in
- * "…". Returns 1 when some text was left out. */
-static int copy_above(ks_display_list *dl, const ks_display_list *tmp, int cut, int inside) {
+ * "…" within right. Returns 1 when some text was left out. */
+static int copy_above(const ks_ui *ui, ks_display_list *dl, const ks_display_list *tmp, int cut, int right) {
     int left_out = 0;
-    ks_item last = {0};
+    size_t last = SIZE_MAX;
+    for (size_t i = 0; i < ks_layout_list_count(tmp); i++) {
+        const ks_item *it = ks_layout_list_item(tmp, i);
+        if (it->kind == KS_ITEM_TEXT && it->box.y + it->box.h > cut) left_out = 1;
+    }
+    if (right > 0 && left_out) last = last_line(tmp, cut);
     for (size_t i = 0; i < ks_layout_list_count(tmp); i++) {
         ks_item it = *ks_layout_list_item(tmp, i);
         int whole = it.box.y + it.box.h <= cut;
         if (it.kind == KS_ITEM_TEXT || it.kind == KS_ITEM_IMAGE) {
-            if (!whole) {
-                left_out |= it.kind == KS_ITEM_TEXT;
-                continue;
-            }
-            if (it.kind == KS_ITEM_TEXT && (!last.text || it.box.y > last.box.y ||
-                                            (it.box.y == last.box.y && it.box.x > last.box.x)))
-                last = it;
+            if (!whole) continue;
         } else if (it.box.y >= cut) {
             continue;
         } else if (!whole) {
             it.box.h = cut - it.box.y; /* a link's tall box, a callout's background */
         }
-        ks_layout_list_add(dl, &it);
-    }
-    if (inside && left_out && last.text) {
-        last.box.x += last.box.w;
-        last.box.w = last.size;
-        last.text = "\xe2\x80\xa6";
-        last.len = 3;
-        last.src = last.src_len = 0;
-        last.face = KS_FACE_REGULAR;
-        ks_layout_list_add(dl, &last);
+        if (i == last) add_with_ellipsis(ui, dl, it, right);
+        else ks_layout_list_add(dl, &it);
     }
     return left_out;
 }
@@ -143,7 +173,7 @@ int ui_overview(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f, const ks_t
     lp.top = lead ? y - ks_layout_body_px(th, ui->look.scale) : y; /* layout adds an em above */
     tmp = ks_layout_list_create();
     if (ks_layout_doc(tmp, doc, ui->fm, &lp, &info) == 0 && (cut = cut_at(tmp, doc, from, to, limit, &inside)) > 0) {
-        more = copy_above(dl, tmp, cut, inside);
+        more = copy_above(ui, dl, tmp, cut, inside ? info.content.x + info.content.w : 0);
         y = cut;
     }
     ks_layout_list_destroy(tmp);
