@@ -10,6 +10,7 @@
 #include "../src/search/search_int.h"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -6,7 +6,7 @@
 
 #include "kiosk/search.h"
 
-#include <sqlite3.h>
+#include <stdint.h>
 
 #define SR_MAX_WORDS 16   /* words of a query considered */
 #define SR_WORD_CAP 64    /* bytes of one folded word, with the NUL */
@@ -85,16 +85,8 @@ typedef struct sr_page {
 } sr_page;
 
 struct ks_search {
-    sqlite3 *db;
-    sqlite3_stmt *st_data_version; /* PRAGMA data_version */
-    sqlite3_stmt *st_generation;
-    sqlite3_stmt *st_rank;         /* ranked FTS query */
-    sqlite3_stmt *st_unranked;     /* matches in rowid order, bm25 of each */
-    sqlite3_stmt *st_body;         /* the plain text of one page */
-    sqlite3_stmt *st_has;          /* whether one page matches an expression */
-    int64_t data_version;
+    ks_index_reader *rd;           /* the index, read through its reader API */
     int64_t generation;
-    int frozen;                    /* opened immutable (the disk was full or failing): sees no later sync */
     int loaded;
     sr_vocab vocab;
     sr_synonym *syn;
