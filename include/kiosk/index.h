@@ -276,13 +276,17 @@ int ks_index_reader_body(ks_index_reader *r, int64_t id, const char **text, size
 
 /* Full-text matches of expr, an FTS5 query expression over the page text
  * (callers quote every word they did not write themselves), at most limit,
- * each passed to fn with its page id and score: bm25 with the field
- * weights title 10, keywords 6, headings and summary 3, body 1, negated so
- * that higher is better. KS_INDEX_MATCH_RANKED: best first (each match is
- * scored, a few microseconds a page); otherwise in id order, cheaper.
- * KS_INDEX_MATCH_HEADS: match in the title and keywords only. Returns 0,
- * or a negative code (also for a malformed expr). */
-enum { KS_INDEX_MATCH_RANKED = 1, KS_INDEX_MATCH_HEADS = 2 };
+ * each passed to fn with its page id and score. flags:
+ *   KS_INDEX_MATCH_SCORED: the score is bm25 with the field weights title
+ *     10, keywords 6, headings and summary 3, body 1, negated so that
+ *     higher is better; otherwise 0. Scoring reads the whole list of pages
+ *     of every word in expr once per call (for the word's weight): cheap
+ *     for rare words, milliseconds for common ones on 15,000 pages;
+ *   KS_INDEX_MATCH_RANKED: scored, best first (every match is scored, a
+ *     few microseconds a page); otherwise in id order, stopping at limit;
+ *   KS_INDEX_MATCH_HEADS: match in the title and keywords only.
+ * Returns 0, or a negative code (also for a malformed expr). */
+enum { KS_INDEX_MATCH_RANKED = 1, KS_INDEX_MATCH_HEADS = 2, KS_INDEX_MATCH_SCORED = 4 };
 typedef int (*ks_index_match_fn)(void *ctx, int64_t id, double score);
 int ks_index_reader_match(ks_index_reader *r, const char *expr, unsigned flags, size_t limit, ks_index_match_fn fn,
                           void *ctx);

@@ -14,13 +14,14 @@
  * headings with the summary, body. */
 #define RANK_EXPR "bm25(fts, 10.0, 6.0, 3.0, 1.0)"
 
-enum { ST_DATA_VERSION, ST_GENERATION, ST_RANKED, ST_UNRANKED, ST_BODY, ST_HAS, ST_MARKDOWN, ST_COUNT };
+enum { ST_DATA_VERSION, ST_GENERATION, ST_RANKED, ST_UNRANKED, ST_PLAIN, ST_BODY, ST_HAS, ST_MARKDOWN, ST_COUNT };
 
 static const char *const reader_sql[ST_COUNT] = {
     [ST_DATA_VERSION] = "PRAGMA data_version",
     [ST_GENERATION] = "SELECT value FROM meta WHERE key = 'generation'",
     [ST_RANKED] = "SELECT rowid, " RANK_EXPR " AS r FROM fts WHERE fts MATCH ?1 ORDER BY r LIMIT ?2",
     [ST_UNRANKED] = "SELECT rowid, " RANK_EXPR " FROM fts WHERE fts MATCH ?1 LIMIT ?2",
+    [ST_PLAIN] = "SELECT rowid, 0.0 FROM fts WHERE fts MATCH ?1 LIMIT ?2",
     [ST_BODY] = "SELECT body FROM fts WHERE rowid = ?",
     [ST_HAS] = "SELECT 1 FROM fts WHERE fts MATCH ?1 AND rowid = ?2",
     [ST_MARKDOWN] = "SELECT markdown FROM sources WHERE id = ?",
@@ -256,7 +257,9 @@ int ks_index_reader_body(ks_index_reader *r, int64_t id, const char **text, size
 
 int ks_index_reader_match(ks_index_reader *r, const char *expr, unsigned flags, size_t limit, ks_index_match_fn fn,
                           void *ctx) {
-    sqlite3_stmt *st = r->st[flags & KS_INDEX_MATCH_RANKED ? ST_RANKED : ST_UNRANKED];
+    sqlite3_stmt *st = r->st[flags & KS_INDEX_MATCH_RANKED   ? ST_RANKED
+                             : flags & KS_INDEX_MATCH_SCORED ? ST_UNRANKED
+                                                             : ST_PLAIN];
     ks_buf heads = {0};
     int rc;
     if (flags & KS_INDEX_MATCH_HEADS) {

@@ -236,10 +236,22 @@ static int page_intent(const sr_plan *plan, const sr_page *p) {
  * this many estimated matches, rank the title/keyword matches and fill up
  * with unranked body matches instead. */
 #define RANK_ALL_MAX 400
+/* Above this score_cost, FTS5's bm25 would spend milliseconds weighing
+ * the words (reading every page list in full): the matches are taken
+ * unscored, in page order, and ranked by the title and keyword lift
+ * alone. Never reached on a clinic's few hundred pages. */
+#define SCORE_COST_MAX 6000
+
+static uint32_t mask_all(const sr_plan *plan) {
+    return plan->n_groups >= 32 ? UINT32_MAX : (1u << plan->n_groups) - 1;
+}
 
 /* How many pages the plan may match, from the vocabulary: for each group
- * the sum over its alternatives, and the smallest group bounds the AND. */
-static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads) {
+ * the sum over its alternatives, and the smallest group bounds the AND.
+ * family: count a word with an ending ("willing", "uses") as every word
+ * starting with its stem ("will…", "use…"), since FTS5 matches the
+ * Porter stem: what ranking will really have to score. */
+static uint64_t estimate_ex(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads, int family) {
     const uint64_t *cum = heads ? s->vocab.cum_hdf : s->vocab.cum_df;
     uint64_t best = UINT64_MAX;
     if (!cum) return 0;
@@ -260,6 +272,11 @@ static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask,
                     w[len] = '\0';
                     if (alt->prefix && !e) {
                         size_t lo, hi;
+                        sr_vocab_prefix_range(&s->vocab, w, &lo, &hi);
+                        df = cum[hi] - cum[lo];
+                    } else if (family && sr_stem_len(w, len) < len) {
+                        size_t lo, hi;
+                        w[sr_stem_len(w, len)] = '\0';
                         sr_vocab_prefix_range(&s->vocab, w, &lo, &hi);
                         df = cum[hi] - cum[lo];
                     } else {
@@ -293,6 +310,42 @@ static int collect_one(void *ctx, int64_t id, double score) {
     const sr_page *p = find_page(k->s, id);
     if (p) c[(*k->n)++] = (cand){.id = id, .p = p, .score = score, .tier = k->tier};
     return *k->n >= MAX_CANDIDATES;
+}
+
+static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads) {
+    return estimate_ex(s, plan, mask, heads, 0);
+}
+
+/* What scoring the groups of mask costs FTS5: bm25 reads the whole page
+ * list of every phrase for its weight, so the sum over every word of
+ * every alternative of the pages holding its stem family. */
+static uint64_t score_cost(const ks_search *s, const sr_plan *plan, uint32_t mask) {
+    uint64_t sum = 0;
+    for (size_t g = 0; g < plan->n_groups && g < 32; g++)
+        if (mask & (1u << g)) {
+            sr_plan one = {.n_groups = 1};
+            one.groups[0] = plan->groups[g];
+            for (size_t a = 0; a < one.groups[0].n_alt; a++) {
+                sr_group *gr = &one.groups[0];
+                sr_alt keep = gr->alt[a];
+                const char *t = keep.text;
+                while (*t) { /* every word of the phrase on its own */
+                    const char *e = strchr(t, ' ');
+                    size_t len = e ? (size_t)(e - t) : strlen(t);
+                    if (len < sizeof gr->alt[0].text) {
+                        gr->n_alt = 1;
+                        memcpy(gr->alt[0].text, t, len);
+                        gr->alt[0].text[len] = '\0';
+                        gr->alt[0].prefix = keep.prefix && !e;
+                        sum += estimate_ex(s, &one, 1, 0, 1);
+                    }
+                    t += len + (e ? 1 : 0);
+                }
+                gr->n_alt = plan->groups[g].n_alt;
+                gr->alt[a] = keep;
+            }
+        }
+    return sum;
 }
 
 /* Append up to want candidates matching match (flags: KS_INDEX_MATCH_*)
@@ -330,14 +383,17 @@ static int run_round(ks_search *s, const sr_plan *plan, uint32_t mask, size_t li
     int rc = 0, words = __builtin_popcount(mask);
     if (want > MAX_CANDIDATES) want = MAX_CANDIDATES;
     sr_plan_match_mask(plan, mask, &match);
-    if (estimate(s, plan, mask, 0) <= RANK_ALL_MAX) {
+    int cheap = score_cost(s, plan, mask) <= SCORE_COST_MAX;
+    unsigned scored = cheap ? KS_INDEX_MATCH_SCORED : 0u;
+    if (cheap && estimate_ex(s, plan, mask, 0, 1) <= RANK_ALL_MAX) {
         rc = collect(s, match.data, KS_INDEX_MATCH_RANKED, want, 0, c, n);
     } else {
-        uint64_t eh = estimate(s, plan, mask, 1);
+        uint64_t eh = estimate_ex(s, plan, mask, 1, 1);
         if (eh > 0)
-            rc = collect(s, match.data, KS_INDEX_MATCH_HEADS | (eh <= RANK_ALL_MAX ? KS_INDEX_MATCH_RANKED : 0u), want,
-                         0, c, n);
-        if (rc == 0 && *n - from < limit) rc = collect(s, match.data, 0, want, 1, c, n);
+            rc = collect(s, match.data,
+                         KS_INDEX_MATCH_HEADS | (cheap && eh <= RANK_ALL_MAX ? KS_INDEX_MATCH_RANKED : scored), want, 0,
+                         c, n);
+        if (rc == 0 && *n - from < limit) rc = collect(s, match.data, scored, want, 1, c, n);
     }
     ks_buf_free(&match);
     for (size_t i = from; i < *n; i++) {
@@ -408,7 +464,8 @@ static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_r
             ks_buf_putc(&any, ')');
         }
         size_t from = n;
-        if (any.len) rc = collect(s, any.data, 0, limit * 2, 1, c, &n);
+        unsigned scored = score_cost(s, plan, mask_all(plan)) <= SCORE_COST_MAX ? KS_INDEX_MATCH_SCORED : 0u;
+        if (any.len) rc = collect(s, any.data, scored, limit * 2, 1, c, &n);
         for (size_t i = from; i < n; i++) {
             c[i].intent = page_intent(plan, c[i].p);
             c[i].words = 1;

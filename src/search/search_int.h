@@ -202,6 +202,9 @@ typedef struct sr_term {
     int group;    /* the plan group it came from */
 } sr_term;
 
+/* Length of w[0..n) without a common English ending ("injections" ->
+ * "inject"), at least 3 letters kept. */
+size_t sr_stem_len(const char *w, size_t n);
 /* The words of every alternative of plan, at most max; returns the count. */
 size_t sr_plan_terms(const sr_plan *plan, sr_term *out, size_t max);
 /* Set hit->snippet and hit->highlights: at most max_words words of text[0..len)
