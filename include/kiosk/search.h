@@ -26,7 +26,8 @@
  * Threads: one handle per thread (the UI thread keeps its own); it may be
  * used while another thread or process syncs the same index file.
  *
- * Depends on index (for the schema), base and SQLite. No SDL.
+ * Depends on index (read through its reader API, ks_index_reader_*) and
+ * base. No SQL, no SDL.
  */
 #ifndef KIOSK_SEARCH_H
 #define KIOSK_SEARCH_H
