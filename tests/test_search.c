@@ -649,6 +649,63 @@ static void test_graceful(void) {
     ks_search_close(s);
 }
 
+/* A heavy prefix (many words, many pages under it) is searched as its
+ * best completions, and words too common for bm25 to weigh quickly are
+ * matched unscored; both still find the pages, titles first. */
+static void test_heavy_prefix(void) {
+    enum { N = 300 };
+    static const char *const ins[] = {"insert", "instance", "install", "inside", "instead",
+                                      "instruction", "insight", "inspect", "insulin", "insure"};
+    char *db = ks_path_join(tmpdir, "heavy.db");
+    tpage *tp = ks_calloc(N, sizeof *tp);
+    char **slugs = ks_calloc(N, sizeof *slugs), **texts = ks_calloc(N, sizeof *texts);
+    const ks_page **pages = ks_calloc(N, sizeof *pages);
+    for (int i = 0; i < N; i++) {
+        slugs[i] = ks_sprintf("page-%03d", i);
+        ks_buf b = {0};
+        for (int k = 0; k < 10; k++) ks_buf_printf(&b, "%s ", ins[(i + k) % 10]);
+        ks_buf_printf(&b, "time plan. Page %d.", i);
+        texts[i] = ks_buf_detach(&b);
+        make_page(&tp[i], slugs[i], i == 7 ? "Time to insert" : "Notes", "misc", texts[i]);
+        pages[i] = &tp[i].p;
+    }
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    INT_EQ(ks_index_sync_pages(ix, pages, N, NULL, 0, 0, NULL), 0);
+    ks_index_close(ix);
+    ks_search *s = ks_search_open(db, NULL);
+    OK(s != NULL);
+    if (!s) return;
+    sr_plan *plan = ks_malloc(sizeof *plan);
+    sr_plan_make(s, "time ins", 8, 0, plan);
+    INT_EQ((int)plan->n_groups, 2);
+    OK(plan->groups[1].n_alt == SR_MAX_ALTS);
+    for (size_t a = 0; a < plan->groups[1].n_alt; a++) {
+        OK(!plan->groups[1].alt[a].prefix); /* words, not an FTS5 prefix */
+        OK(strncmp(plan->groups[1].alt[a].text, "ins", 3) == 0);
+    }
+    ks_search_results *r;
+    INT_EQ(ks_search_query(s, "time ins", 10, &r), 0);
+    INT_EQ((int)r->n, 10);
+    if (r->n) STR_EQ(r->hits[0].slug, "page-007"); /* both words in its title */
+    ks_search_results_free(r);
+    INT_EQ(ks_search_query(s, "plan", 10, &r), 0); /* on every page: unscored, still found */
+    INT_EQ((int)r->n, 10);
+    ks_search_results_free(r);
+    free(plan);
+    ks_search_close(s);
+    for (int i = 0; i < N; i++) {
+        free(slugs[i]);
+        free(texts[i]);
+    }
+    free(slugs);
+    free(texts);
+    free(pages);
+    free(tp);
+    free(db);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/kiosk-test-search-XXXXXX");
     if (!mkdtemp(tmpdir)) return 2;
@@ -659,6 +716,7 @@ int main(void) {
     RUN(test_typos);
     RUN(test_typo_walk);
     RUN(test_graceful);
+    RUN(test_heavy_prefix);
     RUN(test_prefix_stop_synonyms);
     RUN(test_snippets_json);
     RUN(test_big_page);
