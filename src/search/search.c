@@ -251,6 +251,26 @@ static uint32_t mask_all(const sr_plan *plan) {
  * family: count a word with an ending ("willing", "uses") as every word
  * starting with its stem ("will…", "use…"), since FTS5 matches the
  * Porter stem: what ranking will really have to score. */
+static uint64_t word_pages(const ks_search *s, const uint64_t *cum, const char *t, size_t len, int prefix,
+                           int family) {
+    char w[SR_WORD_CAP];
+    size_t lo, hi;
+    if (len >= sizeof w) return 0;
+    memcpy(w, t, len);
+    w[len] = '\0';
+    if (!prefix && family && sr_stem_len(w, len) < len) {
+        w[sr_stem_len(w, len)] = '\0';
+        prefix = 1;
+    }
+    if (prefix) {
+        sr_vocab_prefix_range(&s->vocab, w, &lo, &hi);
+        return cum[hi] - cum[lo];
+    }
+    const sr_word *vw = sr_vocab_find(&s->vocab, w);
+    size_t i = vw ? (size_t)(vw - s->vocab.w) : 0;
+    return vw ? cum[i + 1] - cum[i] : 0;
+}
+
 static uint64_t estimate_ex(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads, int family) {
     const uint64_t *cum = heads ? s->vocab.cum_hdf : s->vocab.cum_df;
     uint64_t best = UINT64_MAX;
@@ -265,26 +285,7 @@ static uint64_t estimate_ex(const ks_search *s, const sr_plan *plan, uint32_t ma
             while (*t) {
                 const char *e = strchr(t, ' ');
                 size_t len = e ? (size_t)(e - t) : strlen(t);
-                char w[SR_WORD_CAP];
-                uint64_t df = 0;
-                if (len < sizeof w) {
-                    memcpy(w, t, len);
-                    w[len] = '\0';
-                    if (alt->prefix && !e) {
-                        size_t lo, hi;
-                        sr_vocab_prefix_range(&s->vocab, w, &lo, &hi);
-                        df = cum[hi] - cum[lo];
-                    } else if (family && sr_stem_len(w, len) < len) {
-                        size_t lo, hi;
-                        w[sr_stem_len(w, len)] = '\0';
-                        sr_vocab_prefix_range(&s->vocab, w, &lo, &hi);
-                        df = cum[hi] - cum[lo];
-                    } else {
-                        const sr_word *vw = sr_vocab_find(&s->vocab, w);
-                        df = vw ? (uint64_t)(vw - s->vocab.w) : 0;
-                        df = vw ? cum[df + 1] - cum[df] : 0;
-                    }
-                }
+                uint64_t df = word_pages(s, cum, t, len, alt->prefix && !e, family);
                 if (df < phrase) phrase = df;
                 t += len + (e ? 1 : 0);
             }
@@ -293,6 +294,31 @@ static uint64_t estimate_ex(const ks_search *s, const sr_plan *plan, uint32_t ma
         if (sum < best) best = sum;
     }
     return best == UINT64_MAX ? 0 : best;
+}
+
+static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads) {
+    return estimate_ex(s, plan, mask, heads, 0);
+}
+
+/* What scoring the groups of mask costs FTS5: bm25 reads the whole page
+ * list of every phrase for its weight, so the sum over every word of
+ * every alternative of the pages holding its stem family. */
+static uint64_t score_cost(const ks_search *s, const sr_plan *plan, uint32_t mask) {
+    uint64_t sum = 0;
+    if (!s->vocab.cum_df) return 0;
+    for (size_t g = 0; g < plan->n_groups && g < 32; g++) {
+        if (!(mask & (1u << g))) continue;
+        for (size_t a = 0; a < plan->groups[g].n_alt; a++) {
+            const sr_alt *alt = &plan->groups[g].alt[a];
+            for (const char *t = alt->text; *t;) {
+                const char *e = strchr(t, ' ');
+                size_t len = e ? (size_t)(e - t) : strlen(t);
+                sum += word_pages(s, s->vocab.cum_df, t, len, alt->prefix && !e, 1);
+                t += len + (e ? 1 : 0);
+            }
+        }
+    }
+    return sum;
 }
 
 typedef struct collect_ctx {
@@ -310,42 +336,6 @@ static int collect_one(void *ctx, int64_t id, double score) {
     const sr_page *p = find_page(k->s, id);
     if (p) c[(*k->n)++] = (cand){.id = id, .p = p, .score = score, .tier = k->tier};
     return *k->n >= MAX_CANDIDATES;
-}
-
-static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads) {
-    return estimate_ex(s, plan, mask, heads, 0);
-}
-
-/* What scoring the groups of mask costs FTS5: bm25 reads the whole page
- * list of every phrase for its weight, so the sum over every word of
- * every alternative of the pages holding its stem family. */
-static uint64_t score_cost(const ks_search *s, const sr_plan *plan, uint32_t mask) {
-    uint64_t sum = 0;
-    for (size_t g = 0; g < plan->n_groups && g < 32; g++)
-        if (mask & (1u << g)) {
-            sr_plan one = {.n_groups = 1};
-            one.groups[0] = plan->groups[g];
-            for (size_t a = 0; a < one.groups[0].n_alt; a++) {
-                sr_group *gr = &one.groups[0];
-                sr_alt keep = gr->alt[a];
-                const char *t = keep.text;
-                while (*t) { /* every word of the phrase on its own */
-                    const char *e = strchr(t, ' ');
-                    size_t len = e ? (size_t)(e - t) : strlen(t);
-                    if (len < sizeof gr->alt[0].text) {
-                        gr->n_alt = 1;
-                        memcpy(gr->alt[0].text, t, len);
-                        gr->alt[0].text[len] = '\0';
-                        gr->alt[0].prefix = keep.prefix && !e;
-                        sum += estimate_ex(s, &one, 1, 0, 1);
-                    }
-                    t += len + (e ? 1 : 0);
-                }
-                gr->n_alt = plan->groups[g].n_alt;
-                gr->alt[a] = keep;
-            }
-        }
-    return sum;
 }
 
 /* Append up to want candidates matching match (flags: KS_INDEX_MATCH_*)
