@@ -6,6 +6,7 @@
 
 #include "kiosk/search.h"
 
+#include <pthread.h>
 #include <stdint.h>
 
 #define SR_MAX_WORDS 16   /* words of a query considered */
@@ -85,7 +86,15 @@ typedef struct sr_page {
 } sr_page;
 
 struct ks_search {
+    /* the handle's own (kept when caches are swapped, see swap_caches) */
     ks_index_reader *rd;           /* the index, read through its reader API */
+    char *path;                    /* as opened (a loader's shadow borrows it) */
+    int background;                /* reload on a thread (ks_search_set_background) */
+    int bg_failed;                 /* the last background load failed: load in place */
+    struct ks_search *shadow;      /* caches being loaded by loader, or NULL */
+    pthread_t loader;
+    int done;                      /* in a shadow: its load finished (atomic) */
+    /* the caches, from one version of the index */
     int64_t generation;
     int loaded;
     sr_vocab vocab;
