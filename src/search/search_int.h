@@ -1,6 +1,7 @@
-/* search internals shared by search.c (connection, caches, running the
- * query, results), plan.c (turning typed text into a query plan) and
- * typo.c (vocabulary look-ups and the bounded edit distance). */
+/* search internals shared by search.c (running the query, results),
+ * reload.c (open, close, caches in step), caches.c (loading them),
+ * plan.c (turning typed text into a query plan) and typo.c (vocabulary
+ * look-ups and the bounded edit distance). */
 #ifndef KIOSK_SEARCH_INT_H
 #define KIOSK_SEARCH_INT_H
 
@@ -121,6 +122,9 @@ struct ks_search {
 /* Load every cache from the index (inside the caller's read transaction),
  * freeing what was there; 0 or KS_INDEX_ERR_DB. */
 int sr_load_caches(ks_search *s);
+/* Reload the caches when the index generation moved (reload.c); 0 or a
+ * negative code. Call before using the caches. */
+int sr_refresh(ks_search *s);
 /* Free every cache (the handle stays open). */
 void sr_free_caches(ks_search *s);
 
