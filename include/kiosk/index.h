@@ -221,7 +221,9 @@ int ks_index_page_markdown(ks_index *ix, const char *slug, char **out);
  * version of the index (a read transaction); outside them each call sees
  * the latest. Texts handed out (body, markdown, and the strings passed to
  * the callbacks) stay valid until the next call on the handle, or the
- * callback's return. A callback returns 0 to go on, nonzero to stop. */
+ * callback's return. A callback returns 0 to go on, nonzero to stop.
+ * Failures are negative KS_INDEX_ERR_* codes as for ks_index_open, with
+ * KS_ERR_BUSY (retryable) for a database busy or locked. */
 typedef struct ks_index_reader ks_index_reader;
 
 /* Open db_path for reading. NULL on failure with *err (if not NULL):

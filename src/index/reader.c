@@ -148,7 +148,7 @@ int ks_index_reader_frozen(const ks_index_reader *r) { return r ? r->frozen : 0;
 int ks_index_reader_changed(ks_index_reader *r) {
     int ok;
     int64_t dv = single_int(r->st[ST_DATA_VERSION], &ok);
-    if (!ok) return KS_INDEX_ERR_DB;
+    if (!ok) return ix_code_of(sqlite3_errcode(r->db));
     if (r->seen && dv == r->data_version) return 0;
     r->seen = 1;
     r->data_version = dv;
@@ -159,7 +159,7 @@ int ks_index_reader_begin(ks_index_reader *r) {
     if (r->in_txn++) return 0;
     if (sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) return 0;
     r->in_txn = 0;
-    return KS_INDEX_ERR_DB;
+    return ix_code_of(sqlite3_errcode(r->db));
 }
 
 void ks_index_reader_end(ks_index_reader *r) {
@@ -173,7 +173,7 @@ void ks_index_reader_end(ks_index_reader *r) {
 int ks_index_reader_generation(ks_index_reader *r, int64_t *gen) {
     int ok;
     *gen = single_int(r->st[ST_GENERATION], &ok);
-    return ok ? 0 : KS_INDEX_ERR_DB;
+    return ok ? 0 : ix_code_of(sqlite3_errcode(r->db));
 }
 
 static const char *col_text(sqlite3_stmt *st, int i) {
@@ -186,14 +186,14 @@ static const char *col_text(sqlite3_stmt *st, int i) {
 static int each_row(ks_index_reader *r, const char *sql, int (*row)(sqlite3_stmt *st, void *arg), void *arg) {
     sqlite3_stmt *st;
     int rc;
-    if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) return KS_INDEX_ERR_DB;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) return ix_code_of(sqlite3_errcode(r->db));
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (row(st, arg)) {
             rc = SQLITE_DONE;
             break;
         }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
+    return rc == SQLITE_DONE ? 0 : ix_code_of(rc);
 }
 
 typedef struct cb {
@@ -264,7 +264,7 @@ static int text_of(ks_index_reader *r, int which, int64_t id, const char **text,
         return 1;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
+    return rc == SQLITE_DONE ? 0 : ix_code_of(rc);
 }
 
 int ks_index_reader_markdown(ks_index_reader *r, int64_t id, const char **text, size_t *len) {
@@ -296,7 +296,7 @@ int ks_index_reader_match(ks_index_reader *r, const char *expr, unsigned flags, 
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     ks_buf_free(&heads);
-    return rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
+    return rc == SQLITE_DONE ? 0 : ix_code_of(rc);
 }
 
 int ks_index_reader_has(ks_index_reader *r, const char *expr, int64_t id) {
@@ -306,5 +306,5 @@ int ks_index_reader_has(ks_index_reader *r, const char *expr, int64_t id) {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ix_code_of(rc);
 }
