@@ -9,6 +9,7 @@
 #include "kiosk/config.h"
 #include "kiosk/doc.h"
 #include "kiosk/speech.h"
+#include "harness_speech.h"
 #include "kiosk/store.h"
 
 #include <ctype.h>
@@ -447,23 +448,8 @@ static void test_kiosk_speak(void) {
     free(cmd);
 }
 
-/* espeak-ng's voice data (Debian package espeak-ng-data) is outside this
- * project: where espeak-ng cannot start at all, the test is skipped, saying
- * why. Any other failure (a voice, the reader) still fails. */
-static int espeak_can_start(void) {
-    char err[300] = "";
-    ks_speech_synth *s = ks_speech_synth_open(NULL, 100, err, sizeof err);
-    if (s) {
-        ks_speech_synth_close(s);
-        return 1;
-    }
-    if (!strstr(err, "cannot start")) return 1; /* not for want of data: let the test say what */
-    harness_skip("%s", err);
-    return 0;
-}
-
 int main(void) {
-    if (!espeak_can_start()) return harness_done();
+    if (!harness_espeak_can_start()) return harness_done();
     RUN(test_sentences);
     RUN(test_numbers);
     RUN(test_synth);

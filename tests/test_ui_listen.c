@@ -14,6 +14,7 @@
 #include "kiosk/base.h"
 #include "kiosk/render.h"
 #include "kiosk/speech.h"
+#include "harness_speech.h"
 #include "kiosk/store.h"
 #include "kiosk/ui.h"
 
@@ -286,25 +287,10 @@ static void test_slower_and_idle(void) {
     world_close(&w);
 }
 
-/* espeak-ng's voice data (Debian package espeak-ng-data) is outside this
- * project: where espeak-ng cannot start at all, the test is skipped, saying
- * why. Any other failure (a voice, the reader) still fails. */
-static int espeak_can_start(void) {
-    char err[300] = "";
-    ks_speech_synth *s = ks_speech_synth_open(NULL, 100, err, sizeof err);
-    if (s) {
-        ks_speech_synth_close(s);
-        return 1;
-    }
-    if (!strstr(err, "cannot start")) return 1; /* not for want of data: let the test say what */
-    harness_skip("%s", err);
-    return 0;
-}
-
 int main(void) {
     int err = 0;
     setenv("SDL_AUDIODRIVER", "dummy", 0);
-    if (!espeak_can_start()) return harness_done();
+    if (!harness_espeak_can_start()) return harness_done();
     shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
     if (!shipped) {
         fprintf(stderr, "cannot load the shipped content\n");

@@ -128,12 +128,12 @@ static void remember_summary(ks_index *ix, const char *stamp, const ks_index_rep
 
 /* Print what the last sync printed for kept and skipped pages, and the
  * summary line of a sync that found nothing to do. Returns the exit status,
- * or -1 when the notes are incomplete (then sync for real). */
+ * or APP_GO_ON when the notes are incomplete (then sync for real). */
 static int repeat_last_summary(ks_index *ix, double ms, const char *db) {
     char *counts = ks_index_note_get(ix, "index.counts");
     char *lines = ks_index_note_get(ix, "index.lines");
     size_t good, kept, skipped;
-    int status = -1;
+    int status = APP_GO_ON;
     if (counts && lines && sscanf(counts, "%zu %zu %zu", &good, &kept, &skipped) == 3) {
         for (char *l = lines; *l;) {
             char *nl = strchr(l, '\n');
@@ -327,11 +327,11 @@ int cmd_index(int argc, char **argv) {
     double t0 = ks_now_ms();
     char *stamp = content_stamp(paths.content, &paths.cfg);
     char *last_stamp = ks_index_note_get(ix, "index.stamp");
-    status = -1;
+    status = APP_GO_ON;
     if (stamp && last_stamp && strcmp(stamp, last_stamp) == 0)
         status = repeat_last_summary(ix, ks_now_ms() - t0, paths.db);
     free(last_stamp);
-    if (status < 0) status = index_folder(ix, &paths, stamp, quiet, &last);
+    if (status == APP_GO_ON) status = index_folder(ix, &paths, stamp, quiet, &last);
     free(stamp);
     ks_index_close(ix);
     return status;
