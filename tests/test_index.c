@@ -167,7 +167,8 @@ static void test_sync_cycle(void) {
     INT_EQ(db_int(db, "SELECT count(*) FROM fts"), 3);
 
     /* the record keeps the source */
-    ks_index_page *p = ks_index_get_page(ix, "topic/risks");
+    ks_index_page *p = NULL;
+    INT_EQ(ks_index_get_page(ix, "topic/risks", &p), KS_OK);
     OK(p != NULL);
     if (p) {
         STR_EQ(p->title, "Risks");
@@ -179,8 +180,13 @@ static void test_sync_cycle(void) {
         INT_EQ(p->stale, 0);
     }
     ks_index_page_free(p);
-    OK(ks_index_get_page(ix, "glossary") == NULL);
-    OK(ks_index_page_markdown(ix, "nope") == NULL);
+    /* not indexed is not an error */
+    ks_index_page *none = NULL;
+    char *no_md = NULL;
+    INT_EQ(ks_index_get_page(ix, "glossary", &none), KS_ERR_NOT_FOUND);
+    OK(none == NULL);
+    INT_EQ(ks_index_page_markdown(ix, "nope", &no_md), KS_ERR_NOT_FOUND);
+    OK(no_md == NULL);
     ks_index_close(ix);
     free(wal);
     free(db);
@@ -200,7 +206,8 @@ static void test_broken_pages(void) {
     INT_EQ(r.skipped.n, 1);
     OK(list_has(&r.skipped, "topic/new"));
     ks_index_report_free(&r);
-    OK(ks_index_get_page(ix, "topic/new") == NULL);
+    ks_index_page *p = NULL;
+    INT_EQ(ks_index_get_page(ix, "topic/new", &p), KS_ERR_NOT_FOUND);
 
     /* staff break the good page: its last good version stays */
     make_page(&tp[0], "topic/risks", "", "half-typed", 1);
@@ -212,10 +219,11 @@ static void test_broken_pages(void) {
     INT_EQ(r.changed.n + r.removed.n + r.added.n, 0);
     ks_index_report_free(&r);
     OK(ks_index_generation(ix) == gen + 1); /* only the stale mark was written */
-    char *md = ks_index_page_markdown(ix, "topic/risks");
+    char *md = NULL;
+    INT_EQ(ks_index_page_markdown(ix, "topic/risks", &md), KS_OK);
     STR_EQ(md, "Soreness and swelling.");
     free(md);
-    ks_index_page *p = ks_index_get_page(ix, "topic/risks");
+    INT_EQ(ks_index_get_page(ix, "topic/risks", &p), KS_OK);
     OK(p && p->stale == 1);
     ks_index_page_free(p);
     INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'soreness'"), 1);
@@ -233,10 +241,23 @@ static void test_broken_pages(void) {
     INT_EQ(sync_tp(ix, tp, 1, &r), 0);
     INT_EQ(r.changed.n, 1);
     ks_index_report_free(&r);
-    p = ks_index_get_page(ix, "topic/risks");
+    INT_EQ(ks_index_get_page(ix, "topic/risks", &p), KS_OK);
     OK(p && p->stale == 0);
     if (p) STR_EQ(p->markdown, "Redness and swelling.");
     ks_index_page_free(p);
+
+    /* a database that cannot be read is an error, not "not indexed" (the
+     * watcher would otherwise show a broken page as never indexed) */
+    sqlite3 *other = NULL;
+    OK(sqlite3_open(db, &other) == SQLITE_OK);
+    OK(sqlite3_exec(other, "DROP TABLE sources", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(other);
+    static ks_index_page dummy;
+    p = &dummy; /* set to NULL by the call */
+    int rc = ks_index_get_page(ix, "topic/risks", &p);
+    OK(rc < 0 && rc != KS_ERR_NOT_FOUND && !ks_err_retryable(rc));
+    OK(p == NULL);
+    STR_CONTAINS(ks_index_errmsg(ix), "no such table");
     ks_index_close(ix);
     free(db);
 }
@@ -432,7 +453,8 @@ static void test_with_store(void) {
     ks_index_report_free(&r);
     INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'dextrose'"), 1);
     INT_EQ(db_int(db, "SELECT count(*) FROM synonyms WHERE phrase = 'sugar water'"), 1);
-    ks_index_page *pg = ks_index_get_page(ix, "prolotherapy/index");
+    ks_index_page *pg = NULL;
+    INT_EQ(ks_index_get_page(ix, "prolotherapy/index", &pg), KS_OK);
     OK(pg && pg->is_topic_index == 1);
     if (pg) STR_CONTAINS(pg->markdown, "Shots of dextrose");
     ks_index_page_free(pg);

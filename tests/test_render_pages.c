@@ -76,7 +76,7 @@ static void test_every_page(void) {
                 const ks_page *page = ks_store_page(store, i);
                 char what[512];
                 snprintf(what, sizeof what, "%s at %dx%d scale %.1f %s", page->slug, w, h, scales[k], theme->name);
-                ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
+                ks_doc *doc = ks_page_doc(page);
                 ks_display_list *dl = ks_layout_list_create();
                 ks_layout_params lp = {w, scales[k], theme, NULL, 0, 0};
                 ks_layout_info info;
@@ -132,7 +132,7 @@ static void test_links_agree_with_store(void) {
     size_t checked = 0;
     for (size_t i = 0; i < ks_store_page_count(store); i++) {
         const ks_page *page = ks_store_page(store, i);
-        ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
+        ks_doc *doc = ks_page_doc(page);
         ks_display_list *dl = ks_layout_list_create();
         ks_layout_params lp = {1080, 1.0, NULL, NULL, 0, 0};
         ks_layout_doc(dl, doc, ks_render_metrics(rd), &lp, NULL);

@@ -373,7 +373,7 @@ static void speak_page(const ks_store *store, const char *slug, int rate) {
     const ks_page *page = ks_store_find(store, slug);
     OK(page != NULL);
     if (!page) return;
-    ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
+    ks_doc *doc = ks_page_doc(page);
     ks_speech_script *script = ks_speech_script_from_doc(doc);
     size_t sentences = ks_speech_script_count(script);
     ks_speech_script_destroy(script);

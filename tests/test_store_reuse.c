@@ -42,7 +42,7 @@ static char *describe_as(const ks_store *s, int with_content) {
                           "body_line=%d hash=%016llx errors=%d warnings=%d grade=%.3f doc=%d\n",
                       p->slug, p->path, p->topic, p->section, p->title, p->summary, p->reviewed, p->order,
                       p->is_topic_index, p->body_line, (unsigned long long)p->hash, p->errors, p->warnings,
-                      p->grade, with_content ? p->doc != NULL : 0);
+                      p->grade, with_content ? ks_page_has_body(p) : 0);
         for (size_t k = 0; k < p->n_keywords; k++) ks_buf_printf(&b, "  kw %s\n", p->keywords[k]);
         for (size_t k = 0; k < p->n_headings; k++)
             ks_buf_printf(&b, "  h%d %s #%s :%d\n", p->headings[k].level, p->headings[k].text,
@@ -310,7 +310,7 @@ static ks_store *records_step(const char *what, const char *dir, const char *rec
         if (parsed != ANY) INT_EQ(ks_store_parsed_count(inc), parsed);
         for (size_t i = 0; i < ks_store_page_count(inc); i++) {
             const ks_page *p = ks_store_page(inc, i), *q = ks_store_find(full, p->slug);
-            if (p->doc) STR_EQ(p->text, q->text); /* parsed now: whole */
+            if (ks_page_has_body(p)) STR_EQ(p->text, q->text); /* parsed now: whole */
             else OK(p->text[0] == '\0' && p->markdown[0] == '\0');
         }
     }
@@ -362,7 +362,7 @@ static void test_records(void) {
     write_at(dir, "prolotherapy/risks.md",
              "---\ntitle: Risks\nsection: risks\nsummary: Risks.\nreviewed: 2026-11-01\n---\n\n# Risks\n\nFew.\n");
     s = records_step("records, link target back", dir, recs, 47, s, 1);
-    OK(ks_store_find(s, "about")->errors == 0 && ks_store_find(s, "about")->doc != NULL);
+    OK(ks_store_find(s, "about")->errors == 0 && ks_page_has_body(ks_store_find(s, "about")));
 
     /* A picture a saved page shows is removed: that page, unchanged on
      * disk, now has an error, though its record has no tree to look in. */

@@ -135,7 +135,9 @@ static int has_topic(const ks_watch_snapshot *s, const void *ctx) {
 static void check_index(const char *db, const char *slug, const char *word, int stale, int line) {
     int err = 0;
     ks_index *ix = ks_index_open(db, &err);
-    ks_index_page *p = ix ? ks_index_get_page(ix, slug) : NULL;
+    ks_index_page *p = NULL;
+    int rc = ix ? ks_index_get_page(ix, slug, &p) : KS_ERR_NOT_FOUND;
+    if (rc != KS_OK && rc != KS_ERR_NOT_FOUND) harness_fail(__FILE__, line, "reading %s from the index: %d", slug, rc);
     harness_state.checks++;
     if (!ix) harness_fail(__FILE__, line, "cannot open the index (%d)", err);
     else if (!word && p) harness_fail(__FILE__, line, "%s still indexed", slug);

@@ -84,13 +84,34 @@ size_t ks_utf8_floor(const char *s, size_t len, size_t pos);
 
 /* ------------------------------------------------------------------ files */
 
+/* Errors. Every function that can fail returns KS_OK (0) or a negative
+ * code, never a positive one and never -1 of its own making; a constructor
+ * returns NULL and puts the code in an `int *err`; a lookup that may find
+ * nothing returns KS_ERR_NOT_FOUND, apart from a failure (see
+ * ks_index_get_page). A positive return is a count or a yes/no, never an
+ * error. Codes -1..-19 are these, shared by every module; a module adds its
+ * own below them (index: -20..-29, index.h).
+ *
+ * Retryable or fatal: KS_ERR_BUSY is the one retryable code (SQLite's BUSY
+ * and LOCKED: another process held the database past the wait; nothing
+ * was changed). The same call may succeed later, and a caller that can
+ * wait retries (kiosk index for a while, the watcher at its next change,
+ * the usage counts at the next count); ks_err_retryable() says which codes
+ * those are. Every other code is fatal for that call: retrying unchanged
+ * fails the same way, so the caller reports it (and, where the kiosk is
+ * running, keeps the last good content). */
 enum {
     KS_OK = 0,
-    KS_ERR_IO = -1,       /* cannot open or read; errno says why */
-    KS_ERR_TOO_BIG = -2,  /* larger than the limit given */
-    KS_ERR_INVALID = -3,  /* malformed input */
-    KS_ERR_NOT_FOUND = -4 /* no such thing */
+    KS_ERR_IO = -1,        /* cannot open or read; errno says why */
+    KS_ERR_TOO_BIG = -2,   /* larger than the limit given */
+    KS_ERR_INVALID = -3,   /* malformed input */
+    KS_ERR_NOT_FOUND = -4, /* no such thing */
+    KS_ERR_BUSY = -5       /* retryable: a database was busy or locked; nothing changed, try again later */
 };
+
+/* 1 when the same call may succeed later (KS_ERR_BUSY), 0 for KS_OK and for
+ * every fatal code. */
+static inline int ks_err_retryable(int rc) { return rc == KS_ERR_BUSY; }
 
 /* Read the whole file at path into a new NUL-terminated buffer (*out, length
  * *len). Files larger than max bytes are not read: KS_ERR_TOO_BIG. Returns
@@ -100,6 +121,13 @@ int ks_read_file(const char *path, size_t max, char **out, size_t *len);
 /* Write data to path atomically: a temporary file beside it, fsync, rename.
  * Returns KS_OK or KS_ERR_IO. */
 int ks_write_file_atomic(const char *path, const void *data, size_t len);
+/* mkdir -p: make the folder path and every missing folder above it, with
+ * mode (less the umask). Returns KS_OK, also when they exist already, or
+ * KS_ERR_IO with errno from the mkdir that failed (what was made stays). */
+int ks_make_dirs(const char *path, unsigned mode);
+/* The same for the folders above path's last component: before writing a
+ * file whose folder may not exist yet ("out/home.png" makes "out"). */
+int ks_make_parent_dirs(const char *path, unsigned mode);
 /* dir + "/" + name, in a new string the caller frees. */
 char *ks_path_join(const char *dir, const char *name);
 

@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kiosk/base.h" /* KS_ERR_*, of which index adds its own */
 #include "kiosk/store.h"
 
 /* The schema this build writes and reads. An index of ours with another
@@ -49,7 +50,7 @@ typedef struct ks_index ks_index;
 /* Error codes besides the KS_ERR_* of base.h. */
 enum {
     KS_INDEX_ERR_DB = -20,   /* SQLite failed (message in ks_index_errmsg) */
-    KS_INDEX_ERR_BUSY = -21, /* another writer held the database too long */
+    KS_INDEX_ERR_BUSY = KS_ERR_BUSY, /* retryable: another writer held the database too long (base.h) */
     KS_INDEX_ERR_SCHEMA = -22, /* the file has a schema this build cannot read (search side) */
     KS_INDEX_ERR_NOT_OURS = -23, /* not a regular file, not SQLite, or another program's database:
                                     refused, left untouched */
@@ -198,12 +199,15 @@ typedef struct ks_index_page {
     int stale;         /* 1 when the file now on disk has errors and this is the kept version */
 } ks_index_page;
 
-/* The page with this slug (exact, lowercase), or NULL when not indexed (or
- * on a database error). Free with ks_index_page_free(). */
-ks_index_page *ks_index_get_page(ks_index *ix, const char *slug);
+/* The page with this slug (exact, lowercase). Returns KS_OK with *out a new
+ * record the caller frees with ks_index_page_free(); KS_ERR_NOT_FOUND when
+ * the page is not indexed; or, when the database could not be read, a
+ * negative KS_INDEX_ERR_* (KS_INDEX_ERR_BUSY is retryable, see base.h;
+ * message in ks_index_errmsg). *out is NULL unless KS_OK. */
+int ks_index_get_page(ks_index *ix, const char *slug, ks_index_page **out);
 void ks_index_page_free(ks_index_page *page);
 /* Shortcut: the page's last good Markdown body as a new string the caller
- * frees, or NULL when the page is not indexed. */
-char *ks_index_page_markdown(ks_index *ix, const char *slug);
+ * frees, in *out. Returns as ks_index_get_page. */
+int ks_index_page_markdown(ks_index *ix, const char *slug, char **out);
 
 #endif

@@ -62,14 +62,17 @@ ks_stats *ks_stats_open(const char *path, int *err);
 void ks_stats_close(ks_stats *st);
 
 /* Count one view of the page with this slug. Returns 0, or a negative
- * KS_ERR_* when the count could not be written now (it is then kept in
- * memory and retried: not an error the caller needs to act on). */
+ * KS_ERR_* when the count could not be written now: KS_ERR_BUSY (another
+ * process holds the file; retryable) or KS_ERR_IO. Either way the count is
+ * kept in memory and written with the next count or ks_stats_flush, so
+ * the caller need not act on it. */
 int ks_stats_count_view(ks_stats *st, const char *slug);
 /* Count one search for text that found nothing. Empty text (after
  * normalisation) is not counted and returns KS_ERR_INVALID. */
 int ks_stats_count_empty_search(ks_stats *st, const char *text);
 /* Write counts held in memory. Returns 0, or a negative KS_ERR_* if some
- * are still held (the file busy). */
+ * are still held: KS_ERR_BUSY when the file was busy (retry later; the
+ * counts stay held), KS_ERR_IO when it could not be written. */
 int ks_stats_flush(ks_stats *st);
 
 /* Read every count (including ones still held in memory) into *out. Returns

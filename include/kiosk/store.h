@@ -1,7 +1,7 @@
 /* store: the content folder, read and checked.
  *
  * ks_store_load() scans a content folder once and returns an immutable
- * snapshot: every Markdown page as a record (front matter, the cmark tree,
+ * snapshot: every Markdown page as a record (front matter, the parsed body,
  * headings, plain text, links, each with its line in the file), the topics
  * (folders), the lay-word synonyms, and every problem found, as diagnostics
  * in the form staff see from `kiosk check`:
@@ -19,7 +19,7 @@
  * big folder parses one file.
  *
  * Ownership of shared records: what a file parses into (a page's strings,
- * keywords, headings, link URLs and cmark tree) lives in a record counted
+ * keywords, headings, link URLs and parsed body) lives in a record counted
  * by reference (atomically) and is never written after it is parsed; the
  * snapshots that show the file unchanged point to the same record. Each
  * snapshot owns its own ks_page structs, with their links' slug and
@@ -29,14 +29,17 @@
  * may be freed in any order, on any thread.
  *
  * Placeholders such as {{clinic.phone}} are filled in from the configuration
- * while a page loads: the title, summary, keywords, cmark tree, headings and
+ * while a page loads: the title, summary, keywords, document, headings and
  * plain text hold the filled-in words (Markdown punctuation in a value is
  * escaped), the markdown field keeps the page as written, and the hash
  * covers the values used, so the index rewrites a page whose filled-in
  * text changed. A placeholder the configuration does not know is an error
  * with its line.
  *
- * Depends on base, config, cmark and libyaml. No SDL, no SQLite.
+ * A page's body is handed out as the document model (ks_page_doc, doc.h),
+ * never as cmark's tree: cmark stays inside the store and doc.
+ *
+ * Depends on base, config, doc, cmark and libyaml. No SDL, no SQLite.
  */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
@@ -45,8 +48,8 @@
 #include <stdint.h>
 #include <time.h>
 
-struct cmark_node;
 struct ks_config;
+struct ks_doc;
 
 /* Pages larger than this are not read (an error). */
 #define KS_STORE_MAX_FILE (1024 * 1024)
@@ -97,8 +100,6 @@ typedef struct ks_page {
     size_t n_keywords;
     const char *markdown; /* the body after the front matter, as written (placeholders not filled in) */
     int body_line;        /* the line of the file where markdown starts */
-    struct cmark_node *doc; /* the parsed body (CMARK_OPT_SAFE), positions shifted to file lines;
-                               NULL only in a page reused from ks_store_load_records() */
     const char *text;     /* plain text of the body, one block per line: for search and snippets */
     ks_heading *headings;
     size_t n_headings;
@@ -109,6 +110,17 @@ typedef struct ks_page {
     int warnings;         /* number of warning diagnostics for this page */
     double grade;         /* Flesch-Kincaid reading grade of the body */
 } ks_page;
+
+/* The page's body as a document (doc.h), built from the tree the store
+ * parsed (CMARK_OPT_SAFE; block lines are lines of the file), with links
+ * and pictures resolved against the page's slug. A new document each call,
+ * which the caller frees with ks_doc_destroy(); it does not point into the
+ * snapshot, so it may outlive it. Never NULL: a page reused from
+ * ks_store_load_records() (see ks_page_has_body) gives an empty one. */
+struct ks_doc *ks_page_doc(const ks_page *page);
+/* 1 when the snapshot holds the page's body (markdown, text and document),
+ * 0 for a page reused from ks_store_load_records(). */
+int ks_page_has_body(const ks_page *page);
 
 /* A topic: a folder of pages with an index.md. */
 typedef struct ks_topic {
@@ -175,14 +187,14 @@ ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_sto
 /* Records across processes. ks_store_save_records() writes what another
  * process needs to reuse the records of this snapshot's good pages (those
  * without errors): per file its path, stat identity and hash, and its
- * record without the Markdown, the plain text and the cmark tree; key ties
+ * record without the Markdown, the plain text and the document; key ties
  * the file to whatever holds those pages' content (kiosk index: the index,
  * by its generation). Replaced atomically (renamed into place, not synced
  * to disk: a file lost in a power cut only costs a full load); returns KS_OK or a negative
  * KS_ERR_*. ks_store_load_records() reads it back as a snapshot to pass as
  * prev to ks_store_load_from() and for nothing else; NULL when the file is
  * missing, damaged, of another version or saved with another key. Pages
- * that a load reuses from it have doc == NULL and markdown and text "":
+ * that a load reuses from it have no body (ks_page_has_body() is 0, markdown and text ""):
  * only for a caller that already holds the content of every good page
  * saved (kiosk index, which compares pages with the index by hash). */
 int ks_store_save_records(const ks_store *store, const char *path, uint64_t key);

@@ -80,7 +80,7 @@ static int render_page(const ks_page *page, const render_opts *o, const char *co
         return err == KS_ERR_NOT_FOUND ? 2 : 1;
     }
     ks_render *rd = ks_render_headless_render(hl);
-    ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
+    ks_doc *doc = ks_page_doc(page);
     ks_display_list *dl = ks_layout_list_create();
     ks_layout_params lp = {0};
     lp.width = o->w;

@@ -124,23 +124,9 @@ typedef struct headless_host {
 /* Between script commands: take the watcher's newest content. */
 static void hl_frame(void *ctx, ks_ui *ui) { app_live_update(((headless_host *)ctx)->live, ui); }
 
-/* Create the folders above a screenshot's path (mkdir -p), so a script can
- * say `shot out/home.png` without preparing out/. Failures show up when the
- * PNG cannot be written. */
-static void make_shot_dirs(const char *path) {
-    char *copy = ks_strdup(path);
-    for (char *p = copy + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        mkdir(copy, 0755);
-        *p = '/';
-    }
-    free(copy);
-}
-
 static int hl_shot(void *ctx, ks_ui *ui, const char *path) {
     headless_host *h = ctx;
-    make_shot_dirs(path);
+    (void)ks_make_parent_dirs(path, 0755); /* so `shot out/home.png` needs no out/; failures show at the write */
     if (ks_ui_draw(ui) != 0) return -1;
     return ks_render_headless_save_png(h->hl, path);
 }
@@ -302,7 +288,7 @@ static int win_shot(void *ctx, ks_ui *ui, const char *path) {
     window_run *r = ctx;
     int w, h, rc;
     SDL_Surface *s;
-    make_shot_dirs(path);
+    (void)ks_make_parent_dirs(path, 0755); /* so `shot out/home.png` needs no out/; failures show at the write */
     app_output_begin(&r->out); /* the logical screen, as the ui drew it */
     ks_ui_draw(ui);
     w = r->out.lw;

@@ -131,7 +131,7 @@ int cmd_speak(int argc, char **argv) {
         ks_store_free(store);
         return 1;
     }
-    ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
+    ks_doc *doc = ks_page_doc(page);
     ks_speech_script *script = ks_speech_script_from_doc(doc);
     ks_doc_destroy(doc);
     ks_store_free(store);

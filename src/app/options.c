@@ -23,19 +23,6 @@ const char *app_default_content(void) {
     return KIOSK_DEFAULT_CONTENT;
 }
 
-/* mkdir -p for the folders above path's last component; failures are left
- * for the later open of the file to report. */
-static void make_parent_dirs(const char *path) {
-    char *copy = ks_strdup(path);
-    for (char *p = copy + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(copy, 0755) != 0 && errno != EEXIST) break;
-        *p = '/';
-    }
-    free(copy);
-}
-
 const char *app_default_db(void) {
     static char path[4096];
     const char *env = getenv("KIOSK_DB");
@@ -55,7 +42,7 @@ const char *app_default_db(void) {
             snprintf(path, sizeof path, "%s/.local/state/clinic-kiosk/index.db", home);
         else
             return NULL; /* never a silent fallback to the current folder */
-        make_parent_dirs(path);
+        (void)ks_make_parent_dirs(path, 0755); /* a failure shows when the file is opened */
     }
     return path;
 }

@@ -173,3 +173,35 @@ int ks_read_fd(int fd, size_t max, char **out, size_t *len) {
     *out = ks_buf_detach(&b);
     return KS_OK;
 }
+
+/* mkdir -p of path[0..end): each '/' ends a folder to make. */
+static int make_dirs_upto(const char *path, size_t end, unsigned mode) {
+    char *copy = ks_strndup(path, end);
+    int rc = KS_OK;
+    for (char *p = copy + 1;; p++) {
+        if (*p != '/' && *p != '\0') continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(copy, (mode_t)mode) != 0 && errno != EEXIST) {
+            rc = KS_ERR_IO;
+            break;
+        }
+        *p = c;
+        if (!c) break;
+    }
+    int saved = errno;
+    free(copy);
+    errno = saved;
+    return rc;
+}
+
+int ks_make_dirs(const char *path, unsigned mode) {
+    if (!path || !*path) return KS_ERR_INVALID;
+    return make_dirs_upto(path, strlen(path), mode);
+}
+
+int ks_make_parent_dirs(const char *path, unsigned mode) {
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!slash || slash == path) return KS_OK; /* in the current folder or / */
+    return make_dirs_upto(path, (size_t)(slash - path), mode);
+}

@@ -95,18 +95,18 @@ static int parse_number(const char *v, double lo, double hi, double *out) {
     double d;
     errno = 0;
     d = strtod(v, &end);
-    if (end == v || *end || errno || !(d >= lo && d <= hi)) return -1; /* NaN fails too */
+    if (end == v || *end || errno || !(d >= lo && d <= hi)) return KS_ERR_INVALID; /* NaN fails too */
     *out = d;
     return 0;
 }
 
 /* "HH:MM" → minutes of the day, or -1. */
 static int parse_clock(const char *s, size_t n) {
-    if (n != 5 || s[2] != ':') return -1;
+    if (n != 5 || s[2] != ':') return KS_ERR_INVALID;
     for (size_t i = 0; i < 5; i++)
-        if (i != 2 && (s[i] < '0' || s[i] > '9')) return -1;
+        if (i != 2 && (s[i] < '0' || s[i] > '9')) return KS_ERR_INVALID;
     int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-    if (h > 23 || m > 59) return -1;
+    if (h > 23 || m > 59) return KS_ERR_INVALID;
     return h * 60 + m;
 }
 
@@ -117,22 +117,22 @@ static int set_value(ks_config *c, const key_def *k, const char *v) {
     switch (k->kind) {
     case K_TEXT:
     case K_PATH:
-        if (n >= k->size) return -1;
-        if (k->kind == K_PATH && n && v[0] != '/') return -1;
+        if (n >= k->size) return KS_ERR_INVALID;
+        if (k->kind == K_PATH && n && v[0] != '/') return KS_ERR_INVALID;
         memcpy(field, v, n + 1);
         return 0;
     case K_DIGITS:
-        if (n < 1 || n >= k->size || strspn(v, "0123456789") != n) return -1;
+        if (n < 1 || n >= k->size || strspn(v, "0123456789") != n) return KS_ERR_INVALID;
         memcpy(field, v, n + 1);
         return 0;
     case K_NUMBER:
         return parse_number(v, k->lo, k->hi, (double *)(void *)field);
     case K_INT:
-        if (parse_number(v, k->lo, k->hi, &d) || d != floor(d)) return -1;
+        if (parse_number(v, k->lo, k->hi, &d) || d != floor(d)) return KS_ERR_INVALID;
         *(int *)(void *)field = (int)d;
         return 0;
     case K_ROTATE:
-        if (strcmp(v, "0") && strcmp(v, "90") && strcmp(v, "180") && strcmp(v, "270")) return -1;
+        if (strcmp(v, "0") && strcmp(v, "90") && strcmp(v, "180") && strcmp(v, "270")) return KS_ERR_INVALID;
         *(int *)(void *)field = atoi(v);
         return 0;
     case K_BOOL:
@@ -141,7 +141,7 @@ static int set_value(ks_config *c, const key_def *k, const char *v) {
         else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "0"))
             *(int *)(void *)field = 0;
         else
-            return -1;
+            return KS_ERR_INVALID;
         return 0;
     case K_NIGHT: {
         const char *dash = strchr(v, '-');
@@ -150,16 +150,16 @@ static int set_value(ks_config *c, const key_def *k, const char *v) {
             c->screen.night_from = c->screen.night_to = -1;
             return 0;
         }
-        if (!dash) return -1;
+        if (!dash) return KS_ERR_INVALID;
         from = parse_clock(v, (size_t)(dash - v));
         to = parse_clock(dash + 1, strlen(dash + 1));
-        if (from < 0 || to < 0 || from == to) return -1;
+        if (from < 0 || to < 0 || from == to) return KS_ERR_INVALID;
         c->screen.night_from = from;
         c->screen.night_to = to;
         return 0;
     }
     }
-    return -1;
+    return KS_ERR_INVALID;
 }
 
 /* ------------------------------------------------------------ parsing */

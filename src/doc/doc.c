@@ -11,6 +11,7 @@
 
 #include "kiosk/base.h"
 
+#include <assert.h>
 #include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +134,13 @@ typedef struct builder {
     runvec image_runs;
 } builder;
 
-static frame *top(builder *b) { return &b->stack[b->depth - 1]; }
+/* Invariants of the frame stack, which hold by design: stack[0] is the
+ * document and is never closed; no more than KS_DOC_MAX_DEPTH frames are
+ * open above it (deeper containers are counted in skipped instead). */
+static frame *top(builder *b) {
+    assert(b->depth >= 1 && b->depth <= KS_DOC_MAX_DEPTH + 1 && b->depth <= b->cap);
+    return &b->stack[b->depth - 1];
+}
 
 static void push_block(builder *b, const ks_doc_block *blk) {
     blockvec_push(&top(b)->kids, blk);
@@ -158,6 +165,7 @@ static void close_frame(builder *b) {
         b->skipped--;
         return;
     }
+    assert(b->depth > 1); /* an exit matches an enter: never the document's frame */
     frame f = b->stack[--b->depth];
     f.block.children = f.kids.v;
     f.block.n_children = f.kids.n;
@@ -385,6 +393,7 @@ static void node_exit(builder *b, cmark_node *node) {
     switch (cmark_node_get_type(node)) {
     case CMARK_NODE_LIST:
         b->list_depth--;
+        assert(b->list_depth >= 0);
         close_frame(b);
         break;
     case CMARK_NODE_ITEM:
@@ -482,7 +491,9 @@ ks_doc *ks_doc_from_cmark(const struct cmark_node *root, const char *slug) {
         }
     }
     cmark_iter_free(it);
-    /* A well-formed walk closes every frame; be safe anyway. */
+    /* cmark's walk exits every node it entered, so every frame is closed
+     * (asserted in test builds; closed anyway in a release build). */
+    assert(b.depth == 1 && b.skipped == 0 && b.list_depth == 0);
     while (b.depth > 1) close_frame(&b);
     doc->blocks = b.stack[0].kids.v;
     doc->n_blocks = b.stack[0].kids.n;

@@ -547,20 +547,22 @@ static char *col_dup(sqlite3_stmt *st, int i) {
     return ks_strdup(t ? (const char *)t : "");
 }
 
-ks_index_page *ks_index_get_page(ks_index *ix, const char *slug) {
+int ks_index_get_page(ks_index *ix, const char *slug, ks_index_page **out) {
     sqlite3_stmt *st;
     ks_index_page *p = NULL;
-    if (!slug || !ix->db) return NULL;
+    int rc;
+    *out = NULL;
+    if (!slug) return KS_ERR_INVALID;
+    if (!ix->db) return KS_INDEX_ERR_CORRUPT; /* a repair that could not reopen it */
     if (sqlite3_prepare_v2(ix->db,
                            "SELECT slug, topic, section, title, summary, reviewed, ord, is_topic_index,"
                            " keywords, markdown, body_line, hash, bad_hash FROM pages JOIN sources USING (id)"
                            " WHERE slug = ?",
-                           -1, &st, NULL) != SQLITE_OK) {
-        ix_fail(ix, "reading a page");
-        return NULL;
-    }
+                           -1, &st, NULL) != SQLITE_OK)
+        return ix_fail(ix, "reading a page");
     sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
         p = ks_calloc(1, sizeof *p);
         p->slug = col_dup(st, 0);
         p->topic = col_dup(st, 1);
@@ -583,8 +585,10 @@ ks_index_page *ks_index_get_page(ks_index *ix, const char *slug) {
         p->hash = (uint64_t)sqlite3_column_int64(st, 11);
         p->stale = sqlite3_column_int64(st, 12) != 0;
     }
+    int code = rc == SQLITE_ROW ? KS_OK : rc == SQLITE_DONE ? KS_ERR_NOT_FOUND : ix_fail(ix, "reading a page");
     sqlite3_finalize(st);
-    return p;
+    *out = p;
+    return code;
 }
 
 void ks_index_page_free(ks_index_page *p) {
@@ -601,15 +605,16 @@ void ks_index_page_free(ks_index_page *p) {
     free(p);
 }
 
-char *ks_index_page_markdown(ks_index *ix, const char *slug) {
-    ks_index_page *p = ks_index_get_page(ix, slug);
-    char *md = NULL;
-    if (p) {
-        md = p->markdown;
+int ks_index_page_markdown(ks_index *ix, const char *slug, char **out) {
+    ks_index_page *p;
+    int rc = ks_index_get_page(ix, slug, &p);
+    *out = NULL;
+    if (rc == KS_OK) {
+        *out = p->markdown;
         p->markdown = NULL;
         ks_index_page_free(p);
     }
-    return md;
+    return rc;
 }
 
 /* Notes share the meta table with the index's own counters, under a

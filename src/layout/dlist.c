@@ -4,6 +4,7 @@
 
 #include "kiosk/base.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -118,6 +119,8 @@ size_t ks_layout_list_add(ks_display_list *dl, const ks_item *item) {
         dl->cap = dl->cap ? dl->cap * 2 : 64;
         dl->items = ks_realloc(dl->items, dl->cap * sizeof *dl->items);
     }
+    assert(item->kind >= KS_ITEM_RECT && item->kind <= KS_ITEM_ANCHOR);
+    assert(!item->text || item->kind == KS_ITEM_TEXT); /* only text items carry text */
     ks_item *it = &dl->items[dl->n];
     *it = *item;
     if (item->text) {
@@ -156,6 +159,7 @@ size_t ks_layout_list_add_image(ks_display_list *dl, ks_rect box, const char *sr
 }
 
 void ks_layout_list_set_tag(ks_display_list *dl, size_t i, int tag) {
+    assert(i < dl->n); /* i is what ks_layout_list_add* returned for this list */
     if (i < dl->n) dl->items[i].tag = tag;
 }
 

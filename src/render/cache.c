@@ -263,13 +263,14 @@ static char *read_all(int fd, size_t *len) {
 
 /* Decode data (consumed) into e: an SVG keeps its text (and its natural
  * size), any other picture becomes pixels, at most KS_RENDER_KEEP_SIDE a
- * side. Returns 0, or -1 when it is not a picture SDL2_image can read. */
+ * side. Returns 0, or KS_ERR_NOT_FOUND (as render.h calls a picture that
+ * cannot be shown) when it is not a picture SDL2_image can read. */
 static int decode(ks_render *rd, image_entry *e, char *data, size_t len) {
-    if (!data) return -1;
+    if (!data) return KS_ERR_NOT_FOUND;
     SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
     if (!rw) {
         free(data);
-        return -1;
+        return KS_ERR_NOT_FOUND;
     }
     int svg = ks_image_sniff(data, len, NULL, NULL) == KS_IMAGE_SVG;
     SDL_Surface *s = svg ? IMG_LoadSVG_RW(rw) : IMG_Load_RW(rw, 0);
@@ -281,7 +282,7 @@ static int decode(ks_render *rd, image_entry *e, char *data, size_t len) {
     }
     if (!s) {
         free(data);
-        return -1;
+        return KS_ERR_NOT_FOUND;
     }
     e->w = s->w;
     e->h = s->h;
@@ -383,13 +384,13 @@ image_entry *render_image(ks_render *rd, const char *src) {
 /* Pixels for e when it has none (dropped or never loaded): read and decode
  * the file now. A file replaced since refresh is taken as it is now. */
 static int ensure_pixels(ks_render *rd, image_entry *e) {
-    if (e->missing) return -1;
+    if (e->missing) return KS_ERR_NOT_FOUND;
     if (e->surf || e->data) return 0;
     struct stat st;
     int fd = open_picture(rd, e->src, &st);
     if (fd < 0) {
         e->missing = 1;
-        return -1;
+        return KS_ERR_NOT_FOUND;
     }
     note_file(e, &st);
     size_t len = 0;
@@ -403,7 +404,7 @@ static int ensure_pixels(ks_render *rd, image_entry *e) {
     }
     if (decode(rd, e, data, len) != 0) {
         e->missing = 1;
-        return -1;
+        return KS_ERR_NOT_FOUND;
     }
     count_bytes(rd, e);
     return 0;

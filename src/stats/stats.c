@@ -110,18 +110,25 @@ static void hold(ks_stats *st, int kind, const char *key, int64_t n) {
     st->n_pend++;
 }
 
+/* The KS_ERR_* for an SQLite result code: busy and locked are retryable. */
+static int code_of(int rc) {
+    rc &= 0xff;
+    return rc == SQLITE_OK ? KS_OK : rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? KS_ERR_BUSY : KS_ERR_IO;
+}
+
 int ks_stats_flush(ks_stats *st) {
+    int rc;
     if (!st) return KS_ERR_INVALID;
     if (st->n_pend == 0) return KS_OK;
-    if (exec(st->db, "BEGIN IMMEDIATE") != SQLITE_OK) return KS_ERR_IO;
+    if ((rc = exec(st->db, "BEGIN IMMEDIATE")) != SQLITE_OK) return code_of(rc);
     for (size_t i = 0; i < st->n_pend; i++)
-        if (write_count(st, st->pend[i].kind, st->pend[i].key, st->pend[i].n) != SQLITE_OK) {
+        if ((rc = write_count(st, st->pend[i].kind, st->pend[i].key, st->pend[i].n)) != SQLITE_OK) {
             exec(st->db, "ROLLBACK");
-            return KS_ERR_IO;
+            return code_of(rc);
         }
-    if (exec(st->db, "COMMIT") != SQLITE_OK) {
+    if ((rc = exec(st->db, "COMMIT")) != SQLITE_OK) {
         exec(st->db, "ROLLBACK");
-        return KS_ERR_IO;
+        return code_of(rc);
     }
     for (size_t i = 0; i < st->n_pend; i++) free(st->pend[i].key);
     st->n_pend = 0;

@@ -97,7 +97,7 @@ static void scan_body(ks_store *store, ks_page *p, int *errors) {
     size_t cap_h = 8, cap_l = 8;
     p->headings = ks_calloc(cap_h, sizeof(ks_heading));
     p->links = ks_calloc(cap_l, sizeof(ks_link));
-    cmark_iter *it = cmark_iter_new(p->doc);
+    cmark_iter *it = cmark_iter_new(store_page_tree(p));
     cmark_event_type ev;
     int html_warned = 0;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -140,7 +140,8 @@ static void scan_body(ks_store *store, ks_page *p, int *errors) {
 }
 
 static ks_page *page_new(const char *rel_path, const char *topic) {
-    ks_page *p = ks_calloc(1, sizeof *p);
+    page_parsed *pp = ks_calloc(1, sizeof *pp);
+    ks_page *p = &pp->page;
     size_t n = strlen(rel_path);
     char *slug = ks_strndup(rel_path, n >= 3 ? n - 3 : n);
     for (char *c = slug; *c; c++) *c = (char)tolower((unsigned char)*c);
@@ -276,7 +277,7 @@ ks_page *store_page_parse(ks_store *store, const char *data, size_t len, const c
         /* too costly to parse: an error, and an empty document */
         store_diag_add(diags, rel_path, p->body_line + bound_line, KS_DIAG_ERROR, "%s", why);
         errors++;
-        p->doc = cmark_parse_document("", 0, 0);
+        ((page_parsed *)p)->tree = cmark_parse_document("", 0, 0);
         ks_buf_free(&used);
     } else {
         char *blanked = ks_strndup(data, len);
@@ -288,7 +289,7 @@ ks_page *store_page_parse(ks_store *store, const char *data, size_t len, const c
             free(blanked);
             blanked = filled;
         }
-        p->doc = cmark_parse_document(blanked, blanked_len, CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8);
+        ((page_parsed *)p)->tree = cmark_parse_document(blanked, blanked_len, CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8);
         free(blanked);
         if (used.len) { /* a changed value changes the page the index holds */
             ks_buf_append(&used, data, len);
@@ -298,7 +299,7 @@ ks_page *store_page_parse(ks_store *store, const char *data, size_t len, const c
     }
 
     ks_buf text = {0};
-    collect_text(p->doc, &text);
+    collect_text(store_page_tree(p), &text);
     p->text = ks_buf_detach(&text);
 
     int body_empty = 1;
@@ -321,8 +322,8 @@ int store_page_has_callout(const ks_page *p, const char *title) {
     int found = 0;
     cmark_iter *it;
     cmark_event_type ev;
-    if (!p->doc) return 0;
-    it = cmark_iter_new(p->doc);
+    if (!store_page_tree(p)) return 0;
+    it = cmark_iter_new(store_page_tree(p));
     while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it), *first;
         char *text;
@@ -398,7 +399,7 @@ void store_page_free(ks_page *p) {
     for (size_t i = 0; i < p->n_keywords; i++) free(p->keywords[i]);
     free(p->keywords);
     free((char *)p->markdown);
-    if (p->doc) cmark_node_free(p->doc);
+    if (store_page_tree(p)) cmark_node_free(store_page_tree(p));
     free((char *)p->text);
     for (size_t i = 0; i < p->n_headings; i++) {
         free(p->headings[i].text);

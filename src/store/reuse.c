@@ -26,9 +26,11 @@
 #include "store_int.h"
 
 #include "kiosk/config.h"
+#include "kiosk/doc.h"
 
 #include <cmark.h>
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -81,7 +83,10 @@ static page_file *file_new(ks_page *base, const ks_diag *diags, size_t n) {
 }
 
 static void file_release(page_file *f) {
-    if (!f || atomic_fetch_sub(&f->refs, 1) != 1) return;
+    if (!f) return;
+    int refs = atomic_fetch_sub(&f->refs, 1);
+    assert(refs >= 1); /* one reference per view; released once per view */
+    if (refs != 1) return;
     if (f->arena) { /* a skeleton: one block (images included) */
         free(f->arena);
         free(f->syn_words);
@@ -139,7 +144,9 @@ static page_view *previous(const ks_store *prev, const char *rel_path, const cha
 /* Reuse v's record for this load: its diagnostics go to the store again. */
 static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t verified) {
     page_file *f = v->file;
-    atomic_fetch_add(&f->refs, 1);
+    int refs = atomic_fetch_add(&f->refs, 1);
+    assert(refs >= 1); /* prev's view holds one: a record in use is never freed */
+    (void)refs;
     if (f->arena) s->has_skeletons = 1;
     for (size_t i = 0; i < f->n_diags; i++)
         store_diag_add(&s->diags, f->diags[i].path, f->diags[i].line, f->diags[i].severity, "%s", f->diags[i].message);
@@ -185,8 +192,8 @@ const ks_store *store_reuse_usable_prev(const ks_store *s, const char *dir, cons
 /* The pictures of f's tree, once. */
 static void find_images(page_file *f) {
     size_t cap = 0;
-    if (!f->base->doc) return;
-    cmark_iter *it = cmark_iter_new(f->base->doc);
+    if (f->arena || !store_page_tree(f->base)) return;
+    cmark_iter *it = cmark_iter_new(store_page_tree(f->base));
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
@@ -253,6 +260,16 @@ const ks_link *store_page_images(const ks_page *p, size_t *n) {
 }
 
 int store_page_has_help_callout(const ks_page *p) { return ((const page_view *)p)->file->help_callout; }
+
+/* The tree of a view's record, or NULL for a skeleton (or an unreadable file). */
+static const cmark_node *view_tree(const ks_page *p) {
+    const page_file *f = ((const page_view *)p)->file;
+    return f->arena ? NULL : store_page_tree(f->base);
+}
+
+ks_doc *ks_page_doc(const ks_page *p) { return ks_doc_from_cmark(view_tree(p), p->slug); }
+
+int ks_page_has_body(const ks_page *p) { return !((const page_view *)p)->file->arena; }
 
 size_t ks_store_parsed_count(const ks_store *s) { return s->n_parsed; }
 size_t ks_store_reused_count(const ks_store *s) { return s->n_reused; }

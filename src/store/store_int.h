@@ -9,6 +9,7 @@
 #include "kiosk/config.h"
 #include "kiosk/store.h"
 
+#include <cmark.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
 
@@ -122,6 +123,17 @@ ks_page *store_page_load(ks_store *store, source_entry *e, const char *rel_path,
  * diagnostics go to the store. Borrows data. */
 ks_page *store_page_parse(ks_store *store, const char *data, size_t len, const char *rel_path, const char *topic);
 void store_page_free(ks_page *page);
+/* What store_page_load and store_page_parse allocate: the record's page and
+ * the cmark tree of its body (CMARK_OPT_SAFE, positions shifted to file
+ * lines; NULL for an unreadable file). The tree stays inside the store:
+ * others get a ks_doc built from it (ks_page_doc). */
+typedef struct page_parsed {
+    ks_page page;      /* first, so a ks_page * from store_page_load is one */
+    cmark_node *tree;  /* owned; freed by store_page_free */
+} page_parsed;
+/* The tree of a page store_page_load or store_page_parse returned (never a
+ * view, never a skeleton of records.c). */
+static inline cmark_node *store_page_tree(const ks_page *base) { return ((const page_parsed *)base)->tree; }
 /* Whether the body has a callout (a block quote) whose first block starts
  * with title, ignoring case and leading punctuation ("**When to get help**"). */
 int store_page_has_callout(const ks_page *page, const char *title);

@@ -36,24 +36,6 @@ int sr_remove_tree(const char *path) {
     return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : KS_ERR_IO;
 }
 
-int sr_make_dirs(const char *path, mode_t mode) {
-    char *copy = ks_strdup(path);
-    int rc = 0;
-    for (char *p = copy + 1;; p++) {
-        if (*p != '/' && *p != '\0') continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(copy, mode) != 0 && errno != EEXIST) {
-            rc = KS_ERR_IO;
-            break;
-        }
-        *p = c;
-        if (!c) break;
-    }
-    free(copy);
-    return rc;
-}
-
 /* The folder holding path, and its last component, as new strings. */
 static void split_path(const char *path, char **dir, char **base) {
     char *a = ks_strdup(path), *b = ks_strdup(path);

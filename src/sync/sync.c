@@ -407,7 +407,7 @@ ks_sync_result ks_sync_run(const ks_sync_options *o, ks_sync_state *st) {
         finish(&r, KS_SYNC_FAILED, "no source: set 'source' in the [sync] section of the configuration, or give --source");
         goto out;
     }
-    if (sr_make_dirs(r.releases, 0755) != 0) {
+    if (ks_make_dirs(r.releases, 0755) != 0) {
         finish(&r, KS_SYNC_FAILED, "cannot make the releases folder %s: %s", r.releases, strerror(errno));
         goto out;
     }

@@ -24,8 +24,6 @@ int sr_is_commit(const char *name);
 /* Remove path and everything below it (symbolic links are removed, never
  * followed). Returns 0, or KS_ERR_IO when something stayed. */
 int sr_remove_tree(const char *path);
-/* mkdir -p. Returns 0 or KS_ERR_IO. */
-int sr_make_dirs(const char *path, mode_t mode);
 /* The commit the link content points to when it is a release under
  * releases ("" otherwise) into out[41]. *is_dir is set to 1 when content is
  * a real folder (not a link). */

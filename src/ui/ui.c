@@ -245,7 +245,7 @@ static int load_doc(ks_ui *ui, const char *slug) {
     p = ui_find(ui, slug);
     clear_doc(ui);
     if (!p) return KS_ERR_NOT_FOUND;
-    ui->doc = ks_doc_from_cmark(p->doc, p->slug);
+    ui->doc = ks_page_doc(p);
     snprintf(ui->doc_slug, sizeof ui->doc_slug, "%s", p->slug);
     ui->doc_title = ks_strdup(p->title);
     t = p->topic[0] ? ui_find_topic(ui, p->topic) : NULL;

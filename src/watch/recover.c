@@ -79,7 +79,14 @@ wstore *wrecover_from_index(const ks_store *st, const char *db, const ks_store_o
     ks_store_file *files = ks_calloc(n ? n : 1, sizeof *files);
     for (size_t i = 0; i < n; i++) {
         const ks_page *p = ks_store_page(st, i);
-        ks_index_page *ip = p->errors ? ks_index_get_page(ix, p->slug) : NULL;
+        ks_index_page *ip = NULL;
+        int rc = p->errors ? ks_index_get_page(ix, p->slug, &ip) : KS_ERR_NOT_FOUND;
+        /* Not retried: SQLite already waited 5 s for a busy database
+         * (ks_index_open's busy timeout). The page is then shown as never
+         * indexed, as before the index existed; its file is untouched. */
+        if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
+            ks_log("index: cannot read the last good version of %s (%s)%s", p->slug, ks_index_errmsg(ix),
+                   ks_err_retryable(rc) ? ", the index was busy" : "");
         files[i].path = p->path;
         if (ip) {
             char *text = rebuild_source(ip);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,12 +23,17 @@ wstore *wstore_new(ks_store *store) {
 }
 
 void wstore_retain(wstore *w) {
-    if (w) atomic_fetch_add(&w->refs, 1);
+    if (!w) return;
+    int refs = atomic_fetch_add(&w->refs, 1);
+    assert(refs >= 1); /* only a holder retains */
+    (void)refs;
 }
 
 void wstore_release(wstore *w) {
     if (!w) return;
-    if (atomic_fetch_sub(&w->refs, 1) == 1) {
+    int refs = atomic_fetch_sub(&w->refs, 1);
+    assert(refs >= 1);
+    if (refs == 1) {
         ks_store_free(w->store);
         free(w);
     }
@@ -58,13 +64,18 @@ ks_watch_snapshot *wsnap_empty(uint64_t gen) {
 }
 
 ks_watch_snapshot *ks_watch_snapshot_retain(ks_watch_snapshot *s) {
-    if (s) atomic_fetch_add(&s->refs, 1);
+    if (!s) return s;
+    int refs = atomic_fetch_add(&s->refs, 1);
+    assert(refs >= 1); /* only a holder retains */
+    (void)refs;
     return s;
 }
 
 void ks_watch_snapshot_release(ks_watch_snapshot *s) {
     if (!s) return;
-    if (atomic_fetch_sub(&s->refs, 1) != 1) return;
+    int refs = atomic_fetch_sub(&s->refs, 1);
+    assert(refs >= 1);
+    if (refs != 1) return;
     for (size_t i = 0; i < s->n_pages; i++) wstore_release(s->owner[i]);
     for (size_t i = 0; i < s->n_topics; i++) wstore_release(s->topic_owner[i]);
     wstore_release(s->latest);

@@ -84,7 +84,7 @@ int main(int argc, char **argv) {
     if (!shared) return 2;
     for (size_t i = 0; i < pages; i++) {
         const ks_page *page = ks_store_page(store, pages - 1 - i); /* another order than below */
-        ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
+        ks_doc *doc = ks_page_doc(page);
         ks_display_list *dl = ks_layout_list_create();
         ks_layout_params lp = {W, scale, NULL, NULL, 0, 0};
         double t0 = ks_now_ms();
@@ -104,7 +104,7 @@ int main(int argc, char **argv) {
             ks_render_headless *hl = ks_render_headless_create(W, H, theme, &o, &err);
             if (!hl) return 2;
             ks_render *rd = ks_render_headless_render(hl);
-            ks_doc *doc = ks_doc_from_cmark(page->doc, page->slug);
+            ks_doc *doc = ks_page_doc(page);
             ks_display_list *dl = ks_layout_list_create();
             ks_layout_params lp = {W, scale, theme, NULL, 0, 0};
             ks_layout_info info;
