@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void test_check_exit_codes(void) {
@@ -25,10 +27,74 @@ static void test_check_exit_codes(void) {
     STR_EQ(out, "about.md:10: warning: raw HTML is not shown on the kiosk; use Markdown instead\n");
     free(out), free(cmd);
 
+    /* a folder that is not there, or holds no page: an error (issue 15),
+     * not "0 errors" for a kiosk that would show nothing */
     cmd = ks_sprintf("%s check --content /nonexistent/folder 2>&1", KIOSK_BIN);
-    INT_EQ(harness_run(cmd, &out), 2);
+    INT_EQ(harness_run(cmd, &out), 1);
     STR_CONTAINS(out, "cannot read the content folder '/nonexistent/folder'");
+    STR_CONTAINS(out, "/nonexistent/folder:1: error: the content folder does not exist: give the right folder");
     free(out), free(cmd);
+    {
+        char dir[] = "/tmp/kiosk-check-empty-XXXXXX";
+        OK(mkdtemp(dir) != NULL);
+        cmd = ks_sprintf("%s check --content %s 2>/dev/null", KIOSK_BIN, dir);
+        INT_EQ(harness_run(cmd, &out), 1);
+        char *want = ks_sprintf("%s:1: error: the content folder holds no pages (no .md file at its top or in a "
+                                "topic folder): the kiosk has nothing to show\n", dir);
+        STR_EQ(out, want);
+        free(want), free(out), free(cmd);
+        /* notes and drafts only (names starting with '_') are no pages either */
+        char *note = ks_sprintf("%s/_notes.md", dir);
+        FILE *f = fopen(note, "w");
+        if (f) fputs("---\ntitle: Notes\n---\n\nDraft.\n", f), fclose(f);
+        cmd = ks_sprintf("%s check --content %s 2>&1", KIOSK_BIN, dir);
+        INT_EQ(harness_run(cmd, &out), 1);
+        STR_CONTAINS(out, "holds no pages");
+        STR_CONTAINS(out, "kiosk check: 0 pages in 0 topics, 1 errors");
+        free(out), free(cmd);
+        unlink(note);
+        free(note);
+        rmdir(dir);
+    }
+}
+
+/* `kiosk run` on a folder that is not there or holds no page still runs
+ * (the ui says "This kiosk has no pages yet") and logs why, for staff. */
+static void test_run_logs_why_empty(void) {
+    char dir[] = "/tmp/kiosk-run-empty-XXXXXX";
+    char *out, *cmd, *script, *empty;
+    OK(mkdtemp(dir) != NULL);
+    script = ks_sprintf("%s/script.txt", dir);
+    empty = ks_sprintf("%s/content", dir);
+    OK(mkdir(empty, 0755) == 0);
+    FILE *f = fopen(script, "w");
+    if (f) fputs("wait 10\n", f), fclose(f);
+    cmd = ks_sprintf("%s run --script %s --content %s --db %s/index.db 2>&1 >/dev/null", KIOSK_BIN, script, empty, dir);
+    INT_EQ(harness_run(cmd, &out), 0);
+    STR_CONTAINS(out, "/content:1: error: the content folder holds no pages");
+    /* issue 15: the default staff PIN is said at start ... */
+    STR_CONTAINS(out, "kiosk: warning: the staff PIN is still the default (2580)");
+    free(out), free(cmd);
+    {
+        /* ... and not once it is changed */
+        char *conf = ks_sprintf("%s/kiosk.conf", dir);
+        f = fopen(conf, "w");
+        if (f) fputs("[staff]\npin = 7391\n", f), fclose(f);
+        cmd = ks_sprintf("%s run --config %s --script %s --content %s --db %s/index.db 2>&1 >/dev/null", KIOSK_BIN, conf,
+                         script, empty, dir);
+        INT_EQ(harness_run(cmd, &out), 0);
+        OK(!strstr(out, "staff PIN"));
+        free(out), free(cmd), free(conf);
+    }
+    cmd = ks_sprintf("%s run --script %s --content %s/missing --db %s/index.db 2>&1 >/dev/null", KIOSK_BIN, script, dir,
+                     dir);
+    INT_EQ(harness_run(cmd, &out), 0);
+    STR_CONTAINS(out, "/missing:1: error: the content folder does not exist\n");
+    OK(!strstr(out, "keeping the last good content")); /* there was none */
+    free(out), free(cmd);
+    cmd = ks_sprintf("rm -rf '%s'", dir);
+    OK(system(cmd) == 0);
+    free(cmd), free(empty), free(script);
 }
 
 static void test_shipped_content_is_clean(void) {
@@ -113,6 +179,7 @@ static void test_config_file(void) {
 
 int main(void) {
     RUN(test_check_exit_codes);
+    RUN(test_run_logs_why_empty);
     RUN(test_config_file);
     RUN(test_shipped_content_is_clean);
     RUN(test_usage_errors);

@@ -175,6 +175,34 @@ static void test_no_socket_no_messages(void) {
     OK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* SIGTERM and SIGINT while the loop sleeps (nobody touching it): a clean
+ * stop, exit status 0, said in the log. How fast: tests/bench/stop.sh. */
+static void test_signal_while_idle(void) {
+    const int sigs[2] = {SIGTERM, SIGINT};
+    for (int i = 0; i < 2; i++) {
+        int st = -1;
+        pid_t k = start_kiosk(0);
+        double t0 = harness_now_ms();
+        char *log = NULL;
+        OK(k > 0);
+        while (harness_now_ms() - t0 < 30000) {
+            free(log);
+            log = read_log();
+            if (log && strstr(log, "first frame after")) break;
+            harness_sleep_ms(100);
+        }
+        OK(log && strstr(log, "first frame after"));
+        free(log);
+        harness_sleep_ms(1200); /* asleep in its half-second waits */
+        kill(k, sigs[i]);
+        OK(harness_wait_exit(k, 10000, &st));
+        OK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        log = read_log();
+        OK(log && strstr(log, "stopping (signal)"));
+        free(log);
+    }
+}
+
 int main(void) {
     pid_t x;
     struct sockaddr_un a;
@@ -200,6 +228,7 @@ int main(void) {
     fprintf(stderr, "Xvfb on display %s, NOTIFY_SOCKET=%s\n", display, a.sun_path);
     RUN(test_ready_watchdog_freeze);
     RUN(test_no_socket_no_messages);
+    RUN(test_signal_while_idle);
     harness_stop(x);
     close(sock);
     {

@@ -19,6 +19,16 @@ static void test_defaults(void) {
     OK(c.idle.seconds == 90);
     OK(c.idle.prompt_seconds == 30);
     STR_EQ(c.staff.pin, "2580");
+    INT_EQ(ks_config_pin_is_default(&c), 1);
+    {
+        ks_config d;
+        char err[256];
+        ks_config_defaults(&d);
+        INT_EQ(parse(&d, "[staff]\npin = 7391\n", err, sizeof err), 0);
+        INT_EQ(ks_config_pin_is_default(&d), 0);
+        INT_EQ(parse(&d, "[staff]\npin = 2580\n", err, sizeof err), 0);
+        INT_EQ(ks_config_pin_is_default(&d), 1); /* written out, still the default */
+    }
     OK(c.staff.hold_seconds == 5);
     INT_EQ(c.screen.rotate, 0);
     OK(c.screen.screen_off_minutes == 30);

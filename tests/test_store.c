@@ -69,8 +69,67 @@ static void test_fixtures(void) {
         "good", "no-front-matter", "unclosed-front-matter", "bad-yaml", "missing-fields",
         "wrong-type", "invalid-utf8", "empty-body", "duplicate-slug", "broken-link",
         "topic-without-index", "raw-html", "reviewed", "missing-sections", "reading-grade",
-        "unused-synonym", "colon-in-value", "no-help-callout", "broken-risks-page", "placeholders", "pictures"};
+        "unused-synonym", "colon-in-value", "no-help-callout", "broken-risks-page", "placeholders", "pictures", "home", "icons"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_fixture(cases[i]);
+}
+
+/* Home's common questions (home.txt): the good lines, in order, with
+ * their page and heading; the bad ones are errors (fixture "home"). */
+static void test_home_questions(void) {
+    char *dir = ks_sprintf("%s/check/home/content", KIOSK_FIXTURES);
+    int err = 0;
+    ks_store *st = ks_store_load(dir, NULL, &err);
+    OK(st != NULL);
+    INT_EQ(ks_store_home_count(st), KS_HOME_MAX);
+    const ks_home_question *q = ks_store_home_question(st, 0);
+    STR_EQ(q->text, "Can I drive after the visit?");
+    STR_EQ(q->slug, "knee/recovery");
+    STR_EQ(q->anchor, "can-i-drive");
+    INT_EQ(q->line, 2);
+    q = ks_store_home_question(st, 1);
+    STR_EQ(q->slug, "about");
+    STR_EQ(q->anchor, "need-help");
+    q = ks_store_home_question(st, 2); /* a topic folder opens its overview */
+    STR_EQ(q->slug, "knee/index");
+    OK(q->anchor == NULL);
+    q = ks_store_home_question(st, 3); /* the last '=' splits */
+    STR_EQ(q->text, "A = B?");
+    INT_EQ(q->line, 11);
+    OK(ks_store_home_question(st, KS_HOME_MAX) == NULL);
+    ks_store_free(st);
+    free(dir);
+    /* the shipped content: 3 to 5 questions, every one opening a page */
+    dir = ks_sprintf("%s/content", KIOSK_SOURCE_DIR);
+    st = ks_store_load(dir, NULL, &err);
+    OK(st && ks_store_home_count(st) >= KS_HOME_MIN && ks_store_home_count(st) <= KS_HOME_MAX);
+    for (size_t i = 0; st && i < ks_store_home_count(st); i++)
+        OK(ks_store_find(st, ks_store_home_question(st, i)->slug) != NULL);
+    ks_store_free(st);
+    free(dir);
+}
+
+/* A topic's icon from its index.md (`icon: bone`), else the default; an
+ * unknown name is an error (fixture "icons") and the topic keeps the
+ * default. */
+static void test_topic_icons(void) {
+    int err = 0;
+    char *dir = ks_sprintf("%s/check/icons/content", KIOSK_FIXTURES);
+    ks_store *st = ks_store_load(dir, NULL, &err);
+    OK(st != NULL);
+    STR_EQ(ks_store_find_topic(st, "ankle")->icon, "bone");
+    STR_EQ(ks_store_find_topic(st, "knee")->icon, KS_TOPIC_ICON_DEFAULT);
+    STR_EQ(ks_store_find(st, "ankle/recovery")->icon, "needle"); /* kept, but only a warning: unused */
+    ks_store_free(st);
+    free(dir);
+    dir = ks_sprintf("%s/content", KIOSK_SOURCE_DIR);
+    st = ks_store_load(dir, NULL, &err);
+    OK(st != NULL);
+    STR_EQ(ks_store_find_topic(st, "prolotherapy")->icon, "bone");
+    STR_EQ(ks_store_find_topic(st, "ozone-therapy")->icon, "ozone");
+    ks_store_free(st);
+    free(dir);
+    STR_EQ(ks_section_icon("injection"), "needle");
+    STR_EQ(ks_section_icon("risks"), "warning");
 }
 
 static void test_good_records(void) {
@@ -457,6 +516,8 @@ int main(void) {
     RUN(test_fixtures);
     RUN(test_placeholders);
     RUN(test_good_records);
+    RUN(test_home_questions);
+    RUN(test_topic_icons);
     RUN(test_keywords_and_hash);
     RUN(test_runtime_cases);
     RUN(test_links_not_to_pages);

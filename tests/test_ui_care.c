@@ -22,7 +22,7 @@
 typedef struct world {
     ks_render_headless *hl;
     ks_ui *ui;
-    ks_ui_content content;
+    ks_store_view content;
     double t;
 } world;
 
@@ -33,9 +33,9 @@ static void world_open(world *w, const ks_ui_config *cfg) {
     memset(w, 0, sizeof *w);
     w->hl = ks_render_headless_create(W, H, ks_layout_theme("default"), NULL, &err);
     OK(w->hl != NULL);
-    w->content = ks_ui_content_of_store(shipped);
+    w->content = ks_store_view_of(shipped);
     w->t = 1000;
-    w->ui = ks_ui_create(cfg, &w->content, NULL, ks_render_headless_render(w->hl), W, H, w->t);
+    w->ui = ks_ui_create(cfg, &w->content, NULL, ks_render_headless_render(w->hl), (ks_ui_size){W, H}, w->t);
     ks_ui_tick(w->ui, w->t);
 }
 
@@ -92,7 +92,7 @@ static void topic_point(world *w, float *x, float *y) {
         const ks_item *it = ks_layout_list_item(ui->body, i);
         if (it->kind == KS_ITEM_LINK && it->tag == TAG_TOPIC) {
             *x = (float)(it->box.x + it->box.w / 2 + sx);
-            *y = (float)(it->box.y + it->box.h / 2 + ui->body_top - (int)lroundf(ui->scroll) + sy);
+            *y = (float)(it->box.y + it->box.h / 2 + ui->geom.body_top - (int)lroundf(ui->view.scroll) + sy);
             return;
         }
     }
@@ -258,22 +258,33 @@ static void test_burn_in_shift(void) {
 static void test_rotation_map(void) {
     int lw, lh;
     float lx, ly;
+    ks_ui_point p;
     ks_ui_rotated_size(90, 1920, 1080, &lw, &lh);
     OK(lw == 1080 && lh == 1920);
     ks_ui_rotated_size(180, 1920, 1080, &lw, &lh);
     OK(lw == 1920 && lh == 1080);
     /* 90: the logical top-left corner is at the output's top-right. */
-    ks_ui_rotate_point(90, 1920, 1080, 1919, 0, &lx, &ly);
+    p = ks_ui_rotate_point(90, 1920, 1080, 1919, 0);
+    lx = p.x;
+    ly = p.y;
     OK(fabsf(lx - 0) < 1e-3 && fabsf(ly - 1) < 1e-3);
     /* ... and the logical bottom-left at the output's top-left. */
-    ks_ui_rotate_point(90, 1920, 1080, 0, 0, &lx, &ly);
+    p = ks_ui_rotate_point(90, 1920, 1080, 0, 0);
+    lx = p.x;
+    ly = p.y;
     OK(fabsf(lx - 0) < 1e-3 && fabsf(ly - 1920) < 1e-3);
-    ks_ui_rotate_point(180, 1920, 1080, 10, 20, &lx, &ly);
+    p = ks_ui_rotate_point(180, 1920, 1080, 10, 20);
+    lx = p.x;
+    ly = p.y;
     OK(fabsf(lx - 1910) < 1e-3 && fabsf(ly - 1060) < 1e-3);
     /* 270: the logical top-left at the output's bottom-left. */
-    ks_ui_rotate_point(270, 1920, 1080, 0, 1079, &lx, &ly);
+    p = ks_ui_rotate_point(270, 1920, 1080, 0, 1079);
+    lx = p.x;
+    ly = p.y;
     OK(fabsf(lx - 1) < 1e-3 && fabsf(ly - 0) < 1e-3);
-    ks_ui_rotate_point(0, 1920, 1080, 5, 6, &lx, &ly);
+    p = ks_ui_rotate_point(0, 1920, 1080, 5, 6);
+    lx = p.x;
+    ly = p.y;
     OK(lx == 5 && ly == 6);
 }
 

@@ -147,12 +147,12 @@ static double differ_share(const char *a_png, const char *b_png) {
 /* Where Home's search field is on a w x h logical screen. */
 static void field_point(int w, int h, int *x, int *y) {
     int err = 0;
-    ks_ui_content c = ks_ui_content_of_store(shipped);
+    ks_store_view c = ks_store_view_of(shipped);
     ks_render_headless *hl = ks_render_headless_create(w, h, ks_layout_theme("default"), NULL, &err);
     ks_ui *ui;
     *x = *y = -1;
     if (!hl) return;
-    ui = ks_ui_create(NULL, &c, NULL, ks_render_headless_render(hl), w, h, 0);
+    ui = ks_ui_create(NULL, &c, NULL, ks_render_headless_render(hl), (ks_ui_size){w, h}, 0);
     ks_ui_search_field_point(ui, x, y);
     ks_ui_destroy(ui);
     ks_render_headless_destroy(hl);

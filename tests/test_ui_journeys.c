@@ -15,6 +15,7 @@
 #include "kiosk/ui.h"
 
 #include "../src/ui/ui_int.h"
+#include "../src/app/input.h" /* the input driver: SDL events -> ks_ui_pointer */
 
 #include <math.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ typedef struct world {
     ks_search *search;
     ks_render_headless *hl;
     ks_ui *ui;
-    ks_ui_content content;
+    ks_store_view content;
     double t;
     char db[256];
 } world;
@@ -42,8 +43,8 @@ static void world_open(world *w, int width, int height) {
     OK(w->search != NULL);
     w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
     OK(w->hl != NULL);
-    w->content = ks_ui_content_of_store(w->store);
-    w->ui = ks_ui_create(NULL, &w->content, w->search, ks_render_headless_render(w->hl), width, height, 0);
+    w->content = ks_store_view_of(w->store);
+    w->ui = ks_ui_create(NULL, &w->content, w->search, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
     w->t = 1000;
     ks_ui_tick(w->ui, w->t);
 }
@@ -108,14 +109,14 @@ static int tap_link(world *w, int tag, const char *target) {
         int view_mid, y;
         it = find_in(ui->body, tag, target);
         if (!it) return -1;
-        y = it->box.y + it->box.h / 2 + ui->body_top - (int)lroundf(ui->scroll);
-        if (y > ui->body_top + 8 && y < ui->body_bottom - 8) {
+        y = it->box.y + it->box.h / 2 + ui->geom.body_top - (int)lroundf(ui->view.scroll);
+        if (y > ui->geom.body_top + 8 && y < ui->geom.body_bottom - 8) {
             tap_at(w, (float)(it->box.x + it->box.w / 2), (float)y);
             return 0;
         }
-        view_mid = (ui->body_top + ui->body_bottom) / 2;
+        view_mid = (ui->geom.body_top + ui->geom.body_bottom) / 2;
         {
-            float want = (float)(view_mid - y), lim = (float)(ui->body_bottom - ui->body_top) / 3;
+            float want = (float)(view_mid - y), lim = (float)(ui->geom.body_bottom - ui->geom.body_top) / 3;
             if (want > lim) want = lim;
             if (want < -lim) want = -lim;
             drag_by(w, (float)ui->w / 2, (float)view_mid, want);
@@ -220,10 +221,10 @@ static void test_home_topic_page_next_back_home(void) {
     /* Next: the following section, at the end of the page. */
     OK(tap_link(&w, TAG_PAGE, "prolotherapy/injection") == 0);
     OK(screen_is(&w, "page:prolotherapy/injection"));
-    INT_EQ((int)w.ui->scroll, 0); /* a new page starts at its top */
+    INT_EQ((int)w.ui->view.scroll, 0); /* a new page starts at its top */
     OK(tap_link(&w, TAG_BACK, NULL) == 0);
     OK(screen_is(&w, "page:prolotherapy/assessment"));
-    OK(w.ui->scroll > 0); /* back where the patient left it: at the end */
+    OK(w.ui->view.scroll > 0); /* back where the patient left it: at the end */
     OK(tap_link(&w, TAG_HOME, NULL) == 0);
     OK(screen_is(&w, "home"));
     /* Home looks exactly as it did. */
@@ -241,38 +242,38 @@ static void test_search_prolo_then_typo(void) {
     OK(tap_link(&w, TAG_SEARCH, NULL) == 0);
     OK(screen_is(&w, "search"));
     type_text(&w, "prolo");
-    STR_EQ(w.ui->query, "prolo");
-    OK(w.ui->results && w.ui->results->n > 0);
+    STR_EQ(w.ui->find.query, "prolo");
+    OK(w.ui->find.results && w.ui->find.results->n > 0);
     /* Matched words are highlighted in the result snippets. */
-    OK(count_color(&w, th->highlight, w.ui->body_top, w.ui->body_bottom) > 500);
+    OK(count_color(&w, th->highlight, w.ui->geom.body_top, w.ui->geom.body_bottom) > 500);
     shot(&w, "search-prolo");
     /* Clear, then a typo. */
-    for (int i = 0; i < w.ui->kb.n_keys; i++)
-        if (w.ui->kb.keys[i].kind == KS_KEY_CLEAR) OK(tap_link(&w, TAG_KEY + i, NULL) == 0);
-    STR_EQ(w.ui->query, "");
+    for (int i = 0; i < w.ui->geom.kb.n_keys; i++)
+        if (w.ui->geom.kb.keys[i].kind == KS_KEY_CLEAR) OK(tap_link(&w, TAG_KEY + i, NULL) == 0);
+    STR_EQ(w.ui->find.query, "");
     type_text(&w, "ligamnet");
-    OK(w.ui->results && w.ui->results->n > 0);
-    OK(w.ui->results && w.ui->results->corrected && strstr(w.ui->results->corrected, "ligament"));
+    OK(w.ui->find.results && w.ui->find.results->n > 0);
+    OK(w.ui->find.results && w.ui->find.results->corrected && strstr(w.ui->find.results->corrected, "ligament"));
     OK(find_in(w.ui->body, TAG_DID_YOU_MEAN, NULL) != NULL);
     shot(&w, "search-ligamnet");
     /* Open the first result: its page, scrolled to the first match, with
      * the match highlighted on screen. */
     {
         char slug[KS_SLUG_MAX];
-        snprintf(slug, sizeof slug, "page:%s", w.ui->results->hits[0].slug);
+        snprintf(slug, sizeof slug, "page:%s", w.ui->find.results->hits[0].slug);
         OK(tap_link(&w, TAG_RESULT + 0, NULL) == 0);
         OK(screen_is(&w, slug));
-        OK(w.ui->n_hl > 0);
-        OK(count_color(&w, th->highlight, w.ui->body_top, w.ui->body_bottom) > 200);
+        OK(w.ui->page.n_hl > 0);
+        OK(count_color(&w, th->highlight, w.ui->geom.body_top, w.ui->geom.body_bottom) > 200);
         shot(&w, "search-result-page");
     }
     /* Back returns to the results, query intact. */
     OK(tap_link(&w, TAG_BACK, NULL) == 0);
     OK(screen_is(&w, "search"));
-    STR_EQ(w.ui->query, "ligamnet");
+    STR_EQ(w.ui->find.query, "ligamnet");
     /* "Did you mean" replaces the text. */
     OK(tap_link(&w, TAG_DID_YOU_MEAN, NULL) == 0);
-    OK(strncmp(w.ui->query, "ligament", 8) == 0);
+    OK(strncmp(w.ui->find.query, "ligament", 8) == 0);
     world_close(&w);
 }
 
@@ -281,7 +282,7 @@ static void test_no_results(void) {
     world_open(&w, 1080, 1920);
     ks_ui_open(w.ui, "search", w.t);
     type_text(&w, "zzqx");
-    OK(w.ui->results && w.ui->results->n == 0);
+    OK(w.ui->find.results && w.ui->find.results->n == 0);
     /* A friendly message and the topic tiles. */
     OK(find_in(w.ui->body, TAG_TOPIC, "prolotherapy") != NULL);
     OK(find_in(w.ui->body, TAG_TOPIC, "ozone-therapy") != NULL);
@@ -314,8 +315,8 @@ static void test_link_inside_page(void) {
     snprintf(target, sizeof target, "%s", it->target);
     /* A finger landing a little below the link still opens it. */
     {
-        int x = it->box.x + it->box.w / 2, y = it->box.y + it->box.h + 10 + w.ui->body_top - (int)w.ui->scroll;
-        OK(y < w.ui->body_bottom);
+        int x = it->box.x + it->box.w / 2, y = it->box.y + it->box.h + 10 + w.ui->geom.body_top - (int)w.ui->view.scroll;
+        OK(y < w.ui->geom.body_bottom);
         tap_at(&w, (float)x, (float)y);
     }
     hash = strchr(target, '#');
@@ -326,8 +327,8 @@ static void test_link_inside_page(void) {
     {
         int y = ks_layout_list_anchor_y(w.ui->body, hash + 1);
         OK(y > 0);
-        OK(w.ui->scroll > 0);
-        OK(fabsf(w.ui->scroll - (float)y) < 64 || w.ui->scroll >= (float)(w.ui->content_h - (w.ui->body_bottom - w.ui->body_top)) - 1);
+        OK(w.ui->view.scroll > 0);
+        OK(fabsf(w.ui->view.scroll - (float)y) < 64 || w.ui->view.scroll >= (float)(w.ui->geom.content_h - (w.ui->geom.body_bottom - w.ui->geom.body_top)) - 1);
     }
     shot(&w, "glossary-link");
     OK(tap_link(&w, TAG_BACK, NULL) == 0);
@@ -356,7 +357,7 @@ static void check_fit(world *w, const char *what) {
                             it->box.x, it->box.x + it->box.w, ui->w);
             }
             /* (The three "A" buttons show fixed sample sizes.) */
-            if (it->kind == KS_ITEM_TEXT && it->size < (l == 1 || portrait ? (int)(28 * ui->scale * 0.7) : 28) &&
+            if (it->kind == KS_ITEM_TEXT && it->size < (l == 1 || portrait ? (int)(28 * ui->look.scale * 0.7) : 28) &&
                 !(it->len == 1 && it->text[0] == 'A')) {
                 if (bad++ < 5) fprintf(stderr, "  %s: text '%.*s' only %d px\n", what, (int)it->len, it->text, it->size);
             }
@@ -365,7 +366,7 @@ static void check_fit(world *w, const char *what) {
                 if (bad++ < 5) fprintf(stderr, "  %s: target tag %d is %dx%d\n", what, it->tag, it->box.w, it->box.h);
             }
             if (it->kind == KS_ITEM_LINK && it->tag != TAG_DOC_LINK && it->tag != TAG_NOTHING &&
-                (it->tag < TAG_KEY || it->tag >= TAG_RESULT) && it->box.h < (l == 1 || portrait ? (int)(64 * ui->scale) : 64)) {
+                (it->tag < TAG_KEY || it->tag >= TAG_RESULT) && it->box.h < (l == 1 || portrait ? (int)(64 * ui->look.scale) : 64)) {
                 if (bad++ < 5) fprintf(stderr, "  %s: button tag %d only %d tall\n", what, it->tag, it->box.h);
             }
         }
@@ -379,7 +380,7 @@ static void all_screens_fit(int width, int height, double scale, const char *tag
     world_open(&w, width, height);
     OK(ks_ui_set_look(w.ui, scale, NULL) == 0);
     OK(ks_ui_set_look(w.ui, NAN, NULL) == KS_ERR_INVALID); /* refused, look kept */
-    OK(w.ui->scale == scale);
+    OK(w.ui->look.scale == scale);
     check_fit(&w, "home");
     snprintf(name, sizeof name, "%s-home", tag);
     shot(&w, name);
@@ -416,16 +417,16 @@ static void test_text_size_control(void) {
     world w;
     int B1, B2;
     world_open(&w, 1080, 1920);
-    B1 = ks_layout_body_px(w.ui->theme, 1.0);
+    B1 = ks_layout_body_px(w.ui->look.theme, 1.0);
     OK(B1 >= 28);
     OK(tap_link(&w, TAG_SIZE, "2") == 0);
-    OK(fabs(w.ui->scale - 2.0) < 1e-9);
-    B2 = ks_layout_body_px(w.ui->theme, w.ui->scale);
+    OK(fabs(w.ui->look.scale - 2.0) < 1e-9);
+    B2 = ks_layout_body_px(w.ui->look.theme, w.ui->look.scale);
     OK(B2 >= 2 * B1 - 2);
     OK(tap_link(&w, TAG_CONTRAST, NULL) == 0);
-    OK(w.ui->high_contrast);
-    STR_EQ(w.ui->theme->name, "high-contrast");
-    OK(ks_layout_contrast(w.ui->theme->text, w.ui->theme->background) >= 7.0);
+    OK(w.ui->look.high_contrast);
+    STR_EQ(w.ui->look.theme->name, "high-contrast");
+    OK(ks_layout_contrast(w.ui->look.theme->text, w.ui->look.theme->background) >= 7.0);
     shot(&w, "home-200-contrast");
     world_close(&w);
 }
@@ -456,7 +457,7 @@ static void test_idle_prompt_continue_and_reset(void) {
     OK(tap_link(&w, TAG_CONTRAST, NULL) == 0);
     OK(tap_link(&w, TAG_SEARCH, NULL) == 0);
     type_text(&w, "needle");
-    OK(w.ui->results && w.ui->results->n > 0);
+    OK(w.ui->find.results && w.ui->find.results->n > 0);
     OK(tap_link(&w, TAG_RESULT + 0, NULL) == 0);
     OK(strncmp(ks_ui_screen_name(w.ui), "page:", 5) == 0);
     step(&w, 89000);
@@ -470,18 +471,18 @@ static void test_idle_prompt_continue_and_reset(void) {
     /* Continue: back to the page, nothing forgotten. */
     OK(tap_link(&w, TAG_CONTINUE, NULL) == 0);
     OK(strncmp(ks_ui_screen_name(w.ui), "page:", 5) == 0);
-    STR_EQ(w.ui->query, "needle");
-    OK(fabs(w.ui->scale - 1.5) < 1e-9);
+    STR_EQ(w.ui->find.query, "needle");
+    OK(fabs(w.ui->look.scale - 1.5) < 1e-9);
     /* Walk away: prompt, then the full reset. */
     step(&w, 91000);
     OK(screen_is(&w, "idle-prompt"));
     step(&w, 31000);
     OK(screen_is(&w, "home"));
-    STR_EQ(w.ui->query, "");
+    STR_EQ(w.ui->find.query, "");
     INT_EQ(w.ui->nav.depth, 1);
-    OK(fabs(w.ui->scale - 1.0) < 1e-9);
-    OK(!w.ui->high_contrast);
-    OK(!w.ui->results);
+    OK(fabs(w.ui->look.scale - 1.0) < 1e-9);
+    OK(!w.ui->look.high_contrast);
+    OK(!w.ui->find.results);
     /* The next patient sees exactly the first screen. */
     home1 = grab(&w, &n1);
     {
@@ -494,7 +495,7 @@ static void test_idle_prompt_continue_and_reset(void) {
     shot(&w, "after-reset");
     /* And the search field is empty. */
     OK(tap_link(&w, TAG_SEARCH, NULL) == 0);
-    STR_EQ(w.ui->query, "");
+    STR_EQ(w.ui->find.query, "");
     OK(!find_in(w.ui->body, TAG_RESULT, NULL));
     free(home0);
     free(home1);
@@ -510,8 +511,8 @@ static void test_resize_mid_page(void) {
     ks_ui_open(w.ui, "page:prolotherapy/candidacy", w.t);
     ks_ui_tick(w.ui, w.t);
     drag_by(&w, 540, 1400, -900);
-    OK(w.ui->scroll > 500);
-    frac = w.ui->scroll / (float)w.ui->content_h;
+    OK(w.ui->view.scroll > 500);
+    frac = w.ui->view.scroll / (float)w.ui->geom.content_h;
     land = ks_render_headless_create(1920, 1080, ks_layout_theme("default"), NULL, &err);
     OK(land != NULL);
     ks_ui_set_render(w.ui, ks_render_headless_render(land), 1920, 1080);
@@ -519,8 +520,8 @@ static void test_resize_mid_page(void) {
     w.hl = land;
     ks_ui_tick(w.ui, w.t);
     OK(screen_is(&w, "page:prolotherapy/candidacy"));
-    OK(fabsf(w.ui->scroll / (float)w.ui->content_h - frac) < 0.05f);
-    INT_EQ(w.ui->body_bottom, 1080);
+    OK(fabsf(w.ui->view.scroll / (float)w.ui->geom.content_h - frac) < 0.05f);
+    INT_EQ(w.ui->geom.body_bottom, 1080);
     check_fit(&w, "landscape page");
     /* The header buttons moved to the new right edge. */
     {
@@ -536,8 +537,10 @@ static void test_resize_mid_page(void) {
 static void test_sdl_events_one_pointer(void) {
     world w;
     SDL_Event ev;
+    app_input in;
     const ks_item *it;
     world_open(&w, 1080, 1920);
+    app_input_init(&in, 1080, 1920);
     ks_ui_tick(w.ui, w.t);
     it = find_in(w.ui->body, TAG_TOPIC, "prolotherapy");
     OK(it != NULL);
@@ -549,7 +552,7 @@ static void test_sdl_events_one_pointer(void) {
     ev.type = SDL_FINGERDOWN;
     ev.tfinger.x = (float)(it->box.x + it->box.w / 2) / 1080.0f;
     ev.tfinger.y = (float)(it->box.y + it->box.h / 2) / 1920.0f;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+    OK(app_input_event(&in, w.ui, &ev, w.t) == 1);
     /* SDL's synthetic mouse press for the same touch: ignored. */
     memset(&ev, 0, sizeof ev);
     ev.type = SDL_MOUSEBUTTONDOWN;
@@ -557,17 +560,17 @@ static void test_sdl_events_one_pointer(void) {
     ev.button.button = SDL_BUTTON_LEFT;
     ev.button.x = it->box.x + it->box.w / 2;
     ev.button.y = it->box.y + it->box.h / 2;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 1) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 1) == 0);
     step(&w, 60);
     memset(&ev, 0, sizeof ev);
     ev.type = SDL_FINGERUP;
     ev.tfinger.x = (float)(it->box.x + it->box.w / 2) / 1080.0f;
     ev.tfinger.y = (float)(it->box.y + it->box.h / 2) / 1920.0f;
-    ks_ui_handle_event(w.ui, &ev, w.t);
+    app_input_event(&in, w.ui, &ev, w.t);
     ev.type = SDL_MOUSEBUTTONUP;
     ev.button.which = SDL_TOUCH_MOUSEID;
     ev.button.button = SDL_BUTTON_LEFT;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 1) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 1) == 0);
     OK(screen_is(&w, "topic:prolotherapy"));
     INT_EQ(w.ui->nav.depth, 2); /* one tap, one screen */
     /* A real mouse click works too (a staff member with a mouse, xdotool). */
@@ -581,9 +584,9 @@ static void test_sdl_events_one_pointer(void) {
         ev.button.button = SDL_BUTTON_LEFT;
         ev.button.x = it->box.x + 20;
         ev.button.y = it->box.y + 20;
-        OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+        OK(app_input_event(&in, w.ui, &ev, w.t) == 1);
         ev.type = SDL_MOUSEBUTTONUP;
-        OK(ks_ui_handle_event(w.ui, &ev, w.t + 80) == 1);
+        OK(app_input_event(&in, w.ui, &ev, w.t + 80) == 1);
         OK(screen_is(&w, "home"));
     }
     world_close(&w);
@@ -603,10 +606,10 @@ static void test_fling_no_tap(void) {
         ks_ui_pointer(w.ui, KS_POINTER_MOVE, 540, 1500 - 40.0f * i, w.t);
     }
     ks_ui_pointer(w.ui, KS_POINTER_UP, 540, 1260, w.t);
-    after_lift = w.ui->scroll;
+    after_lift = w.ui->view.scroll;
     OK(ks_ui_timeout_ms(w.ui, w.t) == 16); /* animating: frames wanted */
     step(&w, 3000);
-    OK(w.ui->scroll > after_lift + 100);
+    OK(w.ui->view.scroll > after_lift + 100);
     OK(screen_is(&w, "page:prolotherapy/candidacy"));
     OK(ks_ui_timeout_ms(w.ui, w.t) > 1000 || ks_ui_timeout_ms(w.ui, w.t) < 0); /* settled: sleeps */
     OK(!ks_ui_needs_frame(w.ui) || (ks_ui_draw(w.ui), !ks_ui_needs_frame(w.ui)));
@@ -630,7 +633,7 @@ static void test_staff_exit(void) {
     OK(tap_link(&w, TAG_PIN_DIGIT + 1, NULL) == 0);
     OK(tap_link(&w, TAG_PIN_OK, NULL) == 0);
     OK(!ks_ui_quit_requested(w.ui));
-    OK(w.ui->pin_wrong);
+    OK(w.ui->panel.pin_wrong);
     /* The default PIN 2580. */
     OK(tap_link(&w, TAG_PIN_DIGIT + 2, NULL) == 0);
     OK(tap_link(&w, TAG_PIN_DIGIT + 5, NULL) == 0);
@@ -647,7 +650,7 @@ static void test_staff_exit(void) {
 static void test_content_swap(void) {
     char dir[] = "/tmp/kiosk-ui-swap-XXXXXX", cmd[512], path[300];
     ks_store *a, *b, *c;
-    ks_ui_content ca, cb, cc;
+    ks_store_view ca, cb, cc;
     world w;
     float scroll;
     int err = 0;
@@ -659,13 +662,13 @@ static void test_content_swap(void) {
     OK(a != NULL);
     if (!a) return;
     world_open(&w, 1080, 1920);
-    ca = ks_ui_content_of_store(a);
+    ca = ks_store_view_of(a);
     ks_ui_set_content(w.ui, &ca);
     ks_ui_open(w.ui, "topic:prolotherapy", w.t);
     ks_ui_open(w.ui, "page:prolotherapy/risks", w.t);
     ks_ui_tick(w.ui, w.t);
     drag_by(&w, 540, 1400, -600);
-    scroll = w.ui->scroll;
+    scroll = w.ui->view.scroll;
     OK(scroll > 300);
     /* Staff add a sentence at the end. */
     snprintf(path, sizeof path, "%s/prolotherapy/risks.md", dir);
@@ -676,12 +679,12 @@ static void test_content_swap(void) {
         fclose(f);
     }
     b = ks_store_load(dir, NULL, &err);
-    cb = ks_ui_content_of_store(b);
+    cb = ks_store_view_of(b);
     ks_ui_set_content(w.ui, &cb);
     ks_store_free(a);
     ks_ui_tick(w.ui, w.t);
     OK(screen_is(&w, "page:prolotherapy/risks"));
-    OK(fabsf(w.ui->scroll - scroll) < 1.0f);
+    OK(fabsf(w.ui->view.scroll - scroll) < 1.0f);
     {
         int found = 0;
         for (size_t i = 0; i < ks_layout_list_count(w.ui->body); i++) {
@@ -693,7 +696,7 @@ static void test_content_swap(void) {
     /* Staff delete the page: it stays on screen until the patient leaves. */
     OK(unlink(path) == 0);
     c = ks_store_load(dir, NULL, &err);
-    cc = ks_ui_content_of_store(c);
+    cc = ks_store_view_of(c);
     ks_ui_set_content(w.ui, &cc);
     ks_store_free(b);
     ks_ui_tick(w.ui, w.t);
@@ -722,15 +725,15 @@ static void test_more_button(void) {
     ks_ui_draw(w.ui);
     OK(find_in(w.ui->fx, TAG_MORE, NULL) != NULL);
     while ((it = find_in(w.ui->fx, TAG_MORE, NULL)) && taps < 20) {
-        float before = w.ui->scroll;
+        float before = w.ui->view.scroll;
         tap_at(&w, (float)(it->box.x + it->box.w / 2), (float)(it->box.y + it->box.h / 2));
-        OK(w.ui->scroll > before);
+        OK(w.ui->view.scroll > before);
         OK(screen_is(&w, "page:prolotherapy/candidacy")); /* never a tap on what is under it */
         taps++;
         ks_ui_draw(w.ui);
     }
     OK(taps >= 1 && taps < 20);
-    OK(w.ui->scroll >= (float)(w.ui->content_h - (w.ui->body_bottom - w.ui->body_top)) - 9);
+    OK(w.ui->view.scroll >= (float)(w.ui->geom.content_h - (w.ui->geom.body_bottom - w.ui->geom.body_top)) - 9);
     world_close(&w);
 }
 
@@ -781,9 +784,11 @@ static void test_hooks(void) {
 static void test_second_finger(void) {
     world w;
     SDL_Event ev;
+    app_input in;
     const ks_item *it;
     float fx, fy;
     world_open(&w, 1080, 1920);
+    app_input_init(&in, 1080, 1920);
     ks_ui_tick(w.ui, w.t);
     it = find_in(w.ui->body, TAG_TOPIC, "prolotherapy");
     OK(it != NULL);
@@ -798,21 +803,21 @@ static void test_second_finger(void) {
     ev.tfinger.fingerId = 1;
     ev.tfinger.x = fx;
     ev.tfinger.y = fy;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
+    OK(app_input_event(&in, w.ui, &ev, w.t) == 1);
     ev.tfinger.fingerId = 2; /* another finger lands elsewhere */
     ev.tfinger.x = 0.5f;
     ev.tfinger.y = 0.05f;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 10) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 10) == 0);
     ev.type = SDL_FINGERMOTION; /* and moves a lot */
     ev.tfinger.y = 0.6f;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 20) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 20) == 0);
     ev.type = SDL_FINGERUP;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 30) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 30) == 0);
     OK(screen_is(&w, "home"));
     ev.tfinger.fingerId = 1; /* the first finger lifts where it pressed: a tap */
     ev.tfinger.x = fx;
     ev.tfinger.y = fy;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t + 80) == 1);
+    OK(app_input_event(&in, w.ui, &ev, w.t + 80) == 1);
     step(&w, 20);
     OK(screen_is(&w, "topic:prolotherapy"));
     /* The mouse wheel scrolls. */
@@ -821,8 +826,35 @@ static void test_second_finger(void) {
     memset(&ev, 0, sizeof ev);
     ev.type = SDL_MOUSEWHEEL;
     ev.wheel.y = -2;
-    OK(ks_ui_handle_event(w.ui, &ev, w.t) == 1);
-    OK(w.ui->scroll > 100);
+    OK(app_input_event(&in, w.ui, &ev, w.t) == 1);
+    OK(w.ui->view.scroll > 100);
+    world_close(&w);
+}
+
+/* A physical keyboard (the input driver's text and key events) types into
+ * the search text only on the search screen, as the on-screen keys do. */
+static void test_physical_keyboard(void) {
+    world w;
+    SDL_Event ev;
+    app_input in;
+    world_open(&w, 1080, 1920);
+    app_input_init(&in, 1080, 1920);
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_TEXTINPUT;
+    snprintf(ev.text.text, sizeof ev.text.text, "Knee");
+    OK(app_input_event(&in, w.ui, &ev, w.t) == 0); /* Home: nothing to type into */
+    OK(screen_is(&w, "home"));
+    OK(ks_ui_open(w.ui, "search", w.t) == 0);
+    OK(app_input_event(&in, w.ui, &ev, w.t) == 1);
+    STR_EQ(w.ui->find.query, "knee");
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_KEYDOWN;
+    ev.key.keysym.sym = SDLK_BACKSPACE;
+    OK(app_input_event(&in, w.ui, &ev, w.t + 10) == 1);
+    STR_EQ(w.ui->find.query, "kne");
+    ev.key.keysym.sym = SDLK_DELETE;
+    OK(app_input_event(&in, w.ui, &ev, w.t + 20) == 1);
+    STR_EQ(w.ui->find.query, "");
     world_close(&w);
 }
 
@@ -859,6 +891,7 @@ int main(void) {
     RUN(test_more_button);
     RUN(test_hooks);
     RUN(test_second_finger);
+    RUN(test_physical_keyboard);
     ks_store_free(shipped);
     unlink(db_path);
     {

@@ -28,7 +28,7 @@
 typedef struct world {
     ks_render_headless *hl;
     ks_ui *ui;
-    ks_ui_content content;
+    ks_store_view content;
     double t;
 } world;
 
@@ -42,8 +42,8 @@ static void world_open(world *w, int width, int height, int speech) {
     cfg.speech_enabled = speech;
     w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
     OK(w->hl != NULL);
-    w->content = ks_ui_content_of_store(shipped);
-    w->ui = ks_ui_create(&cfg, &w->content, NULL, ks_render_headless_render(w->hl), width, height, 0);
+    w->content = ks_store_view_of(shipped);
+    w->ui = ks_ui_create(&cfg, &w->content, NULL, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
     w->t = 1000;
     ks_ui_tick(w->ui, w->t);
 }
@@ -156,7 +156,7 @@ static void test_listen_follows_the_voice(void) {
     play(&w, 300);
     in = info_of(&w);
     ks_ui_draw(w.ui);
-    OK(count_color(&w, in.box, w.ui->theme->highlight) > 200);
+    OK(count_color(&w, in.box, w.ui->look.theme->highlight) > 200);
     shot(&w, "heading");
 
     /* The sentences follow one another in order, each lasting about as
@@ -175,16 +175,16 @@ static void test_listen_follows_the_voice(void) {
             last = in.sentence;
             since = w.t;
             /* The new sentence is on screen, marked. */
-            OK(in.box.y >= w.ui->body_top && in.box.y + in.box.h <= w.ui->body_bottom);
+            OK(in.box.y >= w.ui->geom.body_top && in.box.y + in.box.h <= w.ui->geom.body_bottom);
             ks_ui_draw(w.ui);
-            OK(count_color(&w, in.box, w.ui->theme->highlight) > 50);
+            OK(count_color(&w, in.box, w.ui->look.theme->highlight) > 50);
         }
         OK(w.t - since < 15000); /* no sentence of this page takes 15 s */
         if (w.t - since >= 15000) break;
     }
     shot(&w, "sentence-6");
     /* By now the page has scrolled to keep up (800x600 shows little). */
-    float scrolled = w.ui->scroll;
+    float scrolled = w.ui->view.scroll;
     OK(scrolled > 0);
 
     /* Pause: the clock moves, the reading does not. */
@@ -210,14 +210,14 @@ static void test_listen_follows_the_voice(void) {
     INT_EQ(in.state, KS_LISTEN_OFF);
     OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == 0);
     ks_ui_draw(w.ui);
-    OK(count_color(&w, (ks_rect){0, w.ui->body_top, 800, w.ui->body_bottom - w.ui->body_top},
-                   w.ui->theme->highlight) == 0);
+    OK(count_color(&w, (ks_rect){0, w.ui->geom.body_top, 800, w.ui->geom.body_bottom - w.ui->geom.body_top},
+                   w.ui->look.theme->highlight) == 0);
 
     /* Listen again starts from the first line on screen, not the top. */
     OK(tap_button(&w, "listen") == 0);
     in = info_of(&w);
     OK(in.sentence > 0);
-    OK(in.box.y >= w.ui->body_top && in.box.y < w.ui->body_top + 200);
+    OK(in.box.y >= w.ui->geom.body_top && in.box.y < w.ui->geom.body_top + 200);
 
     /* Leaving the page stops it at once. */
     ks_ui_tick(w.ui, w.t);

@@ -55,13 +55,13 @@ typedef struct shown {
 static shown look(const ks_ui_config *cfg, Uint32 rgb) {
     shown r;
     int err = 0;
-    ks_ui_content content = ks_ui_content_of_store(shipped);
+    ks_store_view content = ks_store_view_of(shipped);
     ks_render_headless *hl = ks_render_headless_create(W, H, ks_layout_theme("default"), NULL, &err);
     ks_ui *ui;
     memset(&r, 0, sizeof r);
     OK(hl != NULL);
     if (!hl) return r;
-    ui = ks_ui_create(cfg, &content, NULL, ks_render_headless_render(hl), W, H, 0);
+    ui = ks_ui_create(cfg, &content, NULL, ks_render_headless_render(hl), (ks_ui_size){W, H}, 0);
     ks_ui_draw(ui);
     r.home = logo_box(ui->body);
     r.home_px = count_near(ks_render_headless_surface(hl), r.home, rgb);

@@ -121,8 +121,8 @@ static void test_monkey(void) {
     m.hl = ks_render_headless_create(m.w, m.h, ks_layout_theme("default"), NULL, &err);
     OK(m.hl != NULL);
     if (!m.hl) return;
-    ks_ui_content content = ks_ui_content_of_store(store);
-    m.ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(m.hl), m.w, m.h, m.t);
+    ks_store_view content = ks_store_view_of(store);
+    m.ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(m.hl), (ks_ui_size){m.w, m.h}, m.t);
     size_t counts[7] = {0};
     for (long e = 0; e < events; e++) {
         uint32_t r = rnd() % 100;

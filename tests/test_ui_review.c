@@ -39,7 +39,7 @@ static void test_review_line(void) {
     int err = 0;
     ks_store *store;
     ks_render_headless *hl;
-    ks_ui_content content;
+    ks_store_view content;
     ks_ui *ui;
     OK(mkdtemp(dir) != NULL);
     write_page(dir, "old.md", "2020-01-15");
@@ -50,8 +50,8 @@ static void test_review_line(void) {
     hl = ks_render_headless_create(1080, 1920, ks_layout_theme("default"), NULL, &err);
     OK(hl != NULL);
     if (!store || !hl) return;
-    content = ks_ui_content_of_store(store);
-    ui = ks_ui_create(NULL, &content, NULL, ks_render_headless_render(hl), 1080, 1920, 0);
+    content = ks_store_view_of(store);
+    ui = ks_ui_create(NULL, &content, NULL, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, 0);
     OK(ui != NULL);
     if (ui) {
         const ks_item *date, *words;

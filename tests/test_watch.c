@@ -171,6 +171,16 @@ static ks_watch_snapshot *after_next_load(ks_watch *w) {
     return ks_watch_take(w, 0);
 }
 
+/* The shown pages' slugs in order, joined by spaces (the caller frees). */
+static char *page_order(const ks_watch_snapshot *s) {
+    ks_buf b = {0};
+    for (size_t i = 0; i < ks_watch_snapshot_page_count(s); i++) {
+        if (i) ks_buf_putc(&b, ' ');
+        ks_buf_puts(&b, ks_watch_snapshot_page(s, i)->slug);
+    }
+    return ks_buf_detach(&b);
+}
+
 /* ------------------------------------------------------------ the story */
 
 static void scenario(int polling, int max_watches) {
@@ -241,6 +251,7 @@ static void scenario(int polling, int max_watches) {
     WAIT_PAGE(w, "knee/risks", "bruising");
     s = ks_watch_take(w, 0);
     INT_EQ(ks_watch_snapshot_page_count(s), 6);
+    char *order_good = page_order(s);
     ks_watch_snapshot_release(s);
     CHECK_INDEX(&e, "knee/risks", "bruising", 0);
 
@@ -255,6 +266,13 @@ static void scenario(int polling, int max_watches) {
         if (pg) STR_CONTAINS(pg->text, "bruising");
         INT_EQ(ks_watch_snapshot_is_stale(s, "knee/risks"), 1);
         INT_EQ(ks_watch_snapshot_page_count(s), 6);
+        {
+            /* kept in its place (the broken file has no section, so the
+             * load sorted it last in the topic): tiles and Previous/Next */
+            char *order = page_order(s);
+            STR_EQ(order, order_good);
+            free(order);
+        }
         {
             ks_watch_status st;
             ks_watch_snapshot_status(s, &st);
@@ -277,6 +295,7 @@ static void scenario(int polling, int max_watches) {
     INT_EQ(ks_watch_snapshot_is_stale(s, "knee/risks"), 0);
     ks_watch_snapshot_release(s);
     CHECK_INDEX(&e, "knee/risks", "rash", 0);
+    free(order_good);
     free(tmp);
     free(p);
 
@@ -538,8 +557,12 @@ static void test_broken_at_start(void) {
     const ks_page *pg;
     const ks_topic *t;
     char *p;
+    char *order_good;
     env_setup(&e);
     OK(start(&e, 0, 0) != NULL);
+    s = ks_watch_take(e.w, 0);
+    order_good = page_order(s);
+    ks_watch_snapshot_release(s);
     settle_index(e.w);
     ks_watch_stop(e.w);
     e.w = NULL;
@@ -548,6 +571,9 @@ static void test_broken_at_start(void) {
     free(p);
     p = cpath(&e, "knee/index.md");
     harness_write_text(p, "no front matter at all\n");
+    free(p);
+    p = cpath(&e, "knee/what-it-is.md"); /* the first section: broken, the load sorts it last */
+    harness_write_text(p, "---\ntitle: \"never closed\nsection: what-it-is\n---\n\nBroken.\n");
     free(p);
 
     OK(start(&e, 0, 0) != NULL);
@@ -568,10 +594,128 @@ static void test_broken_at_start(void) {
         STR_EQ(t->summary, "Help for sore knees, step by step.");
     }
     INT_EQ(ks_watch_snapshot_page_count(s), 5);
+    {
+        char *order = page_order(s); /* both kept pages in their places */
+        STR_EQ(order, order_good);
+        free(order);
+    }
+    free(order_good);
     OK(has_diag_for(s, "knee/risks.md"));
     ks_watch_snapshot_release(s);
     settle_index(e.w);
     CHECK_INDEX(&e, "knee/risks", "swelling", 1);
+    env_teardown(&e);
+}
+
+/* A page broken while the kiosk runs keeps its place in its topic (its
+ * tile, Previous and Next), though the broken file has no section the load
+ * could read and sorts last. */
+static void test_broken_keeps_place(void) {
+    env e;
+    ks_watch_snapshot *s;
+    char *p, *order_good;
+    env_setup(&e);
+    OK(start(&e, 0, 0) != NULL);
+    s = ks_watch_take(e.w, 0);
+    order_good = page_order(s);
+    ks_watch_snapshot_release(s);
+    STR_EQ(order_good, "about knee/index knee/what-it-is knee/recovery knee/risks");
+    p = cpath(&e, "knee/what-it-is.md");
+    harness_write_text(p, "---\ntitle: \"never closed\nsection: what-it-is\n---\n\nBroken.\n");
+    free(p);
+    s = wait_for(e.w, has_diag_for, "knee/what-it-is.md");
+    OK(s != NULL);
+    if (s) {
+        char *order = page_order(s);
+        INT_EQ(ks_watch_snapshot_is_stale(s, "knee/what-it-is"), 1);
+        STR_EQ(order, order_good);
+        free(order);
+        /* the store's own order puts the broken file last: what was fixed */
+        const ks_store *st = ks_watch_snapshot_store(s);
+        size_t n = st ? ks_store_page_count(st) : 0;
+        OK(n > 0 && strcmp(ks_store_page(st, n - 1)->slug, "knee/what-it-is") == 0);
+    }
+    ks_watch_snapshot_release(s);
+    free(order_good);
+    env_teardown(&e);
+}
+
+/* A folder with no page, or none at all: an empty snapshot that says why
+ * (the ui's "no pages yet" screen; the log). */
+static void test_empty_reason(void) {
+    env e;
+    ks_watch_snapshot *s;
+    ks_watch *w;
+    int err = 0;
+    ks_watch_options o;
+    char *dir;
+    env_setup(&e);
+    memset(&o, 0, sizeof o);
+    o.quiet_log = 1;
+    dir = ks_path_join(e.dir, "empty");
+    OK(mkdir(dir, 0755) == 0);
+    w = ks_watch_start(dir, &o, &err);
+    OK(w != NULL);
+    s = w ? ks_watch_take(w, 0) : NULL;
+    INT_EQ(ks_watch_snapshot_page_count(s), 0);
+    STR_CONTAINS(ks_watch_snapshot_empty_reason(s), "holds no pages");
+    ks_watch_snapshot_release(s);
+    ks_watch_stop(w);
+    free(dir);
+    dir = ks_path_join(e.dir, "missing");
+    w = ks_watch_start(dir, &o, &err);
+    OK(w != NULL);
+    s = w ? ks_watch_take(w, 0) : NULL;
+    INT_EQ(ks_watch_snapshot_page_count(s), 0);
+    STR_EQ(ks_watch_snapshot_empty_reason(s), "the content folder does not exist");
+    ks_watch_snapshot_release(s);
+    ks_watch_stop(w);
+    free(dir);
+    /* pages, but every one broken and never good: nothing to show either */
+    dir = ks_path_join(e.dir, "broken");
+    OK(mkdir(dir, 0755) == 0);
+    {
+        char *page = ks_path_join(dir, "about.md");
+        harness_write_text(page, "no front matter\n");
+        free(page);
+    }
+    w = ks_watch_start(dir, &o, &err);
+    OK(w != NULL);
+    s = w ? ks_watch_take(w, 0) : NULL;
+    INT_EQ(ks_watch_snapshot_page_count(s), 0);
+    STR_CONTAINS(ks_watch_snapshot_empty_reason(s), "every page has an error");
+    ks_watch_snapshot_release(s);
+    ks_watch_stop(w);
+    free(dir);
+    OK(start(&e, 0, 0) != NULL); /* the fixture: pages, so no reason */
+    s = ks_watch_take(e.w, 0);
+    OK(ks_watch_snapshot_empty_reason(s) == NULL);
+    ks_watch_snapshot_release(s);
+    env_teardown(&e);
+}
+
+/* home.txt written while running: Home's questions in the next snapshot. */
+static void test_home_questions_live(void) {
+    env e;
+    ks_watch_snapshot *s;
+    char *p;
+    uint64_t gen;
+    env_setup(&e);
+    OK(start(&e, 0, 0) != NULL);
+    s = ks_watch_take(e.w, 0);
+    INT_EQ(ks_store_home_count(ks_watch_snapshot_store(s)), 0);
+    gen = ks_watch_snapshot_generation(s);
+    ks_watch_snapshot_release(s);
+    p = cpath(&e, "home.txt");
+    harness_write_text(p, "How long is recovery? = knee/recovery.md\nWhat is it? = knee/what-it-is.md\n"
+                  "Any risks? = knee/risks.md\n");
+    free(p);
+    OK(ks_watch_wait(e.w, gen, TIMEOUT_MS) > gen);
+    s = ks_watch_take(e.w, 0);
+    INT_EQ(ks_store_home_count(ks_watch_snapshot_store(s)), 3);
+    if (ks_store_home_count(ks_watch_snapshot_store(s)) == 3)
+        STR_EQ(ks_store_home_question(ks_watch_snapshot_store(s), 2)->slug, "knee/risks");
+    ks_watch_snapshot_release(s);
     env_teardown(&e);
 }
 
@@ -733,6 +877,9 @@ int main(int argc, char **argv) {
     RUN_IF(test_folder_appears);
     RUN_IF(test_snapshot_outlives);
     RUN_IF(test_broken_at_start);
+    RUN_IF(test_broken_keeps_place);
+    RUN_IF(test_empty_reason);
+    RUN_IF(test_home_questions_live);
     RUN_IF(test_busy_neighbour);
     RUN_IF(test_unseen_kept);
     RUN_IF(test_poke);

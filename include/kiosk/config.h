@@ -64,6 +64,13 @@ typedef struct ks_config {
 /* The defaults named above. */
 void ks_config_defaults(ks_config *c);
 
+/* The staff PIN every kiosk ships with: anyone who reads the README knows
+ * it. */
+#define KS_CONFIG_DEFAULT_PIN "2580"
+/* 1 while c's staff PIN is still KS_CONFIG_DEFAULT_PIN (kiosk run says so
+ * in its log at start; the staff screen says so in red), else 0. */
+int ks_config_pin_is_default(const ks_config *c);
+
 /* Parse INI text into c (over what it holds: call ks_config_defaults first).
  * name is the file name used in messages. Returns 0, or KS_ERR_INVALID with
  * err (cap bytes) set to "NAME:LINE: message" for the first problem; c then

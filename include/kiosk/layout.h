@@ -212,6 +212,9 @@ typedef struct ks_layout_info {
 } ks_layout_info;
 
 /* The body text size and page margin for a width and text scale. */
+/* The text column's widest measure, in em of body text (a comfortable line
+ * length): ks_layout_doc's column is the width less margins, at most this. */
+#define KS_LAYOUT_COLUMN_EM 34
 int ks_layout_body_px(const ks_theme *theme, double text_scale);
 int ks_layout_margin(int width, double text_scale);
 

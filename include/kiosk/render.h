@@ -101,6 +101,29 @@ void ks_render_get_stats(const ks_render *rd, ks_render_stats *out);
  * call with the same name replaces the picture. */
 int ks_render_load_image(ks_render *rd, const char *name, const char *path, int *w, int *h);
 
+/* ---------------------------------------------------------- icons */
+
+/* Line icons: assets/icons/NAME.svg (the assets folder of the options),
+ * strokes only, drawn in "currentColor", which is replaced by the colour
+ * asked for before the SVG is rasterised, at exactly the size asked for.
+ * So one file serves every theme (high contrast too) and text size. Kept
+ * in the picture cache (its budget, least recently drawn dropped first),
+ * keyed by name and colour, with one texture at the size last drawn.
+ * The names the kiosk ships and which section or topic uses which are in
+ * store.h (ks_icon_names, ks_section_icon, ks_topic.icon). */
+
+/* The display-list source for icon name in color, for
+ * ks_layout_list_add_image(dl, box, src): "icon:NAME:RRGGBB" written into
+ * buf (cap bytes; 64 is enough). Returns buf, or NULL when name is not an
+ * icon name (lowercase letters, digits, '-'). A page cannot name such a
+ * source (a link with a scheme is never a picture of a page). */
+const char *ks_render_icon_src(char *buf, size_t cap, const char *name, ks_color color);
+/* Draw icon name in color, filling box (target pixels; a square box keeps
+ * the icon's shape). Returns KS_OK, KS_ERR_NOT_FOUND when there is no such
+ * icon (or it is not an SVG SDL2_image reads; logged once), KS_ERR_INVALID
+ * for a bad name or box, KS_ERR_IO when SDL failed. */
+int ks_render_icon(ks_render *rd, const char *name, ks_rect box, ks_color color);
+
 /* ---------------------------------------------------------- headless */
 
 typedef struct ks_render_headless ks_render_headless;

@@ -60,6 +60,18 @@ extern const char *const ks_standard_sections[KS_SECTION_COUNT];
 /* The position of section in ks_standard_sections, or -1. */
 int ks_section_rank(const char *section);
 
+/* Line icons: each is assets/icons/NAME.svg (drawn by render's
+ * ks_render_icon). ks_icon_names lists every icon the kiosk ships,
+ * NULL-terminated; a topic's index.md may name one (`icon: bone`). */
+extern const char *const ks_icon_names[];
+/* 1 when name is one of ks_icon_names. */
+int ks_icon_known(const char *name);
+/* The icon of a standard section ("info", "clipboard", "needle",
+ * "bandage", "warning", "person-check"), or NULL for any other section. */
+const char *ks_section_icon(const char *section);
+/* The icon of a topic whose index.md names none. */
+#define KS_TOPIC_ICON_DEFAULT "book"
+
 typedef enum { KS_DIAG_ERROR = 0, KS_DIAG_WARNING = 1 } ks_severity;
 
 /* One problem, as `path:line: error: message`. */
@@ -94,6 +106,7 @@ typedef struct ks_page {
     const char *title;    /* front matter 'title' */
     const char *summary;  /* front matter 'summary' */
     const char *reviewed; /* front matter 'reviewed', "YYYY-MM-DD" or "" */
+    const char *icon;     /* front matter 'icon' (a topic's index.md: one of ks_icon_names), or "" */
     int order;            /* front matter 'order' (default 100) */
     int is_topic_index;   /* 1 for <topic>/index.md */
     char **keywords;      /* front matter 'keywords' */
@@ -129,6 +142,7 @@ typedef struct ks_topic {
     const char *summary; /* from index.md */
     int order;           /* from index.md, then by slug */
     const ks_page *index; /* the index.md page, or NULL when missing */
+    const char *icon;    /* index.md's 'icon', else KS_TOPIC_ICON_DEFAULT: never NULL */
 } ks_topic;
 
 /* One line of synonyms.txt: "shot, jab = injection" gives two entries. */
@@ -220,6 +234,17 @@ void ks_store_free(ks_store *store);
 /* The folder it was loaded from, as given. */
 const char *ks_store_dir(const ks_store *store);
 
+/* Why there is nothing to show, in plain words for staff and the log
+ * (a static string), or NULL when store holds at least one page (good or
+ * broken). store NULL: why ks_store_load() failed, from the errno it kept
+ * (load_errno): "the content folder does not exist" (ENOENT), "... is not
+ * a folder" (ENOTDIR), "... may not be read" (EACCES, EPERM), else
+ * "... cannot be read". A store with no page: "the content folder holds no
+ * pages (...)". `kiosk check` makes each an error (exit 1, except the
+ * unreadable ones: 2) and `kiosk run` logs it; the ui shows patients
+ * "This kiosk has no pages yet" whenever the page count is 0. */
+const char *ks_store_empty_reason(const ks_store *store, int load_errno);
+
 /* Pages, sorted: general pages first (by order, then slug), then each topic
  * in topic order, its index first, then the six standard sections in their
  * order, then other pages by order and slug. Every .md file is here, good or
@@ -234,11 +259,47 @@ size_t ks_store_topic_count(const ks_store *store);
 const ks_topic *ks_store_topic(const ks_store *store, size_t i);
 const ks_topic *ks_store_find_topic(const ks_store *store, const char *slug);
 
+/* Pages and topics as a reader sees them, whoever holds them: a store
+ * snapshot (ks_store_view_of) or the content watcher's merged snapshot,
+ * which keeps last good versions (ks_watch_snapshot_view). The ui takes
+ * this view. A value type of borrowed function pointers and a context; ctx
+ * must stay valid while the view is used. Pages and topics are in the
+ * store's order (see ks_store_page_count); every function may be called
+ * with the ctx it came with, and a view with ctx NULL holds nothing. */
+typedef struct ks_store_view {
+    const void *ctx;
+    size_t (*page_count)(const void *ctx);
+    const ks_page *(*page)(const void *ctx, size_t i);
+    const ks_page *(*find)(const void *ctx, const char *slug);
+    size_t (*topic_count)(const void *ctx);
+    const ks_topic *(*topic)(const void *ctx, size_t i);
+    const ks_topic *(*find_topic)(const void *ctx, const char *slug);
+} ks_store_view;
+
+/* The view of a store snapshot (borrowed: store must outlive it). */
+ks_store_view ks_store_view_of(const ks_store *store);
+
 /* Synonyms from synonyms.txt (none if the file is absent). */
 size_t ks_store_synonym_count(const ks_store *store);
 const ks_synonym *ks_store_synonym(const ks_store *store, size_t i);
 /* ks_hash64 of synonyms.txt, or 0 when there is none. */
 uint64_t ks_store_synonyms_hash(const ks_store *store);
+
+/* Home's common questions, from content/home.txt (one line each,
+ * `question = page`, see README "For clinic staff"): the ones whose page
+ * (and heading) exist, in the file's order, at most KS_HOME_MAX. The ui
+ * shows them on Home as large rows; a tap opens slug, scrolled to anchor
+ * when it is not NULL. Strings owned by the store. None without the file. */
+#define KS_HOME_MIN 3
+#define KS_HOME_MAX 5
+typedef struct ks_home_question {
+    const char *text;   /* "What is in a prolotherapy shot?" */
+    const char *slug;   /* the page it opens: "prolotherapy/what-it-is" */
+    const char *anchor; /* the heading's anchor ("what-is-in-the-shot"), or NULL */
+    int line;           /* its line in home.txt */
+} ks_home_question;
+size_t ks_store_home_count(const ks_store *store);
+const ks_home_question *ks_store_home_question(const ks_store *store, size_t i);
 
 /* Diagnostics, sorted by path, then line, then message. */
 size_t ks_store_diag_count(const ks_store *store);

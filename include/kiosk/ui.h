@@ -2,7 +2,8 @@
  * prompt), gesture recognition, the on-screen keyboard, the navigation stack,
  * the idle reset, and scripted runs.
  *
- * The parts are layered so that each can be tested without a window:
+ * The parts are layered so that each can be tested without a window; the
+ * pure logic is the touch module (include/kiosk/touch.h, no SDL):
  *
  *   ks_gesture   one pointer (finger or mouse) in, tap / scroll out; fling
  *                inertia integrated exactly, whatever the frame rate.
@@ -24,225 +25,10 @@
 
 #include <stddef.h>
 
-#include "kiosk/render.h" /* ks_render, the display list, SDL_Event */
+#include "kiosk/render.h" /* ks_render, the display list */
 #include "kiosk/search.h"
 #include "kiosk/store.h"
-
-/* ================================================================ gestures */
-
-typedef enum ks_gesture_kind {
-    KS_GESTURE_NONE = 0,
-    KS_GESTURE_PRESS,  /* a finger went down at (x, y): show press feedback */
-    KS_GESTURE_TAP,    /* lifted within the tap tolerance: activate (x, y) */
-    KS_GESTURE_SCROLL  /* content moves by (dx, dy): drag or fling; the
-                          press (if any) became a scroll and will not tap */
-} ks_gesture_kind;
-
-typedef struct ks_gesture_event {
-    ks_gesture_kind kind;
-    float x, y;   /* where (PRESS, TAP): the down position */
-    float dx, dy; /* how far the content moves (SCROLL): finger motion */
-} ks_gesture_event;
-
-typedef struct ks_gesture_params {
-    float slop;        /* px a finger may move and still tap (default 24) */
-    float fling_min;   /* px/ms release speed that starts a fling (0.25) */
-    float fling_stop;  /* px/ms below which a fling stops (0.02) */
-    float friction;    /* fraction of speed kept per ms of flight (0.997) */
-    float fling_max;   /* px/ms cap on fling speed (8) */
-} ks_gesture_params;
-
-/* One pointer's state. Transparent so it can live inside other structs;
- * change it only through the functions below. Owns no memory. */
-typedef struct ks_gesture {
-    ks_gesture_params p;
-    int down;            /* a pointer is down */
-    int dragging;        /* it has moved past the slop: no tap on release */
-    int caught;          /* it went down on a moving fling: no tap on release */
-    float x0, y0;        /* down position */
-    float lx, ly;        /* last position */
-    double t_last;       /* time of the last sample */
-    float vx, vy;        /* velocity estimate, px/ms (smoothed) */
-    int flinging;        /* inertia running after release */
-    double t_fling;      /* time of the last fling step */
-} ks_gesture;
-
-/* Default parameters (see the field comments). */
-ks_gesture_params ks_gesture_defaults(void);
-/* Reset g to no pointer, no fling. p may be NULL for the defaults. */
-void ks_gesture_init(ks_gesture *g, const ks_gesture_params *p);
-/* Feed the pointer. Each returns the event it produced (NONE, PRESS, SCROLL,
- * TAP). A down while a pointer is already down is ignored; a move or
- * up without a down is ignored. Down on a running fling stops it and the
- * press is "caught": lifting it does not tap. */
-ks_gesture_event ks_gesture_down(ks_gesture *g, float x, float y, double t);
-ks_gesture_event ks_gesture_move(ks_gesture *g, float x, float y, double t);
-ks_gesture_event ks_gesture_up(ks_gesture *g, float x, float y, double t);
-/* Advance a fling to time t: returns a SCROLL by the distance travelled since
- * the previous step (exact for any step size), or NONE when nothing moves. */
-ks_gesture_event ks_gesture_step(ks_gesture *g, double t);
-/* Whether an animation (fling) is running: the caller keeps drawing frames. */
-int ks_gesture_animating(const ks_gesture *g);
-/* Stop any fling (for example when the content reached its end). */
-void ks_gesture_stop(ks_gesture *g);
-
-/* ================================================================ keyboard */
-
-typedef enum ks_key_kind {
-    KS_KEY_CHAR = 0,  /* types ch */
-    KS_KEY_SPACE,
-    KS_KEY_BACKSPACE,
-    KS_KEY_CLEAR,
-    KS_KEY_HIDE,
-    KS_KEY_LAYER      /* switches letters <-> digits and symbols ("123" / "ABC") */
-} ks_key_kind;
-
-typedef struct ks_key {
-    ks_key_kind kind;
-    char ch;           /* what KS_KEY_CHAR types ('a'..'z', '0'..'9', a symbol), else 0 */
-    const char *label; /* what the key shows (static storage) */
-    int x, y, w, h;    /* its box, relative to the keyboard's top-left */
-} ks_key;
-
-#define KS_KEYBOARD_MAX_KEYS 40
-/* Smallest key side at text scale 1 (px); keys grow with the scale. */
-#define KS_KEY_MIN 64
-
-/* The keyboard laid out for a width: phone-like rows q..p, a..l, z..m with
- * backspace, then Clear, a wide space and Hide. Transparent value. */
-typedef struct ks_keyboard {
-    ks_key keys[KS_KEYBOARD_MAX_KEYS];
-    int n_keys;
-    int layer;         /* 0 letters, 1 digits and symbols */
-    int width, height; /* the whole keyboard's box */
-} ks_keyboard;
-
-/* Lay out keys for an area width px wide at text scale (1.0, 1.5, 2.0),
- * using at most max_height px (0: no limit). Keys are 84 * scale px tall when
- * the height allows, never less than KS_KEY_MIN, and as wide as the width
- * allows up to 150 * scale (at least KS_KEY_MIN for widths >= 800); the rows
- * are centred. */
-void ks_keyboard_layout(ks_keyboard *kb, int width, int max_height, float scale);
-/* The same for a layer: 0 the letters (with a "123" key), 1 digits and
- * symbols (1..0, - / : ; ( ) & @ ", . , ? ! ' % + and Delete, with an "ABC"
- * key back), the same key sizes and bottom row. */
-void ks_keyboard_layout_layer(ks_keyboard *kb, int width, int max_height, float scale, int layer);
-/* The key under (x, y) relative to the keyboard, or -1. Gaps between keys
- * belong to the nearest key in the row so a slightly missed tap still types. */
-int ks_keyboard_hit(const ks_keyboard *kb, int x, int y);
-/* The key that types c (a letter in either case, a digit or symbol of the
- * layer shown, or ' '), or -1. */
-int ks_keyboard_find(const ks_keyboard *kb, char c);
-/* Apply key k to the query text: letters and space append (up to cap-1
- * bytes, no leading or double spaces), backspace removes the last UTF-8
- * character, clear empties it. Returns 1 when text changed, 0 otherwise
- * (HIDE never changes text). */
-int ks_keyboard_apply(const ks_key *k, char *text, size_t cap);
-
-/* ================================================================ navigation */
-
-typedef enum ks_screen {
-    KS_SCREEN_HOME = 0,
-    KS_SCREEN_TOPIC,   /* slug: the topic */
-    KS_SCREEN_PAGE,    /* slug: the page */
-    KS_SCREEN_SEARCH
-} ks_screen;
-
-#define KS_NAV_DEPTH 32
-#define KS_SLUG_MAX (KS_STORE_MAX_SLUG + 1) /* every slug the store accepts, and its NUL */
-
-typedef struct ks_nav_entry {
-    ks_screen screen;
-    char slug[KS_SLUG_MAX]; /* topic or page slug; "" for home and search */
-    float scroll;           /* where it was scrolled to when left, as a fraction
-                               of the content's height (survives a relayout) */
-} ks_nav_entry;
-
-/* The history: entries[0] is always home. Transparent value. */
-typedef struct ks_nav {
-    ks_nav_entry entries[KS_NAV_DEPTH];
-    int depth; /* entries in use, >= 1 */
-} ks_nav;
-
-/* Start at home with no history. */
-void ks_nav_reset(ks_nav *n);
-/* The current entry (never NULL). */
-ks_nav_entry *ks_nav_top(ks_nav *n);
-/* Open a screen on top of the current one. Opening the same screen and slug
- * as the current one does nothing; opening home empties the history. When
- * the stack is full the oldest entry after home is dropped. */
-void ks_nav_push(ks_nav *n, ks_screen screen, const char *slug);
-/* Go back one step; at home, stays at home. Returns 1 when it moved. */
-int ks_nav_back(ks_nav *n);
-/* The screen's name as scripts use it: "home", "topic:SLUG", "page:SLUG",
- * "search". Writes at most cap bytes into out; returns out. */
-char *ks_nav_name(const ks_nav_entry *e, char *out, size_t cap);
-
-/* ================================================================ idle */
-
-typedef enum ks_idle_action {
-    KS_IDLE_NONE = 0,
-    KS_IDLE_PROMPT, /* show "Are you still reading?" now */
-    KS_IDLE_RESET   /* the prompt timed out: forget everything, go home */
-} ks_idle_action;
-
-/* Minimum time the prompt stays up (WCAG 2.2.1 asks for at least 20 s). */
-#define KS_IDLE_PROMPT_MIN_MS 20000.0
-
-typedef struct ks_idle {
-    double timeout_ms;  /* time without a touch before the prompt; 0 disables */
-    double prompt_ms;   /* how long the prompt stays before the reset */
-    double last_touch;  /* time of the last touch */
-    int prompting;      /* the prompt is showing */
-    double prompt_at;   /* when it appeared */
-} ks_idle;
-
-/* timeout_s: seconds without a touch (0 disables); prompt_s: seconds the
- * prompt stays (raised to 20 when lower). now: the current time. */
-void ks_idle_init(ks_idle *d, double timeout_s, double prompt_s, double now);
-/* A touch at time now: restarts the wait and hides the prompt. */
-void ks_idle_touch(ks_idle *d, double now);
-/* What to do at time now. Returns KS_IDLE_PROMPT once when the wait ends,
- * KS_IDLE_RESET once when the prompt has been up prompt_ms (after which the
- * timer restarts as if touched). */
-ks_idle_action ks_idle_check(ks_idle *d, double now);
-/* Milliseconds from now until ks_idle_check may return something, or -1
- * when nothing is pending (disabled). For SDL_WaitEventTimeout. */
-double ks_idle_due_in(const ks_idle *d, double now);
-
-/* ================================================================ scripts */
-
-typedef enum ks_script_op {
-    KS_SCRIPT_TAP = 0,  /* a[0] a[1]: x y */
-    KS_SCRIPT_DRAG,     /* a[0..3]: x1 y1 x2 y2, a[4]: ms */
-    KS_SCRIPT_TYPE,     /* text */
-    KS_SCRIPT_WAIT,     /* a[0]: ms */
-    KS_SCRIPT_IDLE,     /* a[0]: seconds */
-    KS_SCRIPT_SHOT,     /* text: the PNG path */
-    KS_SCRIPT_EXPECT,   /* text: the screen name */
-    KS_SCRIPT_RESIZE,   /* a[0] a[1]: new width and height */
-    KS_SCRIPT_CLOCK,    /* text: "HH:MM", the wall clock from now on (night schedule) */
-    KS_SCRIPT_QUIT
-} ks_script_op;
-
-typedef struct ks_script_cmd {
-    ks_script_op op;
-    double a[5];  /* numeric arguments */
-    char *text;   /* TYPE, SHOT, EXPECT: owned by the script; else NULL */
-    int line;     /* 1-based line in the file */
-} ks_script_cmd;
-
-typedef struct ks_script ks_script;
-
-/* Parse a script: one command per line (see README "The touch kiosk");
- * blank lines and lines starting with '#' are skipped. Returns NULL on a
- * malformed line, with *err_line set to its number and err (cap bytes)
- * saying what is wrong. The caller frees the result with ks_script_free. */
-ks_script *ks_script_parse(const char *text, int *err_line, char *err, size_t cap);
-void ks_script_free(ks_script *s);
-size_t ks_script_count(const ks_script *s);
-/* Command i, valid until ks_script_free. */
-const ks_script_cmd *ks_script_cmd_at(const ks_script *s, size_t i);
+#include "kiosk/touch.h" /* gestures, keyboard, navigation, idle, scripts */
 
 /* ================================================================ the kiosk */
 
@@ -291,33 +77,23 @@ typedef struct ks_ui_hooks {
     void (*staff_reset)(void *ctx);
 } ks_ui_hooks;
 
-/* Where the pages and topics come from: a store snapshot, or the content
- * watcher's merged snapshot (which keeps last good versions). A value type
- * of borrowed function pointers and a context; ctx must stay valid while
- * the ks_ui uses it (until the next ks_ui_set_content). Pages and topics are
- * in the store's order (see ks_store_page_count). */
-typedef struct ks_ui_content {
-    const void *ctx;
-    size_t (*page_count)(const void *ctx);
-    const ks_page *(*page)(const void *ctx, size_t i);
-    const ks_page *(*find)(const void *ctx, const char *slug);
-    size_t (*topic_count)(const void *ctx);
-    const ks_topic *(*topic)(const void *ctx, size_t i);
-    const ks_topic *(*find_topic)(const void *ctx, const char *slug);
-} ks_ui_content;
-
-/* The content of a store snapshot (borrowed). */
-ks_ui_content ks_ui_content_of_store(const ks_store *store);
+/* Where the pages and topics come from: a ks_store_view (store.h) of a
+ * store snapshot or of the content watcher's merged snapshot. */
 
 typedef struct ks_ui ks_ui;
 
-/* A kiosk drawing on rd (w x h px) with the pages of content, searching
- * with search (may be NULL: no results). rd, search and what content points
- * to are borrowed and must outlive the ks_ui or be replaced first
- * (ks_ui_set_content, ks_ui_set_render). now is the current time in ms. The
- * caller frees it with ks_ui_destroy(). */
-ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_ui_content *content, ks_search *search,
-                    ks_render *rd, int w, int h, double now);
+/* A size in pixels. */
+typedef struct ks_ui_size {
+    int w, h;
+} ks_ui_size;
+
+/* A kiosk drawing on rd (size.w x size.h px) with the pages of content,
+ * searching with search (may be NULL: no results). rd, search and what
+ * content points to are borrowed and must outlive the ks_ui or be replaced
+ * first (ks_ui_set_content, ks_ui_set_render). now is the current time in
+ * ms. The caller frees it with ks_ui_destroy(). */
+ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_store_view *content, ks_search *search, ks_render *rd,
+                    ks_ui_size size, double now);
 void ks_ui_destroy(ks_ui *ui);
 
 /* Read aloud, as a test or benchmark sees it. */
@@ -347,7 +123,7 @@ void ks_ui_set_hooks(ks_ui *ui, const ks_ui_hooks *hooks);
  * nothing keeps pointers into it). Every screen is laid out again; the page
  * being read refreshes in place at the same scroll position, and a page
  * that was deleted stays readable until the patient leaves it. */
-void ks_ui_set_content(ks_ui *ui, const ks_ui_content *content);
+void ks_ui_set_content(ks_ui *ui, const ks_store_view *content);
 /* Search with search from now on (borrowed as in ks_ui_create; NULL: no
  * results). The old handle may be closed once this returns. When there was
  * none before, the text on the search screen is searched again. */
@@ -365,12 +141,25 @@ int ks_ui_set_look(ks_ui *ui, double text_scale, const char *theme);
 typedef enum ks_pointer_kind { KS_POINTER_DOWN = 0, KS_POINTER_MOVE, KS_POINTER_UP } ks_pointer_kind;
 /* The one pointer (finger or mouse) at window pixel (x, y) at time now. */
 void ks_ui_pointer(ks_ui *ui, ks_pointer_kind kind, float x, float y, double now);
-/* Feed an SDL event: finger and mouse events become the one pointer
- * (mouse events SDL synthesises from touches, which == SDL_TOUCH_MOUSEID,
- * are ignored, as are second fingers); window size changes relayout.
- * Returns 1 when the event was used. Keys, quit and window-close are not
- * handled here (the app decides what kiosk mode ignores). */
-int ks_ui_handle_event(ks_ui *ui, const SDL_Event *ev, double now);
+/* Whether the pointer is down (a press the ui took and that has not lifted):
+ * an input driver ignores a second finger while one is. */
+int ks_ui_pointer_down(const ks_ui *ui);
+/* The mouse wheel (staff with a mouse): notches > 0 scroll up, < 0 down, each
+ * three lines, like a drag. A touch for the idle timer. Returns 1 when used,
+ * 0 when not (no movement asked, or the screen is off). */
+int ks_ui_wheel(ks_ui *ui, float notches, double now);
+/* A physical key, as the on-screen keyboard's key kinds: KS_KEY_CHAR types
+ * ch, KS_KEY_SPACE, KS_KEY_BACKSPACE, KS_KEY_CLEAR edit the search text and
+ * KS_KEY_HIDE hides the on-screen keyboard; only on the search screen with
+ * no prompt, PIN pad or staff screen over it (else ignored). A touch for the
+ * idle timer. Returns 1 when used. */
+int ks_ui_key(ks_ui *ui, ks_key_kind kind, char ch, double now);
+/* Text typed on a physical keyboard (UTF-8): each character the on-screen
+ * keyboard can type goes in as ks_ui_key would; others are skipped. Returns
+ * 1 when any was used. */
+int ks_ui_text(ks_ui *ui, const char *utf8, double now);
+/* The window was uncovered or its contents lost: draw the next frame. */
+void ks_ui_redraw(ks_ui *ui);
 /* Advance animations (fling), the idle timer and the staff hold to now. */
 void ks_ui_tick(ks_ui *ui, double now);
 /* Whether the next ks_ui_draw would differ from the last one. */
@@ -423,8 +212,12 @@ void ks_ui_shift(const ks_ui *ui, int *dx, int *dy);
  * drawn turned by rotate degrees clockwise (0, 90, 180, 270) on a
  * win_w x win_h output. The logical size for an output. */
 void ks_ui_rotated_size(int rotate, int win_w, int win_h, int *lw, int *lh);
+/* A point in window or logical pixels. */
+typedef struct ks_ui_point {
+    float x, y;
+} ks_ui_point;
 /* Output point (x, y) -> the logical point drawn there. */
-void ks_ui_rotate_point(int rotate, int win_w, int win_h, float x, float y, float *lx, float *ly);
+ks_ui_point ks_ui_rotate_point(int rotate, int win_w, int win_h, float x, float y);
 
 /* ================================================================ script runs */
 
@@ -442,13 +235,20 @@ typedef struct ks_ui_script_host {
     void (*frame)(void *ctx, ks_ui *ui);
 } ks_ui_script_host;
 
+/* Where a script run stopped, and why. */
+typedef struct ks_ui_script_error {
+    int line;       /* the command's line in the script (1-based) */
+    char text[512]; /* what went wrong ("" when nothing did) */
+} ks_ui_script_error;
+
 /* Run script s on ui with a virtual clock starting at *clock (ms; advanced
  * by taps, drags, waits and idles). Returns 0 when every command ran (or
- * `quit` was reached), or 1 with *line and err (cap bytes) naming the first
- * command that failed (an `expect` that did not match, a `type` with no
- * keyboard, a shot that could not be saved). */
-int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *host,
-                     double *clock, int *line, char *err, size_t cap);
+ * `quit` was reached); else err names the first command that failed and
+ * the return says how: KS_ERR_INVALID for what the script asked that did
+ * not hold (an `expect` that did not match, a `type` with no keyboard),
+ * KS_ERR_IO for what the host could not do (a shot not saved, a resize). */
+int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *host, double *clock,
+                     ks_ui_script_error *err);
 
 /* ================================================================ one screen to PNG */
 
@@ -466,7 +266,7 @@ typedef struct ks_ui_shot_options {
  * Returns 0; KS_ERR_NOT_FOUND when spec names no screen or no such topic or
  * page; KS_ERR_INVALID for a bad size, scale or theme; KS_ERR_IO when the
  * fonts are missing or the PNG cannot be written (a message is logged). */
-int ks_ui_render_screen(const char *spec, const ks_ui_content *content, ks_search *search,
+int ks_ui_render_screen(const char *spec, const ks_store_view *content, ks_search *search,
                         const ks_ui_shot_options *opts, const char *png);
 
 #endif

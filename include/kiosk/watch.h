@@ -178,7 +178,17 @@ typedef struct ks_watch_status {
     double load_ms;         /* the last load + merge, milliseconds */
 } ks_watch_status;
 
+/* Why s shows no page (a static string, see ks_store_empty_reason: the
+ * folder does not exist, cannot be read, or holds no pages; or every page
+ * is broken and none has a last good version), or NULL when
+ * it shows at least one. The ui shows patients "This kiosk has no pages
+ * yet" when the page count is 0; this is what the log and staff see. */
+const char *ks_watch_snapshot_empty_reason(const ks_watch_snapshot *s);
+
 /* The status recorded when s was posted. */
 void ks_watch_snapshot_status(const ks_watch_snapshot *s, ks_watch_status *out);
+/* The snapshot's pages and topics as a ks_store_view (what the ui takes);
+ * borrowed: hold a reference to s while the view is used. */
+ks_store_view ks_watch_snapshot_view(const ks_watch_snapshot *s);
 
 #endif

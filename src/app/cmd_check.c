@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include "kiosk/store.h"
 
+#include <errno.h>
 #include <string.h>
 
 static void help(void) {
@@ -43,8 +44,26 @@ int cmd_check(int argc, char **argv) {
     }
     if (app_config_and_content(&paths) != 0) return 2;
 
+    errno = 0;
     ks_store *store = app_load_store("check", &paths);
-    if (!store) return 2;
+    if (!store) {
+        /* A folder that is not there is the staff's problem to fix (the
+         * wrong path), like a page with an error: exit 1. */
+        int e = errno;
+        if (e != ENOENT && e != ENOTDIR) return 2;
+        char *dir = ks_escaped(paths.content);
+        printf("%s:1: error: %s: give the right folder with --content DIR, $KIOSK_CONTENT or [paths] content\n", dir,
+               ks_store_empty_reason(NULL, e));
+        free(dir);
+        fprintf(stderr, "kiosk check: no content folder, 1 error\n");
+        return 1;
+    }
+    const char *empty = ks_store_empty_reason(store, 0);
+    if (empty) { /* the kiosk would show "This kiosk has no pages yet" */
+        char *dir = ks_escaped(paths.content);
+        printf("%s:1: error: %s: the kiosk has nothing to show\n", dir, empty);
+        free(dir);
+    }
     size_t warnings = 0;
     for (size_t i = 0; i < ks_store_diag_count(store); i++) {
         const ks_diag *d = ks_store_diag(store, i);
@@ -61,7 +80,7 @@ int cmd_check(int argc, char **argv) {
             printf("%s: grade %.1f\n", path, p->grade);
             free(path);
         }
-    size_t errors = ks_store_error_count(store);
+    size_t errors = ks_store_error_count(store) + (empty != NULL);
     fprintf(stderr, "kiosk check: %zu pages in %zu topics, %zu errors, %zu warnings\n",
             ks_store_page_count(store), ks_store_topic_count(store), errors, warnings);
     ks_store_free(store);

@@ -124,7 +124,7 @@ static int render_page(const ks_page *page, const render_opts *o, const char *co
  * no screen. */
 static int render_screen(const char *spec, const render_opts *o, const ks_store *store, const app_paths *paths) {
     const char *db = paths->db ? paths->db : app_default_db();
-    ks_ui_content content = ks_ui_content_of_store(store);
+    ks_store_view content = ks_store_view_of(store);
     ks_ui_config ui_cfg;
     ks_ui_shot_options so = {o->w, o->h, o->scale, o->theme ? o->theme->name : NULL, ks_store_dir(store), &ui_cfg};
     ks_search *search = NULL;

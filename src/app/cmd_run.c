@@ -9,9 +9,11 @@
  * no display) or, with --windowed, in a real window.
  */
 #include "app.h"
+#include "input.h"
 #include "live.h"
 #include "output.h"
 #include "notify.h"
+#include "stop.h"
 
 #include "kiosk/base.h"
 #include "kiosk/index.h"
@@ -28,14 +30,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Set by SIGTERM / SIGINT: leave the loop cleanly. The only global, and a
- * signal handler needs it. */
+/* Set by SIGTERM / SIGINT (stop.c): leave the loop cleanly. The only
+ * global, and a signal handler needs it. */
 static volatile sig_atomic_t run_stop;
-
-static void on_signal(int sig) {
-    (void)sig;
-    run_stop = 1;
-}
 
 static void help(void) {
     printf("usage: kiosk [run] [--windowed] [--size WxH] [--script FILE] [--config FILE]\n"
@@ -148,16 +145,15 @@ static int hl_resize(void *ctx, ks_ui *ui, int w, int h) {
 
 static int run_script(ks_ui *ui, const ks_script *script, const ks_ui_script_host *host, const char *file) {
     double clock = 0;
-    int line = 0;
-    char err[512];
-    if (ks_ui_run_script(ui, script, host, &clock, &line, err, sizeof err) != 0) {
-        fprintf(stderr, "%s:%d: %s\n", file, line, err);
+    ks_ui_script_error err;
+    if (ks_ui_run_script(ui, script, host, &clock, &err) != 0) {
+        fprintf(stderr, "%s:%d: %s\n", file, err.line, err.text);
         return 1;
     }
     return 0;
 }
 
-static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_ui_content *content,
+static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_store_view *content,
                         ks_search *search, const ks_script *script) {
     headless_host hh;
     ks_render_options ro;
@@ -178,8 +174,7 @@ static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_ui_
     /* The clock the script runs on: 0 for a file, the real clock for
      * `--script -` (app_live_interactive); the ui starts on the same one, or
      * the first line would look like hours without a touch (screen off). */
-    ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), o->w, o->h,
-                      strcmp(o->script, "-") == 0 ? ks_now_ms() : 0);
+    ui = ks_ui_create(cfg, content, search, ks_render_headless_render(hh.hl), (ks_ui_size){o->w, o->h}, strcmp(o->script, "-") == 0 ? ks_now_ms() : 0);
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;
     app_live_hooks(o->live, &hooks);
@@ -207,12 +202,14 @@ typedef struct window_run {
     int quit;
     app_live *live;
     app_output out;  /* the real output: its size, the rotation */
+    app_input in;    /* SDL events -> the ui's pointer and keys (input.c) */
     int screen_off;  /* the ui's screen care has the screen black */
 } window_run;
 
 /* The window or its display changed: lay out for what is there now. */
 static void window_refit(window_run *r) {
     if (app_output_refit(&r->out) < 0) ks_log("cannot make the rotated frame: %s", SDL_GetError());
+    app_input_resize(&r->in, r->out.lw, r->out.lh);
     if (r->ui) ks_ui_resize(r->ui, r->out.lw, r->out.lh);
 }
 
@@ -243,8 +240,11 @@ static void window_event(window_run *r, const SDL_Event *ev) {
         else ks_log("ignoring a request to quit (kiosk mode: staff use the corner gesture)");
         return;
     case SDL_KEYDOWN:
-        if (r->windowed && ev->key.keysym.sym == SDLK_ESCAPE) r->quit = 1;
-        return;
+        if (ev->key.keysym.sym == SDLK_ESCAPE) {
+            if (r->windowed) r->quit = 1;
+            return;
+        }
+        break;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED || ev->window.event == SDL_WINDOWEVENT_DISPLAY_CHANGED) {
             window_refit(r);
@@ -261,7 +261,7 @@ static void window_event(window_run *r, const SDL_Event *ev) {
     {
         SDL_Event mapped = *ev;
         app_output_map_event(&r->out, &mapped);
-        ks_ui_handle_event(r->ui, &mapped, ks_now_ms());
+        app_input_event(&r->in, r->ui, &mapped, ks_now_ms());
     }
 }
 
@@ -310,17 +310,24 @@ static int win_resize(void *ctx, ks_ui *ui, int w, int h) {
     return 0;
 }
 
-static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_content *content,
-                      ks_search *search, const ks_script *script) {
-    window_run r;
-    ks_ui_hooks hooks;
-    ks_render_options ro;
-    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
-    int err, w, h, status = 0;
-    memset(&r, 0, sizeof r);
-    r.windowed = o->windowed;
-    r.live = o->live;
-    double t_sdl, t_win, t_ren, t_fonts;
+/* Where the time before the first frame went (see README). */
+typedef struct window_times {
+    double sdl, win, ren, fonts; /* when each was ready, ks_now_ms() */
+} window_times;
+
+/* Undo what window_open did, in reverse; SDL goes last. */
+static void window_close(window_run *r) {
+    if (r->rd) ks_render_destroy(r->rd);
+    app_output_free(&r->out);
+    if (r->ren) SDL_DestroyRenderer(r->ren);
+    if (r->win) SDL_DestroyWindow(r->win);
+    app_live_unwake_sdl(r->live); /* before SDL goes */
+    SDL_Quit();
+}
+
+/* SDL and a display SDL can really show things on. 0, or 2 after a
+ * message. */
+static int window_display(void) {
     /* SDL would turn SIGTERM into SDL_QUIT, which kiosk mode ignores. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     /* Under cage both X (Xwayland) and Wayland are there. SDL 2 has no
@@ -344,12 +351,17 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         SDL_Quit();
         return 2;
     }
-    t_sdl = ks_now_ms();
-    app_live_wake_sdl(o->live);
+    return 0;
+}
+
+/* The window: the whole display in kiosk mode, else o's size (shrunk, same
+ * shape, to fit a smaller desktop). */
+static SDL_Window *window_create(const run_opts *o) {
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+    int win_w = o->w, win_h = o->h, win_x = SDL_WINDOWPOS_CENTERED, win_y = SDL_WINDOWPOS_CENTERED;
+    SDL_Rect usable, bounds;
     if (o->windowed) flags |= SDL_WINDOW_RESIZABLE;
     else flags |= SDL_WINDOW_BORDERLESS; /* fullscreen once the first frame is up (below) */
-    int win_w = o->w, win_h = o->h;
-    SDL_Rect usable;
     /* The default portrait window on a smaller desktop: shrink it, same
      * shape, so the title and the search field are not off the screen. */
     if (o->windowed && !o->size_given && SDL_GetDisplayUsableBounds(0, &usable) == 0 &&
@@ -358,8 +370,6 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         win_w = (int)(win_w * k);
         win_h = (int)(win_h * k);
     }
-    int win_x = SDL_WINDOWPOS_CENTERED, win_y = SDL_WINDOWPOS_CENTERED;
-    SDL_Rect bounds;
     /* Kiosk mode: the whole display, asked for as a window exactly its size
      * too (without a window manager "fullscreen" alone does nothing). */
     if (!o->windowed && SDL_GetDisplayBounds(0, &bounds) == 0 && bounds.w > 0 && bounds.h > 0) {
@@ -368,14 +378,24 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         win_w = bounds.w;
         win_h = bounds.h;
     }
-    r.win = SDL_CreateWindow("Clinic kiosk", win_x, win_y, win_w, win_h, flags);
-    if (!r.win) {
+    return SDL_CreateWindow("Clinic kiosk", win_x, win_y, win_w, win_h, flags);
+}
+
+/* SDL, the window, its renderer and the fonts. 0, or 2 after a message
+ * (everything opened is closed again). */
+static int window_open(window_run *r, const run_opts *o, window_times *t) {
+    ks_render_options ro;
+    int err;
+    if (window_display() != 0) return 2;
+    t->sdl = ks_now_ms();
+    app_live_wake_sdl(o->live);
+    r->win = window_create(o);
+    if (!r->win) {
         fprintf(stderr, "kiosk run: cannot open a window: %s\n", SDL_GetError());
-        app_live_unwake_sdl(o->live); /* before SDL goes */
-        SDL_Quit();
+        window_close(r);
         return 2;
     }
-    t_win = ks_now_ms();
+    t->win = ks_now_ms();
     /* SDL's software renderer, straight into the window's shared-memory
      * framebuffer: a frame of cached text costs 1-2 ms, starts in a third of
      * the time and needs a quarter of the memory of a GL context (measured
@@ -383,66 +403,98 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
      * environment may ask for another (SDL_RENDER_DRIVER=opengl). */
     SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-    r.ren = SDL_CreateRenderer(r.win, -1, 0);
-    if (!r.ren) r.ren = SDL_CreateRenderer(r.win, -1, SDL_RENDERER_SOFTWARE);
-    if (!r.ren) {
+    r->ren = SDL_CreateRenderer(r->win, -1, 0);
+    if (!r->ren) r->ren = SDL_CreateRenderer(r->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!r->ren) {
         fprintf(stderr, "kiosk run: cannot draw in the window: %s\n", SDL_GetError());
-        SDL_DestroyWindow(r.win);
-        app_live_unwake_sdl(o->live); /* before SDL goes */
-        SDL_Quit();
+        window_close(r);
         return 2;
     }
-    t_ren = ks_now_ms();
+    t->ren = ks_now_ms();
     memset(&ro, 0, sizeof ro);
     ro.content_dir = o->paths.content;
     ro.cache_bytes = RUN_TEXT_CACHE;
-    r.rd = ks_render_create_ex(r.ren, ks_layout_theme("default"), &ro, &err);
-    t_fonts = ks_now_ms();
-    if (!r.rd) {
+    r->rd = ks_render_create_ex(r->ren, ks_layout_theme("default"), &ro, &err);
+    t->fonts = ks_now_ms();
+    if (!r->rd) {
         fprintf(stderr, "kiosk run: the fonts are missing or damaged (see the message above)\n");
-        SDL_DestroyRenderer(r.ren);
-        SDL_DestroyWindow(r.win);
-        app_live_unwake_sdl(o->live); /* before SDL goes */
-        SDL_Quit();
+        window_close(r);
         return 2;
     }
-    {
-        SDL_RendererInfo info;
-        if (SDL_GetRendererInfo(r.ren, &info) == 0) ks_log("drawing with SDL's %s renderer", info.name);
-    }
+    return 0;
+}
+
+/* The ui on the open window, its first frame, and fullscreen. */
+static void window_first_frame(window_run *r, const run_opts *o, const window_times *tm, const ks_ui_config *cfg,
+                               const ks_store_view *content, ks_search *search) {
+    ks_ui_hooks hooks;
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(r->ren, &info) == 0) ks_log("drawing with SDL's %s renderer", info.name);
     if (!o->windowed) SDL_ShowCursor(SDL_DISABLE);
-    if (app_output_init(&r.out, r.win, r.ren, !o->windowed, o->paths.cfg.screen.rotate) != 0)
+    if (app_output_init(&r->out, r->win, r->ren, !o->windowed, o->paths.cfg.screen.rotate) != 0)
         ks_log("cannot turn the picture (rotate = %d): %s", o->paths.cfg.screen.rotate, SDL_GetError());
-    w = r.out.lw;
-    h = r.out.lh;
-    ks_log("output %dx%d px (window %dx%d), laid out for %dx%d%s", r.out.out_w, r.out.out_h, r.out.win_w, r.out.win_h,
-           w, h, r.out.rotate ? ", turned" : "");
-    r.ui = ks_ui_create(cfg, content, search, r.rd, w, h, ks_now_ms());
-    window_wall_clock(&r);
+    ks_log("output %dx%d px (window %dx%d), laid out for %dx%d%s", r->out.out_w, r->out.out_h, r->out.win_w,
+           r->out.win_h, r->out.lw, r->out.lh, r->out.rotate ? ", turned" : "");
+    app_input_init(&r->in, r->out.lw, r->out.lh);
+    r->ui = ks_ui_create(cfg, content, search, r->rd, (ks_ui_size){r->out.lw, r->out.lh}, ks_now_ms());
+    window_wall_clock(r);
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;
     app_live_hooks(o->live, &hooks);
-    ks_ui_set_hooks(r.ui, &hooks);
-    ks_log("screen %s", ks_ui_screen_name(r.ui));
-    window_present(&r);
-    {
-        /* Where the time went, for tests/bench/screen.sh (see README). */
-        double t = ks_now_ms();
-        ks_log("first frame after %.1f ms (content and index %.1f, display %.1f, window %.1f, renderer %.1f, "
-               "fonts %.1f, layout and drawing %.1f; video driver %s)",
-               t - o->t_start, o->t_live - o->t_start, t_sdl - o->t_live, t_win - t_sdl, t_ren - t_win,
-               t_fonts - t_ren, t - t_fonts, SDL_GetCurrentVideoDriver());
-    }
+    ks_ui_set_hooks(r->ui, &hooks);
+    ks_log("screen %s", ks_ui_screen_name(r->ui));
+    window_present(r);
+    double t = ks_now_ms(); /* where the time went, for tests/bench/screen.sh (see README) */
+    ks_log("first frame after %.1f ms (content and index %.1f, display %.1f, window %.1f, renderer %.1f, "
+           "fonts %.1f, layout and drawing %.1f; video driver %s)",
+           t - o->t_start, o->t_live - o->t_start, tm->sdl - o->t_live, tm->win - tm->sdl, tm->ren - tm->win,
+           tm->fonts - tm->ren, t - tm->fonts, SDL_GetCurrentVideoDriver());
     /* Kiosk mode: the window already covers the display; now ask for
      * fullscreen too (so a window manager keeps panels off it). Asked for
      * after the first frame, since SDL's X11 driver then waits up to 100 ms
      * for a window manager that may not exist. */
     if (!o->windowed) {
-        SDL_SetWindowFullscreen(r.win, SDL_WINDOW_FULLSCREEN_DESKTOP);
-        window_refit(&r);
+        SDL_SetWindowFullscreen(r->win, SDL_WINDOW_FULLSCREEN_DESKTOP);
+        window_refit(r);
     }
     app_notify_ready(); /* systemd: the kiosk is up (nothing without $NOTIFY_SOCKET) */
+}
 
+/* The loop: sleep until an event or the ui's next deadline (a fling frame,
+ * the idle prompt, the staff hold). Nothing changing means no frames and no
+ * wake-ups beyond a twice-a-second check for SIGTERM. */
+static void window_loop(window_run *r) {
+    while (!r->quit && !run_stop && !ks_ui_quit_requested(r->ui)) {
+        SDL_Event ev;
+        double now = ks_now_ms();
+        int timeout = ks_ui_timeout_ms(r->ui, now);
+        if (ks_ui_needs_frame(r->ui)) timeout = 0;
+        if (timeout < 0 || timeout > 500) timeout = 500;
+        if (SDL_WaitEventTimeout(&ev, timeout)) {
+            window_event(r, &ev);
+            while (SDL_PollEvent(&ev)) window_event(r, &ev);
+        }
+        app_live_update(r->live, r->ui); /* new content from the watcher, if any */
+        window_wall_clock(r);
+        ks_ui_tick(r->ui, ks_now_ms());
+        window_screen_care(r);
+        if (ks_ui_needs_frame(r->ui)) window_present(r);
+        app_notify_alive(&run_stop); /* systemd's watchdog */
+    }
+    if (run_stop) ks_log("stopping (signal)");
+    app_notify_stopping();
+}
+
+static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_store_view *content,
+                      ks_search *search, const ks_script *script) {
+    window_run r;
+    window_times t;
+    int status = 0;
+    memset(&r, 0, sizeof r);
+    r.windowed = o->windowed;
+    r.live = o->live;
+    if (window_open(&r, o, &t) != 0) return 2;
+    window_first_frame(&r, o, &t, cfg, content, search);
     if (o->script) {
         ks_ui_script_host host;
         memset(&host, 0, sizeof host);
@@ -453,36 +505,10 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_ui_co
         if (strcmp(o->script, "-") == 0) status = app_live_interactive(r.live, r.ui, &host, stdin, stdout);
         else status = run_script(r.ui, script, &host, o->script);
     } else {
-        /* The loop: sleep until an event or the ui's next deadline (a fling
-         * frame, the idle prompt, the staff hold). Nothing changing means no
-         * frames and no wake-ups beyond a twice-a-second check for SIGTERM. */
-        while (!r.quit && !run_stop && !ks_ui_quit_requested(r.ui)) {
-            SDL_Event ev;
-            double now = ks_now_ms();
-            int timeout = ks_ui_timeout_ms(r.ui, now);
-            if (ks_ui_needs_frame(r.ui)) timeout = 0;
-            if (timeout < 0 || timeout > 500) timeout = 500;
-            if (SDL_WaitEventTimeout(&ev, timeout)) {
-                window_event(&r, &ev);
-                while (SDL_PollEvent(&ev)) window_event(&r, &ev);
-            }
-            app_live_update(r.live, r.ui); /* new content from the watcher, if any */
-            window_wall_clock(&r);
-            ks_ui_tick(r.ui, ks_now_ms());
-            window_screen_care(&r);
-            if (ks_ui_needs_frame(r.ui)) window_present(&r);
-            app_notify_alive(&run_stop); /* systemd's watchdog */
-        }
-        if (run_stop) ks_log("stopping (signal)");
-        app_notify_stopping();
+        window_loop(&r);
     }
     ks_ui_destroy(r.ui);
-    ks_render_destroy(r.rd);
-    app_output_free(&r.out);
-    SDL_DestroyRenderer(r.ren);
-    SDL_DestroyWindow(r.win);
-    app_live_unwake_sdl(o->live); /* before SDL goes */
-    SDL_Quit();
+    window_close(&r);
     return status;
 }
 
@@ -493,8 +519,7 @@ int cmd_run(int argc, char **argv) {
     ks_ui_config cfg;
     ks_search *search;
     ks_script *script = NULL;
-    ks_ui_content content;
-    struct sigaction sa;
+    ks_store_view content;
     int status;
     memset(&o, 0, sizeof o);
     o.t_start = ks_now_ms();
@@ -530,6 +555,9 @@ int cmd_run(int argc, char **argv) {
     if (app_paths_defaults(&o.paths) != 0) return 2;
     app_ui_config(&o.paths.cfg, &cfg);
     if (!cfg.speech_enabled) ks_log("speech: no Listen button: [speech] enabled = no");
+    if (ks_config_pin_is_default(&o.paths.cfg)) /* issue 15: staff must know */
+        ks_log("warning: the staff PIN is still the default (%s): set [staff] pin in the configuration",
+               KS_CONFIG_DEFAULT_PIN);
     if (o.script && strcmp(o.script, "-") != 0) {
         char *text = NULL, msg[256];
         size_t len;
@@ -554,17 +582,14 @@ int cmd_run(int argc, char **argv) {
     search = app_live_search(o.live); /* owned by live, which reopens it when the index comes or is replaced */
     content = app_live_content(o.live);
 
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
+    app_stop_init(&run_stop); /* SIGTERM wakes the sleeping loop at once */
     app_notify_init();
 
     if (o.script && !o.windowed) status = run_headless(&o, &cfg, &content, search, script);
     else status = run_window(&o, &cfg, &content, search, script);
 
     ks_script_free(script);
+    app_stop_end();
     app_live_stop(o.live);
     return status;
 }

@@ -1,6 +1,7 @@
 /* live: the content watcher, usage counts and line-by-line scripts for
  * `kiosk run` (see live.h). */
 #include "live.h"
+#include "stop.h"
 
 #include "kiosk/base.h"
 #include "kiosk/sync.h"
@@ -33,17 +34,7 @@ struct app_live {
 
 /* ------------------------------------------------------------ content */
 
-static size_t sn_page_count(const void *c) { return ks_watch_snapshot_page_count(c); }
-static const ks_page *sn_page(const void *c, size_t i) { return ks_watch_snapshot_page(c, i); }
-static const ks_page *sn_find(const void *c, const char *s) { return ks_watch_snapshot_find(c, s); }
-static size_t sn_topic_count(const void *c) { return ks_watch_snapshot_topic_count(c); }
-static const ks_topic *sn_topic(const void *c, size_t i) { return ks_watch_snapshot_topic(c, i); }
-static const ks_topic *sn_find_topic(const void *c, const char *s) { return ks_watch_snapshot_find_topic(c, s); }
-
-ks_ui_content app_live_content(app_live *l) {
-    ks_ui_content c = {l->snap, sn_page_count, sn_page, sn_find, sn_topic_count, sn_topic, sn_find_topic};
-    return c;
-}
+ks_store_view app_live_content(app_live *l) { return ks_watch_snapshot_view(l->snap); }
 
 const ks_watch_snapshot *app_live_snapshot(app_live *l) { return l->snap; }
 
@@ -67,9 +58,11 @@ void app_live_wake_sdl(app_live *l) {
     pthread_mutex_lock(&l->wake_mu);
     l->sdl_event = type;
     pthread_mutex_unlock(&l->wake_mu);
+    app_stop_wake_sdl(type); /* SIGTERM wakes the loop with the same event */
 }
 
 void app_live_unwake_sdl(app_live *l) {
+    app_stop_wake_sdl(0);
     pthread_mutex_lock(&l->wake_mu);
     l->sdl_event = 0;
     pthread_mutex_unlock(&l->wake_mu);
@@ -209,7 +202,7 @@ void app_live_stop(app_live *l) {
 
 int app_live_update(app_live *l, ks_ui *ui) {
     ks_watch_snapshot *next, *old;
-    ks_ui_content c;
+    ks_store_view c;
     if (ui) search_upkeep(l, ui);
     next = ks_watch_take(l->watch, ks_watch_snapshot_generation(l->snap));
     if (!next) return 0;
@@ -421,8 +414,9 @@ int app_live_interactive(app_live *l, ks_ui *ui, const ks_ui_script_host *host, 
                 fprintf(out, "fail %d: %s\n", n, err);
             } else {
                 quit = ks_script_count(s) == 1 && ks_script_cmd_at(s, 0)->op == KS_SCRIPT_QUIT;
-                if (ks_ui_run_script(ui, s, host, &clock, &err_line, err, sizeof err) != 0)
-                    fprintf(out, "fail %d: %s\n", n, err);
+                ks_ui_script_error e;
+                if (ks_ui_run_script(ui, s, host, &clock, &e) != 0)
+                    fprintf(out, "fail %d: %s\n", n, e.text);
                 else
                     fprintf(out, "ok\n");
                 ks_script_free(s);

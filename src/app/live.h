@@ -2,7 +2,7 @@
  *
  * - The content watcher (watch.h) runs from start to exit; the ui gets the
  *   watcher's merged snapshots (last good versions kept) through
- *   ks_ui_content, and app_live_update() swaps a newer one in between
+ *   ks_store_view, and app_live_update() swaps a newer one in between
  *   frames. The watcher's wake-up becomes an SDL user event, so the loop
  *   sleeping in SDL_WaitEventTimeout wakes at once.
  * - Usage counts (stats.h) for the ui's page_view / empty_search hooks.
@@ -40,7 +40,7 @@ void app_live_unwake_sdl(app_live *l);
 
 /* The content of the newest snapshot taken (borrowed; valid until the next
  * app_live_update or app_live_stop). */
-ks_ui_content app_live_content(app_live *l);
+ks_store_view app_live_content(app_live *l);
 /* The newest snapshot taken (borrowed, same lifetime). */
 const ks_watch_snapshot *app_live_snapshot(app_live *l);
 /* If the watcher posted a newer snapshot, hand it to ui and drop the old one;

@@ -104,7 +104,9 @@ static void map_point(const app_output *o, float x, float y, float *lx, float *l
         x = x * (float)o->out_w / (float)o->win_w;
         y = y * (float)o->out_h / (float)o->win_h;
     }
-    ks_ui_rotate_point(o->rotate, o->out_w, o->out_h, x, y, lx, ly);
+    ks_ui_point p = ks_ui_rotate_point(o->rotate, o->out_w, o->out_h, x, y);
+    *lx = p.x;
+    *ly = p.y;
 }
 
 void app_output_map_event(const app_output *o, SDL_Event *ev) {
@@ -124,11 +126,12 @@ void app_output_map_event(const app_output *o, SDL_Event *ev) {
     case SDL_FINGERDOWN:
     case SDL_FINGERUP:
     case SDL_FINGERMOTION:
-        /* Fingers are 0..1 of the window; the ui scales by its own size. */
-        ks_ui_rotate_point(o->rotate, 1, 1, ev->tfinger.x, ev->tfinger.y, &x, &y);
-        ev->tfinger.x = x;
-        ev->tfinger.y = y;
+    { /* Fingers are 0..1 of the window; the ui scales by its own size. */
+        ks_ui_point p = ks_ui_rotate_point(o->rotate, 1, 1, ev->tfinger.x, ev->tfinger.y);
+        ev->tfinger.x = p.x;
+        ev->tfinger.y = p.y;
         break;
+    }
     default: break;
     }
 }

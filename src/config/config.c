@@ -72,6 +72,8 @@ static const struct {
     {"title", "[clinic] name"},
 };
 
+int ks_config_pin_is_default(const ks_config *c) { return strcmp(c->staff.pin, KS_CONFIG_DEFAULT_PIN) == 0; }
+
 void ks_config_defaults(ks_config *c) {
     memset(c, 0, sizeof *c);
     c->screen.rotate = 0;
@@ -79,7 +81,7 @@ void ks_config_defaults(ks_config *c) {
     c->screen.night_from = c->screen.night_to = -1;
     c->idle.seconds = 90;
     c->idle.prompt_seconds = 30;
-    snprintf(c->staff.pin, sizeof c->staff.pin, "2580");
+    snprintf(c->staff.pin, sizeof c->staff.pin, "%s", KS_CONFIG_DEFAULT_PIN);
     c->staff.hold_seconds = 5;
     c->sync.keep = 3;
     c->speech.enabled = 1;

@@ -349,7 +349,7 @@ int ks_layout_doc(ks_display_list *dl, const ks_doc *doc, const ks_font_metrics 
     c.first_hl_y = -1;
     int margin = ks_layout_margin(params->width, c.scale);
     int col = params->width - 2 * margin;
-    int max_col = px(&c, 34);
+    int max_col = px(&c, KS_LAYOUT_COLUMN_EM);
     if (col > max_col) col = max_col;
     int x = (params->width - col) / 2;
     c.col = col;

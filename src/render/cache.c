@@ -310,6 +310,14 @@ static int decode(ks_render *rd, image_entry *e, char *data, size_t len) {
  * it tells, else by decoding. */
 static void refresh(ks_render *rd, image_entry *e) {
     if (e->named) return; /* no file of the content behind it */
+    if (e->icon || (!e->known && render_is_icon_src(e->src))) { /* the program's own, not content */
+        if (!e->known) {
+            e->known = 1;
+            e->missing = render_icon_load(rd, e) != KS_OK;
+            count_bytes(rd, e);
+        }
+        return;
+    }
     if (e->known && e->checked == rd->content_gen) return;
     e->checked = rd->content_gen;
     struct stat st;
@@ -386,6 +394,14 @@ image_entry *render_image(ks_render *rd, const char *src) {
 static int ensure_pixels(ks_render *rd, image_entry *e) {
     if (e->missing) return KS_ERR_NOT_FOUND;
     if (e->surf || e->data) return 0;
+    if (e->icon) { /* dropped past the budget: read it again */
+        if (render_icon_load(rd, e) != KS_OK) {
+            e->missing = 1;
+            return -1;
+        }
+        count_bytes(rd, e);
+        return 0;
+    }
     struct stat st;
     int fd = open_picture(rd, e->src, &st);
     if (fd < 0) {

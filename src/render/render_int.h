@@ -67,6 +67,8 @@ typedef struct image_entry {
     unsigned long last_used; /* the draw call that last drew it */
     int named;             /* loaded by ks_render_load_image (named.c), not a
                               content file: never refreshed, dropped or forgotten */
+    int icon;              /* "icon:NAME:RRGGBB" (icons.c): a tinted line icon
+                              from assets/icons, read again when dropped */
 } image_entry;
 
 #define KS_RENDER_KEEP_SIDE 2048 /* the widest column: 34 em at 200 % is 2040 px */
@@ -134,6 +136,12 @@ void render_images_evict(ks_render *rd);
 /* The image's texture at w x h (made on first use at that size), or NULL. */
 SDL_Texture *render_image_texture(ks_render *rd, image_entry *e, int w, int h);
 void render_images_free(ks_render *rd);
+/* icons.c */
+/* 1 when src names a line icon ("icon:NAME:RRGGBB"). */
+int render_is_icon_src(const char *src);
+/* Read the icon e->src names from assets/icons, tinted, into e (svg, data,
+ * len, natural size). KS_OK, or a negative KS_ERR_* (e unchanged). */
+int render_icon_load(ks_render *rd, image_entry *e);
 SDL_Texture *render_corner(ks_render *rd, int radius, ks_color color, int corner);
 void render_corners_free(ks_render *rd);
 

@@ -302,9 +302,25 @@ int store_frontmatter_parse(const char *yaml, size_t len, int first_line, const 
                 free(fm->reviewed);
                 fm->reviewed = s;
             }
+        } else if (!strcmp(key, "icon")) {
+            char *s = NULL;
+            if (take_string(v, key, line, path, diags, &s)) {
+                errors++;
+            } else if (!ks_icon_known(s)) {
+                ks_buf names = {0};
+                for (size_t i = 0; ks_icon_names[i]; i++) ks_buf_printf(&names, "%s%s", i ? ", " : "", ks_icon_names[i]);
+                store_diag_add(diags, path, line, KS_DIAG_ERROR, "'icon: %s' is not an icon of the kiosk (icons: %s)", s,
+                               names.data);
+                ks_buf_free(&names);
+                errors++;
+                free(s);
+            } else {
+                free(fm->icon);
+                fm->icon = s;
+            }
         } else {
             store_diag_add(diags, path, line, KS_DIAG_WARNING,
-                     "unknown field '%s' is ignored (fields: title, section, order, summary, keywords, reviewed)",
+                     "unknown field '%s' is ignored (fields: title, section, order, summary, keywords, reviewed, icon)",
                      key);
         }
     }
@@ -317,6 +333,7 @@ void store_frontmatter_free(frontmatter *fm) {
     free(fm->section);
     free(fm->summary);
     free(fm->reviewed);
+    free(fm->icon);
     for (size_t i = 0; i < fm->n_keywords; i++) free(fm->keywords[i]);
     free(fm->keywords);
     memset(fm, 0, sizeof *fm);

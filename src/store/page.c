@@ -82,12 +82,13 @@ static void fill_from_frontmatter(ks_page *p, frontmatter *fm) {
     p->title = fm->title ? fm->title : ks_strdup("");
     p->summary = fm->summary ? fm->summary : ks_strdup("");
     p->reviewed = fm->reviewed ? fm->reviewed : ks_strdup("");
+    p->icon = fm->icon ? fm->icon : ks_strdup("");
     if (fm->section) p->section = fm->section;
     else p->section = ks_strdup(p->is_topic_index ? "overview" : "");
     p->order = fm->order;
     p->keywords = fm->keywords;
     p->n_keywords = fm->n_keywords;
-    fm->title = fm->summary = fm->reviewed = fm->section = NULL;
+    fm->title = fm->summary = fm->reviewed = fm->section = fm->icon = NULL;
     fm->keywords = NULL;
     fm->n_keywords = 0;
 }
@@ -250,6 +251,9 @@ ks_page *store_page_parse(ks_store *store, const char *data, size_t len, const c
     fill_from_frontmatter(p, &fm);
     store_frontmatter_free(&fm);
 
+    if (p->icon[0] && !p->is_topic_index)
+        store_diag_add(diags, rel_path, 1, KS_DIAG_WARNING,
+                       "'icon' is only used in a topic's index.md (the topic's tile); sections have their own icons");
     if (fm_loaded) {
         if (!(fm_present & 1)) {
             store_diag_add(diags, rel_path, 1, KS_DIAG_ERROR, "'title' is missing");
@@ -396,6 +400,7 @@ void store_page_free(ks_page *p) {
     free((char *)p->title);
     free((char *)p->summary);
     free((char *)p->reviewed);
+    free((char *)p->icon);
     for (size_t i = 0; i < p->n_keywords; i++) free(p->keywords[i]);
     free(p->keywords);
     free((char *)p->markdown);

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAGIC "ksrec04\n"
+#define MAGIC "ksrec05\n" /* 05: a page's icon */
 
 /* ------------------------------------------------------------ writing */
 
@@ -69,6 +69,7 @@ static void put_record(ks_buf *b, const ks_store *s, const ks_page *p) {
     put_str(b, r->title, &bytes);
     put_str(b, r->summary, &bytes);
     put_str(b, r->reviewed, &bytes);
+    put_str(b, r->icon, &bytes);
     put_i64(b, r->order);
     put_i64(b, r->is_topic_index);
     put_i64(b, r->body_line);
@@ -245,6 +246,7 @@ static page_file *get_record(reader *r, file_id *id, int64_t *verified) {
     p->title = get_str(r, &a);
     p->summary = get_str(r, &a);
     p->reviewed = get_str(r, &a);
+    p->icon = get_str(r, &a);
     p->order = get_int(r);
     p->is_topic_index = get_int(r);
     p->body_line = get_int(r);

@@ -17,6 +17,22 @@
 const char *const ks_standard_sections[KS_SECTION_COUNT] = {
     "what-it-is", "assessment", "injection", "recovery", "risks", "candidacy"};
 
+const char *const ks_icon_names[] = {"info", "clipboard", "needle", "bandage", "warning", "person-check",
+                                     "bone", "ozone", "book", NULL};
+
+int ks_icon_known(const char *name) {
+    for (size_t i = 0; name && ks_icon_names[i]; i++)
+        if (strcmp(name, ks_icon_names[i]) == 0) return 1;
+    return 0;
+}
+
+const char *ks_section_icon(const char *section) {
+    static const char *const icons[KS_SECTION_COUNT] = {"info", "clipboard", "needle", "bandage", "warning",
+                                                        "person-check"};
+    int r = section ? ks_section_rank(section) : -1;
+    return r < 0 ? NULL : icons[r];
+}
+
 int ks_section_rank(const char *section) {
     for (int i = 0; i < KS_SECTION_COUNT; i++)
         if (strcmp(section, ks_standard_sections[i]) == 0) return i;
@@ -351,8 +367,8 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
     page_list pages = {0};
     size_t topic_cap = 8;
     s->topics = ks_calloc(topic_cap, sizeof(ks_topic));
-    char *synonyms_text = NULL, *intents_text = NULL;
-    size_t synonyms_len = 0, intents_len = 0;
+    char *synonyms_text = NULL, *intents_text = NULL, *home_text = NULL;
+    size_t synonyms_len = 0, intents_len = 0, home_len = 0;
 
     for (size_t i = 0; i < n; i++) {
         const char *name = names[i];
@@ -373,6 +389,11 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
             int rc = store_source_entry_read(&e, KS_STORE_MAX_FILE, &intents_text, &intents_len);
             if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
                 store_diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read intents.txt: %s",
+                         rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
+        } else if (kind == 'f' && strcmp(name, "home.txt") == 0) {
+            int rc = store_source_entry_read(&e, KS_STORE_MAX_FILE, &home_text, &home_len);
+            if (rc != KS_OK && rc != KS_ERR_NOT_FOUND)
+                store_diag_add(&s->diags, name, 1, KS_DIAG_ERROR, "cannot read home.txt: %s",
                          rc == KS_ERR_TOO_BIG ? "larger than 1 MiB" : strerror(errno));
         } else if (has_pages < 0) {
             store_diag_add(&s->diags, name, 1, KS_DIAG_ERROR,
@@ -441,6 +462,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         topic->title = topic->index && topic->index->title[0] ? topic->index->title : topic->slug;
         topic->summary = topic->index ? topic->index->summary : "";
         topic->order = topic->index ? topic->index->order : 100;
+        topic->icon = topic->index && topic->index->icon[0] ? topic->index->icon : KS_TOPIC_ICON_DEFAULT;
     }
     if (s->n_topics) qsort(s->topics, s->n_topics, sizeof(ks_topic), topic_cmp);
     index_topics(s);
@@ -456,6 +478,10 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         free(intents_text);
     }
     check_pages(s);
+    if (home_text) { /* after check_pages: the pages and their headings are known */
+        store_home_parse(s, home_text, home_len);
+        free(home_text);
+    }
     store_synonyms_check_used(s);
     store_pictures_check(s, src);
 
@@ -505,6 +531,7 @@ void ks_store_free(ks_store *s) {
         free(s->synonyms[i].to);
     }
     free(s->synonyms);
+    store_home_free(s);
     for (size_t i = 0; i < s->diags.len; i++) {
         free(s->diags.items[i].path);
         free(s->diags.items[i].message);
@@ -519,6 +546,17 @@ void ks_store_free(ks_store *s) {
 /* ------------------------------------------------------------ accessors */
 
 const char *ks_store_dir(const ks_store *s) { return s->dir; }
+
+const char *ks_store_empty_reason(const ks_store *s, int load_errno) {
+    if (s) return s->n_pages ? NULL : "the content folder holds no pages (no .md file at its top or in a topic folder)";
+    switch (load_errno) {
+    case ENOENT: return "the content folder does not exist";
+    case ENOTDIR: return "the content folder is not a folder";
+    case EACCES:
+    case EPERM: return "the content folder may not be read (permissions)";
+    default: return "the content folder cannot be read";
+    }
+}
 size_t ks_store_page_count(const ks_store *s) { return s->n_pages; }
 const ks_page *ks_store_page(const ks_store *s, size_t i) { return i < s->n_pages ? s->pages[i] : NULL; }
 

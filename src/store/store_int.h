@@ -1,5 +1,5 @@
 /* store internals shared by the store's files (store.c, source.c, page.c,
- * frontmatter.c, placeholder.c, reuse.c, records.c, synonyms.c, intents.c,
+ * frontmatter.c, placeholder.c, reuse.c, records.c, synonyms.c, intents.c, home.c,
  * bounds.c, pictures.c, readability.c). Not part of the public interface:
  * every name here starts with store_ (types excepted). */
 #ifndef KIOSK_STORE_INT_H
@@ -33,6 +33,8 @@ struct ks_store {
     size_t *topic_by_slug; /* positions in topics, in slug order (topic_rank_of) */
     ks_synonym *synonyms;  /* owned */
     size_t n_synonyms;
+    ks_home_question *home; /* owned: Home's common questions (home.c) */
+    size_t n_home;
     uint64_t synonyms_hash;
     diag_list diags;
     size_t n_errors;
@@ -61,7 +63,7 @@ struct ks_store {
 /* The front matter of one page, as read by store_frontmatter_parse(). Strings are
  * owned by the struct (NULL when absent); free with store_frontmatter_free(). */
 typedef struct frontmatter {
-    char *title, *section, *summary, *reviewed;
+    char *title, *section, *summary, *reviewed, *icon;
     int order;           /* 100 when absent */
     int has_order;
     int loaded;          /* 1 when the YAML itself could be read */
@@ -247,6 +249,10 @@ char *store_synonyms_normalise(const char *s, size_t n);
 /* Parse intents.txt ("time off, drive = recovery") into more synonyms whose
  * target is "@section"; warns about a section no page has. */
 void store_intents_parse(ks_store *store, const char *text, size_t len);
+/* home.c: content/home.txt into store->home, checked against the pages
+ * (call once every page is known). */
+void store_home_parse(ks_store *store, const char *text, size_t len);
+void store_home_free(ks_store *store);
 /* Warn about synonym lines whose page words appear on no page. */
 void store_synonyms_check_used(ks_store *store);
 /* The words of the store's synonym page words ("to" sides) that page holds

@@ -80,7 +80,7 @@ static void go_to_sleep(ks_ui *ui) {
     ui_reset_all(ui); /* the next person finds Home, not what was read */
     ui->care.asleep = 1;
     ui->care.swallow = 0;
-    ui->dirty = 1;
+    ui->view.dirty = 1;
     ks_log("screen care: the screen is off (touch to wake)");
     ui_announce(ui);
 }
@@ -90,8 +90,7 @@ static void wake(ks_ui *ui, double now, const char *why) {
     ui->care.last_activity = now;
     ui->care.shift_step = (long)floor(now / MINUTE_MS);
     ks_idle_touch(&ui->idle, now);
-    ui->built = 0;
-    ui->dirty = 1;
+    ui_invalidate(ui, UI_REBUILD);
     ks_log("screen care: the screen is on (%s)", why);
     ui_announce(ui);
 }
@@ -126,7 +125,7 @@ int ui_care_tick(ks_ui *ui, double now) {
     ui->care.was_night = night;
     if (ui->care.asleep) return 1;
     off = off_after_ms(ui, now);
-    if (off >= 0 && now - ui->care.last_activity >= off && !ui->g.down) {
+    if (off >= 0 && now - ui->care.last_activity >= off && !ui->touch.g.down) {
         go_to_sleep(ui);
         return 1;
     }
@@ -137,7 +136,7 @@ int ui_care_tick(ks_ui *ui, double now) {
             ks_ui_shift(ui, &dx0, &dy0);
             ui->care.shift_step = step;
             ks_ui_shift(ui, &dx1, &dy1);
-            if (dx0 != dx1 || dy0 != dy1) ui->dirty = 1;
+            if (dx0 != dx1 || dy0 != dy1) ui->view.dirty = 1;
         }
     }
     return 0;
@@ -168,7 +167,7 @@ void ks_ui_shift(const ks_ui *ui, int *dx, int *dy) {
                                            {-1, 0}, {-1, -1}, {0, -1}, {1, -1}};
     long i = ui->care.shift_step % 9;
     *dx = *dy = 0;
-    if (ui->care.asleep || ui->prompting || ui->pin_open || ui->staff_open ||
+    if (ui->care.asleep || ui->panel.prompting || ui->panel.pin_open || ui->panel.staff_open ||
         ks_nav_top((ks_nav *)&ui->nav)->screen != KS_SCREEN_HOME)
         return;
     if (i < 0) i += 9;
@@ -182,7 +181,7 @@ int ui_care_draw(ks_ui *ui) {
     ks_layout_list_clear(ui->fx);
     ks_layout_list_add_rect(ui->fx, (ks_rect){0, 0, ui->w, ui->h}, black, 0);
     ks_render_draw(ui->rd, ui->fx, 0, 0, NULL);
-    ui->dirty = 0;
+    ui->view.dirty = 0;
     return 1;
 }
 
@@ -197,11 +196,11 @@ void ks_ui_rotated_size(int rotate, int win_w, int win_h, int *lw, int *lh) {
 /* The picture is turned clockwise by rotate: the logical top-left corner
  * lands at the output's top-right (90), bottom-right (180) or bottom-left
  * (270). This is the inverse map. */
-void ks_ui_rotate_point(int rotate, int win_w, int win_h, float x, float y, float *lx, float *ly) {
+ks_ui_point ks_ui_rotate_point(int rotate, int win_w, int win_h, float x, float y) {
     switch (rotate) {
-    case 90: *lx = y; *ly = (float)win_w - x; break;
-    case 180: *lx = (float)win_w - x; *ly = (float)win_h - y; break;
-    case 270: *lx = (float)win_h - y; *ly = x; break;
-    default: *lx = x; *ly = y; break;
+    case 90: return (ks_ui_point){y, (float)win_w - x};
+    case 180: return (ks_ui_point){(float)win_w - x, (float)win_h - y};
+    case 270: return (ks_ui_point){(float)win_h - y, x};
+    default: return (ks_ui_point){x, y};
     }
 }

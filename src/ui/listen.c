@@ -175,7 +175,7 @@ void ui_listen_stop(ks_ui *ui) {
     SDL_PauseAudioDevice(l->dev, 1);
     SDL_ClearQueuedAudio(l->dev);
     forget_reading(l);
-    ui->dirty = 1;
+    ui->view.dirty = 1;
 }
 
 void ui_listen_reset(ks_ui *ui) {
@@ -187,7 +187,7 @@ void ui_listen_reset(ks_ui *ui) {
 /* The first sentence whose text is on screen: the first text of the
  * document whose line starts at or below the top of the view. */
 static size_t first_on_screen(const ks_ui *ui, const ks_speech_script *s) {
-    int top = (int)lroundf(ui->scroll);
+    int top = (int)lroundf(ui->view.scroll);
     for (size_t i = 0; i < ks_layout_list_count(ui->body); i++) {
         const ks_item *it = ks_layout_list_item(ui->body, i);
         if (it->kind == KS_ITEM_TEXT && it->src_len && it->box.y >= top) return ks_speech_script_find(s, it->src);
@@ -222,7 +222,7 @@ static void start_at(ks_ui *ui, size_t first) {
     l->state = KS_LISTEN_PLAYING;
     l->mark_cur = SIZE_MAX;
     SDL_PauseAudioDevice(l->dev, 0);
-    ui->dirty = 1;
+    ui->view.dirty = 1;
 }
 
 void ui_listen_tap(ks_ui *ui, int tag) {
@@ -230,10 +230,10 @@ void ui_listen_tap(ks_ui *ui, int tag) {
     if (!l) return;
     switch (tag) {
     case TAG_LISTEN:
-        if (!ui->doc) return;
+        if (!ui->page.doc) return;
         ui_listen_stop(ui);
-        l->script = ks_speech_script_from_doc(ui->doc);
-        l->doc = ui->doc;
+        l->script = ks_speech_script_from_doc(ui->page.doc);
+        l->doc = ui->page.doc;
         if (!ks_speech_script_count(l->script)) {
             forget_reading(l);
             return;
@@ -250,7 +250,7 @@ void ui_listen_tap(ks_ui *ui, int tag) {
             l->state = KS_LISTEN_PLAYING;
             SDL_PauseAudioDevice(l->dev, 0);
         }
-        ui->dirty = 1;
+        ui->view.dirty = 1;
         break;
     case TAG_LISTEN_STOP: ui_listen_stop(ui); break;
     case TAG_LISTEN_SLOWER:
@@ -263,7 +263,7 @@ void ui_listen_tap(ks_ui *ui, int tag) {
                 SDL_PauseAudioDevice(l->dev, 1);
             }
         }
-        ui->dirty = 1;
+        ui->view.dirty = 1;
         break;
     default: break;
     }
@@ -293,22 +293,22 @@ static void keep_in_view(ks_ui *ui) {
     ui_listen *l = ui->listen;
     const ks_speech_sentence *s = ks_speech_script_sentence(l->script, l->cur);
     int top = 0, bottom = 0, view = ui_view_h(ui);
-    if (!s || ui->g.down || view <= 0) return;
+    if (!s || ui->touch.g.down || view <= 0) return;
     if (!extent(ui, s->src, s->src + s->src_len, &top, &bottom)) return;
-    int controls = ks_layout_body_px(ui->theme, ui->scale) * 4; /* the buttons at the bottom */
-    if (top >= ui->scroll + 8 && bottom <= ui->scroll + view - controls) return;
+    int controls = ks_layout_body_px(ui->look.theme, ui->look.scale) * 4; /* the buttons at the bottom */
+    if (top >= ui->view.scroll + 8 && bottom <= ui->view.scroll + view - controls) return;
     float want = (float)(top - view / 3);
-    float max = (float)(ui->content_h - view);
+    float max = (float)(ui->geom.content_h - view);
     if (want > max) want = max;
     if (want < 0) want = 0;
-    ui->scroll = want;
-    ui->dirty = 1;
+    ui->view.scroll = want;
+    ui->view.dirty = 1;
 }
 
 void ui_listen_tick(ks_ui *ui, double now) {
     ui_listen *l = ui->listen;
     if (!l || l->state == KS_LISTEN_OFF) return;
-    if (l->doc != ui->doc) { /* the page changed under us (new content) */
+    if (l->doc != ui->page.doc) { /* the page changed under us (new content) */
         ui_listen_stop(ui);
         return;
     }
@@ -340,7 +340,7 @@ void ui_listen_tick(ks_ui *ui, double now) {
     if (cur != l->cur || l->mark_cur == SIZE_MAX) {
         l->cur = cur;
         keep_in_view(ui);
-        ui->dirty = 1;
+        ui->view.dirty = 1;
     }
 }
 
@@ -375,11 +375,11 @@ static int measure(const ks_ui *ui, const ks_item *it, size_t n) {
 static void build_mark(ks_ui *ui) {
     ui_listen *l = ui->listen;
     const ks_speech_sentence *s = ks_speech_script_sentence(l->script, l->cur);
-    const char *dt = ks_doc_text(ui->doc, NULL);
+    const char *dt = ks_doc_text(ui->page.doc, NULL);
     ks_layout_list_clear(l->mark);
     l->mark_cur = l->cur;
     l->mark_body = ui->body;
-    l->mark_scale_w = ui->w * 10 + (int)lround(ui->scale * 4) + ui->high_contrast * 100000;
+    l->mark_scale_w = ui->w * 10 + (int)lround(ui->look.scale * 4) + ui->look.high_contrast * 100000;
     if (!s) return;
     for (size_t i = 0; i < ks_layout_list_count(ui->body); i++) {
         const ks_item *it = ks_layout_list_item(ui->body, i);
@@ -391,19 +391,19 @@ static void build_mark(ks_ui *ui) {
         t.box.w = x1 - x0;
         t.text = it->text + b0;
         t.len = b1 - b0;
-        t.bg = ui->theme->highlight;
+        t.bg = ui->look.theme->highlight;
         t.target = NULL;
         t.src += b0; /* approximate: not used for drawing */
         /* A little wider than the glyphs, so kerning at the cut never shows. */
-        ks_layout_list_add_rect(l->mark, (ks_rect){x0 - 2, it->box.y, x1 - x0 + 4, it->box.h}, ui->theme->highlight, 0);
+        ks_layout_list_add_rect(l->mark, (ks_rect){x0 - 2, it->box.y, x1 - x0 + 4, it->box.h}, ui->look.theme->highlight, 0);
         ks_layout_list_add(l->mark, &t);
     }
 }
 
 int ui_listen_draw(ks_ui *ui, int dx, int dy, const ks_rect *view) {
     ui_listen *l = ui->listen;
-    if (!l || l->state == KS_LISTEN_OFF || !ui->doc || l->doc != ui->doc) return 0;
-    int look = ui->w * 10 + (int)lround(ui->scale * 4) + ui->high_contrast * 100000;
+    if (!l || l->state == KS_LISTEN_OFF || !ui->page.doc || l->doc != ui->page.doc) return 0;
+    int look = ui->w * 10 + (int)lround(ui->look.scale * 4) + ui->look.high_contrast * 100000;
     /* The body is laid out again on a resize, text size or theme change:
      * mark again too. */
     if (l->mark_cur != l->cur || l->mark_body != ui->body || l->mark_scale_w != look ||
@@ -412,61 +412,14 @@ int ui_listen_draw(ks_ui *ui, int dx, int dy, const ks_rect *view) {
     return ks_render_draw(ui->rd, l->mark, dx, dy, view);
 }
 
-/* ------------------------------------------------------------ buttons */
+/* ------------------------------------------------------------ state */
 
-static int label_w(const ks_ui *ui, const char *s, int size) {
-    return ui->fm->measure(ui->fm->ctx, KS_FACE_BOLD, size, s, strlen(s));
-}
-
-static int add_button(ks_ui *ui, int x, int y, int h, int size, const char *label, int tag, int on) {
-    const ks_theme *th = ui->theme;
-    int pad = size * 3 / 4, w = label_w(ui, label, size) + 2 * pad;
-    int lh = 0, asc = 0;
-    ks_color fill = on ? th->accent : th->surface, fg = on ? th->on_accent : th->on_surface;
-    if (w < h) w = h;
-    ui->fm->line(ui->fm->ctx, KS_FACE_BOLD, size, &lh, &asc);
-    ks_layout_list_add_rect(ui->fx, (ks_rect){x - 3, y - 3, w + 6, h + 6}, th->background, th->radius + 3);
-    ks_layout_list_add_rect(ui->fx, (ks_rect){x, y, w, h}, fill, th->radius);
-    ks_item t = {0};
-    t.kind = KS_ITEM_TEXT;
-    t.box = (ks_rect){x + pad, y + (h - lh) / 2, w - 2 * pad, lh};
-    t.color = fg;
-    t.bg = fill;
-    t.face = KS_FACE_BOLD;
-    t.size = size;
-    t.text = label;
-    t.len = strlen(label);
-    ks_layout_list_add(ui->fx, &t);
-    ks_layout_list_add_link(ui->fx, (ks_rect){x, y, w, h}, NULL, tag);
-    return w;
-}
-
-void ui_listen_build_fx(ks_ui *ui, int x_limit) {
-    ui_listen *l = ui->listen;
-    if (!l || ks_nav_top(&ui->nav)->screen != KS_SCREEN_PAGE || !ui->doc || ui->prompting || ui->pin_open ||
-        ui->staff_open)
-        return;
-    /* Sizes as the More button's: the text scale, at most 1.5. */
-    double s = ui->scale > 1.5 ? 1.5 : ui->scale;
-    int size = ks_layout_body_px(ui->theme, s);
-    int lh = 0, asc = 0;
-    ui->fm->line(ui->fm->ctx, KS_FACE_BOLD, size, &lh, &asc);
-    int h = lh + size;
-    if (h < (int)lround(64 * s) + 8) h = (int)lround(64 * s) + 8;
-    int gap = size / 2, margin = ks_layout_margin(ui->w, s);
-    if (margin < 16) margin = 16;
-    const char *first = l->state == KS_LISTEN_OFF ? "\xe2\x96\xb6 Listen"
-                        : l->state == KS_LISTEN_PLAYING ? "Pause" : "\xe2\x96\xb6 Resume";
-    const char *slower = l->slower ? "Slower \xe2\x9c\x93" : "Slower";
-    int pad = size * 3 / 4;
-    int total = label_w(ui, first, size) + 2 * pad + gap + label_w(ui, slower, size) + 2 * pad;
-    if (l->state != KS_LISTEN_OFF) total += gap + label_w(ui, "Stop", size) + 2 * pad;
-    int y = ui->body_bottom - h - gap;
-    if (margin + total + gap > x_limit) y -= h + gap; /* beside More there is no room: the row above */
-    int x = margin;
-    x += add_button(ui, x, y, h, size, first, l->state == KS_LISTEN_OFF ? TAG_LISTEN : TAG_LISTEN_PAUSE, 1) + gap;
-    if (l->state != KS_LISTEN_OFF) x += add_button(ui, x, y, h, size, "Stop", TAG_LISTEN_STOP, 1) + gap;
-    add_button(ui, x, y, h, size, slower, TAG_LISTEN_SLOWER, l->slower);
+int ui_listen_status(const ks_ui *ui, ks_listen_state *state, int *slower) {
+    const ui_listen *l = ui->listen;
+    if (!l) return -1;
+    *state = l->state;
+    *slower = l->slower;
+    return 0;
 }
 
 /* ------------------------------------------------------------ for tests */
@@ -497,27 +450,10 @@ int ks_ui_listen_info_get(const ks_ui *ui, ks_ui_listen_info *info) {
             if (it->kind == KS_ITEM_TEXT && it->src_len && it->src < s->src + s->src_len &&
                 it->src + it->src_len > s->src) {
                 info->box = it->box;
-                info->box.y += ui->body_top - (int)lroundf(ui->scroll);
+                info->box.y += ui->geom.body_top - (int)lroundf(ui->view.scroll);
                 break;
             }
         }
     }
     return 0;
-}
-
-int ks_ui_listen_point(ks_ui *ui, const char *which, int *x, int *y) {
-    int tag = !strcmp(which, "listen") ? TAG_LISTEN
-              : !strcmp(which, "pause") ? TAG_LISTEN_PAUSE
-              : !strcmp(which, "stop")  ? TAG_LISTEN_STOP
-              : !strcmp(which, "slower") ? TAG_LISTEN_SLOWER : -1;
-    ui_build_fx(ui);
-    for (size_t i = 0; i < ks_layout_list_count(ui->fx); i++) {
-        const ks_item *it = ks_layout_list_item(ui->fx, i);
-        if (it->kind == KS_ITEM_LINK && it->tag == tag) {
-            *x = it->box.x + it->box.w / 2;
-            *y = it->box.y + it->box.h / 2;
-            return 0;
-        }
-    }
-    return KS_ERR_NOT_FOUND;
 }

@@ -7,6 +7,9 @@
  */
 #include "ui_int.h"
 
+#include "kiosk/base.h"
+
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,18 +39,20 @@ static void do_tap(ks_ui *ui, const ks_ui_script_host *host, double *clock, floa
     advance(ui, host, clock, 40);
 }
 
-static int fail(char *err, size_t cap, const char *fmt, ...) {
+/* Say what failed; returns code (a negative KS_ERR_*). */
+static int fail(ks_ui_script_error *e, int code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
+    vsnprintf(e->text, sizeof e->text, fmt, ap);
     va_end(ap);
-    return 1;
+    assert(code < 0);
+    return code;
 }
 
 /* Tap the keys that type text; opens the keyboard through the search field
  * first when the screen shows a field but no keyboard. */
-static int do_type(ks_ui *ui, const ks_ui_script_host *host, double *clock, const char *text, char *err,
-                   size_t cap) {
+static int do_type(ks_ui *ui, const ks_ui_script_host *host, double *clock, const char *text,
+                   ks_ui_script_error *err) {
     for (const char *c = text; *c; c++) {
         int x, y;
         if (ks_ui_key_point(ui, *c, &x, &y) != 0) {
@@ -57,8 +62,8 @@ static int do_type(ks_ui *ui, const ks_ui_script_host *host, double *clock, cons
                 if (ks_ui_key_point(ui, *c, &x, &y) == 0) goto press;
             }
             if (ks_ui_key_point(ui, 'a', &x, &y) == 0)
-                return fail(err, cap, "'type': the on-screen keyboard has no key for '%c'", *c);
-            return fail(err, cap, "'type': no on-screen keyboard on screen '%s'", ks_ui_screen_name(ui));
+                return fail(err, KS_ERR_INVALID, "'type': the on-screen keyboard has no key for '%c'", *c);
+            return fail(err, KS_ERR_INVALID, "'type': no on-screen keyboard on screen '%s'", ks_ui_screen_name(ui));
         }
     press:
         do_tap(ui, host, clock, (float)x, (float)y);
@@ -66,12 +71,13 @@ static int do_type(ks_ui *ui, const ks_ui_script_host *host, double *clock, cons
     return 0;
 }
 
-int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *host,
-                     double *clock, int *line, char *err, size_t cap) {
+int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *host, double *clock,
+                     ks_ui_script_error *err) {
     for (size_t i = 0; i < ks_script_count(s); i++) {
         const ks_script_cmd *c = ks_script_cmd_at(s, i);
         int rc = 0;
-        *line = c->line;
+        err->line = c->line;
+        err->text[0] = '\0';
         switch (c->op) {
         case KS_SCRIPT_TAP:
             do_tap(ui, host, clock, (float)c->a[0], (float)c->a[1]);
@@ -93,7 +99,7 @@ int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *hos
             break;
         }
         case KS_SCRIPT_TYPE:
-            rc = do_type(ui, host, clock, c->text, err, cap);
+            rc = do_type(ui, host, clock, c->text, err);
             break;
         case KS_SCRIPT_WAIT:
             advance(ui, host, clock, c->a[0]);
@@ -104,16 +110,16 @@ int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *hos
             break;
         case KS_SCRIPT_SHOT:
             if (!host || !host->shot || host->shot(host->ctx, ui, c->text) != 0)
-                rc = fail(err, cap, "'shot': cannot save %s", c->text);
+                rc = fail(err, KS_ERR_IO, "'shot': cannot save %s", c->text);
             break;
         case KS_SCRIPT_EXPECT: {
             const char *now = ks_ui_screen_name(ui);
-            if (strcmp(now, c->text) != 0) rc = fail(err, cap, "expected screen '%s', but it is '%s'", c->text, now);
+            if (strcmp(now, c->text) != 0) rc = fail(err, KS_ERR_INVALID, "expected screen '%s', but it is '%s'", c->text, now);
             break;
         }
         case KS_SCRIPT_RESIZE:
             if (!host || !host->resize || host->resize(host->ctx, ui, (int)c->a[0], (int)c->a[1]) != 0)
-                rc = fail(err, cap, "'resize': cannot resize to %dx%d", (int)c->a[0], (int)c->a[1]);
+                rc = fail(err, KS_ERR_IO, "'resize': cannot resize to %dx%d", (int)c->a[0], (int)c->a[1]);
             else
                 frame(ui, host, *clock);
             break;
@@ -124,7 +130,7 @@ int ks_ui_run_script(ks_ui *ui, const ks_script *s, const ks_ui_script_host *hos
         case KS_SCRIPT_QUIT:
             return 0;
         }
-        if (rc) return 1;
+        if (rc) return rc;
         if (ks_ui_quit_requested(ui)) return 0;
     }
     return 0;

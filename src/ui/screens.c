@@ -6,7 +6,7 @@
  * than the window scrolls. The hit boxes (KS_ITEM_LINK, with a TAG_* tag)
  * are the very boxes drawn, so what a finger touches is what it sees.
  */
-#include "ui_int.h"
+#include "widgets.h"
 
 #include "kiosk/base.h"
 
@@ -14,17 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Per-build measurements. */
-typedef struct geo {
-    int B;       /* body text px */
-    int T;       /* minimum target side px */
-    int pad;     /* inside tiles and buttons */
-    int gap;     /* between tiles */
-    int margin;  /* window edge to content */
-    int col_x, col_w; /* the content column */
-    int bh;      /* button height */
-} geo;
 
 static const struct {
     const char *section;
@@ -44,151 +33,32 @@ const char *ui_section_label(const char *section) {
     return NULL;
 }
 
-static int line_h(const ks_ui *ui, ks_face face, int size) {
-    int h = size, asc = size;
-    ui->fm->line(ui->fm->ctx, face, size, &h, &asc);
-    return h;
-}
-
-static geo geo_at(const ks_ui *ui, double s) {
-    geo g;
-    g.B = ks_layout_body_px(ui->theme, s);
-    if (g.B < 28) g.B = 28;
-    g.T = (int)lround(64 * s);
-    g.pad = g.B * 3 / 4;
-    g.gap = g.B / 2;
-    g.margin = ks_layout_margin(ui->w, s);
-    if (g.margin < 16) g.margin = 16;
-    g.col_w = ui->w - 2 * g.margin;
-    if (g.col_w > g.B * 36) g.col_w = g.B * 36;
-    g.col_x = (ui->w - g.col_w) / 2;
-    g.bh = line_h(ui, KS_FACE_BOLD, g.B) + g.B;
-    if (g.bh < g.T + 8) g.bh = g.T + 8;
-    return g;
-}
-
-static geo measure_geo(const ks_ui *ui) { return geo_at(ui, ui->scale); }
-
-/* The scale for what stays fixed on screen (header, search field,
- * keyboard): the text scale, but no more than lets those fit in three
- * quarters of the window's height, and never below 1. They take about
- * 550 px x scale + 56; the page text itself always uses the full scale. */
-static double chrome_scale(const ks_ui *ui) {
-    double fit = (0.75 * ui->h - 56) / 550.0;
-    double s = ui->scale < fit ? ui->scale : fit;
-    return s < 1.0 ? 1.0 : s;
-}
-
-static ks_text_style style(ks_face face, int size, ks_color fg, ks_color bg, ks_align align) {
-    ks_text_style st;
-    memset(&st, 0, sizeof st);
-    st.face = face;
-    st.size = size;
-    st.color = fg;
-    st.bg = bg;
-    st.align = align;
-    return st;
-}
-
-/* Wrapped text; returns its height. */
-static int text(ks_ui *ui, ks_display_list *dl, const char *s, int x, int y, int w,
-                ks_face face, int size, ks_color fg, ks_color bg, ks_align align) {
-    ks_text_style st = style(face, size, fg, bg, align);
-    return ks_layout_text_box(dl, ui->fm, s, x, y, w, &st);
-}
-
-static int text_height(ks_ui *ui, const char *s, int w, ks_face face, int size) {
-    ks_text_style st = style(face, size, ui->theme->text, ui->theme->background, KS_ALIGN_LEFT);
-    return ks_layout_text_height(ui->fm, s, w, &st);
-}
-
-static int text_width(ks_ui *ui, const char *s, ks_face face, int size) {
-    return ui->fm->measure(ui->fm->ctx, face, size, s, strlen(s));
-}
-
-static void link(ks_display_list *dl, ks_rect r, int tag, const char *target) {
-    ks_layout_list_add_link(dl, r, target, tag);
-}
-
-/* A button: filled box, label centred (wrapped if it must), hit box. The
- * box grows to fit its label; returns its height. */
-static int button(ks_ui *ui, ks_display_list *dl, ks_rect r, const char *label, ks_color fill,
-                  ks_color fg, ks_face face, int size, int tag, const char *target) {
-    const geo g = measure_geo(ui);
-    int inner = r.w - 2 * (g.pad / 2);
-    int th = text_height(ui, label, inner, face, size);
-    if (r.h < th + g.pad) r.h = th + g.pad;
-    ks_layout_list_add_rect(dl, r, fill, ui->theme->radius * (int)lround(ui->scale));
-    text(ui, dl, label, r.x + g.pad / 2, r.y + (r.h - th) / 2, inner, face, size, fg, fill, KS_ALIGN_CENTER);
-    link(dl, r, tag, target);
-    return r.h;
-}
-
-/* The width a one-line button needs for label. */
-static int button_w(ks_ui *ui, const char *label, ks_face face, int size) {
-    const geo g = measure_geo(ui);
-    int w = text_width(ui, label, face, size) + 2 * g.pad;
-    return w < g.T ? g.T : w;
-}
-
-/* A tile: a calm card with an accent edge, an optional kicker line, a bold
- * title and a summary; the whole card is one target. Measured first, then
- * emitted, so the card lies under its text. Returns its height. */
-static int tile(ks_ui *ui, ks_display_list *dl, const geo *g, int y, const char *kicker,
-                const char *title, const char *summary, int tag, const char *target) {
-    const ks_theme *th = ui->theme;
-    int bar = (int)lround(10 * ui->scale), radius = th->radius * (int)lround(ui->scale);
-    int chev_px = g->B * 3 / 2, chev_w = text_width(ui, "\xe2\x80\xba", KS_FACE_BOLD, chev_px);
-    int x = g->col_x + bar + g->pad, w = g->col_w - bar - 3 * g->pad - chev_w;
-    int title_px = g->B * 6 / 5, h, ty;
-    int has_k = kicker && *kicker, has_s = summary && *summary;
-    h = g->pad + text_height(ui, title, w, KS_FACE_BOLD, title_px) + g->pad;
-    if (has_k) h += text_height(ui, kicker, w, KS_FACE_REGULAR, g->B);
-    if (has_s) h += g->B / 3 + text_height(ui, summary, w, KS_FACE_REGULAR, g->B);
-    if (h < g->T + 16) h = g->T + 16;
-    ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, h}, th->surface, radius);
-    ks_layout_list_add_rect(dl, (ks_rect){g->col_x + radius / 2, y + radius, bar, h - 2 * radius}, th->accent, bar / 2);
-    /* A chevron at the right: this card leads somewhere. */
-    text(ui, dl, "\xe2\x80\xba", g->col_x + g->col_w - g->pad - chev_w, y + (h - line_h(ui, KS_FACE_BOLD, chev_px)) / 2,
-         chev_w + 2, KS_FACE_BOLD, chev_px, th->accent, th->surface, KS_ALIGN_LEFT);
-    ty = y + g->pad;
-    if (has_k) ty += text(ui, dl, kicker, x, ty, w, KS_FACE_REGULAR, g->B, th->on_surface, th->surface, KS_ALIGN_LEFT);
-    ty += text(ui, dl, title, x, ty, w, KS_FACE_BOLD, title_px, th->on_surface, th->surface, KS_ALIGN_LEFT);
-    if (has_s) {
-        ty += g->B / 3;
-        text(ui, dl, summary, x, ty, w, KS_FACE_REGULAR, g->B, th->on_surface, th->surface, KS_ALIGN_LEFT);
-    }
-    link(dl, (ks_rect){g->col_x, y, g->col_w, h}, tag, target);
-    return h;
-}
-
 /* ------------------------------------------------------------ header */
 
 /* Back, Search and Home along the top of every screen but Home. Returns its
  * height. */
-static int header(ks_ui *ui, const geo *g, int with_search) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->chrome;
+static int header(const ks_ui *ui, const ui_geo *g, int with_search, ui_frame *f) {
+    const ks_theme *th = ui->look.theme;
+    ks_display_list *dl = f->chrome;
     int y = g->gap, h = g->bh + 2 * g->gap;
     const char *back = "\xe2\x80\xb9 Back", *home = "Home", *search = "Search";
-    int wb = button_w(ui, back, KS_FACE_BOLD, g->B), wh = button_w(ui, home, KS_FACE_BOLD, g->B);
-    int ws = button_w(ui, search, KS_FACE_BOLD, g->B);
+    int wb = ui_button_w(ui, back, KS_FACE_BOLD, g->B), wh = ui_button_w(ui, home, KS_FACE_BOLD, g->B);
+    int ws = ui_button_w(ui, search, KS_FACE_BOLD, g->B);
     int left = g->margin, right = ui->w - g->margin;
     ks_layout_list_add_rect(dl, (ks_rect){0, 0, ui->w, h}, th->surface, 0);
     ks_layout_list_add_rect(dl, (ks_rect){0, h - 2, ui->w, 2}, th->rule, 0);
-    button(ui, dl, (ks_rect){left, y, wb, g->bh}, back, th->accent, th->on_accent, KS_FACE_BOLD, g->B, TAG_BACK, NULL);
-    button(ui, dl, (ks_rect){right - wh, y, wh, g->bh}, home, th->accent, th->on_accent, KS_FACE_BOLD, g->B, TAG_HOME, NULL);
+    ui_button_ex(ui, dl, (ks_rect){left, y, wb, g->bh}, back, (ui_act){TAG_BACK, NULL}, &(ui_button_opt){th->accent, th->on_accent, KS_FACE_BOLD, g->B});
+    ui_button_ex(ui, dl, (ks_rect){right - wh, y, wh, g->bh}, home, (ui_act){TAG_HOME, NULL}, &(ui_button_opt){th->accent, th->on_accent, KS_FACE_BOLD, g->B});
     if (with_search && left + wb + g->gap + ws + g->gap + wh <= right)
-        button(ui, dl, (ks_rect){right - wh - g->gap - ws, y, ws, g->bh}, search, th->background, th->text,
-               KS_FACE_BOLD, g->B, TAG_SEARCH, NULL);
+        ui_button_ex(ui, dl, (ks_rect){right - wh - g->gap - ws, y, ws, g->bh}, search, (ui_act){TAG_SEARCH, NULL}, &(ui_button_opt){th->background, th->text, KS_FACE_BOLD, g->B});
     return h;
 }
 
 /* Topic tiles (Home, and the search screen's "nothing found"). */
-static int topic_tiles(ks_ui *ui, const geo *g, int y) {
+int ui_topic_tiles(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
     for (size_t i = 0; i < ui_topic_count(ui); i++) {
         const ks_topic *t = ui_topic(ui, i);
-        y += tile(ui, ui->body, g, y, NULL, t->title, t->summary, TAG_TOPIC, t->slug) + g->gap;
+        y += ui_tile(ui, f->body, g, y, &(ui_card){NULL, t->title, t->summary, {TAG_TOPIC, t->slug}}) + g->gap;
     }
     return y;
 }
@@ -222,7 +92,7 @@ static void logo_size(const ks_ui *ui, int h, int max_w, int *w_out, int *h_out)
 }
 
 /* The widest word of s at size px (bold). */
-static int widest_word(ks_ui *ui, const char *s, int px) {
+static int widest_word(const ks_ui *ui, const char *s, int px) {
     int best = 0;
     while (*s) {
         size_t n = strcspn(s, " ");
@@ -230,7 +100,7 @@ static int widest_word(ks_ui *ui, const char *s, int px) {
             char word[128];
             int w;
             snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), s);
-            w = text_width(ui, word, KS_FACE_BOLD, px);
+            w = ui_text_w(ui, word, KS_FACE_BOLD, px);
             if (w > best) best = w;
         }
         s += n;
@@ -243,58 +113,54 @@ static int widest_word(ks_ui *ui, const char *s, int px) {
  * lines tall at the left, the name beside it; when a word of the name
  * would not fit beside it (large text, a narrow screen), the logo sits
  * above the name instead. Returns the row's height. */
-static int clinic_row(ks_ui *ui, const geo *g, int y) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->body;
+static int clinic_row(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
+    const ks_theme *th = ui->look.theme;
+    ks_display_list *dl = f->body;
     int title_px = g->B * 8 / 5, lw, lh, tx, tw, t_h, y0 = y;
-    logo_size(ui, line_h(ui, KS_FACE_BOLD, title_px) * 2, g->col_w / 4, &lw, &lh);
+    logo_size(ui, ui_line_h(ui, KS_FACE_BOLD, title_px) * 2, g->col_w / 4, &lw, &lh);
     tx = g->col_x + (lw ? lw + g->gap : 0);
     tw = g->col_x + g->col_w - tx;
     if (lw && widest_word(ui, ui->cfg.title, title_px) > tw) { /* stacked */
         ks_layout_list_add_image(dl, (ks_rect){g->col_x, y, lw, lh}, UI_LOGO);
         y += lh + g->gap;
-        return y - y0 + text(ui, dl, ui->cfg.title, g->col_x, y, g->col_w, KS_FACE_BOLD, title_px, th->heading,
-                             th->background, KS_ALIGN_LEFT);
+        return y - y0 + ui_text_ex(ui, dl, ui->cfg.title, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, title_px, th->heading, th->background, KS_ALIGN_LEFT});
     }
-    t_h = text_height(ui, ui->cfg.title, tw, KS_FACE_BOLD, title_px);
+    t_h = ui_text_h(ui, ui->cfg.title, tw, KS_FACE_BOLD, title_px);
     if (lw) ks_layout_list_add_image(dl, (ks_rect){g->col_x, y, lw, lh}, UI_LOGO);
-    text(ui, dl, ui->cfg.title, tx, y + (t_h < lh ? (lh - t_h) / 2 : 0), tw, KS_FACE_BOLD, title_px, th->heading,
-         th->background, KS_ALIGN_LEFT);
+    ui_text_ex(ui, dl, ui->cfg.title, (ks_rect){tx, y + (t_h < lh ? (lh - t_h) / 2 : 0), tw, 0}, &(ui_pen){KS_FACE_BOLD, title_px, th->heading, th->background, KS_ALIGN_LEFT});
     return t_h > lh ? t_h : lh;
 }
 
 /* The logo centred with the clinic's name under it (the idle prompt). With
  * dl NULL, only measures. Returns the height. */
-static int clinic_block(ks_ui *ui, ks_display_list *dl, const geo *g, int y) {
-    const ks_theme *th = ui->theme;
+int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y) {
+    const ks_theme *th = ui->look.theme;
     int lw, lh, h;
     logo_size(ui, g->B * 3, g->col_w / 2, &lw, &lh);
     h = lw ? lh + g->gap : 0;
     if (dl && lw) ks_layout_list_add_image(dl, (ks_rect){g->col_x + (g->col_w - lw) / 2, y, lw, lh}, UI_LOGO);
     if (dl)
-        text(ui, dl, ui->cfg.title, g->col_x, y + h, g->col_w, KS_FACE_BOLD, g->B * 5 / 4, th->heading,
-             th->background, KS_ALIGN_CENTER);
-    return h + text_height(ui, ui->cfg.title, g->col_w, KS_FACE_BOLD, g->B * 5 / 4);
+        ui_text_ex(ui, dl, ui->cfg.title, (ks_rect){g->col_x, y + h, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_CENTER});
+    return h + ui_text_h(ui, ui->cfg.title, g->col_w, KS_FACE_BOLD, g->B * 5 / 4);
 }
 
 /* ------------------------------------------------------------ home */
 
-static int look_controls(ks_ui *ui, const geo *g, int y) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->body;
+static int look_controls(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
+    const ks_theme *th = ui->look.theme;
+    ks_display_list *dl = f->body;
     static const char *const scales[3] = {"1", "1.5", "2"};
     static const double scale_v[3] = {1.0, 1.5, 2.0};
     const char *label = "Text size:";
     int B1 = ks_layout_body_px(th, 1.0);
     /* The buttons are tall enough for the largest sample "A". */
-    int sh = line_h(ui, KS_FACE_BOLD, B1 * 2) + g->pad + 2;
-    int x = g->col_x, lw = text_width(ui, label, KS_FACE_BOLD, g->B), row_h = sh > g->bh ? sh : g->bh;
+    int sh = ui_line_h(ui, KS_FACE_BOLD, B1 * 2) + g->pad + 2;
+    int x = g->col_x, lw = ui_text_w(ui, label, KS_FACE_BOLD, g->B), row_h = sh > g->bh ? sh : g->bh;
     int end = g->col_x + g->col_w;
-    text(ui, dl, label, x, y + (row_h - line_h(ui, KS_FACE_BOLD, g->B)) / 2, lw + 2, KS_FACE_BOLD, g->B,
-         th->text, th->background, KS_ALIGN_LEFT);
+    ui_text_ex(ui, dl, label, (ks_rect){x, y + (row_h - ui_line_h(ui, KS_FACE_BOLD, g->B)) / 2, lw + 2, 0}, &(ui_pen){KS_FACE_BOLD, g->B, th->text, th->background, KS_ALIGN_LEFT});
     x += lw + g->gap;
     for (int i = 0; i < 3; i++) {
-        int sel = fabs(ui->scale - scale_v[i]) < 0.01;
+        int sel = fabs(ui->look.scale - scale_v[i]) < 0.01;
         /* Each "A" is drawn at the body size it chooses: 100%, 150%, 200%. */
         int size = (int)lround(B1 * (1.0 + 0.5 * i));
         int bw = row_h + g->B / 2;
@@ -302,101 +168,91 @@ static int look_controls(ks_ui *ui, const geo *g, int y) {
             x = g->col_x;
             y += row_h + g->gap;
         }
-        button(ui, dl, (ks_rect){x, y, bw, row_h}, "A", sel ? th->accent : th->surface,
-               sel ? th->on_accent : th->on_surface, KS_FACE_BOLD, size, TAG_SIZE, scales[i]);
+        ui_button_ex(ui, dl, (ks_rect){x, y, bw, row_h}, "A", (ui_act){TAG_SIZE, scales[i]}, &(ui_button_opt){sel ? th->accent : th->surface, sel ? th->on_accent : th->on_surface, KS_FACE_BOLD, size});
         x += bw + g->gap / 2;
     }
     {
-        const char *c = ui->high_contrast ? "Normal contrast" : "High contrast";
-        int bw = button_w(ui, c, KS_FACE_BOLD, g->B);
+        const char *c = ui->look.high_contrast ? "Normal contrast" : "High contrast";
+        int bw = ui_button_w(ui, c, KS_FACE_BOLD, g->B);
         if (bw > g->col_w) bw = g->col_w;
         x += g->gap;
         if (x + bw > end) {
             x = g->col_x;
             y += row_h + g->gap;
         }
-        button(ui, dl, (ks_rect){x, y + (row_h - g->bh) / 2, bw, g->bh}, c, th->surface, th->on_surface,
-               KS_FACE_BOLD, g->B, TAG_CONTRAST, NULL);
+        ui_button_ex(ui, dl, (ks_rect){x, y + (row_h - g->bh) / 2, bw, g->bh}, c, (ui_act){TAG_CONTRAST, NULL}, &(ui_button_opt){th->surface, th->on_surface, KS_FACE_BOLD, g->B});
     }
     return y + row_h;
 }
 
-static void build_home(ks_ui *ui, const geo *g) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->body;
+static void build_home(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
+    const ks_theme *th = ui->look.theme;
+    ks_display_list *dl = f->body;
     int y = g->margin, fh;
     int n_general = 0;
-    ui->body_top = 0;
-    ui->body_bottom = ui->h;
-    y += clinic_row(ui, g, y);
+    f->geom.body_top = 0;
+    f->geom.body_bottom = ui->h;
+    y += clinic_row(ui, g, y, f);
     y += g->B / 3;
-    y += text(ui, dl, "Touch a topic to read about it, or search for a word.", g->col_x, y, g->col_w,
-              KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
+    y += ui_text(ui, dl, "Touch a topic to read about it, or search for a word.", (ks_rect){g->col_x, y, g->col_w, 0});
     y += g->B;
     /* The search field: looks like a box to type in; opens the keyboard. */
     fh = g->bh + g->B / 2;
     ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, fh}, th->accent, th->radius);
     ks_layout_list_add_rect(dl, (ks_rect){g->col_x + 3, y + 3, g->col_w - 6, fh - 6}, th->background, th->radius);
     {
-        int th_ = text_height(ui, "Touch here to search", g->col_w - 2 * g->pad, KS_FACE_REGULAR, g->B);
-        text(ui, dl, "Touch here to search", g->col_x + g->pad, y + (fh - th_) / 2,
-             g->col_w - 2 * g->pad, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
+        int th_ = ui_text_h(ui, "Touch here to search", g->col_w - 2 * g->pad, KS_FACE_REGULAR, g->B);
+        ui_text(ui, dl, "Touch here to search", (ks_rect){g->col_x + g->pad, y + (fh - th_) / 2, g->col_w - 2 * g->pad, 0});
         if (th_ + g->pad > fh) fh = th_ + g->pad;
     }
-    link(dl, (ks_rect){g->col_x, y, g->col_w, fh}, TAG_SEARCH, NULL);
-    ui->has_field = 1;
-    ui->field_in_body = 1;
-    ui->field_x = g->col_x;
-    ui->field_y = y;
-    ui->field_w = g->col_w;
-    ui->field_h = fh;
+    ui_link(dl, (ks_rect){g->col_x, y, g->col_w, fh}, (ui_act){TAG_SEARCH, NULL});
+    f->geom.has_field = 1;
+    f->geom.field_in_body = 1;
+    f->geom.field_x = g->col_x;
+    f->geom.field_y = y;
+    f->geom.field_w = g->col_w;
+    f->geom.field_h = fh;
     y += fh + g->B;
-    y = look_controls(ui, g, y) + g->B * 3 / 2;
+    y = look_controls(ui, g, y, f) + g->B * 3 / 2;
     if (ui_topic_count(ui)) {
-        y += text(ui, dl, "Treatments", g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 5 / 4, th->heading,
-                  th->background, KS_ALIGN_LEFT);
+        y += ui_text_ex(ui, dl, "Treatments", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
         y += g->gap;
-        y = topic_tiles(ui, g, y);
+        y = ui_topic_tiles(ui, g, y, f);
     }
     for (size_t i = 0; i < ui_page_count(ui); i++) {
         const ks_page *p = ui_page(ui, i);
         if (p->topic[0]) continue;
         if (n_general++ == 0) {
             y += g->B;
-            y += text(ui, dl, "More information", g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 5 / 4,
-                      th->heading, th->background, KS_ALIGN_LEFT);
+            y += ui_text_ex(ui, dl, "More information", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
             y += g->gap;
         }
-        y += tile(ui, dl, g, y, NULL, p->title, p->summary, TAG_PAGE, p->slug) + g->gap;
+        y += ui_tile(ui, dl, g, y, &(ui_card){NULL, p->title, p->summary, {TAG_PAGE, p->slug}}) + g->gap;
     }
-    ui->content_h = y + g->margin;
+    f->geom.content_h = y + g->margin;
 }
 
 /* ------------------------------------------------------------ topic */
 
-static void build_topic(ks_ui *ui, const geo *g, const char *slug) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->body;
+static void build_topic(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f) {
+    const ks_theme *th = ui->look.theme;
+    ks_display_list *dl = f->body;
     const ks_topic *t = ui_find_topic(ui, slug);
     int y = g->margin;
     if (!t) {
-        y += text(ui, dl, "This topic is no longer available.", g->col_x, y, g->col_w, KS_FACE_BOLD,
-                  g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT);
+        y += ui_text_ex(ui, dl, "This topic is no longer available.", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
         y += g->B;
-        y += tile(ui, dl, g, y, NULL, "Back to the start", NULL, TAG_HOME, NULL);
-        ui->content_h = y + g->margin;
+        y += ui_tile(ui, dl, g, y, &(ui_card){NULL, "Back to the start", NULL, {TAG_HOME, NULL}});
+        f->geom.content_h = y + g->margin;
         return;
     }
-    y += text(ui, dl, t->title, g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 8 / 5, th->heading,
-              th->background, KS_ALIGN_LEFT);
+    y += ui_text_ex(ui, dl, t->title, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 8 / 5, th->heading, th->background, KS_ALIGN_LEFT});
     y += g->B / 3;
     if (t->summary[0]) {
-        y += text(ui, dl, t->summary, g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->text,
-                  th->background, KS_ALIGN_LEFT);
+        y += ui_text(ui, dl, t->summary, (ks_rect){g->col_x, y, g->col_w, 0});
         y += g->B;
     }
-    y += text(ui, dl, "What would you like to know?", g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 5 / 4,
-              th->heading, th->background, KS_ALIGN_LEFT);
+    y += ui_text_ex(ui, dl, "What would you like to know?", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
     y += g->gap;
     /* The store sorts a topic's pages: index, the six sections, the rest. */
     for (size_t i = 0; i < ui_page_count(ui); i++) {
@@ -404,9 +260,9 @@ static void build_topic(ks_ui *ui, const geo *g, const char *slug) {
         const char *label;
         if (strcmp(p->topic, t->slug) != 0 || p->is_topic_index) continue;
         label = ui_section_label(p->section);
-        y += tile(ui, dl, g, y, NULL, label ? label : p->title, p->summary, TAG_PAGE, p->slug) + g->gap;
+        y += ui_tile(ui, dl, g, y, &(ui_card){NULL, label ? label : p->title, p->summary, {TAG_PAGE, p->slug}}) + g->gap;
     }
-    ui->content_h = y + g->margin;
+    f->geom.content_h = y + g->margin;
 }
 
 /* ------------------------------------------------------------ page */
@@ -441,399 +297,91 @@ static const char *page_label(const ks_page *p) {
  * at the end of the page (the About page promises it). A page past its
  * review date shows its date all the same. Returns the height drawn, 0
  * when the page has no date. */
-static int review_line(ks_ui *ui, ks_display_list *dl, const geo *g, int y) {
+static int review_line(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y) {
     static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
                                          "July",    "August",   "September", "October", "November", "December"};
     char line[96];
     int yy, mm, dd;
-    if (!ui->doc_reviewed || sscanf(ui->doc_reviewed, "%4d-%2d-%2d", &yy, &mm, &dd) != 3 || mm < 1 || mm > 12)
+    if (!ui->page.doc_reviewed || sscanf(ui->page.doc_reviewed, "%4d-%2d-%2d", &yy, &mm, &dd) != 3 || mm < 1 || mm > 12)
         return 0;
     snprintf(line, sizeof line, "Checked by the clinic: %s %d", months[mm - 1], yy);
-    return text(ui, dl, line, g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, ui->theme->muted,
-                ui->theme->background, KS_ALIGN_LEFT);
+    return ui_text_ex(ui, dl, line, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_REGULAR, g->B, ui->look.theme->muted, ui->look.theme->background, KS_ALIGN_LEFT});
 }
 
-static void build_page(ks_ui *ui, const geo *g, const char *slug) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->body;
+static void build_page(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f) {
+    const ks_theme *th = ui->look.theme;
+    ks_display_list *dl = f->body;
     int y = g->margin;
     ks_layout_params lp;
     ks_layout_info info;
     const ks_page *prev, *next;
-    if (!ui->doc || strcmp(ui->doc_slug, slug) != 0) {
-        y += text(ui, dl, "This page is no longer available.", g->col_x, y, g->col_w, KS_FACE_BOLD,
-                  g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT);
+    if (!ui->page.doc || strcmp(ui->page.doc_slug, slug) != 0) {
+        y += ui_text_ex(ui, dl, "This page is no longer available.", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
         y += g->B;
-        y += tile(ui, dl, g, y, NULL, "Back to the start", NULL, TAG_HOME, NULL);
-        ui->content_h = y + g->margin;
+        y += ui_tile(ui, dl, g, y, &(ui_card){NULL, "Back to the start", NULL, {TAG_HOME, NULL}});
+        f->geom.content_h = y + g->margin;
         return;
     }
     memset(&lp, 0, sizeof lp);
     memset(&info, 0, sizeof info);
-    if (ui->doc_topic_title && ui->doc_topic_title[0]) {
+    if (ui->page.doc_topic_title && ui->page.doc_topic_title[0]) {
         char crumb[512];
-        const char *label = ui_section_label(ui->doc_section ? ui->doc_section : "");
-        snprintf(crumb, sizeof crumb, "%s \xe2\x80\xba %s", ui->doc_topic_title, label ? label : ui->doc_title);
-        y += text(ui, dl, crumb, g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->muted, th->background,
-                  KS_ALIGN_LEFT);
+        const char *label = ui_section_label(ui->page.doc_section ? ui->page.doc_section : "");
+        snprintf(crumb, sizeof crumb, "%s \xe2\x80\xba %s", ui->page.doc_topic_title, label ? label : ui->page.doc_title);
+        y += ui_text_ex(ui, dl, crumb, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_REGULAR, g->B, th->muted, th->background, KS_ALIGN_LEFT});
     }
     lp.width = ui->w;
-    lp.text_scale = ui->scale;
-    lp.theme = ui->theme;
-    lp.highlight = (const char *const *)ui->hl;
-    lp.n_highlight = ui->n_hl;
+    lp.text_scale = ui->look.scale;
+    lp.theme = ui->look.theme;
+    lp.highlight = (const char *const *)ui->page.hl;
+    lp.n_highlight = ui->page.n_hl;
     lp.top = y;
-    if (ks_layout_doc(dl, ui->doc, ui->fm, &lp, &info) != 0) info.height = y;
-    if (ui->to_highlight && info.first_highlight_y >= 0) {
-        ui->want_scroll_px = (float)(info.first_highlight_y - g->B * 2);
-        if (ui->want_scroll_px < 0) ui->want_scroll_px = 0;
+    if (ks_layout_doc(dl, ui->page.doc, ui->fm, &lp, &info) != 0) info.height = y;
+    if (ui->find.to_highlight && info.first_highlight_y >= 0) {
+        f->geom.highlight_px = (float)(info.first_highlight_y - g->B * 2);
+        if (f->geom.highlight_px < 0) f->geom.highlight_px = 0;
     }
-    ui->to_highlight = 0;
+    f->geom.highlight_seen = 1;
     y = info.height + g->B;
     {
         int h = review_line(ui, dl, g, y);
         if (h) y += h + g->B;
     }
     neighbours(ui, slug, &prev, &next);
-    if (next) y += tile(ui, dl, g, y, "Next:", page_label(next), NULL, TAG_PAGE, next->slug) + g->gap;
-    if (prev) y += tile(ui, dl, g, y, "Previous:", page_label(prev), NULL, TAG_PAGE, prev->slug) + g->gap;
+    if (next) y += ui_tile(ui, dl, g, y, &(ui_card){"Next:", page_label(next), NULL, {TAG_PAGE, next->slug}}) + g->gap;
+    if (prev) y += ui_tile(ui, dl, g, y, &(ui_card){"Previous:", page_label(prev), NULL, {TAG_PAGE, prev->slug}}) + g->gap;
     {
         const char *top = "Back to the top of this page";
-        int bw = button_w(ui, top, KS_FACE_BOLD, g->B);
+        int bw = ui_button_w(ui, top, KS_FACE_BOLD, g->B);
         if (bw > g->col_w) bw = g->col_w;
         y += g->gap;
-        y += button(ui, dl, (ks_rect){g->col_x, y, bw, g->bh}, top, th->surface, th->on_surface,
-                    KS_FACE_BOLD, g->B, TAG_TOP, NULL);
+        y += ui_button_ex(ui, dl, (ks_rect){g->col_x, y, bw, g->bh}, top, (ui_act){TAG_TOP, NULL}, &(ui_button_opt){th->surface, th->on_surface, KS_FACE_BOLD, g->B});
     }
-    ui->content_h = y + g->margin;
-}
-
-/* ------------------------------------------------------------ search */
-
-/* A snippet with its matched words on the highlight colour, wrapped to w.
- * Returns its height. */
-static int snippet(ks_ui *ui, ks_display_list *dl, const ks_search_hit *hit, int x, int y, int w, int size) {
-    const ks_theme *th = ui->theme;
-    const char *s = hit->snippet;
-    size_t n = strlen(s), i = 0;
-    int lh = line_h(ui, KS_FACE_REGULAR, size), cx = 0, cy = 0;
-    int space = ui->fm->measure(ui->fm->ctx, KS_FACE_REGULAR, size, " ", 1);
-    while (i < n) {
-        size_t j = i;
-        int hl = 0, ww;
-        ks_item it;
-        while (j < n && s[j] != ' ') j++;
-        /* A piece ends at a space or at a highlight's edge, so "ligament."
-         * highlights the word and not the full stop. */
-        for (size_t k = 0; k < hit->n_highlights; k++) {
-            const ks_search_range *r = &hit->highlights[k];
-            if (r->start <= i && r->end > i) {
-                hl = 1;
-                if (r->end < j) j = r->end;
-            } else if (r->start > i && r->start < j) {
-                j = r->start;
-            }
-        }
-        ww = ui->fm->measure(ui->fm->ctx, hl ? KS_FACE_BOLD : KS_FACE_REGULAR, size, s + i, j - i);
-        if (cx > 0 && cx + ww > w && (i == 0 || s[i - 1] == ' ')) {
-            cx = 0;
-            cy += lh;
-        }
-        memset(&it, 0, sizeof it);
-        it.kind = KS_ITEM_TEXT;
-        it.box = (ks_rect){x + cx, y + cy, ww, lh};
-        it.face = hl ? KS_FACE_BOLD : KS_FACE_REGULAR;
-        it.size = size;
-        it.text = s + i;
-        it.len = j - i;
-        if (!dl) {
-            /* measuring only */
-        } else if (hl) {
-            ks_layout_list_add_rect(dl, (ks_rect){x + cx - 3, y + cy, ww + 6, lh}, th->highlight, 4);
-            it.color = th->text;
-            it.bg = th->highlight;
-        } else {
-            it.color = th->on_surface;
-            it.bg = th->surface;
-        }
-        if (dl) ks_layout_list_add(dl, &it);
-        cx += ww;
-        i = j;
-        if (i < n && s[i] == ' ') cx += space;
-        while (i < n && s[i] == ' ') i++;
-    }
-    return n ? cy + lh : 0;
-}
-
-static int result_tile(ks_ui *ui, const geo *g, int y, size_t idx) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->body;
-    const ks_search_hit *hit = &ui->results->hits[idx];
-    const ks_topic *t = hit->topic[0] ? ui_find_topic(ui, hit->topic) : NULL;
-    const char *label = strcmp(hit->section, "overview") == 0 ? "Overview" : ui_section_label(hit->section);
-    char where[300];
-    int x = g->col_x + g->pad, w = g->col_w - 2 * g->pad, ty, h;
-    int title_px = g->B * 6 / 5;
-    if (t) snprintf(where, sizeof where, "%s \xc2\xb7 %s", t->title, label ? label : hit->title);
-    else snprintf(where, sizeof where, "General information");
-    h = g->pad + text_height(ui, hit->title, w, KS_FACE_BOLD, title_px) +
-        text_height(ui, where, w, KS_FACE_ITALIC, g->B) + g->B / 3 + snippet(ui, NULL, hit, x, 0, w, g->B) + g->pad;
-    ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, h}, th->surface, th->radius);
-    ty = y + g->pad;
-    ty += text(ui, dl, hit->title, x, ty, w, KS_FACE_BOLD, title_px, th->on_surface, th->surface, KS_ALIGN_LEFT);
-    ty += text(ui, dl, where, x, ty, w, KS_FACE_ITALIC, g->B, th->on_surface, th->surface, KS_ALIGN_LEFT);
-    ty += g->B / 3;
-    snippet(ui, dl, hit, x, ty, w, g->B);
-    link(dl, (ks_rect){g->col_x, y, g->col_w, h}, TAG_RESULT + (int)idx, hit->slug);
-    return h;
-}
-
-/* Fit a key label: shrink the text until it fits the key's width. */
-static int fit_size(ks_ui *ui, const char *label, ks_face face, int size, int w) {
-    while (size > 20 && text_width(ui, label, face, size) > w) size = size * 9 / 10;
-    return size;
-}
-
-static void keyboard(ks_ui *ui, const geo *g) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->over;
-    /* At most 45% of a portrait screen, 38% of a landscape one, so the
-     * results keep room to be read. */
-    ks_keyboard_layout_layer(&ui->kb, ui->w, ui->h * (ui->w > ui->h ? 38 : 45) / 100, (float)(g->T / 64.0),
-                             ui->kb_layer);
-    ui->kb_top = ui->h - ui->kb.height;
-    ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, ui->kb.height}, th->code_bg, 0);
-    ks_layout_list_add_rect(dl, (ks_rect){0, ui->kb_top, ui->w, 2}, th->rule, 0);
-    for (int i = 0; i < ui->kb.n_keys; i++) {
-        const ks_key *k = &ui->kb.keys[i];
-        ks_rect r = {k->x, ui->kb_top + k->y, k->w, k->h};
-        int special = k->kind != KS_KEY_CHAR;
-        ks_color fill = special ? th->accent : th->background, fg = special ? th->on_accent : th->text;
-        ks_face face = KS_FACE_BOLD;
-        int size = fit_size(ui, k->label, face, special ? g->B : g->B * 6 / 5, k->w - 8);
-        while (size > 16 && line_h(ui, face, size) > k->h - 4) size = size * 9 / 10;
-        int lh = line_h(ui, face, size);
-        ks_rect hit = {r.x - 5, r.y - 5, r.w + 10, r.h + 10}; /* rows tile: half a gap each side */
-        ks_layout_list_add_rect(dl, r, fill, th->radius);
-        text(ui, dl, k->label, r.x + 2, r.y + (r.h - lh) / 2, r.w - 4, face, size, fg, fill, KS_ALIGN_CENTER);
-        link(dl, hit, TAG_KEY + i, NULL);
-    }
-}
-
-static void build_search(ks_ui *ui, const geo *g, const geo *gc, int hdr) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->body, *ch = ui->chrome;
-    int fy = hdr + gc->gap, fh = gc->bh + gc->B / 2, y = g->gap;
-    const char *shown = ui->query[0] ? ui->query : "Type a word";
-    int fpx = gc->B * 6 / 5, tw, tlh = line_h(ui, KS_FACE_BOLD, fpx);
-    /* The field, fixed under the header: what was typed, and a caret. */
-    ks_layout_list_add_rect(ch, (ks_rect){0, hdr, ui->w, fh + 2 * gc->gap}, th->background, 0);
-    ks_layout_list_add_rect(ch, (ks_rect){gc->col_x, fy, gc->col_w, fh}, th->accent, th->radius);
-    ks_layout_list_add_rect(ch, (ks_rect){gc->col_x + 4, fy + 4, gc->col_w - 8, fh - 8}, th->background, th->radius);
-    {
-        /* Long text shows its end, like a phone's field. */
-        const char *s = shown;
-        int avail = gc->col_w - 3 * gc->pad -
-                    (ui->kb_visible ? 0 : button_w(ui, "Keyboard", KS_FACE_BOLD, gc->B) + 8);
-        while (*s && text_width(ui, s, KS_FACE_BOLD, fpx) > avail) s++;
-        while ((*s & 0xC0) == 0x80) s++;
-        tw = text_width(ui, s, KS_FACE_BOLD, fpx);
-        text(ui, ch, s, gc->col_x + gc->pad, fy + (fh - tlh) / 2, avail + 4, ui->query[0] ? KS_FACE_BOLD : KS_FACE_REGULAR,
-             fpx, ui->query[0] ? th->text : th->muted, th->background, KS_ALIGN_LEFT);
-        if (ui->query[0])
-            ks_layout_list_add_rect(ch, (ks_rect){gc->col_x + gc->pad + tw + 4, fy + (fh - tlh) / 2, 4, tlh}, th->text, 0);
-    }
-    if (!ui->kb_visible) {
-        /* The keyboard was hidden: say how to get it back. */
-        const char *kb = "Keyboard";
-        int bw = button_w(ui, kb, KS_FACE_BOLD, gc->B), bh = fh - 16;
-        button(ui, ch, (ks_rect){gc->col_x + gc->col_w - bw - 8, fy + 8, bw, bh}, kb, th->accent, th->on_accent,
-               KS_FACE_BOLD, gc->B, TAG_SEARCH, NULL);
-    }
-    link(ch, (ks_rect){gc->col_x, fy, gc->col_w, fh}, TAG_SEARCH, NULL);
-    ui->has_field = 1;
-    ui->field_in_body = 0;
-    ui->field_x = gc->col_x;
-    ui->field_y = fy;
-    ui->field_w = gc->col_w;
-    ui->field_h = fh;
-    ui->body_top = fy + fh + gc->gap;
-    if (ui->kb_visible) {
-        keyboard(ui, gc);
-        ui->body_bottom = ui->kb_top;
-    } else {
-        ui->body_bottom = ui->h;
-    }
-    if (!ui->query[0]) {
-        y += text(ui, dl, "Use the keyboard to type a word, for example knee, needle or pain. Results appear as you type.",
-                  g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
-        ui->content_h = y + g->margin;
-        return;
-    }
-    if (ui->results && ui->results->corrected) {
-        char dym[UI_QUERY_MAX + 64];
-        int bw;
-        y += text(ui, dl, "Did you mean:", g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background,
-                  KS_ALIGN_LEFT);
-        y += g->gap / 2;
-        snprintf(dym, sizeof dym, "%s?", ui->results->corrected);
-        bw = button_w(ui, dym, KS_FACE_BOLD, g->B);
-        if (bw > g->col_w) bw = g->col_w;
-        y += button(ui, dl, (ks_rect){g->col_x, y, bw, g->bh}, dym, th->accent, th->on_accent, KS_FACE_BOLD, g->B,
-                    TAG_DID_YOU_MEAN, NULL);
-        y += g->B;
-    }
-    if (!ui->results || ui->results->n == 0) {
-        char msg[UI_QUERY_MAX + 64];
-        snprintf(msg, sizeof msg, "Nothing found for \xe2\x80\x9c%s\xe2\x80\x9d.", ui->query);
-        y += text(ui, dl, msg, g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background,
-                  KS_ALIGN_LEFT);
-        y += g->B / 3;
-        y += text(ui, dl, "That is all right. Check the spelling, try a shorter word, or choose a topic:", g->col_x, y,
-                  g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
-        y += g->B;
-        y = topic_tiles(ui, g, y);
-        ui->content_h = y + g->margin;
-        return;
-    }
-    {
-        char msg[64];
-        snprintf(msg, sizeof msg, ui->results->n == 1 ? "1 page found. Touch it to read it." : "%zu pages found. Touch one to read it.",
-                 ui->results->n);
-        y += text(ui, dl, msg, g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
-        y += g->gap;
-    }
-    for (size_t i = 0; i < ui->results->n; i++) y += result_tile(ui, g, y, i) + g->gap;
-    ui->content_h = y + g->margin;
-}
-
-/* ------------------------------------------------------------ overlays */
-
-static void build_prompt(ks_ui *ui, const geo *g) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->over;
-    int secs = (int)ceil(ks_idle_due_in(&ui->idle, ui->now) / 1000.0), y, h;
-    char msg[400];
-    ui->prompt_secs_shown = secs;
-    snprintf(msg, sizeof msg,
-             "If you have finished, this screen will go back to the start in %d second%s, so the next "
-             "person cannot see what you read.", secs, secs == 1 ? "" : "s");
-    /* Measure the panel first to centre it. */
-    h = clinic_block(ui, NULL, g, 0) + g->B * 3 / 2 +
-        text_height(ui, "Are you still reading?", g->col_w, KS_FACE_BOLD, g->B * 8 / 5) + g->B +
-        text_height(ui, msg, g->col_w, KS_FACE_REGULAR, g->B) + g->B * 2 + g->bh * 2;
-    y = (ui->h - h) / 2;
-    if (y < g->margin) y = g->margin;
-    ks_layout_list_add_rect(dl, (ks_rect){0, 0, ui->w, ui->h}, th->background, 0);
-    link(dl, (ks_rect){0, 0, ui->w, ui->h}, TAG_NOTHING, NULL);
-    y += clinic_block(ui, dl, g, y) + g->B * 3 / 2;
-    y += text(ui, dl, "Are you still reading?", g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 8 / 5, th->heading,
-              th->background, KS_ALIGN_CENTER);
-    y += g->B;
-    y += text(ui, dl, msg, g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_CENTER);
-    y += g->B * 2;
-    button(ui, dl, (ks_rect){g->col_x, y, g->col_w, g->bh * 2}, "Yes, keep reading", th->accent, th->on_accent,
-           KS_FACE_BOLD, g->B * 5 / 4, TAG_CONTINUE, NULL);
-}
-
-static void build_pin(ks_ui *ui, const geo *g) {
-    const ks_theme *th = ui->theme;
-    ks_display_list *dl = ui->over;
-    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "Delete", "0", "OK"};
-    static const char *const digits[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
-    int y = g->margin, kw = g->col_w / 3 - g->gap, kh = g->bh + g->B / 2;
-    char dots[64] = "";
-    if (kw > g->T * 3) kw = g->T * 3;
-    ks_layout_list_add_rect(dl, (ks_rect){0, 0, ui->w, ui->h}, th->background, 0);
-    link(dl, (ks_rect){0, 0, ui->w, ui->h}, TAG_NOTHING, NULL);
-    y += text(ui, dl, "Staff exit", g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 8 / 5, th->heading, th->background,
-              KS_ALIGN_LEFT);
-    y += g->gap;
-    y += text(ui, dl, ui->pin_wrong ? "That PIN is not right. Try again, or touch Cancel." : "Type the staff PIN, then OK.",
-              g->col_x, y, g->col_w, KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT);
-    y += g->gap;
-    for (size_t i = 0; ui->pin[i] && i < 15; i++) strcat(dots, "\xe2\x97\x8f ");
-    y += text(ui, dl, dots[0] ? dots : " ", g->col_x, y, g->col_w, KS_FACE_BOLD, g->B * 3 / 2, th->text, th->background,
-              KS_ALIGN_LEFT);
-    y += g->gap;
-    for (int i = 0; i < 12; i++) {
-        int col = i % 3, row = i / 3, tag;
-        ks_rect r = {g->col_x + col * (kw + g->gap), y + row * (kh + g->gap), kw, kh};
-        const char *target = NULL;
-        if (i == 9) tag = TAG_PIN_DELETE;
-        else if (i == 11) tag = TAG_PIN_OK;
-        else {
-            int d = keys[i][0] - '0';
-            tag = TAG_PIN_DIGIT + d;
-            target = digits[d];
-        }
-        button(ui, dl, r, keys[i], i == 11 ? th->accent : th->surface, i == 11 ? th->on_accent : th->on_surface,
-               KS_FACE_BOLD, g->B, tag, target);
-    }
-    y += 4 * (kh + g->gap) + g->gap;
-    button(ui, dl, (ks_rect){g->col_x, y, 3 * kw + 2 * g->gap, g->bh}, "Cancel", th->accent, th->on_accent, KS_FACE_BOLD,
-           g->B, TAG_PIN_CANCEL, NULL);
+    f->geom.content_h = y + g->margin;
 }
 
 /* ------------------------------------------------------------ entry points */
 
-void ui_build(ks_ui *ui) {
-    geo g = measure_geo(ui), gc = geo_at(ui, chrome_scale(ui));
-    ks_nav_entry *e = ks_nav_top(&ui->nav);
+void ui_build(const ks_ui *ui, ui_frame *f) {
+    ui_geo g = ui_geo_now(ui), gc = ui_geo_at(ui, ui_chrome_scale(ui));
+    const ks_nav_entry *e = ks_nav_peek(&ui->nav);
     int hdr = 0;
-    ks_layout_list_clear(ui->chrome);
-    ks_layout_list_clear(ui->body);
-    ks_layout_list_clear(ui->over);
-    ui->has_field = 0;
-    ui->field_in_body = 0;
-    if (e->screen != KS_SCREEN_HOME) hdr = header(ui, &gc, e->screen != KS_SCREEN_SEARCH);
-    ui->body_top = hdr;
-    ui->body_bottom = ui->h;
+    ks_layout_list_clear(f->chrome);
+    ks_layout_list_clear(f->body);
+    ks_layout_list_clear(f->over);
+    f->geom.has_field = 0;
+    f->geom.field_in_body = 0;
+    if (e->screen != KS_SCREEN_HOME) hdr = header(ui, &gc, e->screen != KS_SCREEN_SEARCH, f);
+    f->geom.body_top = hdr;
+    f->geom.body_bottom = ui->h;
     switch (e->screen) {
-    case KS_SCREEN_HOME: build_home(ui, &g); break;
-    case KS_SCREEN_TOPIC: build_topic(ui, &g, e->slug); break;
-    case KS_SCREEN_PAGE: build_page(ui, &g, e->slug); break;
-    case KS_SCREEN_SEARCH: build_search(ui, &g, &gc, hdr); break;
+    case KS_SCREEN_HOME: build_home(ui, &g, f); break;
+    case KS_SCREEN_TOPIC: build_topic(ui, &g, e->slug, f); break;
+    case KS_SCREEN_PAGE: build_page(ui, &g, e->slug, f); break;
+    case KS_SCREEN_SEARCH: ui_build_search(ui, &g, &gc, hdr, f); break;
     }
-    if (ui->prompting) build_prompt(ui, &g);
-    else if (ui->pin_open) build_pin(ui, &g);
-    else if (ui->staff_open) ui_build_staff(ui);
+    if (ui->panel.prompting) ui_build_prompt(ui, &g, f);
+    else if (ui->panel.pin_open) ui_build_pin(ui, &g, f);
+    else if (ui->panel.staff_open) ui_build_staff(ui, f->over);
 }
 
-void ui_build_fx(ks_ui *ui) {
-    const ks_theme *th = ui->theme;
-    int more_x = ui->w;
-    int view = ui->body_bottom - ui->body_top;
-    ks_layout_list_clear(ui->fx);
-    if (ui->content_h > view && view > 0 && !ui->prompting && !ui->pin_open && !ui->staff_open) {
-        /* Where we are on the page: a thumb in a track at the right edge. */
-        int bw = (int)lround(10 * ui->scale), x = ui->w - bw - 4;
-        int th_h = view * view / ui->content_h, max = ui->content_h - view;
-        int y;
-        if (th_h < 64) th_h = 64;
-        y = ui->body_top + (int)((float)(view - th_h) * ui->scroll / (float)max);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){x, ui->body_top + 4, bw, view - 8}, th->code_bg, bw / 2);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){x, y, bw, th_h}, th->muted, bw / 2);
-    }
-    if (ui->content_h > view && view > 0 && !ui->prompting && !ui->pin_open && !ui->staff_open &&
-        ui->scroll < (float)(ui->content_h - view) - 8.0f) {
-        /* "More below": says there is more, and scrolls for those who find
-         * dragging hard. Bottom right, over the page's margin side. */
-        geo g = geo_at(ui, ui->scale > 1.5 ? 1.5 : ui->scale);
-        const char *label = "More \xe2\x86\x93";
-        int bw = button_w(ui, label, KS_FACE_BOLD, g.B), bh = g.bh;
-        ks_rect r = {ui->w - bw - g.margin, ui->body_bottom - bh - g.gap, bw, bh};
-        ks_layout_list_add_rect(ui->fx, (ks_rect){r.x - 3, r.y - 3, r.w + 6, r.h + 6}, th->background, th->radius + 3);
-        button(ui, ui->fx, r, label, th->accent, th->on_accent, KS_FACE_BOLD, g.B, TAG_MORE, NULL);
-        more_x = r.x - g.gap;
-    }
-    ui_listen_build_fx(ui, more_x); /* Listen, Pause/Resume, Stop, Slower (listen.c) */
-    if (ui->pressed) {
-        ks_rect b = ui->pressed_box;
-        int t = 5;
-        ks_layout_list_add_rect(ui->fx, (ks_rect){b.x - t, b.y - t, b.w + 2 * t, t}, th->link, 0);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){b.x - t, b.y + b.h, b.w + 2 * t, t}, th->link, 0);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){b.x - t, b.y, t, b.h}, th->link, 0);
-        ks_layout_list_add_rect(ui->fx, (ks_rect){b.x + b.w, b.y, t, b.h}, th->link, 0);
-    }
-}

@@ -11,7 +11,7 @@ static int is_screen_spec(const char *spec) {
            strcmp(spec, "search") == 0 || strncmp(spec, "search:", 7) == 0 || strcmp(spec, "idle-prompt") == 0;
 }
 
-int ks_ui_render_screen(const char *spec, const ks_ui_content *content, ks_search *search,
+int ks_ui_render_screen(const char *spec, const ks_store_view *content, ks_search *search,
                         const ks_ui_shot_options *opts, const char *png) {
     ks_ui_shot_options o;
     ks_render_options ro;
@@ -35,7 +35,7 @@ int ks_ui_render_screen(const char *spec, const ks_ui_content *content, ks_searc
         ks_log("cannot make a drawing surface (%s)", err == KS_ERR_NOT_FOUND ? "fonts missing" : "SDL failed");
         return KS_ERR_IO;
     }
-    ui = ks_ui_create(o.config, content, search, ks_render_headless_render(hl), o.w, o.h, t);
+    ui = ks_ui_create(o.config, content, search, ks_render_headless_render(hl), (ks_ui_size){o.w, o.h}, t);
     rc = ks_ui_set_look(ui, o.text_scale, o.theme ? o.theme : "default");
     if (rc == 0) {
         if (strcmp(spec, "idle-prompt") == 0) {

@@ -9,7 +9,7 @@
  * the screen is open shows at once. Long text is cut to what fits: the full
  * list is in `kiosk check` and `kiosk stats`.
  */
-#include "ui_int.h"
+#include "widgets.h"
 
 #include "kiosk/base.h"
 
@@ -18,27 +18,25 @@
 #include <string.h>
 
 void ui_staff_open(ks_ui *ui) {
-    ui->pin_open = 0;
-    ui->pin[0] = '\0';
-    ui->staff_open = 1;
-    ui->staff_reset_done = 0;
-    ui->built = 0;
-    ui->dirty = 1;
+    ui->panel.pin_open = 0;
+    ui->panel.pin[0] = '\0';
+    ui->panel.staff_open = 1;
+    ui->panel.staff_reset_done = 0;
+    ui_invalidate(ui, UI_REBUILD);
     ks_log("staff status opened");
 }
 
 void ui_staff_close(ks_ui *ui) {
-    ui->staff_open = 0;
-    ui->staff_reset_done = 0;
-    ui->built = 0;
-    ui->dirty = 1;
+    ui->panel.staff_open = 0;
+    ui->panel.staff_reset_done = 0;
+    ui_invalidate(ui, UI_REBUILD);
 }
 
 void ui_staff_tap(ks_ui *ui, int tag) {
     switch (tag) {
     case TAG_STAFF_RESET:
         if (ui->hooks.staff_reset) ui->hooks.staff_reset(ui->hooks.ctx);
-        ui->staff_reset_done = 1;
+        ui->panel.staff_reset_done = 1;
         ks_log("staff reset the usage counts");
         break;
     case TAG_STAFF_EXIT:
@@ -48,52 +46,36 @@ void ui_staff_tap(ks_ui *ui, int tag) {
     case TAG_STAFF_BACK: ui_staff_close(ui); return;
     default: return;
     }
-    ui->built = 0;
-    ui->dirty = 1;
+    ui_invalidate(ui, UI_REBUILD);
 }
 
-/* One wrapped block of text; returns its height. */
-static int block(ks_ui *ui, const char *s, int x, int y, int w, ks_face face, int size) {
-    ks_text_style st;
-    memset(&st, 0, sizeof st);
-    st.face = face;
-    st.size = size;
-    st.color = ui->theme->text;
-    st.bg = ui->theme->background;
-    st.align = KS_ALIGN_LEFT;
-    return ks_layout_text_box(ui->over, ui->fm, s, x, y, w, &st);
+/* One wrapped block of the theme's text; returns its height. */
+static int block(const ks_ui *ui, ks_display_list *over, const char *s, ks_rect box, ks_face face) {
+    ui_pen pen = {face, box.h, ui->look.theme->text, ui->look.theme->background, KS_ALIGN_LEFT};
+    box.h = 0;
+    return ui_text_ex(ui, over, s, box, &pen);
 }
 
-static int block_height(ks_ui *ui, const char *s, int w, ks_face face, int size) {
-    ks_text_style st;
-    memset(&st, 0, sizeof st);
-    st.face = face;
-    st.size = size;
-    st.color = ui->theme->text;
-    st.bg = ui->theme->background;
-    return ks_layout_text_height(ui->fm, s, w, &st);
+/* The staff screen's body text px: the theme's at scale 1, at least 28. */
+static int staff_px(const ks_ui *ui) {
+    int B = ks_layout_body_px(ui->look.theme, 1.0);
+    return B < UI_MIN_BODY_PX ? UI_MIN_BODY_PX : B;
 }
 
-static void staff_button(ks_ui *ui, ks_rect r, const char *label, int primary, int tag, int size) {
-    const ks_theme *th = ui->theme;
+static void staff_button(const ks_ui *ui, ks_display_list *over, ks_rect r, const char *label, ui_act act, int primary) {
+    const ks_theme *th = ui->look.theme;
+    int size = staff_px(ui);
     ks_color fill = primary ? th->accent : th->surface, fg = primary ? th->on_accent : th->on_surface;
-    ks_text_style st;
-    int th_h;
-    memset(&st, 0, sizeof st);
-    st.face = KS_FACE_BOLD;
-    st.size = size;
-    st.color = fg;
-    st.bg = fill;
-    st.align = KS_ALIGN_CENTER;
-    th_h = ks_layout_text_height(ui->fm, label, r.w - size, &st);
+    ui_pen pen = {KS_FACE_BOLD, size, fg, fill, KS_ALIGN_CENTER};
+    int th_h = ui_text_h(ui, label, r.w - size, KS_FACE_BOLD, size);
     if (r.h < th_h + size / 2) r.h = th_h + size / 2;
-    ks_layout_list_add_rect(ui->over, r, fill, th->radius);
-    ks_layout_text_box(ui->over, ui->fm, label, r.x + size / 2, r.y + (r.h - th_h) / 2, r.w - size, &st);
-    ks_layout_list_add_link(ui->over, r, NULL, tag);
+    ks_layout_list_add_rect(over, r, fill, th->radius);
+    ui_text_ex(ui, over, label, (ks_rect){r.x + size / 2, r.y + (r.h - th_h) / 2, r.w - size, 0}, &pen);
+    ui_link(over, r, act);
 }
 
-void ui_build_staff(ks_ui *ui) {
-    const ks_theme *th = ui->theme;
+void ui_build_staff(const ks_ui *ui, ks_display_list *over) {
+    const ks_theme *th = ui->look.theme;
     int B = ks_layout_body_px(th, 1.0), small, margin = ks_layout_margin(ui->w, 1.0), x, w, y, bh, gap;
     int room, bw;
     char *app_status = ui->hooks.staff_status ? ui->hooks.staff_status(ui->hooks.ctx) : NULL;
@@ -123,10 +105,10 @@ void ui_build_staff(ks_ui *ui) {
     w = ui->w - 2 * margin;
     gap = B / 2;
     bh = (int)lround(64.0 * 1.25);
-    ks_layout_list_add_rect(ui->over, (ks_rect){0, 0, ui->w, ui->h}, th->background, 0);
-    ks_layout_list_add_link(ui->over, (ks_rect){0, 0, ui->w, ui->h}, NULL, TAG_NOTHING);
+    ks_layout_list_add_rect(over, (ks_rect){0, 0, ui->w, ui->h}, th->background, 0);
+    ks_layout_list_add_link(over, (ks_rect){0, 0, ui->w, ui->h}, NULL, TAG_NOTHING);
     y = margin;
-    y += block(ui, "Staff status", x, y, w, KS_FACE_BOLD, B * 8 / 5);
+    y += block(ui, over, "Staff status", (ks_rect){x, y, w, B * 8 / 5}, KS_FACE_BOLD);
     y += gap;
 
     /* The status, line by line while it fits above the buttons. */
@@ -136,14 +118,14 @@ void ui_build_staff(ks_ui *ui) {
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         char *line = ks_strndup(p, n);
         int indent = line[0] == ' ' ? B : 0, before = indent || y == 0 ? 0 : small / 3;
-        int lh = block_height(ui, line, w - indent, indent ? KS_FACE_REGULAR : KS_FACE_BOLD, small) + before;
+        int lh = ui_text_h(ui, line, w - indent, indent ? KS_FACE_REGULAR : KS_FACE_BOLD, small) + before;
         if (lh > room) {
             free(line);
-            block(ui, "(more: run 'kiosk check' and 'kiosk stats')", x, y, w, KS_FACE_REGULAR, small);
+            block(ui, over, "(more: run 'kiosk check' and 'kiosk stats')", (ks_rect){x, y, w, small}, KS_FACE_REGULAR);
             break;
         }
         y += before;
-        y += block(ui, line, x + indent, y, w - indent, indent ? KS_FACE_REGULAR : KS_FACE_BOLD, small);
+        y += block(ui, over, line, (ks_rect){x + indent, y, w - indent, small}, indent ? KS_FACE_REGULAR : KS_FACE_BOLD);
         room -= lh;
         free(line);
         p += n + (nl ? 1 : 0);
@@ -153,10 +135,9 @@ void ui_build_staff(ks_ui *ui) {
     /* The buttons, at the bottom. */
     bw = w;
     y = ui->h - margin - 3 * bh - 2 * gap;
-    staff_button(ui, (ks_rect){x, y, bw, bh},
-                 ui->staff_reset_done ? "Usage counts reset" : "Reset usage counts", 0, TAG_STAFF_RESET, B);
+    staff_button(ui, over, (ks_rect){x, y, bw, bh}, ui->panel.staff_reset_done ? "Usage counts reset" : "Reset usage counts", (ui_act){TAG_STAFF_RESET, NULL}, 0);
     y += bh + gap;
-    staff_button(ui, (ks_rect){x, y, bw, bh}, "Leave the kiosk (staff exit)", 0, TAG_STAFF_EXIT, B);
+    staff_button(ui, over, (ks_rect){x, y, bw, bh}, "Leave the kiosk (staff exit)", (ui_act){TAG_STAFF_EXIT, NULL}, 0);
     y += bh + gap;
-    staff_button(ui, (ks_rect){x, y, bw, bh}, "Back to the kiosk", 1, TAG_STAFF_BACK, B);
+    staff_button(ui, over, (ks_rect){x, y, bw, bh}, "Back to the kiosk", (ui_act){TAG_STAFF_BACK, NULL}, 1);
 }

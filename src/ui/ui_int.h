@@ -39,6 +39,13 @@ enum {
     TAG_RESULT = 400      /* + result index */
 };
 
+/* The tag ranges never overlap: named tags, then PIN digits, then keys,
+ * then results (at most UI_MAX_RESULTS of them). */
+#define UI_MAX_RESULTS 100
+_Static_assert(TAG_LISTEN_SLOWER < TAG_PIN_DIGIT, "named tags run into the PIN digits");
+_Static_assert(TAG_PIN_DIGIT + 10 <= TAG_KEY, "PIN digits run into the keys");
+_Static_assert(TAG_KEY + KS_KEYBOARD_MAX_KEYS <= TAG_RESULT, "keys run into the results");
+
 /* The clinic's logo in the renderer's image cache. */
 #define UI_LOGO "kiosk:logo"
 /* The logo shipped in assets/ when the configuration names none. */
@@ -58,39 +65,38 @@ typedef struct ui_care {
 } ui_care;
 #define UI_MAX_HL 16
 
-struct ks_ui {
-    ks_ui_config cfg;
-    ks_ui_hooks hooks;
-    ks_ui_content content;  /* borrowed pages and topics */
-    ks_search *search;      /* borrowed, may be NULL */
-    ks_render *rd;          /* borrowed */
-    const ks_font_metrics *fm;
-    int w, h;
-    double scale;           /* text scale: 1, 1.5, 2 */
-    int high_contrast;
-    const ks_theme *theme;
+/* The kiosk's state, in named parts. Each part is changed by the files
+ * named at it; screen builders read the state (const) and return what they
+ * laid out in a ui_geom, which ui.c applies. */
 
-    ks_nav nav;
-    ks_gesture g;
-    ks_idle idle;
-    double now;             /* last time seen */
-
-    /* The current screen, laid out once: chrome is fixed to the window,
-     * body scrolls inside [body_top, body_bottom), over sits on top
-     * (keyboard, prompt, PIN pad). All in window pixels except body, which
-     * is in page pixels (y + body_top - scroll on screen). */
-    ks_display_list *chrome, *body, *over, *fx;
+/* The laid-out screen's scroll and whether it must be built or drawn
+ * again (ui.c; ui_invalidate). */
+typedef struct ui_view {
     int built;              /* 0: lay out again before using the lists */
     int dirty;              /* 1: the next frame differs from the last */
-    int body_top, body_bottom;
-    int content_h;          /* body height */
     float scroll;           /* body scroll, px */
     float want_scroll_frac; /* >= 0: restore this fraction after the next build */
     float want_scroll_px;   /* >= 0: scroll here (page px) after the next build */
     char want_anchor[KS_SLUG_MAX]; /* scroll to this anchor after the next build */
+} ui_view;
 
-    /* Page screen: the document shown (kept when the store drops the page,
-     * so a deleted page stays readable until the patient leaves it). */
+/* What a build laid out where (the geometry record screen builders return). */
+typedef struct ui_geom {
+    int body_top, body_bottom; /* the scrolling body, window y */
+    int content_h;          /* body height */
+    int has_field;          /* the screen has a search field */
+    int field_in_body;      /* the field scrolls with the body (Home) */
+    int field_x, field_y, field_w, field_h; /* the search field, window px (page px when in body) */
+    ks_keyboard kb;         /* the on-screen keyboard laid out (search screen) */
+    int kb_top;             /* window y of the keyboard */
+    float highlight_px;     /* >= 0: page y to scroll to, to show the first highlight */
+    int highlight_seen;     /* the page was laid out with its highlights (to_highlight is done) */
+    int prompt_secs_shown;  /* the countdown the idle prompt shows */
+} ui_geom;
+
+/* The page being read: the document shown (kept when the store drops the
+ * page, so a deleted page stays readable until the patient leaves it). */
+typedef struct ui_reader {
     ks_doc *doc;
     char doc_slug[KS_SLUG_MAX];
     char *doc_title;        /* copies, not store pointers */
@@ -99,44 +105,91 @@ struct ks_ui {
     char *doc_reviewed;     /* front matter 'reviewed', "YYYY-MM-DD" or "" */
     char *hl[UI_MAX_HL];    /* words to highlight on the page */
     size_t n_hl;
+} ui_reader;
 
-    /* Search screen. */
+/* The search screen. */
+typedef struct ui_finder {
     char query[UI_QUERY_MAX];
     ks_search_results *results;
     int kb_visible;
-    ks_keyboard kb;
     int kb_layer;           /* 0 letters, 1 digits and symbols */
-    int kb_top;             /* window y of the keyboard */
-    int field_x, field_y, field_w, field_h; /* the search field, window px */
-    int has_field;
-    int field_in_body;      /* the field scrolls with the body (Home) */
     int to_highlight;       /* scroll to the first highlight after the next build */
     char empty_pending[UI_QUERY_MAX]; /* a no-result query not yet counted */
+} ui_finder;
 
-    /* Idle prompt and staff exit. */
+/* What covers the screen: the idle prompt, the staff PIN pad, the staff
+ * status screen (staff.c). */
+typedef struct ui_panel {
     int prompting;
     int pin_open;
     char pin[16];
     int pin_wrong;
-    int quit;
-    double hold_start;      /* when a press began in the staff corner, or < 0 */
     int staff_open;         /* the staff status screen is showing (staff.c) */
     int staff_reset_done;   /* its reset button was used */
+} ui_panel;
 
-    /* Touch state. */
+/* The finger (or mouse) as the ui sees it (input.c). */
+typedef struct ui_touch {
+    ks_gesture g;
     int press_in_body;      /* the press began inside the scrolling body */
-    int finger_down;        /* the pointer is a finger (not the mouse) */
-    long long finger_id;    /* which finger: others are ignored until it lifts */
     int pressed;            /* a press is showing feedback */
     ks_rect pressed_box;    /* window px */
-    int prompt_secs_shown;  /* the countdown the prompt shows */
+    double hold_start;      /* when a press began in the staff corner, or < 0 */
+} ui_touch;
 
+/* Text size and colours as a patient chose them. */
+typedef struct ui_look {
+    double scale;           /* text scale: 1, 1.5, 2 */
+    int high_contrast;
+    const ks_theme *theme;
+} ui_look;
+
+struct ks_ui {
+    ks_ui_config cfg;
+    ks_ui_hooks hooks;
+    ks_store_view content;  /* borrowed pages and topics */
+    ks_search *search;      /* borrowed, may be NULL */
+    ks_render *rd;          /* borrowed */
+    const ks_font_metrics *fm;
+    int w, h;
+    double now;             /* last time seen */
+    int quit;               /* staff asked to leave */
+
+    ks_nav nav;             /* navigation */
+    ks_idle idle;
+    ui_look look;
+    ui_view view;
+    ui_geom geom;
+    ui_reader page;
+    ui_finder find;
+    ui_panel panel;
+    ui_touch touch;
     ui_care care;           /* screen off, night, burn-in shift (care.c) */
+    struct ui_listen *listen; /* read aloud (listen.c); NULL when unavailable */
+
+    /* The current screen, laid out once: chrome is fixed to the window,
+     * body scrolls inside [body_top, body_bottom), over sits on top
+     * (keyboard, prompt, PIN pad), fx is redrawn each frame (scroll bar,
+     * More, Listen, press feedback). All in window pixels except body,
+     * which is in page pixels (y + body_top - scroll on screen). */
+    ks_display_list *chrome, *body, *over, *fx;
+
     int logo_w, logo_h;     /* the clinic's logo (image UI_LOGO), 0 0: none */
     char name[KS_SLUG_MAX + 16];
-
-    struct ui_listen *listen; /* read aloud (listen.c); NULL when unavailable */
 };
+
+/* What must be done again after a change (ui_invalidate's what, or-ed). */
+enum {
+    UI_REDRAW = 0,      /* only draw the next frame */
+    UI_REBUILD = 1,     /* lay the screen out again */
+    UI_KEEP_PLACE = 2,  /* lay out again at the same reading position (a fraction
+                           of the page), unless a scroll target is already set */
+    UI_TO_TOP = 4,      /* lay out again, starting at the top */
+    UI_ANNOUNCE = 8     /* the screen changed: tell the screen_changed hook */
+};
+/* ui.c: mark what changed. Every change of screen or layout goes through
+ * here. */
+void ui_invalidate(ks_ui *ui, int what);
 
 /* Content access (ui.c). */
 size_t ui_page_count(const ks_ui *ui);
@@ -146,11 +199,19 @@ size_t ui_topic_count(const ks_ui *ui);
 const ks_topic *ui_topic(const ks_ui *ui, size_t i);
 const ks_topic *ui_find_topic(const ks_ui *ui, const char *slug);
 
-/* screens.c: lay out the current screen into chrome, body and over, and
- * set body_top/bottom and content_h. */
-void ui_build(ks_ui *ui);
-/* screens.c: the scroll indicator and press feedback into fx. */
-void ui_build_fx(ks_ui *ui);
+/* What a screen builder makes: the display lists it fills (cleared first)
+ * and the geometry record. The builder reads the state and writes only
+ * here; ui.c applies the geometry. */
+typedef struct ui_frame {
+    ks_display_list *chrome, *body, *over;
+    ui_geom geom;           /* starts as the last build's; highlight_px -1 */
+} ui_frame;
+
+/* screens.c: lay out the current screen into f. */
+void ui_build(const ks_ui *ui, ui_frame *f);
+/* overlays.c: the scroll indicator, More, Listen and press feedback into
+ * fx (drawn each frame: they follow the scroll). */
+void ui_build_fx(const ks_ui *ui, ks_display_list *fx);
 /* screens.c: patient-facing label of a standard section, or NULL. */
 const char *ui_section_label(const char *section);
 
@@ -158,7 +219,7 @@ const char *ui_section_label(const char *section);
 void ui_staff_open(ks_ui *ui);
 void ui_staff_close(ks_ui *ui);
 void ui_staff_tap(ks_ui *ui, int tag);
-void ui_build_staff(ks_ui *ui);
+void ui_build_staff(const ks_ui *ui, ks_display_list *over);
 
 /* listen.c: read aloud. Every function is safe when speech is unavailable
  * (ui->listen NULL): the button is simply not there. */
@@ -173,16 +234,45 @@ void ui_listen_tap(ks_ui *ui, int tag);
 void ui_listen_tick(ks_ui *ui, double now);
 /* ms until ui_listen_tick has something to do, or -1. */
 int ui_listen_timeout_ms(const ks_ui *ui, double now);
-/* The buttons into ui->fx, left of x_limit (window px) on the bottom row,
+/* The buttons into fx, left of x_limit (window px) on the bottom row,
  * else on the row above. */
-void ui_listen_build_fx(ks_ui *ui, int x_limit);
+void ui_listen_build_fx(const ks_ui *ui, ks_display_list *fx, int x_limit);
 /* Mark the sentence being read over the body, drawn as the body is. */
 int ui_listen_draw(ks_ui *ui, int dx, int dy, const ks_rect *view);
+/* The read-aloud state and the Slower toggle: 0, or -1 when speech is
+ * unavailable (no button). */
+int ui_listen_status(const ks_ui *ui, ks_listen_state *state, int *slower);
 /* Whether speech is playing (it counts as use: the idle timer waits). */
 int ui_listen_playing(const ks_ui *ui);
 
-/* ui.c: helpers screens.c uses. */
+/* ui.c: the state's lifetime and the frame. */
 int ui_view_h(const ks_ui *ui);
+void ui_set_theme(ks_ui *ui);       /* from look.high_contrast */
+void ui_clear_doc(ks_ui *ui);       /* forget the page being read */
+void ui_clear_hl(ks_ui *ui);        /* forget the words to highlight */
+float ui_max_scroll(const ks_ui *ui);
+float ui_scroll_frac(const ks_ui *ui); /* the scroll as a fraction of the content */
+/* Lay the screen out if it must be (ui_build) and apply its geometry:
+ * the body's edges, the field and keyboard, the scroll wanted. */
+void ui_ensure_built(ks_ui *ui);
+
+/* navigate.c: moving between screens. */
+void ui_open_page(ks_ui *ui, const char *target, char **hl, size_t n_hl); /* "slug", "slug#anchor", "#anchor" */
+void ui_open_screen(ks_ui *ui, ks_screen screen, const char *slug);
+void ui_open_result(ks_ui *ui, size_t i); /* search result i, its words highlighted */
+void ui_go_back(ks_ui *ui);
+void ui_go_home(ks_ui *ui);
+void ui_run_search(ks_ui *ui);            /* for find.query, on every keystroke */
+/* Make the document for slug current: 0 or KS_ERR_NOT_FOUND. */
+int ui_load_doc(ks_ui *ui, const char *slug);
+/* The search text left behind found nothing: count it once. */
+void ui_flush_empty_search(ks_ui *ui);
+/* Whether the kiosk is as a new patient finds it (no prompt needed). */
+int ui_untouched(ks_ui *ui);
+
+/* pointer.c: scroll the body by dy px (content moves down for dy > 0),
+ * within its ends; a fling stops at an end. */
+void ui_apply_scroll(ks_ui *ui, float dy);
 /* screens.c: load the clinic's logo into the renderer (cfg.logo, else the
  * default; a logo that cannot be read is logged and the default shown). */
 void ui_load_logo(ks_ui *ui);

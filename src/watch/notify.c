@@ -71,6 +71,8 @@ static int skip_name(const char *name) {
 static int content_name(const char *name) {
     size_t n = strlen(name);
     if (strcmp(name, "synonyms.txt") == 0) return 1;
+    /* section intents and Home's questions (the store reads both) */
+    if (strcmp(name, "intents.txt") == 0 || strcmp(name, "home.txt") == 0) return 1;
     if (name[0] == '.' || name[0] == '_') return 0;
     if (n > 3 && strcasecmp(name + n - 3, ".md") == 0) return 1;
     /* Pictures are content too: a page shows them. */

@@ -54,6 +54,7 @@ struct ks_watch_snapshot {
     size_t n_topics;
     struct slug_ix *ix;    /* pages sorted by slug, for lookups */
     ks_watch_status status;
+    const char *empty_reason; /* static; NULL: ks_store_empty_reason of latest */
 };
 
 ks_watch_snapshot *wsnap_empty(uint64_t gen) {
@@ -89,6 +90,19 @@ void ks_watch_snapshot_release(ks_watch_snapshot *s) {
 }
 
 uint64_t ks_watch_snapshot_generation(const ks_watch_snapshot *s) { return s ? s->gen : 0; }
+
+void wsnap_set_empty_reason(ks_watch_snapshot *s, const char *why) { s->empty_reason = why; }
+
+const char *ks_watch_snapshot_empty_reason(const ks_watch_snapshot *s) {
+    if (!s) return ks_store_empty_reason(NULL, 0);
+    if (s->n_pages) return NULL;
+    if (s->empty_reason) return s->empty_reason;
+    if (s->latest) {
+        const char *why = ks_store_empty_reason(s->latest->store, 0);
+        return why ? why : "every page has an error (see kiosk check) and none has a last good version to show";
+    }
+    return ks_store_empty_reason(NULL, 0);
+}
 void wsnap_set_generation(ks_watch_snapshot *s, uint64_t gen) { s->gen = gen; }
 ks_watch_status *wsnap_status(ks_watch_snapshot *s) { return &s->status; }
 
@@ -254,6 +268,69 @@ static int has_topic(const char **v, size_t n, const char *slug) {
     return n && bsearch(&slug, v, n, sizeof *v, cmp_cstr_ci) != NULL;
 }
 
+/* The store's page order (see store.h), worked out again on the pages a
+ * snapshot shows, each by its own fields: general pages first, then each
+ * topic in s->topics' order (pages of a topic not shown last), its index,
+ * the six standard sections, other pages; then order, then slug. */
+typedef struct shown_key {
+    size_t i;
+    int topic_rank, place;
+    const ks_page *p;
+} shown_key;
+
+static int cmp_shown(const void *a, const void *b) {
+    const shown_key *x = a, *y = b;
+    if (x->topic_rank != y->topic_rank) return x->topic_rank < y->topic_rank ? -1 : 1;
+    if (x->place != y->place) return x->place < y->place ? -1 : 1;
+    if (x->p->order != y->p->order) return x->p->order < y->p->order ? -1 : 1;
+    return strcasecmp(x->p->slug, y->p->slug);
+}
+
+static void sort_shown_pages(ks_watch_snapshot *s) {
+    shown_key *k;
+    const ks_page **pages;
+    wstore **owner;
+    unsigned char *stale;
+    if (s->n_pages < 2) return;
+    slug_ix *tix = ks_malloc((s->n_topics + 1) * sizeof *tix); /* topics by slug: 3,000 topics */
+    for (size_t t = 0; t < s->n_topics; t++) {
+        tix[t].slug = s->topics[t].slug;
+        tix[t].i = t;
+    }
+    if (s->n_topics) qsort(tix, s->n_topics, sizeof *tix, cmp_slug_ix);
+    k = ks_malloc(s->n_pages * sizeof *k);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        const ks_page *p = s->pages[i];
+        int r = ks_section_rank(p->section);
+        k[i].i = i;
+        k[i].p = p;
+        k[i].topic_rank = -1;
+        if (p->topic[0]) {
+            slug_ix key = {p->topic, 0};
+            const slug_ix *hit = s->n_topics ? bsearch(&key, tix, s->n_topics, sizeof *tix, cmp_slug_ix) : NULL;
+            k[i].topic_rank = hit ? (int)hit->i : (int)s->n_topics;
+        }
+        k[i].place = p->is_topic_index ? 0 : r >= 0 ? 1 + r : 100;
+    }
+    free(tix);
+    qsort(k, s->n_pages, sizeof *k, cmp_shown);
+    pages = ks_malloc(s->n_pages * sizeof *pages);
+    owner = ks_malloc(s->n_pages * sizeof *owner);
+    stale = ks_malloc(s->n_pages);
+    for (size_t i = 0; i < s->n_pages; i++) {
+        pages[i] = s->pages[k[i].i];
+        owner[i] = s->owner[k[i].i];
+        stale[i] = s->stale[k[i].i];
+    }
+    free(s->pages);
+    free(s->owner);
+    free(s->stale);
+    s->pages = pages;
+    s->owner = owner;
+    s->stale = stale;
+    free(k);
+}
+
 ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, const char *dir,
                                uint64_t gen, const char **reason) {
     const ks_store *st = fresh ? fresh->store : NULL;
@@ -316,6 +393,7 @@ ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, con
             t.title = ip->title;
             t.summary = ip->summary;
             t.order = ip->order;
+            t.icon = ip->icon[0] ? ip->icon : KS_TOPIC_ICON_DEFAULT;
             owner = s->owner[k];
         } else if (k < 0) {
             t.index = NULL;
@@ -346,6 +424,13 @@ ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, con
             s->topic_owner[j] = o;
         }
     }
+
+    /* A kept page goes where its own version belongs: a broken file often
+     * has no readable section or order, so the load sorted it to the end
+     * of its topic, and tiles and Previous/Next would follow. */
+    sort_shown_pages(s);
+    free(s->ix);
+    s->ix = build_slug_ix(s);
 
     s->status.n_pages = s->n_pages;
     s->status.n_topics = s->n_topics;
@@ -378,6 +463,13 @@ int wsnap_same(const ks_watch_snapshot *a, const ks_watch_snapshot *b) {
     if (!sa || !sb) return sa == sb;
     if (ks_store_synonyms_hash(sa) != ks_store_synonyms_hash(sb)) return 0;
     if (ks_store_pictures_hash(sa) != ks_store_pictures_hash(sb)) return 0; /* a picture replaced */
+    if (ks_store_home_count(sa) != ks_store_home_count(sb)) return 0; /* Home's questions (home.txt) */
+    for (size_t i = 0; i < ks_store_home_count(sa); i++) {
+        const ks_home_question *x = ks_store_home_question(sa, i), *y = ks_store_home_question(sb, i);
+        if (strcmp(x->text, y->text) != 0 || strcmp(x->slug, y->slug) != 0 ||
+            strcmp(x->anchor ? x->anchor : "", y->anchor ? y->anchor : "") != 0)
+            return 0;
+    }
     if (ks_store_diag_count(sa) != ks_store_diag_count(sb)) return 0;
     for (size_t i = 0; i < ks_store_diag_count(sa); i++)
         if (!same_diag(ks_store_diag(sa, i), ks_store_diag(sb, i))) return 0;

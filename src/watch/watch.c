@@ -620,6 +620,7 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
     w->notify = wn_open(w->dir, o.force_polling, o.max_watches);
     /* The first load, here, so the caller has content at once. */
     st = load(w, NULL);
+    int load_errno = errno;
     if (st) {
         fresh = wstore_new(st);
         wlog_diags(w->log, st, w->opts.quiet_log);
@@ -635,10 +636,15 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
         wstore_release(rec);
     }
     if (!first) {
+        /* nothing was shown before: say why there is nothing, not "keeping" */
+        reason = ks_store_empty_reason(NULL, load_errno);
         if (!o.quiet_log) fprintf(stderr, "%s:1: error: %s\n", dir, reason);
         w->folder_bad_logged = 1;
         first = wsnap_empty(1);
+        wsnap_set_empty_reason(first, reason);
     } else {
+        if (ks_watch_snapshot_page_count(first) == 0 && !o.quiet_log) /* the kiosk has nothing to show */
+            fprintf(stderr, "%s:1: error: %s\n", dir, ks_watch_snapshot_empty_reason(first));
         ks_watch_status *s = wsnap_status(first);
         s->last_check = s->content_changed = time(NULL);
     }

@@ -79,6 +79,9 @@ ks_watch_snapshot *wsnap_empty(uint64_t gen);
 int wsnap_same(const ks_watch_snapshot *a, const ks_watch_snapshot *b);
 /* The status, filled by the watch thread before posting. */
 ks_watch_status *wsnap_status(ks_watch_snapshot *s);
+/* Why the snapshot has no page when it was made without a store (a static
+ * string, see ks_watch_snapshot_empty_reason). */
+void wsnap_set_empty_reason(ks_watch_snapshot *s, const char *why);
 void wsnap_set_generation(ks_watch_snapshot *s, uint64_t gen);
 
 /* ------------------------------------------------------------ recover.c */

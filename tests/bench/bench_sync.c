@@ -127,18 +127,6 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static size_t sn_page_count(const void *c) { return ks_watch_snapshot_page_count(c); }
-static const ks_page *sn_page(const void *c, size_t i) { return ks_watch_snapshot_page(c, i); }
-static const ks_page *sn_find(const void *c, const char *s) { return ks_watch_snapshot_find(c, s); }
-static size_t sn_topic_count(const void *c) { return ks_watch_snapshot_topic_count(c); }
-static const ks_topic *sn_topic(const void *c, size_t i) { return ks_watch_snapshot_topic(c, i); }
-static const ks_topic *sn_find_topic(const void *c, const char *s) { return ks_watch_snapshot_find_topic(c, s); }
-
-static ks_ui_content content_of(const ks_watch_snapshot *s) {
-    ks_ui_content c = {s, sn_page_count, sn_page, sn_find, sn_topic_count, sn_topic, sn_find_topic};
-    return c;
-}
-
 typedef struct kiosk {
     ks_watch *w;
     ks_watch_snapshot *snap;
@@ -154,7 +142,7 @@ static double frame(kiosk *k, int *swapped) {
     double t0 = ks_now_ms();
     ks_watch_snapshot *next = ks_watch_take(k->w, ks_watch_snapshot_generation(k->snap));
     if (next) {
-        ks_ui_content c = content_of(next);
+        ks_store_view c = ks_watch_snapshot_view(next);
         ks_ui_set_content(k->ui, &c);
         ks_watch_release_later(k->w, k->snap);
         k->snap = next;
@@ -356,8 +344,8 @@ int main(int argc, char **argv) {
         if (!k.hl) return 2;
         k.search = ks_search_open(db, &err);
         {
-            ks_ui_content c = content_of(k.snap);
-            k.ui = ks_ui_create(NULL, &c, k.search, ks_render_headless_render(k.hl), 1080, 1920, ks_now_ms());
+            ks_store_view c = ks_watch_snapshot_view(k.snap);
+            k.ui = ks_ui_create(NULL, &c, k.search, ks_render_headless_render(k.hl), (ks_ui_size){1080, 1920}, ks_now_ms());
         }
         ks_ui_open(k.ui, "page:topic-000/page-001", ks_now_ms());
     }

@@ -69,7 +69,7 @@ static const ks_item *find_link(const ks_display_list *dl, int tag, const char *
  * time a patient waits between lifting the finger and seeing the result. */
 static double tap_and_draw(ks_ui *ui, const ks_item *it, int in_body, double *t) {
     float x = (float)(it->box.x + it->box.w / 2);
-    float y = (float)(it->box.y + it->box.h / 2 + (in_body ? ui->body_top - (int)ui->scroll : 0));
+    float y = (float)(it->box.y + it->box.h / 2 + (in_body ? ui->geom.body_top - (int)ui->view.scroll : 0));
     double t0;
     ks_ui_pointer(ui, KS_POINTER_DOWN, x, y, *t);
     *t += 60;
@@ -111,7 +111,7 @@ static void window_taps(const char *display, const char *db, int rounds) {
     ks_store *store;
     ks_search *search;
     ks_ui *ui;
-    ks_ui_content content;
+    ks_store_view content;
     ks_render_options ro;
     double t = 1000, *v = ks_calloc((size_t)rounds * 16, sizeof *v);
     int err = 0, n = 0, w, h;
@@ -138,8 +138,8 @@ static void window_taps(const char *display, const char *db, int rounds) {
     SDL_GetRendererOutputSize(ren, &w, &h);
     store = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
     search = ks_search_open(db, &err);
-    content = ks_ui_content_of_store(store);
-    ui = ks_ui_create(NULL, &content, search, rd, w, h, t);
+    content = ks_store_view_of(store);
+    ui = ks_ui_create(NULL, &content, search, rd, (ks_ui_size){w, h}, t);
     ks_ui_draw(ui);
     SDL_RenderPresent(ren);
     for (int r = 0; r < rounds; r++) {
@@ -150,7 +150,7 @@ static void window_taps(const char *display, const char *db, int rounds) {
             it = k == 0 ? find_link(ui->body, TAG_TOPIC, "prolotherapy") : find_link(ui->body, TAG_PAGE, "prolotherapy/risks");
             if (!it) break;
             x = (float)(it->box.x + it->box.w / 2);
-            y = (float)(it->box.y + it->box.h / 2 + ui->body_top - (int)ui->scroll);
+            y = (float)(it->box.y + it->box.h / 2 + ui->geom.body_top - (int)ui->view.scroll);
             v[n++] = tap_presented(ui, ren, x, y, &t);
         }
         ks_ui_open(ui, "home", t);
@@ -166,12 +166,12 @@ static void window_taps(const char *display, const char *db, int rounds) {
             int k;
             float x, y;
             ks_ui_tick(ui, t);
-            k = ks_keyboard_find(&ui->kb, *c);
-            x = (float)(ui->kb.keys[k].x + ui->kb.keys[k].w / 2);
-            y = (float)(ui->kb_top + ui->kb.keys[k].y + ui->kb.keys[k].h / 2);
+            k = ks_keyboard_find(&ui->geom.kb, *c);
+            x = (float)(ui->geom.kb.keys[k].x + ui->geom.kb.keys[k].w / 2);
+            y = (float)(ui->geom.kb_top + ui->geom.kb.keys[k].y + ui->geom.kb.keys[k].h / 2);
             v[n++] = tap_presented(ui, ren, x, y, &t);
         }
-        ui->query[0] = '\0';
+        ui->find.query[0] = '\0';
     }
     if (n) report("real window: keystroke to results presented", v, n, "target <= 16 ms");
     ks_ui_destroy(ui);
@@ -255,7 +255,7 @@ int main(int argc, char **argv) {
     ks_search *search;
     ks_render_headless *hl;
     ks_ui *ui;
-    ks_ui_content content;
+    ks_store_view content;
     double t = 1000, t0;
     ks_render_options ro;
     memset(&ro, 0, sizeof ro);
@@ -281,8 +281,8 @@ int main(int argc, char **argv) {
         ks_index_close(ix);
         search = ks_search_open(db, &err);
         hl = ks_render_headless_create(1080, 1920, ks_layout_theme("default"), &ro, &err);
-        content = ks_ui_content_of_store(store);
-        ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(hl), 1080, 1920, t);
+        content = ks_store_view_of(store);
+        ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, t);
         ks_ui_draw(ui);
         v[r] = ks_now_ms() - t0;
         ks_ui_destroy(ui);
@@ -295,8 +295,8 @@ int main(int argc, char **argv) {
     store = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
     search = ks_search_open(db, &err);
     hl = ks_render_headless_create(1080, 1920, ks_layout_theme("default"), &ro, &err);
-    content = ks_ui_content_of_store(store);
-    ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(hl), 1080, 1920, t);
+    content = ks_store_view_of(store);
+    ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, t);
     ks_ui_draw(ui);
 
     /* Tap to next frame: home -> topic -> page -> back -> home, repeated. */
@@ -327,14 +327,14 @@ int main(int argc, char **argv) {
         ks_ui_open(ui, "search", t);
         for (int r = 0; r < rounds && n < rounds * 4; r++) {
             for (const char *c = word; *c; c++) {
-                int k = ks_keyboard_find(&ui->kb, *c);
+                int k = ks_keyboard_find(&ui->geom.kb, *c);
                 ks_item key;
                 ks_ui_tick(ui, t);
                 memset(&key, 0, sizeof key);
-                key.box = (ks_rect){ui->kb.keys[k].x, ui->kb_top + ui->kb.keys[k].y, ui->kb.keys[k].w, ui->kb.keys[k].h};
+                key.box = (ks_rect){ui->geom.kb.keys[k].x, ui->geom.kb_top + ui->geom.kb.keys[k].y, ui->geom.kb.keys[k].w, ui->geom.kb.keys[k].h};
                 if (n < rounds * 4) v[n++] = tap_and_draw(ui, &key, 0, &t);
             }
-            ui->query[0] = '\0';
+            ui->find.query[0] = '\0';
         }
         report("keystroke to updated results", v, n, "target <= 16 ms");
     }
@@ -345,8 +345,8 @@ int main(int argc, char **argv) {
         ks_ui_tick(ui, t);
         ks_ui_draw(ui);
         for (int r = 0; r < rounds; r++) {
-            ui->scroll = (float)((r * 37) % (ui->content_h > 1920 ? ui->content_h - 1700 : 100));
-            ui->dirty = 1;
+            ui->view.scroll = (float)((r * 37) % (ui->geom.content_h > 1920 ? ui->geom.content_h - 1700 : 100));
+            ui->view.dirty = 1;
             t0 = ks_now_ms();
             ks_ui_draw(ui);
             v[r] = ks_now_ms() - t0;

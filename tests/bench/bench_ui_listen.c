@@ -60,11 +60,11 @@ int main(int argc, char **argv) {
         return 1;
     }
     ks_render_headless *hl = ks_render_headless_create(1080, 1920, ks_layout_theme("default"), NULL, &err);
-    ks_ui_content content = ks_ui_content_of_store(store);
+    ks_store_view content = ks_store_view_of(store);
     ks_ui_config cfg;
     ks_ui_config_defaults(&cfg);
     cfg.speech_enabled = 1;
-    ks_ui *ui = ks_ui_create(&cfg, &content, NULL, ks_render_headless_render(hl), 1080, 1920, now_ms());
+    ks_ui *ui = ks_ui_create(&cfg, &content, NULL, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, now_ms());
     ks_ui_listen_info in;
     ks_ui_listen_info_get(ui, &in);
     if (!in.available) {
@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
         int got_first = 0;
         while (now_ms() - w0 < seconds * 1000) {
             double f0 = now_ms();
-            float scroll0 = ui->scroll;
+            float scroll0 = ui->view.scroll;
             ks_ui_tick(ui, f0);
             int drew = ks_ui_needs_frame(ui);
             if (drew) ks_ui_draw(ui);
@@ -105,7 +105,7 @@ int main(int argc, char **argv) {
                 double a = now_ms();
                 ks_ui_draw(ui);
                 fprintf(stderr, "  slow frame %.1f ms (drew %d, scrolled %d; the same frame again: %.1f ms)\n", f1 - f0,
-                        drew, ui->scroll != scroll0, now_ms() - a);
+                        drew, ui->view.scroll != scroll0, now_ms() - a);
             }
             ks_ui_listen_info_get(ui, &in);
             if (!got_first && in.first_audio_ms >= 0 && n_first < 16) {

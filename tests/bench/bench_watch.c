@@ -153,25 +153,12 @@ static void latency(const char *label, const char *dir, const char *db, const ch
     ks_watch_stop(w);
 }
 
-static size_t sn_page_count(const void *c) { return ks_watch_snapshot_page_count(c); }
-static const ks_page *sn_page(const void *c, size_t i) { return ks_watch_snapshot_page(c, i); }
-static const ks_page *sn_find(const void *c, const char *s) { return ks_watch_snapshot_find(c, s); }
-static size_t sn_topic_count(const void *c) { return ks_watch_snapshot_topic_count(c); }
-static const ks_topic *sn_topic(const void *c, size_t i) { return ks_watch_snapshot_topic(c, i); }
-static const ks_topic *sn_find_topic(const void *c, const char *s) { return ks_watch_snapshot_find_topic(c, s); }
-
-/* The ui's view of a snapshot, as `kiosk run` gives it (src/app/live.c). */
-static ks_ui_content content_of(const ks_watch_snapshot *s) {
-    ks_ui_content c = {s, sn_page_count, sn_page, sn_find, sn_topic_count, sn_topic, sn_find_topic};
-    return c;
-}
-
 /* One frame as the kiosk does it: take the mailbox, swap, draw. */
 static double one_frame(ks_watch *w, ks_watch_snapshot **snap, ks_ui *ui, int *swaps, double *swap_ms) {
     double t0 = ks_now_ms();
     ks_watch_snapshot *next = ks_watch_take(w, ks_watch_snapshot_generation(*snap));
     if (next) {
-        ks_ui_content c = content_of(next);
+        ks_store_view c = ks_watch_snapshot_view(next);
         ks_ui_set_content(ui, &c);
         ks_watch_release_later(w, *snap); /* as src/app/live.c does */
         *snap = next;
@@ -222,8 +209,8 @@ static void frame_times(const char *dir, const char *db, int pages) {
     }
     search = ks_search_open(db, &err);
     {
-        ks_ui_content c = content_of(snap);
-        ui = ks_ui_create(NULL, &c, search, ks_render_headless_render(hl), 1080, 1920, ks_now_ms());
+        ks_store_view c = ks_watch_snapshot_view(snap);
+        ui = ks_ui_create(NULL, &c, search, ks_render_headless_render(hl), (ks_ui_size){1080, 1920}, ks_now_ms());
     }
     snprintf(first_page, sizeof first_page, "page:topic-000/page-001");
     if ((pages - 1) % 100 == 0) snprintf(last_slug, sizeof last_slug, "topic-%03d/index", (pages - 1) / 100);

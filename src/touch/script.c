@@ -9,7 +9,7 @@
  * >= 0, times >= 0. Anything else on a line, or a missing argument, is an
  * error naming the line.
  */
-#include "kiosk/ui.h"
+#include "kiosk/touch.h"
 
 #include "kiosk/base.h"
 

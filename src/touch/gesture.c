@@ -6,7 +6,7 @@
  * ks_gesture_step integrates that decay exactly, so the distance travelled
  * does not depend on the frame rate (a scripted run may step 16 ms or 90 s).
  */
-#include "kiosk/ui.h"
+#include "kiosk/touch.h"
 
 #include <math.h>
 

@@ -1,6 +1,6 @@
 /* The --script language: every command, and errors that name the line. */
 #include "harness.h"
-#include "kiosk/ui.h"
+#include "kiosk/touch.h"
 
 static void test_parse_all(void) {
     const char *text =

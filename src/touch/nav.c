@@ -1,5 +1,5 @@
 /* nav: the navigation stack and the idle timer, two small state machines. */
-#include "kiosk/ui.h"
+#include "kiosk/touch.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +11,8 @@ void ks_nav_reset(ks_nav *n) {
     n->depth = 1;
     n->entries[0].screen = KS_SCREEN_HOME;
 }
+
+const ks_nav_entry *ks_nav_peek(const ks_nav *n) { return &n->entries[n->depth - 1]; }
 
 ks_nav_entry *ks_nav_top(ks_nav *n) { return &n->entries[n->depth - 1]; }
 

@@ -1,7 +1,7 @@
 /* The on-screen keyboard: key sizes for every text size and width, hit
  * testing, and editing the query. */
 #include "harness.h"
-#include "kiosk/ui.h"
+#include "kiosk/touch.h"
 
 #include <string.h>
 

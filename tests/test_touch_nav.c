@@ -1,6 +1,6 @@
 /* Navigation stack and idle timer. */
 #include "harness.h"
-#include "kiosk/ui.h"
+#include "kiosk/touch.h"
 
 static void test_stack(void) {
     ks_nav n;

@@ -1,7 +1,7 @@
 /* The gesture recogniser: taps with tolerance, drags, flings, and the SDL
  * input layer that turns finger and mouse events into one pointer. */
 #include "harness.h"
-#include "kiosk/ui.h"
+#include "kiosk/touch.h"
 
 #include <math.h>
 

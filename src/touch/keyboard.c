@@ -15,9 +15,11 @@
  * Positions are in units of one letter key; the unit is the width divided by
  * ten, capped so a landscape screen does not get keys a hand wide.
  */
-#include "kiosk/ui.h"
+#include "kiosk/touch.h"
 
 #include "kiosk/base.h"
+
+#include <assert.h>
 
 #include <ctype.h>
 #include <string.h>
@@ -39,17 +41,28 @@ static const char *sym_label(char c) {
 }
 static const float row_offset[3] = {0.0f, 0.5f, 0.5f};
 
-static void add_key(ks_keyboard *kb, ks_key_kind kind, char ch, const char *label,
-                    float ux, float uw, int row, float unit, int left, int top,
-                    int key_h, int gap) {
+/* The grid keys sit on: a unit is a tenth of the rows' width. */
+typedef struct key_grid {
+    float unit;
+    int left, top, key_h, gap;
+} key_grid;
+
+/* Where a key sits: from ux units, uw units wide, on row. */
+typedef struct key_place {
+    float ux, uw;
+    int row;
+} key_place;
+
+static void add_key(ks_keyboard *kb, const key_grid *g, ks_key_kind kind, char ch, const char *label, key_place at) {
+    assert(kb->n_keys < KS_KEYBOARD_MAX_KEYS);
     ks_key *k = &kb->keys[kb->n_keys++];
     k->kind = kind;
     k->ch = ch;
     k->label = label;
-    k->x = left + (int)(ux * unit + 0.5f) + gap / 2;
-    k->w = (int)((ux + uw) * unit + 0.5f) - (int)(ux * unit + 0.5f) - gap;
-    k->y = top + row * (key_h + gap);
-    k->h = key_h;
+    k->x = g->left + (int)(at.ux * g->unit + 0.5f) + g->gap / 2;
+    k->w = (int)((at.ux + at.uw) * g->unit + 0.5f) - (int)(at.ux * g->unit + 0.5f) - g->gap;
+    k->y = g->top + at.row * (g->key_h + g->gap);
+    k->h = g->key_h;
 }
 
 void ks_keyboard_layout(ks_keyboard *kb, int width, int max_height, float scale) {
@@ -79,17 +92,18 @@ void ks_keyboard_layout_layer(ks_keyboard *kb, int width, int max_height, float 
     left = (width - (int)(10 * unit)) / 2;
     top = margin;
     kb->layer = layer ? 1 : 0;
+    const key_grid g = {unit, left, top, key_h, gap};
     for (int r = 0; r < 3; r++) {
         const char *row = kb->layer ? sym_rows[r] : rows[r];
         for (int i = 0; row[i]; i++)
-            add_key(kb, KS_KEY_CHAR, row[i], kb->layer ? sym_label(row[i]) : letter_labels[row[i] - 'a'],
-                    row_offset[r] + (float)i, 1.0f, r, unit, left, top, key_h, gap);
+            add_key(kb, &g, KS_KEY_CHAR, row[i], kb->layer ? sym_label(row[i]) : letter_labels[row[i] - 'a'],
+                    (key_place){row_offset[r] + (float)i, 1.0f, r});
     }
-    add_key(kb, KS_KEY_BACKSPACE, 0, "Delete", 7.5f, 2.5f, 2, unit, left, top, key_h, gap);
-    add_key(kb, KS_KEY_LAYER, 0, kb->layer ? "ABC" : "123", 0.0f, 1.75f, 3, unit, left, top, key_h, gap);
-    add_key(kb, KS_KEY_CLEAR, 0, "Clear", 1.75f, 1.75f, 3, unit, left, top, key_h, gap);
-    add_key(kb, KS_KEY_SPACE, 0, "Space", 3.5f, 4.5f, 3, unit, left, top, key_h, gap);
-    add_key(kb, KS_KEY_HIDE, 0, "Hide", 8.0f, 2.0f, 3, unit, left, top, key_h, gap);
+    add_key(kb, &g, KS_KEY_BACKSPACE, 0, "Delete", (key_place){7.5f, 2.5f, 2});
+    add_key(kb, &g, KS_KEY_LAYER, 0, kb->layer ? "ABC" : "123", (key_place){0.0f, 1.75f, 3});
+    add_key(kb, &g, KS_KEY_CLEAR, 0, "Clear", (key_place){1.75f, 1.75f, 3});
+    add_key(kb, &g, KS_KEY_SPACE, 0, "Space", (key_place){3.5f, 4.5f, 3});
+    add_key(kb, &g, KS_KEY_HIDE, 0, "Hide", (key_place){8.0f, 2.0f, 3});
     kb->width = width;
     kb->height = top + 4 * (key_h + gap) - gap + margin;
 }

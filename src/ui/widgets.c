@@ -1,0 +1,140 @@
+/* widgets: text, buttons and tiles laid out into a display list
+ * (widgets.h). The hit boxes (KS_ITEM_LINK, with a TAG_* tag) are the very
+ * boxes drawn, so what a finger touches is what it sees. */
+#include "widgets.h"
+
+#include <math.h>
+#include <string.h>
+
+int ui_line_h(const ks_ui *ui, ks_face face, int size) {
+    int h = size, asc = size;
+    ui->fm->line(ui->fm->ctx, face, size, &h, &asc);
+    return h;
+}
+
+ui_geo ui_geo_at(const ks_ui *ui, double s) {
+    ui_geo g;
+    g.B = ks_layout_body_px(ui->look.theme, s);
+    if (g.B < UI_MIN_BODY_PX) g.B = UI_MIN_BODY_PX;
+    g.T = (int)lround(UI_MIN_TARGET_PX * s);
+    g.pad = g.B * 3 / 4;
+    g.gap = g.B / 2;
+    g.margin = ks_layout_margin(ui->w, s);
+    if (g.margin < UI_MIN_MARGIN_PX) g.margin = UI_MIN_MARGIN_PX;
+    g.col_w = ui->w - 2 * g.margin;
+    if (g.col_w > g.B * UI_TILE_COLUMN_EM) g.col_w = g.B * UI_TILE_COLUMN_EM;
+    g.col_x = (ui->w - g.col_w) / 2;
+    g.bh = ui_line_h(ui, KS_FACE_BOLD, g.B) + g.B;
+    if (g.bh < g.T + 8) g.bh = g.T + 8;
+    return g;
+}
+
+ui_geo ui_geo_now(const ks_ui *ui) { return ui_geo_at(ui, ui->look.scale); }
+
+double ui_chrome_scale(const ks_ui *ui) {
+    double fit = (UI_CHROME_SHARE * ui->h - UI_CHROME_PX_FIXED) / UI_CHROME_PX_AT_1;
+    double s = ui->look.scale < fit ? ui->look.scale : fit;
+    return s < 1.0 ? 1.0 : s;
+}
+
+static ks_text_style style_of(const ui_pen *pen) {
+    ks_text_style st;
+    memset(&st, 0, sizeof st);
+    st.face = pen->face;
+    st.size = pen->size;
+    st.color = pen->fg;
+    st.bg = pen->bg;
+    st.align = pen->align;
+    return st;
+}
+
+int ui_text_ex(const ks_ui *ui, ks_display_list *dl, const char *s, ks_rect box, const ui_pen *pen) {
+    ks_text_style st = style_of(pen);
+    return ks_layout_text_box(dl, ui->fm, s, box.x, box.y, box.w, &st);
+}
+
+int ui_text(const ks_ui *ui, ks_display_list *dl, const char *s, ks_rect box) {
+    const ks_theme *th = ui->look.theme;
+    int B = ks_layout_body_px(th, ui->look.scale);
+    ui_pen pen = {KS_FACE_REGULAR, B < UI_MIN_BODY_PX ? UI_MIN_BODY_PX : B, th->text, th->background, KS_ALIGN_LEFT};
+    return ui_text_ex(ui, dl, s, box, &pen);
+}
+
+int ui_text_h(const ks_ui *ui, const char *s, int w, ks_face face, int size) {
+    ui_pen pen = {face, size, ui->look.theme->text, ui->look.theme->background, KS_ALIGN_LEFT};
+    ks_text_style st = style_of(&pen);
+    return ks_layout_text_height(ui->fm, s, w, &st);
+}
+
+int ui_text_w(const ks_ui *ui, const char *s, ks_face face, int size) {
+    return ui->fm->measure(ui->fm->ctx, face, size, s, strlen(s));
+}
+
+void ui_link(ks_display_list *dl, ks_rect r, ui_act act) { ks_layout_list_add_link(dl, r, act.target, act.tag); }
+
+int ui_button_ex(const ks_ui *ui, ks_display_list *dl, ks_rect r, const char *label, ui_act act,
+                 const ui_button_opt *opt) {
+    const ui_geo g = ui_geo_now(ui);
+    int inner = r.w - 2 * (g.pad / 2);
+    int th = ui_text_h(ui, label, inner, opt->face, opt->size);
+    ui_pen pen = {opt->face, opt->size, opt->fg, opt->fill, KS_ALIGN_CENTER};
+    if (r.h < th + g.pad) r.h = th + g.pad;
+    ks_layout_list_add_rect(dl, r, opt->fill, ui->look.theme->radius * (int)lround(ui->look.scale));
+    ui_text_ex(ui, dl, label, (ks_rect){r.x + g.pad / 2, r.y + (r.h - th) / 2, inner, 0}, &pen);
+    ui_link(dl, r, act);
+    return r.h;
+}
+
+int ui_button(const ks_ui *ui, ks_display_list *dl, ks_rect r, const char *label, ui_act act) {
+    const ks_theme *th = ui->look.theme;
+    ui_button_opt opt = {th->accent, th->on_accent, KS_FACE_BOLD, ui_geo_now(ui).B};
+    return ui_button_ex(ui, dl, r, label, act, &opt);
+}
+
+int ui_button_w(const ks_ui *ui, const char *label, ks_face face, int size) {
+    const ui_geo g = ui_geo_now(ui);
+    int w = ui_text_w(ui, label, face, size) + 2 * g.pad;
+    return w < g.T ? g.T : w;
+}
+
+/* A tile's height for its words at text width w. */
+static int tile_height(const ks_ui *ui, const ui_geo *g, const ui_card *c, int w) {
+    int h = g->pad + ui_text_h(ui, c->title, w, KS_FACE_BOLD, g->B * 6 / 5) + g->pad;
+    if (c->kicker && *c->kicker) h += ui_text_h(ui, c->kicker, w, KS_FACE_REGULAR, g->B);
+    if (c->summary && *c->summary) h += g->B / 3 + ui_text_h(ui, c->summary, w, KS_FACE_REGULAR, g->B);
+    return h < g->T + 16 ? g->T + 16 : h;
+}
+
+int ui_tile(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const ui_card *c) {
+    const ks_theme *th = ui->look.theme;
+    const char *chevron = "\xe2\x80\xba";
+    int bar = (int)lround(10 * ui->look.scale), radius = th->radius * (int)lround(ui->look.scale);
+    int chev_px = g->B * 3 / 2, chev_w = ui_text_w(ui, chevron, KS_FACE_BOLD, chev_px);
+    int x = g->col_x + bar + g->pad, w = g->col_w - bar - 3 * g->pad - chev_w;
+    int h = tile_height(ui, g, c, w), ty = y + g->pad;
+    ui_pen pen = {KS_FACE_REGULAR, g->B, th->on_surface, th->surface, KS_ALIGN_LEFT};
+    ui_pen chev = {KS_FACE_BOLD, chev_px, th->accent, th->surface, KS_ALIGN_LEFT};
+    ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, h}, th->surface, radius);
+    ks_layout_list_add_rect(dl, (ks_rect){g->col_x + radius / 2, y + radius, bar, h - 2 * radius}, th->accent, bar / 2);
+    /* A chevron at the right: this card leads somewhere. */
+    ui_text_ex(ui, dl, chevron,
+               (ks_rect){g->col_x + g->col_w - g->pad - chev_w, y + (h - ui_line_h(ui, KS_FACE_BOLD, chev_px)) / 2,
+                         chev_w + 2, 0},
+               &chev);
+    if (c->kicker && *c->kicker) ty += ui_text_ex(ui, dl, c->kicker, (ks_rect){x, ty, w, 0}, &pen);
+    pen.face = KS_FACE_BOLD;
+    pen.size = g->B * 6 / 5;
+    ty += ui_text_ex(ui, dl, c->title, (ks_rect){x, ty, w, 0}, &pen);
+    if (c->summary && *c->summary) {
+        pen.face = KS_FACE_REGULAR;
+        pen.size = g->B;
+        ui_text_ex(ui, dl, c->summary, (ks_rect){x, ty + g->B / 3, w, 0}, &pen);
+    }
+    ui_link(dl, (ks_rect){g->col_x, y, g->col_w, h}, c->act);
+    return h;
+}
+
+int ui_fit_size(const ks_ui *ui, const char *label, ks_face face, int size, int w) {
+    while (size > 20 && ui_text_w(ui, label, face, size) > w) size = size * 9 / 10;
+    return size;
+}

@@ -1,0 +1,120 @@
+/* widgets: the ui's drawing vocabulary (microui's mu_button / mu_button_ex
+ * are the model). Each widget has a short form for the common case and an
+ * _ex form taking its options; all read the kiosk's state (const) and add
+ * items to the display list given. Sizes derive from two numbers: B, the
+ * body text size for the current text scale (>= UI_MIN_BODY_PX), and T, the
+ * smallest touch target (UI_MIN_TARGET_PX x the text scale). */
+#ifndef KIOSK_UI_WIDGETS_H
+#define KIOSK_UI_WIDGETS_H
+
+#include "ui_int.h"
+
+/* Body text never smaller than this (px), whatever the theme says. */
+#define UI_MIN_BODY_PX 28
+/* The smallest touch target at text scale 1 (px). */
+#define UI_MIN_TARGET_PX 64
+/* The window edge to content, at least (px). */
+#define UI_MIN_MARGIN_PX 16
+/* Tiles and the search field span this many em of body text at most. It is
+ * layout's text column (KS_LAYOUT_COLUMN_EM) plus two: sharing layout's
+ * column exactly would narrow every tile on wide screens, and the kiosk's
+ * pictures must not change in this step, so the difference is named here. */
+#define UI_TILE_COLUMN_EM (KS_LAYOUT_COLUMN_EM + 2)
+/* What stays fixed on screen (header, search field, keyboard) takes about
+ * UI_CHROME_PX_AT_1 x the chrome scale + UI_CHROME_PX_FIXED px; it may use
+ * UI_CHROME_SHARE of the window's height. */
+#define UI_CHROME_PX_AT_1 550.0
+#define UI_CHROME_PX_FIXED 56.0
+#define UI_CHROME_SHARE 0.75
+/* The on-screen keyboard's share of the height at most (percent): the
+ * results keep room to be read. */
+#define UI_KEYBOARD_PORTRAIT_PCT 45
+#define UI_KEYBOARD_LANDSCAPE_PCT 38
+
+/* Per-build measurements. */
+typedef struct ui_geo {
+    int B;       /* body text px */
+    int T;       /* minimum target side px */
+    int pad;     /* inside tiles and buttons */
+    int gap;     /* between tiles */
+    int margin;  /* window edge to content */
+    int col_x, col_w; /* the content column */
+    int bh;      /* button height */
+} ui_geo;
+
+/* How text looks: the options of ui_text_ex. */
+typedef struct ui_pen {
+    ks_face face;
+    int size;          /* px */
+    ks_color fg, bg;
+    ks_align align;
+} ui_pen;
+
+/* What a target does when tapped: a TAG_* and its target (may be NULL). */
+typedef struct ui_act {
+    int tag;
+    const char *target;
+} ui_act;
+
+/* How a button looks: the options of ui_button_ex. */
+typedef struct ui_button_opt {
+    ks_color fill, fg;
+    ks_face face;
+    int size;          /* label px */
+} ui_button_opt;
+
+/* A tile's words (kicker and summary may be NULL or ""). */
+typedef struct ui_card {
+    const char *kicker, *title, *summary;
+    ui_act act;
+} ui_card;
+
+/* The measurements at text scale s, and at the patient's text scale. */
+ui_geo ui_geo_at(const ks_ui *ui, double s);
+ui_geo ui_geo_now(const ks_ui *ui);
+/* The scale for what stays fixed on screen: the text scale, but no more
+ * than lets the chrome fit in UI_CHROME_SHARE of the height, never below 1. */
+double ui_chrome_scale(const ks_ui *ui);
+
+int ui_line_h(const ks_ui *ui, ks_face face, int size);
+int ui_text_w(const ks_ui *ui, const char *s, ks_face face, int size);
+/* The height s takes wrapped to w px. */
+int ui_text_h(const ks_ui *ui, const char *s, int w, ks_face face, int size);
+
+/* Wrapped text in box (its h is not used); returns its height. The short
+ * form is body text: regular, B px, the theme's text on its background,
+ * left aligned. */
+int ui_text(const ks_ui *ui, ks_display_list *dl, const char *s, ks_rect box);
+int ui_text_ex(const ks_ui *ui, ks_display_list *dl, const char *s, ks_rect box, const ui_pen *pen);
+
+/* A hit box. */
+void ui_link(ks_display_list *dl, ks_rect r, ui_act act);
+
+/* A button: filled box, label centred (wrapped if it must), hit box. The
+ * box grows to fit its label; returns its height. The short form is the
+ * primary look: bold B px, on the accent colour. */
+int ui_button(const ks_ui *ui, ks_display_list *dl, ks_rect r, const char *label, ui_act act);
+int ui_button_ex(const ks_ui *ui, ks_display_list *dl, ks_rect r, const char *label, ui_act act,
+                 const ui_button_opt *opt);
+/* The width a one-line button needs for label. */
+int ui_button_w(const ks_ui *ui, const char *label, ks_face face, int size);
+
+/* A tile: a calm card with an accent edge, an optional kicker line, a bold
+ * title and a summary; the whole card is one target. Returns its height. */
+int ui_tile(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const ui_card *card);
+
+/* Screen builders shared between files (see ui_frame). */
+void ui_build_search(const ks_ui *ui, const ui_geo *g, const ui_geo *gc, int hdr, ui_frame *f);
+void ui_build_prompt(const ks_ui *ui, const ui_geo *g, ui_frame *f);
+void ui_build_pin(const ks_ui *ui, const ui_geo *g, ui_frame *f);
+/* The logo centred with the clinic's name under it (the idle prompt). With
+ * dl NULL, only measures. Returns the height. */
+int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y);
+/* Topic tiles from y on (Home, and the search screen's "nothing found");
+ * returns the y after them. */
+int ui_topic_tiles(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f);
+
+/* The largest size <= size at which label fits w px. */
+int ui_fit_size(const ks_ui *ui, const char *label, ks_face face, int size, int w);
+
+#endif
