@@ -289,14 +289,6 @@ static void test_synonyms(void) {
     free(db);
 }
 
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "wb");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
-
 static void test_schema_versions(void) {
     /* an older schema of ours: rebuilt */
     char *db = tmp_path("old.db");
@@ -345,7 +337,7 @@ static void test_schema_versions(void) {
 
     /* not a database at all: refused, untouched */
     db = tmp_path("text.db");
-    write_text(db, "this is not a database, it is a shopping list: eggs, milk, ozone\n");
+    harness_write_text(db, "this is not a database, it is a shopping list: eggs, milk, ozone\n");
     ix = ks_index_open_ex(db, &err, msg, sizeof msg);
     OK(ix == NULL);
     INT_EQ(err, KS_INDEX_ERR_NOT_OURS);
@@ -357,7 +349,7 @@ static void test_schema_versions(void) {
 
     /* an empty file (touch): becomes an index */
     db = tmp_path("empty.db");
-    write_text(db, "");
+    harness_write_text(db, "");
     ix = ks_index_open(db, &err);
     OK(ix != NULL);
     ks_index_close(ix);
@@ -443,10 +435,10 @@ static void test_with_store(void) {
     mkdir(topic, 0755);
     char *p1 = ks_path_join(topic, "index.md");
     char *p2 = ks_path_join(dir, "synonyms.txt");
-    write_text(p1, "---\ntitle: Prolotherapy\nsection: overview\norder: 1\nsummary: Shots that help ligaments heal.\n"
+    harness_write_text(p1, "---\ntitle: Prolotherapy\nsection: overview\norder: 1\nsummary: Shots that help ligaments heal.\n"
                    "keywords: [prolo, shots]\nreviewed: 2026-11-01\n---\n\n# Prolotherapy\n\nShots of dextrose help a "
                    "weak ligament heal.\n");
-    write_text(p2, "sugar water = dextrose\n");
+    harness_write_text(p2, "sugar water = dextrose\n");
     int err;
     ks_store *store = ks_store_load(dir, NULL, &err);
     OK(store != NULL);

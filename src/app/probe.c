@@ -21,9 +21,9 @@ void app_image_probe_init(void) {
 
 int app_image_probe(void *ctx, const void *data, size_t len, int *w, int *h, char *why, size_t cap) {
     (void)ctx;
-    if (len > (size_t)INT32_MAX) return -1;
+    if (len > (size_t)INT32_MAX) return KS_ERR_TOO_BIG;
     SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
-    if (!rw) return -1;
+    if (!rw) return KS_ERR_IO;
     int sw = 0, sh = 0;
     int svg = ks_image_sniff(data, len, &sw, &sh) == KS_IMAGE_SVG;
     /* An SVG whose size is written in it is parsed whole but rasterised
@@ -36,7 +36,7 @@ int app_image_probe(void *ctx, const void *data, size_t len, int *w, int *h, cha
         snprintf(why, cap, "%s", IMG_GetError());
         size_t n = strlen(why);
         while (n && (why[n - 1] == '.' || why[n - 1] == ' ')) why[--n] = '\0';
-        return -1;
+        return KS_ERR_INVALID;
     }
     *w = sized ? sw : s->w;
     *h = sized ? sh : s->h;
