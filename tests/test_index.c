@@ -524,7 +524,7 @@ static void test_reader(void) {
     int err = 0;
     OK(ks_index_reader_open(db, &err) == NULL);
     INT_EQ(err, KS_ERR_NOT_FOUND);
-    write_text(junk, "not a database at all, just some text that is long enough to not be empty.\n");
+    harness_write_text(junk, "not a database at all, just some text that is long enough to not be empty.\n");
     OK(ks_index_reader_open(junk, &err) == NULL);
     INT_EQ(err, KS_INDEX_ERR_SCHEMA);
     ks_index *ix = ks_index_open(db, NULL);

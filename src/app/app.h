@@ -10,6 +10,7 @@
 #define KIOSK_APP_H
 
 #include "kiosk/config.h"
+#include "kiosk/store.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -87,7 +88,7 @@ uint64_t app_placeholders_hash(const ks_config *cfg);
  * (a ks_image_probe; ctx unused). Call app_image_probe_init() once on the
  * main thread before any thread may probe. */
 void app_image_probe_init(void);
-int app_image_probe(void *ctx, const void *data, size_t len, int *w, int *h, char *why, size_t cap);
+int app_image_probe(void *ctx, const void *data, size_t len, ks_image_probe_result *out);
 
 /* Read a small text file (at most 1 MiB) the user named (--config,
  * --script). Returns 0 with *text (the caller frees it) and *len, or a
