@@ -87,6 +87,15 @@ int ui_text_h(const ks_ui *ui, const char *s, int w, ks_face face, int size);
 int ui_text(const ks_ui *ui, ks_display_list *dl, const char *s, ks_rect box);
 int ui_text_ex(const ks_ui *ui, ks_display_list *dl, const char *s, ks_rect box, const ui_pen *pen);
 
+/* A button's, key's or tile's box, filled. In the high-contrast theme it
+ * has an outline in the theme's text colour, UI_OUTLINE_PX x the text
+ * scale thick, inside the box, so every target shows its edge on black
+ * whatever its fill. */
+#define UI_OUTLINE_PX 3
+void ui_box(const ks_ui *ui, ks_display_list *dl, ks_rect r, ks_color fill, int radius);
+/* The outline's thickness (0 outside the high-contrast theme). */
+int ui_outline_px(const ks_ui *ui);
+
 /* A hit box. */
 void ui_link(ks_display_list *dl, ks_rect r, ui_act act);
 
