@@ -123,6 +123,12 @@ int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y
  * returns the y after them. */
 int ui_topic_tiles(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f);
 
+/* look.c: Home's text-size and contrast buttons at the top of Home: the
+ * same boxes at every text size (they are laid out at UI_LOOK_SCALE),
+ * centred in the window. Returns the y under them. */
+#define UI_LOOK_SCALE 1.3
+int ui_look_controls(const ks_ui *ui, ks_display_list *dl);
+
 /* The largest size <= size at which label fits w px. */
 int ui_fit_size(const ks_ui *ui, const char *label, ks_face face, int size, int w);
 
