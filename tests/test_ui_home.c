@@ -369,8 +369,10 @@ static const char *topic_icon(const char *slug) {
     return t ? t->icon : NULL;
 }
 
+/* A topic's pages but its overview (the "Read more" button opens that). */
 static const char *section_icon(const char *slug) {
     const ks_page *p = ks_store_find(shipped, slug);
+    if (p && p->is_topic_index) return NULL;
     const char *icon = p ? ks_section_icon(p->section) : NULL;
     return p ? (icon ? icon : KS_TOPIC_ICON_DEFAULT) : NULL;
 }

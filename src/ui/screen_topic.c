@@ -8,6 +8,17 @@
 
 /* ------------------------------------------------------------ topic */
 
+const ks_doc *ui_screen_doc(const ks_ui *ui) {
+    const ks_nav_entry *e = ks_nav_peek(&ui->nav);
+    const ks_topic *t;
+    if (!ui->page.doc) return NULL;
+    if (e->screen == KS_SCREEN_PAGE) return strcmp(ui->page.doc_slug, e->slug) == 0 ? ui->page.doc : NULL;
+    if (e->screen == KS_SCREEN_TOPIC && (t = ui_find_topic(ui, e->slug)) && t->index &&
+        strcmp(t->index->slug, ui->page.doc_slug) == 0)
+        return ui->page.doc;
+    return NULL;
+}
+
 void ui_build_topic(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
     ks_display_list *dl = f->body;
@@ -20,11 +31,16 @@ void ui_build_topic(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame
         f->geom.content_h = y + g->margin;
         return;
     }
-    y += ui_text_ex(ui, dl, t->title, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 8 / 5, th->heading, th->background, KS_ALIGN_LEFT});
-    y += g->B / 3;
-    if (t->summary[0]) {
-        y += ui_text(ui, dl, t->summary, (ks_rect){g->col_x, y, g->col_w, 0});
-        y += g->B;
+    if (ui_screen_doc(ui)) { /* the topic's own text, as its page shows it */
+        y = ui_overview(ui, g, y, f, t);
+        y += g->B * 3 / 2;
+    } else { /* no overview (index.md missing): the title and summary */
+        y += ui_text_ex(ui, dl, t->title, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 8 / 5, th->heading, th->background, KS_ALIGN_LEFT});
+        y += g->B / 3;
+        if (t->summary[0]) {
+            y += ui_text(ui, dl, t->summary, (ks_rect){g->col_x, y, g->col_w, 0});
+            y += g->B;
+        }
     }
     y += ui_text_ex(ui, dl, "What would you like to know?", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
     y += g->gap;
@@ -41,12 +57,20 @@ void ui_build_topic(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame
 
 /* ------------------------------------------------------------ page */
 
-/* The pages before and after slug in its topic (index pages left out). */
+/* The pages before and after slug in its topic (index pages left out; the
+ * overview, a topic's index, goes on to the topic's first page). */
 static void neighbours(const ks_ui *ui, const char *slug, const ks_page **prev, const ks_page **next) {
     const ks_page *cur = ui_find(ui, slug), *last = NULL;
     int found = 0;
     *prev = *next = NULL;
     if (!cur || !cur->topic[0]) return;
+    for (size_t i = 0; cur->is_topic_index && i < ui_page_count(ui); i++) {
+        const ks_page *p = ui_page(ui, i);
+        if (strcmp(p->topic, cur->topic) == 0 && !p->is_topic_index) {
+            *next = p;
+            return;
+        }
+    }
     for (size_t i = 0; i < ui_page_count(ui); i++) {
         const ks_page *p = ui_page(ui, i);
         if (strcmp(p->topic, cur->topic) != 0 || p->is_topic_index) continue;
@@ -100,7 +124,8 @@ void ui_build_page(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame 
     memset(&info, 0, sizeof info);
     if (ui->page.doc_topic_title && ui->page.doc_topic_title[0]) {
         char crumb[512];
-        const char *label = ui_section_label(ui->page.doc_section ? ui->page.doc_section : "");
+        const char *sec = ui->page.doc_section ? ui->page.doc_section : "";
+        const char *label = strcmp(sec, "overview") == 0 ? "Overview" : ui_section_label(sec);
         snprintf(crumb, sizeof crumb, "%s \xe2\x80\xba %s", ui->page.doc_topic_title, label ? label : ui->page.doc_title);
         y += ui_text_ex(ui, dl, crumb, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_REGULAR, g->B, th->muted, th->background, KS_ALIGN_LEFT});
     }

@@ -133,45 +133,6 @@ int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y
 
 /* ------------------------------------------------------------ home */
 
-static int look_controls(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
-    const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = f->body;
-    static const char *const scales[3] = {"1", "1.5", "2"};
-    static const double scale_v[3] = {1.0, 1.5, 2.0};
-    const char *label = "Text size:";
-    int B1 = ks_layout_body_px(th, 1.0);
-    /* The buttons are tall enough for the largest sample "A". */
-    int sh = ui_line_h(ui, KS_FACE_BOLD, B1 * 2) + g->pad + 2;
-    int x = g->col_x, lw = ui_text_w(ui, label, KS_FACE_BOLD, g->B), row_h = sh > g->bh ? sh : g->bh;
-    int end = g->col_x + g->col_w;
-    ui_text_ex(ui, dl, label, (ks_rect){x, y + (row_h - ui_line_h(ui, KS_FACE_BOLD, g->B)) / 2, lw + 2, 0}, &(ui_pen){KS_FACE_BOLD, g->B, th->text, th->background, KS_ALIGN_LEFT});
-    x += lw + g->gap;
-    for (int i = 0; i < 3; i++) {
-        int sel = fabs(ui->look.scale - scale_v[i]) < 0.01;
-        /* Each "A" is drawn at the body size it chooses: 100%, 150%, 200%. */
-        int size = (int)lround(B1 * (1.0 + 0.5 * i));
-        int bw = row_h + g->B / 2;
-        if (x + bw > end) {
-            x = g->col_x;
-            y += row_h + g->gap;
-        }
-        ui_button_ex(ui, dl, (ks_rect){x, y, bw, row_h}, "A", (ui_act){TAG_SIZE, scales[i]}, &(ui_button_opt){sel ? th->accent : th->surface, sel ? th->on_accent : th->on_surface, KS_FACE_BOLD, size});
-        x += bw + g->gap / 2;
-    }
-    {
-        const char *c = ui->look.high_contrast ? "Normal contrast" : "High contrast";
-        int bw = ui_button_w(ui, c, KS_FACE_BOLD, g->B);
-        if (bw > g->col_w) bw = g->col_w;
-        x += g->gap;
-        if (x + bw > end) {
-            x = g->col_x;
-            y += row_h + g->gap;
-        }
-        ui_button_ex(ui, dl, (ks_rect){x, y + (row_h - g->bh) / 2, bw, g->bh}, c, (ui_act){TAG_CONTRAST, NULL}, &(ui_button_opt){th->surface, th->on_surface, KS_FACE_BOLD, g->B});
-    }
-    return y + row_h;
-}
-
 /* A heading over a part of Home ("Treatments"); returns its height and
  * the gap under it. */
 static int home_heading(const ks_ui *ui, const ui_geo *g, int y, const char *text, ui_frame *f) {
@@ -230,22 +191,24 @@ static int home_field(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
     return fh;
 }
 
-/* Home: the clinic, the search field, the look controls, then the
- * treatments, the common questions and the other pages, in one scrolling
- * column. The questions come straight after the treatments: they are what
- * a patient most often came to ask, and in portrait they fill what was the
- * empty lower part of the screen. */
+/* Home: the text size and contrast controls, the clinic, the search
+ * field, then the treatments, the common questions and the other pages, in
+ * one scrolling column. The questions come straight after the treatments:
+ * they are what a patient most often came to ask, and in portrait they fill
+ * what was the empty lower part of the screen. */
 static void build_home(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
     ks_display_list *dl = f->body;
-    int y = g->margin;
+    int y;
     f->geom.body_top = 0;
     f->geom.body_bottom = ui->h;
+    /* The text size and contrast first, where they stay whatever the
+     * text size (look.c). */
+    y = ui_look_controls(ui, dl) + g->B;
     y += clinic_row(ui, g, y, f);
     y += g->B / 3;
     y += ui_text(ui, dl, "Touch a topic to read about it, or search for a word.", (ks_rect){g->col_x, y, g->col_w, 0});
     y += g->B;
-    y += home_field(ui, g, y, f) + g->B;
-    y = look_controls(ui, g, y, f) + g->B * 3 / 2;
+    y += home_field(ui, g, y, f) + g->B * 3 / 2;
     if (ui_topic_count(ui)) {
         y += home_heading(ui, g, y, "Treatments", f);
         y = ui_topic_tiles(ui, g, y, f) + g->B;
@@ -270,11 +233,15 @@ void ui_build(const ks_ui *ui, ui_frame *f) {
     f->geom.body_top = hdr;
     f->geom.body_bottom = ui->h;
     switch (e->screen) {
-    case KS_SCREEN_HOME: build_home(ui, &g, f); break;
+    case KS_SCREEN_HOME:
+        if (ui_page_count(ui)) build_home(ui, &g, f);
+        else ui_build_no_pages(ui, &g, f); /* screen_empty.c: nothing to show */
+        break;
     case KS_SCREEN_TOPIC: ui_build_topic(ui, &g, e->slug, f); break;
     case KS_SCREEN_PAGE: ui_build_page(ui, &g, e->slug, f); break;
     case KS_SCREEN_SEARCH: ui_build_search(ui, &g, &gc, hdr, f); break;
     }
+    ui_bar_reserve(ui, f); /* bar.c: the bottom bar's place, under the body */
     if (ui->panel.prompting) ui_build_prompt(ui, &g, f);
     else if (ui->panel.pin_open) ui_build_pin(ui, &g, f);
     else if (ui->panel.staff_open) ui_build_staff(ui, f->over);

@@ -92,6 +92,7 @@ typedef struct ui_geom {
     float highlight_px;     /* >= 0: page y to scroll to, to show the first highlight */
     int highlight_seen;     /* the page was laid out with its highlights (to_highlight is done) */
     int prompt_secs_shown;  /* the countdown the idle prompt shows */
+    int bar_top, bar_h;     /* the bottom bar (bar.c) under the body, window y; bar_h 0: none */
 } ui_geom;
 
 /* The page being read: the document shown (kept when the store drops the
@@ -216,6 +217,10 @@ void ui_build(const ks_ui *ui, ui_frame *f);
 /* overlays.c: the scroll indicator, More, Listen and press feedback into
  * fx (drawn each frame: they follow the scroll). */
 void ui_build_fx(const ks_ui *ui, ks_display_list *fx);
+/* screen_topic.c: the document the current screen shows, or NULL: a
+ * page's, or a topic's overview (its index.md) on the Topic screen. Read
+ * aloud reads this. */
+const ks_doc *ui_screen_doc(const ks_ui *ui);
 /* screens.c: patient-facing label of a standard section, or NULL. */
 const char *ui_section_label(const char *section);
 
@@ -224,6 +229,15 @@ void ui_staff_open(ks_ui *ui);
 void ui_staff_close(ks_ui *ui);
 void ui_staff_tap(ks_ui *ui, int tag);
 void ui_build_staff(const ks_ui *ui, ks_display_list *over);
+
+/* bar.c: the bottom bar, a place of its own under the scrolling body for
+ * where the reader is (a track), "More" (or "End of ...") and the
+ * read-aloud buttons, so nothing floats over text. ui_bar_reserve (after a
+ * screen's builder) takes its height off the body's bottom; it depends on
+ * the screen, never on the scroll or on what is playing, so the body never
+ * jumps. ui_bar_build_fx lays its contents into fx each frame. */
+void ui_bar_reserve(const ks_ui *ui, ui_frame *f);
+void ui_bar_build_fx(const ks_ui *ui, ks_display_list *fx);
 
 /* listen.c: read aloud. Every function is safe when speech is unavailable
  * (ui->listen NULL): the button is simply not there. */
@@ -238,9 +252,22 @@ void ui_listen_tap(ks_ui *ui, int tag);
 void ui_listen_tick(ks_ui *ui, double now);
 /* ms until ui_listen_tick has something to do, or -1. */
 int ui_listen_timeout_ms(const ks_ui *ui, double now);
-/* The buttons into fx, left of x_limit (window px) on the bottom row,
- * else on the row above. */
-void ui_listen_build_fx(const ks_ui *ui, ks_display_list *fx, int x_limit);
+/* listen_fx.c: the width the widest state of the read-aloud buttons takes
+ * (labels at size px, buttons h tall, gap apart); 0 when this screen has
+ * none (only a page with speech available has them). */
+int ui_listen_bar_w(const ks_ui *ui, int size, int gap, int h);
+/* The buttons into fx from (x, y), each h tall, labels at size px. */
+void ui_listen_build_fx(const ks_ui *ui, ks_display_list *fx, ks_rect row, int size);
+/* A button of the bar (listen_fx.c): its label, what it does, whether it is
+ * lit (the accent). */
+typedef struct ui_fx_btn {
+    const char *label;
+    int tag;
+    int on;
+} ui_fx_btn;
+/* The button, label at size px, at.h tall from (at.x, at.y). Returns its
+ * width; fx NULL only measures. */
+int ui_fx_button(const ks_ui *ui, ks_display_list *fx, ks_rect at, int size, ui_fx_btn b);
 /* Mark the sentence being read over the body, drawn as the body is. */
 int ui_listen_draw(ks_ui *ui, int dx, int dy, const ks_rect *view);
 /* The read-aloud state and the Slower toggle: 0, or -1 when speech is
@@ -269,6 +296,8 @@ void ui_go_home(ks_ui *ui);
 void ui_run_search(ks_ui *ui);            /* for find.query, on every keystroke */
 /* Make the document for slug current: 0 or KS_ERR_NOT_FOUND. */
 int ui_load_doc(ks_ui *ui, const char *slug);
+/* Make the document screen e shows current (a page's; a topic's overview). */
+void ui_load_screen_doc(ks_ui *ui, const ks_nav_entry *e);
 /* The search text left behind found nothing: count it once. */
 void ui_flush_empty_search(ks_ui *ui);
 /* Whether the kiosk is as a new patient finds it (no prompt needed). */

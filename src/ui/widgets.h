@@ -98,6 +98,15 @@ int ui_text_h(const ks_ui *ui, const char *s, int w, ks_face face, int size);
 int ui_text(const ks_ui *ui, ks_display_list *dl, const char *s, ks_rect box);
 int ui_text_ex(const ks_ui *ui, ks_display_list *dl, const char *s, ks_rect box, const ui_pen *pen);
 
+/* A button's, key's or tile's box, filled. In the high-contrast theme it
+ * has an outline in the theme's text colour, UI_OUTLINE_PX x the text
+ * scale thick, inside the box, so every target shows its edge on black
+ * whatever its fill. */
+#define UI_OUTLINE_PX 3
+void ui_box(const ks_ui *ui, ks_display_list *dl, ks_rect r, ks_color fill, int radius);
+/* The outline's thickness (0 outside the high-contrast theme). */
+int ui_outline_px(const ks_ui *ui);
+
 /* A hit box. */
 void ui_link(ks_display_list *dl, ks_rect r, ui_act act);
 
@@ -127,6 +136,14 @@ void ui_build_pin(const ks_ui *ui, const ui_geo *g, ui_frame *f);
 /* screen_topic.c: the Topic screen and the Page screen of slug. */
 void ui_build_topic(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f);
 void ui_build_page(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f);
+/* screen_empty.c: Home when the kiosk has no page ("This kiosk has no
+ * pages yet"). */
+void ui_build_no_pages(const ks_ui *ui, const ui_geo *g, ui_frame *f);
+/* overview.c: topic t's overview (its index.md, the current screen's
+ * document) from y on into f's body, cut to its opening, with a "Read
+ * more" button (the overview page) when some of it was left out. Returns
+ * the y after it; y itself when there is no overview. */
+int ui_overview(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f, const ks_topic *t);
 /* The logo centred with the clinic's name under it (the idle prompt). With
  * dl NULL, only measures. Returns the height. */
 int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y);
@@ -136,6 +153,12 @@ int ui_topic_tiles(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f);
 
 /* The widest word of s at size px in face. */
 int ui_widest_word(const ks_ui *ui, const char *s, ks_face face, int px);
+/* look.c: Home's text-size and contrast buttons at the top of Home: the
+ * same boxes at every text size (they are laid out at UI_LOOK_SCALE),
+ * centred in the window. Returns the y under them. */
+#define UI_LOOK_SCALE 1.3
+int ui_look_controls(const ks_ui *ui, ks_display_list *dl);
+
 /* The largest size <= size at which label fits w px. */
 int ui_fit_size(const ks_ui *ui, const char *label, ks_face face, int size, int w);
 
