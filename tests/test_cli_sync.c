@@ -678,11 +678,11 @@ static void test_running_kiosk(void) {
      * as in test_watch_kiosk), saved to look at. */
     STR_EQ(ask(&kk, "drag 30 30 31 31 5300"), "ok");
     STR_EQ(ask(&kk, "screen"), "staff-pin");
-    ask(&kk, "tap 356 233");
-    ask(&kk, "tap 356 389");
-    ask(&kk, "tap 356 491");
-    ask(&kk, "tap 356 593");
-    ask(&kk, "tap 563 593");
+    ask(&kk, "tap 357 253");
+    ask(&kk, "tap 357 355");
+    ask(&kk, "tap 357 457");
+    ask(&kk, "tap 357 559");
+    ask(&kk, "tap 564 559");
     STR_EQ(ask(&kk, "screen"), "staff");
     STR_EQ(ask(&kk, "shot " KIOSK_BUILD_DIR "/sync_kiosk_staff.png"), "ok");
 

@@ -515,6 +515,12 @@ static void test_staff_screen(void) {
             OK(screen_is(&w, "staff"));
             staff_fits(&w);
             OK(body_has_color(&w, red)); /* the default PIN, said in red */
+            if (k == 0 && s == 1) { /* the buttons' centres, for the scripts in test_watch_kiosk */
+                const ks_item *b = find_in(w.ui->chrome, TAG_STAFF_BACK, NULL), *r = find_in(w.ui->chrome, TAG_STAFF_RESET, NULL);
+                if (b && r)
+                    fprintf(stderr, "staff 1080x1920: Back at %d %d, Reset at %d %d\n", b->box.x + b->box.w / 2,
+                            b->box.y + b->box.h / 2, r->box.x + r->box.w / 2, r->box.y + r->box.h / 2);
+            }
             snprintf(name, sizeof name, "staff-%dx%d-%d", sizes[k][0], sizes[k][1], s);
             shot(&w, name);
             if (k == 2 && s == 2) { /* long: it scrolls like a page */

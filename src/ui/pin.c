@@ -127,6 +127,7 @@ static void keypad(const ks_ui *ui, const ui_geo *g, ks_display_list *dl, ks_rec
         const char *target = NULL;
         ui_button_opt o = {ok ? th->accent : th->surface, ok ? th->on_accent : th->on_surface, KS_FACE_BOLD, g->B};
         if (locked) o = (ui_button_opt){th->code_bg, th->muted, KS_FACE_BOLD, g->B};
+        o.size = ui_fit_size(ui, keys[i], KS_FACE_BOLD, g->B, kw - g->pad - 2); /* "Delete" on one line */
         if (i == 9) tag = TAG_PIN_DELETE;
         else if (ok) tag = TAG_PIN_OK;
         else {
@@ -199,9 +200,9 @@ void ui_pin_ring_fx(const ks_ui *ui, ks_display_list *fx) {
     if (cx < R + t) cx = R + t;
     if (cy < R + t) cy = R + t;
     ks_layout_list_add_rect(fx, (ks_rect){cx - R - t, cy - R - t, 2 * (R + t), 2 * (R + t)}, th->background, R + t);
-    for (int k = 0; k < RING_STEPS; k++) {
-        double a = -RING_PI / 2 + 2 * RING_PI * (k + 0.5) / RING_STEPS; /* clockwise from the top */
+    for (int k = 0; k < 3 * RING_STEPS; k++) { /* three dots a step, close enough to read as a line */
+        double a = -RING_PI / 2 + 2 * RING_PI * (k + 0.5) / (3 * RING_STEPS); /* clockwise from the top */
         int x = cx + (int)lround(R * cos(a)) - t / 2, y = cy + (int)lround(R * sin(a)) - t / 2;
-        ks_layout_list_add_rect(fx, (ks_rect){x, y, t, t}, k < steps ? th->accent : th->rule, t / 2);
+        ks_layout_list_add_rect(fx, (ks_rect){x, y, t, t}, k < 3 * steps ? th->accent : th->rule, t / 2);
     }
 }

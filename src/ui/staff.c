@@ -109,6 +109,18 @@ static int row(const ks_ui *ui, const ui_geo *g, ks_display_list *dl, int y, con
     return h + g->gap / 2;
 }
 
+/* Where "path:LINE" ends in a detail "path:LINE: message" (at the ": "),
+ * or NULL when the detail is not a problem's. */
+static const char *file_line_end(const char *s) {
+    for (const char *c = strchr(s, ':'); c; c = strchr(c + 1, ':')) {
+        const char *d = c + 1;
+        if (*d < '0' || *d > '9') continue;
+        while (*d >= '0' && *d <= '9') d++;
+        if (d[0] == ':' && d[1] == ' ') return d;
+    }
+    return NULL;
+}
+
 /* One line of the status; returns the height it took. */
 static int status_line(const ks_ui *ui, const ui_geo *g, ks_display_list *dl, int y, const char *line) {
     const ks_theme *th = ui->look.theme;
@@ -121,10 +133,21 @@ static int status_line(const ks_ui *ui, const ui_geo *g, ks_display_list *dl, in
     }
     if (line[0] == '!') return warning(ui, g, dl, y, line + 1 + (line[1] == ' ')) + g->gap;
     if (line[0] == ' ') { /* a detail: a problem with its file:line, a count */
-        const char *s = line;
+        const char *s = line, *at;
+        int h = 0;
         ui_pen pen = {KS_FACE_REGULAR, g->B, th->text, th->background, KS_ALIGN_LEFT};
+        ks_rect box = {g->col_x + g->B, y, g->col_w - g->B, 0};
         while (*s == ' ') s++;
-        return ui_text_ex(ui, dl, s, (ks_rect){g->col_x + g->B, y, g->col_w - g->B, 0}, &pen) + g->gap / 2;
+        if ((at = file_line_end(s))) { /* "path:line" bold on a line of its own, then what is wrong */
+            char *where = ks_strndup(s, (size_t)(at - s));
+            pen.face = KS_FACE_BOLD;
+            h = ui_text_ex(ui, dl, where, box, &pen);
+            pen.face = KS_FACE_REGULAR;
+            box.y += h;
+            s = at + 2;
+            free(where);
+        }
+        return h + ui_text_ex(ui, dl, s, box, &pen) + g->gap / 2;
     }
     if (colon && colon > line && colon[2]) return row(ui, g, dl, y, line, (size_t)(colon - line));
     return ui_text(ui, dl, line, (ks_rect){g->col_x, y, g->col_w, 0}) + g->gap / 2;
@@ -164,7 +187,9 @@ static int staff_bar(const ks_ui *ui, const ui_geo *gc, ks_display_list *dl) {
 }
 
 void ui_build_staff(const ks_ui *ui, ui_frame *f) {
-    ui_geo g = ui_geo_now(ui), gc = ui_geo_at(ui, ui_chrome_scale(ui));
+    /* Staff read it at the scale the header takes (the patient's text size,
+     * no more than fits), so a 200 % left behind does not crowd it. */
+    ui_geo g = ui_geo_at(ui, ui_chrome_scale(ui)), gc = g;
     char *status = status_text(ui);
     int y = g.gap;
     /* In place of the screen under it. */
@@ -176,8 +201,8 @@ void ui_build_staff(const ks_ui *ui, ui_frame *f) {
     f->geom.body_top = staff_header(ui, &gc, f->chrome);
     f->geom.body_bottom = staff_bar(ui, &gc, f->chrome);
     if (ui->cfg.staff_pin_is_default)
-        y += warning(ui, &g, f->body, y, "The staff PIN is still the default (2580): anyone who has read the manual "
-                                         "can open this screen. Set [staff] pin in the configuration.") + g.gap;
+        y += warning(ui, &g, f->body, y, "The staff PIN is still the default (2580). Set [staff] pin in the "
+                                         "configuration.") + g.gap;
     for (const char *p = status ? status : "No status available.\n"; *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
