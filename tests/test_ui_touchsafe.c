@@ -532,6 +532,12 @@ static void test_staff_screen(void) {
                 OK(w.ui->view.scroll > before + 100);
                 shot(&w, "staff-800x600-2-scrolled");
             }
+            if (k == 0 && s == 1) { /* high contrast: the warning stays red, the bars outlined by the theme */
+                ks_ui_set_look(w.ui, 1.0, "high-contrast");
+                OK(screen_is(&w, "staff"));
+                OK(body_has_color(&w, red));
+                shot(&w, "staff-1080x1920-1-hc");
+            }
             OK(tap_link(&w, TAG_STAFF_BACK, NULL) == 0);
             OK(screen_is(&w, "page:prolotherapy/risks"));
             world_close(&w);
