@@ -224,7 +224,7 @@ void ks_ui_pointer(ks_ui *ui, ks_pointer_kind kind, float x, float y, double now
             ui->touch.press_in_body = y >= ui->geom.body_top && y < ui->geom.body_bottom &&
                                 !ks_layout_list_hit(ui->over, (int)x, (int)y) &&
                                 !ks_layout_list_hit(ui->chrome, (int)x, (int)y);
-            ui->touch.hold_start = in_staff_corner(ui, x, y) && !ui->panel.pin_open ? now : -1;
+            ui->touch.hold_start = in_staff_corner(ui, x, y) && !ui->panel.pin_open && !ui->panel.staff_open ? now : -1;
             ui->touch.hold_x = rx;
             ui->touch.hold_y = ry;
             ui->touch.down_guarded = guarded(ui, rx, ry, now);
