@@ -276,17 +276,18 @@ static void test_second_tap_after_400ms(void) {
 /* A tap on a moving (flinging) list stops it and does nothing else. */
 static void test_tap_on_fling(void) {
     world w;
-    float s0;
+    float s0, y0;
     world_open(&w, 800, 600);
-    ks_ui_pointer(w.ui, KS_POINTER_DOWN, 400, 550, w.t);
+    y0 = (float)w.ui->geom.body_bottom - 20; /* in the scrolling body, above any bottom bar */
+    ks_ui_pointer(w.ui, KS_POINTER_DOWN, 400, y0, w.t);
     for (int i = 1; i <= 6; i++) {
         w.t += 10;
-        ks_ui_pointer(w.ui, KS_POINTER_MOVE, 400, 550 - 40.0f * (float)i, w.t);
+        ks_ui_pointer(w.ui, KS_POINTER_MOVE, 400, y0 - 30.0f * (float)i, w.t);
     }
-    ks_ui_pointer(w.ui, KS_POINTER_UP, 400, 310, w.t);
+    ks_ui_pointer(w.ui, KS_POINTER_UP, 400, y0 - 180, w.t);
     step(&w, 48);
     OK(ks_gesture_animating(&w.ui->touch.g));
-    quick_tap(&w, 400, 300); /* on whatever tile is passing */
+    quick_tap(&w, 400, y0 - 100); /* on whatever tile is passing */
     step(&w, 100);
     OK(!ks_gesture_animating(&w.ui->touch.g));
     s0 = w.ui->view.scroll;

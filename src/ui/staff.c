@@ -198,6 +198,8 @@ void ui_build_staff(const ks_ui *ui, ui_frame *f) {
     ks_layout_list_clear(f->over);
     f->geom.has_field = f->geom.field_in_body = 0;
     f->geom.kb.n_keys = 0;
+    f->geom.bar_h = 0; /* no reading bar (bar.c): the staff screen has its own */
+    f->geom.bar_top = ui->h;
     f->geom.body_top = staff_header(ui, &gc, f->chrome);
     f->geom.body_bottom = staff_bar(ui, &gc, f->chrome);
     if (ui->cfg.staff_pin_is_default)
