@@ -243,6 +243,7 @@ static void test_double_tap_every_tile(void) {
         }
     }
     OK(topic_tiles >= 12);
+    fprintf(stderr, "double taps: %d Home tiles and %d topic tiles, one screen change each\n", home_tiles, topic_tiles);
     world_close(&w);
 }
 
