@@ -139,8 +139,39 @@ static void test_no_display_needed(void) {
     OK(png_size(OUT "/nodisplay.png", &w, &h) == 0);
 }
 
+/* A content folder that does not exist, or holds no page: home is drawn as
+ * the kiosk then shows it ("no pages yet"), the same picture both ways and
+ * not an empty Home; a page still cannot be drawn from nothing (issue 15). */
+static void test_no_pages_home(void) {
+    char *out, *cmd, dir[] = "/tmp/kiosk-render-empty-XXXXXX";
+    int w, h;
+    mkdir(OUT, 0755);
+    cmd = ks_sprintf("%s render --content /nonexistent-content home -o %s/nopages-missing.png --size 800x600", KIOSK_BIN, OUT);
+    INT_EQ(run(cmd, &out), 0);
+    STR_CONTAINS(out, "no pages");
+    free(out);
+    free(cmd);
+    OK(png_size(OUT "/nopages-missing.png", &w, &h) == 0 && w == 800 && h == 600);
+    OK(mkdtemp(dir) != NULL);
+    cmd = ks_sprintf("%s render --content %s home -o %s/nopages-empty.png --size 800x600", KIOSK_BIN, dir, OUT);
+    INT_EQ(run(cmd, &out), 0);
+    free(out);
+    free(cmd);
+    OK(same_file(OUT "/nopages-missing.png", OUT "/nopages-empty.png"));
+    INT_EQ(render("home -o " OUT "/home-800.png --size 800x600", &out), 0);
+    free(out);
+    OK(!same_file(OUT "/nopages-missing.png", OUT "/home-800.png"));
+    cmd = ks_sprintf("%s render --content /nonexistent-content about -o %s/x.png", KIOSK_BIN, OUT);
+    INT_EQ(run(cmd, &out), 2);
+    STR_CONTAINS(out, "cannot read the content folder");
+    free(out);
+    free(cmd);
+    rmdir(dir);
+}
+
 int main(void) {
     RUN(test_writes_png);
+    RUN(test_no_pages_home);
     RUN(test_exit_codes);
     RUN(test_no_display_needed);
     return harness_done();

@@ -219,6 +219,44 @@ static void test_render_screens(void) {
     }
 }
 
+/* kiosk run on a content folder that does not exist: it starts, logs why,
+ * shows the "no pages yet" screen (not an empty Home: a rendering of it is
+ * the same picture as the shot), and the staff corner still opens the PIN
+ * pad (issue 15). */
+static void test_run_without_content(void) {
+    char *err = NULL, args[512], cmd[1024], ref[256];
+    snprintf(ref, sizeof ref, "%s/render-nopages.png", tmp);
+    OK(write_script("nopages.txt", "expect home\nshot ui-shots/cli-no-pages.png\ntap 540 960\nexpect home\n"
+                                   "drag 30 30 31 31 5300\nexpect staff-pin\n") == 0);
+    snprintf(args, sizeof args, "--content '%s/no-such-folder' --script '%s/nopages.txt'", tmp, tmp);
+    INT_EQ(kiosk(args, &err), 0);
+    STR_CONTAINS(err, "no-such-folder:1: error: the content folder does not exist");
+    STR_CONTAINS(err, "screen staff-pin");
+    free(err);
+    snprintf(cmd, sizeof cmd, "'%s' render home -o '%s' --content '%s/no-such-folder' 2>/dev/null", KIOSK_BIN, ref, tmp);
+    INT_EQ(system(cmd), 0);
+    {
+        SDL_Surface *a = IMG_Load("ui-shots/cli-no-pages.png"), *b = IMG_Load(ref);
+        OK(a && b);
+        if (a && b) {
+            SDL_Surface *ca = SDL_ConvertSurfaceFormat(a, SDL_PIXELFORMAT_RGB888, 0);
+            SDL_Surface *cb = SDL_ConvertSurfaceFormat(b, SDL_PIXELFORMAT_RGB888, 0);
+            OK(ca && cb && ca->w == cb->w && ca->h == cb->h);
+            if (ca && cb && ca->w == cb->w && ca->h == cb->h) {
+                int same = 1;
+                for (int y = 0; y < ca->h && same; y++)
+                    same = memcmp((Uint8 *)ca->pixels + (size_t)y * (size_t)ca->pitch,
+                                  (Uint8 *)cb->pixels + (size_t)y * (size_t)cb->pitch, (size_t)ca->w * 4) == 0;
+                OK(same);
+            }
+            SDL_FreeSurface(ca);
+            SDL_FreeSurface(cb);
+        }
+        SDL_FreeSurface(a);
+        SDL_FreeSurface(b);
+    }
+}
+
 int main(void) {
     snprintf(tmp, sizeof tmp, "/tmp/kiosk-ui-cli-XXXXXX");
     if (!mkdtemp(tmp)) return 1;
@@ -232,6 +270,7 @@ int main(void) {
     RUN(test_usage);
     RUN(test_config_idle);
     RUN(test_render_screens);
+    RUN(test_run_without_content);
     {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);

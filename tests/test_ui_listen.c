@@ -290,6 +290,103 @@ static void test_slower_and_idle(void) {
     world_close(&w);
 }
 
+/* The Topic screen's overview is read as a page is: Listen is there, reads
+ * the part shown sentence by sentence with the mark on screen, ends at its
+ * end, and leaving and the idle prompt stop it (issue 17). */
+static void test_listen_topic_overview(void) {
+    world w;
+    world_open(&w, 1080, 1920, 1);
+    if (!info_of(&w).available) {
+        OK(0);
+        world_close(&w);
+        return;
+    }
+    int x, y;
+    /* The whole overview page has more sentences than the Topic shows. */
+    OK(ks_ui_open(w.ui, "page:prolotherapy/index", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    OK(tap_button(&w, "listen") == 0);
+    size_t whole = info_of(&w).sentences;
+    OK(tap_button(&w, "stop") == 0);
+
+    OK(ks_ui_open(w.ui, "topic:prolotherapy", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    STR_EQ(ks_ui_screen_name(w.ui), "topic:prolotherapy");
+    OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == 0);
+    shot(&w, "topic");
+    OK(tap_button(&w, "listen") == 0);
+    ks_ui_listen_info in = info_of(&w);
+    INT_EQ(in.state, KS_LISTEN_PLAYING);
+    INT_EQ(in.sentence, 0);
+    STR_EQ(in.text, "Prolotherapy"); /* the overview's title heading */
+    OK(in.sentences >= 3 && in.sentences < whole);
+    play(&w, 300);
+    in = info_of(&w);
+    ks_ui_draw(w.ui);
+    OK(count_color(&w, in.box, w.ui->look.theme->highlight) > 200);
+
+    /* The next sentence: the overview's first, marked where it is shown. */
+    double start = w.t;
+    while (info_of(&w).sentence < 1 && w.t - start < 15000) play(&w, 50);
+    in = info_of(&w);
+    INT_EQ(in.sentence, 1);
+    OK(in.text && strncmp(in.text, "Prolotherapy is a set of shots", 30) == 0);
+    OK(in.box.y >= w.ui->geom.body_top && in.box.y + in.box.h <= w.ui->geom.body_bottom);
+    ks_ui_draw(w.ui);
+    OK(count_color(&w, in.box, w.ui->look.theme->highlight) > 500);
+    shot(&w, "topic-sentence-1");
+    /* Nothing below the overview is marked (the tiles are not read). */
+    {
+        const ks_item *tile = NULL;
+        for (size_t i = 0; i < ks_layout_list_count(w.ui->body) && !tile; i++) {
+            const ks_item *it = ks_layout_list_item(w.ui->body, i);
+            if (it->kind == KS_ITEM_LINK && it->tag == TAG_PAGE && it->target && strcmp(it->target, "prolotherapy/what-it-is") == 0)
+                tile = it;
+        }
+        OK(tile != NULL);
+        if (tile) {
+            int ty = tile->box.y + w.ui->geom.body_top - (int)lroundf(w.ui->view.scroll);
+            OK(count_color(&w, (ks_rect){0, ty, 1080, w.ui->geom.body_bottom - ty}, w.ui->look.theme->highlight) == 0);
+        }
+    }
+
+    /* It ends with the last sentence shown, and Listen is back. */
+    start = w.t;
+    while (info_of(&w).state == KS_LISTEN_PLAYING && w.t - start < 120000) play(&w, 250);
+    INT_EQ(info_of(&w).state, KS_LISTEN_OFF);
+    OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == 0);
+
+    /* Leaving the Topic screen (a tile) stops it at once. */
+    OK(tap_button(&w, "listen") == 0);
+    play(&w, 500);
+    INT_EQ(info_of(&w).state, KS_LISTEN_PLAYING);
+    OK(ks_ui_open(w.ui, "page:prolotherapy/risks", w.t) == 0);
+    INT_EQ(info_of(&w).state, KS_LISTEN_OFF);
+    /* Back on the Topic, paused: the idle prompt stops it, the reset goes
+     * Home, where there is no Listen. */
+    const ks_item *back = NULL;
+    ks_ui_tick(w.ui, w.t);
+    for (size_t i = 0; i < ks_layout_list_count(w.ui->chrome); i++) {
+        const ks_item *it = ks_layout_list_item(w.ui->chrome, i);
+        if (it->kind == KS_ITEM_LINK && it->tag == TAG_BACK) back = it;
+    }
+    OK(back != NULL);
+    if (back) tap_at(&w, back->box.x + back->box.w / 2, back->box.y + back->box.h / 2);
+    STR_EQ(ks_ui_screen_name(w.ui), "topic:prolotherapy");
+    OK(tap_button(&w, "listen") == 0);
+    OK(tap_button(&w, "pause") == 0);
+    INT_EQ(info_of(&w).state, KS_LISTEN_PAUSED);
+    w.t += 91000;
+    ks_ui_tick(w.ui, w.t);
+    STR_EQ(ks_ui_screen_name(w.ui), "idle-prompt");
+    INT_EQ(info_of(&w).state, KS_LISTEN_OFF);
+    w.t += 31000;
+    ks_ui_tick(w.ui, w.t);
+    STR_EQ(ks_ui_screen_name(w.ui), "home");
+    OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == KS_ERR_NOT_FOUND);
+    world_close(&w);
+}
+
 int main(void) {
     int err = 0;
     setenv("SDL_AUDIODRIVER", "dummy", 0);
@@ -302,6 +399,7 @@ int main(void) {
     RUN(test_no_speech_no_button);
     RUN(test_listen_follows_the_voice);
     RUN(test_slower_and_idle);
+    RUN(test_listen_topic_overview);
     ks_store_free(shipped);
     return harness_done();
 }

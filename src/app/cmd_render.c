@@ -36,6 +36,8 @@ static void help(void) {
            "  --db FILE          the search index, for search:QUERY (default: $KIOSK_DB,\n"
            "                     else $XDG_STATE_HOME/clinic-kiosk/index.db)\n\n"
            "Fonts come from $KIOSK_FONT_DIR, else %s.\n"
+           "A content folder that does not exist or cannot be read exits 2, except for\n"
+           "home: drawn as the kiosk then shows it (\"no pages yet\"), exit 0.\n"
            "Exit status: 0 written, 1 unknown page or render failure, 2 usage error or\n"
            "fonts missing.\n",
            KIOSK_FONT_DIR);
@@ -124,9 +126,11 @@ static int render_page(const ks_page *page, const render_opts *o, const char *co
  * no screen. */
 static int render_screen(const char *spec, const render_opts *o, const ks_store *store, const app_paths *paths) {
     const char *db = paths->db ? paths->db : app_default_db();
-    ks_store_view content = ks_store_view_of(store);
+    ks_store_view content = {0}; /* store NULL (no content folder): a view of nothing */
     ks_ui_config ui_cfg;
-    ks_ui_shot_options so = {o->w, o->h, o->scale, o->theme ? o->theme->name : NULL, ks_store_dir(store), &ui_cfg};
+    ks_ui_shot_options so = {o->w, o->h, o->scale, o->theme ? o->theme->name : NULL,
+                             store ? ks_store_dir(store) : paths->content, &ui_cfg};
+    if (store) content = ks_store_view_of(store);
     ks_search *search = NULL;
     int rc, err = 0;
     app_ui_config(&paths->cfg, &ui_cfg);
@@ -227,7 +231,11 @@ int cmd_render(int argc, char **argv) {
     if (!paths.db && paths.cfg.paths.index[0] && !getenv("KIOSK_DB")) paths.db = paths.cfg.paths.index;
 
     ks_store *store = app_load_store("render", &paths);
-    if (!store) return 2;
+    if (!store && strcmp(o.slug, "home") != 0) return 2;
+    if (!store) { /* what `kiosk run` shows on such a folder (issue 15) */
+        fprintf(stderr, "kiosk render: no pages: drawing the kiosk's \"no pages yet\" screen\n");
+        return render_screen(o.slug, &o, NULL, &paths) == 0 ? 0 : 1;
+    }
     const ks_page *page = ks_store_find(store, o.slug);
     if (page) {
         status = render_page(page, &o, paths.content);

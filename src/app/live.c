@@ -126,6 +126,9 @@ static void search_upkeep(app_live *l, ks_ui *ui) {
     if (c.syncs == l->search_syncs && now < l->search_next) return;
     l->search_syncs = c.syncs;
     l->search_next = now + SEARCH_LOOK_MS;
+    /* Start the caches' reload now, in the background, not at the next
+     * keystroke: a patient who types after a sync then gets the new pages. */
+    if (l->search) ks_search_refresh(l->search);
     if (!(s = search_if_new_file(l))) return;
     ks_ui_set_search(ui, s); /* the ui lets go of the old one here */
     ks_search_close(l->search);

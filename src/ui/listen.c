@@ -42,6 +42,7 @@ struct ui_listen {
     /* Playback (UI thread). */
     ks_listen_state state;
     ks_speech_script *script;
+    size_t n;                /* its sentences read: those the screen shows */
     const ks_doc *doc;       /* the document the script was made from */
     double t0;               /* UI time playback (re)started */
     double played_ms;        /* played before t0 */
@@ -135,6 +136,7 @@ void ui_listen_create(ks_ui *ui) {
 static void forget_reading(ui_listen *l) {
     ks_speech_script_destroy(l->script);
     l->script = NULL;
+    l->n = 0;
     l->doc = NULL;
     l->state = KS_LISTEN_OFF;
     ks_layout_list_clear(l->mark);
@@ -195,10 +197,22 @@ static size_t first_on_screen(const ks_ui *ui, const ks_speech_script *s) {
     return 0;
 }
 
+/* How many sentences of s the screen shows (from the first): all of a
+ * page; of a topic's overview, those that begin in the part shown. */
+static size_t shown(const ks_ui *ui, const ks_speech_script *s) {
+    size_t end = 0, n = 0;
+    for (size_t i = 0; i < ks_layout_list_count(ui->body); i++) {
+        const ks_item *it = ks_layout_list_item(ui->body, i);
+        if (it->kind == KS_ITEM_TEXT && it->src_len && it->src + it->src_len > end) end = it->src + it->src_len;
+    }
+    while (n < ks_speech_script_count(s) && ks_speech_script_sentence(s, n)->src < end) n++;
+    return n;
+}
+
 /* Start reading at sentence first (the script is made). */
 static void start_at(ks_ui *ui, size_t first) {
     ui_listen *l = ui->listen;
-    size_t n = ks_speech_script_count(l->script);
+    size_t n = l->n;
     const char **texts = ks_malloc((n ? n : 1) * sizeof *texts);
     for (size_t i = 0; i < n; i++) texts[i] = ks_speech_script_sentence(l->script, i)->text;
     SDL_ClearQueuedAudio(l->dev);
@@ -230,15 +244,19 @@ void ui_listen_tap(ks_ui *ui, int tag) {
     if (!l) return;
     switch (tag) {
     case TAG_LISTEN:
-        if (!ui->page.doc) return;
+        if (!ui_screen_doc(ui)) return;
         ui_listen_stop(ui);
         l->script = ks_speech_script_from_doc(ui->page.doc);
         l->doc = ui->page.doc;
-        if (!ks_speech_script_count(l->script)) {
+        l->n = shown(ui, l->script);
+        if (!l->n) {
             forget_reading(l);
             return;
         }
-        start_at(ui, first_on_screen(ui, l->script));
+        {
+            size_t first = first_on_screen(ui, l->script);
+            start_at(ui, first < l->n ? first : 0);
+        }
         break;
     case TAG_LISTEN_PAUSE:
         if (l->state == KS_LISTEN_PLAYING) {
@@ -407,7 +425,7 @@ int ui_listen_draw(ks_ui *ui, int dx, int dy, const ks_rect *view) {
     /* The body is laid out again on a resize, text size or theme change:
      * mark again too. */
     if (l->mark_cur != l->cur || l->mark_body != ui->body || l->mark_scale_w != look ||
-        (ks_layout_list_count(l->mark) == 0 && l->cur < ks_speech_script_count(l->script)))
+        (ks_layout_list_count(l->mark) == 0 && l->cur < l->n))
         build_mark(ui);
     return ks_render_draw(ui->rd, l->mark, dx, dy, view);
 }
@@ -435,7 +453,7 @@ int ks_ui_listen_info_get(const ks_ui *ui, ks_ui_listen_info *info) {
     if (l->state == KS_LISTEN_OFF) return 0;
     const ks_speech_sentence *s = ks_speech_script_sentence(l->script, l->cur);
     info->sentence = l->cur;
-    info->sentences = ks_speech_script_count(l->script);
+    info->sentences = l->n;
     info->text = s ? s->text : NULL;
     info->pos_ms = l->played_ms + (l->state == KS_LISTEN_PLAYING ? ui->now - l->t0 : 0);
     pthread_mutex_lock(&l->mu);

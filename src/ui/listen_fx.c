@@ -43,7 +43,7 @@ int ui_fx_button(const ks_ui *ui, ks_display_list *fx, ks_rect at, int size, ui_
 static int listen_here(const ks_ui *ui) {
     ks_listen_state state;
     int slower_on;
-    return ui_listen_status(ui, &state, &slower_on) == 0 && ks_nav_peek(&ui->nav)->screen == KS_SCREEN_PAGE && ui->page.doc;
+    return ui_listen_status(ui, &state, &slower_on) == 0 && ui_screen_doc(ui) != NULL; /* a page, or a topic's overview */
 }
 
 int ui_listen_bar_w(const ks_ui *ui, int size, int gap, int h) {

@@ -57,9 +57,18 @@ int ui_load_doc(ks_ui *ui, const char *slug) {
     ui->page.doc_title = ks_strdup(p->title);
     t = p->topic[0] ? ui_find_topic(ui, p->topic) : NULL;
     ui->page.doc_topic_title = ks_strdup(t ? t->title : "");
-    ui->page.doc_section = ks_strdup(p->section);
+    ui->page.doc_section = ks_strdup(p->is_topic_index ? "overview" : p->section); /* "Topic › Overview" */
     ui->page.doc_reviewed = ks_strdup(p->reviewed);
     return 0;
+}
+
+/* Make the document the screen e shows current: a page's, or on a Topic
+ * screen its overview (the topic's index.md), which the screen shows and
+ * read aloud reads. */
+void ui_load_screen_doc(ks_ui *ui, const ks_nav_entry *e) {
+    const ks_topic *t;
+    if (e->screen == KS_SCREEN_PAGE) ui_load_doc(ui, e->slug);
+    else if (e->screen == KS_SCREEN_TOPIC && (t = ui_find_topic(ui, e->slug)) && t->index) ui_load_doc(ui, t->index->slug);
 }
 
 /* Open a page, optionally at an anchor, with words to highlight. */
@@ -91,6 +100,7 @@ void ui_open_screen(ks_ui *ui, ks_screen screen, const char *slug) {
     leaving(ui);
     if (screen != KS_SCREEN_PAGE) ui_clear_hl(ui);
     ks_nav_push(&ui->nav, screen, slug);
+    ui_load_screen_doc(ui, ks_nav_peek(&ui->nav));
     if (screen == KS_SCREEN_SEARCH) ui->find.kb_visible = 1;
     ui_invalidate(ui, UI_TO_TOP | UI_ANNOUNCE);
 }
@@ -100,7 +110,7 @@ void ui_go_back(ks_ui *ui) {
     leaving(ui);
     if (!ks_nav_back(&ui->nav)) return;
     e = ks_nav_top(&ui->nav);
-    if (e->screen == KS_SCREEN_PAGE) ui_load_doc(ui, e->slug);
+    ui_load_screen_doc(ui, e);
     if (e->screen != KS_SCREEN_PAGE) ui_clear_hl(ui);
     ui->view.want_scroll_frac = e->scroll; /* where it was left */
     ui->view.want_scroll_px = -1;

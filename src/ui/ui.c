@@ -346,6 +346,7 @@ void ks_ui_set_content(ks_ui *ui, const ks_store_view *content) {
         ui_load_doc(ui, slug);
     } else if (e->screen != KS_SCREEN_PAGE) {
         ui_clear_doc(ui); /* no store pointers are kept, but no need to hold it */
+        ui_load_screen_doc(ui, e); /* a Topic screen's overview, as it is now */
     }
     /* A page that is gone keeps its doc (our own copy) until left. */
     if (ui->view.built) ui->view.want_scroll_px = ui->view.scroll;

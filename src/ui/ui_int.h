@@ -239,11 +239,16 @@ typedef struct ui_frame {
     ui_geom geom;           /* starts as the last build's; highlight_px -1 */
 } ui_frame;
 
-/* screens.c: lay out the current screen into f. */
+/* screens.c: lay out the current screen into f (the Topic and Page
+ * screens are in screen_topic.c). */
 void ui_build(const ks_ui *ui, ui_frame *f);
 /* overlays.c: the scroll indicator, More, Listen and press feedback into
  * fx (drawn each frame: they follow the scroll). */
 void ui_build_fx(const ks_ui *ui, ks_display_list *fx);
+/* screen_topic.c: the document the current screen shows, or NULL: a
+ * page's, or a topic's overview (its index.md) on the Topic screen. Read
+ * aloud reads this. */
+const ks_doc *ui_screen_doc(const ks_ui *ui);
 /* screens.c: patient-facing label of a standard section, or NULL. */
 const char *ui_section_label(const char *section);
 
@@ -321,6 +326,8 @@ void ui_go_home(ks_ui *ui);
 void ui_run_search(ks_ui *ui);            /* for find.query, on every keystroke */
 /* Make the document for slug current: 0 or KS_ERR_NOT_FOUND. */
 int ui_load_doc(ks_ui *ui, const char *slug);
+/* Make the document screen e shows current (a page's; a topic's overview). */
+void ui_load_screen_doc(ks_ui *ui, const ks_nav_entry *e);
 /* The search text left behind found nothing: count it once. */
 void ui_flush_empty_search(ks_ui *ui);
 /* Whether the kiosk is as a new patient finds it (no prompt needed). */

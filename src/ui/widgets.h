@@ -116,6 +116,17 @@ int ui_tile(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const 
 void ui_build_search(const ks_ui *ui, const ui_geo *g, const ui_geo *gc, int hdr, ui_frame *f);
 void ui_build_prompt(const ks_ui *ui, const ui_geo *g, ui_frame *f);
 void ui_build_pin(const ks_ui *ui, const ui_geo *g, ui_frame *f);
+/* screen_topic.c: the Topic screen and the Page screen of slug. */
+void ui_build_topic(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f);
+void ui_build_page(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame *f);
+/* screen_empty.c: Home when the kiosk has no page ("This kiosk has no
+ * pages yet"). */
+void ui_build_no_pages(const ks_ui *ui, const ui_geo *g, ui_frame *f);
+/* overview.c: topic t's overview (its index.md, the current screen's
+ * document) from y on into f's body, cut to its opening, with a "Read
+ * more" button (the overview page) when some of it was left out. Returns
+ * the y after it; y itself when there is no overview. */
+int ui_overview(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f, const ks_topic *t);
 /* The logo centred with the clinic's name under it (the idle prompt). With
  * dl NULL, only measures. Returns the height. */
 int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y);
