@@ -621,11 +621,11 @@ static void test_running_kiosk(void) {
      * as in test_watch_kiosk), saved to look at. */
     STR_EQ(harness_kiosk_ask(&kk, "drag 30 30 31 31 5300"), "ok");
     STR_EQ(harness_kiosk_ask(&kk, "screen"), "staff-pin");
-    harness_kiosk_ask(&kk, "tap 356 233");
-    harness_kiosk_ask(&kk, "tap 356 389");
-    harness_kiosk_ask(&kk, "tap 356 491");
-    harness_kiosk_ask(&kk, "tap 356 593");
-    harness_kiosk_ask(&kk, "tap 563 593");
+    harness_kiosk_ask(&kk, "tap 357 253");
+    harness_kiosk_ask(&kk, "tap 357 355");
+    harness_kiosk_ask(&kk, "tap 357 457");
+    harness_kiosk_ask(&kk, "tap 357 559");
+    harness_kiosk_ask(&kk, "tap 564 559");
     STR_EQ(harness_kiosk_ask(&kk, "screen"), "staff");
     STR_EQ(harness_kiosk_ask(&kk, "shot " KIOSK_BUILD_DIR "/sync_kiosk_staff.png"), "ok");
 

@@ -63,7 +63,11 @@ static void step(world *w, double ms) {
     }
 }
 
+/* A finger down and up at (x, y), as a patient who looks at the screen
+ * before tapping: after a tap that changed the screen it first waits out
+ * the double-tap guard (pointer.c; test_double_tap taps faster on purpose). */
 static void tap_at(world *w, float x, float y) {
+    while (w->t < w->ui->touch.guard_until) step(w, 16);
     ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
     step(w, 50);
     ks_ui_pointer(w->ui, KS_POINTER_UP, x, y, w->t);

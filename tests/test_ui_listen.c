@@ -84,6 +84,9 @@ static void tap_at(world *w, int x, int y) {
 static int tap_button(world *w, const char *which) {
     int x, y;
     ks_ui_tick(w->ui, w->t);
+    /* A patient looks before tapping again: wait out the double-tap guard
+     * of the last tap (pointer.c), as a tap 400 ms later would. */
+    while (w->t < w->ui->touch.guard_until) play(w, 16);
     if (ks_ui_listen_point(w->ui, which, &x, &y) != 0) return -1;
     tap_at(w, x, y);
     return 0;

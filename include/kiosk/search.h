@@ -113,6 +113,11 @@ size_t ks_search_complete(ks_search *s, const char *text, char **out, size_t max
 void ks_search_set_background(ks_search *s, int on);
 /* 1 while a background reload is under way. */
 int ks_search_loading(const ks_search *s);
+/* Look at the index now, as a query would first: when a sync changed it,
+ * reload the caches (in the background when that is on, so the next query
+ * finds them ready). For a caller that learns of a sync before anyone
+ * types. Returns 0 or a negative KS_ERR_* (KS_ERR_BUSY: try later). */
+int ks_search_refresh(ks_search *s);
 
 /* The index generation the handle last loaded (see ks_index_generation). */
 int64_t ks_search_generation(const ks_search *s);

@@ -39,6 +39,9 @@ typedef struct ks_ui_config {
     double prompt_seconds;     /* the prompt stays this long, then reset (30; >= 20) */
     double staff_hold_seconds; /* hold the top-left corner this long for staff exit (5) */
     char staff_pin[16];        /* digits staff type after the hold ("2580") */
+    int staff_pin_is_default;  /* 1: the staff screen says, in red, that the PIN is
+                                  still the shipped default (the app fills it from
+                                  ks_config_pin_is_default; 1 in the defaults) */
     char title[128];           /* the kiosk's title on Home ("Clinic information") */
     double screen_off_minutes; /* no touch this long: the screen goes black (30; 0 never) */
     int night_from, night_to;  /* minutes of the day the screen is off at night, e.g.
@@ -69,9 +72,11 @@ typedef struct ks_ui_hooks {
     /* The screen changed (name as ks_ui_screen_name); for logs. */
     void (*screen_changed)(void *ctx, const char *name);
     /* The staff status screen (src/ui/staff.c). When set, the staff gesture
-     * and PIN open a status screen (screen name "staff") showing this text
-     * (plain lines; lines starting with a space are details), with buttons
-     * to reset the usage counts (staff_reset), leave the kiosk, or go back.
+     * and PIN open a status screen (screen name "staff") showing this text,
+     * one item a line: "# Section" starts a section, "Label: value" is a
+     * row, a line starting with a space is a detail (a problem with its
+     * file:line, a count), "! text" a warning in red; with buttons to reset
+     * the usage counts (staff_reset), leave the kiosk, or go back.
      * Returns a new string the ui frees. NULL: the PIN exits at once. */
     char *(*staff_status)(void *ctx);
     void (*staff_reset)(void *ctx);

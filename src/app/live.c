@@ -126,6 +126,9 @@ static void search_upkeep(app_live *l, ks_ui *ui) {
     if (c.syncs == l->search_syncs && now < l->search_next) return;
     l->search_syncs = c.syncs;
     l->search_next = now + SEARCH_LOOK_MS;
+    /* Start the caches' reload now, in the background, not at the next
+     * keystroke: a patient who types after a sync then gets the new pages. */
+    if (l->search) ks_search_refresh(l->search);
     if (!(s = search_if_new_file(l))) return;
     ks_ui_set_search(ui, s); /* the ui lets go of the old one here */
     ks_search_close(l->search);
@@ -258,6 +261,51 @@ static long long file_size(const char *path) {
     return stat(path, &st) == 0 ? (long long)st.st_size : 0;
 }
 
+/* One problem as "  path:line: message" (with "warning: " for a warning). */
+static void put_diag(ks_buf *b, const ks_diag *d, int say_warning) {
+    ks_buf_puts(b, "  ");
+    ks_buf_put_escaped(b, d->path);
+    ks_buf_printf(b, ":%d: %s", d->line, say_warning ? "warning: " : "");
+    ks_buf_put_escaped(b, d->message);
+    ks_buf_putc(b, '\n');
+}
+
+/* Whether d is an error of a page shown from its last good version. */
+static int kept_page_error(const app_live *l, const ks_diag *d) {
+    size_t n = strlen(d->path);
+    char *slug;
+    int kept;
+    if (d->severity != KS_DIAG_ERROR || n < 4 || strcmp(d->path + n - 3, ".md") != 0) return 0;
+    slug = ks_strndup(d->path, n - 3);
+    kept = ks_watch_snapshot_is_stale(l->snap, slug);
+    free(slug);
+    return kept;
+}
+
+/* The problems: pages kept from their last good version first (their
+ * errors, with file:line), then the others; at most 20 lines. */
+static void status_problems(app_live *l, ks_buf *b, const ks_watch_status *st) {
+    size_t nd = ks_watch_snapshot_diag_count(l->snap);
+    int shown = 0;
+    if (st->n_stale) {
+        ks_buf_printf(b, "# Pages kept from their last good version: %zu\n", st->n_stale);
+        for (size_t i = 0; i < nd && shown < 20; i++)
+            if (kept_page_error(l, ks_watch_snapshot_diag(l->snap, i))) put_diag(b, ks_watch_snapshot_diag(l->snap, i), 0), shown++;
+    }
+    ks_buf_printf(b, "# Problems found in the last check: %zu error%s, %zu warning%s\n", st->n_errors,
+                  st->n_errors == 1 ? "" : "s", st->n_warnings, st->n_warnings == 1 ? "" : "s");
+    for (int pass = 0; pass < 2; pass++) /* errors first */
+        for (size_t i = 0; i < nd; i++) {
+            const ks_diag *d = ks_watch_snapshot_diag(l->snap, i);
+            if ((d->severity == KS_DIAG_ERROR) != (pass == 0) || kept_page_error(l, d)) continue;
+            if (shown++ == 20) {
+                ks_buf_printf(b, "  ... and more (run 'kiosk check')\n");
+                return;
+            }
+            put_diag(b, d, pass == 1);
+        }
+}
+
 void app_live_status_text(app_live *l, ks_buf *b) {
     ks_watch_status st;
     ks_watch_counters wc;
@@ -265,7 +313,6 @@ void app_live_status_text(app_live *l, ks_buf *b) {
     long long up = (long long)((ks_now_ms() - l->started) / 1000.0), bytes;
     char *wal = ks_sprintf("%s-wal", l->db);
     ks_stats_list counts;
-    size_t nd = ks_watch_snapshot_diag_count(l->snap);
 
     ks_watch_snapshot_status(l->snap, &st);
     ks_watch_get_counters(l->watch, &wc);
@@ -281,7 +328,9 @@ void app_live_status_text(app_live *l, ks_buf *b) {
     }
     bytes = file_size(l->db) + file_size(wal);
     free(wal);
-    ks_buf_printf(b, "Content last changed: %s (last checked %s)\n", when, checked);
+    ks_buf_puts(b, "# Content\n");
+    if (!wc.folder_ok)
+        ks_buf_puts(b, "! The content folder is missing, unreadable or empty: showing the last good content.\n");
     {
         /* With kiosk sync: the version shown, the last sync and a refused
          * version with its problems. Nothing for a folder edited in place. */
@@ -291,30 +340,19 @@ void app_live_status_text(app_live *l, ks_buf *b) {
         int synced = ks_sync_state_load(l->sync_state, &ss) == KS_OK;
         if (managed || synced) ks_sync_describe(synced ? &ss : NULL, &v, b);
     }
-    if (!wc.folder_ok)
-        ks_buf_puts(b, "The content folder is missing, unreadable or empty: showing the last good content.\n");
-    ks_buf_printf(b, "Topics: %zu   Pages: %zu", st.n_topics, st.n_pages);
+    ks_buf_printf(b, "Content last changed: %s (last checked %s)\n", when, checked);
+    ks_buf_printf(b, "Topics: %zu\nPages: %zu", st.n_topics, st.n_pages);
     if (st.n_stale) ks_buf_printf(b, " (%zu shown from their last good version)", st.n_stale);
     ks_buf_putc(b, '\n');
-    ks_buf_printf(b, "Problems found in the last check: %zu error%s, %zu warning%s\n", st.n_errors,
-                  st.n_errors == 1 ? "" : "s", st.n_warnings, st.n_warnings == 1 ? "" : "s");
-    for (int pass = 0, shown = 0; pass < 2; pass++) /* errors first */
-        for (size_t i = 0; i < nd; i++) {
-            const ks_diag *d = ks_watch_snapshot_diag(l->snap, i);
-            if ((d->severity == KS_DIAG_ERROR) != (pass == 0)) continue;
-            if (shown++ == 20) {
-                ks_buf_printf(b, "  ... and more (run 'kiosk check')\n");
-                pass = 2;
-                break;
-            }
-            ks_buf_puts(b, "  ");
-            ks_buf_put_escaped(b, d->path);
-            ks_buf_printf(b, ":%d: %s: ", d->line, pass == 0 ? "error" : "warning");
-            ks_buf_put_escaped(b, d->message);
-            ks_buf_putc(b, '\n');
-        }
-    ks_buf_printf(b, "Index size: %.1f MB   Uptime: %lldd %02lldh %02lldm\n", (double)bytes / (1024.0 * 1024.0),
-                  up / 86400, up / 3600 % 24, up / 60 % 60);
+    status_problems(l, b, &st);
+    ks_buf_puts(b, "# Index\n");
+    ks_buf_printf(b, "Search: %s\n", !l->search ? "unavailable (the index cannot be opened; trying again)"
+                                     : ks_search_frozen(l->search) ? "searching the index as it is on disk (the disk is full or failing)"
+                                                                   : "working");
+    ks_buf_printf(b, "Watching: %s\n", st.mode == KS_WATCH_POLLING ? "polling every 500 ms" : "inotify");
+    ks_buf_printf(b, "Index size: %.1f MB\n", (double)bytes / (1024.0 * 1024.0));
+    ks_buf_printf(b, "Uptime: %lldd %02lldh %02lldm\n", up / 86400, up / 3600 % 24, up / 60 % 60);
+    ks_buf_puts(b, "# Usage\n");
     if (l->stats && ks_stats_read(l->stats, &counts) == KS_OK) {
         ks_buf_printf(b, "Page views: %lld\n", (long long)counts.total_views);
         for (size_t i = 0; i < counts.n_views && i < 10; i++)

@@ -61,9 +61,12 @@ void app_live_hooks(app_live *l, ks_ui_hooks *hooks);
 /* The usage counts handle, or NULL when the file could not be opened. */
 ks_stats *app_live_stats(app_live *l);
 
-/* The staff status as plain lines: when content last changed, topics and
- * pages, problems of the last validation (file:line), index size, uptime,
- * usage counts. Appends to b. */
+/* The staff status as lines in the form ks_ui_hooks.staff_status takes
+ * ("# Section", "Label: value", "  detail", "! warning"): Content (the
+ * synced version, when content last changed, topics and pages), Pages kept
+ * from their last good version (file:line: message), Problems found in the
+ * last check, Index (search, watching, size, uptime), Usage (page views,
+ * searches that found nothing). Appends to b. */
 void app_live_status_text(app_live *l, ks_buf *b);
 
 /* Read script lines from in, run each on ui as it arrives (the watcher's

@@ -181,6 +181,7 @@ void app_ui_config(const ks_config *c, ks_ui_config *u) {
     u->prompt_seconds = c->idle.prompt_seconds;
     u->staff_hold_seconds = c->staff.hold_seconds;
     snprintf(u->staff_pin, sizeof u->staff_pin, "%s", c->staff.pin);
+    u->staff_pin_is_default = ks_config_pin_is_default(c); /* said in red on the staff screen */
     if (c->clinic.name[0]) snprintf(u->title, sizeof u->title, "%s", c->clinic.name);
     u->screen_off_minutes = c->screen.screen_off_minutes;
     u->night_from = c->screen.night_from;

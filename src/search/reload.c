@@ -104,6 +104,8 @@ void ks_search_set_background(ks_search *s, int on) {
     if (!on) adopt(s, 1);
 }
 
+int ks_search_refresh(ks_search *s) { return s ? sr_refresh(s) : KS_ERR_INVALID; }
+
 int ks_search_loading(const ks_search *s) {
     return s && s->shadow != NULL;
 }

@@ -25,6 +25,7 @@ const char *ks_ui_screen_name(const ks_ui *ui) {
 }
 
 void ui_announce(ks_ui *ui) {
+    ui->touch.screen_gen++; /* tap hygiene (pointer.c) */
     if (ui->hooks.screen_changed) ui->hooks.screen_changed(ui->hooks.ctx, ks_ui_screen_name(ui));
 }
 
@@ -125,14 +126,23 @@ void ui_go_home(ks_ui *ui) {
 
 /* Run the search for the current query (on every keystroke). */
 void ui_run_search(ks_ui *ui) {
+    char was[UI_QUERY_MAX]; /* the text not yet counted that found nothing */
     ks_search_results_free(ui->find.results);
     ui->find.results = NULL;
+    /* Text that found nothing is counted once, when the patient gives up on
+     * it: clears it (Clear, or Delete down to nothing), leaves the screen or
+     * is reset. Typing on replaces it (the new text, if it finds nothing
+     * too); deleting letters of it keeps the whole text it was; a text that
+     * finds something drops it. */
+    if (!ui->find.query[0]) ui_flush_empty_search(ui);
+    snprintf(was, sizeof was, "%s", ui->find.empty_pending);
     ui->find.empty_pending[0] = '\0';
     if (ui->find.query[0] && ui->search) {
         if (ks_search_query(ui->search, ui->find.query, 8, &ui->find.results) != 0) {
             ks_log("search failed for the text typed; showing no results");
         } else if (ui->find.results && ui->find.results->n == 0) { /* a failure is not a search that found nothing */
-            snprintf(ui->find.empty_pending, sizeof ui->find.empty_pending, "%s", ui->find.query);
+            int deleting = was[0] && strncmp(was, ui->find.query, strlen(ui->find.query)) == 0;
+            snprintf(ui->find.empty_pending, sizeof ui->find.empty_pending, "%s", deleting ? was : ui->find.query);
         }
     }
     ui_invalidate(ui, UI_TO_TOP);

@@ -18,36 +18,6 @@
 
 /* ------------------------------------------------------------ taps */
 
-static void pin_tap(ks_ui *ui, int tag) {
-    size_t n = strlen(ui->panel.pin);
-    assert(n < sizeof ui->panel.pin);
-    ui_invalidate(ui, UI_REBUILD);
-    if (tag >= TAG_PIN_DIGIT && tag < TAG_PIN_DIGIT + 10) {
-        if (n + 1 < sizeof ui->panel.pin) {
-            ui->panel.pin[n] = (char)('0' + tag - TAG_PIN_DIGIT);
-            ui->panel.pin[n + 1] = '\0';
-        }
-        ui->panel.pin_wrong = 0;
-    } else if (tag == TAG_PIN_DELETE) {
-        if (n) ui->panel.pin[n - 1] = '\0';
-    } else if (tag == TAG_PIN_CANCEL) {
-        ui->panel.pin_open = 0;
-        ui->panel.pin[0] = '\0';
-        ui_announce(ui);
-    } else if (tag == TAG_PIN_OK) {
-        if (strcmp(ui->panel.pin, ui->cfg.staff_pin) == 0 && ui->hooks.staff_status) {
-            ui_staff_open(ui); /* staff.c: status, reset, exit */
-            ui_announce(ui);
-        } else if (strcmp(ui->panel.pin, ui->cfg.staff_pin) == 0) {
-            ui->quit = 1;
-            ks_log("staff exit");
-        } else {
-            ui->panel.pin_wrong = 1;
-        }
-        ui->panel.pin[0] = '\0';
-    }
-}
-
 /* The link item under window point (x, y): over, then chrome, then body. */
 static const ks_item *hit_at(ks_ui *ui, int x, int y, int *in_body) {
     const ks_item *it;
@@ -87,39 +57,37 @@ static void tap_key(ks_ui *ui, const ks_key *k) {
     }
 }
 
-static void tap(ks_ui *ui, float fx, float fy) {
+/* Act on the target under (fx, fy). Returns its tag, or -1 when there is
+ * none; *box is the target's box in window px as it was laid out before
+ * the tap acted. */
+static int act(ks_ui *ui, float fx, float fy, ks_rect *box) {
     int in_body;
     const ks_item *it;
     int tag;
     char target[2 * KS_SLUG_MAX]; /* slug#anchor */
-    if (ui->panel.prompting) { /* any touch on the prompt means "still here" */
-        ui->panel.prompting = 0;
-        ks_idle_touch(&ui->idle, ui->now);
-        ui_invalidate(ui, UI_KEEP_PLACE);
-        ui_announce(ui);
-        return;
-    }
     it = hit_at(ui, (int)fx, (int)fy, &in_body);
-    if (!it) return;
+    if (!it) return -1;
     tag = it->tag;
     assert(tag >= 0); /* every hit box the ui lays out carries a TAG_* */
+    *box = it->box;
+    if (in_body) box->y += ui->geom.body_top - (int)lroundf(ui->view.scroll);
     snprintf(target, sizeof target, "%s", it->target ? it->target : "");
     if (ui->panel.pin_open) {
-        pin_tap(ui, tag);
-        return;
+        ui_pin_tap(ui, tag);
+        return tag;
     }
     if (ui->panel.staff_open) {
         ui_staff_tap(ui, tag);
         if (!ui->panel.staff_open) ui_announce(ui);
-        return;
+        return tag;
     }
     if (tag >= TAG_KEY && tag < TAG_KEY + ui->geom.kb.n_keys) {
         tap_key(ui, &ui->geom.kb.keys[tag - TAG_KEY]);
-        return;
+        return tag;
     }
     if (tag >= TAG_RESULT && tag < TAG_RESULT + UI_MAX_RESULTS) {
         ui_open_result(ui, (size_t)(tag - TAG_RESULT));
-        return;
+        return tag;
     }
     switch (tag) {
     case TAG_DOC_LINK:
@@ -165,6 +133,49 @@ static void tap(ks_ui *ui, float fx, float fy) {
         break;
     default: break;
     }
+    return tag;
+}
+
+/* Targets meant to be tapped again and again: keys (a double letter), PIN
+ * digits and Delete, More; and what does nothing. */
+static int repeatable(int tag) {
+    return (tag >= TAG_KEY && tag < TAG_RESULT) || (tag >= TAG_PIN_DIGIT && tag < TAG_PIN_DIGIT + 10) ||
+           tag == TAG_PIN_DELETE || tag == TAG_MORE || tag == TAG_NOTHING;
+}
+
+/* A tap. Tap hygiene: when it changed the screen (or toggled something in
+ * place: contrast, Listen, OK...), the second tap of a double tap, which
+ * lands where this target was, is ignored for UI_TAP_GUARD_MS (see
+ * ks_ui_pointer). Only that area is guarded, not the whole screen, so a
+ * quick deliberate tap elsewhere is never lost; the idle prompt, which
+ * takes a touch anywhere, guards the whole window. */
+static void tap(ks_ui *ui, float fx, float fy) {
+    unsigned gen = ui->touch.screen_gen;
+    ks_rect box;
+    int sx, sy, tag;
+    float slop = ui->touch.g.p.slop;
+    ks_ui_shift(ui, &sx, &sy); /* the box as drawn, before the screen changes */
+    if (ui->panel.prompting) { /* any touch on the prompt means "still here" */
+        ui->panel.prompting = 0;
+        ks_idle_touch(&ui->idle, ui->now);
+        ui_invalidate(ui, UI_KEEP_PLACE);
+        ui_announce(ui);
+        box = (ks_rect){0, 0, ui->w, ui->h};
+        tag = TAG_CONTINUE;
+    } else {
+        tag = act(ui, fx, fy, &box);
+    }
+    if (tag < 0 || (gen == ui->touch.screen_gen && repeatable(tag))) return;
+    ui->touch.guard_until = ui->now + UI_TAP_GUARD_MS;
+    ui->touch.guard_box = (ks_rect){box.x + sx - (int)slop, box.y + sy - (int)slop, box.w + 2 * (int)slop,
+                                    box.h + 2 * (int)slop};
+}
+
+/* Whether a press at window point (x, y) at now falls in the guard. */
+static int guarded(const ks_ui *ui, float x, float y, double now) {
+    const ks_rect *b = &ui->touch.guard_box;
+    return now < ui->touch.guard_until && x >= (float)b->x && x < (float)(b->x + b->w) && y >= (float)b->y &&
+           y < (float)(b->y + b->h);
 }
 
 /* ------------------------------------------------------------ pointer */
@@ -199,6 +210,7 @@ static int in_staff_corner(const ks_ui *ui, float x, float y) {
 void ks_ui_pointer(ks_ui *ui, ks_pointer_kind kind, float x, float y, double now) {
     ks_gesture_event e;
     int sx, sy;
+    float rx = x, ry = y; /* as drawn */
     ui->now = now;
     if (ui_care_pointer(ui, kind, now)) return; /* it woke the screen: nothing else */
     ui_ensure_built(ui);
@@ -213,8 +225,12 @@ void ks_ui_pointer(ks_ui *ui, ks_pointer_kind kind, float x, float y, double now
             ui->touch.press_in_body = y >= ui->geom.body_top && y < ui->geom.body_bottom &&
                                 !ks_layout_list_hit(ui->over, (int)x, (int)y) &&
                                 !ks_layout_list_hit(ui->chrome, (int)x, (int)y);
-            ui->touch.hold_start = in_staff_corner(ui, x, y) && !ui->panel.pin_open ? now : -1;
-            set_pressed(ui, x, y);
+            ui->touch.hold_start = in_staff_corner(ui, x, y) && !ui->panel.pin_open && !ui->panel.staff_open ? now : -1;
+            ui->touch.hold_x = rx;
+            ui->touch.hold_y = ry;
+            ui->touch.down_guarded = guarded(ui, rx, ry, now);
+            if (ui->touch.down_guarded) ui->touch.pressed = 0; /* no feedback: it will tap nothing */
+            else set_pressed(ui, x, y);
         }
         break;
     case KS_POINTER_MOVE:
@@ -233,7 +249,7 @@ void ks_ui_pointer(ks_ui *ui, ks_pointer_kind kind, float x, float y, double now
         ui->touch.pressed = 0;
         if (e.kind == KS_GESTURE_SCROLL && ui->touch.press_in_body) ui_apply_scroll(ui, e.dy);
         if (!ui->touch.press_in_body) ks_gesture_stop(&ui->touch.g);
-        if (e.kind == KS_GESTURE_TAP) tap(ui, e.x, e.y);
+        if (e.kind == KS_GESTURE_TAP && !ui->touch.down_guarded) tap(ui, e.x, e.y);
         break;
     }
 }

@@ -244,6 +244,6 @@ void ui_build(const ks_ui *ui, ui_frame *f) {
     ui_bar_reserve(ui, f); /* bar.c: the bottom bar's place, under the body */
     if (ui->panel.prompting) ui_build_prompt(ui, &g, f);
     else if (ui->panel.pin_open) ui_build_pin(ui, &g, f);
-    else if (ui->panel.staff_open) ui_build_staff(ui, f->over);
+    else if (ui->panel.staff_open) ui_build_staff(ui, f);
 }
 

@@ -24,6 +24,7 @@ void ks_ui_config_defaults(ks_ui_config *c) {
     c->prompt_seconds = 30;
     c->staff_hold_seconds = 5;
     snprintf(c->staff_pin, sizeof c->staff_pin, "2580");
+    c->staff_pin_is_default = 1;
     snprintf(c->title, sizeof c->title, "Clinic information");
     c->screen_off_minutes = 30;
     c->night_from = c->night_to = -1;
@@ -85,6 +86,8 @@ ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_store_view *content, ks_se
     ui->now = now;
     ui->find.kb_visible = 1;
     ui->touch.hold_start = -1;
+    ui->touch.ring_shown = -1;
+    ui->touch.guard_until = -1;
     ui->view.want_scroll_frac = -1;
     ui->view.want_scroll_px = -1;
     ui->view.dirty = 1;
@@ -235,6 +238,15 @@ void ks_ui_tick(ks_ui *ui, double now) {
         ui->touch.pressed = 0;
         ui_invalidate(ui, UI_REBUILD | UI_ANNOUNCE);
     }
+    {
+        int ring = ui_pin_ring_steps(ui, now); /* the hold ring fills (pin.c) */
+        if (ring != ui->touch.ring_shown) {
+            ui->touch.ring_shown = ring;
+            ui->view.dirty = 1;
+        }
+    }
+    if (ui->panel.pin_open && ui_pin_secs_left(ui, now) != ui->geom.pin_secs_shown)
+        ui_invalidate(ui, UI_REBUILD); /* the locked pad counts down, then opens */
     /* Someone listening is using the kiosk, though no finger touches it. */
     if (ui_listen_playing(ui)) ks_idle_touch(&ui->idle, now);
     switch (ks_idle_check(&ui->idle, now)) {
@@ -284,7 +296,13 @@ int ks_ui_timeout_ms(const ks_ui *ui, double now) {
     }
     if (ui->touch.hold_start >= 0) {
         d = ui->touch.hold_start + ui->cfg.staff_hold_seconds * 1000.0 - now;
+        if (d > ui_pin_ring_step_ms(ui)) d = ui_pin_ring_step_ms(ui); /* the ring's next step */
         if (d < 0) d = 0;
+        if (t < 0 || d < t) t = d;
+    }
+    if (ui->panel.pin_open && ui_pin_locked(ui, now)) { /* the wait's countdown */
+        d = fmod(ui->panel.pin_locked_until - now, 1000.0);
+        if (d <= 0) d = 1000.0;
         if (t < 0 || d < t) t = d;
     }
     d = ui_care_due_in(ui, now);
@@ -305,6 +323,7 @@ int ks_ui_draw(ks_ui *ui) {
     if (ui_care_draw(ui)) return 0; /* the screen is off: black */
     ui_ensure_built(ui);
     ui_build_fx(ui, ui->fx);
+    ui_pin_ring_fx(ui, ui->fx); /* the staff corner's hold ring (pin.c) */
     ks_ui_shift(ui, &sx, &sy); /* 0 0 but on Home (burn-in) */
     view.x = sx;
     view.y = ui->geom.body_top + sy;

@@ -92,6 +92,7 @@ typedef struct ui_geom {
     float highlight_px;     /* >= 0: page y to scroll to, to show the first highlight */
     int highlight_seen;     /* the page was laid out with its highlights (to_highlight is done) */
     int prompt_secs_shown;  /* the countdown the idle prompt shows */
+    int pin_secs_shown;     /* the countdown the locked PIN pad shows (0: not locked) */
     int bar_top, bar_h;     /* the bottom bar (bar.c) under the body, window y; bar_h 0: none */
 } ui_geom;
 
@@ -125,9 +126,33 @@ typedef struct ui_panel {
     int pin_open;
     char pin[16];
     int pin_wrong;
+    int pin_fails;          /* wrong PINs in a row; UI_PIN_TRIES of them lock the pad */
+    double pin_locked_until;/* ui time the lockout ends (0: none); the idle reset keeps it */
     int staff_open;         /* the staff status screen is showing (staff.c) */
     int staff_reset_done;   /* its reset button was used */
+    float staff_under_scroll; /* the scroll (fraction) of the screen under it */
 } ui_panel;
+
+/* The PIN pad: this many wrong PINs in a row lock it for UI_PIN_LOCK_MS. */
+#define UI_PIN_TRIES 5
+#define UI_PIN_LOCK_MS 60000.0
+/* pin.c: the PIN pad and the corner hold's ring. Whether the pad is
+ * locked at time now, and the whole seconds of the wait left (0: none). */
+int ui_pin_locked(const ks_ui *ui, double now);
+int ui_pin_secs_left(const ks_ui *ui, double now);
+/* A tap on the pad (a TAG_PIN_* tag). */
+void ui_pin_tap(ks_ui *ui, int tag);
+/* The hold ring's filled steps at now, or -1 when no ring shows; the time
+ * one step takes; the ring into fx (drawn each frame). */
+int ui_pin_ring_steps(const ks_ui *ui, double now);
+double ui_pin_ring_step_ms(const ks_ui *ui);
+void ui_pin_ring_fx(const ks_ui *ui, ks_display_list *fx);
+
+/* Tap hygiene: after a tap that changed the screen (or toggled something
+ * in place), a press that begins within this many ms inside the tapped
+ * target's box (grown by the tap slop) taps nothing, so a double tap acts
+ * once. */
+#define UI_TAP_GUARD_MS 400.0
 
 /* The finger (or mouse) as the ui sees it (input.c). */
 typedef struct ui_touch {
@@ -136,6 +161,12 @@ typedef struct ui_touch {
     int pressed;            /* a press is showing feedback */
     ks_rect pressed_box;    /* window px */
     double hold_start;      /* when a press began in the staff corner, or < 0 */
+    float hold_x, hold_y;   /* where that press began (window px): the ring's place */
+    int ring_shown;         /* the hold ring's filled steps last drawn (-1 none) */
+    double guard_until;     /* taps in guard_box are ignored until then (ui time) */
+    ks_rect guard_box;      /* window px as drawn (burn-in shift included) */
+    int down_guarded;       /* this press began in the guard: it taps nothing */
+    unsigned screen_gen;    /* counts screen changes (ui_announce) */
 } ui_touch;
 
 /* Text size and colours as a patient chose them. */
@@ -228,7 +259,9 @@ const char *ui_section_label(const char *section);
 void ui_staff_open(ks_ui *ui);
 void ui_staff_close(ks_ui *ui);
 void ui_staff_tap(ks_ui *ui, int tag);
-void ui_build_staff(const ks_ui *ui, ks_display_list *over);
+/* In place of the screen under it: header and bottom bar into chrome, the
+ * status into body (it scrolls); fills f->geom. */
+void ui_build_staff(const ks_ui *ui, ui_frame *f);
 
 /* bar.c: the bottom bar, a place of its own under the scrolling body for
  * where the reader is (a track), "More" (or "End of ...") and the
