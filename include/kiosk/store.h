@@ -263,6 +263,20 @@ size_t ks_store_topic_count(const ks_store *store);
 const ks_topic *ks_store_topic(const ks_store *store, size_t i);
 const ks_topic *ks_store_find_topic(const ks_store *store, const char *slug);
 
+/* Home's common questions, from content/home.txt (one line each,
+ * `question = page`, see README "For clinic staff"): the ones whose page
+ * (and heading) exist, in the file's order, at most KS_HOME_MAX. The ui
+ * shows them on Home as large rows; a tap opens slug, scrolled to anchor
+ * when it is not NULL. Strings owned by the store. None without the file. */
+#define KS_HOME_MIN 3
+#define KS_HOME_MAX 5
+typedef struct ks_home_question {
+    const char *text;   /* "What is in a prolotherapy shot?" */
+    const char *slug;   /* the page it opens: "prolotherapy/what-it-is" */
+    const char *anchor; /* the heading's anchor ("what-is-in-the-shot"), or NULL */
+    int line;           /* its line in home.txt */
+} ks_home_question;
+
 /* Pages and topics as a reader sees them, whoever holds them: a store
  * snapshot (ks_store_view_of) or the content watcher's merged snapshot,
  * which keeps last good versions (ks_watch_snapshot_view). The ui takes
@@ -278,6 +292,10 @@ typedef struct ks_store_view {
     size_t (*topic_count)(const void *ctx);
     const ks_topic *(*topic)(const void *ctx, size_t i);
     const ks_topic *(*find_topic)(const void *ctx, const char *slug);
+    /* Home's common questions (ks_store_home_count / _question of the
+     * store, or of the watcher snapshot's newest store). */
+    size_t (*home_count)(const void *ctx);
+    const ks_home_question *(*home_question)(const void *ctx, size_t i);
 } ks_store_view;
 
 /* The view of a store snapshot (borrowed: store must outlive it). */
@@ -289,19 +307,7 @@ const ks_synonym *ks_store_synonym(const ks_store *store, size_t i);
 /* ks_hash64 of synonyms.txt, or 0 when there is none. */
 uint64_t ks_store_synonyms_hash(const ks_store *store);
 
-/* Home's common questions, from content/home.txt (one line each,
- * `question = page`, see README "For clinic staff"): the ones whose page
- * (and heading) exist, in the file's order, at most KS_HOME_MAX. The ui
- * shows them on Home as large rows; a tap opens slug, scrolled to anchor
- * when it is not NULL. Strings owned by the store. None without the file. */
-#define KS_HOME_MIN 3
-#define KS_HOME_MAX 5
-typedef struct ks_home_question {
-    const char *text;   /* "What is in a prolotherapy shot?" */
-    const char *slug;   /* the page it opens: "prolotherapy/what-it-is" */
-    const char *anchor; /* the heading's anchor ("what-is-in-the-shot"), or NULL */
-    int line;           /* its line in home.txt */
-} ks_home_question;
+/* Home's common questions (ks_home_question above), in home.txt's order. */
 size_t ks_store_home_count(const ks_store *store);
 const ks_home_question *ks_store_home_question(const ks_store *store, size_t i);
 

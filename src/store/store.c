@@ -18,7 +18,7 @@ const char *const ks_standard_sections[KS_SECTION_COUNT] = {
     "what-it-is", "assessment", "injection", "recovery", "risks", "candidacy"};
 
 const char *const ks_icon_names[] = {"info", "clipboard", "needle", "bandage", "warning", "person-check",
-                                     "bone", "ozone", "book", NULL};
+                                     "bone", "ozone", "book", "question", NULL};
 
 int ks_icon_known(const char *name) {
     for (size_t i = 0; name && ks_icon_names[i]; i++)

@@ -50,7 +50,7 @@ void ui_build_topic(const ks_ui *ui, const ui_geo *g, const char *slug, ui_frame
         const char *label;
         if (strcmp(p->topic, t->slug) != 0 || p->is_topic_index) continue;
         label = ui_section_label(p->section);
-        y += ui_tile(ui, dl, g, y, &(ui_card){NULL, label ? label : p->title, p->summary, {TAG_PAGE, p->slug}}) + g->gap;
+        y += ui_tile_ex(ui, dl, g, y, &(ui_card){NULL, label ? label : p->title, p->summary, {TAG_PAGE, p->slug}}, ui_page_icon(p)) + g->gap;
     }
     f->geom.content_h = y + g->margin;
 }

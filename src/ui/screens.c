@@ -33,6 +33,11 @@ const char *ui_section_label(const char *section) {
     return NULL;
 }
 
+const char *ui_page_icon(const ks_page *p) {
+    const char *icon = ks_section_icon(p->section);
+    return icon ? icon : UI_PAGE_ICON;
+}
+
 /* ------------------------------------------------------------ header */
 
 /* Back, Search and Home along the top of every screen but Home. Returns its
@@ -58,7 +63,7 @@ static int header(const ks_ui *ui, const ui_geo *g, int with_search, ui_frame *f
 int ui_topic_tiles(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
     for (size_t i = 0; i < ui_topic_count(ui); i++) {
         const ks_topic *t = ui_topic(ui, i);
-        y += ui_tile(ui, f->body, g, y, &(ui_card){NULL, t->title, t->summary, {TAG_TOPIC, t->slug}}) + g->gap;
+        y += ui_tile_ex(ui, f->body, g, y, &(ui_card){NULL, t->title, t->summary, {TAG_TOPIC, t->slug}}, t->icon) + g->gap;
     }
     return y;
 }
@@ -91,24 +96,6 @@ static void logo_size(const ks_ui *ui, int h, int max_w, int *w_out, int *h_out)
     *h_out = h;
 }
 
-/* The widest word of s at size px (bold). */
-static int widest_word(const ks_ui *ui, const char *s, int px) {
-    int best = 0;
-    while (*s) {
-        size_t n = strcspn(s, " ");
-        if (n) {
-            char word[128];
-            int w;
-            snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), s);
-            w = ui_text_w(ui, word, KS_FACE_BOLD, px);
-            if (w > best) best = w;
-        }
-        s += n;
-        while (*s == ' ') s++;
-    }
-    return best;
-}
-
 /* The clinic's logo and name across the top of Home: the logo two title
  * lines tall at the left, the name beside it; when a word of the name
  * would not fit beside it (large text, a narrow screen), the logo sits
@@ -120,7 +107,7 @@ static int clinic_row(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
     logo_size(ui, ui_line_h(ui, KS_FACE_BOLD, title_px) * 2, g->col_w / 4, &lw, &lh);
     tx = g->col_x + (lw ? lw + g->gap : 0);
     tw = g->col_x + g->col_w - tx;
-    if (lw && widest_word(ui, ui->cfg.title, title_px) > tw) { /* stacked */
+    if (lw && ui_widest_word(ui, ui->cfg.title, KS_FACE_BOLD, title_px) > tw) { /* stacked */
         ks_layout_list_add_image(dl, (ks_rect){g->col_x, y, lw, lh}, UI_LOGO);
         y += lh + g->gap;
         return y - y0 + ui_text_ex(ui, dl, ui->cfg.title, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, title_px, th->heading, th->background, KS_ALIGN_LEFT});
@@ -146,11 +133,72 @@ int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y
 
 /* ------------------------------------------------------------ home */
 
-static void build_home(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
+/* A heading over a part of Home ("Treatments"); returns its height and
+ * the gap under it. */
+static int home_heading(const ks_ui *ui, const ui_geo *g, int y, const char *text, ui_frame *f) {
+    const ks_theme *th = ui->look.theme;
+    return ui_text_ex(ui, f->body, text, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT}) + g->gap;
+}
+
+/* Home's common questions (content/home.txt) as large rows, each opening
+ * its page at its heading ("slug#anchor"). Returns the y after them (y
+ * itself when there are none). */
+static int home_questions(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
+    size_t n = ui_home_count(ui);
+    if (n == 0) return y;
+    y += home_heading(ui, g, y, "Common questions", f);
+    for (size_t i = 0; i < n && i < KS_HOME_MAX; i++) {
+        const ks_home_question *q = ui_home_question(ui, i);
+        char target[2 * KS_SLUG_MAX + 2];
+        if (!q) continue;
+        snprintf(target, sizeof target, "%s%s%s", q->slug, q->anchor ? "#" : "", q->anchor ? q->anchor : "");
+        y += ui_tile_ex(ui, f->body, g, y, &(ui_card){NULL, q->text, NULL, {TAG_PAGE, target}}, UI_QUESTION_ICON) + g->gap;
+    }
+    return y + g->B;
+}
+
+/* The pages outside any topic ("More information"). Returns the y after
+ * them. */
+static int home_general(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
+    int n = 0;
+    for (size_t i = 0; i < ui_page_count(ui); i++) {
+        const ks_page *p = ui_page(ui, i);
+        if (p->topic[0]) continue;
+        if (n++ == 0) y += home_heading(ui, g, y, "More information", f);
+        y += ui_tile_ex(ui, f->body, g, y, &(ui_card){NULL, p->title, p->summary, {TAG_PAGE, p->slug}}, UI_PAGE_ICON) + g->gap;
+    }
+    return y;
+}
+
+/* The search field: looks like a box to type in; opens the keyboard.
+ * Returns its height. */
+static int home_field(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
     ks_display_list *dl = f->body;
-    int y = g->margin, fh;
-    int n_general = 0;
+    int fh = g->bh + g->B / 2;
+    int th_ = ui_text_h(ui, "Touch here to search", g->col_w - 2 * g->pad, KS_FACE_REGULAR, g->B);
+    ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, fh}, th->accent, th->radius);
+    ks_layout_list_add_rect(dl, (ks_rect){g->col_x + 3, y + 3, g->col_w - 6, fh - 6}, th->background, th->radius);
+    ui_text(ui, dl, "Touch here to search", (ks_rect){g->col_x + g->pad, y + (fh - th_) / 2, g->col_w - 2 * g->pad, 0});
+    if (th_ + g->pad > fh) fh = th_ + g->pad;
+    ui_link(dl, (ks_rect){g->col_x, y, g->col_w, fh}, (ui_act){TAG_SEARCH, NULL});
+    f->geom.has_field = 1;
+    f->geom.field_in_body = 1;
+    f->geom.field_x = g->col_x;
+    f->geom.field_y = y;
+    f->geom.field_w = g->col_w;
+    f->geom.field_h = fh;
+    return fh;
+}
+
+/* Home: the text size and contrast controls, the clinic, the search
+ * field, then the treatments, the common questions and the other pages, in
+ * one scrolling column. The questions come straight after the treatments:
+ * they are what a patient most often came to ask, and in portrait they fill
+ * what was the empty lower part of the screen. */
+static void build_home(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
+    ks_display_list *dl = f->body;
+    int y;
     f->geom.body_top = 0;
     f->geom.body_bottom = ui->h;
     /* The text size and contrast first, where they stay whatever the
@@ -160,38 +208,13 @@ static void build_home(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
     y += g->B / 3;
     y += ui_text(ui, dl, "Touch a topic to read about it, or search for a word.", (ks_rect){g->col_x, y, g->col_w, 0});
     y += g->B;
-    /* The search field: looks like a box to type in; opens the keyboard. */
-    fh = g->bh + g->B / 2;
-    ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, fh}, th->accent, th->radius);
-    ks_layout_list_add_rect(dl, (ks_rect){g->col_x + 3, y + 3, g->col_w - 6, fh - 6}, th->background, th->radius);
-    {
-        int th_ = ui_text_h(ui, "Touch here to search", g->col_w - 2 * g->pad, KS_FACE_REGULAR, g->B);
-        ui_text(ui, dl, "Touch here to search", (ks_rect){g->col_x + g->pad, y + (fh - th_) / 2, g->col_w - 2 * g->pad, 0});
-        if (th_ + g->pad > fh) fh = th_ + g->pad;
-    }
-    ui_link(dl, (ks_rect){g->col_x, y, g->col_w, fh}, (ui_act){TAG_SEARCH, NULL});
-    f->geom.has_field = 1;
-    f->geom.field_in_body = 1;
-    f->geom.field_x = g->col_x;
-    f->geom.field_y = y;
-    f->geom.field_w = g->col_w;
-    f->geom.field_h = fh;
-    y += fh + g->B * 3 / 2;
+    y += home_field(ui, g, y, f) + g->B * 3 / 2;
     if (ui_topic_count(ui)) {
-        y += ui_text_ex(ui, dl, "Treatments", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
-        y += g->gap;
-        y = ui_topic_tiles(ui, g, y, f);
+        y += home_heading(ui, g, y, "Treatments", f);
+        y = ui_topic_tiles(ui, g, y, f) + g->B;
     }
-    for (size_t i = 0; i < ui_page_count(ui); i++) {
-        const ks_page *p = ui_page(ui, i);
-        if (p->topic[0]) continue;
-        if (n_general++ == 0) {
-            y += g->B;
-            y += ui_text_ex(ui, dl, "More information", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
-            y += g->gap;
-        }
-        y += ui_tile(ui, dl, g, y, &(ui_card){NULL, p->title, p->summary, {TAG_PAGE, p->slug}}) + g->gap;
-    }
+    y = home_questions(ui, g, y, f);
+    y = home_general(ui, g, y, f);
     f->geom.content_h = y + g->margin;
 }
 

@@ -54,6 +54,12 @@ const ks_topic *ui_topic(const ks_ui *ui, size_t i) { return ui->content.topic(u
 const ks_topic *ui_find_topic(const ks_ui *ui, const char *slug) {
     return ui->content.ctx ? ui->content.find_topic(ui->content.ctx, slug) : NULL;
 }
+size_t ui_home_count(const ks_ui *ui) {
+    return ui->content.ctx && ui->content.home_count ? ui->content.home_count(ui->content.ctx) : 0;
+}
+const ks_home_question *ui_home_question(const ks_ui *ui, size_t i) {
+    return ui->content.ctx && ui->content.home_question ? ui->content.home_question(ui->content.ctx, i) : NULL;
+}
 
 ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_store_view *content, ks_search *search, ks_render *rd,
                     ks_ui_size size, double now) {

@@ -230,6 +230,9 @@ const ks_page *ui_find(const ks_ui *ui, const char *slug);
 size_t ui_topic_count(const ks_ui *ui);
 const ks_topic *ui_topic(const ks_ui *ui, size_t i);
 const ks_topic *ui_find_topic(const ks_ui *ui, const char *slug);
+/* Home's common questions (none when the view has no home.txt). */
+size_t ui_home_count(const ks_ui *ui);
+const ks_home_question *ui_home_question(const ks_ui *ui, size_t i);
 
 /* What a screen builder makes: the display lists it fills (cleared first)
  * and the geometry record. The builder reads the state and writes only

@@ -4,6 +4,7 @@
 #include "widgets.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 int ui_line_h(const ks_ui *ui, ks_face face, int size) {
@@ -111,41 +112,114 @@ int ui_button_w(const ks_ui *ui, const char *label, ks_face face, int size) {
     return w < g.T ? g.T : w;
 }
 
-/* A tile's height for its words at text width w. */
-static int tile_height(const ks_ui *ui, const ui_geo *g, const ui_card *c, int w) {
-    int h = g->pad + ui_text_h(ui, c->title, w, KS_FACE_BOLD, g->B * 6 / 5) + g->pad;
-    if (c->kicker && *c->kicker) h += ui_text_h(ui, c->kicker, w, KS_FACE_REGULAR, g->B);
-    if (c->summary && *c->summary) h += g->B / 3 + ui_text_h(ui, c->summary, w, KS_FACE_REGULAR, g->B);
+/* The widest word of s at size px in face. */
+int ui_widest_word(const ks_ui *ui, const char *s, ks_face face, int px) {
+    int best = 0;
+    while (*s) {
+        size_t n = strcspn(s, " ");
+        if (n) {
+            char word[128];
+            int w;
+            snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), s);
+            w = ui_text_w(ui, word, face, px);
+            if (w > best) best = w;
+        }
+        s += n;
+        while (*s == ' ') s++;
+    }
+    return best;
+}
+
+/* Where a tile's parts go. */
+typedef struct tile_plan {
+    int bar;          /* the accent edge's width */
+    int chev_px, chev_w; /* the chevron at the right */
+    int x, w;         /* the words' column */
+    int side;         /* the icon's side; 0: no icon */
+    int above;        /* 1: the icon sits above the words, 0: beside them */
+    int title_px;     /* the title's size: 6/5 of body text, less if a word would be cut */
+    char src[64];     /* the icon's display-list source */
+} tile_plan;
+
+/* The icon beside the words takes twice the body text size (a little more
+ * than the bold title's line: the tile's mark, not a picture) and a gap.
+ * When that would leave the words fewer than UI_TILE_WORDS_MIN_EM (a
+ * narrow window at a large text size: the same for every tile of the
+ * screen), the icon goes above the words instead. A title word wider than
+ * its column is set smaller, down to body size, rather than cut; only a
+ * word that does not fit even then moves that tile's icon above. */
+static void tile_plan_of(const ks_ui *ui, const ui_geo *g, const ui_card *c, const char *icon, tile_plan *p) {
+    const char *chevron = "\xe2\x80\xba";
+    int room = 0;
+    p->bar = (int)lround(10 * ui->look.scale);
+    p->chev_px = g->B * 3 / 2;
+    p->chev_w = ui_text_w(ui, chevron, KS_FACE_BOLD, p->chev_px);
+    p->x = g->col_x + p->bar + g->pad;
+    p->w = g->col_w - p->bar - 3 * g->pad - p->chev_w;
+    p->side = icon && ks_render_icon_src(p->src, sizeof p->src, icon, ui->look.theme->accent) ? g->B * 2 : 0;
+    p->above = 0;
+    p->title_px = g->B * 6 / 5;
+    if (p->side) {
+        room = p->side + g->pad * 2 / 3;
+        p->above = p->w - room < g->B * UI_TILE_WORDS_MIN_EM ||
+                   ui_widest_word(ui, c->title, KS_FACE_BOLD, g->B) > p->w - room;
+    }
+    if (p->side && !p->above) {
+        p->x += room;
+        p->w -= room;
+    }
+    while (p->title_px > g->B && ui_widest_word(ui, c->title, KS_FACE_BOLD, p->title_px) > p->w) p->title_px--;
+}
+
+/* A tile's height for its words (and icon above them). */
+static int tile_height(const ks_ui *ui, const ui_geo *g, const ui_card *c, const tile_plan *p) {
+    int h = g->pad + ui_text_h(ui, c->title, p->w, KS_FACE_BOLD, p->title_px) + g->pad;
+    if (p->above) h += p->side + g->gap / 2;
+    if (c->kicker && *c->kicker) h += ui_text_h(ui, c->kicker, p->w, KS_FACE_REGULAR, g->B);
+    if (c->summary && *c->summary) h += g->B / 3 + ui_text_h(ui, c->summary, p->w, KS_FACE_REGULAR, g->B);
     return h < g->T + 16 ? g->T + 16 : h;
 }
 
-int ui_tile(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const ui_card *c) {
+int ui_tile_ex(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const ui_card *c, const char *icon) {
     const ks_theme *th = ui->look.theme;
-    const char *chevron = "\xe2\x80\xba";
-    int bar = (int)lround(10 * ui->look.scale), radius = th->radius * (int)lround(ui->look.scale);
-    int chev_px = g->B * 3 / 2, chev_w = ui_text_w(ui, chevron, KS_FACE_BOLD, chev_px);
-    int x = g->col_x + bar + g->pad, w = g->col_w - bar - 3 * g->pad - chev_w;
-    int h = tile_height(ui, g, c, w), ty = y + g->pad;
+    tile_plan p;
+    int radius = th->radius * (int)lround(ui->look.scale), h, ty = y + g->pad;
     ui_pen pen = {KS_FACE_REGULAR, g->B, th->on_surface, th->surface, KS_ALIGN_LEFT};
-    ui_pen chev = {KS_FACE_BOLD, chev_px, th->accent, th->surface, KS_ALIGN_LEFT};
+    ui_pen chev;
+    tile_plan_of(ui, g, c, icon, &p);
+    h = tile_height(ui, g, c, &p);
+    chev = (ui_pen){KS_FACE_BOLD, p.chev_px, th->accent, th->surface, KS_ALIGN_LEFT};
     ui_box(ui, dl, (ks_rect){g->col_x, y, g->col_w, h}, th->surface, radius);
-    ks_layout_list_add_rect(dl, (ks_rect){g->col_x + radius / 2, y + radius, bar, h - 2 * radius}, th->accent, bar / 2);
+    ks_layout_list_add_rect(dl, (ks_rect){g->col_x + radius / 2, y + radius, p.bar, h - 2 * radius}, th->accent, p.bar / 2);
+    /* The icon in the accent colour, drawn at exactly its size (sharp at
+     * every text size): centred on the tile's height like the chevron, or
+     * at the top of the words. */
+    if (p.side && p.above) {
+        ks_layout_list_add_image(dl, (ks_rect){p.x, ty, p.side, p.side}, p.src);
+        ty += p.side + g->gap / 2;
+    } else if (p.side) {
+        ks_layout_list_add_image(dl, (ks_rect){g->col_x + p.bar + g->pad, y + (h - p.side) / 2, p.side, p.side}, p.src);
+    }
     /* A chevron at the right: this card leads somewhere. */
-    ui_text_ex(ui, dl, chevron,
-               (ks_rect){g->col_x + g->col_w - g->pad - chev_w, y + (h - ui_line_h(ui, KS_FACE_BOLD, chev_px)) / 2,
-                         chev_w + 2, 0},
+    ui_text_ex(ui, dl, "\xe2\x80\xba",
+               (ks_rect){g->col_x + g->col_w - g->pad - p.chev_w, y + (h - ui_line_h(ui, KS_FACE_BOLD, p.chev_px)) / 2,
+                         p.chev_w + 2, 0},
                &chev);
-    if (c->kicker && *c->kicker) ty += ui_text_ex(ui, dl, c->kicker, (ks_rect){x, ty, w, 0}, &pen);
+    if (c->kicker && *c->kicker) ty += ui_text_ex(ui, dl, c->kicker, (ks_rect){p.x, ty, p.w, 0}, &pen);
     pen.face = KS_FACE_BOLD;
-    pen.size = g->B * 6 / 5;
-    ty += ui_text_ex(ui, dl, c->title, (ks_rect){x, ty, w, 0}, &pen);
+    pen.size = p.title_px;
+    ty += ui_text_ex(ui, dl, c->title, (ks_rect){p.x, ty, p.w, 0}, &pen);
     if (c->summary && *c->summary) {
         pen.face = KS_FACE_REGULAR;
         pen.size = g->B;
-        ui_text_ex(ui, dl, c->summary, (ks_rect){x, ty + g->B / 3, w, 0}, &pen);
+        ui_text_ex(ui, dl, c->summary, (ks_rect){p.x, ty + g->B / 3, p.w, 0}, &pen);
     }
     ui_link(dl, (ks_rect){g->col_x, y, g->col_w, h}, c->act);
     return h;
+}
+
+int ui_tile(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const ui_card *c) {
+    return ui_tile_ex(ui, dl, g, y, c, NULL);
 }
 
 int ui_fit_size(const ks_ui *ui, const char *label, ks_face face, int size, int w) {

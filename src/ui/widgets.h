@@ -20,6 +20,9 @@
  * column exactly would narrow every tile on wide screens, and the kiosk's
  * pictures must not change in this step, so the difference is named here. */
 #define UI_TILE_COLUMN_EM (KS_LAYOUT_COLUMN_EM + 2)
+/* A tile's icon sits beside its words while they keep at least this many
+ * em of body text; else above them (800x600 at 200 %). */
+#define UI_TILE_WORDS_MIN_EM 8
 /* What stays fixed on screen (header, search field, keyboard) takes about
  * UI_CHROME_PX_AT_1 x the chrome scale + UI_CHROME_PX_FIXED px; it may use
  * UI_CHROME_SHARE of the window's height. */
@@ -30,6 +33,14 @@
  * results keep room to be read. */
 #define UI_KEYBOARD_PORTRAIT_PCT 45
 #define UI_KEYBOARD_LANDSCAPE_PCT 38
+
+/* The icons of tiles that have none from the content: Home's common
+ * questions, and pages outside a topic or outside the six sections. */
+#define UI_QUESTION_ICON "question"
+#define UI_PAGE_ICON KS_TOPIC_ICON_DEFAULT
+
+/* screens.c: the icon of a page's tile: its section's, else UI_PAGE_ICON. */
+const char *ui_page_icon(const ks_page *p);
 
 /* Per-build measurements. */
 typedef struct ui_geo {
@@ -111,6 +122,12 @@ int ui_button_w(const ks_ui *ui, const char *label, ks_face face, int size);
 /* A tile: a calm card with an accent edge, an optional kicker line, a bold
  * title and a summary; the whole card is one target. Returns its height. */
 int ui_tile(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const ui_card *card);
+/* The same with a line icon (assets/icons/NAME.svg, ks_render_icon_src)
+ * in the theme's accent colour, between the accent edge and the words,
+ * vertically centred; above the words when the column is too narrow for
+ * both (UI_TILE_WORDS_MIN_EM). icon NULL: none. The target is the whole
+ * card, as for ui_tile. */
+int ui_tile_ex(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const ui_card *card, const char *icon);
 
 /* Screen builders shared between files (see ui_frame). */
 void ui_build_search(const ks_ui *ui, const ui_geo *g, const ui_geo *gc, int hdr, ui_frame *f);
@@ -134,6 +151,8 @@ int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y
  * returns the y after them. */
 int ui_topic_tiles(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f);
 
+/* The widest word of s at size px in face. */
+int ui_widest_word(const ks_ui *ui, const char *s, ks_face face, int px);
 /* look.c: Home's text-size and contrast buttons at the top of Home: the
  * same boxes at every text size (they are laid out at UI_LOOK_SCALE),
  * centred in the window. Returns the y under them. */
