@@ -343,6 +343,7 @@ static void test_locked_index_waits(void) {
     child = hold_lock(f.db, 9000, pipefd[1]);
     OK(read(pipefd[0], &c, 1) == 1);
     char *cmd = ks_sprintf("(echo 'open page:more'; echo shown; echo 'find tendons'; sleep 16; echo 'find tendons'; "
+                           "sleep 8; echo 'find tendons'; sleep 8; echo 'find tendons'; "
                            "echo quit) | %s run --content '%s' --db '%s' --script - 2>/dev/null",
                            KIOSK_BIN, f.content, f.db);
     INT_EQ(harness_run(cmd, &out), 0);
@@ -350,12 +351,15 @@ static void test_locked_index_waits(void) {
     STR_CONTAINS(out, "more stale=0 More A page about tendons."); /* on screen at once */
     {
         /* the first search may not know the new page yet (the index is
-         * locked); the second, after the lock went, finds it: the same
+         * locked); a later one, after the lock went, finds it: the same
          * kiosk, nothing done by hand */
         const char *shown = strstr(out, "more stale=0");
         const char *a = shown ? strchr(shown, '\n') : NULL;
         const char *b = a ? strchr(a + 1, '\n') : NULL;
-        OK(a && b); /* the first answer depends on how long the start waited; the second must find it */
+        /* the first answer depends on how long the start waited; a later
+         * one must find it (the watcher syncs at low priority, so on a busy
+         * machine the one 16 s later may still be early: two more chances) */
+        OK(a && b);
         STR_CONTAINS(b, "\nmore\n");
     }
     free(out);
