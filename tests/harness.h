@@ -16,14 +16,15 @@
 static struct {
     int checks;          /* checks run */
     int failed;          /* checks that failed */
+    int skipped;         /* parts skipped for want of an outside program */
     const char *current; /* name of the test function running */
 } harness_state;
 
-static void harness_fail(const char *file, int line, const char *fmt, ...)
+static inline void harness_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 #include <stdarg.h>
-static void harness_fail(const char *file, int line, const char *fmt, ...) {
+static inline void harness_fail(const char *file, int line, const char *fmt, ...) {
     va_list ap;
     harness_state.failed++;
     fprintf(stderr, "%s:%d: FAIL in %s: ", file, line,
@@ -81,10 +82,31 @@ static void harness_fail(const char *file, int line, const char *fmt, ...) {
         fprintf(stderr, "%s %s\n", harness_state.failed == before_ ? "ok  " : "FAIL", #fn); \
     } while (0)
 
-/* harness_done(): print the totals; the return value is main()'s exit code. */
+/* The exit code CTest reads as "skipped" (SKIP_RETURN_CODE in
+ * tests/CMakeLists.txt), as automake's. */
+#define HARNESS_SKIPPED 77
+
+/* harness_skip(why...): a part of the test cannot run here (an outside
+ * program is missing); says why on stderr. harness_done() then returns
+ * HARNESS_SKIPPED unless a check failed. */
+static inline void harness_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void harness_skip(const char *fmt, ...) {
+    va_list ap;
+    harness_state.skipped++;
+    fputs("SKIP: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* harness_done(): print the totals; the return value is main()'s exit code:
+ * 1 when a check failed, else HARNESS_SKIPPED when a part was skipped. */
 static inline int harness_done(void) {
-    printf("%d checks, %d failed\n", harness_state.checks, harness_state.failed);
-    return harness_state.failed ? 1 : 0;
+    printf("%d checks, %d failed%s\n", harness_state.checks, harness_state.failed,
+           harness_state.skipped ? ", some parts skipped (see SKIP above)" : "");
+    if (harness_state.failed) return 1;
+    return harness_state.skipped ? HARNESS_SKIPPED : 0;
 }
 
 /* harness_read_file(path): the whole file as a NUL-terminated string, or NULL.
@@ -135,6 +157,245 @@ static inline int harness_run(const char *cmd, char **out) {
     if (out) *out = buf;
     else free(buf);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Outside programs, child processes and display servers, for the tests that
+ * run the kiosk binary or start Xvfb.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+/* harness_sleep_ms(ms): sleep ms milliseconds. */
+static inline void harness_sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* harness_now_ms(): a monotonic clock in milliseconds. */
+static inline double harness_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+/* harness_on_path(prog): whether an executable prog is on $PATH. */
+static inline int harness_on_path(const char *prog) {
+    const char *path = getenv("PATH");
+    char buf[1024];
+    if (!path) path = "/usr/bin:/bin";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, prog);
+        if (access(buf, X_OK) == 0) return 1;
+        path += n + (path[n] == ':');
+    }
+    return 0;
+}
+
+/* harness_wait_exit(pid, ms, &status): whether the child ended within ms
+ * (its status in *status). */
+static inline int harness_wait_exit(pid_t pid, int ms, int *status) {
+    for (int waited = 0; waited <= ms; waited += 50) {
+        if (waitpid(pid, status, WNOHANG) == pid) return 1;
+        harness_sleep_ms(50);
+    }
+    return 0;
+}
+
+/* harness_stop(pid): SIGTERM, up to 5 s to end, then SIGKILL; reaped. */
+static inline void harness_stop(pid_t pid) {
+    int st;
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    if (harness_wait_exit(pid, 5000, &st)) return;
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+}
+
+/* harness_xvfb_up(n): whether an X server accepts connections on display n
+ * (its socket in /tmp/.X11-unix). */
+static inline int harness_xvfb_up(int n) {
+    struct sockaddr_un a;
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0), up;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    snprintf(a.sun_path, sizeof a.sun_path, "/tmp/.X11-unix/X%d", n);
+    up = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    if (fd >= 0) close(fd);
+    return up;
+}
+
+/* harness_xvfb_start(screen, black, display, cap): start Xvfb with one
+ * screen of geometry screen ("1080x1920x24"; black: a black root, -br) on a
+ * display number nobody uses (no socket in /tmp/.X11-unix: Xvfb's own
+ * -displayfd picks :0 even when another server without a lock file is being
+ * started there), waiting until it accepts connections. Returns its pid and
+ * writes ":N" into display, or -1 (stop it with harness_stop). */
+static inline pid_t harness_xvfb_start(const char *screen, int black, char *display, size_t cap) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+        int n = 100 + (int)((getpid() * 7 + attempt * 131) % 800);
+        char sock[64];
+        pid_t pid;
+        snprintf(sock, sizeof sock, "/tmp/.X11-unix/X%d", n);
+        if (access(sock, F_OK) == 0) continue;
+        snprintf(display, cap, ":%d", n);
+        pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_WRONLY);
+            if (null >= 0) {
+                dup2(null, 1);
+                dup2(null, 2);
+            }
+            if (black)
+                execlp("Xvfb", "Xvfb", display, "-screen", "0", screen, "-br", "-nolisten", "tcp", (char *)NULL);
+            else
+                execlp("Xvfb", "Xvfb", display, "-screen", "0", screen, "-nolisten", "tcp", (char *)NULL);
+            _exit(127);
+        }
+        /* Up when it answers; gone when the display was taken after all. */
+        for (int i = 0; i < 100; i++) {
+            int st;
+            if (waitpid(pid, &st, WNOHANG) == pid) break;
+            if (harness_xvfb_up(n)) return pid;
+            harness_sleep_ms(100);
+        }
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+    }
+    return -1;
+}
+
+/* harness_write_text(path, text): write a whole text file (replacing it);
+ * 0, or -1 after "cannot write PATH" on stderr. */
+static inline int harness_write_text(const char *path, const char *text) {
+    FILE *f = fopen(path, "wb");
+    int ok;
+    if (!f) {
+        fprintf(stderr, "cannot write %s\n", path);
+        return -1;
+    }
+    ok = fputs(text, f) >= 0;
+    if (fclose(f) != 0 || !ok) {
+        fprintf(stderr, "cannot write %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* harness_page_md(title, section, body): a valid content page (front
+ * matter, heading, body; recovery and risks pages get the "When to get
+ * help" callout they need to be free of warnings). The caller frees it. */
+static inline char *harness_page_md(const char *title, const char *section, const char *body) {
+    static const char fmt[] = "---\ntitle: %s\nsection: %s\norder: 3\nsummary: A short line.\n"
+                              "reviewed: 2026-11-01\n---\n\n# %s\n\n%s\n%s";
+    int help = !strcmp(section, "recovery") || !strcmp(section, "risks");
+    const char *callout = help ? "\n> **When to get help**\n>\n> Call the clinic if it gets worse.\n" : "";
+    int n = snprintf(NULL, 0, fmt, title, section, title, body, callout);
+    char *md = malloc((size_t)n + 1);
+    if (md) snprintf(md, (size_t)n + 1, fmt, title, section, title, body, callout);
+    return md;
+}
+
+/* A kiosk (`kiosk run --script -`) as a child process the test talks to:
+ * one command a line on its stdin, one answer a line on its stdout. */
+typedef struct harness_kiosk {
+    pid_t pid;
+    FILE *to;             /* its stdin */
+    int from;             /* its stdout */
+    char buf[65536];      /* read, not yet returned */
+    size_t len;           /* bytes in buf */
+    char answer[65536];   /* the last answer */
+} harness_kiosk;
+
+/* harness_kiosk_start(k, argv, display, log): run argv (NULL-terminated,
+ * argv[0] the program's path) with pipes to its stdin and stdout. display
+ * NULL: SDL's dummy video driver; else DISPLAY=display and SDL picks.
+ * log NULL: its stderr is ours; else stderr goes to the file log
+ * (truncated). Returns 0, or -1 when it could not start. */
+static inline int harness_kiosk_start(harness_kiosk *k, char *const argv[], const char *display, const char *log) {
+    int in[2], out[2];
+    memset(k, 0, sizeof *k);
+    if (pipe(in) != 0 || pipe(out) != 0) return -1;
+    k->pid = fork();
+    if (k->pid == 0) {
+        if (log) {
+            int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (fd >= 0) dup2(fd, 2);
+        }
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        if (display) {
+            setenv("DISPLAY", display, 1);
+            unsetenv("SDL_VIDEODRIVER"); /* ctest sets "dummy" */
+        } else {
+            setenv("SDL_VIDEODRIVER", "dummy", 1);
+        }
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    k->to = fdopen(in[1], "w");
+    k->from = out[0];
+    return k->pid > 0 ? 0 : -1;
+}
+
+/* harness_kiosk_ask(k, line): send one command; its one-line answer (in k,
+ * valid until the next ask), or "(no answer)" after 20 s. */
+static inline const char *harness_kiosk_ask(harness_kiosk *k, const char *line) {
+    double until = harness_now_ms() + 20000;
+    fprintf(k->to, "%s\n", line);
+    fflush(k->to);
+    for (;;) {
+        char *nl = memchr(k->buf, '\n', k->len);
+        struct pollfd pf = {k->from, POLLIN, 0};
+        ssize_t got;
+        if (nl) {
+            size_t n = (size_t)(nl - k->buf);
+            memcpy(k->answer, k->buf, n);
+            k->answer[n] = '\0';
+            memmove(k->buf, nl + 1, k->len - n - 1);
+            k->len -= n + 1;
+            return k->answer;
+        }
+        if (harness_now_ms() > until || poll(&pf, 1, 1000) < 0) break;
+        if (!(pf.revents & (POLLIN | POLLHUP))) continue;
+        got = read(k->from, k->buf + k->len, sizeof k->buf - 1 - k->len);
+        if (got <= 0) break;
+        k->len += (size_t)got;
+    }
+    return "(no answer)";
+}
+
+/* harness_kiosk_close(k): close both pipes (the kiosk sees the end of its
+ * script) and leave the process to the caller. */
+static inline void harness_kiosk_close(harness_kiosk *k) {
+    if (k->to) fclose(k->to);
+    if (k->from >= 0) close(k->from);
+    k->to = NULL;
+    k->from = -1;
+}
+
+/* harness_kiosk_stop(k): "quit", close the pipes, up to 10 s to end, then
+ * SIGKILL; reaped. */
+static inline void harness_kiosk_stop(harness_kiosk *k) {
+    int st;
+    harness_kiosk_ask(k, "quit");
+    harness_kiosk_close(k);
+    if (!harness_wait_exit(k->pid, 10000, &st)) {
+        kill(k->pid, SIGKILL);
+        waitpid(k->pid, &st, 0);
+    }
 }
 
 #endif

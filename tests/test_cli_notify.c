@@ -11,7 +11,8 @@
  *     which is what makes systemd's watchdog restart a frozen kiosk;
  *   - SIGTERM still ends the frozen kiosk, with STOPPING=1.
  * And without $NOTIFY_SOCKET nothing is sent and nothing changes.
- * Needs Xvfb (Debian package xvfb): without it this test fails and says so.
+ * Needs Xvfb (Debian package xvfb): without it this test is skipped (exit
+ * 77) and says so.
  */
 #include "harness.h"
 #include "kiosk/base.h"
@@ -30,66 +31,6 @@
 static char tmp[64];
 static char display[32];
 static int sock = -1;
-
-static void sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int on_path(const char *prog) {
-    const char *path = getenv("PATH");
-    char buf[1024];
-    if (!path) path = "/usr/bin:/bin";
-    while (*path) {
-        size_t n = strcspn(path, ":");
-        snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, prog);
-        if (access(buf, X_OK) == 0) return 1;
-        path += n + (path[n] == ':');
-    }
-    return 0;
-}
-
-/* Start Xvfb on a display number nobody uses; its pid, or -1. The server
- * is up when a connection to its socket succeeds. */
-static pid_t start_xvfb(void) {
-    for (int attempt = 0; attempt < 20; attempt++) {
-        int n = 100 + (int)((getpid() * 13 + attempt * 131) % 800);
-        struct sockaddr_un a;
-        pid_t pid;
-        memset(&a, 0, sizeof a);
-        a.sun_family = AF_UNIX;
-        snprintf(a.sun_path, sizeof a.sun_path, "/tmp/.X11-unix/X%d", n);
-        if (access(a.sun_path, F_OK) == 0) continue;
-        snprintf(display, sizeof display, ":%d", n);
-        pid = fork();
-        if (pid == 0) {
-            int null = open("/dev/null", O_WRONLY);
-            if (null >= 0) {
-                dup2(null, 1);
-                dup2(null, 2);
-            }
-            execlp("Xvfb", "Xvfb", display, "-screen", "0", "1080x1920x24", "-nolisten", "tcp", (char *)NULL);
-            _exit(127);
-        }
-        for (int i = 0; i < 100; i++) {
-            int st, fd = socket(AF_UNIX, SOCK_STREAM, 0), up;
-            if (waitpid(pid, &st, WNOHANG) == pid) break;
-            up = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-            if (fd >= 0) close(fd);
-            if (up) return pid;
-            sleep_ms(100);
-        }
-        kill(pid, SIGTERM);
-        waitpid(pid, NULL, 0);
-    }
-    return -1;
-}
 
 /* The kiosk in kiosk mode on the display; stderr to tmp/log.txt. With
  * notify, $NOTIFY_SOCKET is our socket and the watchdog is 2 s. */
@@ -143,14 +84,6 @@ static char *read_log(void) {
     return harness_read_file(path);
 }
 
-static int wait_exit(pid_t pid, int ms, int *status) {
-    for (int waited = 0; waited <= ms; waited += 50) {
-        if (waitpid(pid, status, WNOHANG) == pid) return 1;
-        sleep_ms(50);
-    }
-    return 0;
-}
-
 static void dump_log(void) {
     char *s = read_log();
     fprintf(stderr, "--- kiosk log ---\n%s-----------------\n", s ? s : "(none)");
@@ -164,8 +97,8 @@ static void test_ready_watchdog_freeze(void) {
     pid_t k = start_kiosk(1);
     OK(k > 0);
     /* READY=1 first, with the first frame already logged. */
-    t0 = now_ms();
-    while (!got_ready && now_ms() - t0 < 30000 && receive(msg, sizeof msg, 1000) >= 0) {
+    t0 = harness_now_ms();
+    while (!got_ready && harness_now_ms() - t0 < 30000 && receive(msg, sizeof msg, 1000) >= 0) {
         if (strstr(msg, "READY=1")) {
             char *log = read_log();
             got_ready = 1;
@@ -179,11 +112,11 @@ static void test_ready_watchdog_freeze(void) {
     if (!got_ready) dump_log();
     /* Nobody touches it: WATCHDOG=1 keeps coming, each inside the 2 s
      * watchdog period (systemd's limit), for 3 s. */
-    t0 = now_ms();
-    while (now_ms() - t0 < 3000) {
+    t0 = harness_now_ms();
+    while (harness_now_ms() - t0 < 3000) {
         if (!receive(msg, sizeof msg, 2000)) break;
         if (!strcmp(msg, "WATCHDOG=1")) {
-            double t = now_ms();
+            double t = harness_now_ms();
             if (!watchdogs) first_wd = t;
             OK(!last_wd || t - last_wd < 2000);
             last_wd = t;
@@ -196,10 +129,10 @@ static void test_ready_watchdog_freeze(void) {
     /* Freeze the frame loop: after what was already on its way, silence
      * for 3 s (beyond the 2 s period: systemd would have killed it). */
     kill(k, SIGUSR2);
-    sleep_ms(700);
+    harness_sleep_ms(700);
     while (receive(msg, sizeof msg, 0)) {}
-    t0 = now_ms();
-    while (now_ms() - t0 < 3000)
+    t0 = harness_now_ms();
+    while (harness_now_ms() - t0 < 3000)
         if (receive(msg, sizeof msg, 500) && strstr(msg, "WATCHDOG=1")) after_freeze++;
     INT_EQ(after_freeze, 0);
     OK(waitpid(k, &st, WNOHANG) == 0); /* frozen, not gone */
@@ -210,7 +143,7 @@ static void test_ready_watchdog_freeze(void) {
     }
     /* SIGTERM still ends it, saying STOPPING=1. */
     kill(k, SIGTERM);
-    OK(wait_exit(k, 10000, &st));
+    OK(harness_wait_exit(k, 10000, &st));
     OK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     while (receive(msg, sizeof msg, 200))
         if (strstr(msg, "STOPPING=1")) stopping = 1;
@@ -221,24 +154,24 @@ static void test_no_socket_no_messages(void) {
     char msg[256];
     int st = 0, got = 0;
     pid_t k = start_kiosk(0);
-    double t0 = now_ms();
+    double t0 = harness_now_ms();
     char *log = NULL;
     OK(k > 0);
     /* Up and drawing as ever. */
-    while (now_ms() - t0 < 30000) {
+    while (harness_now_ms() - t0 < 30000) {
         free(log);
         log = read_log();
         if (log && strstr(log, "first frame after")) break;
-        sleep_ms(100);
+        harness_sleep_ms(100);
     }
     OK(log && strstr(log, "first frame after"));
     OK(log && !strstr(log, "systemd notification"));
     free(log);
-    sleep_ms(1500);
+    harness_sleep_ms(1500);
     while (receive(msg, sizeof msg, 0)) got++;
     INT_EQ(got, 0);
     kill(k, SIGTERM);
-    OK(wait_exit(k, 10000, &st));
+    OK(harness_wait_exit(k, 10000, &st));
     OK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
@@ -249,20 +182,20 @@ static void test_signal_while_idle(void) {
     for (int i = 0; i < 2; i++) {
         int st = -1;
         pid_t k = start_kiosk(0);
-        double t0 = now_ms();
+        double t0 = harness_now_ms();
         char *log = NULL;
         OK(k > 0);
-        while (now_ms() - t0 < 30000) {
+        while (harness_now_ms() - t0 < 30000) {
             free(log);
             log = read_log();
             if (log && strstr(log, "first frame after")) break;
-            sleep_ms(100);
+            harness_sleep_ms(100);
         }
         OK(log && strstr(log, "first frame after"));
         free(log);
-        sleep_ms(1200); /* asleep in its half-second waits */
+        harness_sleep_ms(1200); /* asleep in its half-second waits */
         kill(k, sigs[i]);
-        OK(wait_exit(k, 10000, &st));
+        OK(harness_wait_exit(k, 10000, &st));
         OK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
         log = read_log();
         OK(log && strstr(log, "stopping (signal)"));
@@ -273,9 +206,9 @@ static void test_signal_while_idle(void) {
 int main(void) {
     pid_t x;
     struct sockaddr_un a;
-    if (!on_path("Xvfb")) {
-        fprintf(stderr, "test_cli_notify needs Xvfb (Debian package xvfb); install it (scripts/install-deps --test)\n");
-        return 1;
+    if (!harness_on_path("Xvfb")) {
+        harness_skip("test_cli_notify needs Xvfb (Debian package xvfb); install it (scripts/install-deps --test)");
+        return harness_done();
     }
     snprintf(tmp, sizeof tmp, "/tmp/kiosk-notify-XXXXXX");
     if (!mkdtemp(tmp)) return 1;
@@ -287,7 +220,7 @@ int main(void) {
         fprintf(stderr, "cannot bind %s: %s\n", a.sun_path, strerror(errno));
         return 1;
     }
-    x = start_xvfb();
+    x = harness_xvfb_start("1080x1920x24", 0, display, sizeof display);
     if (x < 0) {
         fprintf(stderr, "could not start Xvfb\n");
         return 1;
@@ -296,8 +229,7 @@ int main(void) {
     RUN(test_ready_watchdog_freeze);
     RUN(test_no_socket_no_messages);
     RUN(test_signal_while_idle);
-    kill(x, SIGTERM);
-    waitpid(x, NULL, 0);
+    harness_stop(x);
     close(sock);
     {
         char cmd[128];

@@ -65,13 +65,6 @@ static char *capture(int *rc, const char *fmt, ...) {
     return ks_buf_detach(&out);
 }
 
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
-}
-
 static char *read_text(const char *path) {
     char *t = NULL;
     size_t n;
@@ -160,7 +153,7 @@ static void test_two_kiosks(void) {
     /* 2. A second good commit reaches both. */
     p = ks_sprintf("%s/knee/recovery.md", work);
     text = page_md("Recovery", "recovery", "Version two: walk a little every day.");
-    write_text(p, text);
+    harness_write_text(p, text);
     free(text);
     c2 = commit_push(work, "Recovery: walk every day");
     for (int i = 0; i < 2; i++) {
@@ -177,7 +170,7 @@ static void test_two_kiosks(void) {
 
     /* 3. A commit with an error reaches neither; each says which and why. */
     text = ks_sprintf("---\ntitle: [Recovery\nsection: recovery\nsummary: x\n---\n\nBroken.\n");
-    write_text(p, text);
+    harness_write_text(p, text);
     free(text);
     c3 = commit_push(work, "Broken recovery page");
     for (int i = 0; i < 2; i++) {
@@ -230,7 +223,7 @@ static void test_two_kiosks(void) {
 
     /* 4. The fix reaches both, the refusal is forgotten. */
     text = page_md("Recovery", "recovery", "Version four: fixed.");
-    write_text(p, text);
+    harness_write_text(p, text);
     free(text);
     c4 = commit_push(work, "Fix the recovery page");
     for (int i = 0; i < 2; i++) {
@@ -343,7 +336,7 @@ static void test_bundle(void) {
 
     /* A broken version on the stick is refused the same way. */
     p = ks_sprintf("%s/about.md", work);
-    write_text(p, "---\ntitle: About\nsummary: x\n---\n\nNo section line above.\n");
+    harness_write_text(p, "---\ntitle: About\nsummary: x\n---\n\nNo section line above.\n");
     free(commit_push(work, "About without a section"));
     INT_EQ(sh("git -C '%s' bundle create -q '%s' --all", work, bundle), 0);
     out = sync_kiosk(k3, bundle, &rc, NULL);
@@ -358,7 +351,7 @@ static void test_bundle(void) {
     /* The fixed version, as a bundle of one branch without HEAD, on a stick
      * mounted while `kiosk sync --watch-usb` runs. */
     text = page_md("About", "about", "Fixed on the stick.");
-    write_text(p, text);
+    harness_write_text(p, text);
     free(text);
     c2 = commit_push(work, "About fixed");
     sh("mkdir -p '%s'", media);
@@ -424,7 +417,7 @@ static void generate_pages(const char *work, const char *variant) {
         p = ks_sprintf("%s/index.md", dir);
         text = ks_sprintf("---\ntitle: Topic %d\norder: %d\nsummary: Generated topic.\n---\n\n# Topic %d\n\n%s\n", t, t,
                           t, variant);
-        write_text(p, text);
+        harness_write_text(p, text);
         free(p);
         free(text);
         for (int i = 0; i < 100; i++) {
@@ -436,7 +429,7 @@ static void generate_pages(const char *work, const char *variant) {
                      variant, i);
             p = ks_sprintf("%s/page%03d.md", dir, i);
             text = page_md(title, "extra", body);
-            write_text(p, text);
+            harness_write_text(p, text);
             free(p);
             free(text);
         }
@@ -459,7 +452,7 @@ static void test_sigkill(void) {
     generate_pages(work, "version D");
     good[2] = commit_push(work, "Version D");
     p = ks_sprintf("%s/topic2/page050.md", work);
-    write_text(p, "---\ntitle: [broken\n---\n");
+    harness_write_text(p, "---\ntitle: [broken\n---\n");
     bad = commit_push(work, "Version C, broken");
     free(p);
     for (int i = 0; i < 3; i++)
@@ -548,63 +541,13 @@ static void test_sigkill(void) {
 
 /* ------------------------------------------------------------ a running kiosk */
 
-typedef struct kiosk {
-    pid_t pid;
-    FILE *to;  /* its stdin */
-    int from;  /* its stdout */
-    char buf[65536];
-    size_t len;
-} kiosk;
+typedef harness_kiosk kiosk;
 
+/* A headless kiosk on content and db, answering on a pipe. */
 static int kiosk_start(kiosk *kk, const char *content, const char *db) {
-    int in[2], out[2];
-    memset(kk, 0, sizeof *kk);
-    if (pipe(in) != 0 || pipe(out) != 0) return -1;
-    kk->pid = fork();
-    if (kk->pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[0]);
-        close(in[1]);
-        close(out[0]);
-        close(out[1]);
-        setenv("SDL_VIDEODRIVER", "dummy", 1);
-        execl(KIOSK_BIN, KIOSK_BIN, "run", "--script", "-", "--size", "1080x1920", "--content", content, "--db", db,
-              (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    kk->to = fdopen(in[1], "w");
-    kk->from = out[0];
-    return kk->pid > 0 ? 0 : -1;
-}
-
-/* One command, its one-line answer (static buffer), "(no answer)" after 20 s. */
-static const char *ask(kiosk *kk, const char *line) {
-    static char answer[65536];
-    double until = ks_now_ms() + 20000;
-    fprintf(kk->to, "%s\n", line);
-    fflush(kk->to);
-    for (;;) {
-        char *nl = memchr(kk->buf, '\n', kk->len);
-        struct pollfd pf = {kk->from, POLLIN, 0};
-        ssize_t got;
-        if (nl) {
-            size_t n = (size_t)(nl - kk->buf);
-            memcpy(answer, kk->buf, n);
-            answer[n] = '\0';
-            memmove(kk->buf, nl + 1, kk->len - n - 1);
-            kk->len -= n + 1;
-            return answer;
-        }
-        if (ks_now_ms() > until || poll(&pf, 1, 1000) < 0) break;
-        if (!(pf.revents & (POLLIN | POLLHUP))) continue;
-        got = read(kk->from, kk->buf + kk->len, sizeof kk->buf - 1 - kk->len);
-        if (got <= 0) break;
-        kk->len += (size_t)got;
-    }
-    return "(no answer)";
+    char *argv[] = {KIOSK_BIN, "run", "--script", "-", "--size", "1080x1920", "--content", (char *)content, "--db",
+                    (char *)db, NULL};
+    return harness_kiosk_start(kk, argv, NULL, NULL);
 }
 
 static void test_running_kiosk(void) {
@@ -620,15 +563,15 @@ static void test_running_kiosk(void) {
     free(sync_kiosk(k, central, &rc, NULL));
     INT_EQ(rc, 0);
     OK(kiosk_start(&kk, content, db) == 0);
-    STR_EQ(ask(&kk, "open page:knee/recovery"), "ok");
-    STR_CONTAINS(ask(&kk, "shown"), "crutches");
+    STR_EQ(harness_kiosk_ask(&kk, "open page:knee/recovery"), "ok");
+    STR_CONTAINS(harness_kiosk_ask(&kk, "shown"), "crutches");
     want = ks_sprintf("Content version: %.7s", c1);
-    STR_CONTAINS(ask(&kk, "status"), want);
+    STR_CONTAINS(harness_kiosk_ask(&kk, "status"), want);
     free(want);
 
     p = ks_sprintf("%s/knee/recovery.md", work);
     text = page_md("Recovery", "recovery", "Synced while the kiosk runs: rest the knee for two days.");
-    write_text(p, text);
+    harness_write_text(p, text);
     free(text);
     free(p);
     c2 = commit_push(work, "Two days of rest");
@@ -637,7 +580,7 @@ static void test_running_kiosk(void) {
     INT_EQ(rc, 0);
     free(out);
     while (ks_now_ms() - switched < 10000) {
-        a = ask(&kk, "shown");
+        a = harness_kiosk_ask(&kk, "shown");
         if (strstr(a, "two days")) {
             visible = ks_now_ms() - switched;
             seen = 1;
@@ -650,8 +593,8 @@ static void test_running_kiosk(void) {
     OK(visible <= 3000);
     /* The page being read refreshed in place; the staff status names the
      * version and the sync. */
-    STR_CONTAINS(ask(&kk, "screen"), "page:knee/recovery");
-    a = ask(&kk, "status");
+    STR_CONTAINS(harness_kiosk_ask(&kk, "screen"), "page:knee/recovery");
+    a = harness_kiosk_ask(&kk, "status");
     want = ks_sprintf("Content version: %.7s", c2);
     STR_CONTAINS(a, want);
     STR_CONTAINS(a, "\"Two days of rest\"");
@@ -661,34 +604,33 @@ static void test_running_kiosk(void) {
 
     /* A refused version: the kiosk keeps showing c2, the status says why. */
     p = ks_sprintf("%s/knee/recovery.md", work);
-    write_text(p, "no front matter at all\n");
+    harness_write_text(p, "no front matter at all\n");
     free(p);
     free(commit_push(work, "Recovery without its header"));
     out = sync_kiosk(k, central, &rc, NULL);
     INT_EQ(rc, 1);
     free(out);
     usleep(500 * 1000);
-    STR_CONTAINS(ask(&kk, "shown"), "two days");
-    a = ask(&kk, "status");
+    STR_CONTAINS(harness_kiosk_ask(&kk, "shown"), "two days");
+    a = harness_kiosk_ask(&kk, "status");
     STR_CONTAINS(a, "Refused version:");
     STR_CONTAINS(a, "Recovery without its header");
     STR_CONTAINS(a, "knee/recovery.md:1: error:");
 
     /* The staff screen itself (hold the corner, PIN 2580, OK; coordinates
      * as in test_watch_kiosk), saved to look at. */
-    STR_EQ(ask(&kk, "drag 30 30 31 31 5300"), "ok");
-    STR_EQ(ask(&kk, "screen"), "staff-pin");
-    ask(&kk, "tap 356 233");
-    ask(&kk, "tap 356 389");
-    ask(&kk, "tap 356 491");
-    ask(&kk, "tap 356 593");
-    ask(&kk, "tap 563 593");
-    STR_EQ(ask(&kk, "screen"), "staff");
-    STR_EQ(ask(&kk, "shot " KIOSK_BUILD_DIR "/sync_kiosk_staff.png"), "ok");
+    STR_EQ(harness_kiosk_ask(&kk, "drag 30 30 31 31 5300"), "ok");
+    STR_EQ(harness_kiosk_ask(&kk, "screen"), "staff-pin");
+    harness_kiosk_ask(&kk, "tap 356 233");
+    harness_kiosk_ask(&kk, "tap 356 389");
+    harness_kiosk_ask(&kk, "tap 356 491");
+    harness_kiosk_ask(&kk, "tap 356 593");
+    harness_kiosk_ask(&kk, "tap 563 593");
+    STR_EQ(harness_kiosk_ask(&kk, "screen"), "staff");
+    STR_EQ(harness_kiosk_ask(&kk, "shot " KIOSK_BUILD_DIR "/sync_kiosk_staff.png"), "ok");
 
-    ask(&kk, "quit");
-    fclose(kk.to);
-    close(kk.from);
+    harness_kiosk_ask(&kk, "quit");
+    harness_kiosk_close(&kk);
     {
         int st = 0;
         waitpid(kk.pid, &st, 0);
@@ -712,9 +654,9 @@ static void test_placeholders(void) {
     char *k = ks_sprintf("%s/k7", root), *p = ks_sprintf("%s/about.md", work), *text, *out, *cfg;
     int rc;
     cfg = ks_sprintf("%s/k7.conf", root);
-    write_text(cfg, "[clinic]\nphone = 555 0100\n");
+    harness_write_text(cfg, "[clinic]\nphone = 555 0100\n");
     text = page_md("About", "about", "Call us on {{clinic.phone}}.");
-    write_text(p, text);
+    harness_write_text(p, text);
     free(text);
     free(commit_push(work, "About with the phone"));
     out = capture(&rc, "'%s' sync --config '%s' --source '%s' --content '%s/current' --db '%s/index.db'", KIOSK_BIN,
@@ -722,7 +664,7 @@ static void test_placeholders(void) {
     INT_EQ(rc, 0);
     free(out);
     text = page_md("About", "about", "Fax us on {{clinic.fax}}.");
-    write_text(p, text);
+    harness_write_text(p, text);
     free(text);
     free(commit_push(work, "About with a fax"));
     out = capture(&rc, "'%s' sync --config '%s' --source '%s' --content '%s/current' --db '%s/index.db'", KIOSK_BIN,
@@ -739,6 +681,10 @@ static void test_placeholders(void) {
 }
 
 int main(void) {
+    if (!harness_on_path("git")) {
+        harness_skip("test_cli_sync needs the git program (Debian package git; scripts/install-deps)");
+        return harness_done();
+    }
     strcpy(root, "/tmp/ks_sync_XXXXXX");
     if (!mkdtemp(root)) return 2;
     setenv("GIT_AUTHOR_NAME", "Staff", 1);

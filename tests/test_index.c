@@ -290,14 +290,6 @@ static void test_synonyms(void) {
     free(db);
 }
 
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "wb");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
-
 static void test_schema_versions(void) {
     /* an older schema of ours: rebuilt */
     char *db = tmp_path("old.db");
@@ -346,7 +338,7 @@ static void test_schema_versions(void) {
 
     /* not a database at all: refused, untouched */
     db = tmp_path("text.db");
-    write_text(db, "this is not a database, it is a shopping list: eggs, milk, ozone\n");
+    harness_write_text(db, "this is not a database, it is a shopping list: eggs, milk, ozone\n");
     ix = ks_index_open_ex(db, &err, msg, sizeof msg);
     OK(ix == NULL);
     INT_EQ(err, KS_INDEX_ERR_NOT_OURS);
@@ -358,7 +350,7 @@ static void test_schema_versions(void) {
 
     /* an empty file (touch): becomes an index */
     db = tmp_path("empty.db");
-    write_text(db, "");
+    harness_write_text(db, "");
     ix = ks_index_open(db, &err);
     OK(ix != NULL);
     ks_index_close(ix);
@@ -549,10 +541,10 @@ static void test_with_store(void) {
     mkdir(topic, 0755);
     char *p1 = ks_path_join(topic, "index.md");
     char *p2 = ks_path_join(dir, "synonyms.txt");
-    write_text(p1, "---\ntitle: Prolotherapy\nsection: overview\norder: 1\nsummary: Shots that help ligaments heal.\n"
+    harness_write_text(p1, "---\ntitle: Prolotherapy\nsection: overview\norder: 1\nsummary: Shots that help ligaments heal.\n"
                    "keywords: [prolo, shots]\nreviewed: 2026-11-01\n---\n\n# Prolotherapy\n\nShots of dextrose help a "
                    "weak ligament heal.\n");
-    write_text(p2, "sugar water = dextrose\n");
+    harness_write_text(p2, "sugar water = dextrose\n");
     int err;
     ks_store *store = ks_store_load(dir, NULL, &err);
     OK(store != NULL);
@@ -584,6 +576,145 @@ static void test_with_store(void) {
     free(db);
 }
 
+/* The reader API that search reads through: schema checks at open, the
+ * change check, vocabulary, synonyms, pages, texts, and matches in each
+ * mode, seeing a later sync. */
+typedef struct rd_seen {
+    int n;
+    char first[32], last[32];
+    int64_t ids[8];
+    double score[8];
+    int sorted;
+} rd_seen;
+
+static int rd_word(void *ctx, const ks_index_word *w) {
+    rd_seen *k = ctx;
+    if (k->n && strcmp(k->last, w->word) >= 0) k->sorted = 0;
+    if (!k->n) snprintf(k->first, sizeof k->first, "%s", w->word);
+    snprintf(k->last, sizeof k->last, "%s", w->word);
+    OK(w->len == strlen(w->word) && w->df >= 1 && w->hdf <= w->df);
+    k->n++;
+    return 0;
+}
+
+static int rd_syn(void *ctx, const char *phrase, const char *target) {
+    rd_seen *k = ctx;
+    if (k->n++ == 0) snprintf(k->first, sizeof k->first, "%s=%s", phrase, target);
+    return 0;
+}
+
+static int rd_page(void *ctx, const ks_index_row *p) {
+    rd_seen *k = ctx;
+    if (k->n < 8) k->ids[k->n] = p->id;
+    if (strcmp(p->slug, "topic/index") == 0) {
+        OK(p->is_topic_index == 1 && p->order == 3);
+        STR_EQ(p->keywords, "keyword one\nside effects");
+        STR_EQ(p->section, "overview");
+    }
+    k->n++;
+    return 0;
+}
+
+static int rd_match(void *ctx, int64_t id, double score) {
+    rd_seen *k = ctx;
+    if (k->n < 8) {
+        k->ids[k->n] = id;
+        k->score[k->n] = score;
+    }
+    k->n++;
+    return k->n >= 2; /* stop after two */
+}
+
+static void test_reader(void) {
+    char *db = tmp_path("reader.db"), *junk = tmp_path("reader-junk.db");
+    int err = 0;
+    OK(ks_index_reader_open(db, &err) == NULL);
+    INT_EQ(err, KS_ERR_NOT_FOUND);
+    harness_write_text(junk, "not a database at all, just some text that is long enough to not be empty.\n");
+    OK(ks_index_reader_open(junk, &err) == NULL);
+    INT_EQ(err, KS_INDEX_ERR_SCHEMA);
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    tpage tp[3];
+    make_page(&tp[0], "topic/index", "Zebra overview", "Zebras graze. Zebras run.", 0);
+    make_page(&tp[1], "topic/risks", "Risks", "A zebra may kick.", 0);
+    make_page(&tp[2], "about", "About", "Nothing about animals.", 0);
+    const ks_page *pages[3] = {&tp[0].p, &tp[1].p, &tp[2].p};
+    ks_synonym syn[1] = {{"striped horse", "zebra", 3}};
+    INT_EQ(ks_index_sync_pages(ix, pages, 3, syn, 1, 7, NULL), 0);
+
+    ks_index_reader *r = ks_index_reader_open(db, &err);
+    OK(r != NULL);
+    if (!r) return;
+    INT_EQ(ks_index_reader_frozen(r), 0);
+    INT_EQ(ks_index_reader_changed(r), 1); /* the first call */
+    INT_EQ(ks_index_reader_changed(r), 0);
+    int64_t gen = 0;
+    INT_EQ(ks_index_reader_generation(r, &gen), 0);
+    OK(gen == ks_index_generation(ix));
+
+    rd_seen k = {.sorted = 1};
+    INT_EQ(ks_index_reader_vocab(r, rd_word, &k), 0);
+    OK(k.n > 5 && k.sorted);
+    STR_EQ(k.first, "a");
+    memset(&k, 0, sizeof k);
+    INT_EQ(ks_index_reader_synonyms(r, rd_syn, &k), 0);
+    INT_EQ(k.n, 1);
+    STR_EQ(k.first, "striped horse=zebra");
+    memset(&k, 0, sizeof k);
+    INT_EQ(ks_index_reader_pages(r, rd_page, &k), 0);
+    INT_EQ(k.n, 3);
+    OK(k.ids[0] < k.ids[1] && k.ids[1] < k.ids[2]); /* by id */
+
+    /* ranked: the page with zebra in its title first, scores falling */
+    rd_seen m = {0};
+    INT_EQ(ks_index_reader_begin(r), 0);
+    INT_EQ(ks_index_reader_match(r, "\"zebra\"", KS_INDEX_MATCH_RANKED, 10, rd_match, &m), 0);
+    INT_EQ(m.n, 2);
+    OK(m.score[0] > m.score[1] && m.score[1] > 0);
+    const char *text;
+    size_t len;
+    INT_EQ(ks_index_reader_body(r, m.ids[0], &text, &len), 1);
+    STR_EQ(text, "Zebras graze. Zebras run.");
+    OK(len == strlen(text));
+    INT_EQ(ks_index_reader_markdown(r, m.ids[1], &text, &len), 1);
+    STR_EQ(text, "A zebra may kick.");
+    INT_EQ(ks_index_reader_body(r, 9999, &text, &len), 0);
+    STR_EQ(text, "");
+    INT_EQ(ks_index_reader_has(r, "\"kick\"", m.ids[1]), 1);
+    INT_EQ(ks_index_reader_has(r, "\"kick\"", m.ids[0]), 0);
+    ks_index_reader_end(r);
+    /* unscored: id order, score 0; heads only: the title match alone */
+    memset(&m, 0, sizeof m);
+    INT_EQ(ks_index_reader_match(r, "\"zebra\"", 0, 10, rd_match, &m), 0);
+    OK(m.n == 2 && m.ids[0] < m.ids[1] && m.score[0] == 0.0);
+    memset(&m, 0, sizeof m);
+    INT_EQ(ks_index_reader_match(r, "\"zebra\"", KS_INDEX_MATCH_SCORED, 10, rd_match, &m), 0);
+    OK(m.n == 2 && m.ids[0] < m.ids[1] && m.score[0] > 0);
+    memset(&m, 0, sizeof m);
+    INT_EQ(ks_index_reader_match(r, "\"zebra\"", KS_INDEX_MATCH_HEADS, 10, rd_match, &m), 0);
+    INT_EQ(m.n, 1);
+    OK(ks_index_reader_match(r, "\"unclosed", 0, 10, rd_match, &m) < 0); /* bad syntax: an error, not a crash */
+
+    /* a later sync is seen */
+    tpage more[1];
+    make_page(&more[0], "zoo", "Zoo", "Zebras at the zoo.", 0);
+    const ks_page *pages2[4] = {&tp[0].p, &tp[1].p, &tp[2].p, &more[0].p};
+    INT_EQ(ks_index_sync_pages(ix, pages2, 4, syn, 1, 7, NULL), 0);
+    INT_EQ(ks_index_reader_changed(r), 1);
+    INT_EQ(ks_index_reader_generation(r, &gen), 0);
+    OK(gen == ks_index_generation(ix));
+    memset(&k, 0, sizeof k);
+    INT_EQ(ks_index_reader_pages(r, rd_page, &k), 0);
+    INT_EQ(k.n, 4);
+    ks_index_reader_close(r);
+    ks_index_reader_close(NULL);
+    ks_index_close(ix);
+    free(db);
+    free(junk);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/kiosk-test-index-XXXXXX");
     if (!mkdtemp(tmpdir)) return 2;
@@ -595,6 +726,7 @@ int main(void) {
     RUN(test_killed_mid_sync);
     RUN(test_interrupted);
     RUN(test_with_store);
+    RUN(test_reader);
     char *cmd = ks_sprintf("rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
     free(cmd);

@@ -13,33 +13,8 @@
 
 #include "fuzz_doc.h"
 
-static int fake_measure(void *ctx, ks_face face, int size, const char *text, size_t len) {
-    (void)ctx;
-    (void)face;
-    size_t cps = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        i += ks_utf8_decode(text + i, len - i, &cp);
-        cps++;
-    }
-    return (int)(cps * (size_t)size * 11 / 20);
-}
+#include "fuzz_metrics.h"
 
-static void fake_line(void *ctx, ks_face face, int size, int *height, int *ascent) {
-    (void)ctx;
-    (void)face;
-    *height = size * 6 / 5;
-    *ascent = size * 9 / 10;
-}
-
-static int fake_image(void *ctx, const char *src, int *w, int *h) {
-    (void)ctx;
-    *w = 50 + (int)(strlen(src) * 97 % 3000);
-    *h = 20 + (int)(strlen(src) * 31 % 2000);
-    return strlen(src) % 3 ? 0 : KS_ERR_NOT_FOUND;
-}
-
-static const ks_font_metrics metrics = {NULL, fake_measure, fake_line, fake_image};
 
 static int clean_runs(const ks_doc_block *b, size_t n) {
     int bad = 0;
@@ -76,7 +51,7 @@ static void test_fuzz(void) {
         }
         ks_layout_info info;
         ks_layout_list_clear(dl);
-        if (ks_layout_doc(dl, doc, &metrics, &p, &info) != 0) bad++;
+        if (ks_layout_doc(dl, doc, &fuzz_metrics, &p, &info) != 0) bad++;
         for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
             const ks_item *it = ks_layout_list_item(dl, i);
             if (it->box.x < info.content.x || it->box.x + it->box.w > info.content.x + info.content.w ||

@@ -37,11 +37,6 @@ static char content[128];
 static const ks_color RED = {200, 30, 40, 255}, GREEN = {20, 160, 60, 255}, BLUE = {30, 60, 200, 255},
                       MAGENTA = {250, 0, 250, 255};
 
-static void sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* A w x h picture of one colour at path, written beside it and renamed
  * over it (as an editor or rsync does). */
 static int write_png(const char *path, int w, int h, ks_color c) {
@@ -79,13 +74,6 @@ static long count_in_png(const char *path, ks_color c) {
     return n;
 }
 
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
-}
-
 static char *in_content(const char *rel) { return ks_path_join(content, rel); }
 
 /* ------------------------------------------------------------ open beneath */
@@ -95,8 +83,8 @@ static void test_open_beneath(void) {
     char *sub = ks_path_join(d, "sub"), *file = ks_path_join(sub, "f.txt"), *outside = ks_path_join(root, "out.txt");
     mkdir(d, 0755);
     mkdir(sub, 0755);
-    write_text(file, "inside");
-    write_text(outside, "outside");
+    harness_write_text(file, "inside");
+    harness_write_text(outside, "outside");
     char *l1 = ks_path_join(d, "in-link"), *l2 = ks_path_join(d, "out-rel"), *l3 = ks_path_join(d, "out-abs"),
          *l4 = ks_path_join(d, "loop"), *l5 = ks_path_join(sub, "up-in"), *l6 = ks_path_join(d, "dir-link");
     OK(symlink("sub/f.txt", l1) == 0);
@@ -279,7 +267,7 @@ static void test_budget_200_pictures(void) {
 static void test_check_pictures(void) {
     char *page = in_content("leak.md"), *broken = in_content("broken.png"), *big = in_content("big.png"),
          *good = in_content("pic.png");
-    write_text(page, "---\ntitle: Leak\nsection: general\nsummary: A page.\nreviewed: 2026-11-01\n---\n\n# Leak\n\n"
+    harness_write_text(page, "---\ntitle: Leak\nsection: general\nsummary: A page.\nreviewed: 2026-11-01\n---\n\n# Leak\n\n"
                      "![a](leak-abs.png)\n\n![b](leak-rel.png)\n\n![c](broken.png)\n\n![d](big.png)\n");
     /* A PNG header, then garbage: only decoding tells (the app's probe). */
     char *png = harness_read_file(good);
@@ -308,82 +296,19 @@ static void test_check_pictures(void) {
     free(page), free(broken), free(big), free(good);
 }
 
-typedef struct kiosk {
-    pid_t pid;
-    FILE *to;
-    int from;
-    char buf[65536];
-    size_t len;
-} kiosk;
+typedef harness_kiosk kiosk;
 
 static char display[32];
 
+/* The kiosk on the test's content, headless or in a window on display;
+ * its stderr in root/window-log.txt or root/headless-log.txt. */
 static int kiosk_start(kiosk *k, const char *db, int windowed) {
-    int in[2], out[2];
-    memset(k, 0, sizeof *k);
-    if (pipe(in) != 0 || pipe(out) != 0) return -1;
-    k->pid = fork();
-    if (k->pid == 0) {
-        char *log = ks_path_join(root, windowed ? "window-log.txt" : "headless-log.txt");
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) dup2(fd, 2);
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[0]), close(in[1]), close(out[0]), close(out[1]);
-        if (windowed) {
-            setenv("DISPLAY", display, 1);
-            unsetenv("SDL_VIDEODRIVER"); /* ctest sets "dummy" */
-            execl(KIOSK_BIN, KIOSK_BIN, "run", "--windowed", "--script", "-", "--size", "1080x1920", "--content",
-                  content, "--db", db, (char *)NULL);
-        } else {
-            setenv("SDL_VIDEODRIVER", "dummy", 1);
-            execl(KIOSK_BIN, KIOSK_BIN, "run", "--script", "-", "--size", "1080x1920", "--content", content, "--db",
-                  db, (char *)NULL);
-        }
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    k->to = fdopen(in[1], "w");
-    k->from = out[0];
-    return k->pid > 0 ? 0 : -1;
-}
-
-static const char *ask(kiosk *k, const char *line) {
-    static char answer[65536];
-    double until = ks_now_ms() + 20000;
-    fprintf(k->to, "%s\n", line);
-    fflush(k->to);
-    for (;;) {
-        char *nl = memchr(k->buf, '\n', k->len);
-        if (nl) {
-            size_t n = (size_t)(nl - k->buf);
-            memcpy(answer, k->buf, n);
-            answer[n] = '\0';
-            memmove(k->buf, nl + 1, k->len - n - 1);
-            k->len -= n + 1;
-            return answer;
-        }
-        struct pollfd pf = {k->from, POLLIN, 0};
-        if (ks_now_ms() > until || poll(&pf, 1, 1000) < 0) break;
-        if (!(pf.revents & (POLLIN | POLLHUP))) continue;
-        ssize_t got = read(k->from, k->buf + k->len, sizeof k->buf - 1 - k->len);
-        if (got <= 0) break;
-        k->len += (size_t)got;
-    }
-    return "(no answer)";
-}
-
-static void kiosk_stop(kiosk *k) {
-    int st;
-    ask(k, "quit");
-    fclose(k->to);
-    close(k->from);
-    for (int i = 0; i < 200 && waitpid(k->pid, &st, WNOHANG) != k->pid; i++) sleep_ms(50);
-    if (waitpid(k->pid, &st, WNOHANG) == 0) {
-        kill(k->pid, SIGKILL);
-        waitpid(k->pid, &st, 0);
-    }
+    char *log = ks_path_join(root, windowed ? "window-log.txt" : "headless-log.txt");
+    char *argv[] = {KIOSK_BIN, "run", "--script", "-", "--size", "1080x1920", "--content", content, "--db",
+                    (char *)db, windowed ? "--windowed" : NULL, NULL};
+    int rc = harness_kiosk_start(k, argv, windowed ? display : NULL, log);
+    free(log);
+    return rc;
 }
 
 /* Open page slug and take a screenshot until colour c covers at least
@@ -394,11 +319,11 @@ static int screen_shows(kiosk *k, const char *slug, ks_color c, int want_present
     double until = ks_now_ms() + 30000;
     int ok = 0;
     while (!ok && ks_now_ms() < until) {
-        if (strncmp(ask(k, open_cmd), "ok", 2) == 0 && strcmp(ask(k, shot_cmd), "ok") == 0) {
+        if (strncmp(harness_kiosk_ask(k, open_cmd), "ok", 2) == 0 && strcmp(harness_kiosk_ask(k, shot_cmd), "ok") == 0) {
             long n = count_in_png(shot, c);
             ok = want_present ? n > 50000 : n == 0;
         }
-        if (!ok) sleep_ms(150);
+        if (!ok) harness_sleep_ms(150);
     }
     free(open_cmd);
     free(shot_cmd);
@@ -410,7 +335,7 @@ static int page_opens(kiosk *k, const char *slug, int ms) {
     char *cmd = ks_sprintf("open page:%s", slug);
     double until = ks_now_ms() + ms;
     int ok = 0;
-    while (!(ok = strncmp(ask(k, cmd), "ok", 2) == 0) && ks_now_ms() < until) sleep_ms(150);
+    while (!(ok = strncmp(harness_kiosk_ask(k, cmd), "ok", 2) == 0) && ks_now_ms() < until) harness_sleep_ms(150);
     free(cmd);
     return ok;
 }
@@ -426,14 +351,14 @@ static void live_pictures(int windowed) {
     char *t1 = ks_sprintf(PAGE_FMT, "Live", "Live", "live.png"), *t2 = ks_sprintf(PAGE_FMT, "Later", "Later", "later.png");
     unlink(later);
     OK(write_png(pic, 400, 300, RED) == 0);
-    write_text(p1, t1);
-    write_text(p2, t2);
+    harness_write_text(p1, t1);
+    harness_write_text(p2, t2);
     kiosk k;
     OK(kiosk_start(&k, db, windowed) == 0);
     /* The picture as it is at start. */
     OK(screen_shows(&k, "live", RED, 1, shot));
     /* The page whose picture is missing is not shown (kiosk check: error). */
-    OK(strncmp(ask(&k, "open page:later"), "fail", 4) == 0);
+    OK(strncmp(harness_kiosk_ask(&k, "open page:later"), "fail", 4) == 0);
     /* Replaced while the kiosk runs. */
     OK(write_png(pic, 400, 300, GREEN) == 0);
     OK(screen_shows(&k, "live", GREEN, 1, shot));
@@ -447,69 +372,25 @@ static void live_pictures(int windowed) {
     OK(screen_shows(&k, "live", GREEN, 0, shot));
     /* The page showing a picture through a link out of content/ is never
      * shown, and the secret's colour never appears. */
-    OK(strncmp(ask(&k, "open page:leak"), "fail", 4) == 0);
-    kiosk_stop(&k);
+    OK(strncmp(harness_kiosk_ask(&k, "open page:leak"), "fail", 4) == 0);
+    harness_kiosk_stop(&k);
     OK(count_in_png(shot, MAGENTA) == 0);
     free(pic), free(later), free(p1), free(p2), free(db), free(shot), free(t1), free(t2);
 }
 
 static void test_live_headless(void) { live_pictures(0); }
 
-static int on_path(const char *prog) {
-    const char *path = getenv("PATH");
-    char buf[1024];
-    if (!path) path = "/usr/bin:/bin";
-    while (*path) {
-        size_t n = strcspn(path, ":");
-        snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, prog);
-        if (access(buf, X_OK) == 0) return 1;
-        path += n + (path[n] == ':');
-    }
-    return 0;
-}
-
-/* Xvfb on a display nobody uses (as tests/test_ui_window.c does). */
-static pid_t start_xvfb(void) {
-    for (int attempt = 0; attempt < 20; attempt++) {
-        int n = 100 + (int)((getpid() * 11 + attempt * 137) % 800);
-        char sock[64];
-        snprintf(sock, sizeof sock, "/tmp/.X11-unix/X%d", n);
-        if (access(sock, F_OK) == 0) continue;
-        snprintf(display, sizeof display, ":%d", n);
-        pid_t pid = fork();
-        if (pid == 0) {
-            int null = open("/dev/null", O_WRONLY);
-            if (null >= 0) {
-                dup2(null, 1);
-                dup2(null, 2);
-            }
-            execlp("Xvfb", "Xvfb", display, "-screen", "0", "1200x2000x24", "-nolisten", "tcp", (char *)NULL);
-            _exit(127);
-        }
-        for (int i = 0; i < 100; i++) {
-            int st;
-            if (access(sock, F_OK) == 0) return pid;
-            if (waitpid(pid, &st, WNOHANG) == pid) break;
-            sleep_ms(50);
-        }
-        kill(pid, SIGTERM);
-        waitpid(pid, NULL, 0);
-    }
-    return -1;
-}
-
 static void test_live_window(void) {
-    if (!on_path("Xvfb")) {
-        OK(!"Xvfb is installed (Debian package xvfb; scripts/install-deps --test)");
+    if (!harness_on_path("Xvfb")) {
+        harness_skip("the live pictures in a window need Xvfb (Debian package xvfb; scripts/install-deps --test)");
         return;
     }
-    pid_t x = start_xvfb();
+    pid_t x = harness_xvfb_start("1200x2000x24", 0, display, sizeof display);
     OK(x > 0);
     if (x <= 0) return;
     fprintf(stderr, "  Xvfb on display %s\n", display);
     live_pictures(1);
-    kill(x, SIGTERM);
-    waitpid(x, NULL, 0);
+    harness_stop(x);
 }
 
 /* A page name as long as the file system allows (a 200-byte folder and a
@@ -526,8 +407,8 @@ static void test_long_slug(void) {
     mkdir(topic, 0755);
     char *index = ks_sprintf("%s/index.md", topic), *page = ks_sprintf("%s/%s.md", topic, name);
     char *slug = ks_sprintf("%s/%s", folder, name);
-    write_text(index, "---\ntitle: Long\nsummary: A topic.\nreviewed: 2026-11-01\n---\n\n# Long\n\nA topic.\n");
-    write_text(page, "---\ntitle: Zebrafish\nsection: extra\nsummary: A page.\nreviewed: 2026-11-01\n---\n\n# Zebrafish\n\n"
+    harness_write_text(index, "---\ntitle: Long\nsummary: A topic.\nreviewed: 2026-11-01\n---\n\n# Long\n\nA topic.\n");
+    harness_write_text(page, "---\ntitle: Zebrafish\nsection: extra\nsummary: A page.\nreviewed: 2026-11-01\n---\n\n# Zebrafish\n\n"
                      "A zebrafish page with a long name. Back to [the topic](index.md).\n");
     char *db = ks_sprintf("%s/long.db", root), *png = ks_sprintf("%s/long.png", root), *out = NULL, *cmd;
     INT_EQ(strlen(slug), 448L);
@@ -549,7 +430,7 @@ static void test_long_slug(void) {
     /* The running kiosk opens it (counted), and a link on it works. */
     char *script = ks_sprintf("%s/long.txt", root);
     char *text = ks_sprintf("open page:%s\nscreen\nquit\n", slug);
-    write_text(script, text);
+    harness_write_text(script, text);
     cmd = ks_sprintf("SDL_VIDEODRIVER=dummy %s run --script - --content %s --db %s < %s 2>/dev/null", KIOSK_BIN, dir, db,
                      script);
     INT_EQ(harness_run(cmd, &out), 0);
@@ -569,7 +450,7 @@ int main(void) {
     snprintf(content, sizeof content, "%s/content", root);
     mkdir(content, 0755);
     char *about = ks_path_join(content, "about.md");
-    write_text(about, "---\ntitle: About\nsection: general\nsummary: About us.\nreviewed: 2026-11-01\n---\n\n# About\n\nHello.\n");
+    harness_write_text(about, "---\ntitle: About\nsection: general\nsummary: About us.\nreviewed: 2026-11-01\n---\n\n# About\n\nHello.\n");
     free(about);
     RUN(test_open_beneath);
     RUN(test_replace_add_remove);

@@ -10,6 +10,7 @@
 #include "../src/search/search_int.h"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -648,6 +649,126 @@ static void test_graceful(void) {
     ks_search_close(s);
 }
 
+/* A heavy prefix (many words, many pages under it) is searched as its
+ * best completions, still finding the pages, titles first. */
+static void test_heavy_prefix(void) {
+    enum { N = 300 };
+    static const char *const ins[] = {"insert", "instance", "install", "inside", "instead",
+                                      "instruction", "insight", "inspect", "insulin", "insure"};
+    char *db = ks_path_join(tmpdir, "heavy.db");
+    tpage *tp = ks_calloc(N, sizeof *tp);
+    char **slugs = ks_calloc(N, sizeof *slugs), **texts = ks_calloc(N, sizeof *texts);
+    const ks_page **pages = ks_calloc(N, sizeof *pages);
+    for (int i = 0; i < N; i++) {
+        slugs[i] = ks_sprintf("page-%03d", i);
+        ks_buf b = {0};
+        for (int k = 0; k < 10; k++) ks_buf_printf(&b, "%s ", ins[(i + k) % 10]);
+        ks_buf_printf(&b, "time plan. Page %d.", i);
+        texts[i] = ks_buf_detach(&b);
+        make_page(&tp[i], slugs[i], i == 7 ? "Time to insert" : "Notes", "misc", texts[i]);
+        pages[i] = &tp[i].p;
+    }
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    INT_EQ(ks_index_sync_pages(ix, pages, N, NULL, 0, 0, NULL), 0);
+    ks_index_close(ix);
+    ks_search *s = ks_search_open(db, NULL);
+    OK(s != NULL);
+    if (!s) return;
+    sr_plan *plan = ks_malloc(sizeof *plan);
+    sr_plan_make(s, "time ins", 8, 0, plan);
+    INT_EQ((int)plan->n_groups, 2);
+    OK(plan->groups[1].n_alt == SR_MAX_ALTS);
+    for (size_t a = 0; a < plan->groups[1].n_alt; a++) {
+        OK(!plan->groups[1].alt[a].prefix); /* words, not an FTS5 prefix */
+        OK(strncmp(plan->groups[1].alt[a].text, "ins", 3) == 0);
+    }
+    ks_search_results *r;
+    INT_EQ(ks_search_query(s, "time ins", 10, &r), 0);
+    INT_EQ((int)r->n, 10);
+    if (r->n) STR_EQ(r->hits[0].slug, "page-007"); /* both words in its title */
+    ks_search_results_free(r);
+    INT_EQ(ks_search_query(s, "plan", 10, &r), 0); /* a word on every page */
+    INT_EQ((int)r->n, 10);
+    ks_search_results_free(r);
+    free(plan);
+    ks_search_close(s);
+    for (int i = 0; i < N; i++) {
+        free(slugs[i]);
+        free(texts[i]);
+    }
+    free(slugs);
+    free(texts);
+    free(pages);
+    free(tp);
+    free(db);
+}
+
+/* Background reload: the query that notices a sync starts the reload on a
+ * thread and answers from the caches it has; a later query takes the new
+ * caches over; closing while a load runs waits for it and frees it. */
+static void test_background_reload(void) {
+    char *db = ks_path_join(tmpdir, "bg.db");
+    const ks_page *pages[N_FIX + 1];
+    for (int i = 0; i < N_FIX; i++) pages[i] = &fix[i].p;
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    INT_EQ(ks_index_sync_pages(ix, pages, N_FIX, NULL, 0, 0, NULL), 0);
+    ks_search *s = ks_search_open(db, NULL);
+    OK(s != NULL);
+    if (!s) return;
+    ks_search_set_background(s, 1);
+    int64_t gen = ks_search_generation(s);
+    ks_search_results *r = q(s, "zebrafish", 10);
+    INT_EQ(r->n, 0);
+    ks_search_results_free(r);
+
+    make_page(&fix[N_FIX], "zoo", "Zebrafish", "fish", "Zebrafish heal their fins.");
+    pages[N_FIX] = &fix[N_FIX].p;
+    INT_EQ(ks_index_sync_pages(ix, pages, N_FIX + 1, NULL, 0, 0, NULL), 0);
+    r = q(s, "ozone", 10); /* notices the sync: answers at once from the old caches */
+    OK(r->n > 0);
+    ks_search_results_free(r);
+    INT_EQ(ks_search_loading(s), 1);
+    OK(ks_search_generation(s) == gen);
+    double t0 = ks_now_ms();
+    while (ks_search_generation(s) == gen && ks_now_ms() - t0 < 20000) {
+        r = q(s, "ozone", 10);
+        OK(r->n > 0);
+        ks_search_results_free(r);
+        usleep(2000);
+    }
+    OK(ks_search_generation(s) > gen);
+    INT_EQ(ks_search_loading(s), 0);
+    r = q(s, "zebrafsh ", 10); /* the new vocabulary and pages */
+    STR_EQ(top(r), "zoo");
+    ks_search_results_free(r);
+
+    /* off again: a load under way is waited for */
+    INT_EQ(ks_index_sync_pages(ix, pages, N_FIX, NULL, 0, 0, NULL), 0);
+    gen = ks_search_generation(s);
+    r = q(s, "ozone", 10);
+    ks_search_results_free(r);
+    ks_search_set_background(s, 0);
+    INT_EQ(ks_search_loading(s), 0);
+    OK(ks_search_generation(s) > gen);
+    r = q(s, "zebrafish", 10);
+    INT_EQ(r->n, 0);
+    ks_search_results_free(r);
+
+    /* closed while loading */
+    ks_search_set_background(s, 1);
+    INT_EQ(ks_index_sync_pages(ix, pages, N_FIX + 1, NULL, 0, 0, NULL), 0);
+    r = q(s, "ozone", 10);
+    ks_search_results_free(r);
+    INT_EQ(ks_search_loading(s), 1);
+    ks_search_close(s);
+    ks_index_close(ix);
+    free(db);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/kiosk-test-search-XXXXXX");
     if (!mkdtemp(tmpdir)) return 2;
@@ -658,9 +779,11 @@ int main(void) {
     RUN(test_typos);
     RUN(test_typo_walk);
     RUN(test_graceful);
+    RUN(test_heavy_prefix);
     RUN(test_prefix_stop_synonyms);
     RUN(test_snippets_json);
     RUN(test_big_page);
+    RUN(test_background_reload);
     RUN(test_live_reload);
     char *cmd = ks_sprintf("rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);

@@ -46,41 +46,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SKIPPED 77
+#define SKIPPED HARNESS_SKIPPED
 
 static char tmp[64];     /* this run's folder (readable by the test user) */
 static ks_store *shipped;
 static int ran;          /* parts that ran (not skipped) */
-
-static int on_path(const char *prog) {
-    const char *path = getenv("PATH");
-    char buf[1024];
-    if (!path) path = "/usr/bin:/bin";
-    while (*path) {
-        size_t n = strcspn(path, ":");
-        snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, prog);
-        if (access(buf, X_OK) == 0) return 1;
-        path += n + (path[n] == ':');
-    }
-    return 0;
-}
-
-static void sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static void stop(pid_t pid) {
-    int st;
-    if (pid <= 0) return;
-    kill(pid, SIGTERM);
-    for (int i = 0; i < 100; i++) {
-        if (waitpid(pid, &st, WNOHANG) == pid) return;
-        sleep_ms(50);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, &st, 0);
-}
 
 /* Run argv (NULL-terminated) as uid/gid (uid < 0: as we are) with extra
  * environment entries env (NULL-terminated "K=V", may be NULL), stdout and
@@ -118,7 +88,7 @@ static int log_has(const char *log, const char *needle, int ms) {
         int found = s && strstr(s, needle);
         free(s);
         if (found) return 1;
-        sleep_ms(100);
+        harness_sleep_ms(100);
     }
     return 0;
 }
@@ -201,48 +171,17 @@ static void check_shot(const char *what, const char *png, int want_w, int want_h
 
 /* ------------------------------------------------------------ Xvfb */
 
-static int xvfb_up(const char *display) {
-    char *argv[] = {"xdotool", "getdisplaygeometry", NULL};
-    char env0[64];
-    char *env[] = {env0, NULL};
-    snprintf(env0, sizeof env0, "DISPLAY=%s", display);
-    return run(argv, env, -1, -1) == 0;
-}
-
-static pid_t start_xvfb(int w, int h, char *display, size_t cap) {
-    char screen[32];
-    snprintf(screen, sizeof screen, "%dx%dx24", w, h);
-    for (int attempt = 0; attempt < 20; attempt++) {
-        int n = 200 + (int)((getpid() * 7 + attempt * 131) % 700);
-        char sock[64];
-        pid_t pid;
-        snprintf(sock, sizeof sock, "/tmp/.X11-unix/X%d", n);
-        if (access(sock, F_OK) == 0) continue;
-        snprintf(display, cap, ":%d", n);
-        {
-            char *argv[] = {"Xvfb", display, "-screen", "0", screen, "-br", "-nolisten", "tcp", NULL};
-            pid = spawn(argv, NULL, NULL, -1, -1);
-        }
-        for (int i = 0; i < 100; i++) {
-            int st;
-            if (waitpid(pid, &st, WNOHANG) == pid) break;
-            if (xvfb_up(display)) return pid;
-            sleep_ms(100);
-        }
-        stop(pid);
-    }
-    return -1;
-}
-
 /* Xvfb at w x h with no window manager, the kiosk in kiosk mode (rotate
  * degrees): covers the screen, and a click on the search field opens it. */
 static void xvfb_case(int w, int h, int rotate) {
     char display[32], log[128], db[128], conf[128], png[160], home[160], what[64], env0[64], content[512];
+    char screen[32];
     char *env[] = {env0, NULL};
     int lw = rotate % 180 ? h : w, lh = rotate % 180 ? w : h, fx, fy, x, y;
     pid_t xs, k;
     snprintf(what, sizeof what, "Xvfb %dx%d rotate %d", w, h, rotate);
-    xs = start_xvfb(w, h, display, sizeof display);
+    snprintf(screen, sizeof screen, "%dx%dx24", w, h);
+    xs = harness_xvfb_start(screen, 1, display, sizeof display);
     OK(xs > 0);
     if (xs <= 0) return;
     snprintf(env0, sizeof env0, "DISPLAY=%s", display);
@@ -263,7 +202,7 @@ static void xvfb_case(int w, int h, int rotate) {
         k = spawn(argv, env, log, -1, -1);
     }
     OK(log_has(log, "first frame", 20000));
-    sleep_ms(300);
+    harness_sleep_ms(300);
     snprintf(png, sizeof png, "%s/xvfb-%dx%d-%d-home.png", tmp, w, h, rotate);
     {
         char *argv[] = {"import", "-window", "root", png, NULL};
@@ -295,7 +234,7 @@ static void xvfb_case(int w, int h, int rotate) {
         OK(opened);
         if (!opened) dump(log);
     }
-    sleep_ms(800); /* the screen is logged when it opens, drawn just after */
+    harness_sleep_ms(800); /* the screen is logged when it opens, drawn just after */
     snprintf(png, sizeof png, "%s/xvfb-%dx%d-%d-search.png", tmp, w, h, rotate);
     {
         char *argv[] = {"import", "-window", "root", png, NULL};
@@ -309,7 +248,7 @@ static void xvfb_case(int w, int h, int rotate) {
         char *argv[] = {"xdotool", "search", "--name", "Clinic kiosk", "windowsize", "%1", "800", "600", NULL};
         OK(run(argv, env, -1, -1) == 0);
         OK(log_has(log, "is 800x600 at", 5000));
-        sleep_ms(800);
+        harness_sleep_ms(800);
         snprintf(png, sizeof png, "%s/xvfb-%dx%d-%d-refit.png", tmp, w, h, rotate);
         {
             char *iargv[] = {"import", "-window", "root", png, NULL};
@@ -317,8 +256,8 @@ static void xvfb_case(int w, int h, int rotate) {
         }
         check_shot(what, png, w, h);
     }
-    stop(k);
-    stop(xs);
+    harness_stop(k);
+    harness_stop(xs);
     ran++;
 }
 
@@ -346,7 +285,7 @@ static int user_can_run(uid_t uid, gid_t gid) {
 static void cage_prepare(void) {
     static const char *const tools[] = {"cage", "grim", "Xwayland", "xdotool"};
     for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++)
-        if (!on_path(tools[i])) {
+        if (!harness_on_path(tools[i])) {
             cage_skip = "cage, grim, Xwayland or xdotool is missing (Debian packages cage, grim, xwayland, "
                         "xdotool: scripts/install-deps --test)";
             return;
@@ -426,12 +365,12 @@ static void cage_case(const char *rot_args, const char *driver, int out_w, int o
              * memory for its buffers, as in a bare chroot): not the kiosk's
              * doing, so said and skipped */
             fprintf(stderr, "SKIP %s: cage cannot allocate output buffers on this machine (see %s)\n", what, log);
-            stop(c);
+            harness_stop(c);
             return;
         }
         OK(!"the kiosk drew its first frame under cage");
         dump(log);
-        stop(c);
+        harness_stop(c);
         return;
     }
     {
@@ -441,7 +380,7 @@ static void cage_case(const char *rot_args, const char *driver, int out_w, int o
         snprintf(expect, sizeof expect, "laid out for %dx%d", out_w, out_h);
         OK(log_has(log, expect, 100));
     }
-    sleep_ms(500);
+    harness_sleep_ms(500);
     snprintf(png, sizeof png, "%s/cage-%s-%d-home.png", tmp, driver, out_w);
     {
         char *env[] = {e_xdg, e_wl, NULL};
@@ -468,7 +407,7 @@ static void cage_case(const char *rot_args, const char *driver, int out_w, int o
         }
         OK(opened);
         if (!opened) dump(log);
-        sleep_ms(800);
+        harness_sleep_ms(800);
         snprintf(png, sizeof png, "%s/cage-%s-%d-search.png", tmp, driver, out_w);
         {
             char *genv[] = {e_xdg, e_wl, NULL};
@@ -481,7 +420,7 @@ static void cage_case(const char *rot_args, const char *driver, int out_w, int o
         fprintf(stderr, "%s: no tap (no way to inject a touch into headless cage for a native Wayland client); "
                         "the screenshot shows the kiosk laid out for the whole output\n", what);
     }
-    stop(c);
+    harness_stop(c);
     ran++;
 }
 
@@ -499,7 +438,7 @@ int main(void) {
         return 1;
     }
     chmod(tmp, 0755);
-    have_x = on_path("Xvfb") && on_path("xdotool") && on_path("import");
+    have_x = harness_on_path("Xvfb") && harness_on_path("xdotool") && harness_on_path("import");
     if (have_x) {
         RUN(test_xvfb_1920x1080);
         RUN(test_xvfb_800x1280);

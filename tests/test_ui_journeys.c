@@ -521,7 +521,11 @@ static void test_resize_mid_page(void) {
     ks_ui_tick(w.ui, w.t);
     OK(screen_is(&w, "page:prolotherapy/candidacy"));
     OK(fabsf(w.ui->view.scroll / (float)w.ui->geom.content_h - frac) < 0.05f);
-    INT_EQ(w.ui->geom.body_bottom, 1080);
+    /* The body ends where the bottom bar (More, the track) starts, and the
+     * bar ends at the window's new bottom. */
+    INT_EQ(w.ui->geom.body_bottom, w.ui->geom.bar_top);
+    INT_EQ(w.ui->geom.bar_top + w.ui->geom.bar_h, 1080);
+    OK(w.ui->geom.bar_h > 0);
     check_fit(&w, "landscape page");
     /* The header buttons moved to the new right edge. */
     {

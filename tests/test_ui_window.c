@@ -5,7 +5,7 @@
  * tile with xdotool (clicks arrive as real mouse events), and reads the
  * kiosk's stderr log of screen changes. Escape must not end kiosk mode;
  * SIGTERM must end it cleanly. Needs the Debian packages xvfb and xdotool:
- * without them this test fails and says so.
+ * without them this test is skipped (exit 77) and says so.
  */
 #include "harness.h"
 #include "kiosk/base.h"
@@ -21,60 +21,6 @@
 
 static char tmp[64];
 static char display[32];
-
-static int on_path(const char *prog) {
-    const char *path = getenv("PATH");
-    char buf[1024];
-    if (!path) path = "/usr/bin:/bin";
-    while (*path) {
-        size_t n = strcspn(path, ":");
-        snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, prog);
-        if (access(buf, X_OK) == 0) return 1;
-        path += n + (path[n] == ':');
-    }
-    return 0;
-}
-
-static void sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static int xdotool(const char *args);
-
-/* Start Xvfb on a display number nobody uses (no socket in /tmp/.X11-unix;
- * Xvfb's own -displayfd picks :0 even when another server without a lock
- * file is being started there); returns its pid and sets display, or -1. */
-static pid_t start_xvfb(void) {
-    for (int attempt = 0; attempt < 20; attempt++) {
-        int n = 100 + (int)((getpid() * 7 + attempt * 131) % 800);
-        char sock[64];
-        pid_t pid;
-        snprintf(sock, sizeof sock, "/tmp/.X11-unix/X%d", n);
-        if (access(sock, F_OK) == 0) continue;
-        snprintf(display, sizeof display, ":%d", n);
-        pid = fork();
-        if (pid == 0) {
-            int null = open("/dev/null", O_WRONLY);
-            if (null >= 0) {
-                dup2(null, 1);
-                dup2(null, 2);
-            }
-            execlp("Xvfb", "Xvfb", display, "-screen", "0", "1080x1920x24", "-nolisten", "tcp", (char *)NULL);
-            _exit(127);
-        }
-        /* Up when it answers; gone when the display was taken after all. */
-        for (int i = 0; i < 100; i++) {
-            int st;
-            if (waitpid(pid, &st, WNOHANG) == pid) break;
-            if (xdotool("getdisplaygeometry") == 0) return pid;
-            sleep_ms(100);
-        }
-        kill(pid, SIGTERM);
-        waitpid(pid, NULL, 0);
-    }
-    return -1;
-}
 
 /* Start the kiosk on the display with extra args; stderr to tmp/log.txt. */
 static pid_t start_kiosk(const char *extra) {
@@ -108,7 +54,7 @@ static int xdotool(const char *args) {
  * that meets a window still being set up can fail at once (seen once under
  * ASan on a loaded machine), so it is asked again until the deadline. */
 static int window_shown(void) {
-    for (double t0 = ks_now_ms(); ks_now_ms() - t0 < 20000; sleep_ms(200))
+    for (double t0 = ks_now_ms(); ks_now_ms() - t0 < 20000; harness_sleep_ms(200))
         if (xdotool("search --sync --onlyvisible --name 'Clinic kiosk'") == 0) return 1;
     return 0;
 }
@@ -122,15 +68,7 @@ static int log_has(const char *needle, int ms) {
         int found = s && strstr(s, needle);
         free(s);
         if (found) return 1;
-        sleep_ms(100);
-    }
-    return 0;
-}
-
-static int wait_exit(pid_t pid, int ms, int *status) {
-    for (int waited = 0; waited <= ms; waited += 50) {
-        if (waitpid(pid, status, WNOHANG) == pid) return 1;
-        sleep_ms(50);
+        harness_sleep_ms(100);
     }
     return 0;
 }
@@ -159,7 +97,7 @@ static void test_windowed_click(void) {
     {
         int opened = 0;
         for (int attempt = 0; attempt < 3 && !opened; attempt++) {
-            sleep_ms(300);
+            harness_sleep_ms(300);
             OK(xdotool("search --onlyvisible --name 'Clinic kiosk' mousemove --window %1 540 640 click 1") == 0);
             opened = log_has("screen topic:prolotherapy", 3000);
         }
@@ -172,7 +110,7 @@ static void test_windowed_click(void) {
     OK(xdotool("search --onlyvisible --name 'Clinic kiosk' mousemove --window %1 100 50 click 1") == 0);
     OK(log_has("screen topic:prolotherapy\nkiosk: screen home", 10000));
     kill(k, SIGTERM);
-    OK(wait_exit(k, 10000, &st));
+    OK(harness_wait_exit(k, 10000, &st));
     OK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
@@ -184,25 +122,25 @@ static void test_kiosk_mode_ignores_escape(void) {
     OK(log_has("screen home", 10000));
     /* Escape and Alt+F4 do nothing in kiosk mode. */
     OK(xdotool("search --onlyvisible --name 'Clinic kiosk' windowfocus --sync key Escape key alt+F4") == 0);
-    sleep_ms(1000);
+    harness_sleep_ms(1000);
     OK(waitpid(k, &st, WNOHANG) == 0);
     /* SIGTERM ends it cleanly. */
     kill(k, SIGTERM);
-    OK(wait_exit(k, 10000, &st));
+    OK(harness_wait_exit(k, 10000, &st));
     OK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     OK(log_has("stopping", 100));
 }
 
 int main(void) {
     pid_t x;
-    if (!on_path("Xvfb") || !on_path("xdotool")) {
-        fprintf(stderr, "test_ui_window needs Xvfb and xdotool (Debian packages xvfb and xdotool); "
-                        "install them (scripts/install-deps) to run the real-window test\n");
-        return 1;
+    if (!harness_on_path("Xvfb") || !harness_on_path("xdotool")) {
+        harness_skip("test_ui_window needs Xvfb and xdotool (Debian packages xvfb and xdotool); "
+                     "install them (scripts/install-deps --test) to run the real-window test");
+        return harness_done();
     }
     snprintf(tmp, sizeof tmp, "/tmp/kiosk-ui-win-XXXXXX");
     if (!mkdtemp(tmp)) return 1;
-    x = start_xvfb();
+    x = harness_xvfb_start("1080x1920x24", 0, display, sizeof display);
     if (x < 0) {
         fprintf(stderr, "could not start Xvfb\n");
         return 1;
@@ -210,8 +148,7 @@ int main(void) {
     fprintf(stderr, "Xvfb on display %s\n", display);
     RUN(test_windowed_click);
     RUN(test_kiosk_mode_ignores_escape);
-    kill(x, SIGTERM);
-    waitpid(x, NULL, 0);
+    harness_stop(x);
     {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);

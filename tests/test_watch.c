@@ -40,25 +40,6 @@ static void run_cmd(const char *fmt, const char *a, const char *b) {
 
 static char *cpath(const env *e, const char *rel) { return ks_path_join(e->content, rel); }
 
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "cannot write %s\n", path);
-        return;
-    }
-    fputs(text, f);
-    fclose(f);
-}
-
-static char *page_md(const char *title, const char *section, const char *body) {
-    /* recovery and risks pages need their callout to be free of warnings */
-    int help = !strcmp(section, "recovery") || !strcmp(section, "risks");
-    return ks_sprintf("---\ntitle: %s\nsection: %s\norder: 3\nsummary: A short line.\nreviewed: 2026-11-01\n---\n\n"
-                      "# %s\n\n%s\n%s",
-                      title, section, title, body,
-                      help ? "\n> **When to get help**\n>\n> Call the clinic if it gets worse.\n" : "");
-}
-
 static void env_setup(env *e) {
     memset(e, 0, sizeof *e);
     strcpy(e->dir, "/tmp/ks_watch_XXXXXX");
@@ -228,8 +209,8 @@ static void scenario(int polling, int max_watches) {
 
     /* 1. A new page appears, in the topic, on the next snapshot and in the index. */
     p = cpath(&e, "knee/injection.md");
-    text = page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
-    write_text(p, text);
+    text = harness_page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
+    harness_write_text(p, text);
     free(text);
     free(p);
     WAIT_PAGE(w, "knee/injection", "needle");
@@ -263,8 +244,8 @@ static void scenario(int polling, int max_watches) {
      * temporary file never becomes a page. */
     p = cpath(&e, "knee/risks.md");
     tmp = cpath(&e, "knee/.risks.md.swp");
-    text = page_md("Risks and side effects", "risks", "Some people get bruising for a day or two.");
-    write_text(tmp, text);
+    text = harness_page_md("Risks and side effects", "risks", "Some people get bruising for a day or two.");
+    harness_write_text(tmp, text);
     free(text);
     OK(rename(tmp, p) == 0);
     WAIT_PAGE(w, "knee/risks", "bruising");
@@ -276,7 +257,7 @@ static void scenario(int polling, int max_watches) {
 
     /* 4. Broken front matter: the problem is reported, the page keeps its
      * last good version on screen and in the index. */
-    write_text(p, "---\ntitle: \"never closed\nsection: risks\n---\n\nSome people get rashes.\n");
+    harness_write_text(p, "---\ntitle: \"never closed\nsection: risks\n---\n\nSome people get rashes.\n");
     s = wait_for(w, has_diag_for, "knee/risks.md");
     OK(s != NULL);
     if (s) {
@@ -305,8 +286,8 @@ static void scenario(int polling, int max_watches) {
     CHECK_INDEX(&e, "knee/risks", "bruising", 1);
 
     /* ... and fixing it shows the fix. */
-    text = page_md("Risks and side effects", "risks", "Some people get a rash for a day.");
-    write_text(p, text);
+    text = harness_page_md("Risks and side effects", "risks", "Some people get a rash for a day.");
+    harness_write_text(p, text);
     free(text);
     WAIT_PAGE(w, "knee/risks", "rash");
     s = wait_for(w, no_errors, NULL);
@@ -354,8 +335,8 @@ static void scenario(int polling, int max_watches) {
         ks_watch_snapshot_release(s);
         CHECK_INDEX(&e, "knee-pain/recovery", "physiotherapy", 0);
         about = ks_path_join(away, "about.md");
-        text = page_md("About this kiosk", "general", "The nurses keep these pages up to date.");
-        write_text(about, text);
+        text = harness_page_md("About this kiosk", "general", "The nurses keep these pages up to date.");
+        harness_write_text(about, text);
         free(text);
         free(about);
         usleep(300 * 1000);
@@ -372,8 +353,8 @@ static void scenario(int polling, int max_watches) {
         char *about;
         run_cmd("cp -R '%s' '%s'", e.content, fresh);
         about = ks_path_join(fresh, "about.md");
-        text = page_md("About this kiosk", "general", "A volunteer checks these pages every month.");
-        write_text(about, text);
+        text = harness_page_md("About this kiosk", "general", "A volunteer checks these pages every month.");
+        harness_write_text(about, text);
         free(text);
         free(about);
         OK(rename(e.content, old) == 0);
@@ -391,8 +372,8 @@ static void scenario(int polling, int max_watches) {
         OK(rmdir(e.content) == 0);
         OK(rename(fresh, e.content) == 0);
         p = cpath(&e, "glossary.md");
-        text = page_md("Glossary", "general", "Cartilage: the smooth layer at the end of a bone.");
-        write_text(p, text);
+        text = harness_page_md("Glossary", "general", "Cartilage: the smooth layer at the end of a bone.");
+        harness_write_text(p, text);
         free(text);
         free(p);
         WAIT_PAGE(w, "glossary", "smooth layer");
@@ -417,12 +398,12 @@ static void scenario(int polling, int max_watches) {
     p = cpath(&e, "hip");
     OK(mkdir(p, 0755) == 0);
     tmp = ks_path_join(p, "index.md");
-    write_text(tmp, "---\ntitle: Hip care\norder: 2\nsummary: Help for a sore hip.\nreviewed: 2026-11-01\n---\n\n"
+    harness_write_text(tmp, "---\ntitle: Hip care\norder: 2\nsummary: Help for a sore hip.\nreviewed: 2026-11-01\n---\n\n"
                     "# Hip care\n\nThis topic covers the hip joint.\n");
     free(tmp);
     tmp = ks_path_join(p, "risks.md");
-    text = page_md("Hip risks", "risks", "The hip may feel stiff for a day.");
-    write_text(tmp, text);
+    text = harness_page_md("Hip risks", "risks", "The hip may feel stiff for a day.");
+    harness_write_text(tmp, text);
     free(text);
     free(tmp);
     free(p);
@@ -480,7 +461,7 @@ static void test_log_once(void) {
     o.quiet_ms = 150;
     e.w = ks_watch_start(e.content, &o, &err);
     p = cpath(&e, "knee/risks.md");
-    write_text(p, "---\ntitle: [unclosed\n---\n\nText.\n");
+    harness_write_text(p, "---\ntitle: [unclosed\n---\n\nText.\n");
     {
         ks_watch_snapshot *s = wait_for(e.w, has_diag_for, "knee/risks.md");
         OK(s != NULL);
@@ -489,14 +470,14 @@ static void test_log_once(void) {
     /* another change elsewhere: the same problem is not logged again */
     free(p);
     p = cpath(&e, "about.md");
-    text = page_md("About", "general", "Changed once.");
-    write_text(p, text);
+    text = harness_page_md("About", "general", "Changed once.");
+    harness_write_text(p, text);
     free(text);
     WAIT_PAGE(e.w, "about", "Changed once");
     free(p);
     /* the broken file written again (still broken): logged again */
     p = cpath(&e, "knee/risks.md");
-    write_text(p, "---\ntitle: [unclosed\n---\n\nText again.\n");
+    harness_write_text(p, "---\ntitle: [unclosed\n---\n\nText again.\n");
     /* Wait for its line itself: a load counter read here may still count
      * the about.md load (the snapshot is posted before the load is counted). */
     for (double t0 = ks_now_ms(); ks_now_ms() - t0 < TIMEOUT_MS; usleep(20000)) {
@@ -586,13 +567,13 @@ static void test_broken_at_start(void) {
     ks_watch_stop(e.w);
     e.w = NULL;
     p = cpath(&e, "knee/risks.md");
-    write_text(p, "---\ntitle: [unclosed\n---\n\nBroken.\n");
+    harness_write_text(p, "---\ntitle: [unclosed\n---\n\nBroken.\n");
     free(p);
     p = cpath(&e, "knee/index.md");
-    write_text(p, "no front matter at all\n");
+    harness_write_text(p, "no front matter at all\n");
     free(p);
     p = cpath(&e, "knee/what-it-is.md"); /* the first section: broken, the load sorts it last */
-    write_text(p, "---\ntitle: \"never closed\nsection: what-it-is\n---\n\nBroken.\n");
+    harness_write_text(p, "---\ntitle: \"never closed\nsection: what-it-is\n---\n\nBroken.\n");
     free(p);
 
     OK(start(&e, 0, 0) != NULL);
@@ -640,7 +621,7 @@ static void test_broken_keeps_place(void) {
     ks_watch_snapshot_release(s);
     STR_EQ(order_good, "about knee/index knee/what-it-is knee/recovery knee/risks");
     p = cpath(&e, "knee/what-it-is.md");
-    write_text(p, "---\ntitle: \"never closed\nsection: what-it-is\n---\n\nBroken.\n");
+    harness_write_text(p, "---\ntitle: \"never closed\nsection: what-it-is\n---\n\nBroken.\n");
     free(p);
     s = wait_for(e.w, has_diag_for, "knee/what-it-is.md");
     OK(s != NULL);
@@ -695,7 +676,7 @@ static void test_empty_reason(void) {
     OK(mkdir(dir, 0755) == 0);
     {
         char *page = ks_path_join(dir, "about.md");
-        write_text(page, "no front matter\n");
+        harness_write_text(page, "no front matter\n");
         free(page);
     }
     w = ks_watch_start(dir, &o, &err);
@@ -726,7 +707,7 @@ static void test_home_questions_live(void) {
     gen = ks_watch_snapshot_generation(s);
     ks_watch_snapshot_release(s);
     p = cpath(&e, "home.txt");
-    write_text(p, "How long is recovery? = knee/recovery.md\nWhat is it? = knee/what-it-is.md\n"
+    harness_write_text(p, "How long is recovery? = knee/recovery.md\nWhat is it? = knee/what-it-is.md\n"
                   "Any risks? = knee/risks.md\n");
     free(p);
     OK(ks_watch_wait(e.w, gen, TIMEOUT_MS) > gen);
@@ -773,14 +754,14 @@ static void test_unseen_kept(void) {
     p = cpath(&e, "hip");
     mkdir(p, 0755);
     tmp = ks_path_join(p, "index.md");
-    write_text(tmp, "---\ntitle: Hip care\norder: 2\nsummary: Help for a sore hip.\nreviewed: 2026-11-01\n---\n\n"
+    harness_write_text(tmp, "---\ntitle: Hip care\norder: 2\nsummary: Help for a sore hip.\nreviewed: 2026-11-01\n---\n\n"
                     "# Hip care\n\nThis topic covers the hip joint.\n");
     free(tmp);
     free(p);
     OK(start(&e, 0, 0) != NULL);
     p = cpath(&e, "knee/recovery.md");
     tmp = ks_path_join(e.dir, "outside.md");
-    write_text(tmp, "---\ntitle: Elsewhere\n---\n\nNot ours.\n");
+    harness_write_text(tmp, "---\ntitle: Elsewhere\n---\n\nNot ours.\n");
     OK(unlink(p) == 0);
     OK(symlink(tmp, p) == 0);
     s = after_next_load(e.w);
@@ -831,8 +812,8 @@ static void test_busy_neighbour(void) {
     pthread_create(&th, NULL, scribble, &sc);
     usleep(200 * 1000);
     p = cpath(&e, "knee/injection.md");
-    text = page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
-    write_text(p, text);
+    text = harness_page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
+    harness_write_text(p, text);
     free(text);
     free(p);
     WAIT_PAGE(e.w, "knee/injection", "needle");
@@ -864,8 +845,8 @@ static void test_settled_save(void) {
     if (!e.w) return;
 
     p = cpath(&e, "knee/injection.md");
-    text = page_md("The injection", "injection", "A thin needle settles into the knee.");
-    write_text(p, text);
+    text = harness_page_md("The injection", "injection", "A thin needle settles into the knee.");
+    harness_write_text(p, text);
     free(text);
     free(p);
     WAIT_PAGE(e.w, "knee/injection", "settles"); /* within TIMEOUT_MS, far less than a minute */

@@ -24,13 +24,7 @@
 
 #define TIMEOUT_MS 10000
 
-typedef struct kiosk {
-    pid_t pid;
-    FILE *to;   /* its stdin */
-    int from;   /* its stdout */
-    char buf[65536];
-    size_t len; /* bytes in buf not yet returned */
-} kiosk;
+typedef harness_kiosk kiosk;
 
 typedef struct env {
     char dir[64];
@@ -43,76 +37,14 @@ static void run_cmd(const char *fmt, const char *a, const char *b) {
     free(cmd);
 }
 
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
-}
-
-static char *page_md(const char *title, const char *section, const char *body) {
-    /* recovery and risks pages need their callout to be free of warnings */
-    int help = !strcmp(section, "recovery") || !strcmp(section, "risks");
-    return ks_sprintf("---\ntitle: %s\nsection: %s\norder: 3\nsummary: A short line.\nreviewed: 2026-11-01\n---\n\n"
-                      "# %s\n\n%s\n%s",
-                      title, section, title, body,
-                      help ? "\n> **When to get help**\n>\n> Call the clinic if it gets worse.\n" : "");
-}
-
 static int kiosk_start(kiosk *k, const env *e) {
-    int in[2], out[2];
-    memset(k, 0, sizeof *k);
+    char *argv[] = {KIOSK_BIN, "run", "--script", "-", "--size", "1080x1920", "--content", e->content, "--db",
+                    e->db, "--config", e->cfg, NULL};
     if (access(KIOSK_BIN, X_OK) != 0) {
         fprintf(stderr, "%s is not built\n", KIOSK_BIN);
         return -1;
     }
-    if (pipe(in) != 0 || pipe(out) != 0) return -1;
-    k->pid = fork();
-    if (k->pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[0]);
-        close(in[1]);
-        close(out[0]);
-        close(out[1]);
-        setenv("SDL_VIDEODRIVER", "dummy", 1);
-        execl(KIOSK_BIN, KIOSK_BIN, "run", "--script", "-", "--size", "1080x1920", "--content", e->content, "--db",
-              e->db, "--config", e->cfg, (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    k->to = fdopen(in[1], "w");
-    k->from = out[0];
-    return k->pid > 0 ? 0 : -1;
-}
-
-/* Send one command, return its one-line answer (static buffer in k), or
- * "(no answer)" after the timeout. */
-static const char *ask(kiosk *k, const char *line) {
-    static char answer[65536];
-    double until = ks_now_ms() + 20000;
-    fprintf(k->to, "%s\n", line);
-    fflush(k->to);
-    for (;;) {
-        char *nl = memchr(k->buf, '\n', k->len);
-        struct pollfd pf = {k->from, POLLIN, 0};
-        ssize_t got;
-        if (nl) {
-            size_t n = (size_t)(nl - k->buf);
-            memcpy(answer, k->buf, n);
-            answer[n] = '\0';
-            memmove(k->buf, nl + 1, k->len - n - 1);
-            k->len -= n + 1;
-            return answer;
-        }
-        if (ks_now_ms() > until || poll(&pf, 1, 1000) < 0) break;
-        if (!(pf.revents & (POLLIN | POLLHUP))) continue;
-        got = read(k->from, k->buf + k->len, sizeof k->buf - 1 - k->len);
-        if (got <= 0) break;
-        k->len += (size_t)got;
-    }
-    return "(no answer)";
+    return harness_kiosk_start(k, argv, NULL, NULL);
 }
 
 /* Ask until the answer contains want (or, with want starting with '!', no
@@ -122,7 +54,7 @@ static int ask_until(kiosk *k, const char *line, const char *want, int log_line)
     const char *a = "";
     for (;;) {
         int neg = want[0] == '!';
-        a = ask(k, line);
+        a = harness_kiosk_ask(k, line);
         if (neg ? !strstr(a, want + 1) : strstr(a, want) != NULL) return 1;
         if (ks_now_ms() > until) break;
         usleep(100 * 1000);
@@ -135,7 +67,7 @@ static int ask_until(kiosk *k, const char *line, const char *want, int log_line)
         harness_state.checks++;                  \
         ask_until(k, line, want, __LINE__);      \
     } while (0)
-#define ASK_HAS(k, line, want) STR_CONTAINS(ask(k, line), want)
+#define ASK_HAS(k, line, want) STR_CONTAINS(harness_kiosk_ask(k, line), want)
 
 /* What `kiosk search --db` finds from outside, as its JSON. */
 static char *search_outside(const env *e, const char *query) {
@@ -178,20 +110,20 @@ static void test_live_kiosk(void) {
     e.db = ks_path_join(e.dir, "index.db");
     e.cfg = ks_path_join(e.dir, "kiosk.conf");
     run_cmd("cp -R '%s' '%s'", KIOSK_FIXTURES "/watch/content", e.content);
-    write_text(e.cfg, "[idle]\nseconds = 0\n");
+    harness_write_text(e.cfg, "[idle]\nseconds = 0\n");
     OK(kiosk_start(&k, &e) == 0);
     if (!k.pid) return;
 
     /* Up, on Home, with the fixture's one topic; search works at once. */
-    STR_EQ(ask(&k, "screen"), "home");
+    STR_EQ(harness_kiosk_ask(&k, "screen"), "home");
     ASK_HAS(&k, "tiles", "knee=Knee care");
     ASK_HAS(&k, "pages", "5 pages");
     SEARCH_HAS(&e, "crutches", "knee/recovery");
 
     /* 1. A new page: on the topic, openable, found by search. */
     p = ks_path_join(e.content, "knee/injection.md");
-    text = page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
-    write_text(p, text);
+    text = harness_page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
+    harness_write_text(p, text);
     free(text);
     free(p);
     UNTIL(&k, "pages", "6 pages");
@@ -206,8 +138,8 @@ static void test_live_kiosk(void) {
         char *chk = ks_sprintf("'%s' check --content '%s' >/dev/null 2>&1", KIOSK_BIN, e.content);
         int rc;
         p = ks_path_join(e.content, "about.md");
-        text = page_md("About this kiosk", "general", "Ask at the desk for a printed copy.");
-        write_text(p, text);
+        text = harness_page_md("About this kiosk", "general", "Ask at the desk for a printed copy.");
+        harness_write_text(p, text);
         free(text);
         free(p);
         rc = system(idx);
@@ -225,7 +157,7 @@ static void test_live_kiosk(void) {
     /* Staff add a lay word to synonyms.txt: search follows. */
     SEARCH_LACKS(&e, "jab", "knee/injection");
     p = ks_path_join(e.content, "synonyms.txt");
-    write_text(p, "# lay word = the word the pages use\npuffiness = swelling\njab = needle\n");
+    harness_write_text(p, "# lay word = the word the pages use\npuffiness = swelling\njab = needle\n");
     free(p);
     {
         double until = ks_now_ms() + TIMEOUT_MS;
@@ -241,7 +173,7 @@ static void test_live_kiosk(void) {
 
     /* 2. The page being read is edited in place, slowly: it refreshes in
      * place (same screen) with the finished text. */
-    STR_EQ(ask(&k, "open page:knee/recovery"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "open page:knee/recovery"), "ok");
     {
         FILE *f;
         p = ks_path_join(e.content, "knee/recovery.md");
@@ -257,34 +189,34 @@ static void test_live_kiosk(void) {
         free(p);
     }
     UNTIL(&k, "shown", "helps after a week");
-    STR_EQ(ask(&k, "screen"), "page:knee/recovery");
+    STR_EQ(harness_kiosk_ask(&k, "screen"), "page:knee/recovery");
     SEARCH_HAS(&e, "physiotherapy", "knee/recovery");
 
     /* 3. An editor's save of the page being read: temporary file + rename. */
-    STR_EQ(ask(&k, "open page:knee/risks"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "open page:knee/risks"), "ok");
     p = ks_path_join(e.content, "knee/risks.md");
     tmp = ks_path_join(e.content, "knee/.risks.md.swp");
-    text = page_md("Risks and side effects", "risks", "Some people get bruising for a day or two.");
-    write_text(tmp, text);
+    text = harness_page_md("Risks and side effects", "risks", "Some people get bruising for a day or two.");
+    harness_write_text(tmp, text);
     free(text);
     OK(rename(tmp, p) == 0);
     UNTIL(&k, "shown", "bruising");
-    STR_EQ(ask(&k, "screen"), "page:knee/risks");
+    STR_EQ(harness_kiosk_ask(&k, "screen"), "page:knee/risks");
     ASK_HAS(&k, "pages", "6 pages"); /* the temporary file never was a page */
-    STR_EQ(ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_good.png"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_good.png"), "ok");
 
     /* 4. Broken front matter: the problem shows on the staff status with
      * file and line; the page keeps its last good version on screen and in
      * search. */
-    write_text(p, "---\ntitle: \"never closed\nsection: risks\n---\n\nSome people get rashes.\n");
+    harness_write_text(p, "---\ntitle: \"never closed\nsection: risks\n---\n\nSome people get rashes.\n");
     UNTIL(&k, "status", "knee/risks.md:");
     ASK_HAS(&k, "shown", "stale=1");
     ASK_HAS(&k, "shown", "bruising");
-    STR_EQ(ask(&k, "screen"), "page:knee/risks");
+    STR_EQ(harness_kiosk_ask(&k, "screen"), "page:knee/risks");
     SEARCH_HAS(&e, "bruising", "knee/risks");
     SEARCH_LACKS(&e, "rashes", "knee/risks");
     /* On screen, pixel for pixel, the page as it was before it broke. */
-    STR_EQ(ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_broken.png"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_broken.png"), "ok");
     {
         char *a = NULL, *b = NULL;
         size_t na = 0, nb = 0;
@@ -300,15 +232,15 @@ static void test_live_kiosk(void) {
 
     /* 5. The page being read is deleted: it stays readable until left, then
      * it is gone from the topic and from search. */
-    STR_EQ(ask(&k, "open page:knee/what-it-is"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "open page:knee/what-it-is"), "ok");
     p = ks_path_join(e.content, "knee/what-it-is.md");
     OK(unlink(p) == 0);
     free(p);
     UNTIL(&k, "pages", "5 pages");
-    STR_EQ(ask(&k, "screen"), "page:knee/what-it-is");
-    STR_EQ(ask(&k, "expect page:knee/what-it-is"), "ok");
-    STR_EQ(ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_deleted_page.png"), "ok");
-    STR_EQ(ask(&k, "open home"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "screen"), "page:knee/what-it-is");
+    STR_EQ(harness_kiosk_ask(&k, "expect page:knee/what-it-is"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_deleted_page.png"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "open home"), "ok");
     ASK_HAS(&k, "open page:knee/what-it-is", "fail");
     SEARCH_LACKS(&e, "cartilage", "knee/what-it-is");
 
@@ -328,31 +260,31 @@ static void test_live_kiosk(void) {
 
     /* 7. The whole folder moved away (a sync in progress): everything stays;
      * changed and moved back: the change shows. */
-    STR_EQ(ask(&k, "open page:knee-pain/recovery"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "open page:knee-pain/recovery"), "ok");
     {
         char *away = ks_path_join(e.dir, "content.away"), *about;
         /* (knee-pain/risks is broken and, under its new name, never had a
          * good version: not shown, so 4 pages) */
-        char *before = ks_strdup(ask(&k, "pages"));
+        char *before = ks_strdup(harness_kiosk_ask(&k, "pages"));
         STR_CONTAINS(before, "4 pages");
         OK(rename(e.content, away) == 0);
         usleep(1500 * 1000); /* longer than the quiet time and a root check */
-        STR_EQ(ask(&k, "pages"), before);
+        STR_EQ(harness_kiosk_ask(&k, "pages"), before);
         free(before);
         UNTIL(&k, "status", "missing, unreadable or empty: showing the last good content");
         ASK_HAS(&k, "tiles", "knee-pain=");
         ASK_HAS(&k, "shown", "physiotherapy");
-        STR_EQ(ask(&k, "screen"), "page:knee-pain/recovery");
+        STR_EQ(harness_kiosk_ask(&k, "screen"), "page:knee-pain/recovery");
         SEARCH_HAS(&e, "physiotherapy", "knee-pain/recovery");
         about = ks_path_join(away, "about.md");
-        text = page_md("About this kiosk", "general", "The nurses keep these pages up to date.");
-        write_text(about, text);
+        text = harness_page_md("About this kiosk", "general", "The nurses keep these pages up to date.");
+        harness_write_text(about, text);
         free(text);
         free(about);
         OK(rename(away, e.content) == 0);
         free(away);
     }
-    STR_EQ(ask(&k, "open home"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "open home"), "ok");
     UNTIL(&k, "open page:about", "ok");
     UNTIL(&k, "shown", "nurses");
     SEARCH_HAS(&e, "nurses", "about");
@@ -364,25 +296,25 @@ static void test_live_kiosk(void) {
     /* The staff status screen: hold the top-left corner 5 s, PIN 2580, OK.
      * (Coordinates of the PIN pad and the buttons at 1080x1920 as the ui lays
      * them out today; the pad moves down once a digit is typed.) */
-    STR_EQ(ask(&k, "drag 30 30 31 31 5300"), "ok");
-    STR_EQ(ask(&k, "screen"), "staff-pin");
-    ask(&k, "tap 356 233");
-    ask(&k, "tap 356 389");
-    ask(&k, "tap 356 491");
-    ask(&k, "tap 356 593");
-    ask(&k, "tap 563 593");
-    STR_EQ(ask(&k, "screen"), "staff");
-    STR_EQ(ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_staff.png"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "drag 30 30 31 31 5300"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "screen"), "staff-pin");
+    harness_kiosk_ask(&k, "tap 356 233");
+    harness_kiosk_ask(&k, "tap 356 389");
+    harness_kiosk_ask(&k, "tap 356 491");
+    harness_kiosk_ask(&k, "tap 356 593");
+    harness_kiosk_ask(&k, "tap 563 593");
+    STR_EQ(harness_kiosk_ask(&k, "screen"), "staff");
+    STR_EQ(harness_kiosk_ask(&k, "shot " KIOSK_BUILD_DIR "/watch_kiosk_staff.png"), "ok");
     ASK_HAS(&k, "status", "Topics: 1");
-    STR_EQ(ask(&k, "tap 540 1635"), "ok"); /* Reset usage counts */
+    STR_EQ(harness_kiosk_ask(&k, "tap 540 1635"), "ok"); /* Reset usage counts */
     ASK_HAS(&k, "status", "Page views: 0");
-    STR_EQ(ask(&k, "tap 540 1825"), "ok"); /* Back to the kiosk */
-    STR_EQ(ask(&k, "screen"), "page:about");
+    STR_EQ(harness_kiosk_ask(&k, "tap 540 1825"), "ok"); /* Back to the kiosk */
+    STR_EQ(harness_kiosk_ask(&k, "screen"), "page:about");
 
     /* A search that finds nothing is counted once, by its text only. */
-    STR_EQ(ask(&k, "open search"), "ok");
-    STR_EQ(ask(&k, "type zzqx"), "ok");
-    STR_EQ(ask(&k, "open home"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "open search"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "type zzqx"), "ok");
+    STR_EQ(harness_kiosk_ask(&k, "open home"), "ok");
     ASK_HAS(&k, "status", "Searches that found nothing: 1");
     ASK_HAS(&k, "status", "1  zzqx");
     {
@@ -399,9 +331,8 @@ static void test_live_kiosk(void) {
         free(cmd);
     }
 
-    STR_EQ(ask(&k, "quit"), "ok");
-    fclose(k.to);
-    close(k.from);
+    STR_EQ(harness_kiosk_ask(&k, "quit"), "ok");
+    harness_kiosk_close(&k);
     waitpid(k.pid, &status, 0);
     OK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     run_cmd("rm -rf '%s' %s", e.dir, "");

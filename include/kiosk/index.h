@@ -219,4 +219,93 @@ void ks_index_page_free(ks_index_page *page);
  * frees, in *out. Returns as ks_index_get_page. */
 int ks_index_page_markdown(ks_index *ix, const char *slug, char **out);
 
+/* ------------------------------------------------------------ reading
+ *
+ * A read-only handle for search: everything search reads, without SQL or
+ * table names outside this module. It holds its own connection (WAL
+ * reader: never blocked by a sync, never blocking one) and its prepared
+ * statements. One handle per thread.
+ *
+ * Consistency: calls between ks_index_reader_begin() and _end() see one
+ * version of the index (a read transaction); outside them each call sees
+ * the latest. Texts handed out (body, markdown, and the strings passed to
+ * the callbacks) stay valid until the next call on the handle, or the
+ * callback's return. A callback returns 0 to go on, nonzero to stop.
+ * Failures are negative KS_INDEX_ERR_* codes as for ks_index_open, with
+ * KS_ERR_BUSY (retryable) for a database busy or locked. */
+typedef struct ks_index_reader ks_index_reader;
+
+/* Open db_path for reading. NULL on failure with *err (if not NULL):
+ * KS_ERR_NOT_FOUND (no such regular file: run `kiosk index`),
+ * KS_INDEX_ERR_SCHEMA (not an index of ours, or another schema version),
+ * KS_INDEX_ERR_DB. On a full or failing disk, where a live WAL reader
+ * cannot be made, the file is read as it is on disk (immutable) and no
+ * later sync is seen: see ks_index_reader_frozen(). Close with
+ * ks_index_reader_close() (NULL is fine). */
+ks_index_reader *ks_index_reader_open(const char *db_path, int *err);
+void ks_index_reader_close(ks_index_reader *r);
+/* 1 when r was opened immutable (see above), else 0; NULL gives 0. */
+int ks_index_reader_frozen(const ks_index_reader *r);
+/* 1 when some connection committed since the last call (and on the first
+ * call), 0 when not, or a negative code. Reads shared memory only: cheap
+ * enough for every keystroke. */
+int ks_index_reader_changed(ks_index_reader *r);
+/* Start and end a read transaction (nesting counts; end always succeeds). */
+int ks_index_reader_begin(ks_index_reader *r);
+void ks_index_reader_end(ks_index_reader *r);
+/* The generation counter (see ks_index_generation). 0 or a negative code. */
+int ks_index_reader_generation(ks_index_reader *r, int64_t *gen);
+
+/* The unstemmed vocabulary, in byte order of word. */
+typedef struct ks_index_word {
+    const char *word;
+    size_t len;
+    uint32_t df;  /* pages holding it */
+    uint32_t hdf; /* pages holding it in the title or keywords */
+} ks_index_word;
+typedef int (*ks_index_word_fn)(void *ctx, const ks_index_word *w);
+int ks_index_reader_vocab(ks_index_reader *r, ks_index_word_fn fn, void *ctx);
+
+/* The synonyms as synced, in file order: a lay phrase and its target
+ * phrase; a target "@section" is a section intent (intents.txt). */
+typedef int (*ks_index_synonym_fn)(void *ctx, const char *phrase, const char *target);
+int ks_index_reader_synonyms(ks_index_reader *r, ks_index_synonym_fn fn, void *ctx);
+
+/* The indexed pages by id (ids are positive and stable while a page is
+ * indexed; they are what the match functions return). Strings are never
+ * NULL; keywords are one per line. */
+typedef struct ks_index_row {
+    int64_t id;
+    const char *slug, *title, *topic, *section, *summary, *keywords;
+    int order;
+    int is_topic_index;
+} ks_index_row;
+typedef int (*ks_index_row_fn)(void *ctx, const ks_index_row *page);
+int ks_index_reader_pages(ks_index_reader *r, ks_index_row_fn fn, void *ctx);
+
+/* The page's Markdown body (last good version), or its plain text as the
+ * full-text index holds it: 1 found (*text, *len set), 0 no such page
+ * (*text = ""), or a negative code. */
+int ks_index_reader_markdown(ks_index_reader *r, int64_t id, const char **text, size_t *len);
+int ks_index_reader_body(ks_index_reader *r, int64_t id, const char **text, size_t *len);
+
+/* Full-text matches of expr, an FTS5 query expression over the page text
+ * (callers quote every word they did not write themselves), at most limit,
+ * each passed to fn with its page id and score. flags:
+ *   KS_INDEX_MATCH_SCORED: the score is bm25 with the field weights title
+ *     10, keywords 6, headings and summary 3, body 1, negated so that
+ *     higher is better; otherwise 0. Scoring reads the whole list of pages
+ *     of every word in expr once per call (for the word's weight): cheap
+ *     for rare words, milliseconds for common ones on 15,000 pages;
+ *   KS_INDEX_MATCH_RANKED: scored, best first (every match is scored, a
+ *     few microseconds a page); otherwise in id order, stopping at limit;
+ *   KS_INDEX_MATCH_HEADS: match in the title and keywords only.
+ * Returns 0, or a negative code (also for a malformed expr). */
+enum { KS_INDEX_MATCH_RANKED = 1, KS_INDEX_MATCH_HEADS = 2, KS_INDEX_MATCH_SCORED = 4 };
+typedef int (*ks_index_match_fn)(void *ctx, int64_t id, double score);
+int ks_index_reader_match(ks_index_reader *r, const char *expr, unsigned flags, size_t limit, ks_index_match_fn fn,
+                          void *ctx);
+/* 1 when page id matches expr, 0 when not, or a negative code. */
+int ks_index_reader_has(ks_index_reader *r, const char *expr, int64_t id);
+
 #endif

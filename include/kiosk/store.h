@@ -162,11 +162,15 @@ typedef struct ks_store ks_store;
  * names of NAME_MAX bytes and the '/' between. ui keeps slugs this long. */
 #define KS_STORE_MAX_SLUG 511
 
+/* What a picture probe found: its size, or why it cannot be read. */
+typedef struct ks_image_probe_result {
+    int w, h;
+    char why[160]; /* a short reason when the probe fails, else "" */
+} ks_image_probe_result;
 /* Decode a picture for real, to tell "looks like a PNG" from "is one": the
  * store itself only reads headers (it never links SDL). Returns 0 and the
- * size, or a negative value with a short reason in why (cap bytes). */
-typedef int (*ks_image_probe)(void *ctx, const void *data, size_t len, int *w, int *h, char *why,
-                              size_t cap);
+ * size in *out, or a negative value with a short reason in out->why. */
+typedef int (*ks_image_probe)(void *ctx, const void *data, size_t len, ks_image_probe_result *out);
 
 typedef struct ks_store_options {
     time_t today;   /* "now" for the 12-month review check; 0 means time(NULL) */

@@ -10,6 +10,7 @@
 #define KIOSK_APP_H
 
 #include "kiosk/config.h"
+#include "kiosk/store.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -33,10 +34,15 @@ const char *app_default_content(void);
  * guess such as the current folder). Static storage; do not free. */
 const char *app_default_db(void);
 
+/* What a command's option parser returns when the command goes on; any
+ * other value is the exit code to end with (0 after --help, 2 after a
+ * usage error). */
+#define APP_GO_ON (-1)
+
 /* If argv[*i] is --content, --db or --config (as "--opt VALUE" or
  * "--opt=VALUE"), store it in paths, advance *i past it and return 1.
- * Returns -1 (after a message on stderr) when the value is missing, 0 when
- * argv[*i] is none of them. */
+ * Returns KS_ERR_INVALID (after a message on stderr) when the value is
+ * missing, 0 when argv[*i] is none of them. */
 int app_take_path_option(app_paths *paths, int argc, char **argv, int *i);
 /* Read the configuration into paths->cfg (--config FILE, else
  * $KIOSK_CONFIG, else KS_CONFIG_PATH when that file exists, else the
@@ -57,8 +63,8 @@ struct ks_ui_config;
 void app_ui_config(const ks_config *c, struct ks_ui_config *u);
 
 /* If argv[*i] is "--NAME VALUE" or "--NAME=VALUE", set *value, advance *i
- * past it and return 1; -1 (after a message) when the value is missing; 0
- * when argv[*i] is not that option. */
+ * past it and return 1; KS_ERR_INVALID (after a message) when the value is
+ * missing; 0 when argv[*i] is not that option. */
 int app_take_value(const char *name, int argc, char **argv, int *i, const char **value);
 
 /* Whether arg asks for a command's help: --help or -h. */
@@ -82,11 +88,11 @@ uint64_t app_placeholders_hash(const ks_config *cfg);
  * (a ks_image_probe; ctx unused). Call app_image_probe_init() once on the
  * main thread before any thread may probe. */
 void app_image_probe_init(void);
-int app_image_probe(void *ctx, const void *data, size_t len, int *w, int *h, char *why, size_t cap);
+int app_image_probe(void *ctx, const void *data, size_t len, ks_image_probe_result *out);
 
 /* Read a small text file (at most 1 MiB) the user named (--config,
- * --script). Returns 0 with *text (the caller frees it) and *len, or -1
- * after "kiosk SUB: cannot read PATH: why" on stderr, where why names a
+ * --script). Returns 0 with *text (the caller frees it) and *len, or a
+ * negative KS_ERR_* after "kiosk SUB: cannot read PATH: why" on stderr, where why names a
  * folder, a pipe or a device as such. */
 int app_read_text(const char *sub, const char *path, char **text, size_t *len);
 

@@ -128,12 +128,12 @@ static void remember_summary(ks_index *ix, const char *stamp, const ks_index_rep
 
 /* Print what the last sync printed for kept and skipped pages, and the
  * summary line of a sync that found nothing to do. Returns the exit status,
- * or -1 when the notes are incomplete (then sync for real). */
+ * or APP_GO_ON when the notes are incomplete (then sync for real). */
 static int repeat_last_summary(ks_index *ix, double ms, const char *db) {
     char *counts = ks_index_note_get(ix, "index.counts");
     char *lines = ks_index_note_get(ix, "index.lines");
     size_t good, kept, skipped;
-    int status = -1;
+    int status = APP_GO_ON;
     if (counts && lines && sscanf(counts, "%zu %zu %zu", &good, &kept, &skipped) == 3) {
         for (char *l = lines; *l;) {
             char *nl = strchr(l, '\n');
@@ -202,11 +202,10 @@ static void save_records(ks_index *ix, const char *path, const ks_store *store, 
     free(identity);
 }
 
-int cmd_index(int argc, char **argv) {
-    app_paths paths = {0};
-    int quiet = 0;
+/* The options into *paths and *quiet: APP_GO_ON to go on, else the exit code. */
+static int parse_options(int argc, char **argv, app_paths *paths, int *quiet) {
     for (int i = 1; i < argc;) {
-        int r = app_take_path_option(&paths, argc, argv, &i);
+        int r = app_take_path_option(paths, argc, argv, &i);
         if (r < 0) return 2;
         if (r > 0) continue;
         if (app_is_help(argv[i])) {
@@ -214,26 +213,112 @@ int cmd_index(int argc, char **argv) {
             return 0;
         }
         if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
-            quiet = 1;
+            *quiet = 1;
             i++;
             continue;
         }
         return app_usage_error("index", "unknown argument '%s'", argv[i]);
     }
-    if (app_paths_defaults(&paths) != 0) return 2;
+    return app_paths_defaults(paths) != 0 ? 2 : APP_GO_ON;
+}
+
+/* The whole file is checked first (about 2 ms per MB), and a damaged one is
+ * moved aside and restored from its backup (see index.h); the sync then
+ * brings the backup up to date. 0, or a negative KS_ERR_* code when the
+ * check itself failed (said on stderr). */
+static int check_index(ks_index *ix, const char *db) {
+    int checked = ks_index_check(ix);
+    if (checked > 0)
+        fprintf(stderr, "kiosk index: the index '%s' was damaged; %s\n", db,
+                checked == 1 ? "restored it from its backup" : "started a new one (no backup)");
+    else if (checked < 0) {
+        fprintf(stderr, "kiosk index: could not check the index '%s': %s (nothing was changed)\n", db,
+                ks_index_errmsg(ix));
+        return checked;
+    }
+    return 0;
+}
+
+/* Sync, waiting up to BUSY_WAIT_MS while another writer holds the index;
+ * a progress bar on a terminal (*last: the progress() state, which must
+ * outlive ix's use). */
+static int sync_waiting(ks_index *ix, const ks_store *store, ks_index_report *rep, size_t *last) {
+    int rc;
+    if (isatty(STDERR_FILENO)) ks_index_set_progress(ix, progress, last);
+    double until = ks_now_ms() + BUSY_WAIT_MS;
+    while ((rc = ks_index_sync(ix, store, rep)) == KS_INDEX_ERR_BUSY && ks_now_ms() < until) {
+        ks_index_report_free(rep);
+        usleep(200 * 1000);
+    }
+    return rc;
+}
+
+/* What the sync did, on stdout; the exit status it means (1: pages kept
+ * or skipped). */
+static int print_report(const ks_index_report *rep, int quiet, const char *db) {
+    if (!quiet) {
+        print_list("added", &rep->added, "");
+        print_list("changed", &rep->changed, "");
+        print_list("removed", &rep->removed, "");
+    }
+    print_list("kept", &rep->kept, KEPT_NOTE);
+    print_list("skipped", &rep->skipped, SKIPPED_NOTE);
+    if (!quiet && rep->synonyms_changed) printf("synonyms  updated\n");
+    printf("%zu added, %zu changed, %zu removed, %zu unchanged, %zu kept, %zu skipped%s (%.0f ms, %s)\n",
+           rep->added.n, rep->changed.n, rep->removed.n, rep->unchanged.n, rep->kept.n, rep->skipped.n,
+           rep->wrote ? "" : "; nothing written", rep->ms, db);
+    return rep->kept.n || rep->skipped.n ? 1 : 0;
+}
+
+/* A copy to restore from if the file is ever found damaged: after a write,
+ * or when there is none yet. */
+static void update_backup(ks_index *ix, const char *db, int wrote) {
+    char *bak = ks_sprintf("%s.backup", db);
+    int no_backup = access(bak, F_OK) != 0;
+    free(bak);
+    if ((wrote || no_backup) && ks_index_backup(ix) != 0)
+        fprintf(stderr, "kiosk index: could not update the backup of '%s' (the old one stays): %s\n", db,
+                ks_index_errmsg(ix));
+}
+
+/* Load the folder (reusing the last run's records), sync it into ix and
+ * report; stamp (may be NULL) is remembered for the next no-change run.
+ * Returns the exit status. */
+static int index_folder(ks_index *ix, app_paths *paths, const char *stamp, int quiet, size_t *last) {
+    char *records = records_path(paths->db);
+    ks_store *prev = load_records(ix, records);
+    /* the records remember the placeholder values: other values, no reuse */
+    ks_store *store = app_load_store_from("index", paths, prev);
+    ks_index_report rep;
+    int status = 2;
+    ks_store_free(prev);
+    if (!store) {
+        free(records);
+        return 2;
+    }
+    if (sync_waiting(ix, store, &rep, last) != 0) {
+        fprintf(stderr, "kiosk index: the index '%s' was not changed: %s\n", paths->db, ks_index_errmsg(ix));
+    } else {
+        status = print_report(&rep, quiet, paths->db);
+        if (stamp) remember_summary(ix, stamp, &rep);
+        save_records(ix, records, store, rep.generation);
+        update_backup(ix, paths->db, rep.wrote);
+    }
+    ks_index_report_free(&rep);
+    ks_store_free(store);
+    free(records);
+    return status;
+}
+
+int cmd_index(int argc, char **argv) {
+    app_paths paths = {0};
+    size_t last = 0; /* the progress bar's state, for as long as ix lives */
+    int quiet = 0, status = parse_options(argc, argv, &paths, &quiet);
+    if (status != APP_GO_ON) return status;
 
     ks_index *ix = open_index(paths.db);
     if (!ix) return 2;
-    /* The whole file is checked first (about 2 ms per MB), and a damaged
-     * one is moved aside and restored from its backup (see index.h); the
-     * sync below then brings the backup up to date. */
-    int checked = ks_index_check(ix);
-    if (checked > 0)
-        fprintf(stderr, "kiosk index: the index '%s' was damaged; %s\n", paths.db,
-                checked == 1 ? "restored it from its backup" : "started a new one (no backup)");
-    else if (checked < 0) {
-        fprintf(stderr, "kiosk index: could not check the index '%s': %s (nothing was changed)\n", paths.db,
-                ks_index_errmsg(ix));
+    if (check_index(ix, paths.db) < 0) {
         ks_index_close(ix);
         return 2;
     }
@@ -242,71 +327,12 @@ int cmd_index(int argc, char **argv) {
     double t0 = ks_now_ms();
     char *stamp = content_stamp(paths.content, &paths.cfg);
     char *last_stamp = ks_index_note_get(ix, "index.stamp");
-    if (stamp && last_stamp && strcmp(stamp, last_stamp) == 0) {
-        int status = repeat_last_summary(ix, ks_now_ms() - t0, paths.db);
-        if (status >= 0) {
-            free(stamp);
-            free(last_stamp);
-            ks_index_close(ix);
-            return status;
-        }
-    }
+    status = APP_GO_ON;
+    if (stamp && last_stamp && strcmp(stamp, last_stamp) == 0)
+        status = repeat_last_summary(ix, ks_now_ms() - t0, paths.db);
     free(last_stamp);
-
-    char *records = records_path(paths.db);
-    ks_store *prev = load_records(ix, records);
-    /* the records remember the placeholder values: other values, no reuse */
-    ks_store *store = app_load_store_from("index", &paths, prev);
-    ks_store_free(prev);
-    if (!store) {
-        free(records);
-        free(stamp);
-        ks_index_close(ix);
-        return 2;
-    }
-    int rc;
-    size_t last = 0;
-    if (isatty(STDERR_FILENO)) ks_index_set_progress(ix, progress, &last);
-    ks_index_report rep;
-    double until = ks_now_ms() + BUSY_WAIT_MS;
-    while ((rc = ks_index_sync(ix, store, &rep)) == KS_INDEX_ERR_BUSY && ks_now_ms() < until) {
-        ks_index_report_free(&rep);
-        usleep(200 * 1000);
-    }
-    if (rc != 0) {
-        fprintf(stderr, "kiosk index: the index '%s' was not changed: %s\n", paths.db, ks_index_errmsg(ix));
-        ks_index_report_free(&rep);
-        ks_index_close(ix);
-        ks_store_free(store);
-        free(stamp);
-        free(records);
-        return 2;
-    }
-    if (!quiet) {
-        print_list("added", &rep.added, "");
-        print_list("changed", &rep.changed, "");
-        print_list("removed", &rep.removed, "");
-    }
-    print_list("kept", &rep.kept, KEPT_NOTE);
-    print_list("skipped", &rep.skipped, SKIPPED_NOTE);
-    if (!quiet && rep.synonyms_changed) printf("synonyms  updated\n");
-    printf("%zu added, %zu changed, %zu removed, %zu unchanged, %zu kept, %zu skipped%s (%.0f ms, %s)\n",
-           rep.added.n, rep.changed.n, rep.removed.n, rep.unchanged.n, rep.kept.n, rep.skipped.n,
-           rep.wrote ? "" : "; nothing written", rep.ms, paths.db);
-    int status = rep.kept.n || rep.skipped.n ? 1 : 0;
-    if (stamp) remember_summary(ix, stamp, &rep);
-    save_records(ix, records, store, rep.generation);
-    free(records);
-    /* a copy to restore from if the file is ever found damaged */
-    char *bak = ks_sprintf("%s.backup", paths.db);
-    int no_backup = access(bak, F_OK) != 0;
-    free(bak);
-    if ((rep.wrote || no_backup) && ks_index_backup(ix) != 0)
-        fprintf(stderr, "kiosk index: could not update the backup of '%s' (the old one stays): %s\n", paths.db,
-                ks_index_errmsg(ix));
+    if (status == APP_GO_ON) status = index_folder(ix, &paths, stamp, quiet, &last);
     free(stamp);
-    ks_index_report_free(&rep);
     ks_index_close(ix);
-    ks_store_free(store);
     return status;
 }

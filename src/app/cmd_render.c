@@ -53,14 +53,15 @@ typedef struct render_opts {
     size_t n_highlight;
 } render_opts;
 
+/* "WxH", each 200..8192, into *w and *h: 0, or KS_ERR_INVALID. */
 static int parse_size(const char *s, int *w, int *h) {
     char *end;
     long a = strtol(s, &end, 10);
-    if (end == s || (*end != 'x' && *end != 'X')) return -1;
+    if (end == s || (*end != 'x' && *end != 'X')) return KS_ERR_INVALID;
     const char *p = end + 1;
     long b = strtol(p, &end, 10);
-    if (end == p || *end) return -1;
-    if (a < 200 || b < 200 || a > 8192 || b > 8192) return -1;
+    if (end == p || *end) return KS_ERR_INVALID;
+    if (a < 200 || b < 200 || a > 8192 || b > 8192) return KS_ERR_INVALID;
     *w = (int)a;
     *h = (int)b;
     return 0;
@@ -119,7 +120,8 @@ static int render_page(const ks_page *page, const render_opts *o, const char *co
 /* Screens ("home", "topic:SLUG", "search:QUERY", "idle-prompt") belong to
  * the ui module, which draws them with the same headless renderer. For
  * search:QUERY the index at --db is brought up to date first (as `kiosk
- * run` does). Returns an exit code, or -1 when spec names no screen. */
+ * run` does). Returns an exit code, or KS_ERR_NOT_FOUND when spec names
+ * no screen. */
 static int render_screen(const char *spec, const render_opts *o, const ks_store *store, const app_paths *paths) {
     const char *db = paths->db ? paths->db : app_default_db();
     ks_store_view content = ks_store_view_of(store);
@@ -141,88 +143,97 @@ static int render_screen(const char *spec, const render_opts *o, const ks_store 
     }
     rc = ks_ui_render_screen(spec, &content, search, &so, o->out);
     ks_search_close(search);
-    if (rc == KS_ERR_NOT_FOUND) return -1;
+    if (rc == KS_ERR_NOT_FOUND) return KS_ERR_NOT_FOUND;
     return rc == 0 ? 0 : 1;
 }
 
-int cmd_render(int argc, char **argv) {
-    app_paths paths = {0};
-    render_opts o = {0};
-    o.w = 1080;
-    o.h = 1920;
-    o.scale = 1.0;
-    o.theme = ks_layout_theme("default");
-    for (int i = 1; i < argc;) {
+/* Render's option name with its value v into *o: 1, or 2 (the exit code)
+ * after a usage error, said on stderr. */
+static int set_render_option(render_opts *o, const char *name, const char *v) {
+    char *end;
+    if (!strcmp(name, "-o") || !strcmp(name, "--output")) {
+        o->out = v;
+    } else if (!strcmp(name, "--size")) {
+        if (parse_size(v, &o->w, &o->h) != 0)
+            return app_usage_error("render", "--size wants WxH, each 200..8192, e.g. 1080x1920 (got '%s')", v);
+    } else if (!strcmp(name, "--text-scale")) {
+        o->scale = strtod(v, &end);
+        if (end == v || *end || !(o->scale >= 1.0 && o->scale <= 2.0))
+            return app_usage_error("render", "--text-scale wants a number from 1 to 2 (got '%s')", v);
+    } else if (!strcmp(name, "--theme")) {
+        o->theme = ks_layout_theme(v);
+        if (!o->theme) return app_usage_error("render", "unknown theme '%s' (default, high-contrast)", v);
+    } else if (!strcmp(name, "--scroll")) {
+        long px = strtol(v, &end, 10);
+        if (end == v || *end || px < 0 || px > 10000000)
+            return app_usage_error("render", "--scroll wants pixels >= 0 (got '%s')", v);
+        o->scroll = (int)px;
+        o->scroll_given = 1;
+    } else { /* --highlight */
+        if (o->n_highlight == sizeof o->highlight / sizeof o->highlight[0])
+            return app_usage_error("render", "too many --highlight words");
+        o->highlight[o->n_highlight++] = v;
+    }
+    return 1;
+}
+
+/* One of render's own options at argv[*i] into *o (*i moves past it):
+ * 1 when taken, 0 when argv[*i] is none of them, 2 (the exit code) after a
+ * usage error, said on stderr. */
+static int take_render_option(render_opts *o, int argc, char **argv, int *i) {
+    static const char *const names[] = {"-o",      "--output", "--size",     "--text-scale",
+                                        "--theme", "--scroll", "--highlight"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         const char *v = NULL;
-        int r = app_take_path_option(&paths, argc, argv, &i);
+        int r = app_take_value(names[k], argc, argv, i, &v);
+        if (r < 0) return 2;
+        if (r > 0) return set_render_option(o, names[k], v);
+    }
+    return 0;
+}
+
+/* The command line into *paths and *o: APP_GO_ON to go on, else the exit code. */
+static int parse_options(int argc, char **argv, app_paths *paths, render_opts *o) {
+    o->w = 1080;
+    o->h = 1920;
+    o->scale = 1.0;
+    o->theme = ks_layout_theme("default");
+    for (int i = 1; i < argc;) {
+        int r = app_take_path_option(paths, argc, argv, &i);
         if (r < 0) return 2;
         if (r > 0) continue;
         if (app_is_help(argv[i])) {
             help();
             return 0;
         }
-        if ((r = app_take_value("-o", argc, argv, &i, &v)) != 0 ||
-            (r = app_take_value("--output", argc, argv, &i, &v)) != 0) {
-            if (r < 0) return 2;
-            o.out = v;
-            continue;
-        }
-        if ((r = app_take_value("--size", argc, argv, &i, &v)) != 0) {
-            if (r < 0) return 2;
-            if (parse_size(v, &o.w, &o.h) != 0)
-                return app_usage_error("render", "--size wants WxH, each 200..8192, e.g. 1080x1920 (got '%s')", v);
-            continue;
-        }
-        if ((r = app_take_value("--text-scale", argc, argv, &i, &v)) != 0) {
-            if (r < 0) return 2;
-            char *end;
-            o.scale = strtod(v, &end);
-            if (end == v || *end || !(o.scale >= 1.0 && o.scale <= 2.0))
-                return app_usage_error("render", "--text-scale wants a number from 1 to 2 (got '%s')", v);
-            continue;
-        }
-        if ((r = app_take_value("--theme", argc, argv, &i, &v)) != 0) {
-            if (r < 0) return 2;
-            o.theme = ks_layout_theme(v);
-            if (!o.theme) return app_usage_error("render", "unknown theme '%s' (default, high-contrast)", v);
-            continue;
-        }
-        if ((r = app_take_value("--scroll", argc, argv, &i, &v)) != 0) {
-            if (r < 0) return 2;
-            char *end;
-            long s = strtol(v, &end, 10);
-            if (end == v || *end || s < 0 || s > 10000000)
-                return app_usage_error("render", "--scroll wants pixels >= 0 (got '%s')", v);
-            o.scroll = (int)s;
-            o.scroll_given = 1;
-            continue;
-        }
-        if ((r = app_take_value("--highlight", argc, argv, &i, &v)) != 0) {
-            if (r < 0) return 2;
-            if (o.n_highlight == sizeof o.highlight / sizeof o.highlight[0])
-                return app_usage_error("render", "too many --highlight words");
-            o.highlight[o.n_highlight++] = v;
-            continue;
-        }
+        if ((r = take_render_option(o, argc, argv, &i)) == 2) return 2;
+        if (r == 1) continue;
         if (argv[i][0] == '-' && argv[i][1])
             return app_usage_error("render", "unknown option '%s'", argv[i]);
-        if (o.slug) return app_usage_error("render", "one SLUG only (got '%s' and '%s')", o.slug, argv[i]);
-        o.slug = argv[i++];
+        if (o->slug) return app_usage_error("render", "one SLUG only (got '%s' and '%s')", o->slug, argv[i]);
+        o->slug = argv[i++];
     }
-    if (!o.slug) return app_usage_error("render", "which page? give a SLUG such as prolotherapy/risks");
-    if (!o.out) return app_usage_error("render", "where to? give -o FILE.png");
+    if (!o->slug) return app_usage_error("render", "which page? give a SLUG such as prolotherapy/risks");
+    if (!o->out) return app_usage_error("render", "where to? give -o FILE.png");
+    return APP_GO_ON;
+}
+
+int cmd_render(int argc, char **argv) {
+    app_paths paths = {0};
+    render_opts o = {0};
+    int status = parse_options(argc, argv, &paths, &o);
+    if (status != APP_GO_ON) return status;
     if (app_config_and_content(&paths) != 0) return 2;
     if (!paths.db && paths.cfg.paths.index[0] && !getenv("KIOSK_DB")) paths.db = paths.cfg.paths.index;
 
     ks_store *store = app_load_store("render", &paths);
     if (!store) return 2;
-    int status;
     const ks_page *page = ks_store_find(store, o.slug);
     if (page) {
         status = render_page(page, &o, paths.content);
     } else {
         status = render_screen(o.slug, &o, store, &paths);
-        if (status < 0) {
+        if (status == KS_ERR_NOT_FOUND) {
             fprintf(stderr, "kiosk render: unknown page '%s' in %s\n", o.slug, paths.content);
             status = 1;
         }

@@ -62,58 +62,79 @@ static void answer(ks_search *s, const char *query, size_t limit, int json) {
     ks_search_results_free(r);
 }
 
+typedef struct search_opts {
+    int json, from_stdin; /* --json, --stdin */
+    size_t limit;         /* --limit */
+    ks_buf query;         /* the QUERY words, joined by spaces */
+} search_opts;
+
+/* One option at argv[*i] into *o: APP_GO_ON when taken, else the exit code. */
+static int take_option(int argc, char **argv, int *i, app_paths *paths, search_opts *o) {
+    int r = app_take_path_option(paths, argc, argv, i);
+    const char *v;
+    if (r < 0) return 2;
+    if (r > 0) return APP_GO_ON;
+    if ((r = app_take_value("--limit", argc, argv, i, &v)) != 0) {
+        char *end;
+        long n = r > 0 ? strtol(v, &end, 10) : 0;
+        if (r < 0 || *v == '\0' || *end != '\0' || n < 1 || n > 100)
+            return app_usage_error("search", "--limit needs a number from 1 to 100");
+        o->limit = (size_t)n;
+        return APP_GO_ON;
+    }
+    if (app_is_help(argv[*i])) {
+        help();
+        return 0;
+    }
+    if (!strcmp(argv[*i], "--json")) o->json = 1;
+    else if (!strcmp(argv[*i], "--stdin")) o->from_stdin = 1;
+    else
+        return app_usage_error("search", "unknown option '%s' (put '--' before a query that starts with '-')",
+                               argv[*i]);
+    (*i)++;
+    return APP_GO_ON;
+}
+
+/* The command line into *paths and *o: APP_GO_ON to go on, else the exit code
+ * (o->query is freed then). */
+static int parse_options(int argc, char **argv, app_paths *paths, search_opts *o) {
+    int options_done = 0, rc = APP_GO_ON;
+    for (int i = 1; i < argc && rc == APP_GO_ON;) {
+        if (!options_done && !strcmp(argv[i], "--")) {
+            options_done = 1;
+            i++;
+        } else if (!options_done && argv[i][0] == '-' && argv[i][1] != '\0') {
+            rc = take_option(argc, argv, &i, paths, o);
+        } else {
+            if (o->query.len) ks_buf_putc(&o->query, ' ');
+            ks_buf_puts(&o->query, argv[i]);
+            i++;
+        }
+    }
+    if (rc == APP_GO_ON && o->from_stdin && o->query.len)
+        rc = app_usage_error("search", "give a QUERY or --stdin, not both");
+    if (rc == APP_GO_ON && !o->from_stdin && !o->query.len) rc = app_usage_error("search", "nothing to search for");
+    if (rc != APP_GO_ON) ks_buf_free(&o->query);
+    return rc;
+}
+
+/* One answer per line of standard input, each at once. */
+static void answer_stdin(ks_search *s, const search_opts *o) {
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+        answer(s, line, o->limit, o->json);
+    }
+    free(line);
+}
+
 int cmd_search(int argc, char **argv) {
     app_paths paths = {0};
-    int json = 0, from_stdin = 0, options_done = 0;
-    size_t limit = 10;
-    ks_buf query = {0};
-    for (int i = 1; i < argc;) {
-        if (!options_done && argv[i][0] == '-' && argv[i][1] != '\0') {
-            int r = app_take_path_option(&paths, argc, argv, &i);
-            const char *v;
-            if (r < 0) {
-                ks_buf_free(&query);
-                return 2;
-            }
-            if (r > 0) continue;
-            if ((r = app_take_value("--limit", argc, argv, &i, &v)) != 0) {
-                char *end;
-                long n = r > 0 ? strtol(v, &end, 10) : 0;
-                if (r < 0 || *v == '\0' || *end != '\0' || n < 1 || n > 100) {
-                    ks_buf_free(&query);
-                    return app_usage_error("search", "--limit needs a number from 1 to 100");
-                }
-                limit = (size_t)n;
-                continue;
-            }
-            if (app_is_help(argv[i])) {
-                ks_buf_free(&query);
-                help();
-                return 0;
-            }
-            if (!strcmp(argv[i], "--json")) json = 1;
-            else if (!strcmp(argv[i], "--stdin")) from_stdin = 1;
-            else if (!strcmp(argv[i], "--")) options_done = 1;
-            else {
-                ks_buf_free(&query);
-                return app_usage_error("search", "unknown option '%s' (put '--' before a query that starts with '-')",
-                                       argv[i]);
-            }
-            i++;
-            continue;
-        }
-        if (query.len) ks_buf_putc(&query, ' ');
-        ks_buf_puts(&query, argv[i]);
-        i++;
-    }
-    if (from_stdin && query.len) {
-        ks_buf_free(&query);
-        return app_usage_error("search", "give a QUERY or --stdin, not both");
-    }
-    if (!from_stdin && !query.len) {
-        ks_buf_free(&query);
-        return app_usage_error("search", "nothing to search for");
-    }
+    search_opts o = {0, 0, 10, {0}};
+    int rc = parse_options(argc, argv, &paths, &o);
+    if (rc != APP_GO_ON) return rc;
     if (app_paths_defaults(&paths) != 0) return 2;
 
     int err;
@@ -124,22 +145,12 @@ int cmd_search(int argc, char **argv) {
                 : err == KS_INDEX_ERR_SCHEMA ? " (not an index of this version)"
                                               : "",
                 paths.db ? " --db " : "", paths.db ? paths.db : "");
-        ks_buf_free(&query);
+        ks_buf_free(&o.query);
         return 2;
     }
-    if (from_stdin) {
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        while ((n = getline(&line, &cap, stdin)) >= 0) {
-            while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
-            answer(s, line, limit, json);
-        }
-        free(line);
-    } else {
-        answer(s, query.data, limit, json);
-    }
-    ks_buf_free(&query);
+    if (o.from_stdin) answer_stdin(s, &o);
+    else answer(s, o.query.data, o.limit, o.json);
+    ks_buf_free(&o.query);
     ks_search_close(s);
     return 0;
 }

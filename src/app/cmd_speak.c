@@ -40,13 +40,16 @@ static int collect(void *ctx, const int16_t *pcm, size_t n) {
     return 0;
 }
 
-int cmd_speak(int argc, char **argv) {
-    app_paths paths = {0};
-    const char *slug = NULL, *out = NULL;
-    int rate = 0;
+typedef struct speak_opts {
+    const char *slug, *out; /* the page, the WAV file */
+    int rate;               /* words per minute; 0: the configuration's */
+} speak_opts;
+
+/* The command line into *paths and *o: APP_GO_ON to go on, else the exit code. */
+static int parse_options(int argc, char **argv, app_paths *paths, speak_opts *o) {
     for (int i = 1; i < argc;) {
         const char *v = NULL;
-        int r = app_take_path_option(&paths, argc, argv, &i);
+        int r = app_take_path_option(paths, argc, argv, &i);
         if (r < 0) return 2;
         if (r > 0) continue;
         if (app_is_help(argv[i])) {
@@ -56,7 +59,7 @@ int cmd_speak(int argc, char **argv) {
         if ((r = app_take_value("-o", argc, argv, &i, &v)) != 0 ||
             (r = app_take_value("--output", argc, argv, &i, &v)) != 0) {
             if (r < 0) return 2;
-            out = v;
+            o->out = v;
             continue;
         }
         if ((r = app_take_value("--rate", argc, argv, &i, &v)) != 0) {
@@ -65,36 +68,25 @@ int cmd_speak(int argc, char **argv) {
             long n = strtol(v, &end, 10);
             if (end == v || *end || n < 80 || n > 300)
                 return app_usage_error("speak", "--rate wants words per minute, 80 to 300 (got '%s')", v);
-            rate = (int)n;
+            o->rate = (int)n;
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1]) return app_usage_error("speak", "unknown option '%s'", argv[i]);
-        if (slug) return app_usage_error("speak", "one SLUG only (got '%s' and '%s')", slug, argv[i]);
-        slug = argv[i++];
+        if (o->slug) return app_usage_error("speak", "one SLUG only (got '%s' and '%s')", o->slug, argv[i]);
+        o->slug = argv[i++];
     }
-    if (!slug) return app_usage_error("speak", "which page? give a SLUG such as prolotherapy/risks");
-    if (!out) return app_usage_error("speak", "where to? give -o FILE.wav");
-    if (app_config_and_content(&paths) != 0) return 2;
-    if (!rate) rate = paths.cfg.speech.rate;
+    if (!o->slug) return app_usage_error("speak", "which page? give a SLUG such as prolotherapy/risks");
+    if (!o->out) return app_usage_error("speak", "where to? give -o FILE.wav");
+    return APP_GO_ON;
+}
 
-    ks_store *store = app_load_store("speak", &paths);
-    if (!store) return 2;
-    const ks_page *page = ks_store_find(store, slug);
-    if (!page) {
-        fprintf(stderr, "kiosk speak: unknown page '%s' in %s\n", slug, paths.content);
-        ks_store_free(store);
-        return 1;
-    }
-    ks_doc *doc = ks_page_doc(page);
-    ks_speech_script *script = ks_speech_script_from_doc(doc);
-    ks_doc_destroy(doc);
-    ks_store_free(store);
-
+/* Speak every sentence of script into o->out, printing each one's start;
+ * a summary on stderr. Returns the exit code. */
+static int speak_script(const ks_speech_script *script, const ks_config *cfg, const speak_opts *o) {
     char err[300];
-    ks_speech_synth *synth = ks_speech_synth_open(paths.cfg.speech.voice, paths.cfg.speech.volume, err, sizeof err);
+    ks_speech_synth *synth = ks_speech_synth_open(cfg->speech.voice, cfg->speech.volume, err, sizeof err);
     if (!synth) {
         fprintf(stderr, "kiosk %s\n", err);
-        ks_speech_script_destroy(script);
         return 2;
     }
     int sr = ks_speech_synth_sample_rate(synth);
@@ -103,23 +95,48 @@ int cmd_speak(int argc, char **argv) {
     for (size_t i = 0; i < ks_speech_script_count(script); i++) {
         const ks_speech_sentence *s = ks_speech_script_sentence(script, i);
         printf("%.3f\t%s\n", (double)pcm.n / sr, s->text);
-        if (ks_speech_synth_say(synth, s->text, rate, collect, &pcm) != 0) {
+        if (ks_speech_synth_say(synth, s->text, o->rate, collect, &pcm) != 0) {
             fprintf(stderr, "kiosk speak: espeak-ng could not speak sentence %zu\n", i + 1);
             status = 1;
         }
     }
     fflush(stdout);
     ks_speech_synth_close(synth);
-    if (ks_speech_wav_write(out, pcm.v, pcm.n, sr) != 0) {
-        fprintf(stderr, "kiosk speak: cannot write '%s'\n", out);
+    if (ks_speech_wav_write(o->out, pcm.v, pcm.n, sr) != 0) {
+        fprintf(stderr, "kiosk speak: cannot write '%s'\n", o->out);
         status = 1;
     } else {
         double secs = (double)pcm.n / sr;
         int words = ks_speech_script_words(script);
         fprintf(stderr, "kiosk speak: wrote %s: %zu sentences, %d words, %.1f s (%.0f words a minute at rate %d)\n",
-                out, ks_speech_script_count(script), words, secs, secs > 0 ? words * 60.0 / secs : 0.0, rate);
+                o->out, ks_speech_script_count(script), words, secs, secs > 0 ? words * 60.0 / secs : 0.0, o->rate);
     }
     free(pcm.v);
+    return status;
+}
+
+int cmd_speak(int argc, char **argv) {
+    app_paths paths = {0};
+    speak_opts o = {0};
+    int status = parse_options(argc, argv, &paths, &o);
+    if (status != APP_GO_ON) return status;
+    if (app_config_and_content(&paths) != 0) return 2;
+    if (!o.rate) o.rate = paths.cfg.speech.rate;
+
+    ks_store *store = app_load_store("speak", &paths);
+    if (!store) return 2;
+    const ks_page *page = ks_store_find(store, o.slug);
+    if (!page) {
+        fprintf(stderr, "kiosk speak: unknown page '%s' in %s\n", o.slug, paths.content);
+        ks_store_free(store);
+        return 1;
+    }
+    ks_doc *doc = ks_page_doc(page);
+    ks_speech_script *script = ks_speech_script_from_doc(doc);
+    ks_doc_destroy(doc);
+    ks_store_free(store);
+
+    status = speak_script(script, &paths.cfg, &o);
     ks_speech_script_destroy(script);
     return status;
 }

@@ -176,50 +176,79 @@ static int watch_usb(sync_args *a) {
     return 0;
 }
 
-int cmd_sync(int argc, char **argv) {
-    sync_args a;
+/* The command line into *a: APP_GO_ON to go on, else the exit code. *keep_given
+ * says whether --keep was given (else the configuration's is used). */
+static int parse_options(int argc, char **argv, sync_args *a, int *keep_given) {
     const char *keep = NULL, *interval = NULL;
-    char *state = NULL, *releases = NULL;
-    ks_store_options store_opts;
-    int status;
-    memset(&a, 0, sizeof a);
-    a.interval = 2.0;
     for (int i = 1; i < argc;) {
         int r;
         if (app_is_help(argv[i])) {
             help(stdout);
             return 0;
         }
-        if ((r = app_take_path_option(&a.paths, argc, argv, &i)) != 0 ||
-            (r = app_take_value("--source", argc, argv, &i, &a.o.source)) != 0 ||
-            (r = app_take_value("--releases", argc, argv, &i, &a.o.releases)) != 0 ||
+        if ((r = app_take_path_option(&a->paths, argc, argv, &i)) != 0 ||
+            (r = app_take_value("--source", argc, argv, &i, &a->o.source)) != 0 ||
+            (r = app_take_value("--releases", argc, argv, &i, &a->o.releases)) != 0 ||
             (r = app_take_value("--keep", argc, argv, &i, &keep)) != 0 ||
-            (r = app_take_value("--ref", argc, argv, &i, &a.o.ref)) != 0 ||
-            (r = app_take_value("--state", argc, argv, &i, &a.o.state)) != 0 ||
-            (r = app_take_value("--watch-usb", argc, argv, &i, &a.watch_usb)) != 0 ||
+            (r = app_take_value("--ref", argc, argv, &i, &a->o.ref)) != 0 ||
+            (r = app_take_value("--state", argc, argv, &i, &a->o.state)) != 0 ||
+            (r = app_take_value("--watch-usb", argc, argv, &i, &a->watch_usb)) != 0 ||
             (r = app_take_value("--interval", argc, argv, &i, &interval)) != 0) {
             if (r < 0) return app_usage_error("sync", "an option needs a value");
             continue;
         }
         if (!strcmp(argv[i], "--quiet")) {
-            a.quiet = 1;
+            a->quiet = 1;
             i++;
             continue;
         }
         return app_usage_error("sync", "unknown argument '%s'", argv[i]);
     }
+    *keep_given = keep != NULL;
     if (keep) {
         char *end;
         long k = strtol(keep, &end, 10);
         if (*end || k < 1 || k > 100) return app_usage_error("sync", "--keep needs a whole number from 1 to 100");
-        a.o.keep = (int)k;
+        a->o.keep = (int)k;
     }
     if (interval) {
         char *end;
-        a.interval = strtod(interval, &end);
-        if (*end || !(a.interval >= 0.1 && a.interval <= 3600))
+        a->interval = strtod(interval, &end);
+        if (*end || !(a->interval >= 0.1 && a->interval <= 3600))
             return app_usage_error("sync", "--interval needs seconds from 0.1 to 3600");
     }
+    return APP_GO_ON;
+}
+
+/* What the command line left open, from the configuration: the source,
+ * --keep, the releases folder (default: "releases" beside the index) and
+ * the state file. *releases and *state are the strings made here (the
+ * caller frees them). */
+static void config_defaults(sync_args *a, int keep_given, char **releases, char **state) {
+    if (!a->o.source && a->paths.cfg.sync.source[0]) a->o.source = a->paths.cfg.sync.source;
+    if (!keep_given) a->o.keep = a->paths.cfg.sync.keep;
+    if (!a->o.releases && a->paths.cfg.sync.releases[0]) a->o.releases = a->paths.cfg.sync.releases;
+    if (!a->o.releases) { /* "releases" beside the index */
+        const char *slash = strrchr(a->paths.db, '/');
+        *releases =
+            slash ? ks_sprintf("%.*s/releases", (int)(slash - a->paths.db), a->paths.db) : ks_strdup("releases");
+        if (slash == a->paths.db) {
+            free(*releases);
+            *releases = ks_strdup("/releases");
+        }
+        a->o.releases = *releases;
+    }
+    if (!a->o.state) a->o.state = *state = ks_sync_default_state_path(a->paths.db);
+}
+
+int cmd_sync(int argc, char **argv) {
+    sync_args a;
+    char *state = NULL, *releases = NULL;
+    ks_store_options store_opts;
+    int status, keep_given = 0;
+    memset(&a, 0, sizeof a);
+    a.interval = 2.0;
+    if ((status = parse_options(argc, argv, &a, &keep_given)) != APP_GO_ON) return status;
     if (app_paths_defaults(&a.paths) != 0) return 2;
     a.o.content = a.paths.content;
     /* The check is `kiosk check`'s: the same store options (placeholders
@@ -230,19 +259,7 @@ int cmd_sync(int argc, char **argv) {
     store_opts.image_probe = app_image_probe; /* pictures decoded, as kiosk check does */
     app_image_probe_init();
     a.o.store_opts = &store_opts;
-    if (!a.o.source && a.paths.cfg.sync.source[0]) a.o.source = a.paths.cfg.sync.source;
-    if (!keep) a.o.keep = a.paths.cfg.sync.keep;
-    if (!a.o.releases && a.paths.cfg.sync.releases[0]) a.o.releases = a.paths.cfg.sync.releases;
-    if (!a.o.releases) { /* "releases" beside the index */
-        const char *slash = strrchr(a.paths.db, '/');
-        releases = slash ? ks_sprintf("%.*s/releases", (int)(slash - a.paths.db), a.paths.db) : ks_strdup("releases");
-        if (slash == a.paths.db) {
-            free(releases);
-            releases = ks_strdup("/releases");
-        }
-        a.o.releases = releases;
-    }
-    if (!a.o.state) a.o.state = state = ks_sync_default_state_path(a.paths.db);
+    config_defaults(&a, keep_given, &releases, &state);
     if (a.watch_usb) {
         status = watch_usb(&a);
     } else {

@@ -107,6 +107,9 @@ static ks_search *search_if_new_file(app_live *l) {
     l->search_failed = 0;
     l->search_dev = st.st_dev;
     l->search_ino = st.st_ino;
+    /* After a sync the caches reload on the handle's own thread, so the
+     * keystroke that notices it does not wait 100-400 ms on a large index. */
+    ks_search_set_background(s, 1);
     return s;
 }
 

@@ -59,7 +59,7 @@ int app_take_value(const char *name, int argc, char **argv, int *i, const char *
     if (arg[n] != '\0') return 0;
     if (*i + 1 >= argc) {
         fprintf(stderr, "kiosk: %s needs a value\n", name);
-        return -1;
+        return KS_ERR_INVALID;
     }
     *value = argv[*i + 1];
     *i += 2;
@@ -158,7 +158,7 @@ int app_read_text(const char *sub, const char *path, char **text, size_t *len) {
     int rc = ks_read_file(path, 1 << 20, text, len);
     if (rc == KS_OK) return 0;
     fprintf(stderr, "kiosk %s: cannot read %s: %s\n", sub, path, read_problem(path, rc));
-    return -1;
+    return rc;
 }
 
 uint64_t app_placeholders_hash(const ks_config *cfg) {

@@ -19,11 +19,11 @@ void app_image_probe_init(void) {
     done = 1;
 }
 
-int app_image_probe(void *ctx, const void *data, size_t len, int *w, int *h, char *why, size_t cap) {
+int app_image_probe(void *ctx, const void *data, size_t len, ks_image_probe_result *out) {
     (void)ctx;
-    if (len > (size_t)INT32_MAX) return -1;
+    if (len > (size_t)INT32_MAX) return KS_ERR_TOO_BIG;
     SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
-    if (!rw) return -1;
+    if (!rw) return KS_ERR_IO;
     int sw = 0, sh = 0;
     int svg = ks_image_sniff(data, len, &sw, &sh) == KS_IMAGE_SVG;
     /* An SVG whose size is written in it is parsed whole but rasterised
@@ -33,13 +33,13 @@ int app_image_probe(void *ctx, const void *data, size_t len, int *w, int *h, cha
     SDL_Surface *s = sized ? IMG_LoadSizedSVG_RW(rw, 16, 16) : svg ? IMG_LoadSVG_RW(rw) : IMG_Load_RW(rw, 0);
     SDL_RWclose(rw);
     if (!s) {
-        snprintf(why, cap, "%s", IMG_GetError());
-        size_t n = strlen(why);
-        while (n && (why[n - 1] == '.' || why[n - 1] == ' ')) why[--n] = '\0';
-        return -1;
+        snprintf(out->why, sizeof out->why, "%s", IMG_GetError());
+        size_t n = strlen(out->why);
+        while (n && (out->why[n - 1] == '.' || out->why[n - 1] == ' ')) out->why[--n] = '\0';
+        return KS_ERR_INVALID;
     }
-    *w = sized ? sw : s->w;
-    *h = sized ? sh : s->h;
+    out->w = sized ? sw : s->w;
+    out->h = sized ? sh : s->h;
     SDL_FreeSurface(s);
     return 0;
 }

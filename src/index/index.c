@@ -50,7 +50,7 @@ static const char *const schema_sql =
 /* The result code for an SQLite primary code: busy and locked are worth
  * waiting for; a full disk, an I/O error or a read-only file leave the file
  * as it is; corruption is handled by ks_index_open / ks_index_check. */
-static int code_of(int sqlite_rc) {
+int ix_code_of(int sqlite_rc) {
     switch (sqlite_rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED: return KS_INDEX_ERR_BUSY;
@@ -70,13 +70,13 @@ static int code_of(int sqlite_rc) {
 int ix_fail(ks_index *ix, const char *what) {
     int code = sqlite3_errcode(ix->db);
     snprintf(ix->errmsg, sizeof ix->errmsg, "%.80s: %.160s", what, sqlite3_errmsg(ix->db));
-    return code_of(code);
+    return ix_code_of(code);
 }
 
 /* The same for a code returned by a call that does not keep a message. */
 static int fail_rc(ks_index *ix, const char *what, int rc) {
     snprintf(ix->errmsg, sizeof ix->errmsg, "%.80s: %.160s", what, sqlite3_errstr(rc));
-    return code_of(rc);
+    return ix_code_of(rc);
 }
 
 int ix_exec(ks_index *ix, const char *sql) {
@@ -250,7 +250,7 @@ static int open_db(ks_index *ix) {
     sqlite3_mutex_enter(ix->db_mu); /* ks_index_interrupt reads db from another thread */
     ix->db = db;
     sqlite3_mutex_leave(ix->db_mu);
-    return rc == SQLITE_OK ? 0 : code_of(rc);
+    return rc == SQLITE_OK ? 0 : ix_code_of(rc);
 }
 
 static void close_db(ks_index *ix) {

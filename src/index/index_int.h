@@ -30,6 +30,8 @@ struct ks_index {
 /* Run sql (no results wanted). Returns 0 or KS_INDEX_ERR_DB / _BUSY after
  * recording the message. */
 int ix_exec(ks_index *ix, const char *sql);
+/* The KS_INDEX_ERR_* (or KS_ERR_BUSY, retryable) for an SQLite result code. */
+int ix_code_of(int sqlite_rc);
 /* Record the connection's current error and return the matching code. */
 int ix_fail(ks_index *ix, const char *what);
 

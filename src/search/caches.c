@@ -13,7 +13,6 @@
 /* ------------------------------------------------------------ caches */
 
 static void fold_words(ks_buf *b, const char *text);
-static char *col_dup(sqlite3_stmt *st, int i);
 
 void sr_free_caches(ks_search *s) {
     for (size_t i = 0; i < s->vocab.n; i++) free(s->vocab.w[i].word);
@@ -100,20 +99,27 @@ static void md_plain(ks_buf *b, const char *s, size_t n) {
     }
 }
 
-/* Glossary entries: each "## Term" of the page with the most "## " terms
- * among pages whose slug or section says glossary, with the text under it. */
+/* Whether a page is the glossary: its slug or section says so. */
+static int is_glossary(const sr_page *p) {
+    size_t n = strlen(p->slug);
+    return strcmp(p->slug, "glossary") == 0 || (n > 9 && strcmp(p->slug + n - 9, "/glossary") == 0) ||
+           strcmp(p->section, "glossary") == 0;
+}
+
+/* Glossary entries: each "## Term" of the first page (by id) whose slug or
+ * section says glossary, with the text under it. */
 static int load_glossary(ks_search *s) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT slug, markdown FROM pages JOIN sources USING (id)"
-                           " WHERE slug = 'glossary' OR slug LIKE '%/glossary' OR section = 'glossary' LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return KS_INDEX_ERR_DB;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const char *md = (const char *)sqlite3_column_text(st, 1);
-        size_t len = md ? (size_t)sqlite3_column_bytes(st, 1) : 0, cap = 0;
-        s->gloss_slug = col_dup(st, 0);
+    const sr_page *g = NULL;
+    for (size_t i = 0; i < s->n_pages && !g; i++)
+        if (is_glossary(&s->pages[i])) g = &s->pages[i];
+    if (!g) return 0;
+    const char *md;
+    size_t len, cap = 0;
+    int rc = ks_index_reader_markdown(s->rd, g->id, &md, &len);
+    if (rc < 0) return rc;
+    if (rc == 0) return 0;
+    {
+        s->gloss_slug = ks_strdup(g->slug);
         sr_gloss *cur = NULL;
         ks_buf text = {0};
         for (size_t off = 0; off < len;) {
@@ -154,15 +160,8 @@ static int load_glossary(ks_search *s) {
         ks_buf_free(&text);
         for (size_t i = 0; i < s->n_gloss; i++)
             if (!s->gloss[i].text) s->gloss[i].text = ks_strdup("");
-        rc = SQLITE_DONE;
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
-}
-
-static char *col_dup(sqlite3_stmt *st, int i) {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return ks_strdup(t ? (const char *)t : "");
+    return 0;
 }
 
 /* Fold text into space-separated words into b. */
@@ -251,26 +250,106 @@ static void build_short(ks_search *s) {
     free(last);
 }
 
+typedef struct load_ctx {
+    ks_search *s;
+    size_t cap, wcap;
+} load_ctx;
+
+static int add_vocab(void *ctx, const ks_index_word *w) {
+    load_ctx *k = ctx;
+    ks_search *s = k->s;
+    if (w->len >= SR_WORD_CAP) return 0;
+    if (s->vocab.n == k->cap) s->vocab.w = ks_realloc(s->vocab.w, (k->cap = k->cap ? k->cap * 2 : 1024) * sizeof *s->vocab.w);
+    sr_word *e = &s->vocab.w[s->vocab.n++];
+    e->word = ks_strndup(w->word, w->len);
+    e->len = (uint32_t)w->len;
+    e->df = w->df;
+    e->hdf = w->hdf;
+    return 0;
+}
+
+static int add_synonym(void *ctx, const char *from, const char *to) {
+    load_ctx *k = ctx;
+    ks_search *s = k->s;
+    ks_buf tb = {0};
+    char w[SR_WORD_CAP];
+    size_t pos = 0, n;
+    if (to[0] == '@') { /* a section intent (intents.txt) */
+        sr_intent it = {0};
+        while ((n = ks_index_next_word(from, strlen(from), &pos, w, sizeof w, NULL, NULL)) > 0) {
+            it.from = ks_realloc(it.from, (it.n_from + 1) * sizeof *it.from);
+            it.from[it.n_from++] = ks_strdup(w);
+        }
+        if (!it.n_from) return 0;
+        it.section = ks_strdup(to + 1);
+        s->intents = ks_realloc(s->intents, (s->n_intents + 1) * sizeof *s->intents);
+        s->intents[s->n_intents++] = it;
+        return 0;
+    }
+    fold_words(&tb, to);
+    if (!tb.len) {
+        ks_buf_free(&tb);
+        return 0;
+    }
+    sr_synonym sy = {0};
+    while ((n = ks_index_next_word(from, strlen(from), &pos, w, sizeof w, NULL, NULL)) > 0) {
+        sy.from = ks_realloc(sy.from, (sy.n_from + 1) * sizeof *sy.from);
+        sy.from[sy.n_from++] = ks_strdup(w);
+        if (s->syn_words.n == k->wcap)
+            s->syn_words.w = ks_realloc(s->syn_words.w, (k->wcap = k->wcap ? k->wcap * 2 : 64) * sizeof *s->syn_words.w);
+        sr_word *e = &s->syn_words.w[s->syn_words.n++];
+        e->word = ks_strdup(w);
+        e->len = (uint32_t)n;
+        e->df = 1;
+        e->hdf = 0;
+    }
+    if (!sy.n_from) {
+        ks_buf_free(&tb);
+        return 0;
+    }
+    sy.to = ks_strdup(tb.data + 1);
+    ks_buf_free(&tb);
+    if (s->n_syn == k->cap) s->syn = ks_realloc(s->syn, (k->cap = k->cap ? k->cap * 2 : 64) * sizeof *s->syn);
+    s->syn[s->n_syn++] = sy;
+    return 0;
+}
+
+static int add_page(void *ctx, const ks_index_row *row) {
+    load_ctx *k = ctx;
+    ks_search *s = k->s;
+    if (s->n_pages == k->cap) s->pages = ks_realloc(s->pages, (k->cap = k->cap ? k->cap * 2 : 64) * sizeof *s->pages);
+    sr_page *p = &s->pages[s->n_pages++];
+    ks_buf h = {0};
+    p->id = row->id;
+    p->slug = ks_strdup(row->slug);
+    p->title = ks_strdup(row->title);
+    p->topic = ks_strdup(row->topic);
+    p->section = ks_strdup(row->section);
+    p->summary = ks_strdup(row->summary);
+    p->is_topic_index = row->is_topic_index;
+    p->order = row->order;
+    fold_words(&h, p->title);
+    ks_buf_puts(&h, " |");
+    fold_words(&h, row->keywords);
+    ks_buf_putc(&h, ' ');
+    p->heads = ks_buf_detach(&h);
+    if (p->is_topic_index && p->topic[0]) { /* the words that name this topic */
+        char w[SR_WORD_CAP];
+        size_t pos = 0, tl = strlen(p->title);
+        while (ks_index_next_word(p->title, tl, &pos, w, sizeof w, NULL, NULL))
+            if (!sr_is_stop_word(w)) {
+                s->topic_words = ks_realloc(s->topic_words, (s->n_topic_words + 1) * sizeof *s->topic_words);
+                s->topic_words[s->n_topic_words++] = ks_sprintf("%s %s", w, p->topic);
+            }
+    }
+    return 0;
+}
+
 int sr_load_caches(ks_search *s) {
-    sqlite3_stmt *st = NULL;
-    size_t cap = 0;
+    load_ctx k = {.s = s};
     int rc;
     sr_free_caches(s);
-    /* vocabulary (WITHOUT ROWID: already in byte order of word) */
-    if (sqlite3_prepare_v2(s->db, "SELECT word, df, hdf FROM vocab ORDER BY word", -1, &st, NULL) != SQLITE_OK)
-        return KS_INDEX_ERR_DB;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *w = (const char *)sqlite3_column_text(st, 0);
-        if (!w || strlen(w) >= SR_WORD_CAP) continue;
-        if (s->vocab.n == cap) s->vocab.w = ks_realloc(s->vocab.w, (cap = cap ? cap * 2 : 1024) * sizeof *s->vocab.w);
-        sr_word *e = &s->vocab.w[s->vocab.n++];
-        e->word = ks_strdup(w);
-        e->len = (uint32_t)strlen(w);
-        e->df = (uint32_t)sqlite3_column_int(st, 1);
-        e->hdf = (uint32_t)sqlite3_column_int(st, 2);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    if ((rc = ks_index_reader_vocab(s->rd, add_vocab, &k)) != 0) return rc;
     s->vocab.cum_df = ks_malloc((s->vocab.n + 1) * sizeof *s->vocab.cum_df);
     s->vocab.cum_hdf = ks_malloc((s->vocab.n + 1) * sizeof *s->vocab.cum_hdf);
     s->vocab.cum_df[0] = s->vocab.cum_hdf[0] = 0;
@@ -279,105 +358,20 @@ int sr_load_caches(ks_search *s) {
         s->vocab.cum_hdf[i + 1] = s->vocab.cum_hdf[i] + s->vocab.w[i].hdf;
     }
 
-    /* synonyms */
-    if (sqlite3_prepare_v2(s->db, "SELECT phrase, target FROM synonyms ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-        return KS_INDEX_ERR_DB;
-    cap = 0;
-    size_t wcap = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *from = (const char *)sqlite3_column_text(st, 0);
-        const char *to = (const char *)sqlite3_column_text(st, 1);
-        ks_buf tb = {0};
-        char w[SR_WORD_CAP];
-        size_t pos = 0, n;
-        if (!from || !to) continue;
-        if (to[0] == '@') { /* a section intent (intents.txt) */
-            sr_intent it = {0};
-            while ((n = ks_index_next_word(from, strlen(from), &pos, w, sizeof w, NULL, NULL)) > 0) {
-                it.from = ks_realloc(it.from, (it.n_from + 1) * sizeof *it.from);
-                it.from[it.n_from++] = ks_strdup(w);
-            }
-            if (!it.n_from) continue;
-            it.section = ks_strdup(to + 1);
-            s->intents = ks_realloc(s->intents, (s->n_intents + 1) * sizeof *s->intents);
-            s->intents[s->n_intents++] = it;
-            continue;
-        }
-        fold_words(&tb, to);
-        if (!tb.len) {
-            ks_buf_free(&tb);
-            continue;
-        }
-        sr_synonym sy = {0};
-        while ((n = ks_index_next_word(from, strlen(from), &pos, w, sizeof w, NULL, NULL)) > 0) {
-            sy.from = ks_realloc(sy.from, (sy.n_from + 1) * sizeof *sy.from);
-            sy.from[sy.n_from++] = ks_strdup(w);
-            if (s->syn_words.n == wcap)
-                s->syn_words.w = ks_realloc(s->syn_words.w, (wcap = wcap ? wcap * 2 : 64) * sizeof *s->syn_words.w);
-            sr_word *e = &s->syn_words.w[s->syn_words.n++];
-            e->word = ks_strdup(w);
-            e->len = (uint32_t)n;
-            e->df = 1;
-            e->hdf = 0;
-        }
-        if (!sy.n_from) {
-            ks_buf_free(&tb);
-            continue;
-        }
-        sy.to = ks_strdup(tb.data + 1);
-        ks_buf_free(&tb);
-        if (s->n_syn == cap) s->syn = ks_realloc(s->syn, (cap = cap ? cap * 2 : 64) * sizeof *s->syn);
-        s->syn[s->n_syn++] = sy;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    k.cap = 0;
+    if ((rc = ks_index_reader_synonyms(s->rd, add_synonym, &k)) != 0) return rc;
     if (s->syn_words.n > 1) { /* sort and drop duplicates */
         qsort(s->syn_words.w, s->syn_words.n, sizeof *s->syn_words.w, cmp_word);
-        size_t k = 1;
+        size_t n = 1;
         for (size_t i = 1; i < s->syn_words.n; i++) {
-            if (strcmp(s->syn_words.w[i].word, s->syn_words.w[k - 1].word) == 0) free(s->syn_words.w[i].word);
-            else s->syn_words.w[k++] = s->syn_words.w[i];
+            if (strcmp(s->syn_words.w[i].word, s->syn_words.w[n - 1].word) == 0) free(s->syn_words.w[i].word);
+            else s->syn_words.w[n++] = s->syn_words.w[i];
         }
-        s->syn_words.n = k;
+        s->syn_words.n = n;
     }
 
-    /* pages */
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, slug, title, topic, section, summary, is_topic_index, ord, keywords"
-                           " FROM pages ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return KS_INDEX_ERR_DB;
-    cap = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (s->n_pages == cap) s->pages = ks_realloc(s->pages, (cap = cap ? cap * 2 : 64) * sizeof *s->pages);
-        sr_page *p = &s->pages[s->n_pages++];
-        ks_buf h = {0};
-        p->id = sqlite3_column_int64(st, 0);
-        p->slug = col_dup(st, 1);
-        p->title = col_dup(st, 2);
-        p->topic = col_dup(st, 3);
-        p->section = col_dup(st, 4);
-        p->summary = col_dup(st, 5);
-        p->is_topic_index = sqlite3_column_int(st, 6);
-        p->order = sqlite3_column_int(st, 7);
-        fold_words(&h, p->title);
-        ks_buf_puts(&h, " |");
-        const char *kw = (const char *)sqlite3_column_text(st, 8);
-        fold_words(&h, kw ? kw : "");
-        ks_buf_putc(&h, ' ');
-        p->heads = ks_buf_detach(&h);
-        if (p->is_topic_index && p->topic[0]) { /* the words that name this topic */
-            char w[SR_WORD_CAP];
-            size_t pos = 0, tl = strlen(p->title);
-            while (ks_index_next_word(p->title, tl, &pos, w, sizeof w, NULL, NULL))
-                if (!sr_is_stop_word(w)) {
-                    s->topic_words = ks_realloc(s->topic_words, (s->n_topic_words + 1) * sizeof *s->topic_words);
-                    s->topic_words[s->n_topic_words++] = ks_sprintf("%s %s", w, p->topic);
-                }
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return KS_INDEX_ERR_DB;
+    k.cap = 0;
+    if ((rc = ks_index_reader_pages(s->rd, add_page, &k)) != 0) return rc;
     if (s->n_topic_words > 1) qsort(s->topic_words, s->n_topic_words, sizeof *s->topic_words, cmp_str);
     if ((rc = load_glossary(s)) != 0) return rc;
     sr_complete_build(s);
@@ -385,4 +379,3 @@ int sr_load_caches(ks_search *s) {
     s->loaded = 1;
     return 0;
 }
-

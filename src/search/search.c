@@ -1,153 +1,13 @@
-/* search: the read-only connection, keeping the caches (caches.c) in step
- * with the index, running a plan in rounds that leave words out, ranking,
+/* search: running a plan in rounds that leave words out, ranking,
  * glossary entries, and building results with snippets and highlight
- * ranges. */
+ * ranges. Opening, closing and keeping the caches in step: reload.c. */
 #include "search_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define SNIPPET_WORDS 20
-
-/* bm25 weights of the FTS columns: title, keywords, headings+summary, body */
-static const char *const rank_sql =
-    "SELECT rowid, bm25(fts, 10.0, 6.0, 3.0, 1.0) AS r FROM fts WHERE fts MATCH ?1 ORDER BY r LIMIT ?2";
-static const char *const unranked_sql =
-    "SELECT rowid, bm25(fts, 10.0, 6.0, 3.0, 1.0) FROM fts WHERE fts MATCH ?1 LIMIT ?2";
-static const char *const body_sql = "SELECT body FROM fts WHERE rowid = ?";
-static const char *const has_sql = "SELECT 1 FROM fts WHERE fts MATCH ?1 AND rowid = ?2";
-
-static int64_t single_int(sqlite3_stmt *st, int *ok) {
-    int64_t v = 0;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    *ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
-    sqlite3_reset(st);
-    return v;
-}
-
-/* Reload the caches when another connection changed the index. Cheap when
- * nothing changed: PRAGMA data_version reads shared memory only. */
-static int refresh(ks_search *s) {
-    int ok;
-    int64_t dv = single_int(s->st_data_version, &ok);
-    if (!ok) return KS_INDEX_ERR_DB;
-    if (s->loaded && dv == s->data_version) return 0;
-    int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? 0 : KS_INDEX_ERR_DB;
-    if (rc == 0) {
-        int64_t gen = single_int(s->st_generation, &ok);
-        if (!ok) rc = KS_INDEX_ERR_DB;
-        else if (!s->loaded || gen != s->generation) {
-            rc = sr_load_caches(s);
-            s->generation = gen;
-        }
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    }
-    if (rc == 0) s->data_version = dv;
-    return rc;
-}
-
-/* ------------------------------------------------------------ open/close */
-
-/* Reopen s->db on db_path as an immutable file: no locks, no -shm, the
- * WAL not read (after a clean close it is empty; after a crash the main
- * file alone is the last checkpoint, still a whole index). */
-static int open_frozen(ks_search *s, const char *db_path) {
-    ks_buf uri = {0};
-    int rc;
-    sqlite3_close(s->db);
-    s->db = NULL;
-    ks_buf_puts(&uri, "file:");
-    for (const char *c = db_path; *c; c++) {
-        if (*c == '%' || *c == '?' || *c == '#') ks_buf_printf(&uri, "%%%02X", (unsigned char)*c);
-        else ks_buf_putc(&uri, *c);
-    }
-    ks_buf_puts(&uri, "?immutable=1");
-    rc = sqlite3_open_v2(uri.data, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-    ks_buf_free(&uri);
-    if (rc != SQLITE_OK) return -1;
-    s->frozen = 1;
-    return 0;
-}
-
-int ks_search_frozen(const ks_search *s) { return s ? s->frozen : 0; }
-
-ks_search *ks_search_open(const char *db_path, int *err) {
-    struct stat st;
-    ks_search *s;
-    int rc = 0;
-    if (err) *err = 0;
-    if (!db_path || stat(db_path, &st) != 0 || !S_ISREG(st.st_mode)) {
-        if (err) *err = KS_ERR_NOT_FOUND;
-        return NULL;
-    }
-    s = ks_calloc(1, sizeof *s);
-    if (sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        rc = KS_INDEX_ERR_DB;
-        goto fail;
-    }
-    sqlite3_busy_timeout(s->db, 2000);
-    sqlite3_stmt *q;
-    int ok;
-    int64_t app = 0;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &q, NULL) != SQLITE_OK) {
-        rc = KS_INDEX_ERR_SCHEMA; /* not a database */
-        goto fail;
-    }
-    app = single_int(q, &ok);
-    sqlite3_finalize(q);
-    if (!ok && (sqlite3_errcode(s->db) & 0xff) == SQLITE_IOERR && open_frozen(s, db_path) == 0) {
-        /* A WAL reader needs the -shm file; on a full or failing disk it
-         * cannot be made. Read the file as it is rather than nothing. */
-        if (sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &q, NULL) == SQLITE_OK) {
-            app = single_int(q, &ok);
-            sqlite3_finalize(q);
-        }
-    }
-    if (!ok) {
-        rc = KS_INDEX_ERR_SCHEMA;
-        goto fail;
-    }
-    sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
-    int64_t ver = single_int(q, &ok);
-    sqlite3_finalize(q);
-    if (app != 0x4B534B31 || ver != KS_INDEX_SCHEMA_VERSION) {
-        rc = KS_INDEX_ERR_SCHEMA;
-        goto fail;
-    }
-    if (sqlite3_prepare_v3(s->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT, &s->st_data_version,
-                           NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(s->db, "SELECT value FROM meta WHERE key = 'generation'", -1, SQLITE_PREPARE_PERSISTENT,
-                           &s->st_generation, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(s->db, rank_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_rank, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(s->db, unranked_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_unranked, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(s->db, body_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_body, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(s->db, has_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st_has, NULL) != SQLITE_OK) {
-        rc = KS_INDEX_ERR_SCHEMA;
-        goto fail;
-    }
-    if ((rc = refresh(s)) != 0) goto fail;
-    return s;
-fail:
-    if (err) *err = rc;
-    ks_search_close(s);
-    return NULL;
-}
-
-void ks_search_close(ks_search *s) {
-    if (!s) return;
-    sr_free_caches(s);
-    sqlite3_finalize(s->st_data_version);
-    sqlite3_finalize(s->st_generation);
-    sqlite3_finalize(s->st_rank);
-    sqlite3_finalize(s->st_unranked);
-    sqlite3_finalize(s->st_body);
-    sqlite3_finalize(s->st_has);
-    if (s->db) sqlite3_close_v2(s->db);
-    free(s);
-}
 
 int64_t ks_search_generation(const ks_search *s) {
     return s ? s->generation : 0;
@@ -329,10 +189,44 @@ static int page_intent(const sr_plan *plan, const sr_page *p) {
  * this many estimated matches, rank the title/keyword matches and fill up
  * with unranked body matches instead. */
 #define RANK_ALL_MAX 400
+/* Above this score_cost, FTS5's bm25 would spend milliseconds weighing
+ * the words (reading every page list in full): the matches are taken
+ * unscored, in page order, and ranked by the title and keyword lift
+ * alone. Never reached on a clinic's few hundred pages. On the 17,825-page
+ * corpus, 6,000 gave a CPU p99 of 1.6 ms but 7 of its 399 typed phrases
+ * lost their page from first place; 20,000 keeps all of them (p99 2.4). */
+#define SCORE_COST_MAX 20000
+
+static uint32_t mask_all(const sr_plan *plan) {
+    return plan->n_groups >= 32 ? UINT32_MAX : (1u << plan->n_groups) - 1;
+}
 
 /* How many pages the plan may match, from the vocabulary: for each group
- * the sum over its alternatives, and the smallest group bounds the AND. */
-static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads) {
+ * the sum over its alternatives, and the smallest group bounds the AND.
+ * family: count a word with an ending ("willing", "uses") as every word
+ * starting with its stem ("will…", "use…"), since FTS5 matches the
+ * Porter stem: what ranking will really have to score. */
+static uint64_t word_pages(const ks_search *s, const uint64_t *cum, const char *t, size_t len, int prefix,
+                           int family) {
+    char w[SR_WORD_CAP];
+    size_t lo, hi;
+    if (len >= sizeof w) return 0;
+    memcpy(w, t, len);
+    w[len] = '\0';
+    if (!prefix && family && sr_stem_len(w, len) < len) {
+        w[sr_stem_len(w, len)] = '\0';
+        prefix = 1;
+    }
+    if (prefix) {
+        sr_vocab_prefix_range(&s->vocab, w, &lo, &hi);
+        return cum[hi] - cum[lo];
+    }
+    const sr_word *vw = sr_vocab_find(&s->vocab, w);
+    size_t i = vw ? (size_t)(vw - s->vocab.w) : 0;
+    return vw ? cum[i + 1] - cum[i] : 0;
+}
+
+static uint64_t estimate_ex(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads, int family) {
     const uint64_t *cum = heads ? s->vocab.cum_hdf : s->vocab.cum_df;
     uint64_t best = UINT64_MAX;
     if (!cum) return 0;
@@ -346,21 +240,7 @@ static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask,
             while (*t) {
                 const char *e = strchr(t, ' ');
                 size_t len = e ? (size_t)(e - t) : strlen(t);
-                char w[SR_WORD_CAP];
-                uint64_t df = 0;
-                if (len < sizeof w) {
-                    memcpy(w, t, len);
-                    w[len] = '\0';
-                    if (alt->prefix && !e) {
-                        size_t lo, hi;
-                        sr_vocab_prefix_range(&s->vocab, w, &lo, &hi);
-                        df = cum[hi] - cum[lo];
-                    } else {
-                        const sr_word *vw = sr_vocab_find(&s->vocab, w);
-                        df = vw ? (uint64_t)(vw - s->vocab.w) : 0;
-                        df = vw ? cum[df + 1] - cum[df] : 0;
-                    }
-                }
+                uint64_t df = word_pages(s, cum, t, len, alt->prefix && !e, family);
                 if (df < phrase) phrase = df;
                 t += len + (e ? 1 : 0);
             }
@@ -371,29 +251,54 @@ static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask,
     return best == UINT64_MAX ? 0 : best;
 }
 
-/* Append up to want candidates from st (bound to match) not already in c. */
-static int collect(ks_search *s, sqlite3_stmt *st, const char *match, size_t want, int tier, cand *c, size_t *n) {
-    int rc;
-    size_t before = *n;
-    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)want);
-    while (*n < MAX_CANDIDATES && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        int dup = 0;
-        for (size_t i = 0; i < before && !dup; i++) dup = c[i].id == id;
-        if (dup) continue;
-        c[*n].id = id;
-        c[*n].p = find_page(s, id);
-        c[*n].score = -sqlite3_column_double(st, 1);
-        c[*n].tier = tier;
-        c[*n].words = 0;
-        c[*n].intent = 0;
-        if (c[*n].p) (*n)++;
+static uint64_t estimate(const ks_search *s, const sr_plan *plan, uint32_t mask, int heads) {
+    return estimate_ex(s, plan, mask, heads, 0);
+}
+
+/* What scoring the groups of mask costs FTS5: bm25 reads the whole page
+ * list of every phrase for its weight, so the sum over every word of
+ * every alternative of the pages holding its stem family. */
+static uint64_t score_cost(const ks_search *s, const sr_plan *plan, uint32_t mask) {
+    uint64_t sum = 0;
+    if (!s->vocab.cum_df) return 0;
+    for (size_t g = 0; g < plan->n_groups && g < 32; g++) {
+        if (!(mask & (1u << g))) continue;
+        for (size_t a = 0; a < plan->groups[g].n_alt; a++) {
+            const sr_alt *alt = &plan->groups[g].alt[a];
+            for (const char *t = alt->text; *t;) {
+                const char *e = strchr(t, ' ');
+                size_t len = e ? (size_t)(e - t) : strlen(t);
+                sum += word_pages(s, s->vocab.cum_df, t, len, alt->prefix && !e, 1);
+                t += len + (e ? 1 : 0);
+            }
+        }
     }
-    if (*n >= MAX_CANDIDATES) rc = SQLITE_DONE;
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : KS_INDEX_ERR_DB;
+    return sum;
+}
+
+typedef struct collect_ctx {
+    const ks_search *s;
+    cand *c;
+    size_t *n, before;
+    int tier;
+} collect_ctx;
+
+static int collect_one(void *ctx, int64_t id, double score) {
+    collect_ctx *k = ctx;
+    cand *c = k->c;
+    for (size_t i = 0; i < k->before; i++)
+        if (c[i].id == id) return 0;
+    const sr_page *p = find_page(k->s, id);
+    if (p) c[(*k->n)++] = (cand){.id = id, .p = p, .score = score, .tier = k->tier};
+    return *k->n >= MAX_CANDIDATES;
+}
+
+/* Append up to want candidates matching match (flags: KS_INDEX_MATCH_*)
+ * not already in c. */
+static int collect(ks_search *s, const char *match, unsigned flags, size_t want, int tier, cand *c, size_t *n) {
+    collect_ctx k = {.s = s, .c = c, .n = n, .before = *n, .tier = tier};
+    if (*n >= MAX_CANDIDATES) return 0;
+    return ks_index_reader_match(s->rd, match, flags, want, collect_one, &k);
 }
 
 /* How many query words a page answers, found in a round with the groups
@@ -423,15 +328,17 @@ static int run_round(ks_search *s, const sr_plan *plan, uint32_t mask, size_t li
     int rc = 0, words = __builtin_popcount(mask);
     if (want > MAX_CANDIDATES) want = MAX_CANDIDATES;
     sr_plan_match_mask(plan, mask, &match);
-    if (estimate(s, plan, mask, 0) <= RANK_ALL_MAX) {
-        rc = collect(s, s->st_rank, match.data, want, 0, c, n);
+    int cheap = score_cost(s, plan, mask) <= SCORE_COST_MAX;
+    unsigned scored = cheap ? KS_INDEX_MATCH_SCORED : 0u;
+    if (cheap && estimate_ex(s, plan, mask, 0, 1) <= RANK_ALL_MAX) {
+        rc = collect(s, match.data, KS_INDEX_MATCH_RANKED, want, 0, c, n);
     } else {
-        ks_buf hm = {0};
-        ks_buf_printf(&hm, "{title keywords} : (%s)", match.data);
-        uint64_t eh = estimate(s, plan, mask, 1);
-        if (eh > 0) rc = collect(s, eh <= RANK_ALL_MAX ? s->st_rank : s->st_unranked, hm.data, want, 0, c, n);
-        if (rc == 0 && *n - from < limit) rc = collect(s, s->st_unranked, match.data, want, 1, c, n);
-        ks_buf_free(&hm);
+        uint64_t eh = estimate_ex(s, plan, mask, 1, 1);
+        if (eh > 0)
+            rc = collect(s, match.data,
+                         KS_INDEX_MATCH_HEADS | (cheap && eh <= RANK_ALL_MAX ? KS_INDEX_MATCH_RANKED : scored), want, 0,
+                         c, n);
+        if (rc == 0 && *n - from < limit) rc = collect(s, match.data, scored, want, 1, c, n);
     }
     ks_buf_free(&match);
     for (size_t i = from; i < *n; i++) {
@@ -481,7 +388,7 @@ static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_r
     cand c[MAX_CANDIDATES];
     size_t n = 0;
     int rc = 0;
-    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) return KS_INDEX_ERR_DB;
+    if (ks_index_reader_begin(s->rd) != 0) return KS_INDEX_ERR_DB;
     uint32_t mask = plan->n_groups >= 32 ? UINT32_MAX : (1u << plan->n_groups) - 1;
     for (int round = 0; mask && rc == 0 && round < 4; round++) {
         rc = run_round(s, plan, mask, limit, c, &n);
@@ -502,7 +409,8 @@ static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_r
             ks_buf_putc(&any, ')');
         }
         size_t from = n;
-        if (any.len) rc = collect(s, s->st_unranked, any.data, limit * 2, 1, c, &n);
+        unsigned scored = score_cost(s, plan, mask_all(plan)) <= SCORE_COST_MAX ? KS_INDEX_MATCH_SCORED : 0u;
+        if (any.len) rc = collect(s, any.data, scored, limit * 2, 1, c, &n);
         for (size_t i = from; i < n; i++) {
             c[i].intent = page_intent(plan, c[i].p);
             c[i].words = 1;
@@ -531,11 +439,7 @@ static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_r
             ks_buf m1 = {0};
             if (plan->groups[g].intent) continue;
             sr_plan_match_mask(plan, 1u << g, &m1);
-            sqlite3_bind_text(s->st_has, 1, m1.data, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(s->st_has, 2, c[i].id);
-            if (sqlite3_step(s->st_has) == SQLITE_ROW) held |= 1u << g;
-            sqlite3_reset(s->st_has);
-            sqlite3_clear_bindings(s->st_has);
+            if (ks_index_reader_has(s->rd, m1.data, c[i].id) == 1) held |= 1u << g;
             ks_buf_free(&m1);
         }
         int w = page_words(plan, held, c[i].p, 1);
@@ -552,17 +456,14 @@ static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_r
         ks_search_hit *h = add_hit(r, limit, c[i].p, sc);
         const char *body = NULL;
         size_t len = 0;
-        sqlite3_bind_int64(s->st_body, 1, c[i].id);
-        if (sqlite3_step(s->st_body) == SQLITE_ROW && (body = (const char *)sqlite3_column_text(s->st_body, 0)))
-            len = (size_t)sqlite3_column_bytes(s->st_body, 0);
+        if (ks_index_reader_body(s->rd, c[i].id, &body, &len) != 1) len = 0;
         if (!len) {
             body = c[i].p->title;
             len = strlen(body);
         }
         sr_snippet(body, len, terms, n_terms, SNIPPET_WORDS, h);
-        sqlite3_reset(s->st_body);
     }
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    ks_index_reader_end(s->rd);
     return rc;
 }
 
@@ -609,7 +510,7 @@ int ks_search_query(ks_search *s, const char *text, size_t limit, ks_search_resu
     *out = r;
     if (!s || !text) return 0;
     if (limit == 0) limit = 10;
-    if ((rc = refresh(s)) != 0) return rc;
+    if ((rc = sr_refresh(s)) != 0) return rc;
     plan = ks_malloc(sizeof *plan);
     sr_plan_make(s, text, strlen(text), 0, plan);
     if (plan->corrected) r->corrected = ks_strdup(plan->corrected_text);
@@ -686,7 +587,7 @@ void ks_search_results_json(const ks_search_results *r, ks_buf *b) {
 size_t ks_search_complete(ks_search *s, const char *text, char **out, size_t max) {
     char w[SR_WORD_CAP] = "", t[SR_WORD_CAP];
     size_t pos = 0, end = 0, len, n = 0;
-    if (!s || !text || max == 0 || refresh(s) != 0) return 0;
+    if (!s || !text || max == 0 || sr_refresh(s) != 0) return 0;
     len = strlen(text);
     if (len > KS_SEARCH_MAX_INPUT) return 0;
     while (ks_index_next_word(text, len, &pos, t, sizeof t, NULL, &end)) memcpy(w, t, sizeof w);

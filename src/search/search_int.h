@@ -1,12 +1,14 @@
-/* search internals shared by search.c (connection, caches, running the
- * query, results), plan.c (turning typed text into a query plan) and
- * typo.c (vocabulary look-ups and the bounded edit distance). */
+/* search internals shared by search.c (running the query, results),
+ * reload.c (open, close, caches in step), caches.c (loading them),
+ * plan.c (turning typed text into a query plan) and typo.c (vocabulary
+ * look-ups and the bounded edit distance). */
 #ifndef KIOSK_SEARCH_INT_H
 #define KIOSK_SEARCH_INT_H
 
 #include "kiosk/search.h"
 
-#include <sqlite3.h>
+#include <pthread.h>
+#include <stdint.h>
 
 #define SR_MAX_WORDS 16   /* words of a query considered */
 #define SR_WORD_CAP 64    /* bytes of one folded word, with the NUL */
@@ -85,16 +87,16 @@ typedef struct sr_page {
 } sr_page;
 
 struct ks_search {
-    sqlite3 *db;
-    sqlite3_stmt *st_data_version; /* PRAGMA data_version */
-    sqlite3_stmt *st_generation;
-    sqlite3_stmt *st_rank;         /* ranked FTS query */
-    sqlite3_stmt *st_unranked;     /* matches in rowid order, bm25 of each */
-    sqlite3_stmt *st_body;         /* the plain text of one page */
-    sqlite3_stmt *st_has;          /* whether one page matches an expression */
-    int64_t data_version;
+    /* the handle's own (kept when caches are swapped, see swap_caches) */
+    ks_index_reader *rd;           /* the index, read through its reader API */
+    char *path;                    /* as opened (a loader's shadow borrows it) */
+    int background;                /* reload on a thread (ks_search_set_background) */
+    int bg_failed;                 /* the last background load failed: load in place */
+    struct ks_search *shadow;      /* caches being loaded by loader, or NULL */
+    pthread_t loader;
+    int done;                      /* in a shadow: its load finished (atomic) */
+    /* the caches, from one version of the index */
     int64_t generation;
-    int frozen;                    /* opened immutable (the disk was full or failing): sees no later sync */
     int loaded;
     sr_vocab vocab;
     sr_synonym *syn;
@@ -120,6 +122,9 @@ struct ks_search {
 /* Load every cache from the index (inside the caller's read transaction),
  * freeing what was there; 0 or KS_INDEX_ERR_DB. */
 int sr_load_caches(ks_search *s);
+/* Reload the caches when the index generation moved (reload.c); 0 or a
+ * negative code. Call before using the caches. */
+int sr_refresh(ks_search *s);
 /* Free every cache (the handle stays open). */
 void sr_free_caches(ks_search *s);
 
@@ -210,6 +215,9 @@ typedef struct sr_term {
     int group;    /* the plan group it came from */
 } sr_term;
 
+/* Length of w[0..n) without a common English ending ("injections" ->
+ * "inject"), at least 3 letters kept. */
+size_t sr_stem_len(const char *w, size_t n);
 /* The words of every alternative of plan, at most max; returns the count. */
 size_t sr_plan_terms(const sr_plan *plan, sr_term *out, size_t max);
 /* Set hit->snippet and hit->highlights: at most max_words words of text[0..len)

@@ -14,7 +14,7 @@
 
 /* Length of w without a common English ending (keeping 3 letters). Runs
  * for every word of every snippet: the last letter rules most words out. */
-static size_t stem_len(const char *w, size_t n) {
+size_t sr_stem_len(const char *w, size_t n) {
     static const struct {
         const char *s;
         size_t len;
@@ -56,7 +56,7 @@ size_t sr_plan_terms(const sr_plan *plan, sr_term *out, size_t max) {
                     term->len = len;
                     term->prefix = alt->prefix && !e;
                     term->group = (int)g;
-                    term->stem = stem_len(term->w, len);
+                    term->stem = sr_stem_len(term->w, len);
                 }
                 t += len + (e ? 1 : 0);
             }
@@ -73,7 +73,7 @@ static int match_term(const char *w, size_t n, const sr_term *terms, size_t n_te
         if (t->prefix && n >= t->len && memcmp(w, t->w, t->len) == 0) return (int)i;
         if (n == t->len && memcmp(w, t->w, n) == 0) return (int)i;
         if (!stem_done) {
-            st = stem_len(w, n);
+            st = sr_stem_len(w, n);
             stem_done = 1;
         }
         if (st == t->stem && memcmp(w, t->w, st) == 0) return (int)i;

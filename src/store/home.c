@@ -72,20 +72,16 @@ static int resolve(ks_store *store, const char *link, int line, char **slug_out,
 }
 
 void store_home_parse(ks_store *store, const char *text, size_t len) {
-    size_t off = 0, cap = 0;
-    int line = 0, over = 0;
-    while (off < len) {
-        const char *s = text + off;
-        const char *nl = memchr(s, '\n', len - off);
-        size_t n = nl ? (size_t)(nl - s) : len - off;
-        off += n + 1;
-        line++;
-        size_t i = 0;
-        while (i < n && isspace((unsigned char)s[i])) i++;
-        if (i == n || s[i] == '#') continue;
+    size_t cap = 0;
+    int over = 0;
+    store_lines it = {text, len, 0, 0};
+    const char *s;
+    size_t n;
+    while (store_lines_next(&it, &s, &n)) {
+        int line = it.line;
         /* the last '=': a question may hold one, a file name never does */
         const char *eq = NULL;
-        for (size_t k = n; k-- > i;)
+        for (size_t k = n; k-- > 0;)
             if (s[k] == '=') {
                 eq = s + k;
                 break;

@@ -22,18 +22,13 @@ static int known_section(const ks_store *store, const char *section) {
 }
 
 void store_intents_parse(ks_store *store, const char *text, size_t len) {
-    size_t cap = store->n_synonyms + 16, off = 0;
-    int line = 0;
+    size_t cap = store->n_synonyms + 16;
     store->synonyms = ks_realloc(store->synonyms, cap * sizeof(ks_synonym));
-    while (off < len) {
-        const char *s = text + off;
-        const char *nl = memchr(s, '\n', len - off);
-        size_t n = nl ? (size_t)(nl - s) : len - off;
-        off += n + 1;
-        line++;
-        size_t i = 0;
-        while (i < n && isspace((unsigned char)s[i])) i++;
-        if (i == n || s[i] == '#') continue;
+    store_lines it = {text, len, 0, 0};
+    const char *s;
+    size_t n;
+    while (store_lines_next(&it, &s, &n)) {
+        int line = it.line;
         const char *eq = memchr(s, '=', n);
         char *section = eq ? store_synonyms_normalise(eq + 1, n - (size_t)(eq + 1 - s)) : NULL;
         if (!eq || !*section || strchr(section, ' ')) {
@@ -45,23 +40,9 @@ void store_intents_parse(ks_store *store, const char *text, size_t len) {
         if (!known_section(store, section))
             store_diag_add(&store->diags, "intents.txt", line, KS_DIAG_WARNING,
                      "no page has 'section: %s', so this line never helps a search", section);
-        const char *p = s, *end = eq;
-        while (p < end) {
-            const char *comma = memchr(p, ',', (size_t)(end - p));
-            if (!comma) comma = end;
-            char *from = store_synonyms_normalise(p, (size_t)(comma - p));
-            if (*from) {
-                if (store->n_synonyms == cap)
-                    store->synonyms = ks_realloc(store->synonyms, (cap *= 2) * sizeof(ks_synonym));
-                ks_synonym *e = &store->synonyms[store->n_synonyms++];
-                e->from = from;
-                e->to = ks_sprintf("@%s", section);
-                e->line = line;
-            } else {
-                free(from);
-            }
-            p = comma + 1;
-        }
+        char *to = ks_sprintf("@%s", section);
+        store_synonyms_add_list(store, &cap, s, eq, to, line);
+        free(to);
         free(section);
     }
 }

@@ -71,15 +71,14 @@ static char *check_one(ks_store *store, int root, const char *path, struct stat 
         goto out;
     }
     if (store->opts.image_probe) {
-        char why[160] = "";
-        int pw = 0, ph = 0;
-        if (store->opts.image_probe(store->opts.image_probe_ctx, data, len, &pw, &ph, why, sizeof why) < 0) {
+        ks_image_probe_result pr = {0, 0, ""};
+        if (store->opts.image_probe(store->opts.image_probe_ctx, data, len, &pr) < 0) {
             problem = ks_sprintf("looks like %s but cannot be read as a picture%s%s: save it again or use another file",
-                                 ks_image_type_name(t), why[0] ? ": " : "", why);
+                                 ks_image_type_name(t), pr.why[0] ? ": " : "", pr.why);
             goto out;
         }
-        w = pw;
-        h = ph;
+        w = pr.w;
+        h = pr.h;
     }
     if (w > KS_STORE_MAX_PICTURE_SIDE || h > KS_STORE_MAX_PICTURE_SIDE)
         problem = ks_sprintf("is %d x %d pixels; the largest the kiosk shows is %d x %d: make it smaller", w, h,

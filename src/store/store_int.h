@@ -242,6 +242,21 @@ const ks_link *store_page_images(const ks_page *page, size_t *n);
 /* Parse synonyms.txt text into the store's synonyms (diagnostics as errors
  * for malformed lines). */
 void store_synonyms_parse(ks_store *store, const char *text, size_t len);
+/* The lines of a small text file such as synonyms.txt, intents.txt or
+ * home.txt, blank lines and '#' comments skipped. */
+typedef struct store_lines {
+    const char *text;
+    size_t len, off;
+    int line; /* the number (from 1) of the line store_lines_next returned */
+} store_lines;
+/* The next line with something on it: 1 with *s at its start and *n its
+ * length (without the newline), or 0 at the end. */
+int store_lines_next(store_lines *it, const char **s, size_t *n);
+/* Each comma-separated phrase of [p, end), normalised, as a synonym of to
+ * (copied) from line; *cap is the capacity of store->synonyms. Returns how
+ * many were added (empty phrases are skipped). */
+size_t store_synonyms_add_list(ks_store *store, size_t *cap, const char *p, const char *end, const char *to,
+                               int line);
 /* Lowercase s[0..n) with runs of white space folded to one space and the
  * ends trimmed, as a new string the caller frees (synonyms.txt and
  * intents.txt phrases alike). */

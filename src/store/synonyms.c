@@ -27,19 +27,54 @@ char *store_synonyms_normalise(const char *s, size_t n) {
     return ks_buf_detach(&b);
 }
 
-void store_synonyms_parse(ks_store *store, const char *text, size_t len) {
-    size_t cap = 16, off = 0;
-    int line = 0;
-    store->synonyms = ks_calloc(cap, sizeof(ks_synonym));
-    while (off < len) {
-        const char *s = text + off;
-        const char *nl = memchr(s, '\n', len - off);
-        size_t n = nl ? (size_t)(nl - s) : len - off;
-        off += n + 1;
-        line++;
+int store_lines_next(store_lines *it, const char **s, size_t *n) {
+    while (it->off < it->len) {
+        const char *line = it->text + it->off;
+        const char *nl = memchr(line, '\n', it->len - it->off);
+        size_t len = nl ? (size_t)(nl - line) : it->len - it->off;
         size_t i = 0;
-        while (i < n && isspace((unsigned char)s[i])) i++;
-        if (i == n || s[i] == '#') continue;
+        it->off += len + 1;
+        it->line++;
+        while (i < len && isspace((unsigned char)line[i])) i++;
+        if (i == len || line[i] == '#') continue;
+        *s = line;
+        *n = len;
+        return 1;
+    }
+    return 0;
+}
+
+size_t store_synonyms_add_list(ks_store *store, size_t *cap, const char *p, const char *end, const char *to,
+                               int line) {
+    size_t added = 0;
+    while (p < end) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        if (!comma) comma = end;
+        char *from = store_synonyms_normalise(p, (size_t)(comma - p));
+        if (*from) {
+            if (store->n_synonyms == *cap)
+                store->synonyms = ks_realloc(store->synonyms, (*cap *= 2) * sizeof(ks_synonym));
+            ks_synonym *syn = &store->synonyms[store->n_synonyms++];
+            syn->from = from;
+            syn->to = ks_strdup(to);
+            syn->line = line;
+            added++;
+        } else {
+            free(from);
+        }
+        p = comma + 1;
+    }
+    return added;
+}
+
+void store_synonyms_parse(ks_store *store, const char *text, size_t len) {
+    size_t cap = 16;
+    store->synonyms = ks_calloc(cap, sizeof(ks_synonym));
+    store_lines it = {text, len, 0, 0};
+    const char *s;
+    size_t n;
+    while (store_lines_next(&it, &s, &n)) {
+        int line = it.line;
         const char *eq = memchr(s, '=', n);
         char *to = eq ? store_synonyms_normalise(eq + 1, n - (size_t)(eq + 1 - s)) : NULL;
         if (!eq || !*to) {
@@ -48,26 +83,7 @@ void store_synonyms_parse(ks_store *store, const char *text, size_t len) {
             free(to);
             continue;
         }
-        const char *p = s, *end = eq;
-        int added = 0;
-        while (p < end) {
-            const char *comma = memchr(p, ',', (size_t)(end - p));
-            if (!comma) comma = end;
-            char *from = store_synonyms_normalise(p, (size_t)(comma - p));
-            if (*from) {
-                if (store->n_synonyms == cap)
-                    store->synonyms = ks_realloc(store->synonyms, (cap *= 2) * sizeof(ks_synonym));
-                ks_synonym *syn = &store->synonyms[store->n_synonyms++];
-                syn->from = from;
-                syn->to = ks_strdup(to);
-                syn->line = line;
-                added++;
-            } else {
-                free(from);
-            }
-            p = comma + 1;
-        }
-        if (!added) {
+        if (!store_synonyms_add_list(store, &cap, s, eq, to, line)) {
             store_diag_add(&store->diags, "synonyms.txt", line, KS_DIAG_ERROR,
                      "no lay words before '=' on this line");
         }

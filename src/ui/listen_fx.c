@@ -1,6 +1,7 @@
 /* listen_fx: the read-aloud buttons (Listen, Pause/Resume, Stop, Slower)
- * laid out into the frame effects, and where a test taps them. */
-#include "ui_int.h"
+ * laid out into the bottom bar (bar.c) in the frame effects, the bar's
+ * button, and where a test taps them. */
+#include "widgets.h"
 
 #include "kiosk/base.h"
 
@@ -13,66 +14,58 @@ static int label_w(const ks_ui *ui, const char *s, int size) {
     return ui->fm->measure(ui->fm->ctx, KS_FACE_BOLD, size, s, strlen(s));
 }
 
-/* A read-aloud button: its label, what it does, whether it is lit. */
-typedef struct fx_button {
-    const char *label;
-    int tag;
-    int on;
-} fx_button;
-
-/* The button at (at.x, at.y), at.h tall, label at size px. Returns its width. */
-static int add_button(const ks_ui *ui, ks_display_list *fx, ks_rect at, int size, const fx_button *b) {
+int ui_fx_button(const ks_ui *ui, ks_display_list *fx, ks_rect at, int size, ui_fx_btn b) {
+    const char *label = b.label;
     const ks_theme *th = ui->look.theme;
-    int x = at.x, y = at.y, h = at.h;
-    int pad = size * 3 / 4, w = label_w(ui, b->label, size) + 2 * pad;
+    int pad = size * 3 / 4, w = label_w(ui, label, size) + 2 * pad, h = at.h;
     int lh = 0, asc = 0;
-    ks_color fill = b->on ? th->accent : th->surface, fg = b->on ? th->on_accent : th->on_surface;
+    ks_color fill = b.on ? th->accent : th->surface, fg = b.on ? th->on_accent : th->on_surface;
     if (w < h) w = h;
+    if (!fx) return w;
     ui->fm->line(ui->fm->ctx, KS_FACE_BOLD, size, &lh, &asc);
-    ks_layout_list_add_rect(fx, (ks_rect){x - 3, y - 3, w + 6, h + 6}, th->background, th->radius + 3);
-    ks_layout_list_add_rect(fx, (ks_rect){x, y, w, h}, fill, th->radius);
+    ui_box(ui, fx, (ks_rect){at.x, at.y, w, h}, fill, th->radius);
     ks_item t = {0};
     t.kind = KS_ITEM_TEXT;
-    t.box = (ks_rect){x + pad, y + (h - lh) / 2, w - 2 * pad, lh};
+    t.box = (ks_rect){at.x + pad, at.y + (h - lh) / 2, w - 2 * pad, lh};
     t.color = fg;
     t.bg = fill;
     t.face = KS_FACE_BOLD;
     t.size = size;
-    t.text = b->label;
-    t.len = strlen(b->label);
+    t.text = label;
+    t.len = strlen(label);
     ks_layout_list_add(fx, &t);
-    ks_layout_list_add_link(fx, (ks_rect){x, y, w, h}, NULL, b->tag);
+    ks_layout_list_add_link(fx, (ks_rect){at.x, at.y, w, h}, NULL, b.tag);
     return w;
 }
 
-void ui_listen_build_fx(const ks_ui *ui, ks_display_list *fx, int x_limit) {
+/* Whether this screen has the read-aloud buttons at all (whatever the
+ * panels over it: the bar keeps its place under them). */
+static int listen_here(const ks_ui *ui) {
     ks_listen_state state;
     int slower_on;
-    if (ui_listen_status(ui, &state, &slower_on) != 0 || ks_nav_peek(&ui->nav)->screen != KS_SCREEN_PAGE || !ui->page.doc || ui->panel.prompting || ui->panel.pin_open ||
+    return ui_listen_status(ui, &state, &slower_on) == 0 && ks_nav_peek(&ui->nav)->screen == KS_SCREEN_PAGE && ui->page.doc;
+}
+
+int ui_listen_bar_w(const ks_ui *ui, int size, int gap, int h) {
+    /* The widest state: Pause, Stop, "Slower" ticked. */
+    ks_rect m = {0, 0, 0, h};
+    if (!listen_here(ui)) return 0;
+    return ui_fx_button(ui, NULL, m, size, (ui_fx_btn){"\xe2\x96\xb6 Resume", 0, 1}) + gap + ui_fx_button(ui, NULL, m, size, (ui_fx_btn){"Stop", 0, 1}) +
+           gap + ui_fx_button(ui, NULL, m, size, (ui_fx_btn){"Slower \xe2\x9c\x93", 0, 1});
+}
+
+void ui_listen_build_fx(const ks_ui *ui, ks_display_list *fx, ks_rect row, int size) {
+    ks_listen_state state;
+    int slower_on, x = row.x, gap = size / 2;
+    if (!listen_here(ui) || ui_listen_status(ui, &state, &slower_on) != 0 || ui->panel.prompting || ui->panel.pin_open ||
         ui->panel.staff_open)
         return;
-    /* Sizes as the More button's: the text scale, at most 1.5. */
-    double s = ui->look.scale > 1.5 ? 1.5 : ui->look.scale;
-    int size = ks_layout_body_px(ui->look.theme, s);
-    int lh = 0, asc = 0;
-    ui->fm->line(ui->fm->ctx, KS_FACE_BOLD, size, &lh, &asc);
-    int h = lh + size;
-    if (h < (int)lround(64 * s) + 8) h = (int)lround(64 * s) + 8;
-    int gap = size / 2, margin = ks_layout_margin(ui->w, s);
-    if (margin < 16) margin = 16;
     const char *first = state == KS_LISTEN_OFF ? "\xe2\x96\xb6 Listen"
                         : state == KS_LISTEN_PLAYING ? "Pause" : "\xe2\x96\xb6 Resume";
     const char *slower = slower_on ? "Slower \xe2\x9c\x93" : "Slower";
-    int pad = size * 3 / 4;
-    int total = label_w(ui, first, size) + 2 * pad + gap + label_w(ui, slower, size) + 2 * pad;
-    if (state != KS_LISTEN_OFF) total += gap + label_w(ui, "Stop", size) + 2 * pad;
-    int y = ui->geom.body_bottom - h - gap;
-    if (margin + total + gap > x_limit) y -= h + gap; /* beside More there is no room: the row above */
-    int x = margin;
-    x += add_button(ui, fx, (ks_rect){x, y, 0, h}, size,
-                    &(fx_button){first, state == KS_LISTEN_OFF ? TAG_LISTEN : TAG_LISTEN_PAUSE, 1}) + gap;
-    if (state != KS_LISTEN_OFF) x += add_button(ui, fx, (ks_rect){x, y, 0, h}, size, &(fx_button){"Stop", TAG_LISTEN_STOP, 1}) + gap;
-    add_button(ui, fx, (ks_rect){x, y, 0, h}, size, &(fx_button){slower, TAG_LISTEN_SLOWER, slower_on});
+    x += ui_fx_button(ui, fx, (ks_rect){x, row.y, 0, row.h}, size, (ui_fx_btn){first, state == KS_LISTEN_OFF ? TAG_LISTEN : TAG_LISTEN_PAUSE, 1}) + gap;
+    if (state != KS_LISTEN_OFF) x += ui_fx_button(ui, fx, (ks_rect){x, row.y, 0, row.h}, size, (ui_fx_btn){"Stop", TAG_LISTEN_STOP, 1}) + gap;
+    ui_fx_button(ui, fx, (ks_rect){x, row.y, 0, row.h}, size, (ui_fx_btn){slower, TAG_LISTEN_SLOWER, slower_on});
 }
 
 int ks_ui_listen_point(ks_ui *ui, const char *which, int *x, int *y) {

@@ -1,7 +1,8 @@
 /* overlays: what lies over a screen, laid out into display lists while
  * reading the state: the idle prompt and the staff PIN pad (over, built
- * with the screen) and the frame effects (fx, built each frame: the scroll
- * thumb, "More below", the read-aloud buttons, press feedback). */
+ * with the screen) and the frame effects (fx, built each frame: the bottom
+ * bar of bar.c with the track, "More" and the read-aloud buttons; press
+ * feedback). */
 #include "widgets.h"
 
 #include "kiosk/base.h"
@@ -76,32 +77,10 @@ void ui_build_pin(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
 
 void ui_build_fx(const ks_ui *ui, ks_display_list *fx) {
     const ks_theme *th = ui->look.theme;
-    int more_x = ui->w;
-    int view = ui->geom.body_bottom - ui->geom.body_top;
     ks_layout_list_clear(fx);
-    if (ui->geom.content_h > view && view > 0 && !ui->panel.prompting && !ui->panel.pin_open && !ui->panel.staff_open) {
-        /* Where we are on the page: a thumb in a track at the right edge. */
-        int bw = (int)lround(10 * ui->look.scale), x = ui->w - bw - 4;
-        int th_h = view * view / ui->geom.content_h, max = ui->geom.content_h - view;
-        int y;
-        if (th_h < 64) th_h = 64;
-        y = ui->geom.body_top + (int)((float)(view - th_h) * ui->view.scroll / (float)max);
-        ks_layout_list_add_rect(fx, (ks_rect){x, ui->geom.body_top + 4, bw, view - 8}, th->code_bg, bw / 2);
-        ks_layout_list_add_rect(fx, (ks_rect){x, y, bw, th_h}, th->muted, bw / 2);
-    }
-    if (ui->geom.content_h > view && view > 0 && !ui->panel.prompting && !ui->panel.pin_open && !ui->panel.staff_open &&
-        ui->view.scroll < (float)(ui->geom.content_h - view) - 8.0f) {
-        /* "More below": says there is more, and scrolls for those who find
-         * dragging hard. Bottom right, over the page's margin side. */
-        ui_geo g = ui_geo_at(ui, ui->look.scale > 1.5 ? 1.5 : ui->look.scale);
-        const char *label = "More \xe2\x86\x93";
-        int bw = ui_button_w(ui, label, KS_FACE_BOLD, g.B), bh = g.bh;
-        ks_rect r = {ui->w - bw - g.margin, ui->geom.body_bottom - bh - g.gap, bw, bh};
-        ks_layout_list_add_rect(fx, (ks_rect){r.x - 3, r.y - 3, r.w + 6, r.h + 6}, th->background, th->radius + 3);
-        ui_button_ex(ui, fx, r, label, (ui_act){TAG_MORE, NULL}, &(ui_button_opt){th->accent, th->on_accent, KS_FACE_BOLD, g.B});
-        more_x = r.x - g.gap;
-    }
-    ui_listen_build_fx(ui, fx, more_x); /* Listen, Pause/Resume, Stop, Slower (listen.c) */
+    /* Where the reader is, More, Listen: in the bottom bar (bar.c), never
+     * over the text. */
+    ui_bar_build_fx(ui, fx);
     if (ui->touch.pressed) {
         ks_rect b = ui->touch.pressed_box;
         int t = 5;

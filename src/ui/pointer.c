@@ -138,6 +138,7 @@ static void tap(ks_ui *ui, float fx, float fy) {
     case TAG_SIZE:
         ui->look.scale = atof(target);
         if (ui->look.scale < 1.0 || ui->look.scale > 2.0) ui->look.scale = 1.0;
+        ui->view.want_scroll_px = ui->view.scroll; /* the buttons stay under the finger (look.c) */
         ui_invalidate(ui, UI_KEEP_PLACE);
         break;
     case TAG_CONTRAST:

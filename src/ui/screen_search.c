@@ -53,7 +53,10 @@ static int snippet(const ks_ui *ui, ks_display_list *dl, const ks_search_hit *hi
         if (!dl) {
             /* measuring only */
         } else if (hl) {
-            ks_layout_list_add_rect(dl, (ks_rect){x + cx - 3, y + cy, ww + 6, lh}, th->highlight, 4);
+            /* 3 px of colour beyond the word, but not under a stop or a
+             * colon that follows it without a space. */
+            int pl = i == 0 || s[i - 1] == ' ' ? 3 : 0, pr = j >= n || s[j] == ' ' ? 3 : 0;
+            ks_layout_list_add_rect(dl, (ks_rect){x + cx - pl, y + cy, ww + pl + pr, lh}, th->highlight, 4);
             it.color = th->text;
             it.bg = th->highlight;
         } else {
@@ -83,7 +86,7 @@ static int result_tile(const ks_ui *ui, const ui_geo *g, int y, size_t idx, ui_f
     else snprintf(where, sizeof where, "General information");
     h = g->pad + ui_text_h(ui, hit->title, w, KS_FACE_BOLD, title_px) +
         ui_text_h(ui, where, w, KS_FACE_ITALIC, g->B) + g->B / 3 + snippet(ui, NULL, hit, (ks_rect){x, 0, w, 0}, g->B) + g->pad;
-    ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, h}, th->surface, th->radius);
+    ui_box(ui, dl, (ks_rect){g->col_x, y, g->col_w, h}, th->surface, th->radius);
     ty = y + g->pad;
     ty += ui_text_ex(ui, dl, hit->title, (ks_rect){x, ty, w, 0}, &(ui_pen){KS_FACE_BOLD, title_px, th->on_surface, th->surface, KS_ALIGN_LEFT});
     ty += ui_text_ex(ui, dl, where, (ks_rect){x, ty, w, 0}, &(ui_pen){KS_FACE_ITALIC, g->B, th->on_surface, th->surface, KS_ALIGN_LEFT});
@@ -114,7 +117,7 @@ static void keyboard(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
         while (size > 16 && ui_line_h(ui, face, size) > k->h - 4) size = size * 9 / 10;
         int lh = ui_line_h(ui, face, size);
         ks_rect hit = {r.x - 5, r.y - 5, r.w + 10, r.h + 10}; /* rows tile: half a gap each side */
-        ks_layout_list_add_rect(dl, r, fill, th->radius);
+        ui_box(ui, dl, r, fill, th->radius);
         ui_text_ex(ui, dl, k->label, (ks_rect){r.x + 2, r.y + (r.h - lh) / 2, r.w - 4, 0}, &(ui_pen){face, size, fg, fill, KS_ALIGN_CENTER});
         ui_link(dl, hit, (ui_act){TAG_KEY + i, NULL});
     }

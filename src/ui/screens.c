@@ -146,45 +146,6 @@ int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y
 
 /* ------------------------------------------------------------ home */
 
-static int look_controls(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
-    const ks_theme *th = ui->look.theme;
-    ks_display_list *dl = f->body;
-    static const char *const scales[3] = {"1", "1.5", "2"};
-    static const double scale_v[3] = {1.0, 1.5, 2.0};
-    const char *label = "Text size:";
-    int B1 = ks_layout_body_px(th, 1.0);
-    /* The buttons are tall enough for the largest sample "A". */
-    int sh = ui_line_h(ui, KS_FACE_BOLD, B1 * 2) + g->pad + 2;
-    int x = g->col_x, lw = ui_text_w(ui, label, KS_FACE_BOLD, g->B), row_h = sh > g->bh ? sh : g->bh;
-    int end = g->col_x + g->col_w;
-    ui_text_ex(ui, dl, label, (ks_rect){x, y + (row_h - ui_line_h(ui, KS_FACE_BOLD, g->B)) / 2, lw + 2, 0}, &(ui_pen){KS_FACE_BOLD, g->B, th->text, th->background, KS_ALIGN_LEFT});
-    x += lw + g->gap;
-    for (int i = 0; i < 3; i++) {
-        int sel = fabs(ui->look.scale - scale_v[i]) < 0.01;
-        /* Each "A" is drawn at the body size it chooses: 100%, 150%, 200%. */
-        int size = (int)lround(B1 * (1.0 + 0.5 * i));
-        int bw = row_h + g->B / 2;
-        if (x + bw > end) {
-            x = g->col_x;
-            y += row_h + g->gap;
-        }
-        ui_button_ex(ui, dl, (ks_rect){x, y, bw, row_h}, "A", (ui_act){TAG_SIZE, scales[i]}, &(ui_button_opt){sel ? th->accent : th->surface, sel ? th->on_accent : th->on_surface, KS_FACE_BOLD, size});
-        x += bw + g->gap / 2;
-    }
-    {
-        const char *c = ui->look.high_contrast ? "Normal contrast" : "High contrast";
-        int bw = ui_button_w(ui, c, KS_FACE_BOLD, g->B);
-        if (bw > g->col_w) bw = g->col_w;
-        x += g->gap;
-        if (x + bw > end) {
-            x = g->col_x;
-            y += row_h + g->gap;
-        }
-        ui_button_ex(ui, dl, (ks_rect){x, y + (row_h - g->bh) / 2, bw, g->bh}, c, (ui_act){TAG_CONTRAST, NULL}, &(ui_button_opt){th->surface, th->on_surface, KS_FACE_BOLD, g->B});
-    }
-    return y + row_h;
-}
-
 static void build_home(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
     ks_display_list *dl = f->body;
@@ -192,6 +153,9 @@ static void build_home(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
     int n_general = 0;
     f->geom.body_top = 0;
     f->geom.body_bottom = ui->h;
+    /* The text size and contrast first, where they stay whatever the
+     * text size (look.c). */
+    y = ui_look_controls(ui, dl) + g->B;
     y += clinic_row(ui, g, y, f);
     y += g->B / 3;
     y += ui_text(ui, dl, "Touch a topic to read about it, or search for a word.", (ks_rect){g->col_x, y, g->col_w, 0});
@@ -212,8 +176,7 @@ static void build_home(const ks_ui *ui, const ui_geo *g, ui_frame *f) {
     f->geom.field_y = y;
     f->geom.field_w = g->col_w;
     f->geom.field_h = fh;
-    y += fh + g->B;
-    y = look_controls(ui, g, y, f) + g->B * 3 / 2;
+    y += fh + g->B * 3 / 2;
     if (ui_topic_count(ui)) {
         y += ui_text_ex(ui, dl, "Treatments", (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_LEFT});
         y += g->gap;
@@ -380,6 +343,7 @@ void ui_build(const ks_ui *ui, ui_frame *f) {
     case KS_SCREEN_PAGE: build_page(ui, &g, e->slug, f); break;
     case KS_SCREEN_SEARCH: ui_build_search(ui, &g, &gc, hdr, f); break;
     }
+    ui_bar_reserve(ui, f); /* bar.c: the bottom bar's place, under the body */
     if (ui->panel.prompting) ui_build_prompt(ui, &g, f);
     else if (ui->panel.pin_open) ui_build_pin(ui, &g, f);
     else if (ui->panel.staff_open) ui_build_staff(ui, f->over);

@@ -69,7 +69,7 @@ static void staff_button(const ks_ui *ui, ks_display_list *over, ks_rect r, cons
     ui_pen pen = {KS_FACE_BOLD, size, fg, fill, KS_ALIGN_CENTER};
     int th_h = ui_text_h(ui, label, r.w - size, KS_FACE_BOLD, size);
     if (r.h < th_h + size / 2) r.h = th_h + size / 2;
-    ks_layout_list_add_rect(over, r, fill, th->radius);
+    ui_box(ui, over, r, fill, th->radius); /* outlined in high contrast (widgets.c) */
     ui_text_ex(ui, over, label, (ks_rect){r.x + size / 2, r.y + (r.h - th_h) / 2, r.w - size, 0}, &pen);
     ui_link(over, r, act);
 }

@@ -92,6 +92,7 @@ typedef struct ui_geom {
     float highlight_px;     /* >= 0: page y to scroll to, to show the first highlight */
     int highlight_seen;     /* the page was laid out with its highlights (to_highlight is done) */
     int prompt_secs_shown;  /* the countdown the idle prompt shows */
+    int bar_top, bar_h;     /* the bottom bar (bar.c) under the body, window y; bar_h 0: none */
 } ui_geom;
 
 /* The page being read: the document shown (kept when the store drops the
@@ -221,6 +222,15 @@ void ui_staff_close(ks_ui *ui);
 void ui_staff_tap(ks_ui *ui, int tag);
 void ui_build_staff(const ks_ui *ui, ks_display_list *over);
 
+/* bar.c: the bottom bar, a place of its own under the scrolling body for
+ * where the reader is (a track), "More" (or "End of ...") and the
+ * read-aloud buttons, so nothing floats over text. ui_bar_reserve (after a
+ * screen's builder) takes its height off the body's bottom; it depends on
+ * the screen, never on the scroll or on what is playing, so the body never
+ * jumps. ui_bar_build_fx lays its contents into fx each frame. */
+void ui_bar_reserve(const ks_ui *ui, ui_frame *f);
+void ui_bar_build_fx(const ks_ui *ui, ks_display_list *fx);
+
 /* listen.c: read aloud. Every function is safe when speech is unavailable
  * (ui->listen NULL): the button is simply not there. */
 void ui_listen_create(ks_ui *ui);
@@ -234,9 +244,22 @@ void ui_listen_tap(ks_ui *ui, int tag);
 void ui_listen_tick(ks_ui *ui, double now);
 /* ms until ui_listen_tick has something to do, or -1. */
 int ui_listen_timeout_ms(const ks_ui *ui, double now);
-/* The buttons into fx, left of x_limit (window px) on the bottom row,
- * else on the row above. */
-void ui_listen_build_fx(const ks_ui *ui, ks_display_list *fx, int x_limit);
+/* listen_fx.c: the width the widest state of the read-aloud buttons takes
+ * (labels at size px, buttons h tall, gap apart); 0 when this screen has
+ * none (only a page with speech available has them). */
+int ui_listen_bar_w(const ks_ui *ui, int size, int gap, int h);
+/* The buttons into fx from (x, y), each h tall, labels at size px. */
+void ui_listen_build_fx(const ks_ui *ui, ks_display_list *fx, ks_rect row, int size);
+/* A button of the bar (listen_fx.c): its label, what it does, whether it is
+ * lit (the accent). */
+typedef struct ui_fx_btn {
+    const char *label;
+    int tag;
+    int on;
+} ui_fx_btn;
+/* The button, label at size px, at.h tall from (at.x, at.y). Returns its
+ * width; fx NULL only measures. */
+int ui_fx_button(const ks_ui *ui, ks_display_list *fx, ks_rect at, int size, ui_fx_btn b);
 /* Mark the sentence being read over the body, drawn as the body is. */
 int ui_listen_draw(ks_ui *ui, int dx, int dy, const ks_rect *view);
 /* The read-aloud state and the Slower toggle: 0, or -1 when speech is

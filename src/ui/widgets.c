@@ -70,6 +70,20 @@ int ui_text_w(const ks_ui *ui, const char *s, ks_face face, int size) {
     return ui->fm->measure(ui->fm->ctx, face, size, s, strlen(s));
 }
 
+int ui_outline_px(const ks_ui *ui) {
+    return ui->look.high_contrast ? (int)lround(UI_OUTLINE_PX * ui->look.scale) : 0;
+}
+
+void ui_box(const ks_ui *ui, ks_display_list *dl, ks_rect r, ks_color fill, int radius) {
+    int t = ui_outline_px(ui);
+    if (t > 0 && r.w > 2 * t && r.h > 2 * t) {
+        ks_layout_list_add_rect(dl, r, ui->look.theme->text, radius);
+        r = (ks_rect){r.x + t, r.y + t, r.w - 2 * t, r.h - 2 * t};
+        radius = radius > t ? radius - t : 0;
+    }
+    ks_layout_list_add_rect(dl, r, fill, radius);
+}
+
 void ui_link(ks_display_list *dl, ks_rect r, ui_act act) { ks_layout_list_add_link(dl, r, act.target, act.tag); }
 
 int ui_button_ex(const ks_ui *ui, ks_display_list *dl, ks_rect r, const char *label, ui_act act,
@@ -79,7 +93,7 @@ int ui_button_ex(const ks_ui *ui, ks_display_list *dl, ks_rect r, const char *la
     int th = ui_text_h(ui, label, inner, opt->face, opt->size);
     ui_pen pen = {opt->face, opt->size, opt->fg, opt->fill, KS_ALIGN_CENTER};
     if (r.h < th + g.pad) r.h = th + g.pad;
-    ks_layout_list_add_rect(dl, r, opt->fill, ui->look.theme->radius * (int)lround(ui->look.scale));
+    ui_box(ui, dl, r, opt->fill, ui->look.theme->radius * (int)lround(ui->look.scale));
     ui_text_ex(ui, dl, label, (ks_rect){r.x + g.pad / 2, r.y + (r.h - th) / 2, inner, 0}, &pen);
     ui_link(dl, r, act);
     return r.h;
@@ -114,7 +128,7 @@ int ui_tile(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y, const 
     int h = tile_height(ui, g, c, w), ty = y + g->pad;
     ui_pen pen = {KS_FACE_REGULAR, g->B, th->on_surface, th->surface, KS_ALIGN_LEFT};
     ui_pen chev = {KS_FACE_BOLD, chev_px, th->accent, th->surface, KS_ALIGN_LEFT};
-    ks_layout_list_add_rect(dl, (ks_rect){g->col_x, y, g->col_w, h}, th->surface, radius);
+    ui_box(ui, dl, (ks_rect){g->col_x, y, g->col_w, h}, th->surface, radius);
     ks_layout_list_add_rect(dl, (ks_rect){g->col_x + radius / 2, y + radius, bar, h - 2 * radius}, th->accent, bar / 2);
     /* A chevron at the right: this card leads somewhere. */
     ui_text_ex(ui, dl, chevron,

@@ -87,6 +87,15 @@ int ui_text_h(const ks_ui *ui, const char *s, int w, ks_face face, int size);
 int ui_text(const ks_ui *ui, ks_display_list *dl, const char *s, ks_rect box);
 int ui_text_ex(const ks_ui *ui, ks_display_list *dl, const char *s, ks_rect box, const ui_pen *pen);
 
+/* A button's, key's or tile's box, filled. In the high-contrast theme it
+ * has an outline in the theme's text colour, UI_OUTLINE_PX x the text
+ * scale thick, inside the box, so every target shows its edge on black
+ * whatever its fill. */
+#define UI_OUTLINE_PX 3
+void ui_box(const ks_ui *ui, ks_display_list *dl, ks_rect r, ks_color fill, int radius);
+/* The outline's thickness (0 outside the high-contrast theme). */
+int ui_outline_px(const ks_ui *ui);
+
 /* A hit box. */
 void ui_link(ks_display_list *dl, ks_rect r, ui_act act);
 
@@ -113,6 +122,12 @@ int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y
 /* Topic tiles from y on (Home, and the search screen's "nothing found");
  * returns the y after them. */
 int ui_topic_tiles(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f);
+
+/* look.c: Home's text-size and contrast buttons at the top of Home: the
+ * same boxes at every text size (they are laid out at UI_LOOK_SCALE),
+ * centred in the window. Returns the y under them. */
+#define UI_LOOK_SCALE 1.3
+int ui_look_controls(const ks_ui *ui, ks_display_list *dl);
 
 /* The largest size <= size at which label fits w px. */
 int ui_fit_size(const ks_ui *ui, const char *label, ks_face face, int size, int w);

@@ -13,6 +13,7 @@
  *
  * usage: bench_ui [ROUNDS]   (default 30)
  */
+#include "harness.h"
 #include "kiosk/base.h"
 #include "kiosk/index.h"
 #include "kiosk/render.h"
@@ -80,17 +81,6 @@ static double tap_and_draw(ks_ui *ui, const ks_item *it, int in_body, double *t)
     ks_ui_draw(ui);
     *t += 40;
     return ks_now_ms() - t0;
-}
-
-static void sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static int on_path(const char *prog) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", prog);
-    return system(cmd) == 0;
 }
 
 /* In this process, a real X window with the kiosk's renderer settings:
@@ -199,22 +189,17 @@ static void window_taps(const char *display, const char *db, int rounds) {
 static void window_figures(const char *db, int rounds) {
     char display[16], log[] = "/tmp/bench-ui-log-XXXXXX", *text = NULL;
     pid_t x, k;
-    int fd, n = 300 + (int)(getpid() % 500);
+    int fd;
     size_t len;
-    if (!on_path("Xvfb")) {
+    if (!harness_on_path("Xvfb")) {
         printf("real window: skipped (install the Debian package xvfb)\n");
         return;
     }
-    snprintf(display, sizeof display, ":%d", n);
-    x = fork();
-    if (x == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        dup2(null, 2);
-        execlp("Xvfb", "Xvfb", display, "-screen", "0", "1080x1920x24", "-nolisten", "tcp", (char *)NULL);
-        _exit(127);
+    x = harness_xvfb_start("1080x1920x24", 0, display, sizeof display);
+    if (x < 0) {
+        printf("real window: skipped (Xvfb did not start)\n");
+        return;
     }
-    sleep_ms(1500);
     window_taps(display, db, rounds);
     fd = mkstemp(log);
     k = fork();
@@ -226,7 +211,7 @@ static void window_figures(const char *db, int rounds) {
               "--db", db, (char *)NULL);
         _exit(127);
     }
-    sleep_ms(3000); /* started, first frame drawn, settled */
+    harness_sleep_ms(3000); /* started, first frame drawn, settled */
     {
         char path[64];
         long t0, t1, ticks = sysconf(_SC_CLK_TCK);
@@ -237,7 +222,7 @@ static void window_figures(const char *db, int rounds) {
         if (f && fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut0, &st0) == 2) {
             fclose(f);
             t0 = (long)ks_now_ms();
-            sleep_ms(10000);
+            harness_sleep_ms(10000);
             t1 = (long)ks_now_ms();
             f = fopen(path, "r");
             if (f && fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut1, &st1) == 2)
@@ -250,8 +235,7 @@ static void window_figures(const char *db, int rounds) {
     }
     kill(k, SIGTERM);
     waitpid(k, NULL, 0);
-    kill(x, SIGTERM);
-    waitpid(x, NULL, 0);
+    harness_stop(x);
     if (ks_read_file(log, 1 << 20, &text, &len) == KS_OK) {
         const char *p = strstr(text, "first frame after ");
         if (p) printf("real window: cold start to first frame     %.1f ms   (target <= 150 ms; from the kiosk's own log)\n",

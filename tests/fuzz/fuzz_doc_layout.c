@@ -12,31 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fake_measure(void *ctx, ks_face face, int size, const char *text, size_t len) {
-    (void)ctx;
-    (void)face;
-    size_t cps = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        i += ks_utf8_decode(text + i, len - i, &cp);
-        cps++;
-    }
-    return (int)(cps * (size_t)size * 11 / 20);
-}
-
-static void fake_line(void *ctx, ks_face face, int size, int *height, int *ascent) {
-    (void)ctx;
-    (void)face;
-    *height = size * 6 / 5;
-    *ascent = size * 9 / 10;
-}
-
-static int fake_image(void *ctx, const char *src, int *w, int *h) {
-    (void)ctx;
-    *w = 50 + (int)(strlen(src) * 97 % 3000);
-    *h = 20 + (int)(strlen(src) * 31 % 2000);
-    return strlen(src) % 3 ? 0 : KS_ERR_NOT_FOUND;
-}
+#include "../fuzz_metrics.h"
 
 static void check_runs(const ks_doc_block *b, size_t n) {
     for (size_t i = 0; i < n; i++) {
@@ -47,7 +23,6 @@ static void check_runs(const ks_doc_block *b, size_t n) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static const ks_font_metrics metrics = {NULL, fake_measure, fake_line, fake_image};
     if (size < 2 || size > 256 * 1024) return 0;
     int width = 600 + (int)(data[0] * 3240 / 255);
     double scale = 1.0 + data[1] / 255.0;
@@ -59,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ks_layout_params p = {width, scale, ks_layout_theme((data[1] & 1) ? "high-contrast" : "default"), hl, 3, 0};
     ks_display_list *dl = ks_layout_list_create();
     ks_layout_info info;
-    if (ks_layout_doc(dl, doc, &metrics, &p, &info) != 0) abort();
+    if (ks_layout_doc(dl, doc, &fuzz_metrics, &p, &info) != 0) abort();
     ks_layout_list_destroy(dl);
     ks_doc_destroy(doc);
     return 0;
