@@ -7,6 +7,7 @@
 #include "kiosk/index.h"
 #include "kiosk/store.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -427,6 +428,111 @@ static void test_killed_mid_sync(void) {
     free(db);
 }
 
+/* ks_index_interrupt (the kiosk stopping while its watcher works): a sync
+ * stopped in the middle, a check and a backup asked to stop, before and
+ * while they run, leave the index and its backup whole and as they were. */
+static void interrupt_at(void *ctx, size_t done, size_t total) {
+    (void)total;
+    if (done == 150) ks_index_interrupt(ctx);
+}
+
+static void *interrupt_soon(void *ctx) {
+    for (int i = 0; i < 20; i++) { /* SQLite's interrupt reaches only a running statement: keep asking */
+        usleep(1000);
+        ks_index_interrupt(ctx);
+    }
+    return NULL;
+}
+
+static char *file_text(const char *path, size_t *len) {
+    char *data = NULL;
+    *len = 0;
+    return ks_read_file(path, 64u << 20, &data, len) == KS_OK ? data : NULL;
+}
+
+static void old_content_whole(const char *db) {
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'oldword'"), KILL_PAGES);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'newword'"), 0);
+    INT_EQ(db_int(db, "SELECT value FROM meta WHERE key = 'generation'"), 1);
+    INT_EQ(db_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+}
+
+static void test_interrupted(void) {
+    char *db = tmp_path("interrupt.db"), *bak = ks_sprintf("%s.backup", db), *tmp = ks_sprintf("%s.backup-new", db);
+    static tpage tp[KILL_PAGES];
+    static char slugs[KILL_PAGES][32], texts[KILL_PAGES][96];
+    const ks_page *pages[KILL_PAGES];
+    size_t len0 = 0, len1 = 0;
+    char *before, *after;
+    sync_many(db, "oldword", 0);
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    INT_EQ(ks_index_backup(ix), 0);
+    ks_index_close(ix);
+    before = file_text(bak, &len0);
+    OK(before != NULL && len0 > 0);
+
+    /* a sync interrupted at its 150th page: rolled back, the old content whole */
+    for (size_t i = 0; i < KILL_PAGES; i++) {
+        snprintf(slugs[i], sizeof slugs[i], "topic/page-%03zu", i);
+        snprintf(texts[i], sizeof texts[i], "Page %zu says %s about ligament injections and recovery.", i, "newword");
+        make_page(&tp[i], slugs[i], "A page", texts[i], 0);
+        pages[i] = &tp[i].p;
+    }
+    ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    ks_index_set_progress(ix, interrupt_at, ix);
+    INT_EQ(ks_index_sync_pages(ix, pages, KILL_PAGES, NULL, 0, 0, NULL), KS_INDEX_ERR_INTERRUPTED);
+    /* once interrupted, the handle starts nothing long: check and backup refuse */
+    INT_EQ(ks_index_check(ix), KS_INDEX_ERR_INTERRUPTED);
+    INT_EQ(ks_index_backup(ix), KS_INDEX_ERR_INTERRUPTED);
+    ks_index_close(ix);
+    old_content_whole(db);
+    after = file_text(bak, &len1);
+    OK(after && len1 == len0 && memcmp(before, after, len0) == 0); /* the backup untouched */
+    free(after);
+    OK(access(tmp, F_OK) != 0);
+
+    /* check and backup interrupted while they run (or, on a fast machine,
+     * done first): either way the index and a sound backup are there */
+    for (int round = 0; round < 2; round++) {
+        pthread_t th;
+        ix = ks_index_open(db, NULL);
+        OK(ix != NULL);
+        if (!ix) break;
+        OK(pthread_create(&th, NULL, interrupt_soon, ix) == 0);
+        int rc = round == 0 ? ks_index_check(ix) : ks_index_backup(ix);
+        pthread_join(th, NULL);
+        OK(rc == 0 || rc == KS_INDEX_ERR_INTERRUPTED);
+        if (rc != 0) STR_CONTAINS(ks_index_errmsg(ix), "interrupted");
+        ks_index_close(ix);
+        old_content_whole(db);
+        OK(access(tmp, F_OK) != 0);
+        INT_EQ(db_int(bak, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+        INT_EQ(db_int(bak, "SELECT count(*) FROM pages"), KILL_PAGES);
+        if (round == 1 && rc != 0) { /* the old backup, byte for byte */
+            after = file_text(bak, &len1);
+            OK(after && len1 == len0 && memcmp(before, after, len0) == 0);
+            free(after);
+        }
+    }
+    /* a new handle works as before */
+    ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (ix) {
+        INT_EQ(ks_index_check(ix), 0);
+        INT_EQ(ks_index_sync_pages(ix, pages, KILL_PAGES, NULL, 0, 0, NULL), 0);
+        ks_index_close(ix);
+    }
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'newword'"), KILL_PAGES);
+    free(before);
+    free(db);
+    free(bak);
+    free(tmp);
+}
+
 /* The real store, on a small content folder written here. */
 static void test_with_store(void) {
     char *dir = tmp_path("content");
@@ -618,6 +724,7 @@ int main(void) {
     RUN(test_synonyms);
     RUN(test_schema_versions);
     RUN(test_killed_mid_sync);
+    RUN(test_interrupted);
     RUN(test_with_store);
     RUN(test_reader);
     char *cmd = ks_sprintf("rm -rf '%s'", tmpdir);

@@ -55,7 +55,9 @@ enum {
     KS_INDEX_ERR_NOT_OURS = -23, /* not a regular file, not SQLite, or another program's database:
                                     refused, left untouched */
     KS_INDEX_ERR_IO = -24,     /* disk full, I/O error, read-only file or folder: nothing was changed */
-    KS_INDEX_ERR_CORRUPT = -25 /* the index is damaged and could not be repaired */
+    KS_INDEX_ERR_CORRUPT = -25, /* the index is damaged and could not be repaired */
+    KS_INDEX_ERR_INTERRUPTED = -26 /* stopped by ks_index_interrupt: nothing was changed (a sync rolled
+                                      back, a backup kept the old copy, a check found nothing) */
 };
 
 /* Open (creating when missing) the index at db_path for reading and
@@ -94,6 +96,13 @@ int ks_index_backup(ks_index *ix);
  * replaced, e.g. restored from its backup by another process, or removed):
  * close and open again to use the new one. */
 int ks_index_moved(const ks_index *ix);
+/* Ask the work running on ix in another thread (a sync, a check, a backup)
+ * to stop, for a quick exit: it returns KS_INDEX_ERR_INTERRUPTED having
+ * changed nothing, and so does every later sync, check or backup on ix
+ * (close it). A repair in progress (a damaged file moved aside, its backup
+ * put back) is finished first. The one call that may be made from another
+ * thread while ix is in use; not after ks_index_close. */
+void ks_index_interrupt(ks_index *ix);
 /* The path given to ks_index_open (owned by the handle). */
 const char *ks_index_path(const ks_index *ix);
 /* Close; NULL is fine. */

@@ -56,6 +56,9 @@ typedef struct ks_ui_config {
     char speech_voice[64];     /* espeak-ng voice ("en-us") */
     int speech_rate;           /* words per minute (150); "Slower" reads at 120 */
     int speech_volume;         /* percent of espeak-ng's normal loudness (100) */
+    int speech_later;          /* 1: ks_ui_create leaves read aloud closed until
+                                  ks_ui_start_speech (the kiosk's first frame, Home,
+                                  does not need espeak-ng or the audio device) */
 } ks_ui_config;
 
 /* The defaults above. */
@@ -100,6 +103,10 @@ typedef struct ks_ui_size {
 ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_store_view *content, ks_search *search, ks_render *rd,
                     ks_ui_size size, double now);
 void ks_ui_destroy(ks_ui *ui);
+/* Open read aloud (espeak-ng, the audio device) now, for a ui created with
+ * speech_later; nothing when speech is off or already open. Call it once,
+ * after the first frame: a failure is logged and not retried. */
+void ks_ui_start_speech(ks_ui *ui);
 
 /* Read aloud, as a test or benchmark sees it. */
 typedef enum ks_listen_state { KS_LISTEN_OFF = 0, KS_LISTEN_PLAYING, KS_LISTEN_PAUSED } ks_listen_state;

@@ -24,6 +24,7 @@
 
 #include <SDL_image.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,42 @@ typedef struct run_opts {
     double t_live;  /* when the content and index were ready */
 } run_opts;
 
+/* ------------------------------------------------------------ content */
+
+/* The content and the index, made on a thread of their own while this one
+ * brings up SDL, the display (under cage, Xwayland starts only when the
+ * kiosk connects), the window and the fonts: neither needs the other until
+ * the ui is made (tests/bench/screen.sh). */
+typedef struct live_start {
+    pthread_t th;
+    int threaded;
+    const app_paths *paths;
+    app_live *live; /* NULL: it failed (after a message) */
+    double done;    /* ks_now_ms() when it was ready */
+} live_start;
+
+static void *live_start_main(void *arg) {
+    live_start *s = arg;
+    s->live = app_live_start(s->paths, &run_stop);
+    s->done = ks_now_ms();
+    return NULL;
+}
+
+static void live_begin(live_start *s, const app_paths *paths, int threaded) {
+    memset(s, 0, sizeof *s);
+    s->paths = paths;
+    app_image_probe_init(); /* on this thread, before the watcher's (probe.c) */
+    if (threaded && pthread_create(&s->th, NULL, live_start_main, s) == 0) s->threaded = 1;
+    else live_start_main(s);
+}
+
+/* Wait for live_begin's work; the content watcher, or NULL. */
+static app_live *live_end(live_start *s) {
+    if (s->threaded) pthread_join(s->th, NULL);
+    s->threaded = 0;
+    return s->live;
+}
+
 static int parse_size(const char *s, int *w, int *h) {
     char *end;
     const char *p;
@@ -102,8 +139,6 @@ static int parse_size(const char *s, int *w, int *h) {
     *h = (int)b;
     return 0;
 }
-
-/* ------------------------------------------------------------ content */
 
 static void log_screen(void *ctx, const char *name) {
     (void)ctx;
@@ -153,8 +188,9 @@ static int run_script(ks_ui *ui, const ks_script *script, const ks_ui_script_hos
     return 0;
 }
 
-static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_store_view *content,
-                        ks_search *search, const ks_script *script) {
+static int run_headless(const run_opts *o, const ks_ui_config *cfg, const ks_script *script) {
+    ks_search *search = app_live_search(o->live); /* owned by live, which reopens it when the index comes */
+    ks_store_view view = app_live_content(o->live), *content = &view;
     headless_host hh;
     ks_render_options ro;
     ks_ui_script_host host;
@@ -313,6 +349,7 @@ static int win_resize(void *ctx, ks_ui *ui, int w, int h) {
 /* Where the time before the first frame went (see README). */
 typedef struct window_times {
     double sdl, win, ren, fonts; /* when each was ready, ks_now_ms() */
+    double live;                 /* when this thread had the content and index */
 } window_times;
 
 /* Undo what window_open did, in reverse; SDL goes last. */
@@ -321,7 +358,7 @@ static void window_close(window_run *r) {
     app_output_free(&r->out);
     if (r->ren) SDL_DestroyRenderer(r->ren);
     if (r->win) SDL_DestroyWindow(r->win);
-    app_live_unwake_sdl(r->live); /* before SDL goes */
+    if (r->live) app_live_unwake_sdl(r->live); /* before SDL goes */
     SDL_Quit();
 }
 
@@ -388,7 +425,6 @@ static int window_open(window_run *r, const run_opts *o, window_times *t) {
     int err;
     if (window_display() != 0) return 2;
     t->sdl = ks_now_ms();
-    app_live_wake_sdl(o->live);
     r->win = window_create(o);
     if (!r->win) {
         fprintf(stderr, "kiosk run: cannot open a window: %s\n", SDL_GetError());
@@ -425,10 +461,13 @@ static int window_open(window_run *r, const run_opts *o, window_times *t) {
 }
 
 /* The ui on the open window, its first frame, and fullscreen. */
-static void window_first_frame(window_run *r, const run_opts *o, const window_times *tm, const ks_ui_config *cfg,
-                               const ks_store_view *content, ks_search *search) {
+static void window_first_frame(window_run *r, const run_opts *o, const window_times *tm, const ks_ui_config *cfg) {
     ks_ui_hooks hooks;
     SDL_RendererInfo info;
+    ks_store_view content = app_live_content(o->live);
+    ks_search *search = app_live_search(o->live); /* owned by live, which reopens it when the index comes */
+    ks_ui_config ucfg = *cfg;
+    ucfg.speech_later = 1; /* Home does not need espeak-ng or the audio device: opened below */
     if (SDL_GetRendererInfo(r->ren, &info) == 0) ks_log("drawing with SDL's %s renderer", info.name);
     if (!o->windowed) SDL_ShowCursor(SDL_DISABLE);
     if (app_output_init(&r->out, r->win, r->ren, !o->windowed, o->paths.cfg.screen.rotate) != 0)
@@ -436,7 +475,7 @@ static void window_first_frame(window_run *r, const run_opts *o, const window_ti
     ks_log("output %dx%d px (window %dx%d), laid out for %dx%d%s", r->out.out_w, r->out.out_h, r->out.win_w,
            r->out.win_h, r->out.lw, r->out.lh, r->out.rotate ? ", turned" : "");
     app_input_init(&r->in, r->out.lw, r->out.lh);
-    r->ui = ks_ui_create(cfg, content, search, r->rd, (ks_ui_size){r->out.lw, r->out.lh}, ks_now_ms());
+    r->ui = ks_ui_create(&ucfg, &content, search, r->rd, (ks_ui_size){r->out.lw, r->out.lh}, ks_now_ms());
     window_wall_clock(r);
     memset(&hooks, 0, sizeof hooks);
     hooks.screen_changed = log_screen;
@@ -445,10 +484,10 @@ static void window_first_frame(window_run *r, const run_opts *o, const window_ti
     ks_log("screen %s", ks_ui_screen_name(r->ui));
     window_present(r);
     double t = ks_now_ms(); /* where the time went, for tests/bench/screen.sh (see README) */
-    ks_log("first frame after %.1f ms (content and index %.1f, display %.1f, window %.1f, renderer %.1f, "
-           "fonts %.1f, layout and drawing %.1f; video driver %s)",
-           t - o->t_start, o->t_live - o->t_start, tm->sdl - o->t_live, tm->win - tm->sdl, tm->ren - tm->win,
-           tm->fonts - tm->ren, t - tm->fonts, SDL_GetCurrentVideoDriver());
+    ks_log("first frame after %.1f ms (display %.1f, window %.1f, renderer %.1f, fonts %.1f, then waiting for the "
+           "content and index %.1f (ready after %.1f, made alongside), layout and drawing %.1f; video driver %s)",
+           t - o->t_start, tm->sdl - o->t_start, tm->win - tm->sdl, tm->ren - tm->win, tm->fonts - tm->ren,
+           tm->live - tm->fonts, o->t_live - o->t_start, t - tm->live, SDL_GetCurrentVideoDriver());
     /* Kiosk mode: the window already covers the display; now ask for
      * fullscreen too (so a window manager keeps panels off it). Asked for
      * after the first frame, since SDL's X11 driver then waits up to 100 ms
@@ -458,6 +497,7 @@ static void window_first_frame(window_run *r, const run_opts *o, const window_ti
         window_refit(r);
     }
     app_notify_ready(); /* systemd: the kiosk is up (nothing without $NOTIFY_SOCKET) */
+    ks_ui_start_speech(r->ui); /* espeak-ng and the audio device, 15-20 ms the first frame did without */
 }
 
 /* The loop: sleep until an event or the ui's next deadline (a fling frame,
@@ -485,16 +525,24 @@ static void window_loop(window_run *r) {
     app_notify_stopping();
 }
 
-static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_store_view *content,
-                      ks_search *search, const ks_script *script) {
+/* The window; o->live is made alongside by ls (live_begin) and set here. */
+static int run_window(run_opts *o, live_start *ls, const ks_ui_config *cfg, const ks_script *script) {
     window_run r;
     window_times t;
     int status = 0;
     memset(&r, 0, sizeof r);
+    memset(&t, 0, sizeof t);
     r.windowed = o->windowed;
-    r.live = o->live;
-    if (window_open(&r, o, &t) != 0) return 2;
-    window_first_frame(&r, o, &t, cfg, content, search);
+    int opened = window_open(&r, o, &t);
+    o->live = r.live = live_end(ls);
+    o->t_live = ls->done;
+    t.live = ks_now_ms();
+    if (opened != 0 || !o->live) {
+        if (opened == 0) window_close(&r);
+        return 2;
+    }
+    app_live_wake_sdl(o->live);
+    window_first_frame(&r, o, &t, cfg);
     if (o->script) {
         ks_ui_script_host host;
         memset(&host, 0, sizeof host);
@@ -517,9 +565,8 @@ static int run_window(const run_opts *o, const ks_ui_config *cfg, const ks_store
 int cmd_run(int argc, char **argv) {
     run_opts o;
     ks_ui_config cfg;
-    ks_search *search;
     ks_script *script = NULL;
-    ks_store_view content;
+    live_start ls;
     int status;
     memset(&o, 0, sizeof o);
     o.t_start = ks_now_ms();
@@ -571,22 +618,21 @@ int cmd_run(int argc, char **argv) {
         }
     }
 
-    /* The content, watched from now on; the index is kept up to date by the
-     * watcher (its first sync is done before this returns). */
-    o.live = app_live_start(&o.paths);
-    o.t_live = ks_now_ms();
-    if (!o.live) {
-        ks_script_free(script);
-        return 2;
-    }
-    search = app_live_search(o.live); /* owned by live, which reopens it when the index comes or is replaced */
-    content = app_live_content(o.live);
-
     app_stop_init(&run_stop); /* SIGTERM wakes the sleeping loop at once */
     app_notify_init();
 
-    if (o.script && !o.windowed) status = run_headless(&o, &cfg, &content, search, script);
-    else status = run_window(&o, &cfg, &content, search, script);
+    /* The content, watched from now on; the index is kept up to date by the
+     * watcher (its first sync is done before live_end returns). A window
+     * has them made alongside its own start-up. */
+    if (o.script && !o.windowed) {
+        live_begin(&ls, &o.paths, 0);
+        o.live = live_end(&ls);
+        o.t_live = ls.done;
+        status = o.live ? run_headless(&o, &cfg, script) : 2;
+    } else {
+        live_begin(&ls, &o.paths, 1);
+        status = run_window(&o, &ls, &cfg, script);
+    }
 
     ks_script_free(script);
     app_stop_end();

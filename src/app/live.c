@@ -135,7 +135,7 @@ static void search_upkeep(app_live *l, ks_ui *ui) {
     l->search = s;
 }
 
-app_live *app_live_start(const app_paths *paths) {
+app_live *app_live_start(const app_paths *paths, volatile sig_atomic_t *stop) {
     app_live *l = ks_calloc(1, sizeof *l);
     ks_watch_options o;
     ks_store_options so;
@@ -172,7 +172,7 @@ app_live *app_live_start(const app_paths *paths) {
     for (double until = ks_now_ms() + 120000; ks_now_ms() < until;) {
         ks_watch_counters c;
         ks_watch_get_counters(l->watch, &c);
-        if (c.syncs > 0 || !ks_watch_snapshot_store(l->snap)) break;
+        if (c.syncs > 0 || !ks_watch_snapshot_store(l->snap) || (stop && *stop)) break;
         SDL_Delay(5);
     }
     l->search = search_if_new_file(l);

@@ -10,12 +10,16 @@
  *   answered on stdout, with a few extra commands for tests (see
  *   app_live_interactive).
  *
- * Everything here runs on the UI thread except the wake-up callback.
+ * Everything here runs on the UI thread except the wake-up callback, and
+ * app_live_start, which the window's start-up runs on a thread of its own
+ * (cmd_run.c) before the ui exists.
  */
 #ifndef KIOSK_APP_LIVE_H
 #define KIOSK_APP_LIVE_H
 
 #include "app.h"
+
+#include <signal.h>
 
 #include "kiosk/stats.h"
 #include "kiosk/ui.h"
@@ -24,9 +28,11 @@
 typedef struct app_live app_live;
 
 /* Load paths->content and start watching it, keeping paths->db up to date;
- * open the usage counts beside the index. Returns NULL (after a message)
- * only when the watcher cannot start. Free with app_live_stop(). */
-app_live *app_live_start(const app_paths *paths);
+ * wait for the watcher's first index sync (up to 2 minutes, less when
+ * *stop, if given, becomes non-zero: SIGTERM), open search on the index and
+ * the usage counts beside it. Returns NULL (after a message) only when the
+ * watcher cannot start. Free with app_live_stop(). */
+app_live *app_live_start(const app_paths *paths, volatile sig_atomic_t *stop);
 /* Stop the watcher, close the counts. NULL is fine. */
 void app_live_stop(app_live *l);
 

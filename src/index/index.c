@@ -62,6 +62,7 @@ int ix_code_of(int sqlite_rc) {
     case SQLITE_AUTH: return KS_INDEX_ERR_IO;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB: return KS_INDEX_ERR_CORRUPT;
+    case SQLITE_INTERRUPT: return KS_INDEX_ERR_INTERRUPTED;
     default: return KS_INDEX_ERR_DB;
     }
 }
@@ -235,22 +236,53 @@ fail:
 static int open_db(ks_index *ix) {
     /* SQLITE_OPEN_EXRESCODE is not in every SQLite; the primary codes are
      * enough here */
-    int rc = sqlite3_open_v2(ix->path, &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(ix->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         snprintf(ix->errmsg, sizeof ix->errmsg, "cannot open %.600s: %s", ix->path,
-                 ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc));
-        sqlite3_close(ix->db);
-        ix->db = NULL;
-        return ix_code_of(rc);
+                 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        db = NULL;
+    } else {
+        sqlite3_busy_timeout(db, 5000);
+        sqlite3_extended_result_codes(db, 0);
     }
-    sqlite3_busy_timeout(ix->db, 5000);
-    sqlite3_extended_result_codes(ix->db, 0);
-    return 0;
+    sqlite3_mutex_enter(ix->db_mu); /* ks_index_interrupt reads db from another thread */
+    ix->db = db;
+    sqlite3_mutex_leave(ix->db_mu);
+    return rc == SQLITE_OK ? 0 : ix_code_of(rc);
 }
 
 static void close_db(ks_index *ix) {
-    if (ix->db) sqlite3_close_v2(ix->db);
+    sqlite3 *db;
+    sqlite3_mutex_enter(ix->db_mu);
+    db = ix->db;
     ix->db = NULL;
+    sqlite3_mutex_leave(ix->db_mu);
+    if (db) sqlite3_close_v2(db);
+}
+
+/* Whether ks_index_interrupt was called (then errmsg says so). */
+static int interrupted(ks_index *ix) {
+    if (!atomic_load(&ix->interrupted)) return 0;
+    snprintf(ix->errmsg, sizeof ix->errmsg, "interrupted (the kiosk is stopping)");
+    return 1;
+}
+
+void ks_index_interrupt(ks_index *ix) {
+    if (!ix) return;
+    atomic_store(&ix->interrupted, 1);
+    sqlite3_mutex_enter(ix->db_mu);
+    if (ix->db && !ix->repairing) sqlite3_interrupt(ix->db);
+    sqlite3_mutex_leave(ix->db_mu);
+}
+
+/* A repair (recover) runs to its end: an interrupted one could take a
+ * sound backup for a damaged one. */
+static void set_repairing(ks_index *ix, int on) {
+    sqlite3_mutex_enter(ix->db_mu);
+    ix->repairing = on;
+    sqlite3_mutex_leave(ix->db_mu);
 }
 
 /* ------------------------------------------------------------ backups */
@@ -278,6 +310,7 @@ static void fsync_dir_of(const char *path) {
 
 int ks_index_backup(ks_index *ix) {
     if (!ix->db) return KS_INDEX_ERR_DB;
+    if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
     char *bak = backup_path(ix->path), *tmp = ks_sprintf("%s.backup-new", ix->path);
     sqlite3_stmt *st;
     int rc;
@@ -289,6 +322,7 @@ int ks_index_backup(ks_index *ix) {
         rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ix_fail(ix, "making a backup");
         sqlite3_finalize(st);
     }
+    if (rc == 0 && interrupted(ix)) rc = KS_INDEX_ERR_INTERRUPTED; /* not worth an fsync now: the old copy stays */
     if (rc == 0) {
         fsync_path(tmp);
         if (rename(tmp, bak) != 0) {
@@ -390,7 +424,9 @@ static int recover(ks_index *ix, const char *why, int *how) {
     int rc;
     snprintf(why_copy, sizeof why_copy, "%s", why);
     close_db(ix);
+    set_repairing(ix, 1);
     if ((rc = move_aside(ix, aside, sizeof aside)) != 0) {
+        set_repairing(ix, 0);
         free(bak);
         return rc;
     }
@@ -415,6 +451,7 @@ static int recover(ks_index *ix, const char *why, int *how) {
         ks_log("index: %s %s", ix->path, *how == 1 ? "restored from its last backup" : "started empty (no backup)");
     else
         close_db(ix);
+    set_repairing(ix, 0);
     free(bak);
     return rc;
 }
@@ -452,6 +489,8 @@ ks_index *ks_index_open(const char *db_path, int *err) { return ks_index_open_ex
 ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap) {
     ks_index *ix = ks_calloc(1, sizeof *ix);
     int rc, how = 0;
+    ix->db_mu = sqlite3_mutex_alloc(SQLITE_MUTEX_FAST); /* NULL in a single-threaded SQLite: no locking needed */
+    atomic_init(&ix->interrupted, 0);
     ix->path = ks_strdup(db_path ? db_path : "");
     rc = vet_file(ix);
     if (rc == 0 && ix->was_empty) {
@@ -483,12 +522,13 @@ ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap)
 
 int ks_index_check(ks_index *ix) {
     if (!ix->db) return KS_INDEX_ERR_DB;
+    if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
     int rc = quick_check(ix), how = 0;
     if (rc != KS_INDEX_ERR_CORRUPT) return rc;
     rc = recover(ix, ix->errmsg, &how);
     if (rc != 0) {
         /* keep a handle that fails cleanly: open whatever is there now */
-        if (open_db(ix) != 0) ix->db = NULL;
+        (void)open_db(ix); /* NULL when it fails */
         return rc;
     }
     note_identity(ix);
@@ -500,6 +540,7 @@ const char *ks_index_path(const ks_index *ix) { return ix->path; }
 void ks_index_close(ks_index *ix) {
     if (!ix) return;
     close_db(ix);
+    sqlite3_mutex_free(ix->db_mu);
     free(ix->path);
     free(ix);
 }

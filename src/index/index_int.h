@@ -6,6 +6,7 @@
 #include "kiosk/index.h"
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <sys/types.h>
 
 /* 'KSK1' in PRAGMA application_id marks our files. */
@@ -21,6 +22,9 @@ struct ks_index {
     int was_empty;                 /* the file was missing or empty when opened */
     dev_t dev;                     /* the file opened (for ks_index_moved) */
     ino_t ino;
+    sqlite3_mutex *db_mu;          /* guards db's value and repairing against ks_index_interrupt */
+    atomic_int interrupted;        /* ks_index_interrupt was called: long work stops */
+    int repairing;                 /* under db_mu: recover() is running, not to be interrupted */
 };
 
 /* Run sql (no results wanted). Returns 0 or KS_INDEX_ERR_DB / _BUSY after

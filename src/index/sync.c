@@ -285,6 +285,10 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
             r->wrote = 1;
         }
         if (ix->progress) ix->progress(ix->progress_ctx, i + 1, n);
+        if (rc == 0 && atomic_load(&ix->interrupted)) { /* between pages too: the statements are short */
+            snprintf(ix->errmsg, sizeof ix->errmsg, "interrupted (the kiosk is stopping)");
+            rc = KS_INDEX_ERR_INTERRUPTED;
+        }
     }
     for (size_t i = 0; i < n_old && rc == 0; i++) {
         if (old[i].seen) continue;
@@ -341,6 +345,10 @@ int ks_index_sync_pages_ex(ks_index *ix, const ks_page *const *pages, size_t n, 
     for (int i = 0; i < ST_COUNT && rc == 0; i++)
         if (sqlite3_prepare_v2(ix->db, stmt_sql[i], -1, &s.st[i], NULL) != SQLITE_OK)
             rc = ix_fail(ix, stmt_sql[i]);
+    if (rc == 0 && atomic_load(&ix->interrupted)) { /* ks_index_interrupt: stopping */
+        snprintf(ix->errmsg, sizeof ix->errmsg, "interrupted (the kiosk is stopping)");
+        rc = KS_INDEX_ERR_INTERRUPTED;
+    }
     if (rc == 0) rc = ix_exec(ix, "BEGIN IMMEDIATE");
     if (rc == 0) {
         rc = sync_body(&s, pages, n, synonyms, n_synonyms, synonyms_hash, r);

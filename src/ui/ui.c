@@ -91,8 +91,14 @@ ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_store_view *content, ks_se
     ui->view.want_scroll_frac = -1;
     ui->view.want_scroll_px = -1;
     ui->view.dirty = 1;
-    ui_listen_create(ui);
+    if (!ui->cfg.speech_later) ui_listen_create(ui);
     return ui;
+}
+
+void ks_ui_start_speech(ks_ui *ui) {
+    if (ui->listen || !ui->cfg.speech_enabled) return;
+    ui_listen_create(ui);
+    if (ui->listen) ui->view.dirty = 1; /* a page on screen gains its Listen button */
 }
 
 void ui_clear_doc(ks_ui *ui) {

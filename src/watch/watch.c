@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,8 @@ struct ks_watch {
     ks_watch_options opts;     /* with defaults filled in; db and store_opts not used */
     pthread_t thread;
     int wake_pipe[2];          /* [1]: 's' stop, 'p' poke; [0] read by the thread */
+    atomic_int stopping;       /* ks_watch_stop was called: index work stops between steps */
+    pthread_mutex_t index_mu;  /* held while index changes, and by ks_watch_stop to interrupt it */
 
     /* ---- shared: under mu */
     pthread_mutex_t mu;
@@ -75,6 +78,7 @@ struct ks_watch {
     size_t last_parsed;        /* files the last load parsed */
     int folder_ok;             /* the last load could read the folder */
     time_t last_check;         /* when the last load ran */
+    int exited;                /* the thread has ended */
 
     /* ---- the thread's own */
     wn *notify;
@@ -216,6 +220,17 @@ static double thread_cpu_ms(void) {
 
 static int sync_index(ks_watch *w);
 
+/* The thread's index handle becomes ix (NULL: none); the old one is closed.
+ * Under index_mu, so ks_watch_stop never interrupts a closed handle. */
+static void set_index(ks_watch *w, ks_index *ix) {
+    ks_index *old;
+    pthread_mutex_lock(&w->index_mu);
+    old = w->index;
+    w->index = ix;
+    pthread_mutex_unlock(&w->index_mu);
+    ks_index_close(old);
+}
+
 /* Load the folder; prev (the newest load, may be NULL) lends the records of
  * the files that did not change, so one edit parses one file. */
 static ks_store *load(ks_watch *w, const ks_store *prev) {
@@ -319,13 +334,11 @@ static int sync_index_once(ks_watch *w) {
     ks_synonym *syn;
     int rc, err = 0;
     if (!w->db || !st) return 0;
-    if (w->index && ks_index_moved(w->index)) { /* replaced by another process: follow it */
-        ks_index_close(w->index);
-        w->index = NULL;
-    }
+    if (w->index && ks_index_moved(w->index)) /* replaced by another process: follow it */
+        set_index(w, NULL);
     if (!w->index) {
         char msg[1024];
-        w->index = ks_index_open_ex(w->db, &err, msg, sizeof msg);
+        set_index(w, ks_index_open_ex(w->db, &err, msg, sizeof msg));
         if (!w->index) {
             char *what = ks_sprintf("%s: cannot open the index; content still updates on screen", w->db);
             repeat_log(&w->open_fail, what, msg);
@@ -374,6 +387,8 @@ static int sync_index_once(ks_watch *w) {
         ks_log("%s: the index is damaged; %s", w->db,
                fixed == 1 ? "restored from its backup" : fixed == 2 ? "started a new one" : "could not repair it yet");
         if (fixed > 0) rc = KS_INDEX_ERR_BUSY; /* keep the handle: it is open on the repaired file */
+    } else if (rc == KS_INDEX_ERR_INTERRUPTED) {
+        /* ks_watch_stop: rolled back, nothing lost (the next start syncs) */
     } else {
         char *what = ks_sprintf("%s: index update failed", w->db);
         repeat_log(&w->sync_fail, what, ks_index_errmsg(w->index));
@@ -384,11 +399,8 @@ static int sync_index_once(ks_watch *w) {
     w->last_sync_ms = rep.ms;
     pthread_mutex_unlock(&w->mu);
     ks_index_report_free(&rep);
-    if (rc != 0 && rc != KS_INDEX_ERR_BUSY) {
-        /* Perhaps a broken connection: reopen next time. */
-        ks_index_close(w->index);
-        w->index = NULL;
-    }
+    if (rc != 0 && rc != KS_INDEX_ERR_BUSY && rc != KS_INDEX_ERR_INTERRUPTED)
+        set_index(w, NULL); /* perhaps a broken connection: reopen next time */
     return rc;
 }
 
@@ -418,16 +430,16 @@ static void index_upkeep(ks_watch *w, double now) {
         /* another process put a new file there (kiosk index restoring a
          * backup, staff copying one in): bring that one up to date */
         ks_log("%s: the index file was replaced; bringing the new one up to date", w->db);
-        ks_index_close(w->index);
-        w->index = NULL;
+        set_index(w, NULL);
         ks_watch_snapshot_release(w->to_sync);
         w->to_sync = ks_watch_take(w, 0);
         w->sync_pending = sync_index(w) != 0;
         if (w->opts.wake) w->opts.wake(w->opts.wake_user);
         return;
     }
-    if (now >= w->check_at) {
+    if (now >= w->check_at && !atomic_load(&w->stopping)) {
         int rc = ks_index_check(w->index);
+        if (rc == KS_INDEX_ERR_INTERRUPTED) return; /* stopping; checked at the next start */
         w->check_at = now + CHECK_EVERY_MS;
         if (rc > 0) {
             ks_log("%s: the index was damaged; %s, bringing it up to date", w->db,
@@ -441,14 +453,12 @@ static void index_upkeep(ks_watch *w, double now) {
                    ks_index_errmsg(w->index), REPEAT_LOG_MS / 60000.0);
             w->check_at = now + REPEAT_LOG_MS;
         }
-        if (rc < 0 && rc != KS_INDEX_ERR_BUSY) {
-            ks_index_close(w->index); /* reopened by the next sync */
-            w->index = NULL;
-        }
+        if (rc < 0 && rc != KS_INDEX_ERR_BUSY) set_index(w, NULL); /* reopened by the next sync */
     }
-    if (w->backup_due && w->index && !w->sync_pending) {
-        w->backup_due = 0;
-        if (ks_index_backup(w->index) != 0)
+    if (w->backup_due && w->index && !w->sync_pending && !atomic_load(&w->stopping)) {
+        int rc = ks_index_backup(w->index);
+        w->backup_due = rc == KS_INDEX_ERR_INTERRUPTED; /* stopping: the old backup stays, whole */
+        if (rc != 0 && rc != KS_INDEX_ERR_INTERRUPTED)
             ks_log("%s: could not refresh the index's backup (%s); the old one stays", w->db,
                    ks_index_errmsg(w->index));
     }
@@ -472,7 +482,8 @@ static void *thread_main(void *arg) {
         int npf = 1;
         double ready_at;
 
-        /* ---- due work first */
+        /* ---- due work first (none once stopping: ks_watch_stop waits) */
+        if (atomic_load(&w->stopping)) break;
         if (w->sync_pending && now >= sync_retry_at) {
             w->sync_pending = sync_index(w) != 0;
             if (w->sync_pending) sync_retry_at = now + RETRY_MS;
@@ -570,6 +581,10 @@ static void *thread_main(void *arg) {
             }
         }
     }
+    pthread_mutex_lock(&w->mu);
+    w->exited = 1;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
@@ -604,6 +619,8 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
     w->log = wlog_new();
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cond, NULL);
+    pthread_mutex_init(&w->index_mu, NULL);
+    atomic_init(&w->stopping, 0);
     if (pipe(w->wake_pipe) != 0) {
         if (err) *err = KS_ERR_IO;
         wlog_free(w->log);
@@ -668,6 +685,7 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
         wlog_free(w->log);
         pthread_mutex_destroy(&w->mu);
         pthread_cond_destroy(&w->cond);
+        pthread_mutex_destroy(&w->index_mu);
         free(w->dir);
         free(w->db);
         free(w);
@@ -678,7 +696,24 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
 
 void ks_watch_stop(ks_watch *w) {
     if (!w) return;
+    atomic_store(&w->stopping, 1);
     signal_thread(w, 's');
+    /* Index work under way (a sync, the start-up check, a backup: up to
+     * seconds at low priority) is interrupted, again every 10 ms until the
+     * thread has ended, since SQLite's interrupt reaches only a statement
+     * already running. Each leaves the index and its backup as they were. */
+    pthread_mutex_lock(&w->mu);
+    while (!w->exited) {
+        struct timespec until;
+        pthread_mutex_unlock(&w->mu);
+        pthread_mutex_lock(&w->index_mu);
+        if (w->index) ks_index_interrupt(w->index);
+        pthread_mutex_unlock(&w->index_mu);
+        deadline_after(&until, 10);
+        pthread_mutex_lock(&w->mu);
+        if (!w->exited) pthread_cond_timedwait(&w->cond, &w->mu, &until);
+    }
+    pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
     bury(w);
     close(w->wake_pipe[0]);
@@ -690,6 +725,7 @@ void ks_watch_stop(ks_watch *w) {
     ks_watch_snapshot_release(w->current);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->index_mu);
     free(w->dir);
     free(w->db);
     free(w);
