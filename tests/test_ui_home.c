@@ -327,6 +327,91 @@ static void test_questions_live_edit(void) {
     OK(system(cmd) == 0);
 }
 
+/* The section tiles of the Topic screen, top to bottom, as "slug,slug,...". */
+static void section_order(world *w, char *out, size_t cap) {
+    const ks_item *seen[16];
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < ks_layout_list_count(w->ui->body) && n < 16; i++) {
+        const ks_item *it = ks_layout_list_item(w->ui->body, i);
+        if (it->kind == KS_ITEM_LINK && it->tag == TAG_PAGE && it->target && strchr(it->target, '/') &&
+            !strchr(it->target, '#'))
+            seen[n++] = it;
+    }
+    for (size_t i = 1; i < n; i++) /* by y: the order a patient sees */
+        for (size_t j = i; j > 0 && seen[j - 1]->box.y > seen[j]->box.y; j--) {
+            const ks_item *t = seen[j];
+            seen[j] = seen[j - 1];
+            seen[j - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%s", i ? "," : "", seen[i]->target);
+    }
+}
+
+/* Issue 15: an edit that breaks the topic's FIRST page while the kiosk
+ * runs. Its last good version is shown, in its own place: the Topic
+ * screen's tiles keep their order, and Previous/Next on the pages around it
+ * still lead through the topic in order (it used to drop to the end). */
+static void test_broken_page_keeps_its_place(void) {
+    char dir[] = "/tmp/kiosk-ui-kept-XXXXXX", cmd[600], path[300], before[1024], after[1024];
+    ks_watch_options o;
+    ks_watch *wa;
+    ks_watch_snapshot *s, *s2;
+    ks_store_view v;
+    world w;
+    uint64_t gen;
+    int err = 0;
+    OK(mkdtemp(dir) != NULL);
+    snprintf(cmd, sizeof cmd, "cp -r '%s/content/.' '%s/'", KIOSK_SOURCE_DIR, dir);
+    OK(system(cmd) == 0);
+    memset(&o, 0, sizeof o);
+    o.quiet_log = 1;
+    wa = ks_watch_start(dir, &o, &err);
+    OK(wa != NULL);
+    if (!wa) return;
+    s = ks_watch_take(wa, 0);
+    gen = ks_watch_snapshot_generation(s);
+    v = ks_watch_snapshot_view(s);
+    world_open_on(&w, &v, 1080, 1920);
+    OK(ks_ui_open(w.ui, "topic:prolotherapy", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    section_order(&w, before, sizeof before);
+    if (!strstr(before, "prolotherapy/what-it-is,prolotherapy/assessment,")) /* after Read more */
+        harness_fail(__FILE__, __LINE__, "tiles before: %s", before);
+
+    snprintf(path, sizeof path, "%s/prolotherapy/what-it-is.md", dir);
+    OK(harness_write_text(path, "---\ntitle: \"never closed\nsection: what-it-is\n---\n\nBroken.\n") == 0);
+    OK(ks_watch_wait(wa, gen, 10000) > gen);
+    s2 = ks_watch_take(wa, gen);
+    OK(s2 != NULL);
+    if (s2) {
+        OK(ks_watch_snapshot_is_stale(s2, "prolotherapy/what-it-is"));
+        v = ks_watch_snapshot_view(s2);
+        ks_ui_set_content(w.ui, &v);
+        ks_watch_snapshot_release(s);
+        s = s2;
+    }
+    OK(ks_ui_open(w.ui, "topic:prolotherapy", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    section_order(&w, after, sizeof after);
+    STR_EQ(after, before);
+    /* The kept page leads on to the second, and the second back to it. */
+    OK(ks_ui_open(w.ui, "page:prolotherapy/what-it-is", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/assessment") != NULL);
+    OK(ks_ui_open(w.ui, "page:prolotherapy/assessment", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/what-it-is") != NULL);
+    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/injection") != NULL);
+    world_close(&w);
+    ks_watch_snapshot_release(s);
+    ks_watch_stop(wa);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    OK(system(cmd) == 0);
+}
+
 /* ------------------------------------------------------------ icons */
 
 /* Each tile linked with tag between body y0 and y1 on the current screen
@@ -494,6 +579,7 @@ int main(void) {
     RUN(test_questions_fill_portrait);
     RUN(test_no_questions);
     RUN(test_questions_live_edit);
+    RUN(test_broken_page_keeps_its_place);
     RUN(test_icons_on_tiles);
     RUN(test_icon_pixels_high_contrast);
     ks_store_free(shipped);
