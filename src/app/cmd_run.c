@@ -418,13 +418,20 @@ static SDL_Window *window_create(const run_opts *o) {
     return SDL_CreateWindow("Clinic kiosk", win_x, win_y, win_w, win_h, flags);
 }
 
-/* SDL, the window, its renderer and the fonts. 0, or 2 after a message
- * (everything opened is closed again). */
-static int window_open(window_run *r, const run_opts *o, window_times *t) {
+/* SDL, the window, its renderer and the fonts, with the content and index
+ * made alongside by ls once SDL is up. 0, or 2 after a message (everything
+ * opened is closed again). */
+static int window_open(window_run *r, const run_opts *o, window_times *t, live_start *ls) {
     ks_render_options ro;
     int err;
     if (window_display() != 0) return 2;
     t->sdl = ks_now_ms();
+    /* Only now: SDL_Init may fork (D-Bus autolaunch), and a child forked
+     * while another thread holds an allocator lock (AddressSanitizer's does
+     * not survive fork) hangs before it can exec; the start-up then never
+     * ends (test_ui_display under ASan). The window, renderer and fonts
+     * still overlap with the content and index. */
+    live_begin(ls, &o->paths, 1);
     r->win = window_create(o);
     if (!r->win) {
         fprintf(stderr, "kiosk run: cannot open a window: %s\n", SDL_GetError());
@@ -525,7 +532,8 @@ static void window_loop(window_run *r) {
     app_notify_stopping();
 }
 
-/* The window; o->live is made alongside by ls (live_begin) and set here. */
+/* The window; o->live is made alongside by ls (live_begin, once SDL is up)
+ * and set here. */
 static int run_window(run_opts *o, live_start *ls, const ks_ui_config *cfg, const ks_script *script) {
     window_run r;
     window_times t;
@@ -533,7 +541,7 @@ static int run_window(run_opts *o, live_start *ls, const ks_ui_config *cfg, cons
     memset(&r, 0, sizeof r);
     memset(&t, 0, sizeof t);
     r.windowed = o->windowed;
-    int opened = window_open(&r, o, &t);
+    int opened = window_open(&r, o, &t, ls);
     o->live = r.live = live_end(ls);
     o->t_live = ls->done;
     t.live = ks_now_ms();
@@ -630,7 +638,7 @@ int cmd_run(int argc, char **argv) {
         o.t_live = ls.done;
         status = o.live ? run_headless(&o, &cfg, script) : 2;
     } else {
-        live_begin(&ls, &o.paths, 1);
+        memset(&ls, 0, sizeof ls); /* begun by run_window once SDL is up */
         status = run_window(&o, &ls, &cfg, script);
     }
 
