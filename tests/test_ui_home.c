@@ -10,125 +10,22 @@
  * tapped at their centre through the same pointer path as a finger, after
  * scrolling them into view with a slow drag. Screenshots go to ./ui-shots/.
  */
-#include "harness.h"
-#include "kiosk/base.h"
-#include "kiosk/render.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
+#include "harness_ui.h"
 #include "kiosk/watch.h"
 
-#include "../src/ui/widgets.h" /* ui_int.h and the sizes: UI_MIN_TARGET_PX, UI_MIN_BODY_PX */
+#include "../src/ui/widgets.h" /* the sizes: UI_MIN_TARGET_PX, UI_MIN_BODY_PX */
 
 #include <limits.h>
-#include <math.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-typedef struct world {
-    ks_render_headless *hl;
-    ks_ui *ui;
-    ks_store_view content;
-    double t;
-} world;
-
-static ks_store *shipped; /* loaded once */
 
 static void world_open_on(world *w, const ks_store_view *content, int width, int height) {
-    int err = 0;
-    memset(w, 0, sizeof *w);
-    w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
-    OK(w->hl != NULL);
-    w->content = *content;
-    w->ui = ks_ui_create(NULL, &w->content, NULL, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
-    w->t = 1000;
-    ks_ui_tick(w->ui, w->t);
-}
-
-static void world_open(world *w, int width, int height) {
-    ks_store_view v = ks_store_view_of(shipped);
-    world_open_on(w, &v, width, height);
-}
-
-static void world_close(world *w) {
-    ks_ui_destroy(w->ui);
-    ks_render_headless_destroy(w->hl);
-}
-
-static void step(world *w, double ms) {
-    double end = w->t + ms;
-    while (w->t < end) {
-        w->t += 16;
-        ks_ui_tick(w->ui, w->t);
-    }
-}
-
-static void tap_at(world *w, float x, float y) {
-    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
-    step(w, 50);
-    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y, w->t);
-    step(w, 50);
-}
-
-/* A slow drag (no fling): the content moves by dy. */
-static void drag_by(world *w, float x, float y, float dy) {
-    int steps = 20;
-    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
-    for (int i = 1; i <= steps; i++) {
-        step(w, 30);
-        ks_ui_pointer(w->ui, KS_POINTER_MOVE, x, y + dy * (float)i / (float)steps, w->t);
-    }
-    step(w, 200); /* rest before lifting: no momentum */
-    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y + dy, w->t);
-    step(w, 50);
-}
-
-static const ks_item *find_link(const ks_display_list *dl, int tag, const char *target) {
-    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
-        const ks_item *it = ks_layout_list_item(dl, i);
-        if (it->kind == KS_ITEM_LINK && it->tag == tag && (!target || (it->target && !strcmp(it->target, target))))
-            return it;
-    }
-    return NULL;
-}
-
-static int screen_is(world *w, const char *name) { return strcmp(ks_ui_screen_name(w->ui), name) == 0; }
-
-/* Tap the body link with this tag and target, scrolled into view first.
- * Returns 0, or -1 when the screen has no such target. */
-static int tap_link(world *w, int tag, const char *target) {
-    ks_ui *ui = w->ui;
-    step(w, 500); /* a screen just shown: past any guard against double taps */
-    for (int tries = 0; tries < 60; tries++) {
-        const ks_item *it = find_link(ui->body, tag, target);
-        int y, mid = (ui->geom.body_top + ui->geom.body_bottom) / 2;
-        float want, lim = (float)(ui->geom.body_bottom - ui->geom.body_top) / 3;
-        if (!it) return -1;
-        y = it->box.y + it->box.h / 2 + ui->geom.body_top - (int)lroundf(ui->view.scroll);
-        if (y > ui->geom.body_top + 8 && y < ui->geom.body_bottom - 8) {
-            tap_at(w, (float)(it->box.x + it->box.w / 2), (float)y);
-            return 0;
-        }
-        want = (float)(mid - y);
-        if (want > lim) want = lim;
-        if (want < -lim) want = -lim;
-        drag_by(w, (float)ui->w / 2, (float)mid, want);
-    }
-    return -1;
+    world_spec s = {.width = width, .height = height, .content = content};
+    world_open_spec(w, &s);
 }
 
 static void go_home(world *w) {
     OK(ks_ui_open(w->ui, "home", w->t) == 0);
     ks_ui_tick(w->ui, w->t);
     OK(screen_is(w, "home"));
-}
-
-static void shot(world *w, const char *name) {
-    char path[256];
-    mkdir("ui-shots", 0755);
-    snprintf(path, sizeof path, "ui-shots/%s.png", name);
-    ks_ui_draw(w->ui);
-    OK(ks_render_headless_save_png(w->hl, path) == 0);
 }
 
 static int inside(ks_rect in, ks_rect out) {
@@ -568,13 +465,7 @@ static void test_icon_pixels_high_contrast(void) {
 }
 
 int main(void) {
-    int err = 0;
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    if (!shipped) {
-        fprintf(stderr, "cannot load the shipped content\n");
-        return 1;
-    }
+    if (shipped_load(NULL) != 0) return 1;
     RUN(test_questions_open_their_heading);
     RUN(test_questions_fill_portrait);
     RUN(test_no_questions);
@@ -582,6 +473,6 @@ int main(void) {
     RUN(test_broken_page_keeps_its_place);
     RUN(test_icons_on_tiles);
     RUN(test_icon_pixels_high_contrast);
-    ks_store_free(shipped);
+    shipped_free();
     return harness_done();
 }
