@@ -229,20 +229,13 @@ static void live_stop(live *l) {
 static void test_questions_live_edit(void) {
     live l;
     char path[300];
-    FILE *f;
     if (live_start(&l, "ui-home") != 0) return;
     OK(find_link(l.w.ui->body, TAG_PAGE, "prolotherapy/what-it-is#what-is-in-the-shot") != NULL);
     OK(find_link(l.w.ui->body, TAG_PAGE, "glossary#dextrose") == NULL);
     snprintf(path, sizeof path, "%s/home.txt", l.dir);
-    f = fopen(path, "w");
-    OK(f != NULL);
-    if (f) {
-        fputs("# Edited while the kiosk runs.\nWhat does dextrose mean? = glossary.md#dextrose\n"
-              "Is ozone therapy right for me? = ozone-therapy/candidacy.md\n"
-              "What happens after the shots? = prolotherapy/recovery.md\n",
-              f);
-        fclose(f);
-    }
+    OK(harness_write_text(path, "# Edited while the kiosk runs.\nWhat does dextrose mean? = glossary.md#dextrose\n"
+                                "Is ozone therapy right for me? = ozone-therapy/candidacy.md\n"
+                                "What happens after the shots? = prolotherapy/recovery.md\n") == 0);
     live_next(&l);
     ks_ui_tick(l.w.ui, l.w.t);
     OK(screen_is(&l.w, "home"));

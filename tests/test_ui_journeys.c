@@ -386,6 +386,19 @@ static void test_resize_mid_page(void) {
     world_close(&w);
 }
 
+/* A 1080x1920 world fed through the input driver, and Home's
+ * Prolotherapy tile (NULL, the world closed, when Home has none). */
+static const ks_item *open_with_input(world *w, app_input *in) {
+    const ks_item *it;
+    world_open(w, 1080, 1920);
+    app_input_init(in, 1080, 1920);
+    ks_ui_tick(w->ui, w->t);
+    it = find_link(w->ui->body, TAG_TOPIC, "prolotherapy");
+    OK(it != NULL);
+    if (!it) world_close(w);
+    return it;
+}
+
 /* Finger events and the mouse events SDL makes from them feed one pointer:
  * one tap, not two. */
 static void test_sdl_events_one_pointer(void) {
@@ -393,15 +406,7 @@ static void test_sdl_events_one_pointer(void) {
     SDL_Event ev;
     app_input in;
     const ks_item *it;
-    world_open(&w, 1080, 1920);
-    app_input_init(&in, 1080, 1920);
-    ks_ui_tick(w.ui, w.t);
-    it = find_link(w.ui->body, TAG_TOPIC, "prolotherapy");
-    OK(it != NULL);
-    if (!it) {
-        world_close(&w);
-        return;
-    }
+    if (!(it = open_with_input(&w, &in))) return;
     memset(&ev, 0, sizeof ev);
     ev.type = SDL_FINGERDOWN;
     ev.tfinger.x = (float)(it->box.x + it->box.w / 2) / 1080.0f;
@@ -641,15 +646,7 @@ static void test_second_finger(void) {
     app_input in;
     const ks_item *it;
     float fx, fy;
-    world_open(&w, 1080, 1920);
-    app_input_init(&in, 1080, 1920);
-    ks_ui_tick(w.ui, w.t);
-    it = find_link(w.ui->body, TAG_TOPIC, "prolotherapy");
-    OK(it != NULL);
-    if (!it) {
-        world_close(&w);
-        return;
-    }
+    if (!(it = open_with_input(&w, &in))) return;
     fx = (float)(it->box.x + it->box.w / 2) / 1080.0f;
     fy = (float)(it->box.y + it->box.h / 2) / 1920.0f;
     memset(&ev, 0, sizeof ev);
