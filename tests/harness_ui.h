@@ -212,6 +212,15 @@ static inline const ks_item *find_link(const ks_display_list *dl, int tag, const
     return NULL;
 }
 
+/* find_text(dl, s): the first text item of dl whose text holds s, or NULL. */
+static inline const ks_item *find_text(const ks_display_list *dl, const char *s) {
+    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
+        const ks_item *it = ks_layout_list_item(dl, i);
+        if (it->kind == KS_ITEM_TEXT && it->text && strstr(it->text, s)) return it;
+    }
+    return NULL;
+}
+
 /* point_of(w, tag, target, &x, &y): where on the window the link's centre
  * is (Home's burn-in shift included): over and chrome first, else the
  * body's, scrolled into view with slow drags first. 0, or -1 when the

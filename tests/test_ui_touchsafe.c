@@ -227,11 +227,7 @@ static void pad_boxes(world *w, ks_rect out[13]) {
 
 static int over_says(world *w, const char *words) {
     ks_ui_tick(w->ui, w->t);
-    for (size_t i = 0; i < ks_layout_list_count(w->ui->over); i++) {
-        const ks_item *it = ks_layout_list_item(w->ui->over, i);
-        if (it->kind == KS_ITEM_TEXT && it->text && strstr(it->text, words)) return 1;
-    }
-    return 0;
+    return find_text(w->ui->over, words) != NULL;
 }
 
 /* Type digits quickly (150 ms apart, as a fast hand), then OK. */
