@@ -27,6 +27,16 @@ static ks_ui_listen_info info_of(world *w) {
     return in;
 }
 
+/* A world with speech on: 1, or 0 (a failed check, the world closed) when
+ * its speech cannot be made. */
+static int open_speaking(world *w, int width, int height) {
+    world_open_speech(w, width, height, 1);
+    OK(info_of(w).available);
+    if (info_of(w).available) return 1;
+    world_close(w);
+    return 0;
+}
+
 /* Advance the UI's clock by ms in 16 ms frames, each only once the speech
  * for it has been made (real time, at most 20 s a step). */
 static void play(world *w, double ms) {
@@ -74,13 +84,8 @@ static void test_no_speech_no_button(void) {
 
 static void test_listen_follows_the_voice(void) {
     world w;
-    world_open_speech(&w, 800, 600, 1);
+    if (!open_speaking(&w, 800, 600)) return;
     ks_ui_listen_info in = info_of(&w);
-    OK(in.available);
-    if (!in.available) {
-        world_close(&w);
-        return;
-    }
     int x, y;
     /* Home has no Listen button; a page does. */
     OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == KS_ERR_NOT_FOUND);
@@ -173,12 +178,7 @@ static void test_listen_follows_the_voice(void) {
 
 static void test_slower_and_idle(void) {
     world w;
-    world_open_speech(&w, 1080, 1920, 1);
-    if (!info_of(&w).available) {
-        OK(0);
-        world_close(&w);
-        return;
-    }
+    if (!open_speaking(&w, 1080, 1920)) return;
     OK(ks_ui_open(w.ui, "page:glossary", w.t) == 0);
     ks_ui_tick(w.ui, w.t);
     /* Time the first two sentences at 150, then at 120 words a minute. */
@@ -231,12 +231,7 @@ static void test_slower_and_idle(void) {
  * end, and leaving and the idle prompt stop it (issue 17). */
 static void test_listen_topic_overview(void) {
     world w;
-    world_open_speech(&w, 1080, 1920, 1);
-    if (!info_of(&w).available) {
-        OK(0);
-        world_close(&w);
-        return;
-    }
+    if (!open_speaking(&w, 1080, 1920)) return;
     int x, y;
     /* The whole overview page has more sentences than the Topic shows. */
     OK(ks_ui_open(w.ui, "page:prolotherapy/index", w.t) == 0);
