@@ -227,37 +227,25 @@ static void test_burn_in_shift(void) {
     world_close(&w);
 }
 
+/* Whether p is (x, y), within a thousandth of a pixel. */
+static int near(ks_ui_point p, float x, float y) { return fabsf(p.x - x) < 1e-3 && fabsf(p.y - y) < 1e-3; }
+
 static void test_rotation_map(void) {
     int lw, lh;
-    float lx, ly;
     ks_ui_point p;
     ks_ui_rotated_size(90, 1920, 1080, &lw, &lh);
     OK(lw == 1080 && lh == 1920);
     ks_ui_rotated_size(180, 1920, 1080, &lw, &lh);
     OK(lw == 1920 && lh == 1080);
     /* 90: the logical top-left corner is at the output's top-right. */
-    p = ks_ui_rotate_point(90, 1920, 1080, 1919, 0);
-    lx = p.x;
-    ly = p.y;
-    OK(fabsf(lx - 0) < 1e-3 && fabsf(ly - 1) < 1e-3);
+    OK(near(ks_ui_rotate_point(90, 1920, 1080, 1919, 0), 0, 1));
     /* ... and the logical bottom-left at the output's top-left. */
-    p = ks_ui_rotate_point(90, 1920, 1080, 0, 0);
-    lx = p.x;
-    ly = p.y;
-    OK(fabsf(lx - 0) < 1e-3 && fabsf(ly - 1920) < 1e-3);
-    p = ks_ui_rotate_point(180, 1920, 1080, 10, 20);
-    lx = p.x;
-    ly = p.y;
-    OK(fabsf(lx - 1910) < 1e-3 && fabsf(ly - 1060) < 1e-3);
+    OK(near(ks_ui_rotate_point(90, 1920, 1080, 0, 0), 0, 1920));
+    OK(near(ks_ui_rotate_point(180, 1920, 1080, 10, 20), 1910, 1060));
     /* 270: the logical top-left at the output's bottom-left. */
-    p = ks_ui_rotate_point(270, 1920, 1080, 0, 1079);
-    lx = p.x;
-    ly = p.y;
-    OK(fabsf(lx - 1) < 1e-3 && fabsf(ly - 0) < 1e-3);
+    OK(near(ks_ui_rotate_point(270, 1920, 1080, 0, 1079), 1, 0));
     p = ks_ui_rotate_point(0, 1920, 1080, 5, 6);
-    lx = p.x;
-    ly = p.y;
-    OK(lx == 5 && ly == 6);
+    OK(p.x == 5 && p.y == 6);
 }
 
 int main(void) {

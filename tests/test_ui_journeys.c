@@ -224,33 +224,30 @@ static void check_fit(world *w, const char *what) {
     OK(bad == 0);
 }
 
+/* check_fit on the screen shown, and its screenshot TAG-NAME. */
+static void fits_and_shot(world *w, const char *what, const char *tag, const char *name) {
+    char file[128];
+    check_fit(w, what);
+    snprintf(file, sizeof file, "%s-%s", tag, name);
+    shot(w, file);
+}
+
 static void all_screens_fit(int width, int height, double scale, const char *tag) {
     world w;
-    char name[128];
     world_open(&w, width, height);
     OK(ks_ui_set_look(w.ui, scale, NULL) == 0);
     OK(ks_ui_set_look(w.ui, NAN, NULL) == KS_ERR_INVALID); /* refused, look kept */
     OK(w.ui->look.scale == scale);
-    check_fit(&w, "home");
-    snprintf(name, sizeof name, "%s-home", tag);
-    shot(&w, name);
+    fits_and_shot(&w, "home", tag, "home");
     ks_ui_open(w.ui, "topic:prolotherapy", w.t);
-    check_fit(&w, "topic");
-    snprintf(name, sizeof name, "%s-topic", tag);
-    shot(&w, name);
+    fits_and_shot(&w, "topic", tag, "topic");
     ks_ui_open(w.ui, "page:prolotherapy/risks", w.t);
-    check_fit(&w, "page");
-    snprintf(name, sizeof name, "%s-page", tag);
-    shot(&w, name);
+    fits_and_shot(&w, "page", tag, "page");
     ks_ui_open(w.ui, "search:ligament", w.t);
-    check_fit(&w, "search");
-    snprintf(name, sizeof name, "%s-search", tag);
-    shot(&w, name);
+    fits_and_shot(&w, "search", tag, "search");
     step(&w, 91000);
     OK(screen_is(&w, "idle-prompt"));
-    check_fit(&w, "idle-prompt");
-    snprintf(name, sizeof name, "%s-idle", tag);
-    shot(&w, name);
+    fits_and_shot(&w, "idle-prompt", tag, "idle");
     world_close(&w);
 }
 
