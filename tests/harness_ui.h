@@ -99,7 +99,7 @@ typedef struct world {
     ks_search *search;       /* NULL: opened without search */
     ks_render_headless *hl;
     ks_ui *ui;
-    ks_store_view content;   /* what the ui shows (it keeps a pointer) */
+    ks_store_view content;   /* what the ui was opened on */
     double t;                /* the test's clock, ms; starts at 1000 */
 } world;
 

@@ -169,7 +169,7 @@ typedef struct live {
     char dir[64];         /* the copy */
     ks_watch *wa;
     ks_watch_snapshot *s; /* the snapshot shown */
-    ks_store_view v;      /* its view, which the ui points to */
+    ks_store_view v;      /* its view */
     uint64_t gen;         /* its generation */
     world w;
 } live;
