@@ -130,6 +130,16 @@ static inline char *harness_read_file(const char *path) {
     return buf;
 }
 
+/* harness_rm_rf(dir): remove a test's folder and all in it; 0, or -1
+ * after "could not remove DIR" on stderr. */
+static inline int harness_rm_rf(const char *dir) {
+    char cmd[1100];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) == 0) return 0;
+    fprintf(stderr, "could not remove %s\n", dir);
+    return -1;
+}
+
 /* harness_run(cmd, &out): run a shell command; its standard output in *out
  * (NUL-terminated; the caller frees it; out may be NULL to discard it).
  * Returns the exit status, or -1 when it could not run or was killed. */

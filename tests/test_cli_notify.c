@@ -207,10 +207,6 @@ int main(void) {
     RUN(test_signal_while_idle);
     harness_stop(x);
     close(sock);
-    {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
-    }
+    harness_rm_rf(tmp);
     return harness_done();
 }

@@ -216,12 +216,10 @@ static ks_watch_snapshot *live_next(live *l) {
 }
 
 static void live_stop(live *l) {
-    char cmd[600];
     world_close(&l->w);
     ks_watch_snapshot_release(l->s);
     ks_watch_stop(l->wa);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", l->dir);
-    OK(system(cmd) == 0);
+    OK(harness_rm_rf(l->dir) == 0);
 }
 
 /* Staff edit home.txt while the kiosk runs: the content watcher reloads it

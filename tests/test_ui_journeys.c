@@ -565,8 +565,7 @@ static void test_content_swap(void) {
     OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/recovery") != NULL);
     world_close(&w);
     ks_store_free(c);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    OK(system(cmd) == 0);
+    OK(harness_rm_rf(dir) == 0);
 }
 
 /* "More below" scrolls most of a screen for those who find dragging hard,

@@ -125,10 +125,6 @@ int main(void) {
     RUN(test_configured_png);
     RUN(test_unreadable_logo_falls_back);
     shipped_free();
-    {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
-    }
+    harness_rm_rf(tmp);
     return harness_done();
 }

@@ -55,11 +55,7 @@ static void test_review_line(void) {
     }
     world_close(&w);
     ks_store_free(store);
-    {
-        char *cmd = ks_sprintf("rm -rf '%s'", dir);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-        free(cmd);
-    }
+    harness_rm_rf(dir);
 }
 
 int main(void) {

@@ -130,10 +130,6 @@ int main(void) {
     RUN(test_windowed_click);
     RUN(test_kiosk_mode_ignores_escape);
     harness_stop(x);
-    {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
-    }
+    harness_rm_rf(tmp);
     return harness_done();
 }
