@@ -31,6 +31,7 @@ struct store_source {
     size_t n_files;
     char *dir_rel;              /* disk: the folder last opened for its files ("" the root), owned */
     int dir_fd;                 /* its descriptor (walked beneath fd), or -1 */
+    DIR *dir_stream;            /* dir_fd as a listing, once listed (then it owns dir_fd), or NULL */
 };
 
 store_source *store_source_open_dir(const char *dir, int *err) {
@@ -56,10 +57,12 @@ store_source *store_source_memory(const ks_store_file *files, size_t n) {
     return s;
 }
 
+static void drop_folder(store_source *s);
+
 void store_source_close(store_source *s) {
     if (!s) return;
     if (s->fd >= 0) close(s->fd);
-    if (s->dir_fd >= 0) close(s->dir_fd);
+    drop_folder(s);
     free(s->dir_rel);
     free(s);
 }
@@ -68,6 +71,13 @@ int store_source_is_disk(const store_source *s) { return s->fd >= 0; }
 int store_source_fd(const store_source *s) { return s->fd; }
 
 static int cached_folder(store_source *s, const char *dir, size_t n);
+
+static void drop_folder(store_source *s) {
+    if (s->dir_stream) closedir(s->dir_stream); /* closes dir_fd too */
+    else if (s->dir_fd >= 0) close(s->dir_fd);
+    s->dir_stream = NULL;
+    s->dir_fd = -1;
+}
 
 static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -93,15 +103,24 @@ char **store_source_list(store_source *s, const char *rel, size_t *count) {
             add_name(&names, &n, &cap, p, strcspn(p, "/"));
         }
     } else {
-        int dfd = cached_folder(s, rel, strlen(rel));
-        int fd = dfd >= 0 ? openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-        if (fd < 0) return NULL;
-        DIR *d = fdopendir(fd);
-        if (!d) {
-            int e = errno;
-            close(fd);
-            errno = e;
-            return NULL;
+        /* a topic folder is listed through the descriptor its files are
+         * then opened from (kept); the content folder through its own */
+        int dfd = cached_folder(s, rel, strlen(rel)), own = !*rel;
+        DIR *d = NULL;
+        if (dfd < 0) return NULL;
+        if (!own && s->dir_stream) {
+            d = s->dir_stream;
+            rewinddir(d);
+        } else {
+            int fd = own ? openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : dfd;
+            if (fd < 0) return NULL;
+            if (!(d = fdopendir(fd))) {
+                int e = errno;
+                if (own) close(fd);
+                errno = e;
+                return NULL;
+            }
+            if (!own) s->dir_stream = d;
         }
         names = ks_malloc(cap * sizeof(char *));
         struct dirent *e;
@@ -110,7 +129,7 @@ char **store_source_list(store_source *s, const char *rel, size_t *count) {
             if (n == cap) names = ks_realloc(names, (cap *= 2) * sizeof(char *));
             names[n++] = ks_strdup(e->d_name);
         }
-        closedir(d);
+        if (own) closedir(d);
     }
     if (n) qsort(names, n, sizeof(char *), name_cmp);
     *count = n;
@@ -127,7 +146,7 @@ void store_source_entry_close(source_entry *e) {
 static int cached_folder(store_source *s, const char *dir, size_t n) {
     if (!n) return s->fd;
     if (s->dir_fd >= 0 && strlen(s->dir_rel) == n && memcmp(s->dir_rel, dir, n) == 0) return s->dir_fd;
-    if (s->dir_fd >= 0) close(s->dir_fd);
+    drop_folder(s);
     free(s->dir_rel);
     s->dir_rel = ks_strndup(dir, n);
     /* A topic folder (one plain name, no link): opened at once; anything
