@@ -599,8 +599,9 @@ static void run(const char *label, const char *content, const char *db, int modi
     }
     ks_index_close(ix);
     ks_store_free(store);
-    printf("  database size %.1f MB (+ wal %.1f MB)\n", (double)file_size(db) / 1e6,
-           (double)file_size(ks_sprintf("%s-wal", db)) / 1e6);
+    char *wal = ks_sprintf("%s-wal", db);
+    printf("  database size %.1f MB (+ wal %.1f MB)\n", (double)file_size(db) / 1e6, (double)file_size(wal) / 1e6);
+    free(wal);
     replay_keys(db, keys, nk);
     if (through_stdin) replay_stdin(db, keys, nk);
 }
