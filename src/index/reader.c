@@ -354,3 +354,66 @@ int ks_index_reader_has(ks_index_reader *r, const char *expr, int64_t id) {
     sqlite3_clear_bindings(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ix_code_of(rc);
 }
+
+typedef struct token_ctx {
+    ks_index_token_fn fn;
+    void *ctx;
+    int n;
+} token_ctx;
+
+static int each_token(void *ctx, int flags, const char *token, int n, int start, int end) {
+    token_ctx *k = ctx;
+    (void)flags, (void)start, (void)end;
+    k->n++;
+    if (k->fn) k->fn(k->ctx, token, n > 0 ? (size_t)n : 0);
+    return SQLITE_OK;
+}
+
+int ks_index_reader_tokens(ks_index_reader *r, const char *text, size_t len, int query, ks_index_token_fn fn,
+                           void *ctx) {
+    token_ctx k = {fn, ctx, 0};
+    if (!r || !r->porter_tk || len > INT32_MAX) return -1;
+    if (r->porter.xTokenize(r->porter_tk, &k, query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT, text, (int)len,
+                            each_token) != SQLITE_OK)
+        return -1;
+    return k.n;
+}
+
+/* An SQLite varint (FTS5's records use them), or 0 past end. */
+static uint64_t get_varint(const unsigned char **p, const unsigned char *end) {
+    uint64_t v = 0;
+    for (int i = 0; i < 9 && *p < end; i++) {
+        unsigned char c = *(*p)++;
+        if (i == 8) return v << 8 | c;
+        v = v << 7 | (c & 0x7f);
+        if (!(c & 0x80)) return v;
+    }
+    return v;
+}
+
+int ks_index_reader_sizes(ks_index_reader *r, int64_t *rows, int64_t *tokens, ks_index_size_fn fn, void *ctx) {
+    sqlite3_stmt *st;
+    int rc;
+    *rows = *tokens = 0;
+    /* FTS5's own records: the averages row (id 1: rows, then tokens per
+     * column) and one size row per page (tokens per column) */
+    if (sqlite3_prepare_v2(r->db, "SELECT block FROM fts_data WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
+        return ix_code_of(sqlite3_errcode(r->db));
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_blob(st, 0), *end = p + sqlite3_column_bytes(st, 0);
+        *rows = (int64_t)get_varint(&p, end);
+        while (p && p < end) *tokens += (int64_t)get_varint(&p, end);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return ix_code_of(rc);
+    if (sqlite3_prepare_v2(r->db, "SELECT id, sz FROM fts_docsize", -1, &st, NULL) != SQLITE_OK)
+        return ix_code_of(sqlite3_errcode(r->db));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_blob(st, 1), *end = p + sqlite3_column_bytes(st, 1);
+        int64_t n = 0;
+        while (p && p < end) n += (int64_t)get_varint(&p, end);
+        fn(ctx, sqlite3_column_int64(st, 0), n);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : ix_code_of(rc);
+}
