@@ -320,10 +320,10 @@ typedef void (*ks_index_token_fn)(void *ctx, const char *token, size_t len);
 int ks_index_reader_tokens(ks_index_reader *r, const char *text, size_t len, int query, ks_index_token_fn fn,
                            void *ctx);
 /* What FTS5's bm25 weighs a page's length with: *rows pages and *tokens
- * tokens in all (every column), and fn with each page's id and its own
- * token count. 0 or a negative code. */
-typedef void (*ks_index_size_fn)(void *ctx, int64_t id, int64_t tokens);
-int ks_index_reader_sizes(ks_index_reader *r, int64_t *rows, int64_t *tokens, ks_index_size_fn fn, void *ctx);
+ * tokens in all (every column); 0 or a negative code. And the tokens of
+ * page id (every column), or a negative code. */
+int ks_index_reader_sizes(ks_index_reader *r, int64_t *rows, int64_t *tokens);
+int64_t ks_index_reader_size(ks_index_reader *r, int64_t id);
 /* 1 when page id matches expr, 0 when not, or a negative code. */
 int ks_index_reader_has(ks_index_reader *r, const char *expr, int64_t id);
 

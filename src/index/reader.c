@@ -14,7 +14,7 @@
  * headings with the summary, body. */
 #define RANK_EXPR "bm25(fts, 10.0, 6.0, 3.0, 1.0)"
 
-enum { ST_DATA_VERSION, ST_GENERATION, ST_RANKED, ST_UNRANKED, ST_PLAIN, ST_BODY, ST_HAS, ST_MARKDOWN, ST_COUNT };
+enum { ST_DATA_VERSION, ST_GENERATION, ST_RANKED, ST_UNRANKED, ST_PLAIN, ST_BODY, ST_HAS, ST_MARKDOWN, ST_DOCSIZE, ST_COUNT };
 
 static const char *const reader_sql[ST_COUNT] = {
     [ST_DATA_VERSION] = "PRAGMA data_version",
@@ -25,6 +25,8 @@ static const char *const reader_sql[ST_COUNT] = {
     [ST_BODY] = "SELECT body FROM fts WHERE rowid = ?",
     [ST_HAS] = "SELECT 1 FROM fts WHERE fts MATCH ?1 AND rowid = ?2",
     [ST_MARKDOWN] = "SELECT markdown FROM sources WHERE id = ?",
+    /* FTS5's own record of a page's tokens per column (varints) */
+    [ST_DOCSIZE] = "SELECT sz FROM fts_docsize WHERE id = ?",
 };
 
 struct ks_index_reader {
@@ -391,12 +393,11 @@ static uint64_t get_varint(const unsigned char **p, const unsigned char *end) {
     return v;
 }
 
-int ks_index_reader_sizes(ks_index_reader *r, int64_t *rows, int64_t *tokens, ks_index_size_fn fn, void *ctx) {
+int ks_index_reader_sizes(ks_index_reader *r, int64_t *rows, int64_t *tokens) {
     sqlite3_stmt *st;
     int rc;
     *rows = *tokens = 0;
-    /* FTS5's own records: the averages row (id 1: rows, then tokens per
-     * column) and one size row per page (tokens per column) */
+    /* FTS5's averages record (id 1): rows, then tokens per column */
     if (sqlite3_prepare_v2(r->db, "SELECT block FROM fts_data WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
         return ix_code_of(sqlite3_errcode(r->db));
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -405,15 +406,18 @@ int ks_index_reader_sizes(ks_index_reader *r, int64_t *rows, int64_t *tokens, ks
         while (p && p < end) *tokens += (int64_t)get_varint(&p, end);
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return ix_code_of(rc);
-    if (sqlite3_prepare_v2(r->db, "SELECT id, sz FROM fts_docsize", -1, &st, NULL) != SQLITE_OK)
-        return ix_code_of(sqlite3_errcode(r->db));
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *p = sqlite3_column_blob(st, 1), *end = p + sqlite3_column_bytes(st, 1);
-        int64_t n = 0;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ix_code_of(rc);
+}
+
+int64_t ks_index_reader_size(ks_index_reader *r, int64_t id) {
+    sqlite3_stmt *st = r->st[ST_DOCSIZE];
+    int64_t n = 0;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_blob(st, 0), *end = p + sqlite3_column_bytes(st, 0);
         while (p && p < end) n += (int64_t)get_varint(&p, end);
-        fn(ctx, sqlite3_column_int64(st, 0), n);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : ix_code_of(rc);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? n : rc == SQLITE_DONE ? 0 : ix_code_of(rc);
 }

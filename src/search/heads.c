@@ -24,47 +24,64 @@ static uint32_t hash_of(const char *w, size_t n) {
     return h;
 }
 
-/* The index of stem w in the map, or -1. */
-static long stem_find(const sr_heads *h, const char *w, size_t n) {
-    if (!h->n_slot) return -1;
-    for (size_t i = hash_of(w, n) & (h->n_slot - 1);; i = (i + 1) & (h->n_slot - 1)) {
-        uint32_t v = h->slot[i];
+/* The entry of w in t, or -1. */
+static long tab_find(const sr_strtab *t, const char *w, size_t n) {
+    if (!t->n_slot) return -1;
+    for (size_t i = hash_of(w, n) & (t->n_slot - 1);; i = (i + 1) & (t->n_slot - 1)) {
+        uint32_t v = t->slot[i];
         if (!v) return -1;
-        const char *t = h->pool.data + h->stem_off[v - 1];
-        if (strncmp(t, w, n) == 0 && t[n] == '\0') return (long)(v - 1);
+        const char *e = t->pool.data + t->off[v - 1];
+        if (memcmp(e, w, n) == 0 && e[n] == '\0') return (long)(v - 1);
     }
 }
 
-static void grow_slots(sr_heads *h) {
-    size_t n = h->n_slot ? h->n_slot * 2 : 4096;
+static void tab_grow(sr_strtab *t) {
+    size_t n = t->n_slot ? t->n_slot * 2 : 4096;
     uint32_t *slot = ks_calloc(n, sizeof *slot);
-    for (size_t k = 0; k < h->n_stems; k++) {
-        const char *t = h->pool.data + h->stem_off[k];
-        size_t i = hash_of(t, strlen(t)) & (n - 1);
+    for (size_t k = 0; k < t->n; k++) {
+        const char *e = t->pool.data + t->off[k];
+        size_t i = hash_of(e, strlen(e)) & (n - 1);
         while (slot[i]) i = (i + 1) & (n - 1);
         slot[i] = (uint32_t)k + 1;
     }
-    free(h->slot);
-    h->slot = slot;
-    h->n_slot = n;
+    free(t->slot);
+    t->slot = slot;
+    t->n_slot = n;
 }
 
-static uint32_t stem_add(sr_heads *h, const char *w, size_t n) {
-    long at = stem_find(h, w, n);
+/* The entry of w in t, added (with value val) when new. */
+static uint32_t tab_add(sr_strtab *t, const char *w, size_t n, uint32_t val) {
+    long at = tab_find(t, w, n);
     if (at >= 0) return (uint32_t)at;
-    if (h->n_stems == h->cap_stems)
-        h->stem_off = ks_realloc(h->stem_off, (h->cap_stems = h->cap_stems ? h->cap_stems * 2 : 4096) * sizeof *h->stem_off);
-    h->stem_off[h->n_stems] = (uint32_t)h->pool.len;
-    ks_buf_append(&h->pool, w, n);
-    ks_buf_append(&h->pool, "", 1);
-    h->n_stems++;
-    if (h->n_stems * 2 > h->n_slot) grow_slots(h);
-    else {
-        size_t i = hash_of(w, n) & (h->n_slot - 1);
-        while (h->slot[i]) i = (i + 1) & (h->n_slot - 1);
-        h->slot[i] = (uint32_t)h->n_stems;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 4096;
+        t->off = ks_realloc(t->off, t->cap * sizeof *t->off);
+        t->val = ks_realloc(t->val, t->cap * sizeof *t->val);
     }
-    return (uint32_t)(h->n_stems - 1);
+    t->off[t->n] = (uint32_t)t->pool.len;
+    t->val[t->n] = val;
+    ks_buf_append(&t->pool, w, n);
+    ks_buf_append(&t->pool, "", 1);
+    t->n++;
+    if (t->n * 2 > t->n_slot) tab_grow(t);
+    else {
+        size_t i = hash_of(w, n) & (t->n_slot - 1);
+        while (t->slot[i]) i = (i + 1) & (t->n_slot - 1);
+        t->slot[i] = (uint32_t)t->n;
+    }
+    return (uint32_t)(t->n - 1);
+}
+
+static void tab_free(sr_strtab *t) {
+    ks_buf_free(&t->pool);
+    free(t->off);
+    free(t->val);
+    free(t->slot);
+    memset(t, 0, sizeof *t);
+}
+
+static int is_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 typedef struct add_ctx {
@@ -78,48 +95,73 @@ static void add_token(void *ctx, const char *token, size_t len) {
     sr_heads *h = k->h;
     if (h->n_node == h->cap_node)
         h->node = ks_realloc(h->node, (h->cap_node = h->cap_node ? h->cap_node * 2 : 16384) * sizeof *h->node);
-    h->node[h->n_node++] = (sr_hnode){.stem = stem_add(h, token, len), .page = k->page, .col = k->col};
+    h->node[h->n_node++] = (sr_hnode){.stem = tab_add(&h->stems, token, len, 0), .page = k->page, .col = k->col};
+}
+
+/* The tokens of text into the map: FTS5's tokenizer, but for plain ASCII
+ * (what unicode61 makes of it is the runs of letters and digits, folded
+ * to lower case) each distinct word is stemmed once, not every time:
+ * a quarter of the work of opening the handle. */
+static void add_text(ks_search *s, add_ctx *k, const char *text) {
+    sr_heads *h = &s->heads;
+    size_t len = strlen(text), from = h->n_node;
+    for (size_t i = 0; i < len;) {
+        char w[SR_WORD_CAP];
+        size_t n = 0, at = i;
+        while (i < len && !is_alnum(text[i]) && (unsigned char)text[i] < 0x80) i++;
+        for (at = i; i < len && is_alnum(text[i]); i++)
+            if (n < sizeof w) w[n++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + 32 : text[i]);
+        if (i < len && (unsigned char)text[i] >= 0x80) { /* not plain ASCII: all of it as FTS5 does */
+            h->n_node = from;
+            ks_index_reader_tokens(s->rd, text, len, 0, add_token, k);
+            return;
+        }
+        if (i == at) break;
+        if (i - at > sizeof w) { /* long: as FTS5 does it */
+            ks_index_reader_tokens(s->rd, text + at, i - at, 0, add_token, k);
+            continue;
+        }
+        long e = tab_find(&h->words, w, n);
+        if (e < 0) {
+            size_t before = h->n_node;
+            ks_index_reader_tokens(s->rd, w, n, 0, add_token, k);
+            if (h->n_node == before + 1) tab_add(&h->words, w, n, h->node[before].stem);
+            continue;
+        }
+        if (h->n_node == h->cap_node)
+            h->node = ks_realloc(h->node, (h->cap_node = h->cap_node ? h->cap_node * 2 : 16384) * sizeof *h->node);
+        h->node[h->n_node++] = (sr_hnode){.stem = h->words.val[e], .page = k->page, .col = k->col};
+    }
 }
 
 void sr_heads_add(ks_search *s, uint32_t page, const char *title, const char *keywords) {
     add_ctx k = {&s->heads, page, 0};
-    if (ks_index_reader_tokens(s->rd, title, strlen(title), 0, add_token, &k) < 0) return;
+    if (ks_index_reader_tokens(s->rd, "", 0, 0, NULL, NULL) < 0) return; /* no tokenizer: FTS5 answers */
+    add_text(s, &k, title);
     k.col = 1;
-    ks_index_reader_tokens(s->rd, keywords, strlen(keywords), 0, add_token, &k);
-}
-
-typedef struct size_ctx {
-    ks_search *s;
-    size_t at;
-} size_ctx;
-
-static void add_size(void *ctx, int64_t id, int64_t tokens) {
-    size_ctx *k = ctx;
-    const ks_search *s = k->s;
-    while (k->at < s->n_pages && s->pages[k->at].id < id) k->at++; /* both by id */
-    if (k->at < s->n_pages && s->pages[k->at].id == id) s->heads.len[k->at] = tokens > UINT32_MAX ? UINT32_MAX : (uint32_t)tokens;
+    add_text(s, &k, keywords);
 }
 
 int sr_heads_finish(ks_search *s) {
     sr_heads *h = &s->heads;
     int64_t tokens = 0;
-    size_ctx k = {s, 0};
     h->len = ks_calloc(s->n_pages + 1, sizeof *h->len);
     h->mark = ks_calloc(s->n_pages + 1, sizeof *h->mark);
-    int rc = ks_index_reader_sizes(s->rd, &h->rows, &tokens, add_size, &k);
+    int rc = ks_index_reader_sizes(s->rd, &h->rows, &tokens);
+    tab_free(&h->words);
     if (rc != 0) return rc;
     /* the postings: count each stem's pages, then fill in page order
      * (the nodes came page by page) */
-    uint32_t *last = ks_calloc(h->n_stems + 1, sizeof *last);
-    h->stem_at = ks_calloc(h->n_stems + 1, sizeof *h->stem_at);
+    uint32_t *last = ks_calloc(h->stems.n + 1, sizeof *last);
+    h->stem_at = ks_calloc(h->stems.n + 1, sizeof *h->stem_at);
     for (size_t i = 0; i < h->n_node; i++) {
         const sr_hnode *d = &h->node[i];
         if (last[d->stem] != d->page + 1) h->stem_at[d->stem + 1]++;
         last[d->stem] = d->page + 1;
     }
-    for (size_t i = 0; i < h->n_stems; i++) h->stem_at[i + 1] += h->stem_at[i];
-    h->post = ks_calloc(h->stem_at[h->n_stems] + 1, sizeof *h->post);
-    memcpy(last, h->stem_at, h->n_stems * sizeof *last); /* now: where the next posting goes */
+    for (size_t i = 0; i < h->stems.n; i++) h->stem_at[i + 1] += h->stem_at[i];
+    h->post = ks_calloc(h->stem_at[h->stems.n] + 1, sizeof *h->post);
+    memcpy(last, h->stem_at, h->stems.n * sizeof *last); /* now: where the next posting goes */
     for (size_t i = 0; i < h->n_node; i++) {
         const sr_hnode *d = &h->node[i];
         uint32_t at = last[d->stem];
@@ -138,10 +180,9 @@ int sr_heads_finish(ks_search *s) {
 }
 
 void sr_heads_free(sr_heads *h) {
-    ks_buf_free(&h->pool);
-    free(h->stem_off);
+    tab_free(&h->stems);
+    tab_free(&h->words);
     free(h->stem_at);
-    free(h->slot);
     free(h->node);
     free(h->post);
     free(h->len);
@@ -182,7 +223,7 @@ static int phrases_of(ks_search *s, const sr_plan *plan, uint32_t mask, phrase *
             one_token t = {.len = 0};
             if (alt->prefix || n == MAX_PHRASES) return -1;
             if (ks_index_reader_tokens(s->rd, alt->text, strlen(alt->text), 1, keep_token, &t) != 1 || !t.len) return -1;
-            long st = stem_find(h, t.w, t.len);
+            long st = tab_find(&h->stems, t.w, t.len);
             int64_t hit = st < 0 ? 0 : (int64_t)(h->stem_at[st + 1] - h->stem_at[st]);
             double idf = log((h->rows - hit + 0.5) / (hit + 0.5)); /* fts5_aux.c, bm25 */
             if (idf <= 0.0) idf = 1e-6;
@@ -206,9 +247,14 @@ static const sr_hpost *posting(const sr_heads *h, long st, uint32_t page) {
 /* bm25(fts, 10.0, 6.0, 3.0, 1.0) of a page for these phrases, computed as
  * fts5_aux.c does (k1 1.2, b 0.75), with the instances the column filter
  * leaves: the title's and the keywords'. */
-static double bm25_of(const sr_heads *h, const phrase *ph, int n, uint32_t page) {
+static double bm25_of(ks_search *s, const phrase *ph, int n, uint32_t page) {
     const double k1 = 1.2, b = 0.75;
-    double D = (double)h->len[page], score = 0.0;
+    sr_heads *h = &s->heads;
+    if (!h->len[page]) { /* read once: reading all 17,825 at open was a twentieth of it */
+        int64_t t = ks_index_reader_size(s->rd, s->pages[page].id);
+        h->len[page] = t < 0 ? 1 : t >= UINT32_MAX ? UINT32_MAX : (uint32_t)t + 1;
+    }
+    double D = (double)(h->len[page] - 1), score = 0.0;
     for (int i = 0; i < n; i++) {
         double f = 0.0;
         const sr_hpost *p = ph[i].stem >= 0 ? posting(h, ph[i].stem, page) : NULL;
@@ -272,7 +318,7 @@ int sr_heads_match(ks_search *s, const sr_plan *plan, uint32_t mask, unsigned fl
     for (int i = 0; i < n; i++) need |= 1u << ph[i].group;
     size_t n_hit = matching_pages(h, ph, n, need, &hits);
     int scored = (flags & (KS_INDEX_MATCH_RANKED | KS_INDEX_MATCH_SCORED)) != 0;
-    for (size_t i = 0; i < n_hit; i++) hits[i].r = scored ? bm25_of(h, ph, n, hits[i].page) : 0.0;
+    for (size_t i = 0; i < n_hit; i++) hits[i].r = scored ? bm25_of(s, ph, n, hits[i].page) : 0.0;
     if ((flags & KS_INDEX_MATCH_RANKED) && n_hit > 1) qsort(hits, n_hit, sizeof *hits, cmp_hit_rank);
     for (size_t i = 0; i < n_hit && i < limit; i++)
         if (fn(ctx, s->pages[hits[i].page].id, -hits[i].r)) break;

@@ -99,17 +99,23 @@ typedef struct sr_hpost {
     uint16_t title, kw;   /* times in the title, in the keywords */
 } sr_hpost;
 typedef struct sr_hnode sr_hnode;
-typedef struct sr_heads {
-    ks_buf pool;          /* the stems, each with its NUL */
-    uint32_t *stem_off;   /* per stem: its offset in pool */
-    uint32_t *stem_at;    /* n_stems + 1: the postings of stem i are post[stem_at[i], stem_at[i + 1]) */
-    size_t n_stems, cap_stems;
-    uint32_t *slot;       /* hash of the stems: 1 + stem index, or 0 */
+/* Strings to small numbers: an open-addressing hash over a pool. */
+typedef struct sr_strtab {
+    ks_buf pool;          /* the strings, each with its NUL */
+    uint32_t *off;        /* per entry: its offset in pool */
+    uint32_t *val;        /* per entry: a value (words: their stem's entry) */
+    size_t n, cap;
+    uint32_t *slot;       /* 1 + entry, or 0 */
     size_t n_slot;        /* a power of two */
+} sr_strtab;
+typedef struct sr_heads {
+    sr_strtab stems;      /* every stem of a title or keywords */
+    sr_strtab words;      /* while loading: a plain ASCII word -> its stem */
+    uint32_t *stem_at;    /* stems.n + 1: the postings of stem i are post[stem_at[i], stem_at[i + 1]) */
     sr_hnode *node;       /* while loading: one per token */
     size_t n_node, cap_node;
     sr_hpost *post;       /* by stem, then page */
-    uint32_t *len;        /* per page: its tokens, every column (bm25's length) */
+    uint32_t *len;        /* per page: 1 + its tokens, every column (bm25's length), read when first needed; 0 not yet */
     uint32_t *mark;       /* per page: scratch for a query */
     int64_t rows;
     double avgdl;
