@@ -24,15 +24,19 @@ static uint32_t hash_of(const char *w, size_t n) {
     return h;
 }
 
-/* The entry of w in t, or -1. */
-static long tab_find(const sr_strtab *t, const char *w, size_t n) {
+/* The entry of w (whose hash_of is hash) in t, or -1. */
+static long tab_find_h(const sr_strtab *t, const char *w, size_t n, uint32_t hash) {
     if (!t->n_slot) return -1;
-    for (size_t i = hash_of(w, n) & (t->n_slot - 1);; i = (i + 1) & (t->n_slot - 1)) {
+    for (size_t i = hash & (t->n_slot - 1);; i = (i + 1) & (t->n_slot - 1)) {
         uint32_t v = t->slot[i];
         if (!v) return -1;
         const char *e = t->pool.data + t->off[v - 1];
         if (memcmp(e, w, n) == 0 && e[n] == '\0') return (long)(v - 1);
     }
+}
+
+static long tab_find(const sr_strtab *t, const char *w, size_t n) {
+    return tab_find_h(t, w, n, hash_of(w, n));
 }
 
 static void tab_grow(sr_strtab *t) {
@@ -80,8 +84,11 @@ static void tab_free(sr_strtab *t) {
     memset(t, 0, sizeof *t);
 }
 
-static int is_alnum(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+/* What unicode61 makes of an ASCII byte: the letter folded to lower
+ * case, the digit, or 0 for a separator. */
+static inline unsigned char fold_ascii(unsigned char c) {
+    unsigned char l = c | 0x20;
+    return (unsigned)(l - 'a') < 26u ? l : (unsigned)(c - '0') < 10u ? c : 0;
 }
 
 typedef struct add_ctx {
@@ -107,11 +114,16 @@ static void add_text(ks_search *s, add_ctx *k, const char *text) {
     size_t len = strlen(text), from = h->n_node;
     for (size_t i = 0; i < len;) {
         char w[SR_WORD_CAP];
-        size_t n = 0, at = i;
-        while (i < len && !is_alnum(text[i]) && (unsigned char)text[i] < 0x80) i++;
-        for (at = i; i < len && is_alnum(text[i]); i++)
-            if (n < sizeof w) w[n++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + 32 : text[i]);
-        if (i < len && (unsigned char)text[i] >= 0x80) { /* not plain ASCII: all of it as FTS5 does */
+        size_t n = 0, at;
+        uint32_t hash = 2166136261u; /* hash_of, as the word is read */
+        unsigned char c = 0, f;
+        while (i < len && (c = (unsigned char)text[i]) < 0x80 && !fold_ascii(c)) i++;
+        for (at = i; i < len && (c = (unsigned char)text[i]) < 0x80 && (f = fold_ascii(c)) != 0; i++)
+            if (n < sizeof w) {
+                w[n++] = (char)f;
+                hash = (hash ^ f) * 16777619u;
+            }
+        if (i < len && c >= 0x80) { /* not plain ASCII: all of it as FTS5 does */
             h->n_node = from;
             ks_index_reader_tokens(s->rd, text, len, 0, add_token, k);
             return;
@@ -121,7 +133,7 @@ static void add_text(ks_search *s, add_ctx *k, const char *text) {
             ks_index_reader_tokens(s->rd, text + at, i - at, 0, add_token, k);
             continue;
         }
-        long e = tab_find(&h->words, w, n);
+        long e = tab_find_h(&h->words, w, n, hash);
         if (e < 0) {
             size_t before = h->n_node;
             ks_index_reader_tokens(s->rd, w, n, 0, add_token, k);
