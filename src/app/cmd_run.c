@@ -244,9 +244,18 @@ typedef struct window_run {
 
 /* The window or its display changed: lay out for what is there now. */
 static void window_refit(window_run *r) {
-    if (app_output_refit(&r->out) < 0) ks_log("cannot make the rotated frame: %s", SDL_GetError());
+    int changed = app_output_refit(&r->out);
+    char line[128];
+    if (changed < 0) ks_log("cannot make the rotated frame: %s", SDL_GetError());
     app_input_resize(&r->in, r->out.lw, r->out.lh);
-    if (r->ui) ks_ui_resize(r->ui, r->out.lw, r->out.lh);
+    if (!r->ui) return;
+    ks_ui_resize(r->ui, r->out.lw, r->out.lh);
+    /* A new output size (a monitor swapped, xrandr, wlr-randr): said in the
+     * log with the line the patient was reading, kept at the top. */
+    if (changed > 0)
+        ks_log("output %dx%d px (window %dx%d), laid out again for %dx%d; reading from \"%s\"", r->out.out_w,
+               r->out.out_h, r->out.win_w, r->out.win_h, r->out.lw, r->out.lh,
+               ks_ui_top_line(r->ui, line, sizeof line) == 0 ? line : "(no page text on this screen)");
 }
 
 /* The local time of day, for the night schedule (read each time round the
@@ -287,6 +296,9 @@ static void window_event(window_run *r, const SDL_Event *ev) {
             return;
         }
         break;
+    case SDL_SYSWMEVENT: /* X: the screen changed size (output_x11.c) */
+        if (app_output_x11_event(&r->out, ev)) window_refit(r);
+        return;
     case SDL_DISPLAYEVENT: /* a monitor came, went or turned */
     case SDL_RENDER_TARGETS_RESET:
         window_refit(r);
