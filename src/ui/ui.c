@@ -180,23 +180,25 @@ static const ks_item *ui_top_item(const ks_ui *ui) {
 /* After a build at a new size: the text that was at the top (src_at) goes
  * back to the same distance below the view's top; the run holding it, else
  * the first run after it. */
-static void ui_keep_line(ks_ui *ui) {
+static int ui_keep_line(ks_ui *ui) {
     const ks_item *best = NULL;
     size_t n = ks_layout_list_count(ui->body);
     long at = ui->view.src_at;
-    if (ui->page.doc != ui->view.src_doc || ui->nav.depth != ui->view.src_depth) return;
+    if (at < 0 || ui->page.doc != ui->view.src_doc || ui->nav.depth != ui->view.src_depth) return 0;
     for (size_t i = 0; i < n; i++) {
         const ks_item *it = ks_layout_list_item(ui->body, i);
         if (it->kind != KS_ITEM_TEXT || !it->src_len || (long)(it->src + it->src_len) <= at) continue;
         if (!best || it->src < best->src) best = it;
     }
-    if (!best) return;
+    if (!best) return 0;
     ui->view.want_scroll_px = (float)best->box.y - ui->view.src_off;
     if (ui->view.want_scroll_px < 0) ui->view.want_scroll_px = 0;
+    return 1;
 }
 
 void ui_ensure_built(ks_ui *ui) {
     ui_frame f = {ui->chrome, ui->body, ui->over, ui->geom};
+    int kept;
     if (ui->view.built) return;
     f.geom.highlight_px = -1;
     f.geom.highlight_seen = 0;
@@ -223,27 +225,39 @@ void ui_ensure_built(ks_ui *ui) {
         }
         ui->view.want_anchor[0] = '\0';
     }
-    if (ui->view.src_at >= 0 && !ui->view.want_anchor[0] && ui->view.want_scroll_px < 0) ui_keep_line(ui);
-    ui->view.src_at = -1;
+    kept = ui->view.src_pending && !ui->view.want_anchor[0] && ui->view.want_scroll_px < 0 && ui_keep_line(ui);
+    ui->view.src_pending = 0;
     if (ui->view.want_scroll_px >= 0) ui->view.scroll = ui->view.want_scroll_px;
     else if (ui->view.want_scroll_frac >= 0) ui->view.scroll = ui->view.want_scroll_frac * (float)ui->geom.content_h;
     ui->view.want_scroll_px = ui->view.want_scroll_frac = -1;
     if (ui->view.scroll > ui_max_scroll(ui)) ui->view.scroll = ui_max_scroll(ui);
     if (ui->view.scroll < 0) ui->view.scroll = 0;
+    if (kept) ui->view.src_scroll = ui->view.scroll;
+}
+
+/* Before a new size: keep the reading position. On a page the line at the
+ * top stays at the top (the text reflows, so the scroll's share alone drifts
+ * by lines); screens without a page keep the share (UI_KEEP_PLACE). */
+static void ui_note_top_line(ks_ui *ui) {
+    const ks_item *top;
+    if (!ui->view.built) return;
+    ui->view.src_pending = 1;
+    if (ui->view.src_at >= 0 && ui->page.doc == ui->view.src_doc && ui->nav.depth == ui->view.src_depth &&
+        ui->view.scroll == ui->view.src_scroll)
+        return; /* not scrolled since the last size: the same line */
+    if ((top = ui_top_item(ui)) == NULL) {
+        ui->view.src_at = -1;
+        return;
+    }
+    ui->view.src_at = (long)top->src;
+    ui->view.src_off = (float)top->box.y - ui->view.scroll;
+    ui->view.src_doc = ui->page.doc;
+    ui->view.src_depth = ui->nav.depth;
 }
 
 void ks_ui_resize(ks_ui *ui, int w, int h) {
-    const ks_item *top;
     if (w == ui->w && h == ui->h) return;
-    /* Keep the reading position: the line at the top stays at the top (a
-     * page reflows, so the scroll's fraction alone drifts by lines); screens
-     * without a page keep the fraction (UI_KEEP_PLACE). */
-    if (ui->view.built && (top = ui_top_item(ui)) != NULL) {
-        ui->view.src_at = (long)top->src;
-        ui->view.src_off = (float)top->box.y - ui->view.scroll;
-        ui->view.src_doc = ui->page.doc;
-        ui->view.src_depth = ui->nav.depth;
-    }
+    ui_note_top_line(ui);
     ui->w = w;
     ui->h = h;
     ui_invalidate(ui, UI_KEEP_PLACE);
@@ -263,6 +277,7 @@ void ks_ui_set_render(ks_ui *ui, ks_render *rd, int w, int h) {
     ui->fm = ks_render_metrics(rd);
     ui_load_logo(ui);
     ui_set_theme(ui);
+    if (w != ui->w || h != ui->h) ui_note_top_line(ui);
     ui->w = w;
     ui->h = h;
     ui_invalidate(ui, UI_KEEP_PLACE);
