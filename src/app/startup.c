@@ -38,8 +38,8 @@ int app_dbus_no_autolaunch(void) {
     const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS"), *rt = getenv("XDG_RUNTIME_DIR");
     char buf[512];
     if (addr && *addr) return strstr(addr, "autolaunch:") == NULL;
-    if (!rt || rt[0] != '/' || strlen(rt) > 400) return 0;
-    snprintf(buf, sizeof buf, "unix:path=%s/bus", rt);
+    if (rt && rt[0] == '/' && strlen(rt) < 400) snprintf(buf, sizeof buf, "unix:path=%s/bus", rt);
+    else snprintf(buf, sizeof buf, "unix:path=/run/user/%u/bus", (unsigned)getuid()); /* systemd's usual place */
     return setenv("DBUS_SESSION_BUS_ADDRESS", buf, 1) == 0;
 }
 

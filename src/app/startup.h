@@ -16,10 +16,10 @@ double app_process_start_ms(void);
  * --autolaunch, which where it is installed starts a private dbus-daemon on
  * every kiosk start, and a fork while another thread holds a lock (as
  * AddressSanitizer's allocator may) can hang the child before it execs.
- * Sets DBUS_SESSION_BUS_ADDRESS to the session bus's usual place
- * ($XDG_RUNTIME_DIR/bus: used when it is there, else SDL goes on without
- * D-Bus). Returns 1 when no autolaunch can happen, 0 when it still may (no
- * XDG_RUNTIME_DIR, or an address that asks for autolaunch). */
+ * When unset, sets DBUS_SESSION_BUS_ADDRESS to the session bus's usual
+ * place ($XDG_RUNTIME_DIR/bus, else /run/user/UID/bus: used when it is
+ * there, else SDL goes on without D-Bus). Returns 1 when no autolaunch can
+ * happen, 0 when it still may (an address that asks for autolaunch). */
 int app_dbus_no_autolaunch(void);
 
 /* No Compose table for X's input method: SDL_Init opens one (XOpenIM),
