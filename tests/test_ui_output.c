@@ -171,9 +171,20 @@ static int replica_shot(replica *r, const char *png) {
     return ks_ui_draw(r->ui) == 0 ? ks_render_headless_save_png(r->hl, png) : -1;
 }
 
-/* Where to tap on screen from (at w x h) to open screen want: the first
- * point, scanning rows y0..y1 and columns x0..x1 (step px), whose tap opens
- * it. 0, or -1. */
+/* Whether a tap at (x, y) on screen from opens screen want (r is left on
+ * from). */
+static int tap_opens(replica *r, const char *from, const char *want, int x, int y) {
+    int hit;
+    replica_tap(r, x, y);
+    hit = strcmp(ks_ui_screen_name(r->ui), want) == 0;
+    if (strcmp(ks_ui_screen_name(r->ui), from) != 0) ks_ui_open(r->ui, from, r->t); /* back */
+    return hit;
+}
+
+/* Where to tap on screen from (at w x h) to open screen want: scanning rows
+ * y0..y1 and columns x0..x1 (step px) for the first point whose tap opens
+ * it, then the middle of what opens it from there, down and across (an
+ * edge would miss once Home's burn-in shift moves it a few px). 0, or -1. */
 static int find_tap(int w, int h, const char *from, const char *want, int x0, int x1, int y0, int y1, int step,
                     int *x, int *y) {
     replica r;
@@ -182,14 +193,13 @@ static int find_tap(int w, int h, const char *from, const char *want, int x0, in
     ks_ui_open(r.ui, from, r.t);
     for (int py = y0; py <= y1 && found < 0; py += step)
         for (int px = x0; px <= x1 && found < 0; px += step) {
-            replica_tap(&r, px, py);
-            if (strcmp(ks_ui_screen_name(r.ui), want) == 0) {
-                *x = px;
-                *y = py;
-                found = 0;
-            } else if (strcmp(ks_ui_screen_name(r.ui), from) != 0) {
-                ks_ui_open(r.ui, from, r.t); /* a link on the way: back */
-            }
+            int end;
+            if (!tap_opens(&r, from, want, px, py)) continue;
+            for (end = py; end + 2 < h && tap_opens(&r, from, want, px, end + 2);) end += 2;
+            *y = (py + end) / 2;
+            for (end = px; end + 2 < w && tap_opens(&r, from, want, end + 2, *y);) end += 2;
+            *x = (px + end) / 2;
+            found = 0;
         }
     replica_free(&r);
     return found;
