@@ -241,6 +241,7 @@ typedef struct window_run {
     app_output out;  /* the real output: its size, the rotation */
     app_input in;    /* SDL events -> the ui's pointer and keys (input.c) */
     int screen_off;  /* the ui's screen care has the screen black */
+    int lost;        /* the display server went away (exit 2) */
 } window_run;
 
 /* The window or its display changed: lay out for what is there now. */
@@ -282,8 +283,14 @@ static void window_screen_care(window_run *r) {
 static void window_event(window_run *r, const SDL_Event *ev) {
     switch (ev->type) {
     case SDL_QUIT:
-        if (r->windowed) r->quit = 1;
-        else ks_log("ignoring a request to quit (kiosk mode: staff use the corner gesture)");
+        if (r->windowed) {
+            r->quit = 1;
+        } else if (app_output_display_lost(&r->out)) {
+            ks_log("the display server has gone: stopping (the service starts the kiosk again)");
+            r->quit = r->lost = 1;
+        } else {
+            ks_log("ignoring a request to quit (kiosk mode: staff use the corner gesture)");
+        }
         return;
     case SDL_KEYDOWN:
         if (ev->key.keysym.sym == SDLK_ESCAPE) {
@@ -583,6 +590,7 @@ static int run_window(run_opts *o, live_start *ls, const ks_ui_config *cfg, cons
         else status = run_script(r.ui, script, &host, o->script);
     } else {
         window_loop(&r);
+        if (r.lost) status = 2;
     }
     ks_ui_destroy(r.ui);
     window_close(&r);

@@ -39,6 +39,9 @@ void app_output_map_event(const app_output *o, SDL_Event *ev);
 void app_output_x11_watch(app_output *o);
 /* Whether ev is X saying the screen changed size (then refit). */
 int app_output_x11_event(app_output *o, const SDL_Event *ev);
+/* Whether the display server's connection is gone (Wayland: SDL says so
+ * only as SDL_QUIT, which kiosk mode otherwise ignores; output_lost.c). */
+int app_output_display_lost(const app_output *o);
 /* Free the rotation frame. */
 void app_output_free(app_output *o);
 
