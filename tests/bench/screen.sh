@@ -107,6 +107,11 @@ cage_round() {
   k=$(pgrep -n -f "^$kiosk run" -u "$user")
   report "$name" "$log" "${k:-0}" "$last"
   pkill -TERM -P $cpid 2>/dev/null; kill $cpid 2>/dev/null; wait $cpid 2>/dev/null
+  # The next round starts only once this kiosk has gone (it stops when its
+  # display server does): two rounds' kiosks must not share the log.
+  for _ in $(seq 30); do [ -n "$k" ] && kill -0 "$k" 2>/dev/null || break; sleep 0.1; done
+  [ -n "$k" ] && kill "$k" 2>/dev/null
+  return 0
 }
 cage_round "(index build)" "" 0 >/dev/null
 for r in $(seq "$rounds"); do cage_round "cage, Xwayland" "" $([ "$r" = "$rounds" ] && echo 1 || echo 0); done
