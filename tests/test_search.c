@@ -705,6 +705,40 @@ static void test_heavy_prefix(void) {
     free(db);
 }
 
+/* FTS5 stems a prefix before expanding it (Porter): the reader stems the
+ * same way, and a prefix that ends inside a suffix Porter strips
+ * ("injecti": the pages are indexed as "inject") still finds its pages. */
+static void test_stemmed_prefix(void) {
+    ks_index_reader *rd = ks_index_reader_open(db_path, NULL);
+    char st[SR_WORD_CAP];
+    OK(rd != NULL);
+    if (!rd) return;
+    INT_EQ((int)ks_index_reader_stem(rd, "used", 4, st, sizeof st), 2);
+    STR_EQ(st, "us");
+    INT_EQ((int)ks_index_reader_stem(rd, "typing", 6, st, sizeof st), 4);
+    STR_EQ(st, "type");
+    INT_EQ((int)ks_index_reader_stem(rd, "injections", 10, st, sizeof st), 6);
+    STR_EQ(st, "inject");
+    INT_EQ((int)ks_index_reader_stem(rd, "injections", 10, st, 4), 0); /* does not fit */
+    ks_index_reader_close(rd);
+    ks_search *s = ks_search_open(db_path, NULL);
+    OK(s != NULL);
+    if (!s) return;
+    const char *word = "injections";
+    for (size_t k = 3; k <= strlen(word); k++) { /* every keystroke of it, alone and after a word */
+        char text[64];
+        for (int after = 0; after < 2; after++) {
+            snprintf(text, sizeof text, "%s%.*s", after ? "blood " : "", (int)k, word);
+            ks_search_results *r = q(s, text, 10);
+            if (!has(r, "prolotherapy/recovery"))
+                harness_fail(__FILE__, __LINE__, "\"%s\" misses the page titled \"After the injections\"", text);
+            harness_state.checks++;
+            ks_search_results_free(r);
+        }
+    }
+    ks_search_close(s);
+}
+
 /* Background reload: the query that notices a sync starts the reload on a
  * thread and answers from the caches it has; a later query takes the new
  * caches over; closing while a load runs waits for it and frees it. */
@@ -780,6 +814,7 @@ int main(void) {
     RUN(test_typo_walk);
     RUN(test_graceful);
     RUN(test_heavy_prefix);
+    RUN(test_stemmed_prefix);
     RUN(test_prefix_stop_synonyms);
     RUN(test_snippets_json);
     RUN(test_big_page);

@@ -57,7 +57,7 @@ static void world_open_heard(world *w, int width, int height, const ks_ui_config
 /* Double tap the target (second press 200 ms after the first, in the
  * script's clock) from screen `from`: exactly one screen change, to `to`. */
 static void double_tap_once(world *w, const char *from, int tag, const char *target, const char *to) {
-    float x, y;
+    float x = 0, y = 0;
     int before;
     OK(ks_ui_open(w->ui, from, w->t) == 0);
     step(w, 500);
@@ -233,7 +233,7 @@ static int over_says(world *w, const char *words) {
 /* Type digits quickly (150 ms apart, as a fast hand), then OK. */
 static void type_pin(world *w, const char *digits) {
     for (const char *d = digits; *d; d++) {
-        float x, y;
+        float x = 0, y = 0;
         OK(point_of(w, TAG_PIN_DIGIT + (*d - '0'), NULL, &x, &y) == 0);
         press(w, x, y, 60);
         step(w, 90);
@@ -293,7 +293,7 @@ static void test_pin_keys_fixed(void) {
                     b0[11].x + b0[11].w / 2, b0[11].y + b0[11].h / 2);
         /* A fast PIN: every digit lands, and no key moves as it is typed. */
         for (const char *d = "2580"; *d; d++) {
-            float x, y;
+            float x = 0, y = 0;
             OK(point_of(&w, TAG_PIN_DIGIT + (*d - '0'), NULL, &x, &y) == 0);
             press(&w, x, y, 60);
             step(&w, 90);

@@ -305,6 +305,13 @@ enum { KS_INDEX_MATCH_RANKED = 1, KS_INDEX_MATCH_HEADS = 2, KS_INDEX_MATCH_SCORE
 typedef int (*ks_index_match_fn)(void *ctx, int64_t id, double score);
 int ks_index_reader_match(ks_index_reader *r, const char *expr, unsigned flags, size_t limit, ks_index_match_fn fn,
                           void *ctx);
+/* The token FTS5 looks up for word (folded, as the index splits text): its
+ * Porter stem ("used" -> "us", "typing" -> "type", "documented" ->
+ * "docum"), into out (cap bytes, NUL-terminated). A prefix query "word"*
+ * merges the page list of every indexed token starting with it, so this
+ * is what a prefix really costs. Returns its length, or 0 when there is
+ * none or it does not fit. No SQL: microseconds. */
+size_t ks_index_reader_stem(ks_index_reader *r, const char *word, size_t len, char *out, size_t cap);
 /* 1 when page id matches expr, 0 when not, or a negative code. */
 int ks_index_reader_has(ks_index_reader *r, const char *expr, int64_t id);
 

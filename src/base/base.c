@@ -116,6 +116,13 @@ void ks_buf_json_string(ks_buf *b, const char *s, size_t len) {
     size_t i = 0;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
+        size_t run = i; /* plain ASCII up to the next byte needing care: one append */
+        while (run < len && (c = (unsigned char)s[run]) >= 0x20 && c < 0x7f && c != '"' && c != '\\') run++;
+        if (run > i) {
+            ks_buf_append(b, s + i, run - i);
+            i = run;
+            continue;
+        }
         if (c < 0x80) {
             switch (c) {
             case '"': ks_buf_puts(b, "\\\""); break;

@@ -20,6 +20,7 @@ typedef struct sr_word {
     uint32_t len;
     uint32_t df;  /* pages holding it */
     uint32_t hdf; /* pages holding it in title or keywords */
+    uint8_t stop; /* a stop word (sr_is_stop_word), worked out once at load */
 } sr_word;
 
 /* A vocabulary sorted by word (byte order), with running sums of df and
@@ -30,6 +31,8 @@ typedef struct sr_vocab {
     size_t n;
     uint64_t *cum_df;  /* n + 1 entries, or NULL */
     uint64_t *cum_hdf; /* n + 1 entries, or NULL */
+    char *pool;        /* when not NULL, every w[i].word points into it (one
+                          allocation for 100,000 words, not one each) */
 } sr_vocab;
 
 /* One synonym line entry: a lay phrase as words, and its target phrase. */
@@ -80,7 +83,7 @@ const char *sr_topic_of(const ks_search *s, const char *w);
 /* What the handle keeps of each page, for results and the short path. */
 typedef struct sr_page {
     int64_t id;
-    char *slug, *title, *topic, *section, *summary;
+    char *slug, *title, *topic, *section, *summary; /* one allocation, at slug */
     char *heads; /* folded title words and keyword words, space separated, with a leading space */
     int is_topic_index;
     int order;

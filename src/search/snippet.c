@@ -64,10 +64,13 @@ size_t sr_plan_terms(const sr_plan *plan, sr_term *out, size_t max) {
     return n;
 }
 
-/* The term w matches, or -1. */
-static int match_term(const char *w, size_t n, const sr_term *terms, size_t n_terms) {
+/* The term w matches, or -1. first: the first bytes of the terms (every
+ * way of matching compares a word's first byte, so a word starting with
+ * another one is ruled out at once, as most words of a page are). */
+static int match_term(const char *w, size_t n, const sr_term *terms, size_t n_terms, const uint8_t first[256]) {
     size_t st = 0;
     int stem_done = 0;
+    if (!first[(unsigned char)w[0]]) return -1;
     for (size_t i = 0; i < n_terms; i++) {
         const sr_term *t = &terms[i];
         if (t->prefix && n >= t->len && memcmp(w, t->w, t->len) == 0) return (int)i;
@@ -97,11 +100,13 @@ void sr_snippet(const char *text, size_t len, const sr_term *terms, size_t n_ter
     word_at *words = ks_malloc(sizeof *words * 256);
     size_t n = 0, cap = 256, pos = 0, k, s, e;
     char w[SR_WORD_CAP];
+    uint8_t first[256] = {0};
+    for (size_t i = 0; i < n_terms; i++) first[(unsigned char)terms[i].w[0]] = 1;
     while (n < MAX_SCAN_WORDS && (k = ks_index_next_word(text, len, &pos, w, sizeof w, &s, &e)) > 0) {
         if (n == cap) words = ks_realloc(words, sizeof *words * (cap *= 2));
         words[n].start = s;
         words[n].end = e;
-        words[n].term = match_term(w, k, terms, n_terms);
+        words[n].term = match_term(w, k, terms, n_terms, first);
         n++;
     }
     /* the window of max_words words with the most groups, then matches */

@@ -206,7 +206,7 @@ void sr_complete_build(ks_search *s) {
             memcpy(c.prefix, v->w[i].word, L);
             for (size_t x = i; x < j; x++) {
                 const sr_word *w = &v->w[x];
-                if (sr_is_stop_word(w->word)) continue;
+                if (w->stop) continue;
                 uint64_t key = (uint64_t)w->hdf * 4 + w->df;
                 size_t at = c.n < SR_COMPLETE_MAX ? c.n++ : SR_COMPLETE_MAX;
                 if (at == SR_COMPLETE_MAX) {

@@ -210,7 +210,7 @@ static void find_images(page_file *f) {
 ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, const char *topic) {
     struct stat st;
     file_id id;
-    int have_id = e->fd >= 0 && fstat(e->fd, &st) == 0;
+    int have_id = store_source_entry_stat(e, &st) == 0;
     if (have_id) {
         store_file_id_of(&st, &id);
     } else {
@@ -234,7 +234,7 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
                 }
                 base = store_page_parse(s, data, len, rel_path, topic); /* read once, parsed at once */
             } else {
-                (void)lseek(e->fd, 0, SEEK_SET); /* store_page_load reads it again and says what failed */
+                if (e->fd >= 0) (void)lseek(e->fd, 0, SEEK_SET); /* store_page_load reads it again and says what failed */
             }
             free(data);
         }

@@ -5,10 +5,17 @@
  * under it is opened relative to that descriptor with ks_open_beneath (one
  * component at a time, O_NOFOLLOW), so a symbolic link is followed only
  * while it stays inside, and what is checked (fstat) is the very file that
- * is then read, from the same descriptor. A memory source serves files
+ * is then read, from the same descriptor. The folder of the last file
+ * opened stays open, so the next file in it is looked at with one fstatat
+ * (AT_SYMLINK_NOFOLLOW) on that descriptor and opened (O_NOFOLLOW) only when
+ * it is read: a plain file there is the same file the walk would reach,
+ * and anything else (a link, a folder, a pipe) goes the whole walk as
+ * before. At 10,000 pages this is 1 system call per unchanged page instead
+ * of 8 (issue 12). A memory source serves files
  * already in memory (the last good versions the watcher recovers from the
  * index), so the same scanning code builds a snapshot from them with no
  * temporary files. */
+#define _GNU_SOURCE /* getdents64 */
 #include "store_int.h"
 
 #include <dirent.h>
@@ -23,6 +30,9 @@ struct store_source {
     int fd;                     /* the content folder, or -1 for a memory source */
     const ks_store_file *files; /* memory: borrowed */
     size_t n_files;
+    char *dir_rel;              /* disk: the folder last opened for its files ("" the root), owned */
+    int dir_fd;                 /* its descriptor (walked beneath fd), or -1 */
+    int dir_listed;             /* dir_fd has been read to its end (rewind before listing it again) */
 };
 
 store_source *store_source_open_dir(const char *dir, int *err) {
@@ -35,25 +45,39 @@ store_source *store_source_open_dir(const char *dir, int *err) {
     }
     store_source *s = ks_calloc(1, sizeof *s);
     s->fd = fd;
+    s->dir_fd = -1;
     return s;
 }
 
 store_source *store_source_memory(const ks_store_file *files, size_t n) {
     store_source *s = ks_calloc(1, sizeof *s);
     s->fd = -1;
+    s->dir_fd = -1;
     s->files = files;
     s->n_files = n;
     return s;
 }
 
+static void drop_folder(store_source *s);
+
 void store_source_close(store_source *s) {
     if (!s) return;
     if (s->fd >= 0) close(s->fd);
+    drop_folder(s);
+    free(s->dir_rel);
     free(s);
 }
 
 int store_source_is_disk(const store_source *s) { return s->fd >= 0; }
 int store_source_fd(const store_source *s) { return s->fd; }
+
+static int cached_folder(store_source *s, const char *dir, size_t n);
+
+static void drop_folder(store_source *s) {
+    if (s->dir_fd >= 0) close(s->dir_fd);
+    s->dir_listed = 0;
+    s->dir_fd = -1;
+}
 
 static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -79,23 +103,37 @@ char **store_source_list(store_source *s, const char *rel, size_t *count) {
             add_name(&names, &n, &cap, p, strcspn(p, "/"));
         }
     } else {
-        int fd = *rel ? ks_open_beneath(s->fd, rel, O_RDONLY | O_DIRECTORY) : openat(s->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        /* Listed with getdents64 on the descriptor the folder's files are
+         * then opened from (kept open): opendir/fdopendir would add an
+         * open, an fstat and two fcntl per folder, 1,800 topic folders a
+         * load. The content folder itself through a descriptor of its own. */
+        int dfd = cached_folder(s, rel, strlen(rel)), own = !*rel;
+        char buf[32768] __attribute__((aligned(8)));
+        ssize_t got;
+        if (dfd < 0) return NULL;
+        int fd = own ? openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : dfd;
         if (fd < 0) return NULL;
-        DIR *d = fdopendir(fd);
-        if (!d) {
+        if (!own && s->dir_listed && lseek(fd, 0, SEEK_SET) != 0) return NULL;
+        if (!own) s->dir_listed = 1;
+        names = ks_malloc(cap * sizeof(char *));
+        while ((got = getdents64(fd, buf, sizeof buf)) > 0) {
+            for (ssize_t off = 0; off < got;) {
+                struct dirent64 *e = (struct dirent64 *)(void *)(buf + off);
+                off += e->d_reclen;
+                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+                if (n == cap) names = ks_realloc(names, (cap *= 2) * sizeof(char *));
+                names[n++] = ks_strdup(e->d_name);
+            }
+        }
+        if (got < 0) {
             int e = errno;
-            close(fd);
+            for (size_t i = 0; i < n; i++) free(names[i]);
+            free(names);
+            if (own) close(fd);
             errno = e;
             return NULL;
         }
-        names = ks_malloc(cap * sizeof(char *));
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            if (n == cap) names = ks_realloc(names, (cap *= 2) * sizeof(char *));
-            names[n++] = ks_strdup(e->d_name);
-        }
-        closedir(d);
+        if (own) close(fd);
     }
     if (n) qsort(names, n, sizeof(char *), name_cmp);
     *count = n;
@@ -105,6 +143,75 @@ char **store_source_list(store_source *s, const char *rel, size_t *count) {
 void store_source_entry_close(source_entry *e) {
     if (e->fd >= 0) close(e->fd);
     e->fd = -1;
+}
+
+/* The descriptor of the folder named by the first n bytes of dir (kept
+ * open for the next file in it); -1 (errno set) when it cannot be opened. */
+static int cached_folder(store_source *s, const char *dir, size_t n) {
+    if (!n) return s->fd;
+    if (s->dir_fd >= 0 && strlen(s->dir_rel) == n && memcmp(s->dir_rel, dir, n) == 0) return s->dir_fd;
+    drop_folder(s);
+    free(s->dir_rel);
+    s->dir_rel = ks_strndup(dir, n);
+    /* A topic folder (one plain name, no link): opened at once; anything
+     * else (a link, a deeper path) by the walk. */
+    if (!memchr(dir, '/', n) && strcmp(s->dir_rel, ".") && strcmp(s->dir_rel, "..")) {
+        s->dir_fd = openat(s->fd, s->dir_rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (s->dir_fd >= 0 || errno == ENOENT || errno == EACCES) return s->dir_fd;
+    }
+    s->dir_fd = ks_open_beneath(s->fd, s->dir_rel, O_RDONLY | O_DIRECTORY);
+    return s->dir_fd;
+}
+
+/* The descriptor of rel's folder and rel's last component in *base. */
+static int folder_of(store_source *s, const char *rel, const char **base) {
+    const char *slash = strrchr(rel, '/');
+    *base = slash ? slash + 1 : rel;
+    return cached_folder(s, rel, slash ? (size_t)(slash - rel) : 0);
+}
+
+/* A plain file in an open folder: stat it now, open it when it is read. */
+static int entry_quick(store_source *s, const char *rel, source_entry *out) {
+    const char *base;
+    int dfd = folder_of(s, rel, &base);
+    if (dfd < 0 || !*base || !strcmp(base, ".") || !strcmp(base, "..")) return 0;
+    if (fstatat(dfd, base, &out->st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
+    if (S_ISDIR(out->st.st_mode) && dfd == s->fd) { /* a topic folder: listed (or said unreadable) next */
+        out->kind = 'd';
+        return 'd';
+    }
+    if (!S_ISREG(out->st.st_mode)) return 0;
+    out->have_st = 1;
+    out->src = s;
+    out->rel = rel;
+    out->kind = 'f';
+    return 'f';
+}
+
+/* Open an entry entry_quick only looked at; KS_OK or KS_ERR_* (errno set). */
+static int entry_lazy_open(source_entry *e) {
+    const char *base;
+    struct stat st;
+    int dfd = folder_of(e->src, e->rel, &base);
+    int fd = dfd >= 0 ? openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                      : ks_open_beneath(e->src->fd, e->rel, O_RDONLY);
+    if (fd < 0) return errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { /* replaced since the stat: read it next time */
+        close(fd);
+        errno = EAGAIN;
+        return KS_ERR_IO;
+    }
+    e->fd = fd;
+    e->src = NULL;
+    return KS_OK;
+}
+
+int store_source_entry_stat(source_entry *e, struct stat *st) {
+    if (e->have_st) {
+        *st = e->st;
+        return 0;
+    }
+    return e->fd >= 0 && fstat(e->fd, st) == 0 ? 0 : -1;
 }
 
 int store_source_entry_open(ks_store *store, store_source *s, const char *rel, source_entry *out) {
@@ -124,6 +231,7 @@ int store_source_entry_open(ks_store *store, store_source *s, const char *rel, s
         }
         return out->kind;
     }
+    if (entry_quick(s, rel, out)) return out->kind;
     struct stat st;
     /* Whether the name itself is a link, for the message if it is refused. */
     int seen = fstatat(s->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
@@ -180,6 +288,12 @@ int store_source_entry_open(ks_store *store, store_source *s, const char *rel, s
 }
 
 int store_source_entry_read(source_entry *e, size_t max, char **data, size_t *len) {
+    if (e->src) {
+        int rc = entry_lazy_open(e);
+        *data = NULL;
+        *len = 0;
+        if (rc != KS_OK) return rc;
+    }
     if (e->fd < 0) {
         *data = NULL;
         *len = 0;

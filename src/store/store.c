@@ -47,15 +47,19 @@ void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, c
         d->items = ks_realloc(d->items, d->cap * sizeof(ks_diag));
     }
     ks_diag *x = &d->items[d->len++];
-    ks_buf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    ks_buf_vprintf(&b, fmt, ap);
+    if (strcmp(fmt, "%s") == 0) { /* a reused record's message, 10,000 times a load: no formatting */
+        x->message = ks_strdup(va_arg(ap, const char *));
+    } else {
+        ks_buf b = {0};
+        ks_buf_vprintf(&b, fmt, ap);
+        x->message = ks_buf_detach(&b);
+    }
     va_end(ap);
     x->path = ks_strdup(path);
     x->line = line < 1 ? 1 : line;
     x->severity = sev;
-    x->message = ks_buf_detach(&b);
 }
 
 static int diag_cmp(const void *a, const void *b) {
@@ -130,17 +134,9 @@ int store_meant_as_content(const char *rel) {
 }
 
 /* Read one topic folder (a folder at the top of content/). */
-static void scan_topic(ks_store *store, store_source *src, const char *name, page_list *pages,
-                       int *has_index) {
-    size_t n;
-    char **names = store_source_list(src, name, &n);
+static void scan_topic(ks_store *store, store_source *src, const char *name, char **names, size_t n,
+                       page_list *pages, int *has_index) {
     *has_index = 0;
-    if (!names) {
-        store_diag_add(&store->diags, name, 1, KS_DIAG_ERROR,
-                 "cannot read this folder: %s; its pages stay as they were", strerror(errno));
-        store_unknown_add(store, name, 1);
-        return;
-    }
     for (size_t i = 0; i < n; i++) {
         const char *entry = names[i];
         if (entry[0] == '_' || entry[0] == '.') continue;
@@ -163,19 +159,17 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, pag
         store_source_entry_close(&e);
         free(rel);
     }
-    free_names(names, n);
 }
 
 /* Whether a folder holds any Markdown file (so it is meant as a topic):
- * 1 yes, 0 no, -1 it cannot be read (errno set). */
-static int folder_has_pages(store_source *src, const char *rel) {
-    size_t n;
-    char **names = store_source_list(src, rel, &n);
+ * 1 yes, 0 no, -1 it cannot be read (errno set). Its names (listed once,
+ * for scan_topic) in *names, *n; the caller frees them. */
+static int folder_has_pages(store_source *src, const char *rel, char ***names, size_t *n) {
     int md = 0;
-    if (!names) return errno == ENOENT ? 0 : -1;
-    for (size_t i = 0; names && i < n; i++)
-        if (names[i][0] != '_' && names[i][0] != '.' && is_markdown(names[i])) md = 1;
-    if (names) free_names(names, n);
+    *names = store_source_list(src, rel, n);
+    if (!*names) return errno == ENOENT ? 0 : -1;
+    for (size_t i = 0; i < *n; i++)
+        if ((*names)[i][0] != '_' && (*names)[i][0] != '.' && is_markdown((*names)[i])) md = 1;
     return md;
 }
 
@@ -327,15 +321,18 @@ static void check_pages(ks_store *s) {
         }
         if (t >= 0 && r >= 0) have[t] |= 1u << r;
     }
+    /* the six messages made once, not once per topic (thousands a load) */
+    char *missing[KS_SECTION_COUNT];
+    for (int k = 0; k < KS_SECTION_COUNT; k++)
+        missing[k] = ks_sprintf("the topic has no '%s' page (a page with 'section: %s')", ks_standard_sections[k],
+                                ks_standard_sections[k]);
     for (size_t t = 0; t < s->n_topics; t++) {
         char *path = ks_sprintf("%s/index.md", s->topics[t].slug);
         for (int k = 0; k < KS_SECTION_COUNT; k++)
-            if (!(have[t] & (1u << k)))
-                store_diag_add(&s->diags, path, 1, KS_DIAG_WARNING,
-                         "the topic has no '%s' page (a page with 'section: %s')",
-                         ks_standard_sections[k], ks_standard_sections[k]);
+            if (!(have[t] & (1u << k))) store_diag_add(&s->diags, path, 1, KS_DIAG_WARNING, "%s", missing[k]);
         free(path);
     }
+    for (int k = 0; k < KS_SECTION_COUNT; k++) free(missing[k]);
     free(have);
 }
 
@@ -375,7 +372,9 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         if (name[0] == '_' || name[0] == '.') continue;
         source_entry e;
         int kind = store_source_entry_open(s, src, name, &e);
-        int has_pages = kind == 'd' ? folder_has_pages(src, name) : 0, read_errno = errno;
+        char **topic_names = NULL;
+        size_t topic_n = 0;
+        int has_pages = kind == 'd' ? folder_has_pages(src, name, &topic_names, &topic_n) : 0, read_errno = errno;
         if (kind == 'f' && is_markdown(name)) {
             page_list_add(&pages, store_page_get(s, &e, name, ""));
         } else if (kind == 'f' && strcmp(name, "synonyms.txt") == 0) {
@@ -402,7 +401,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         } else if (has_pages > 0) {
             size_t first = pages.len;
             int has_index;
-            scan_topic(s, src, name, &pages, &has_index);
+            scan_topic(s, src, name, topic_names, topic_n, &pages, &has_index);
             if (!has_index) {
                 char *path = ks_sprintf("%s/index.md", name);
                 store_diag_add(&s->diags, path, 1, KS_DIAG_ERROR,
@@ -418,6 +417,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
                 t->slug = ks_strdup(name);
             }
         }
+        if (topic_names) free_names(topic_names, topic_n);
         store_source_entry_close(&e);
     }
     free_names(names, n);

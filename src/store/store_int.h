@@ -85,12 +85,18 @@ void store_frontmatter_free(frontmatter *fm);
  * descriptor; everything under it opened beneath it) or files in memory. */
 typedef struct store_source store_source;
 
-/* An opened entry: a file ready to read, or a folder. */
+/* An opened entry: a file ready to read, or a folder. A plain file in a
+ * folder on disk is opened only when it is read (an unchanged page is
+ * reused from its stat alone, see reuse.c). */
 typedef struct source_entry {
     int kind;         /* 'f' file, 'd' folder, 0 nothing to read */
-    int fd;           /* disk: the file, open for reading; -1 otherwise */
+    int fd;           /* disk: the file, open for reading; -1 otherwise (or not yet opened) */
     const char *data; /* memory: the file's bytes (borrowed) */
     size_t len;
+    store_source *src; /* disk, not yet opened: where to open rel from */
+    const char *rel;   /* borrowed: the caller keeps it until store_source_entry_close */
+    struct stat st;    /* disk: what fstatat said of the name (a regular file, no link) */
+    int have_st;
 } source_entry;
 
 /* Open the folder dir (NULL with *err and errno when it cannot be). */
@@ -114,6 +120,9 @@ void store_source_entry_close(source_entry *e);
 /* Read an opened file whole (at most max bytes): KS_OK, KS_ERR_TOO_BIG or
  * KS_ERR_IO (errno set). The caller frees *data. */
 int store_source_entry_read(source_entry *e, size_t max, char **data, size_t *len);
+/* The identity of a file on disk (dev, inode, size, times) without reading
+ * it: 0, or -1 for a memory entry or when it cannot be had. */
+int store_source_entry_stat(source_entry *e, struct stat *st);
 
 /* ------------------------------------------------------------ page.c */
 

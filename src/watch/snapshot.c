@@ -400,13 +400,19 @@ ks_watch_snapshot *wsnap_merge(const ks_watch_snapshot *prev, wstore *fresh, con
         }
         push_topic(s, &tcap, &t, owner);
     }
-    for (size_t j = 0; prev && j < prev->n_topics; j++) {
-        const ks_topic *t = &prev->topics[j];
-        int have = 0, shown = 0;
-        for (size_t i = 0; i < s->n_topics && !have; i++) have = strcasecmp(s->topics[i].slug, t->slug) == 0;
-        if (have) continue;
-        shown = has_topic(shown_topics, n_shown, t->slug);
-        if (shown) push_topic(s, &tcap, t, prev->topic_owner[j]);
+    {
+        /* the load's topics by slug: asking each of prev's topics by a scan
+         * of them all was 3 million comparisons at 1,800 topics */
+        size_t n_have = s->n_topics;
+        const char **have_slugs = ks_malloc((n_have + 1) * sizeof *have_slugs);
+        for (size_t i = 0; i < n_have; i++) have_slugs[i] = s->topics[i].slug;
+        if (n_have) qsort(have_slugs, n_have, sizeof *have_slugs, cmp_cstr_ci);
+        for (size_t j = 0; prev && j < prev->n_topics; j++) {
+            const ks_topic *t = &prev->topics[j];
+            if (has_topic(have_slugs, n_have, t->slug)) continue;
+            if (has_topic(shown_topics, n_shown, t->slug)) push_topic(s, &tcap, t, prev->topic_owner[j]);
+        }
+        free(have_slugs);
     }
     free(shown_topics);
     if (s->n_topics > 1) {
@@ -478,23 +484,25 @@ int wsnap_same(const ks_watch_snapshot *a, const ks_watch_snapshot *b) {
 
 /* ------------------------------------------------------------ the logger */
 
+/* What was logged is kept as 64-bit hashes, not as the lines: at 10,000
+ * pages a load has tens of thousands of warnings, and formatting each one
+ * on every load cost more than the load itself (issue 12). A line is
+ * formatted only when it is written. */
 typedef struct path_hash {
-    char *path;
-    uint64_t hash;
+    uint64_t path; /* hash of the file's path */
+    uint64_t hash; /* the file's content hash */
 } path_hash;
 
 struct wlog {
-    char **lines;     /* the lines logged or seen last time, sorted */
+    uint64_t *lines;  /* hashes of the lines logged or seen last time, sorted */
     size_t n_lines;
-    path_hash *files; /* each file's hash at the last call, sorted by path */
+    path_hash *files; /* each file's hash at the last call, sorted by path hash */
     size_t n_files;
 };
 
 wlog *wlog_new(void) { return ks_calloc(1, sizeof(wlog)); }
 
 static void wlog_clear(wlog *l) {
-    for (size_t i = 0; i < l->n_lines; i++) free(l->lines[i]);
-    for (size_t i = 0; i < l->n_files; i++) free(l->files[i].path);
     free(l->lines);
     free(l->files);
     l->lines = NULL;
@@ -508,14 +516,15 @@ void wlog_free(wlog *l) {
     free(l);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-static int cmp_ph(const void *a, const void *b) {
-    return strcmp(((const path_hash *)a)->path, ((const path_hash *)b)->path);
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
 }
+static int cmp_ph(const void *a, const void *b) { return cmp_u64(&((const path_hash *)a)->path, &((const path_hash *)b)->path); }
 
-/* The hash of the file at path in the list, or 0 when it is not there. */
-static uint64_t ph_find(const path_hash *v, size_t n, const char *path) {
-    path_hash key = {(char *)path, 0};
+/* The hash of the file whose path hashes to path in the list, or 0. */
+static uint64_t ph_find(const path_hash *v, size_t n, uint64_t path) {
+    path_hash key = {path, 0};
     const path_hash *hit = n ? bsearch(&key, v, n, sizeof *v, cmp_ph) : NULL;
     return hit ? hit->hash : 0;
 }
@@ -532,39 +541,45 @@ static uint64_t file_hash(const ks_store *store, const char *path) {
     return p && strcmp(p->path, path) == 0 ? p->hash : 0;
 }
 
+/* One diagnostic as a hash of its path, line, severity and message. */
+static uint64_t diag_hash(const ks_diag *d) {
+    uint64_t v[4] = {ks_hash64(d->path, strlen(d->path)), ks_hash64(d->message, strlen(d->message)),
+                     (uint64_t)d->line, (uint64_t)d->severity};
+    return ks_hash64(v, sizeof v);
+}
+
 size_t wlog_diags(wlog *l, const ks_store *store, int quiet) {
     size_t nd = ks_store_diag_count(store), logged = 0;
-    char **lines = ks_malloc((nd + 1) * sizeof *lines);
+    uint64_t *lines = ks_malloc((nd + 1) * sizeof *lines);
     /* The hash of each file that has a problem (a file without one is never
      * asked about): not a copy of every page's path on every reload. */
     path_hash *files = ks_malloc((nd + 1) * sizeof *files);
     size_t nf = 0;
+    const char *last = NULL;
     for (size_t i = 0; i < nd; i++) {
         const char *path = ks_store_diag(store, i)->path;
-        if (nf && strcmp(files[nf - 1].path, path) == 0) continue; /* sorted by path */
-        files[nf].path = ks_strdup(path);
+        if (last && strcmp(last, path) == 0) continue; /* sorted by path */
+        last = path;
+        files[nf].path = ks_hash64(path, strlen(path));
         files[nf++].hash = file_hash(store, path);
     }
     qsort(files, nf, sizeof *files, cmp_ph);
     for (size_t i = 0; i < nd; i++) {
         const ks_diag *d = ks_store_diag(store, i);
-        uint64_t now_hash = ph_find(files, nf, d->path), was_hash = ph_find(l->files, l->n_files, d->path);
-        char *key;
-        {
+        uint64_t ph = ks_hash64(d->path, strlen(d->path));
+        uint64_t now_hash = ph_find(files, nf, ph), was_hash = ph_find(l->files, l->n_files, ph);
+        lines[i] = diag_hash(d);
+        if (l->n_lines && now_hash == was_hash && bsearch(&lines[i], l->lines, l->n_lines, sizeof *l->lines, cmp_u64))
+            continue; /* logged already, and its file has not changed */
+        if (!quiet) {
             char *path = ks_escaped(d->path), *msg = ks_escaped(d->message);
-            lines[i] = ks_sprintf("%s:%d: %s: %s\n", path, d->line, d->severity == KS_DIAG_ERROR ? "error" : "warning",
-                                  msg);
+            fprintf(stderr, "%s:%d: %s: %s\n", path, d->line, d->severity == KS_DIAG_ERROR ? "error" : "warning", msg);
             free(path);
             free(msg);
         }
-        key = lines[i];
-        if (l->n_lines && now_hash == was_hash &&
-            bsearch(&key, l->lines, l->n_lines, sizeof *l->lines, cmp_str))
-            continue; /* logged already, and its file has not changed */
-        if (!quiet) fputs(lines[i], stderr);
         logged++;
     }
-    qsort(lines, nd, sizeof *lines, cmp_str);
+    qsort(lines, nd, sizeof *lines, cmp_u64);
     wlog_clear(l);
     l->lines = lines;
     l->n_lines = nd;

@@ -23,6 +23,12 @@
 #define MAX_DELAY_MS 5000.0  /* a folder that never goes quiet is read anyway after this */
 #define REPEAT_LOG_MS 300000.0 /* a problem that goes on is logged again at most this often */
 #define CHECK_EVERY_MS (24.0 * 3600 * 1000) /* the index's full check (quick_check), after the first sync */
+/* The index's backup (a copy of the whole file: 200 ms and more at 10,000
+ * pages) is refreshed once the folder has been quiet this long after a
+ * sync that wrote, so an edit right after another does not wait for it;
+ * under edits that never stop, at most BACKUP_MAX_DELAY_MS after the first. */
+#define BACKUP_QUIET_MS 5000.0
+#define BACKUP_MAX_DELAY_MS 60000.0
 
 /* A problem that may repeat every second (a full disk): logged once, then
  * at most every REPEAT_LOG_MS with how many times it happened meanwhile. */
@@ -86,6 +92,8 @@ struct ks_watch {
     wrepeat open_fail;         /* opening the index keeps failing */
     wrepeat sync_fail;         /* syncing keeps failing */
     int backup_due;            /* a sync wrote: refresh the index's backup when idle */
+    double backup_at;          /* ... at this time (see BACKUP_QUIET_MS) */
+    double backup_first;       /* when the oldest write not in the backup was made */
     double check_at;           /* when the index is next checked whole (0: after the first sync) */
     wlog *log;
     ks_watch_snapshot *to_sync; /* the newest content not yet in the index, or NULL */
@@ -374,7 +382,13 @@ static int sync_index_once(ks_watch *w) {
     if (rc == 0) {
         ks_watch_snapshot_release(w->to_sync);
         w->to_sync = NULL;
-        if (rep.wrote) w->backup_due = 1;
+        if (rep.wrote) {
+            double now = ks_now_ms();
+            if (!w->backup_due) w->backup_first = now;
+            w->backup_due = 1;
+            w->backup_at = now + BACKUP_QUIET_MS;
+            if (w->backup_at > w->backup_first + BACKUP_MAX_DELAY_MS) w->backup_at = w->backup_first + BACKUP_MAX_DELAY_MS;
+        }
         if (w->sync_fail.total) {
             char *what = ks_sprintf("%s: index update", w->db);
             repeat_clear(&w->sync_fail, what);
@@ -455,7 +469,7 @@ static void index_upkeep(ks_watch *w, double now) {
         }
         if (rc < 0 && rc != KS_INDEX_ERR_BUSY) set_index(w, NULL); /* reopened by the next sync */
     }
-    if (w->backup_due && w->index && !w->sync_pending && !atomic_load(&w->stopping)) {
+    if (w->backup_due && now >= w->backup_at && w->index && !w->sync_pending && !atomic_load(&w->stopping)) {
         int rc = ks_index_backup(w->index);
         w->backup_due = rc == KS_INDEX_ERR_INTERRUPTED; /* stopping: the old backup stays, whole */
         if (rc != 0 && rc != KS_INDEX_ERR_INTERRUPTED)
@@ -510,6 +524,7 @@ static void *thread_main(void *arg) {
         }
         if (w->sync_pending && sync_retry_at - now < wait) wait = sync_retry_at - now;
         if (w->index && !w->sync_pending && w->check_at - now < wait) wait = w->check_at - now;
+        if (w->index && !w->sync_pending && w->backup_due && w->backup_at - now < wait) wait = w->backup_at - now;
         if (next_root_check - now < wait) wait = next_root_check - now;
         if (wn_mode(w->notify) == KS_WATCH_POLLING) {
             if (next_scan - now < wait) wait = next_scan - now;
