@@ -312,6 +312,18 @@ int ks_index_reader_match(ks_index_reader *r, const char *expr, unsigned flags, 
  * is what a prefix really costs. Returns its length, or 0 when there is
  * none or it does not fit. No SQL: microseconds. */
 size_t ks_index_reader_stem(ks_index_reader *r, const char *word, size_t len, char *out, size_t cap);
+/* The tokens the index's tokenizer (FTS5's porter) makes of text, as it
+ * does for page text (query 0) or for a quoted query word (query 1): fn
+ * is called with each. Returns how many, or -1 without a tokenizer. No
+ * SQL. */
+typedef void (*ks_index_token_fn)(void *ctx, const char *token, size_t len);
+int ks_index_reader_tokens(ks_index_reader *r, const char *text, size_t len, int query, ks_index_token_fn fn,
+                           void *ctx);
+/* What FTS5's bm25 weighs a page's length with: *rows pages and *tokens
+ * tokens in all (every column); 0 or a negative code. And the tokens of
+ * page id (every column), or a negative code. */
+int ks_index_reader_sizes(ks_index_reader *r, int64_t *rows, int64_t *tokens);
+int64_t ks_index_reader_size(ks_index_reader *r, int64_t id);
 /* 1 when page id matches expr, 0 when not, or a negative code. */
 int ks_index_reader_has(ks_index_reader *r, const char *expr, int64_t id);
 

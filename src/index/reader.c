@@ -14,7 +14,7 @@
  * headings with the summary, body. */
 #define RANK_EXPR "bm25(fts, 10.0, 6.0, 3.0, 1.0)"
 
-enum { ST_DATA_VERSION, ST_GENERATION, ST_RANKED, ST_UNRANKED, ST_PLAIN, ST_BODY, ST_HAS, ST_MARKDOWN, ST_COUNT };
+enum { ST_DATA_VERSION, ST_GENERATION, ST_RANKED, ST_UNRANKED, ST_PLAIN, ST_BODY, ST_HAS, ST_MARKDOWN, ST_DOCSIZE, ST_COUNT };
 
 static const char *const reader_sql[ST_COUNT] = {
     [ST_DATA_VERSION] = "PRAGMA data_version",
@@ -25,6 +25,8 @@ static const char *const reader_sql[ST_COUNT] = {
     [ST_BODY] = "SELECT body FROM fts WHERE rowid = ?",
     [ST_HAS] = "SELECT 1 FROM fts WHERE fts MATCH ?1 AND rowid = ?2",
     [ST_MARKDOWN] = "SELECT markdown FROM sources WHERE id = ?",
+    /* FTS5's own record of a page's tokens per column (varints) */
+    [ST_DOCSIZE] = "SELECT sz FROM fts_docsize WHERE id = ?",
 };
 
 struct ks_index_reader {
@@ -353,4 +355,69 @@ int ks_index_reader_has(ks_index_reader *r, const char *expr, int64_t id) {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ix_code_of(rc);
+}
+
+typedef struct token_ctx {
+    ks_index_token_fn fn;
+    void *ctx;
+    int n;
+} token_ctx;
+
+static int each_token(void *ctx, int flags, const char *token, int n, int start, int end) {
+    token_ctx *k = ctx;
+    (void)flags, (void)start, (void)end;
+    k->n++;
+    if (k->fn) k->fn(k->ctx, token, n > 0 ? (size_t)n : 0);
+    return SQLITE_OK;
+}
+
+int ks_index_reader_tokens(ks_index_reader *r, const char *text, size_t len, int query, ks_index_token_fn fn,
+                           void *ctx) {
+    token_ctx k = {fn, ctx, 0};
+    if (!r || !r->porter_tk || len > INT32_MAX) return -1;
+    if (r->porter.xTokenize(r->porter_tk, &k, query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT, text, (int)len,
+                            each_token) != SQLITE_OK)
+        return -1;
+    return k.n;
+}
+
+/* An SQLite varint (FTS5's records use them), or 0 past end. */
+static uint64_t get_varint(const unsigned char **p, const unsigned char *end) {
+    uint64_t v = 0;
+    for (int i = 0; i < 9 && *p < end; i++) {
+        unsigned char c = *(*p)++;
+        if (i == 8) return v << 8 | c;
+        v = v << 7 | (c & 0x7f);
+        if (!(c & 0x80)) return v;
+    }
+    return v;
+}
+
+int ks_index_reader_sizes(ks_index_reader *r, int64_t *rows, int64_t *tokens) {
+    sqlite3_stmt *st;
+    int rc;
+    *rows = *tokens = 0;
+    /* FTS5's averages record (id 1): rows, then tokens per column */
+    if (sqlite3_prepare_v2(r->db, "SELECT block FROM fts_data WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
+        return ix_code_of(sqlite3_errcode(r->db));
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_blob(st, 0), *end = p + sqlite3_column_bytes(st, 0);
+        *rows = (int64_t)get_varint(&p, end);
+        while (p && p < end) *tokens += (int64_t)get_varint(&p, end);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ix_code_of(rc);
+}
+
+int64_t ks_index_reader_size(ks_index_reader *r, int64_t id) {
+    sqlite3_stmt *st = r->st[ST_DOCSIZE];
+    int64_t n = 0;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_blob(st, 0), *end = p + sqlite3_column_bytes(st, 0);
+        while (p && p < end) n += (int64_t)get_varint(&p, end);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? n : rc == SQLITE_DONE ? 0 : ix_code_of(rc);
 }

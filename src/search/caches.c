@@ -44,6 +44,7 @@ void sr_free_caches(ks_search *s) {
     }
     free(s->pages);
     s->pages = NULL;
+    sr_heads_free(&s->heads);
     s->n_pages = 0;
     for (size_t i = 0; i < s->n_intents; i++) {
         for (size_t k = 0; k < s->intents[i].n_from; k++) free(s->intents[i].from[k]);
@@ -350,6 +351,7 @@ static int add_page(void *ctx, const ks_index_row *row) {
     fold_words(&h, row->keywords);
     ks_buf_putc(&h, ' ');
     p->heads = ks_buf_detach(&h);
+    sr_heads_add(s, (uint32_t)(s->n_pages - 1), p->title, row->keywords);
     if (p->is_topic_index && p->topic[0]) { /* the words that name this topic */
         char w[SR_WORD_CAP];
         size_t pos = 0, tl = strlen(p->title);
@@ -398,6 +400,7 @@ int sr_load_caches(ks_search *s) {
 
     k.cap = k.wcap = 0;
     if ((rc = ks_index_reader_pages(s->rd, add_page, &k)) != 0) return rc;
+    if ((rc = sr_heads_finish(s)) != 0) return rc;
     if (s->n_topic_words > 1) qsort(s->topic_words, s->n_topic_words, sizeof *s->topic_words, cmp_str);
     if ((rc = load_glossary(s)) != 0) return rc;
     sr_complete_build(s);

@@ -301,6 +301,16 @@ static int collect(ks_search *s, const char *match, unsigned flags, size_t want,
     return ks_index_reader_match(s->rd, match, flags, want, collect_one, &k);
 }
 
+/* The same in the title and keywords only (KS_INDEX_MATCH_HEADS), for
+ * the groups of mask: from the heads map when it can answer (heads.c). */
+static int collect_heads(ks_search *s, const sr_plan *plan, uint32_t mask, const char *match, unsigned flags,
+                         size_t want, cand *c, size_t *n) {
+    collect_ctx k = {.s = s, .c = c, .n = n, .before = *n, .tier = 0};
+    if (*n >= MAX_CANDIDATES) return 0;
+    if (sr_heads_match(s, plan, mask, flags, want, collect_one, &k)) return 0;
+    return collect(s, match, KS_INDEX_MATCH_HEADS | flags, want, 0, c, n);
+}
+
 /* How many query words a page answers, found in a round with the groups
  * of mask: the plain words matched, a word that names the topic also for
  * every page of that topic, and the intent words ("painful", "time off")
@@ -335,9 +345,8 @@ static int run_round(ks_search *s, const sr_plan *plan, uint32_t mask, size_t li
     } else {
         uint64_t eh = estimate_ex(s, plan, mask, 1, 1);
         if (eh > 0)
-            rc = collect(s, match.data,
-                         KS_INDEX_MATCH_HEADS | (cheap && eh <= RANK_ALL_MAX ? KS_INDEX_MATCH_RANKED : scored), want, 0,
-                         c, n);
+            rc = collect_heads(s, plan, mask, match.data, cheap && eh <= RANK_ALL_MAX ? KS_INDEX_MATCH_RANKED : scored,
+                               want, c, n);
         if (rc == 0 && *n - from < limit) rc = collect(s, match.data, scored, want, 1, c, n);
     }
     ks_buf_free(&match);

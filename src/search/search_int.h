@@ -89,6 +89,39 @@ typedef struct sr_page {
     int order;
 } sr_page;
 
+/* The title and keyword words of every page, as FTS5's tokenizer makes
+ * them (heads.c): what the title-and-keyword query of a round asks, so it
+ * is answered from memory, with the very bm25 FTS5 would give, instead of
+ * FTS5 reading the position lists of every page that holds the words
+ * anywhere. */
+typedef struct sr_hpost {
+    uint32_t page;        /* into pages */
+    uint16_t title, kw;   /* times in the title, in the keywords */
+} sr_hpost;
+typedef struct sr_hnode sr_hnode;
+/* Strings to small numbers: an open-addressing hash over a pool. */
+typedef struct sr_strtab {
+    ks_buf pool;          /* the strings, each with its NUL */
+    uint32_t *off;        /* per entry: its offset in pool */
+    uint32_t *val;        /* per entry: a value (words: their stem's entry) */
+    size_t n, cap;
+    uint32_t *slot;       /* 1 + entry, or 0 */
+    size_t n_slot;        /* a power of two */
+} sr_strtab;
+typedef struct sr_heads {
+    sr_strtab stems;      /* every stem of a title or keywords */
+    sr_strtab words;      /* while loading: a plain ASCII word -> its stem */
+    uint32_t *stem_at;    /* stems.n + 1: the postings of stem i are post[stem_at[i], stem_at[i + 1]) */
+    sr_hnode *node;       /* while loading: one per token */
+    size_t n_node, cap_node;
+    sr_hpost *post;       /* by stem, then page */
+    uint32_t *len;        /* per page: 1 + its tokens, every column (bm25's length), read when first needed; 0 not yet */
+    uint32_t *mark;       /* per page: scratch for a query */
+    int64_t rows;
+    double avgdl;
+    int ready;            /* built whole: else FTS5 answers */
+} sr_heads;
+
 struct ks_search {
     /* the handle's own (kept when caches are swapped, see swap_caches) */
     ks_index_reader *rd;           /* the index, read through its reader API */
@@ -120,6 +153,7 @@ struct ks_search {
     char *gloss_slug;   /* the glossary page's slug, or NULL */
     sr_complete *complete; /* sorted by prefix */
     size_t n_complete;
+    sr_heads heads;
 };
 
 /* Load every cache from the index (inside the caller's read transaction),
@@ -130,6 +164,21 @@ int sr_load_caches(ks_search *s);
 int sr_refresh(ks_search *s);
 /* Free every cache (the handle stays open). */
 void sr_free_caches(ks_search *s);
+
+/* The heads map (heads.c): add the title and keywords of page (an index
+ * into pages), while loading; finish once every page is in (inside the
+ * load's read transaction); free. */
+void sr_heads_add(ks_search *s, uint32_t page, const char *title, const char *keywords);
+int sr_heads_finish(ks_search *s);
+void sr_heads_free(sr_heads *h);
+/* Answer the title-and-keyword match of the groups of mask (what
+ * ks_index_reader_match does with KS_INDEX_MATCH_HEADS | flags) from the
+ * heads map: fn gets each page id and score as FTS5 would give them, in
+ * the same order. Returns 1 when answered, 0 when FTS5 must (a phrase of
+ * several words, a prefix, no map). */
+struct sr_plan;
+int sr_heads_match(ks_search *s, const struct sr_plan *plan, uint32_t mask, unsigned flags, size_t limit,
+                   ks_index_match_fn fn, void *ctx);
 
 /* The precomputed completions of a 1-3 letter prefix, or NULL. */
 const sr_complete *sr_complete_find(const ks_search *s, const char *prefix);
