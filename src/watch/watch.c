@@ -102,7 +102,7 @@ struct ks_watch {
     int sync_pending;           /* the newest load is not in the index yet */
     char **changed;             /* the next load may trust the last one except for these page files */
     size_t n_changed;
-    int last_load_whole;        /* the newest snapshot's store is the last load (not kept from before) */
+    wstore *base;               /* the last load that read the folder: what the next one reuses and trusts */
 };
 
 /* ------------------------------------------------------------ mailbox */
@@ -249,7 +249,7 @@ static void set_index(ks_watch *w, ks_index *ix) {
 static ks_store *load(ks_watch *w, const ks_store *prev) {
     int err = 0;
     const ks_store_options *opts = w->has_store_opts ? &w->store_opts : NULL;
-    if (w->changed && prev && w->last_load_whole) {
+    if (w->changed && prev && w->base && prev == w->base->store) {
         /* inotify named every page file that changed: read those, trust
          * the last load for the rest (the full load follows, see
          * thread_main). A page that breaks is left to the full load. */
@@ -285,14 +285,21 @@ static int reload(ks_watch *w) {
 static int reload_inner(ks_watch *w) {
     double t0 = ks_now_ms(), cpu0 = thread_cpu_ms();
     ks_watch_snapshot *prev = ks_watch_take(w, 0), *next;
-    ks_store *st = load(w, ks_watch_snapshot_store(prev));
+    ks_store *st = load(w, w->base ? w->base->store : ks_watch_snapshot_store(prev));
     wstore *fresh = st ? wstore_new(st) : NULL;
+    if (fresh) { /* also when nothing it shows changed: the newest reading of the folder */
+        wstore_retain(fresh);
+        wstore_release(w->base);
+        w->base = fresh;
+    } else { /* the folder could not be read: the next load reads it whole */
+        wstore_release(w->base);
+        w->base = NULL;
+    }
     const char *reason = NULL;
     ks_watch_status *status;
 
     if (fresh) wlog_diags(w->log, st, w->opts.quiet_log);
     next = wsnap_merge(prev, fresh, w->dir, 0, &reason);
-    w->last_load_whole = next != NULL;
     if (!next) {
         if (!w->folder_bad_logged && !w->opts.quiet_log)
             fprintf(stderr, "%s:1: error: %s\n", w->dir, reason);
@@ -317,7 +324,6 @@ static int reload_inner(ks_watch *w) {
     w->last_parsed = st ? ks_store_parsed_count(st) : 0;
     pthread_mutex_unlock(&w->mu);
     if (wsnap_same(prev, next)) { /* editors' temporary files, a touch: nothing to show */
-        w->last_load_whole = 0; /* prev's store stays: older than this load */
         wstore_release(fresh);
         ks_watch_snapshot_release(next);
         ks_watch_snapshot_release(prev);
@@ -737,7 +743,8 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
     w->folder_ok = !w->folder_bad_logged;
     w->last_check = time(NULL);
     w->sync_pending = fresh != NULL;
-    w->last_load_whole = fresh != NULL && ks_watch_snapshot_store(first) == st;
+    w->base = fresh;
+    if (fresh) wstore_retain(fresh);
     wstore_release(fresh); /* first holds its own references */
     w->current = first;
     w->gen = 1;
@@ -749,6 +756,7 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
         close(w->wake_pipe[1]);
         ks_watch_snapshot_release(w->current);
         ks_watch_snapshot_release(w->to_sync);
+        wstore_release(w->base);
         wn_close(w->notify);
         wlog_free(w->log);
         pthread_mutex_destroy(&w->mu);
@@ -789,6 +797,7 @@ void ks_watch_stop(ks_watch *w) {
     wn_close(w->notify);
     ks_index_close(w->index);
     ks_watch_snapshot_release(w->to_sync);
+    wstore_release(w->base);
     wlog_free(w->log);
     ks_watch_snapshot_release(w->current);
     pthread_mutex_destroy(&w->mu);
