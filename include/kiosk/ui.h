@@ -140,8 +140,14 @@ void ks_ui_set_content(ks_ui *ui, const ks_store_view *content);
  * results). The old handle may be closed once this returns. When there was
  * none before, the text on the search screen is searched again. */
 void ks_ui_set_search(ks_ui *ui, ks_search *search);
-/* The window or surface changed size: lay everything out again. */
+/* The window or surface changed size: lay everything out again, keeping
+ * the reading position (on a page, the line at the top of the view stays
+ * at the top; elsewhere the same share of the screen is scrolled). */
 void ks_ui_resize(ks_ui *ui, int w, int h);
+/* The first run of a page's own text at the top of the view (the reading
+ * position, for the log and tests) into buf; 0, or -1 on a screen without
+ * page text in view. */
+int ks_ui_top_line(ks_ui *ui, char *buf, size_t n);
 /* Draw on another renderer from now on (a headless surface re-created at a
  * new size); rd is borrowed. */
 void ks_ui_set_render(ks_ui *ui, ks_render *rd, int w, int h);

@@ -13,6 +13,7 @@
 #include "live.h"
 #include "output.h"
 #include "notify.h"
+#include "startup.h"
 #include "stop.h"
 
 #include "kiosk/base.h"
@@ -240,13 +241,23 @@ typedef struct window_run {
     app_output out;  /* the real output: its size, the rotation */
     app_input in;    /* SDL events -> the ui's pointer and keys (input.c) */
     int screen_off;  /* the ui's screen care has the screen black */
+    int lost;        /* the display server went away (exit 2) */
 } window_run;
 
 /* The window or its display changed: lay out for what is there now. */
 static void window_refit(window_run *r) {
-    if (app_output_refit(&r->out) < 0) ks_log("cannot make the rotated frame: %s", SDL_GetError());
+    int changed = app_output_refit(&r->out);
+    char line[128];
+    if (changed < 0) ks_log("cannot make the rotated frame: %s", SDL_GetError());
     app_input_resize(&r->in, r->out.lw, r->out.lh);
-    if (r->ui) ks_ui_resize(r->ui, r->out.lw, r->out.lh);
+    if (!r->ui) return;
+    ks_ui_resize(r->ui, r->out.lw, r->out.lh);
+    /* A new output size (a monitor swapped, xrandr, wlr-randr): said in the
+     * log with the line the patient was reading, kept at the top. */
+    if (changed > 0)
+        ks_log("output %dx%d px (window %dx%d), laid out again for %dx%d; reading from \"%s\"", r->out.out_w,
+               r->out.out_h, r->out.win_w, r->out.win_h, r->out.lw, r->out.lh,
+               ks_ui_top_line(r->ui, line, sizeof line) == 0 ? line : "(no page text on this screen)");
 }
 
 /* The local time of day, for the night schedule (read each time round the
@@ -272,8 +283,14 @@ static void window_screen_care(window_run *r) {
 static void window_event(window_run *r, const SDL_Event *ev) {
     switch (ev->type) {
     case SDL_QUIT:
-        if (r->windowed) r->quit = 1;
-        else ks_log("ignoring a request to quit (kiosk mode: staff use the corner gesture)");
+        if (r->windowed) {
+            r->quit = 1;
+        } else if (app_output_display_lost(&r->out)) {
+            ks_log("the display server has gone: stopping (the service starts the kiosk again)");
+            r->quit = r->lost = 1;
+        } else {
+            ks_log("ignoring a request to quit (kiosk mode: staff use the corner gesture)");
+        }
         return;
     case SDL_KEYDOWN:
         if (ev->key.keysym.sym == SDLK_ESCAPE) {
@@ -287,6 +304,9 @@ static void window_event(window_run *r, const SDL_Event *ev) {
             return;
         }
         break;
+    case SDL_SYSWMEVENT: /* X: the screen changed size (output_x11.c) */
+        if (app_output_x11_event(&r->out, ev)) window_refit(r);
+        return;
     case SDL_DISPLAYEVENT: /* a monitor came, went or turned */
     case SDL_RENDER_TARGETS_RESET:
         window_refit(r);
@@ -424,14 +444,18 @@ static SDL_Window *window_create(const run_opts *o) {
 static int window_open(window_run *r, const run_opts *o, window_times *t, live_start *ls) {
     ks_render_options ro;
     int err;
-    if (window_display() != 0) return 2;
+    /* The content and index load on their own thread while SDL_Init waits
+     * for the display (under cage, Xwayland starts only when the kiosk
+     * connects: 80-130 ms). Not when SDL_Init may fork for D-Bus
+     * autolaunch: a child forked while another thread holds an allocator
+     * lock (AddressSanitizer's does not survive fork) hangs before it can
+     * exec, and the start-up never ends; then they start once SDL is up. */
+    int early = app_dbus_no_autolaunch();
+    app_x11_no_compose(); /* before any thread: setenv is not thread-safe */
+    if (early) live_begin(ls, &o->paths, 1);
+    if (window_display() != 0) return 2; /* run_window ends what live_begin began */
     t->sdl = ks_now_ms();
-    /* Only now: SDL_Init may fork (D-Bus autolaunch), and a child forked
-     * while another thread holds an allocator lock (AddressSanitizer's does
-     * not survive fork) hangs before it can exec; the start-up then never
-     * ends (test_ui_display under ASan). The window, renderer and fonts
-     * still overlap with the content and index. */
-    live_begin(ls, &o->paths, 1);
+    if (!early) live_begin(ls, &o->paths, 1);
     r->win = window_create(o);
     if (!r->win) {
         fprintf(stderr, "kiosk run: cannot open a window: %s\n", SDL_GetError());
@@ -491,10 +515,14 @@ static void window_first_frame(window_run *r, const run_opts *o, const window_ti
     ks_log("screen %s", ks_ui_screen_name(r->ui));
     window_present(r);
     double t = ks_now_ms(); /* where the time went, for tests/bench/screen.sh (see README) */
+    struct timespec wall; /* so a clock outside can check the figure (screen.sh) */
+    clock_gettime(CLOCK_REALTIME, &wall);
     ks_log("first frame after %.1f ms (display %.1f, window %.1f, renderer %.1f, fonts %.1f, then waiting for the "
-           "content and index %.1f (ready after %.1f, made alongside), layout and drawing %.1f; video driver %s)",
+           "content and index %.1f (ready after %.1f, made alongside), layout and drawing %.1f; video driver %s; "
+           "at unix time %lld.%03ld)",
            t - o->t_start, tm->sdl - o->t_start, tm->win - tm->sdl, tm->ren - tm->win, tm->fonts - tm->ren,
-           tm->live - tm->fonts, o->t_live - o->t_start, t - tm->live, SDL_GetCurrentVideoDriver());
+           tm->live - tm->fonts, o->t_live - o->t_start, t - tm->live, SDL_GetCurrentVideoDriver(),
+           (long long)wall.tv_sec, wall.tv_nsec / 1000000);
     /* Kiosk mode: the window already covers the display; now ask for
      * fullscreen too (so a window manager keeps panels off it). Asked for
      * after the first frame, since SDL's X11 driver then waits up to 100 ms
@@ -562,6 +590,7 @@ static int run_window(run_opts *o, live_start *ls, const ks_ui_config *cfg, cons
         else status = run_script(r.ui, script, &host, o->script);
     } else {
         window_loop(&r);
+        if (r.lost) status = 2;
     }
     ks_ui_destroy(r.ui);
     window_close(&r);
@@ -577,7 +606,7 @@ int cmd_run(int argc, char **argv) {
     live_start ls;
     int status;
     memset(&o, 0, sizeof o);
-    o.t_start = ks_now_ms();
+    o.t_start = app_process_start_ms(); /* the figure counts the loader's time before main too */
     o.w = 1080;
     o.h = 1920;
     for (int i = 1; i < argc;) {

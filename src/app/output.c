@@ -24,6 +24,13 @@ static void fit_to_display(app_output *o) {
     SDL_Rect b;
     if (d < 0) d = 0;
     if (SDL_GetDisplayBounds(d, &b) != 0 || b.w <= 0 || b.h <= 0) return;
+    /* One display under X: the screen is the display, and X knows its size
+     * when SDL's copy is stale (output_x11.c). */
+    if (o->screen_w > 0 && o->screen_h > 0 && SDL_GetNumVideoDisplays() == 1) {
+        b.x = b.y = 0;
+        b.w = o->screen_w;
+        b.h = o->screen_h;
+    }
     SDL_GetWindowPosition(o->win, &x, &y);
     SDL_GetWindowSize(o->win, &w, &h);
     if (x == b.x && y == b.y && w == b.w && h == b.h) {
@@ -77,6 +84,7 @@ int app_output_init(app_output *o, SDL_Window *win, SDL_Renderer *ren, int kiosk
     o->kiosk = kiosk;
     o->rotate = rotate == 90 || rotate == 180 || rotate == 270 ? rotate : 0;
     if (kiosk) {
+        app_output_x11_watch(o);
         /* Give a window manager or compositor the chance to answer. */
         SDL_PumpEvents();
     }

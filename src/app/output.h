@@ -15,6 +15,7 @@ typedef struct app_output {
     int lw, lh;           /* the logical screen the ui lays out for */
     SDL_Texture *frame;   /* rotate != 0: the logical frame, drawn turned */
     int fit_tries;        /* fits in a row that did not stick */
+    int screen_w, screen_h; /* X: the root window's size, which SDL 2 does not follow (0: not X) */
 } app_output;
 
 /* Start on win/ren (borrowed). In kiosk mode the window is moved and sized
@@ -33,6 +34,14 @@ void app_output_present(app_output *o);
 /* Map a pointer event (mouse or finger) in place from window coordinates
  * to the logical screen's. Other events are left alone. */
 void app_output_map_event(const app_output *o, SDL_Event *ev);
+/* Under X in kiosk mode: follow the screen's size from X itself
+ * (output_x11.c; SDL 2 misses a mode change of an output it knows). */
+void app_output_x11_watch(app_output *o);
+/* Whether ev is X saying the screen changed size (then refit). */
+int app_output_x11_event(app_output *o, const SDL_Event *ev);
+/* Whether the display server's connection is gone (Wayland: SDL says so
+ * only as SDL_QUIT, which kiosk mode otherwise ignores; output_lost.c). */
+int app_output_display_lost(const app_output *o);
 /* Free the rotation frame. */
 void app_output_free(app_output *o);
 

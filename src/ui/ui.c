@@ -90,6 +90,7 @@ ks_ui *ks_ui_create(const ks_ui_config *cfg, const ks_store_view *content, ks_se
     ui->touch.guard_until = -1;
     ui->view.want_scroll_frac = -1;
     ui->view.want_scroll_px = -1;
+    ui->view.src_at = -1;
     ui->view.dirty = 1;
     if (!ui->cfg.speech_later) ui_listen_create(ui);
     return ui;
@@ -103,6 +104,7 @@ void ks_ui_start_speech(ks_ui *ui) {
 
 void ui_clear_doc(ks_ui *ui) {
     ui_listen_stop(ui); /* its sentences point into this document */
+    ui->view.src_at = -1;
     ks_doc_destroy(ui->page.doc);
     ui->page.doc = NULL;
     ui->page.doc_slug[0] = '\0';
@@ -152,6 +154,7 @@ void ui_invalidate(ks_ui *ui, int what) {
     if ((what & UI_KEEP_PLACE) && ui->view.built && ui->view.want_scroll_frac < 0 && ui->view.want_scroll_px < 0)
         ui->view.want_scroll_frac = ui_scroll_frac(ui);
     if (what & UI_TO_TOP) {
+        ui->view.src_at = -1;
         ui->view.scroll = 0;
         ui->view.want_scroll_px = 0;
         ui->view.want_scroll_frac = -1;
@@ -161,8 +164,41 @@ void ui_invalidate(ks_ui *ui, int what) {
     if (what & UI_ANNOUNCE) ui_announce(ui);
 }
 
+/* The first run of the page's own text whose top is in view (the line the
+ * patient reads from), or NULL: none in view, or a screen without a page. */
+static const ks_item *ui_top_item(const ks_ui *ui) {
+    const ks_item *best = NULL;
+    size_t n = ui->page.doc ? ks_layout_list_count(ui->body) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const ks_item *it = ks_layout_list_item(ui->body, i);
+        if (it->kind != KS_ITEM_TEXT || !it->src_len || (float)it->box.y < ui->view.scroll) continue;
+        if (!best || it->box.y < best->box.y || (it->box.y == best->box.y && it->src < best->src)) best = it;
+    }
+    return best && (float)best->box.y < ui->view.scroll + (float)ui_view_h(ui) ? best : NULL;
+}
+
+/* After a build at a new size: the text that was at the top (src_at) goes
+ * back to the same distance below the view's top; the run holding it, else
+ * the first run after it. */
+static int ui_keep_line(ks_ui *ui) {
+    const ks_item *best = NULL;
+    size_t n = ks_layout_list_count(ui->body);
+    long at = ui->view.src_at;
+    if (at < 0 || ui->page.doc != ui->view.src_doc || ui->nav.depth != ui->view.src_depth) return 0;
+    for (size_t i = 0; i < n; i++) {
+        const ks_item *it = ks_layout_list_item(ui->body, i);
+        if (it->kind != KS_ITEM_TEXT || !it->src_len || (long)(it->src + it->src_len) <= at) continue;
+        if (!best || it->src < best->src) best = it;
+    }
+    if (!best) return 0;
+    ui->view.want_scroll_px = (float)best->box.y - ui->view.src_off;
+    if (ui->view.want_scroll_px < 0) ui->view.want_scroll_px = 0;
+    return 1;
+}
+
 void ui_ensure_built(ks_ui *ui) {
     ui_frame f = {ui->chrome, ui->body, ui->over, ui->geom};
+    int kept;
     if (ui->view.built) return;
     f.geom.highlight_px = -1;
     f.geom.highlight_seen = 0;
@@ -189,18 +225,51 @@ void ui_ensure_built(ks_ui *ui) {
         }
         ui->view.want_anchor[0] = '\0';
     }
+    kept = ui->view.src_pending && !ui->view.want_anchor[0] && ui->view.want_scroll_px < 0 && ui_keep_line(ui);
+    ui->view.src_pending = 0;
     if (ui->view.want_scroll_px >= 0) ui->view.scroll = ui->view.want_scroll_px;
     else if (ui->view.want_scroll_frac >= 0) ui->view.scroll = ui->view.want_scroll_frac * (float)ui->geom.content_h;
     ui->view.want_scroll_px = ui->view.want_scroll_frac = -1;
     if (ui->view.scroll > ui_max_scroll(ui)) ui->view.scroll = ui_max_scroll(ui);
     if (ui->view.scroll < 0) ui->view.scroll = 0;
+    if (kept) ui->view.src_scroll = ui->view.scroll;
+}
+
+/* Before a new size: keep the reading position. On a page the line at the
+ * top stays at the top (the text reflows, so the scroll's share alone drifts
+ * by lines); screens without a page keep the share (UI_KEEP_PLACE). */
+static void ui_note_top_line(ks_ui *ui) {
+    const ks_item *top;
+    if (!ui->view.built) return;
+    ui->view.src_pending = 1;
+    if (ui->view.src_at >= 0 && ui->page.doc == ui->view.src_doc && ui->nav.depth == ui->view.src_depth &&
+        ui->view.scroll == ui->view.src_scroll)
+        return; /* not scrolled since the last size: the same line */
+    if ((top = ui_top_item(ui)) == NULL) {
+        ui->view.src_at = -1;
+        return;
+    }
+    ui->view.src_at = (long)top->src;
+    ui->view.src_off = (float)top->box.y - ui->view.scroll;
+    ui->view.src_doc = ui->page.doc;
+    ui->view.src_depth = ui->nav.depth;
 }
 
 void ks_ui_resize(ks_ui *ui, int w, int h) {
     if (w == ui->w && h == ui->h) return;
+    ui_note_top_line(ui);
     ui->w = w;
     ui->h = h;
     ui_invalidate(ui, UI_KEEP_PLACE);
+}
+
+int ks_ui_top_line(ks_ui *ui, char *buf, size_t n) {
+    const ks_item *top;
+    ui_ensure_built(ui);
+    top = ui_top_item(ui);
+    if (!top || !n) return -1;
+    snprintf(buf, n, "%.*s", (int)(top->len < 200 ? top->len : 200), top->text);
+    return 0;
 }
 
 void ks_ui_set_render(ks_ui *ui, ks_render *rd, int w, int h) {
@@ -208,6 +277,7 @@ void ks_ui_set_render(ks_ui *ui, ks_render *rd, int w, int h) {
     ui->fm = ks_render_metrics(rd);
     ui_load_logo(ui);
     ui_set_theme(ui);
+    if (w != ui->w || h != ui->h) ui_note_top_line(ui);
     ui->w = w;
     ui->h = h;
     ui_invalidate(ui, UI_KEEP_PLACE);

@@ -78,6 +78,16 @@ typedef struct ui_view {
     float want_scroll_frac; /* >= 0: restore this fraction after the next build */
     float want_scroll_px;   /* >= 0: scroll here (page px) after the next build */
     char want_anchor[KS_SLUG_MAX]; /* scroll to this anchor after the next build */
+    /* A new size keeps the reading position (ks_ui_resize): the page text
+     * at src_at (an offset in ks_doc_text) goes back src_off px below the
+     * view's top after the next build (src_pending), if the same document
+     * is still shown at the same depth. src_at < 0: nothing to keep. While
+     * the scroll stays where that put it (src_scroll), the next size keeps
+     * the same src_at, so sizes in a row do not drift by a line each. */
+    long src_at;
+    float src_off, src_scroll;
+    const void *src_doc;
+    int src_depth, src_pending;
 } ui_view;
 
 /* What a build laid out where (the geometry record screen builders return). */
