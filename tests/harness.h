@@ -130,6 +130,16 @@ static inline char *harness_read_file(const char *path) {
     return buf;
 }
 
+/* harness_rm_rf(dir): remove a test's folder and all in it; 0, or -1
+ * after "could not remove DIR" on stderr. */
+static inline int harness_rm_rf(const char *dir) {
+    char cmd[1100];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) == 0) return 0;
+    fprintf(stderr, "could not remove %s\n", dir);
+    return -1;
+}
+
 /* harness_run(cmd, &out): run a shell command; its standard output in *out
  * (NUL-terminated; the caller frees it; out may be NULL to discard it).
  * Returns the exit status, or -1 when it could not run or was killed. */
@@ -204,6 +214,19 @@ static inline int harness_wait_exit(pid_t pid, int ms, int *status) {
     for (int waited = 0; waited <= ms; waited += 50) {
         if (waitpid(pid, status, WNOHANG) == pid) return 1;
         harness_sleep_ms(50);
+    }
+    return 0;
+}
+
+/* harness_file_has(path, needle, ms): whether the file holds needle within
+ * ms (read again every 100 ms: a child's log as it writes it). */
+static inline int harness_file_has(const char *path, const char *needle, int ms) {
+    for (int waited = 0; waited <= ms; waited += 100) {
+        char *s = harness_read_file(path);
+        int found = s && strstr(s, needle);
+        free(s);
+        if (found) return 1;
+        harness_sleep_ms(100);
     }
     return 0;
 }
@@ -313,6 +336,45 @@ typedef struct harness_kiosk {
     char answer[65536];   /* the last answer */
 } harness_kiosk;
 
+/* harness_exec(argv, env, display, log): in a forked child, become argv
+ * (NULL-terminated, argv[0] the program's path). env (NULL-terminated, or
+ * NULL): "NAME=value" is set, a bare "NAME" unset. display NULL: SDL's
+ * dummy video driver; else DISPLAY=display and SDL picks. log NULL: its
+ * stderr is ours; else stderr goes to the file log (truncated). Does not
+ * return (exit 127 when argv cannot run). */
+static inline void harness_exec(char *const argv[], char *const env[], const char *display, const char *log) {
+    if (log) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) dup2(fd, 2);
+    }
+    if (display) {
+        setenv("DISPLAY", display, 1);
+        unsetenv("SDL_VIDEODRIVER"); /* ctest sets "dummy" */
+    } else {
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+    }
+    for (size_t i = 0; env && env[i]; i++) {
+        const char *eq = strchr(env[i], '=');
+        if (eq) {
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)(eq - env[i]), env[i]);
+            setenv(name, eq + 1, 1);
+        } else {
+            unsetenv(env[i]);
+        }
+    }
+    execv(argv[0], argv);
+    _exit(127);
+}
+
+/* harness_spawn(argv, env, display, log): argv run as a child, as
+ * harness_exec says. Its pid, or -1 when it could not fork. */
+static inline pid_t harness_spawn(char *const argv[], char *const env[], const char *display, const char *log) {
+    pid_t pid = fork();
+    if (pid == 0) harness_exec(argv, env, display, log);
+    return pid;
+}
+
 /* harness_kiosk_start(k, argv, display, log): run argv (NULL-terminated,
  * argv[0] the program's path) with pipes to its stdin and stdout. display
  * NULL: SDL's dummy video driver; else DISPLAY=display and SDL picks.
@@ -324,24 +386,13 @@ static inline int harness_kiosk_start(harness_kiosk *k, char *const argv[], cons
     if (pipe(in) != 0 || pipe(out) != 0) return -1;
     k->pid = fork();
     if (k->pid == 0) {
-        if (log) {
-            int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            if (fd >= 0) dup2(fd, 2);
-        }
         dup2(in[0], 0);
         dup2(out[1], 1);
         close(in[0]);
         close(in[1]);
         close(out[0]);
         close(out[1]);
-        if (display) {
-            setenv("DISPLAY", display, 1);
-            unsetenv("SDL_VIDEODRIVER"); /* ctest sets "dummy" */
-        } else {
-            setenv("SDL_VIDEODRIVER", "dummy", 1);
-        }
-        execv(argv[0], argv);
-        _exit(127);
+        harness_exec(argv, NULL, display, log);
     }
     close(in[0]);
     close(out[1]);

@@ -35,36 +35,17 @@ static int sock = -1;
 /* The kiosk in kiosk mode on the display; stderr to tmp/log.txt. With
  * notify, $NOTIFY_SOCKET is our socket and the watchdog is 2 s. */
 static pid_t start_kiosk(int notify) {
-    char old[128];
-    pid_t pid;
-    snprintf(old, sizeof old, "%s/log.txt", tmp);
-    unlink(old); /* never read the last run's log */
-    pid = fork();
-    if (pid == 0) {
-        char content[512], db[128], log[128], sockpath[128], ppid[32];
-        int fd;
-        snprintf(content, sizeof content, "%s/content", KIOSK_SOURCE_DIR);
-        snprintf(db, sizeof db, "%s/index.db", tmp);
-        snprintf(log, sizeof log, "%s/log.txt", tmp);
-        snprintf(sockpath, sizeof sockpath, "%s/notify", tmp);
-        snprintf(ppid, sizeof ppid, "%ld", (long)getppid());
-        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) dup2(fd, 2);
-        setenv("DISPLAY", display, 1);
-        unsetenv("SDL_VIDEODRIVER"); /* ctest sets "dummy" */
-        if (notify) {
-            setenv("NOTIFY_SOCKET", sockpath, 1);
-            setenv("WATCHDOG_USEC", "2000000", 1);
-            setenv("WATCHDOG_PID", ppid, 1); /* the parent, as cage is */
-        } else {
-            unsetenv("NOTIFY_SOCKET");
-            unsetenv("WATCHDOG_USEC");
-            unsetenv("WATCHDOG_PID");
-        }
-        execl(KIOSK_BIN, KIOSK_BIN, "run", "--size", "1080x1920", "--content", content, "--db", db, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
+    char content[512], db[128], log[128], sock_env[160], pid_env[64];
+    char *argv[] = {KIOSK_BIN, "run", "--size", "1080x1920", "--content", content, "--db", db, NULL};
+    char *with[] = {sock_env, "WATCHDOG_USEC=2000000", pid_env /* us, the parent, as cage is */, NULL};
+    char *without[] = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", NULL};
+    snprintf(content, sizeof content, "%s/content", KIOSK_SOURCE_DIR);
+    snprintf(db, sizeof db, "%s/index.db", tmp);
+    snprintf(log, sizeof log, "%s/log.txt", tmp);
+    snprintf(sock_env, sizeof sock_env, "NOTIFY_SOCKET=%s/notify", tmp);
+    snprintf(pid_env, sizeof pid_env, "WATCHDOG_PID=%ld", (long)getpid());
+    unlink(log); /* never read the last run's log */
+    return harness_spawn(argv, notify ? with : without, display, log);
 }
 
 /* The next datagram within ms, into buf (NUL-terminated); 0 on time-out. */
@@ -78,10 +59,19 @@ static int receive(char *buf, size_t cap, int ms) {
     return 1;
 }
 
+static void log_path(char *path, size_t cap) { snprintf(path, cap, "%s/log.txt", tmp); }
+
 static char *read_log(void) {
     char path[128];
-    snprintf(path, sizeof path, "%s/log.txt", tmp);
+    log_path(path, sizeof path);
     return harness_read_file(path);
+}
+
+/* Whether the kiosk logs its first frame within 30 s. */
+static int first_frame(void) {
+    char path[128];
+    log_path(path, sizeof path);
+    return harness_file_has(path, "first frame after", 30000);
 }
 
 static void dump_log(void) {
@@ -154,17 +144,11 @@ static void test_no_socket_no_messages(void) {
     char msg[256];
     int st = 0, got = 0;
     pid_t k = start_kiosk(0);
-    double t0 = harness_now_ms();
-    char *log = NULL;
+    char *log;
     OK(k > 0);
     /* Up and drawing as ever. */
-    while (harness_now_ms() - t0 < 30000) {
-        free(log);
-        log = read_log();
-        if (log && strstr(log, "first frame after")) break;
-        harness_sleep_ms(100);
-    }
-    OK(log && strstr(log, "first frame after"));
+    OK(first_frame());
+    log = read_log();
     OK(log && !strstr(log, "systemd notification"));
     free(log);
     harness_sleep_ms(1500);
@@ -182,17 +166,9 @@ static void test_signal_while_idle(void) {
     for (int i = 0; i < 2; i++) {
         int st = -1;
         pid_t k = start_kiosk(0);
-        double t0 = harness_now_ms();
-        char *log = NULL;
+        char *log;
         OK(k > 0);
-        while (harness_now_ms() - t0 < 30000) {
-            free(log);
-            log = read_log();
-            if (log && strstr(log, "first frame after")) break;
-            harness_sleep_ms(100);
-        }
-        OK(log && strstr(log, "first frame after"));
-        free(log);
+        OK(first_frame());
         harness_sleep_ms(1200); /* asleep in its half-second waits */
         kill(k, sigs[i]);
         OK(harness_wait_exit(k, 10000, &st));
@@ -231,10 +207,6 @@ int main(void) {
     RUN(test_signal_while_idle);
     harness_stop(x);
     close(sock);
-    {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
-    }
+    harness_rm_rf(tmp);
     return harness_done();
 }

@@ -5,10 +5,9 @@
 
 #include "kiosk/base.h"
 #include "kiosk/doc.h"
+#include "harness_doc.h"
 
 #include <cmark.h>
-
-#define FIX KIOSK_FIXTURES "/render/"
 
 static char *resolve(const char *base, const char *url) {
     char *t = NULL;
@@ -68,16 +67,6 @@ static void test_resolve_images(void) {
     char *a = ks_link_anchor("What is in the shot?", 20);
     STR_EQ(a, "what-is-in-the-shot");
     free(a);
-}
-
-static ks_doc *parse_file(const char *name, const char *slug) {
-    char *path = ks_sprintf("%s%s", FIX, name);
-    char *md = harness_read_file(path);
-    OK(md != NULL);
-    ks_doc *doc = ks_doc_parse(md ? md : "", md ? strlen(md) : 0, slug);
-    free(md);
-    free(path);
-    return doc;
 }
 
 /* All the text of a block tree, runs joined with '|' between runs. */

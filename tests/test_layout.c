@@ -6,8 +6,7 @@
 #include "kiosk/base.h"
 #include "kiosk/doc.h"
 #include "kiosk/layout.h"
-
-#define FIX KIOSK_FIXTURES "/render/"
+#include "harness_doc.h"
 
 /* Fake metrics: each code point is 0.55 em (mono 0.6, bold 0.6); a string
  * of several words costs 2 px more per join than its parts, like kerning
@@ -43,16 +42,6 @@ static int fake_image(void *ctx, const char *src, int *w, int *h) {
 }
 
 static const ks_font_metrics metrics = {NULL, fake_measure, fake_line, fake_image};
-
-static ks_doc *parse_file(const char *name, const char *slug) {
-    char *path = ks_sprintf("%s%s", FIX, name);
-    char *md = harness_read_file(path);
-    OK(md != NULL);
-    ks_doc *doc = ks_doc_parse(md ? md : "", md ? strlen(md) : 0, slug);
-    free(md);
-    free(path);
-    return doc;
-}
 
 /* The text items joined by spaces, in order. */
 static char *joined_text(const ks_display_list *dl) {

@@ -4,44 +4,16 @@
  * once a minute against burn-in. Also the rotation's point map. Every
  * "black" or "moved" is checked on the drawn pixels.
  */
-#include "harness.h"
-#include "kiosk/base.h"
-#include "kiosk/render.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
-
-#include "../src/ui/ui_int.h"
-
-#include <math.h>
-#include <stdlib.h>
+#include "harness_ui.h"
 
 #define W 1080
 #define H 1920
 #define MIN 60000.0
 
-typedef struct world {
-    ks_render_headless *hl;
-    ks_ui *ui;
-    ks_store_view content;
-    double t;
-} world;
-
-static ks_store *shipped;
-
-static void world_open(world *w, const ks_ui_config *cfg) {
-    int err = 0;
-    memset(w, 0, sizeof *w);
-    w->hl = ks_render_headless_create(W, H, ks_layout_theme("default"), NULL, &err);
-    OK(w->hl != NULL);
-    w->content = ks_store_view_of(shipped);
-    w->t = 1000;
-    w->ui = ks_ui_create(cfg, &w->content, NULL, ks_render_headless_render(w->hl), (ks_ui_size){W, H}, w->t);
-    ks_ui_tick(w->ui, w->t);
-}
-
-static void world_close(world *w) {
-    ks_ui_destroy(w->ui);
-    ks_render_headless_destroy(w->hl);
+/* A W x H kiosk with cfg (NULL: the defaults), created at t = 1000. */
+static void world_open_cfg(world *w, const ks_ui_config *cfg) {
+    world_spec s = {.width = W, .height = H, .cfg = cfg, .created = 1000};
+    world_open_spec(w, &s);
 }
 
 /* Time passes with no touch; the ui is ticked as the loop would (it may
@@ -55,6 +27,8 @@ static void pass(world *w, double ms) {
     }
 }
 
+/* A touch as the kiosk's loop sees it while it sleeps: one tick at the
+ * press and one at the release (not harness_ui.h's 16 ms frames). */
 static void tap(world *w, float x, float y) {
     ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
     w->t += 60;
@@ -63,8 +37,6 @@ static void tap(world *w, float x, float y) {
     w->t += 40;
     ks_ui_tick(w->ui, w->t);
 }
-
-static int screen_is(world *w, const char *name) { return strcmp(ks_ui_screen_name(w->ui), name) == 0; }
 
 /* Draw, then the share of pixels (0..1) that are pure black. */
 static double black_share(world *w) {
@@ -101,7 +73,7 @@ static void topic_point(world *w, float *x, float *y) {
 static void test_off_after_30_minutes_and_wake_to_home(void) {
     world w;
     float x, y;
-    world_open(&w, NULL); /* defaults: 30 minutes */
+    world_open_cfg(&w, NULL); /* defaults: 30 minutes */
     topic_point(&w, &x, &y);
     OK(x > 0 && y > 0 && y < H);
     tap(&w, x, y);
@@ -137,7 +109,7 @@ static void test_off_never(void) {
     ks_ui_config c;
     ks_ui_config_defaults(&c);
     c.screen_off_minutes = 0;
-    world_open(&w, &c);
+    world_open_cfg(&w, &c);
     pass(&w, 24 * 60 * MIN);
     OK(!ks_ui_screen_off(w.ui));
     OK(screen_is(&w, "home"));
@@ -152,7 +124,7 @@ static void test_night_schedule(void) {
     c.screen_off_minutes = 0; /* only the night */
     c.night_from = 20 * 60;
     c.night_to = 7 * 60;
-    world_open(&w, &c);
+    world_open_cfg(&w, &c);
     ks_ui_set_wall_clock(w.ui, 19 * 60 + 58, w.t);
     pass(&w, 1 * MIN); /* 19:59 */
     OK(!ks_ui_screen_off(w.ui));
@@ -213,7 +185,7 @@ static void test_burn_in_shift(void) {
     int dx, dy, moves = 0, px, py, fx, fy;
     ks_ui_config_defaults(&c);
     c.screen_off_minutes = 0;
-    world_open(&w, &c);
+    world_open_cfg(&w, &c);
     w.t = 0;
     pass(&w, 1000);
     ks_ui_shift(w.ui, &dx, &dy);
@@ -255,52 +227,34 @@ static void test_burn_in_shift(void) {
     world_close(&w);
 }
 
+/* Whether p is (x, y), within a thousandth of a pixel. */
+static int near(ks_ui_point p, float x, float y) { return fabsf(p.x - x) < 1e-3 && fabsf(p.y - y) < 1e-3; }
+
 static void test_rotation_map(void) {
     int lw, lh;
-    float lx, ly;
     ks_ui_point p;
     ks_ui_rotated_size(90, 1920, 1080, &lw, &lh);
     OK(lw == 1080 && lh == 1920);
     ks_ui_rotated_size(180, 1920, 1080, &lw, &lh);
     OK(lw == 1920 && lh == 1080);
     /* 90: the logical top-left corner is at the output's top-right. */
-    p = ks_ui_rotate_point(90, 1920, 1080, 1919, 0);
-    lx = p.x;
-    ly = p.y;
-    OK(fabsf(lx - 0) < 1e-3 && fabsf(ly - 1) < 1e-3);
+    OK(near(ks_ui_rotate_point(90, 1920, 1080, 1919, 0), 0, 1));
     /* ... and the logical bottom-left at the output's top-left. */
-    p = ks_ui_rotate_point(90, 1920, 1080, 0, 0);
-    lx = p.x;
-    ly = p.y;
-    OK(fabsf(lx - 0) < 1e-3 && fabsf(ly - 1920) < 1e-3);
-    p = ks_ui_rotate_point(180, 1920, 1080, 10, 20);
-    lx = p.x;
-    ly = p.y;
-    OK(fabsf(lx - 1910) < 1e-3 && fabsf(ly - 1060) < 1e-3);
+    OK(near(ks_ui_rotate_point(90, 1920, 1080, 0, 0), 0, 1920));
+    OK(near(ks_ui_rotate_point(180, 1920, 1080, 10, 20), 1910, 1060));
     /* 270: the logical top-left at the output's bottom-left. */
-    p = ks_ui_rotate_point(270, 1920, 1080, 0, 1079);
-    lx = p.x;
-    ly = p.y;
-    OK(fabsf(lx - 1) < 1e-3 && fabsf(ly - 0) < 1e-3);
+    OK(near(ks_ui_rotate_point(270, 1920, 1080, 0, 1079), 1, 0));
     p = ks_ui_rotate_point(0, 1920, 1080, 5, 6);
-    lx = p.x;
-    ly = p.y;
-    OK(lx == 5 && ly == 6);
+    OK(p.x == 5 && p.y == 6);
 }
 
 int main(void) {
-    int err = 0;
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    if (!shipped) {
-        fprintf(stderr, "cannot load the shipped content\n");
-        return 1;
-    }
+    if (shipped_load(NULL) != 0) return 1;
     RUN(test_off_after_30_minutes_and_wake_to_home);
     RUN(test_off_never);
     RUN(test_night_schedule);
     RUN(test_burn_in_shift);
     RUN(test_rotation_map);
-    ks_store_free(shipped);
+    shipped_free();
     return harness_done();
 }

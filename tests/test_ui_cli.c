@@ -271,10 +271,6 @@ int main(void) {
     RUN(test_config_idle);
     RUN(test_render_screens);
     RUN(test_run_without_content);
-    {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
-    }
+    harness_rm_rf(tmp);
     return harness_done();
 }

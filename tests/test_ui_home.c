@@ -10,125 +10,22 @@
  * tapped at their centre through the same pointer path as a finger, after
  * scrolling them into view with a slow drag. Screenshots go to ./ui-shots/.
  */
-#include "harness.h"
-#include "kiosk/base.h"
-#include "kiosk/render.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
+#include "harness_ui.h"
 #include "kiosk/watch.h"
 
-#include "../src/ui/widgets.h" /* ui_int.h and the sizes: UI_MIN_TARGET_PX, UI_MIN_BODY_PX */
+#include "../src/ui/widgets.h" /* the sizes: UI_MIN_TARGET_PX, UI_MIN_BODY_PX */
 
 #include <limits.h>
-#include <math.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-typedef struct world {
-    ks_render_headless *hl;
-    ks_ui *ui;
-    ks_store_view content;
-    double t;
-} world;
-
-static ks_store *shipped; /* loaded once */
 
 static void world_open_on(world *w, const ks_store_view *content, int width, int height) {
-    int err = 0;
-    memset(w, 0, sizeof *w);
-    w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
-    OK(w->hl != NULL);
-    w->content = *content;
-    w->ui = ks_ui_create(NULL, &w->content, NULL, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
-    w->t = 1000;
-    ks_ui_tick(w->ui, w->t);
-}
-
-static void world_open(world *w, int width, int height) {
-    ks_store_view v = ks_store_view_of(shipped);
-    world_open_on(w, &v, width, height);
-}
-
-static void world_close(world *w) {
-    ks_ui_destroy(w->ui);
-    ks_render_headless_destroy(w->hl);
-}
-
-static void step(world *w, double ms) {
-    double end = w->t + ms;
-    while (w->t < end) {
-        w->t += 16;
-        ks_ui_tick(w->ui, w->t);
-    }
-}
-
-static void tap_at(world *w, float x, float y) {
-    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
-    step(w, 50);
-    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y, w->t);
-    step(w, 50);
-}
-
-/* A slow drag (no fling): the content moves by dy. */
-static void drag_by(world *w, float x, float y, float dy) {
-    int steps = 20;
-    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
-    for (int i = 1; i <= steps; i++) {
-        step(w, 30);
-        ks_ui_pointer(w->ui, KS_POINTER_MOVE, x, y + dy * (float)i / (float)steps, w->t);
-    }
-    step(w, 200); /* rest before lifting: no momentum */
-    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y + dy, w->t);
-    step(w, 50);
-}
-
-static const ks_item *find_link(const ks_display_list *dl, int tag, const char *target) {
-    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
-        const ks_item *it = ks_layout_list_item(dl, i);
-        if (it->kind == KS_ITEM_LINK && it->tag == tag && (!target || (it->target && !strcmp(it->target, target))))
-            return it;
-    }
-    return NULL;
-}
-
-static int screen_is(world *w, const char *name) { return strcmp(ks_ui_screen_name(w->ui), name) == 0; }
-
-/* Tap the body link with this tag and target, scrolled into view first.
- * Returns 0, or -1 when the screen has no such target. */
-static int tap_link(world *w, int tag, const char *target) {
-    ks_ui *ui = w->ui;
-    step(w, 500); /* a screen just shown: past any guard against double taps */
-    for (int tries = 0; tries < 60; tries++) {
-        const ks_item *it = find_link(ui->body, tag, target);
-        int y, mid = (ui->geom.body_top + ui->geom.body_bottom) / 2;
-        float want, lim = (float)(ui->geom.body_bottom - ui->geom.body_top) / 3;
-        if (!it) return -1;
-        y = it->box.y + it->box.h / 2 + ui->geom.body_top - (int)lroundf(ui->view.scroll);
-        if (y > ui->geom.body_top + 8 && y < ui->geom.body_bottom - 8) {
-            tap_at(w, (float)(it->box.x + it->box.w / 2), (float)y);
-            return 0;
-        }
-        want = (float)(mid - y);
-        if (want > lim) want = lim;
-        if (want < -lim) want = -lim;
-        drag_by(w, (float)ui->w / 2, (float)mid, want);
-    }
-    return -1;
+    world_spec s = {.width = width, .height = height, .content = content};
+    world_open_spec(w, &s);
 }
 
 static void go_home(world *w) {
     OK(ks_ui_open(w->ui, "home", w->t) == 0);
     ks_ui_tick(w->ui, w->t);
     OK(screen_is(w, "home"));
-}
-
-static void shot(world *w, const char *name) {
-    char path[256];
-    mkdir("ui-shots", 0755);
-    snprintf(path, sizeof path, "ui-shots/%s.png", name);
-    ks_ui_draw(w->ui);
-    OK(ks_render_headless_save_png(w->hl, path) == 0);
 }
 
 static int inside(ks_rect in, ks_rect out) {
@@ -266,65 +163,88 @@ static void test_no_questions(void) {
     world_close(&w);
 }
 
-/* Staff edit home.txt while the kiosk runs: the content watcher reloads it
- * and Home shows the new questions without a restart. */
-static void test_questions_live_edit(void) {
-    char dir[] = "/tmp/kiosk-ui-home-XXXXXX", cmd[600], path[300];
-    ks_watch_options o;
+/* A kiosk on a copy of the shipped content under the content watcher, as
+ * `kiosk run` shows it: the world shows the watcher's latest snapshot. */
+typedef struct live {
+    char dir[64];         /* the copy */
     ks_watch *wa;
-    ks_watch_snapshot *s, *s2;
-    ks_store_view v;
+    ks_watch_snapshot *s; /* the snapshot shown */
+    ks_store_view v;      /* its view */
+    uint64_t gen;         /* its generation */
     world w;
-    uint64_t gen;
+} live;
+
+/* live_start(l, name): copy the content to /tmp/kiosk-NAME-XXXXXX, watch
+ * it, show its first snapshot at 1080x1920. 0, or -1 (the watcher did not
+ * start; nothing to stop). */
+static int live_start(live *l, const char *name) {
+    char cmd[600];
+    ks_watch_options o;
     int err = 0;
-    FILE *f;
-    OK(mkdtemp(dir) != NULL);
-    snprintf(cmd, sizeof cmd, "cp -r '%s/content/.' '%s/'", KIOSK_SOURCE_DIR, dir);
+    memset(l, 0, sizeof *l);
+    snprintf(l->dir, sizeof l->dir, "/tmp/kiosk-%s-XXXXXX", name);
+    OK(mkdtemp(l->dir) != NULL);
+    snprintf(cmd, sizeof cmd, "cp -r '%s/content/.' '%s/'", KIOSK_SOURCE_DIR, l->dir);
     OK(system(cmd) == 0);
     memset(&o, 0, sizeof o);
     o.quiet_log = 1;
-    wa = ks_watch_start(dir, &o, &err);
-    OK(wa != NULL);
-    if (!wa) return;
-    s = ks_watch_take(wa, 0);
-    gen = ks_watch_snapshot_generation(s);
-    v = ks_watch_snapshot_view(s);
-    world_open_on(&w, &v, 1080, 1920);
-    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/what-it-is#what-is-in-the-shot") != NULL);
-    OK(find_link(w.ui->body, TAG_PAGE, "glossary#dextrose") == NULL);
-    snprintf(path, sizeof path, "%s/home.txt", dir);
-    f = fopen(path, "w");
-    OK(f != NULL);
-    if (f) {
-        fputs("# Edited while the kiosk runs.\nWhat does dextrose mean? = glossary.md#dextrose\n"
-              "Is ozone therapy right for me? = ozone-therapy/candidacy.md\n"
-              "What happens after the shots? = prolotherapy/recovery.md\n",
-              f);
-        fclose(f);
-    }
-    OK(ks_watch_wait(wa, gen, 10000) > gen);
-    s2 = ks_watch_take(wa, gen);
+    l->wa = ks_watch_start(l->dir, &o, &err);
+    OK(l->wa != NULL);
+    if (!l->wa) return -1;
+    l->s = ks_watch_take(l->wa, 0);
+    l->gen = ks_watch_snapshot_generation(l->s);
+    l->v = ks_watch_snapshot_view(l->s);
+    world_open_on(&l->w, &l->v, 1080, 1920);
+    return 0;
+}
+
+/* live_next(l): wait (10 s at most) for the snapshot after the one shown
+ * and show it. The snapshot now shown (the new one, or the old one when
+ * none came). */
+static ks_watch_snapshot *live_next(live *l) {
+    ks_watch_snapshot *s2;
+    OK(ks_watch_wait(l->wa, l->gen, 10000) > l->gen);
+    s2 = ks_watch_take(l->wa, l->gen);
     OK(s2 != NULL);
     if (s2) {
-        v = ks_watch_snapshot_view(s2);
-        ks_ui_set_content(w.ui, &v);
-        ks_watch_snapshot_release(s);
-        s = s2;
+        l->v = ks_watch_snapshot_view(s2);
+        ks_ui_set_content(l->w.ui, &l->v);
+        ks_watch_snapshot_release(l->s);
+        l->s = s2;
     }
-    ks_ui_tick(w.ui, w.t);
-    OK(screen_is(&w, "home"));
-    OK(find_link(w.ui->body, TAG_PAGE, "glossary#dextrose") != NULL);
-    OK(find_link(w.ui->body, TAG_PAGE, "ozone-therapy/candidacy") != NULL);
-    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/what-it-is#what-is-in-the-shot") == NULL);
-    OK(tap_link(&w, TAG_PAGE, "glossary#dextrose") == 0);
-    OK(screen_is(&w, "page:glossary"));
-    OK(w.ui->view.scroll > 0);
-    shot(&w, "home-questions-live-glossary");
-    world_close(&w);
-    ks_watch_snapshot_release(s);
-    ks_watch_stop(wa);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    OK(system(cmd) == 0);
+    return s2;
+}
+
+static void live_stop(live *l) {
+    world_close(&l->w);
+    ks_watch_snapshot_release(l->s);
+    ks_watch_stop(l->wa);
+    OK(harness_rm_rf(l->dir) == 0);
+}
+
+/* Staff edit home.txt while the kiosk runs: the content watcher reloads it
+ * and Home shows the new questions without a restart. */
+static void test_questions_live_edit(void) {
+    live l;
+    char path[300];
+    if (live_start(&l, "ui-home") != 0) return;
+    OK(find_link(l.w.ui->body, TAG_PAGE, "prolotherapy/what-it-is#what-is-in-the-shot") != NULL);
+    OK(find_link(l.w.ui->body, TAG_PAGE, "glossary#dextrose") == NULL);
+    snprintf(path, sizeof path, "%s/home.txt", l.dir);
+    OK(harness_write_text(path, "# Edited while the kiosk runs.\nWhat does dextrose mean? = glossary.md#dextrose\n"
+                                "Is ozone therapy right for me? = ozone-therapy/candidacy.md\n"
+                                "What happens after the shots? = prolotherapy/recovery.md\n") == 0);
+    live_next(&l);
+    ks_ui_tick(l.w.ui, l.w.t);
+    OK(screen_is(&l.w, "home"));
+    OK(find_link(l.w.ui->body, TAG_PAGE, "glossary#dextrose") != NULL);
+    OK(find_link(l.w.ui->body, TAG_PAGE, "ozone-therapy/candidacy") != NULL);
+    OK(find_link(l.w.ui->body, TAG_PAGE, "prolotherapy/what-it-is#what-is-in-the-shot") == NULL);
+    OK(tap_link(&l.w, TAG_PAGE, "glossary#dextrose") == 0);
+    OK(screen_is(&l.w, "page:glossary"));
+    OK(l.w.ui->view.scroll > 0);
+    shot(&l.w, "home-questions-live-glossary");
+    live_stop(&l);
 }
 
 /* The section tiles of the Topic screen, top to bottom, as "slug,slug,...". */
@@ -355,61 +275,33 @@ static void section_order(world *w, char *out, size_t cap) {
  * screen's tiles keep their order, and Previous/Next on the pages around it
  * still lead through the topic in order (it used to drop to the end). */
 static void test_broken_page_keeps_its_place(void) {
-    char dir[] = "/tmp/kiosk-ui-kept-XXXXXX", cmd[600], path[300], before[1024], after[1024];
-    ks_watch_options o;
-    ks_watch *wa;
-    ks_watch_snapshot *s, *s2;
-    ks_store_view v;
-    world w;
-    uint64_t gen;
-    int err = 0;
-    OK(mkdtemp(dir) != NULL);
-    snprintf(cmd, sizeof cmd, "cp -r '%s/content/.' '%s/'", KIOSK_SOURCE_DIR, dir);
-    OK(system(cmd) == 0);
-    memset(&o, 0, sizeof o);
-    o.quiet_log = 1;
-    wa = ks_watch_start(dir, &o, &err);
-    OK(wa != NULL);
-    if (!wa) return;
-    s = ks_watch_take(wa, 0);
-    gen = ks_watch_snapshot_generation(s);
-    v = ks_watch_snapshot_view(s);
-    world_open_on(&w, &v, 1080, 1920);
-    OK(ks_ui_open(w.ui, "topic:prolotherapy", w.t) == 0);
-    ks_ui_tick(w.ui, w.t);
-    section_order(&w, before, sizeof before);
+    live l;
+    char path[300], before[1024], after[1024];
+    ks_watch_snapshot *s2;
+    world *w = &l.w;
+    if (live_start(&l, "ui-kept") != 0) return;
+    OK(ks_ui_open(w->ui, "topic:prolotherapy", w->t) == 0);
+    ks_ui_tick(w->ui, w->t);
+    section_order(w, before, sizeof before);
     if (!strstr(before, "prolotherapy/what-it-is,prolotherapy/assessment,")) /* after Read more */
         harness_fail(__FILE__, __LINE__, "tiles before: %s", before);
 
-    snprintf(path, sizeof path, "%s/prolotherapy/what-it-is.md", dir);
+    snprintf(path, sizeof path, "%s/prolotherapy/what-it-is.md", l.dir);
     OK(harness_write_text(path, "---\ntitle: \"never closed\nsection: what-it-is\n---\n\nBroken.\n") == 0);
-    OK(ks_watch_wait(wa, gen, 10000) > gen);
-    s2 = ks_watch_take(wa, gen);
-    OK(s2 != NULL);
-    if (s2) {
-        OK(ks_watch_snapshot_is_stale(s2, "prolotherapy/what-it-is"));
-        v = ks_watch_snapshot_view(s2);
-        ks_ui_set_content(w.ui, &v);
-        ks_watch_snapshot_release(s);
-        s = s2;
-    }
-    OK(ks_ui_open(w.ui, "topic:prolotherapy", w.t) == 0);
-    ks_ui_tick(w.ui, w.t);
-    section_order(&w, after, sizeof after);
+    if ((s2 = live_next(&l))) OK(ks_watch_snapshot_is_stale(s2, "prolotherapy/what-it-is"));
+    OK(ks_ui_open(w->ui, "topic:prolotherapy", w->t) == 0);
+    ks_ui_tick(w->ui, w->t);
+    section_order(w, after, sizeof after);
     STR_EQ(after, before);
     /* The kept page leads on to the second, and the second back to it. */
-    OK(ks_ui_open(w.ui, "page:prolotherapy/what-it-is", w.t) == 0);
-    ks_ui_tick(w.ui, w.t);
-    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/assessment") != NULL);
-    OK(ks_ui_open(w.ui, "page:prolotherapy/assessment", w.t) == 0);
-    ks_ui_tick(w.ui, w.t);
-    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/what-it-is") != NULL);
-    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/injection") != NULL);
-    world_close(&w);
-    ks_watch_snapshot_release(s);
-    ks_watch_stop(wa);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    OK(system(cmd) == 0);
+    OK(ks_ui_open(w->ui, "page:prolotherapy/what-it-is", w->t) == 0);
+    ks_ui_tick(w->ui, w->t);
+    OK(find_link(w->ui->body, TAG_PAGE, "prolotherapy/assessment") != NULL);
+    OK(ks_ui_open(w->ui, "page:prolotherapy/assessment", w->t) == 0);
+    ks_ui_tick(w->ui, w->t);
+    OK(find_link(w->ui->body, TAG_PAGE, "prolotherapy/what-it-is") != NULL);
+    OK(find_link(w->ui->body, TAG_PAGE, "prolotherapy/injection") != NULL);
+    live_stop(&l);
 }
 
 /* ------------------------------------------------------------ icons */
@@ -523,25 +415,6 @@ static void test_icons_on_tiles(void) {
             for (int t = 0; t < 2; t++) icons_at(sizes[i][0], sizes[i][1], s ? 2.0 : 1.0, t ? "high-contrast" : "default");
 }
 
-/* Pixels inside r (window px) of exactly colour c. */
-static long pixels_of(world *w, ks_rect r, ks_color c) {
-    SDL_Surface *s;
-    long n = 0;
-    ks_ui_draw(w->ui);
-    s = ks_render_headless_surface(w->hl);
-    SDL_LockSurface(s);
-    for (int y = r.y < 0 ? 0 : r.y; y < r.y + r.h && y < s->h; y++) {
-        const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
-        for (int x = r.x < 0 ? 0 : r.x; x < r.x + r.w && x < s->w; x++) {
-            Uint8 cr, cg, cb;
-            SDL_GetRGB(row[x], s->format, &cr, &cg, &cb);
-            n += cr == c.r && cg == c.g && cb == c.b;
-        }
-    }
-    SDL_UnlockSurface(s);
-    return n;
-}
-
 /* The icon is drawn, in the high-contrast theme's accent (yellow), not in
  * the default theme's: strokes of that exact colour inside its box. */
 static void test_icon_pixels_high_contrast(void) {
@@ -555,26 +428,20 @@ static void test_icon_pixels_high_contrast(void) {
     ic = tile ? icon_in(w.ui->body, tile->box) : NULL;
     OK(ic != NULL);
     if (ic) {
-        long side = ic->box.w, ink = pixels_of(&w, ic->box, hc->accent);
+        long side = ic->box.w, ink = count_color(&w, hc->accent, ic->box);
         /* Line strokes: more than a sliver, far less than a filled square. */
         if (ink < side * side / 40 || ink > side * side / 2)
             harness_fail(__FILE__, __LINE__, "%ld accent pixels in a %ldx%ld icon", ink, side, side);
-        INT_EQ(pixels_of(&w, ic->box, def->accent), 0);
+        INT_EQ(count_color(&w, def->accent, ic->box), 0);
         /* The same box without the icon would be only the tile's surface. */
-        OK(pixels_of(&w, ic->box, hc->surface) + ink < side * side);
+        OK(count_color(&w, hc->surface, ic->box) + ink < side * side);
     }
     shot(&w, "home-icons-high-contrast");
     world_close(&w);
 }
 
 int main(void) {
-    int err = 0;
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    if (!shipped) {
-        fprintf(stderr, "cannot load the shipped content\n");
-        return 1;
-    }
+    if (shipped_load(NULL) != 0) return 1;
     RUN(test_questions_open_their_heading);
     RUN(test_questions_fill_portrait);
     RUN(test_no_questions);
@@ -582,6 +449,6 @@ int main(void) {
     RUN(test_broken_page_keeps_its_place);
     RUN(test_icons_on_tiles);
     RUN(test_icon_pixels_high_contrast);
-    ks_store_free(shipped);
+    shipped_free();
     return harness_done();
 }

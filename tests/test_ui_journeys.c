@@ -6,147 +6,9 @@
  * view with a slow drag and tapped at their centre through the same pointer
  * path as a finger. Screenshots go to ./ui-shots/ (the build folder).
  */
-#include "harness.h"
-#include "kiosk/base.h"
-#include "kiosk/index.h"
-#include "kiosk/render.h"
-#include "kiosk/search.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
+#include "harness_ui.h"
 
-#include "../src/ui/ui_int.h"
 #include "../src/app/input.h" /* the input driver: SDL events -> ks_ui_pointer */
-
-#include <math.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-typedef struct world {
-    ks_store *store;
-    ks_search *search;
-    ks_render_headless *hl;
-    ks_ui *ui;
-    ks_store_view content;
-    double t;
-    char db[256];
-} world;
-
-static ks_store *shipped;     /* loaded once */
-static char db_path[256];     /* synced once */
-
-static void world_open(world *w, int width, int height) {
-    int err = 0;
-    memset(w, 0, sizeof *w);
-    w->store = shipped;
-    w->search = ks_search_open(db_path, &err);
-    OK(w->search != NULL);
-    w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
-    OK(w->hl != NULL);
-    w->content = ks_store_view_of(w->store);
-    w->ui = ks_ui_create(NULL, &w->content, w->search, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
-    w->t = 1000;
-    ks_ui_tick(w->ui, w->t);
-}
-
-static void world_close(world *w) {
-    ks_ui_destroy(w->ui);
-    ks_render_headless_destroy(w->hl);
-    ks_search_close(w->search);
-}
-
-static void step(world *w, double ms) {
-    double end = w->t + ms;
-    while (w->t < end) {
-        w->t += 16;
-        ks_ui_tick(w->ui, w->t);
-    }
-}
-
-/* A finger down and up at (x, y), as a patient who looks at the screen
- * before tapping: after a tap that changed the screen it first waits out
- * the double-tap guard (pointer.c; test_double_tap taps faster on purpose). */
-static void tap_at(world *w, float x, float y) {
-    while (w->t < w->ui->touch.guard_until) step(w, 16);
-    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
-    step(w, 50);
-    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y, w->t);
-    step(w, 50);
-}
-
-/* A slow drag (no fling): the content moves by dy. */
-static void drag_by(world *w, float x, float y, float dy) {
-    int steps = 20;
-    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
-    for (int i = 1; i <= steps; i++) {
-        step(w, 30);
-        ks_ui_pointer(w->ui, KS_POINTER_MOVE, x, y + dy * (float)i / (float)steps, w->t);
-    }
-    step(w, 200); /* rest before lifting: no momentum */
-    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y + dy, w->t);
-    step(w, 50);
-}
-
-static const ks_item *find_in(const ks_display_list *dl, int tag, const char *target) {
-    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
-        const ks_item *it = ks_layout_list_item(dl, i);
-        if (it->kind != KS_ITEM_LINK || it->tag != tag) continue;
-        if (!target || (it->target && strcmp(it->target, target) == 0)) return it;
-    }
-    return NULL;
-}
-
-static int screen_is(world *w, const char *name) { return strcmp(ks_ui_screen_name(w->ui), name) == 0; }
-
-/* Tap the link with this tag (and target, if not NULL): scroll it into view
- * first when it is in the scrolling body. Returns 0, or -1 when the screen
- * has no such target. */
-static int tap_link(world *w, int tag, const char *target) {
-    ks_ui *ui = w->ui;
-    const ks_item *it;
-    ks_ui_tick(ui, w->t);
-    if ((it = find_in(ui->over, tag, target)) || (it = find_in(ui->chrome, tag, target))) {
-        tap_at(w, (float)(it->box.x + it->box.w / 2), (float)(it->box.y + it->box.h / 2));
-        return 0;
-    }
-    for (int tries = 0; tries < 40; tries++) {
-        int view_mid, y;
-        it = find_in(ui->body, tag, target);
-        if (!it) return -1;
-        y = it->box.y + it->box.h / 2 + ui->geom.body_top - (int)lroundf(ui->view.scroll);
-        if (y > ui->geom.body_top + 8 && y < ui->geom.body_bottom - 8) {
-            tap_at(w, (float)(it->box.x + it->box.w / 2), (float)y);
-            return 0;
-        }
-        view_mid = (ui->geom.body_top + ui->geom.body_bottom) / 2;
-        {
-            float want = (float)(view_mid - y), lim = (float)(ui->geom.body_bottom - ui->geom.body_top) / 3;
-            if (want > lim) want = lim;
-            if (want < -lim) want = -lim;
-            drag_by(w, (float)ui->w / 2, (float)view_mid, want);
-        }
-    }
-    return -1;
-}
-
-/* Pixels on screen of exactly colour c within rows [y0, y1). */
-static long count_color(world *w, ks_color c, int y0, int y1) {
-    SDL_Surface *s;
-    long n = 0;
-    ks_ui_draw(w->ui);
-    s = ks_render_headless_surface(w->hl);
-    SDL_LockSurface(s);
-    for (int y = y0 < 0 ? 0 : y0; y < y1 && y < s->h; y++) {
-        const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
-        for (int x = 0; x < s->w; x++) {
-            Uint8 r, g, b;
-            SDL_GetRGB(row[x], s->format, &r, &g, &b);
-            if (r == c.r && g == c.g && b == c.b) n++;
-        }
-    }
-    SDL_UnlockSurface(s);
-    return n;
-}
 
 /* A copy of the frame's pixels; the caller frees it. */
 static Uint32 *grab(world *w, size_t *n) {
@@ -178,22 +40,6 @@ static int same_but_shifted(const Uint32 *a, const Uint32 *b, int w, int h, int 
     return 1;
 }
 
-static void shot(world *w, const char *name) {
-    char path[256];
-    mkdir("ui-shots", 0755);
-    snprintf(path, sizeof path, "ui-shots/%s.png", name);
-    ks_ui_draw(w->ui);
-    OK(ks_render_headless_save_png(w->hl, path) == 0);
-}
-
-static void type_text(world *w, const char *s) {
-    for (; *s; s++) {
-        int x, y;
-        OK(ks_ui_key_point(w->ui, *s, &x, &y) == 0);
-        tap_at(w, (float)x, (float)y);
-    }
-}
-
 /* ------------------------------------------------------------ journeys */
 
 static void test_home_topic_page_next_back_home(void) {
@@ -213,7 +59,7 @@ static void test_home_topic_page_next_back_home(void) {
                                "prolotherapy/recovery", "prolotherapy/risks", "prolotherapy/candidacy"};
         int last_y = -1;
         for (int i = 0; i < 6; i++) {
-            const ks_item *it = find_in(w.ui->body, TAG_PAGE, order[i]);
+            const ks_item *it = find_link(w.ui->body, TAG_PAGE, order[i]);
             OK(it != NULL);
             if (it) OK(it->box.y > last_y);
             if (it) last_y = it->box.y;
@@ -249,7 +95,7 @@ static void test_search_prolo_then_typo(void) {
     STR_EQ(w.ui->find.query, "prolo");
     OK(w.ui->find.results && w.ui->find.results->n > 0);
     /* Matched words are highlighted in the result snippets. */
-    OK(count_color(&w, th->highlight, w.ui->geom.body_top, w.ui->geom.body_bottom) > 500);
+    OK(count_color(&w, th->highlight, body_rect(&w)) > 500);
     shot(&w, "search-prolo");
     /* Clear, then a typo. */
     for (int i = 0; i < w.ui->geom.kb.n_keys; i++)
@@ -258,7 +104,7 @@ static void test_search_prolo_then_typo(void) {
     type_text(&w, "ligamnet");
     OK(w.ui->find.results && w.ui->find.results->n > 0);
     OK(w.ui->find.results && w.ui->find.results->corrected && strstr(w.ui->find.results->corrected, "ligament"));
-    OK(find_in(w.ui->body, TAG_DID_YOU_MEAN, NULL) != NULL);
+    OK(find_link(w.ui->body, TAG_DID_YOU_MEAN, NULL) != NULL);
     shot(&w, "search-ligamnet");
     /* Open the first result: its page, scrolled to the first match, with
      * the match highlighted on screen. */
@@ -268,7 +114,7 @@ static void test_search_prolo_then_typo(void) {
         OK(tap_link(&w, TAG_RESULT + 0, NULL) == 0);
         OK(screen_is(&w, slug));
         OK(w.ui->page.n_hl > 0);
-        OK(count_color(&w, th->highlight, w.ui->geom.body_top, w.ui->geom.body_bottom) > 200);
+        OK(count_color(&w, th->highlight, body_rect(&w)) > 200);
         shot(&w, "search-result-page");
     }
     /* Back returns to the results, query intact. */
@@ -288,8 +134,8 @@ static void test_no_results(void) {
     type_text(&w, "zzqx");
     OK(w.ui->find.results && w.ui->find.results->n == 0);
     /* A friendly message and the topic tiles. */
-    OK(find_in(w.ui->body, TAG_TOPIC, "prolotherapy") != NULL);
-    OK(find_in(w.ui->body, TAG_TOPIC, "ozone-therapy") != NULL);
+    OK(find_link(w.ui->body, TAG_TOPIC, "prolotherapy") != NULL);
+    OK(find_link(w.ui->body, TAG_TOPIC, "ozone-therapy") != NULL);
     shot(&w, "search-nothing");
     OK(tap_link(&w, TAG_TOPIC, "ozone-therapy") == 0);
     OK(screen_is(&w, "topic:ozone-therapy"));
@@ -378,33 +224,30 @@ static void check_fit(world *w, const char *what) {
     OK(bad == 0);
 }
 
+/* check_fit on the screen shown, and its screenshot TAG-NAME. */
+static void fits_and_shot(world *w, const char *what, const char *tag, const char *name) {
+    char file[128];
+    check_fit(w, what);
+    snprintf(file, sizeof file, "%s-%s", tag, name);
+    shot(w, file);
+}
+
 static void all_screens_fit(int width, int height, double scale, const char *tag) {
     world w;
-    char name[128];
     world_open(&w, width, height);
     OK(ks_ui_set_look(w.ui, scale, NULL) == 0);
     OK(ks_ui_set_look(w.ui, NAN, NULL) == KS_ERR_INVALID); /* refused, look kept */
     OK(w.ui->look.scale == scale);
-    check_fit(&w, "home");
-    snprintf(name, sizeof name, "%s-home", tag);
-    shot(&w, name);
+    fits_and_shot(&w, "home", tag, "home");
     ks_ui_open(w.ui, "topic:prolotherapy", w.t);
-    check_fit(&w, "topic");
-    snprintf(name, sizeof name, "%s-topic", tag);
-    shot(&w, name);
+    fits_and_shot(&w, "topic", tag, "topic");
     ks_ui_open(w.ui, "page:prolotherapy/risks", w.t);
-    check_fit(&w, "page");
-    snprintf(name, sizeof name, "%s-page", tag);
-    shot(&w, name);
+    fits_and_shot(&w, "page", tag, "page");
     ks_ui_open(w.ui, "search:ligament", w.t);
-    check_fit(&w, "search");
-    snprintf(name, sizeof name, "%s-search", tag);
-    shot(&w, name);
+    fits_and_shot(&w, "search", tag, "search");
     step(&w, 91000);
     OK(screen_is(&w, "idle-prompt"));
-    check_fit(&w, "idle-prompt");
-    snprintf(name, sizeof name, "%s-idle", tag);
-    shot(&w, name);
+    fits_and_shot(&w, "idle-prompt", tag, "idle");
     world_close(&w);
 }
 
@@ -500,7 +343,7 @@ static void test_idle_prompt_continue_and_reset(void) {
     /* And the search field is empty. */
     OK(tap_link(&w, TAG_SEARCH, NULL) == 0);
     STR_EQ(w.ui->find.query, "");
-    OK(!find_in(w.ui->body, TAG_RESULT, NULL));
+    OK(!find_link(w.ui->body, TAG_RESULT, NULL));
     free(home0);
     free(home1);
     world_close(&w);
@@ -533,11 +376,24 @@ static void test_resize_mid_page(void) {
     check_fit(&w, "landscape page");
     /* The header buttons moved to the new right edge. */
     {
-        const ks_item *home = find_in(w.ui->chrome, TAG_HOME, NULL);
+        const ks_item *home = find_link(w.ui->chrome, TAG_HOME, NULL);
         OK(home && home->box.x + home->box.w > 1800);
     }
     shot(&w, "resize-landscape");
     world_close(&w);
+}
+
+/* A 1080x1920 world fed through the input driver, and Home's
+ * Prolotherapy tile (NULL, the world closed, when Home has none). */
+static const ks_item *open_with_input(world *w, app_input *in) {
+    const ks_item *it;
+    world_open(w, 1080, 1920);
+    app_input_init(in, 1080, 1920);
+    ks_ui_tick(w->ui, w->t);
+    it = find_link(w->ui->body, TAG_TOPIC, "prolotherapy");
+    OK(it != NULL);
+    if (!it) world_close(w);
+    return it;
 }
 
 /* Finger events and the mouse events SDL makes from them feed one pointer:
@@ -547,15 +403,7 @@ static void test_sdl_events_one_pointer(void) {
     SDL_Event ev;
     app_input in;
     const ks_item *it;
-    world_open(&w, 1080, 1920);
-    app_input_init(&in, 1080, 1920);
-    ks_ui_tick(w.ui, w.t);
-    it = find_in(w.ui->body, TAG_TOPIC, "prolotherapy");
-    OK(it != NULL);
-    if (!it) {
-        world_close(&w);
-        return;
-    }
+    if (!(it = open_with_input(&w, &in))) return;
     memset(&ev, 0, sizeof ev);
     ev.type = SDL_FINGERDOWN;
     ev.tfinger.x = (float)(it->box.x + it->box.w / 2) / 1080.0f;
@@ -583,7 +431,7 @@ static void test_sdl_events_one_pointer(void) {
     INT_EQ(w.ui->nav.depth, 2); /* one tap, one screen */
     /* A real mouse click works too (a staff member with a mouse, xdotool). */
     step(&w, 16);
-    it = find_in(w.ui->chrome, TAG_BACK, NULL);
+    it = find_link(w.ui->chrome, TAG_BACK, NULL);
     OK(it != NULL);
     if (it) {
         memset(&ev, 0, sizeof ev);
@@ -713,12 +561,11 @@ static void test_content_swap(void) {
     OK(ks_ui_draw(w.ui) == 0);
     OK(tap_link(&w, TAG_BACK, NULL) == 0);
     OK(screen_is(&w, "topic:prolotherapy"));
-    OK(find_in(w.ui->body, TAG_PAGE, "prolotherapy/risks") == NULL);
-    OK(find_in(w.ui->body, TAG_PAGE, "prolotherapy/recovery") != NULL);
+    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/risks") == NULL);
+    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/recovery") != NULL);
     world_close(&w);
     ks_store_free(c);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    OK(system(cmd) == 0);
+    OK(harness_rm_rf(dir) == 0);
 }
 
 /* "More below" scrolls most of a screen for those who find dragging hard,
@@ -731,8 +578,8 @@ static void test_more_button(void) {
     ks_ui_open(w.ui, "page:prolotherapy/candidacy", w.t);
     ks_ui_tick(w.ui, w.t);
     ks_ui_draw(w.ui);
-    OK(find_in(w.ui->fx, TAG_MORE, NULL) != NULL);
-    while ((it = find_in(w.ui->fx, TAG_MORE, NULL)) && taps < 20) {
+    OK(find_link(w.ui->fx, TAG_MORE, NULL) != NULL);
+    while ((it = find_link(w.ui->fx, TAG_MORE, NULL)) && taps < 20) {
         float before = w.ui->view.scroll;
         tap_at(&w, (float)(it->box.x + it->box.w / 2), (float)(it->box.y + it->box.h / 2));
         OK(w.ui->view.scroll > before);
@@ -795,15 +642,7 @@ static void test_second_finger(void) {
     app_input in;
     const ks_item *it;
     float fx, fy;
-    world_open(&w, 1080, 1920);
-    app_input_init(&in, 1080, 1920);
-    ks_ui_tick(w.ui, w.t);
-    it = find_in(w.ui->body, TAG_TOPIC, "prolotherapy");
-    OK(it != NULL);
-    if (!it) {
-        world_close(&w);
-        return;
-    }
+    if (!(it = open_with_input(&w, &in))) return;
     fx = (float)(it->box.x + it->box.w / 2) / 1080.0f;
     fy = (float)(it->box.y + it->box.h / 2) / 1920.0f;
     memset(&ev, 0, sizeof ev);
@@ -867,22 +706,7 @@ static void test_physical_keyboard(void) {
 }
 
 int main(void) {
-    int err = 0;
-    char dir[] = "/tmp/kiosk-ui-XXXXXX";
-    ks_index *ix;
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    if (!shipped || !mkdtemp(dir)) {
-        fprintf(stderr, "cannot load the shipped content\n");
-        return 1;
-    }
-    snprintf(db_path, sizeof db_path, "%s/index.db", dir);
-    ix = ks_index_open(db_path, &err);
-    if (!ix || ks_index_sync(ix, shipped, NULL) != 0) {
-        fprintf(stderr, "cannot build the index\n");
-        return 1;
-    }
-    ks_index_close(ix);
+    if (shipped_load("ui") != 0) return 1;
     RUN(test_home_topic_page_next_back_home);
     RUN(test_search_prolo_then_typo);
     RUN(test_no_results);
@@ -900,15 +724,6 @@ int main(void) {
     RUN(test_hooks);
     RUN(test_second_finger);
     RUN(test_physical_keyboard);
-    ks_store_free(shipped);
-    unlink(db_path);
-    {
-        char p[300];
-        snprintf(p, sizeof p, "%s/index.db-wal", dir);
-        unlink(p);
-        snprintf(p, sizeof p, "%s/index.db-shm", dir);
-        unlink(p);
-    }
-    rmdir(dir);
+    shipped_free();
     return harness_done();
 }

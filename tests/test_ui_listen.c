@@ -9,54 +9,32 @@
  * that step has been made, so what it sees does not depend on the speed of
  * the machine. Screenshots go to ./ui-shots/listen-*.png.
  */
-#include "harness.h"
-
-#include "kiosk/base.h"
-#include "kiosk/render.h"
+#include "harness_ui.h"
 #include "kiosk/speech.h"
 #include "harness_speech.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
 
-#include "../src/ui/ui_int.h"
-
-#include <math.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-typedef struct world {
-    ks_render_headless *hl;
-    ks_ui *ui;
-    ks_store_view content;
-    double t;
-} world;
-
-static ks_store *shipped;
-
-static void world_open(world *w, int width, int height, int speech) {
-    int err = 0;
+static void world_open_speech(world *w, int width, int height, int speech) {
     ks_ui_config cfg;
-    memset(w, 0, sizeof *w);
+    world_spec s = {.width = width, .height = height, .cfg = &cfg};
     ks_ui_config_defaults(&cfg);
     cfg.speech_enabled = speech;
-    w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
-    OK(w->hl != NULL);
-    w->content = ks_store_view_of(shipped);
-    w->ui = ks_ui_create(&cfg, &w->content, NULL, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
-    w->t = 1000;
-    ks_ui_tick(w->ui, w->t);
-}
-
-static void world_close(world *w) {
-    ks_ui_destroy(w->ui);
-    ks_render_headless_destroy(w->hl);
+    world_open_spec(w, &s);
 }
 
 static ks_ui_listen_info info_of(world *w) {
     ks_ui_listen_info in;
     ks_ui_listen_info_get(w->ui, &in);
     return in;
+}
+
+/* A world with speech on: 1, or 0 (a failed check, the world closed) when
+ * its speech cannot be made. */
+static int open_speaking(world *w, int width, int height) {
+    world_open_speech(w, width, height, 1);
+    OK(info_of(w).available);
+    if (info_of(w).available) return 1;
+    world_close(w);
+    return 0;
 }
 
 /* Advance the UI's clock by ms in 16 ms frames, each only once the speech
@@ -74,7 +52,8 @@ static void play(world *w, double ms) {
     }
 }
 
-static void tap_at(world *w, int x, int y) {
+/* A tap while the voice plays (its frames wait for the speech, as play). */
+static void tap_playing(world *w, int x, int y) {
     ks_ui_pointer(w->ui, KS_POINTER_DOWN, (float)x, (float)y, w->t);
     play(w, 48);
     ks_ui_pointer(w->ui, KS_POINTER_UP, (float)x, (float)y, w->t);
@@ -88,38 +67,13 @@ static int tap_button(world *w, const char *which) {
      * of the last tap (pointer.c), as a tap 400 ms later would. */
     while (w->t < w->ui->touch.guard_until) play(w, 16);
     if (ks_ui_listen_point(w->ui, which, &x, &y) != 0) return -1;
-    tap_at(w, x, y);
+    tap_playing(w, x, y);
     return 0;
-}
-
-static void shot(world *w, const char *name) {
-    char path[256];
-    ks_ui_draw(w->ui);
-    mkdir("ui-shots", 0755);
-    snprintf(path, sizeof path, "ui-shots/listen-%s.png", name);
-    ks_render_headless_save_png(w->hl, path);
-}
-
-/* Pixels of colour c inside window rect r of the last frame. */
-static int count_color(world *w, ks_rect r, ks_color c) {
-    SDL_Surface *s = ks_render_headless_surface(w->hl);
-    int n = 0;
-    for (int y = r.y; y < r.y + r.h; y++) {
-        if (y < 0 || y >= s->h) continue;
-        const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
-        for (int x = r.x; x < r.x + r.w; x++) {
-            if (x < 0 || x >= s->w) continue;
-            Uint8 pr, pg, pb;
-            SDL_GetRGB(row[x], s->format, &pr, &pg, &pb);
-            n += pr == c.r && pg == c.g && pb == c.b;
-        }
-    }
-    return n;
 }
 
 static void test_no_speech_no_button(void) {
     world w;
-    world_open(&w, 800, 600, 0);
+    world_open_speech(&w, 800, 600, 0);
     OK(ks_ui_open(w.ui, "page:prolotherapy/risks", w.t) == 0);
     ks_ui_tick(w.ui, w.t);
     OK(!info_of(&w).available);
@@ -130,13 +84,8 @@ static void test_no_speech_no_button(void) {
 
 static void test_listen_follows_the_voice(void) {
     world w;
-    world_open(&w, 800, 600, 1);
+    if (!open_speaking(&w, 800, 600)) return;
     ks_ui_listen_info in = info_of(&w);
-    OK(in.available);
-    if (!in.available) {
-        world_close(&w);
-        return;
-    }
     int x, y;
     /* Home has no Listen button; a page does. */
     OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == KS_ERR_NOT_FOUND);
@@ -144,7 +93,7 @@ static void test_listen_follows_the_voice(void) {
     ks_ui_tick(w.ui, w.t);
     OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == 0);
     OK(ks_ui_listen_point(w.ui, "stop", &x, &y) == KS_ERR_NOT_FOUND);
-    shot(&w, "page");
+    shot(&w, "listen-page");
 
     OK(tap_button(&w, "listen") == 0);
     in = info_of(&w);
@@ -158,9 +107,8 @@ static void test_listen_follows_the_voice(void) {
     /* The heading is marked: highlight colour behind its words. */
     play(&w, 300);
     in = info_of(&w);
-    ks_ui_draw(w.ui);
-    OK(count_color(&w, in.box, w.ui->look.theme->highlight) > 200);
-    shot(&w, "heading");
+    OK(count_color(&w, w.ui->look.theme->highlight, in.box) > 200);
+    shot(&w, "listen-heading");
 
     /* The sentences follow one another in order, each lasting about as
      * long as its words take at 150 a minute. */
@@ -179,13 +127,12 @@ static void test_listen_follows_the_voice(void) {
             since = w.t;
             /* The new sentence is on screen, marked. */
             OK(in.box.y >= w.ui->geom.body_top && in.box.y + in.box.h <= w.ui->geom.body_bottom);
-            ks_ui_draw(w.ui);
-            OK(count_color(&w, in.box, w.ui->look.theme->highlight) > 50);
+            OK(count_color(&w, w.ui->look.theme->highlight, in.box) > 50);
         }
         OK(w.t - since < 15000); /* no sentence of this page takes 15 s */
         if (w.t - since >= 15000) break;
     }
-    shot(&w, "sentence-6");
+    shot(&w, "listen-sentence-6");
     /* By now the page has scrolled to keep up (800x600 shows little). */
     float scrolled = w.ui->view.scroll;
     OK(scrolled > 0);
@@ -200,7 +147,7 @@ static void test_listen_follows_the_voice(void) {
     in = info_of(&w);
     INT_EQ(in.sentence, paused_at);
     OK(fabs(in.pos_ms - pos) < 1);
-    shot(&w, "paused");
+    shot(&w, "listen-paused");
     /* Resume goes on from there. */
     OK(tap_button(&w, "pause") == 0);
     INT_EQ(info_of(&w).state, KS_LISTEN_PLAYING);
@@ -212,9 +159,7 @@ static void test_listen_follows_the_voice(void) {
     in = info_of(&w);
     INT_EQ(in.state, KS_LISTEN_OFF);
     OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == 0);
-    ks_ui_draw(w.ui);
-    OK(count_color(&w, (ks_rect){0, w.ui->geom.body_top, 800, w.ui->geom.body_bottom - w.ui->geom.body_top},
-                   w.ui->look.theme->highlight) == 0);
+    OK(count_color(&w, w.ui->look.theme->highlight, body_rect(&w)) == 0);
 
     /* Listen again starts from the first line on screen, not the top. */
     OK(tap_button(&w, "listen") == 0);
@@ -224,25 +169,16 @@ static void test_listen_follows_the_voice(void) {
 
     /* Leaving the page stops it at once. */
     ks_ui_tick(w.ui, w.t);
-    const ks_item *back = NULL;
-    for (size_t i = 0; i < ks_layout_list_count(w.ui->chrome); i++) {
-        const ks_item *it = ks_layout_list_item(w.ui->chrome, i);
-        if (it->kind == KS_ITEM_LINK && it->tag == TAG_BACK) back = it;
-    }
+    const ks_item *back = find_link(w.ui->chrome, TAG_BACK, NULL);
     OK(back != NULL);
-    if (back) tap_at(&w, back->box.x + back->box.w / 2, back->box.y + back->box.h / 2);
+    if (back) tap_playing(&w, back->box.x + back->box.w / 2, back->box.y + back->box.h / 2);
     INT_EQ(info_of(&w).state, KS_LISTEN_OFF);
     world_close(&w);
 }
 
 static void test_slower_and_idle(void) {
     world w;
-    world_open(&w, 1080, 1920, 1);
-    if (!info_of(&w).available) {
-        OK(0);
-        world_close(&w);
-        return;
-    }
+    if (!open_speaking(&w, 1080, 1920)) return;
     OK(ks_ui_open(w.ui, "page:glossary", w.t) == 0);
     ks_ui_tick(w.ui, w.t);
     /* Time the first two sentences at 150, then at 120 words a minute. */
@@ -295,12 +231,7 @@ static void test_slower_and_idle(void) {
  * end, and leaving and the idle prompt stop it (issue 17). */
 static void test_listen_topic_overview(void) {
     world w;
-    world_open(&w, 1080, 1920, 1);
-    if (!info_of(&w).available) {
-        OK(0);
-        world_close(&w);
-        return;
-    }
+    if (!open_speaking(&w, 1080, 1920)) return;
     int x, y;
     /* The whole overview page has more sentences than the Topic shows. */
     OK(ks_ui_open(w.ui, "page:prolotherapy/index", w.t) == 0);
@@ -313,7 +244,7 @@ static void test_listen_topic_overview(void) {
     ks_ui_tick(w.ui, w.t);
     STR_EQ(ks_ui_screen_name(w.ui), "topic:prolotherapy");
     OK(ks_ui_listen_point(w.ui, "listen", &x, &y) == 0);
-    shot(&w, "topic");
+    shot(&w, "listen-topic");
     OK(tap_button(&w, "listen") == 0);
     ks_ui_listen_info in = info_of(&w);
     INT_EQ(in.state, KS_LISTEN_PLAYING);
@@ -322,8 +253,7 @@ static void test_listen_topic_overview(void) {
     OK(in.sentences >= 3 && in.sentences < whole);
     play(&w, 300);
     in = info_of(&w);
-    ks_ui_draw(w.ui);
-    OK(count_color(&w, in.box, w.ui->look.theme->highlight) > 200);
+    OK(count_color(&w, w.ui->look.theme->highlight, in.box) > 200);
 
     /* The next sentence: the overview's first, marked where it is shown. */
     double start = w.t;
@@ -332,21 +262,15 @@ static void test_listen_topic_overview(void) {
     INT_EQ(in.sentence, 1);
     OK(in.text && strncmp(in.text, "Prolotherapy is a set of shots", 30) == 0);
     OK(in.box.y >= w.ui->geom.body_top && in.box.y + in.box.h <= w.ui->geom.body_bottom);
-    ks_ui_draw(w.ui);
-    OK(count_color(&w, in.box, w.ui->look.theme->highlight) > 500);
-    shot(&w, "topic-sentence-1");
+    OK(count_color(&w, w.ui->look.theme->highlight, in.box) > 500);
+    shot(&w, "listen-topic-sentence-1");
     /* Nothing below the overview is marked (the tiles are not read). */
     {
-        const ks_item *tile = NULL;
-        for (size_t i = 0; i < ks_layout_list_count(w.ui->body) && !tile; i++) {
-            const ks_item *it = ks_layout_list_item(w.ui->body, i);
-            if (it->kind == KS_ITEM_LINK && it->tag == TAG_PAGE && it->target && strcmp(it->target, "prolotherapy/what-it-is") == 0)
-                tile = it;
-        }
+        const ks_item *tile = find_link(w.ui->body, TAG_PAGE, "prolotherapy/what-it-is");
         OK(tile != NULL);
         if (tile) {
             int ty = tile->box.y + w.ui->geom.body_top - (int)lroundf(w.ui->view.scroll);
-            OK(count_color(&w, (ks_rect){0, ty, 1080, w.ui->geom.body_bottom - ty}, w.ui->look.theme->highlight) == 0);
+            OK(count_color(&w, w.ui->look.theme->highlight, (ks_rect){0, ty, 1080, w.ui->geom.body_bottom - ty}) == 0);
         }
     }
 
@@ -364,14 +288,10 @@ static void test_listen_topic_overview(void) {
     INT_EQ(info_of(&w).state, KS_LISTEN_OFF);
     /* Back on the Topic, paused: the idle prompt stops it, the reset goes
      * Home, where there is no Listen. */
-    const ks_item *back = NULL;
     ks_ui_tick(w.ui, w.t);
-    for (size_t i = 0; i < ks_layout_list_count(w.ui->chrome); i++) {
-        const ks_item *it = ks_layout_list_item(w.ui->chrome, i);
-        if (it->kind == KS_ITEM_LINK && it->tag == TAG_BACK) back = it;
-    }
+    const ks_item *back = find_link(w.ui->chrome, TAG_BACK, NULL);
     OK(back != NULL);
-    if (back) tap_at(&w, back->box.x + back->box.w / 2, back->box.y + back->box.h / 2);
+    if (back) tap_playing(&w, back->box.x + back->box.w / 2, back->box.y + back->box.h / 2);
     STR_EQ(ks_ui_screen_name(w.ui), "topic:prolotherapy");
     OK(tap_button(&w, "listen") == 0);
     OK(tap_button(&w, "pause") == 0);
@@ -388,18 +308,13 @@ static void test_listen_topic_overview(void) {
 }
 
 int main(void) {
-    int err = 0;
     setenv("SDL_AUDIODRIVER", "dummy", 0);
     if (!harness_espeak_can_start()) return harness_done();
-    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    if (!shipped) {
-        fprintf(stderr, "cannot load the shipped content\n");
-        return 1;
-    }
+    if (shipped_load(NULL) != 0) return 1;
     RUN(test_no_speech_no_button);
     RUN(test_listen_follows_the_voice);
     RUN(test_slower_and_idle);
     RUN(test_listen_topic_overview);
-    ks_store_free(shipped);
+    shipped_free();
     return harness_done();
 }

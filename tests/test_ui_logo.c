@@ -2,22 +2,13 @@
  * default logo from assets/, a configured PNG in its own shape, and a
  * logo that cannot be read falling back to the default. Checked on pixels.
  */
-#include "harness.h"
-#include "kiosk/base.h"
-#include "kiosk/render.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
-
-#include "../src/ui/ui_int.h"
+#include "harness_ui.h"
 
 #include <SDL_image.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #define W 1080
 #define H 1920
 
-static ks_store *shipped;
 static char tmp[64];
 
 /* The box of the logo image in list dl, or w = 0. */
@@ -54,33 +45,28 @@ typedef struct shown {
 /* Run a kiosk with cfg, look at Home and at the idle prompt. */
 static shown look(const ks_ui_config *cfg, Uint32 rgb) {
     shown r;
-    int err = 0;
-    ks_store_view content = ks_store_view_of(shipped);
-    ks_render_headless *hl = ks_render_headless_create(W, H, ks_layout_theme("default"), NULL, &err);
-    ks_ui *ui;
+    world w;
+    world_spec spec = {.width = W, .height = H, .cfg = cfg};
     memset(&r, 0, sizeof r);
-    OK(hl != NULL);
-    if (!hl) return r;
-    ui = ks_ui_create(cfg, &content, NULL, ks_render_headless_render(hl), (ks_ui_size){W, H}, 0);
-    ks_ui_draw(ui);
-    r.home = logo_box(ui->body);
-    r.home_px = count_near(ks_render_headless_surface(hl), r.home, rgb);
-    for (size_t i = 0; i < ks_layout_list_count(ui->body); i++) {
-        const ks_item *it = ks_layout_list_item(ui->body, i);
+    world_open_spec(&w, &spec);
+    ks_ui_draw(w.ui);
+    r.home = logo_box(w.ui->body);
+    r.home_px = count_near(ks_render_headless_surface(w.hl), r.home, rgb);
+    for (size_t i = 0; i < ks_layout_list_count(w.ui->body); i++) {
+        const ks_item *it = ks_layout_list_item(w.ui->body, i);
         if (it->kind == KS_ITEM_TEXT && it->text && (size_t)it->len == strlen(cfg->title) &&
             strncmp(it->text, cfg->title, it->len) == 0)
             r.title_found = 1;
     }
     /* A patient opens a topic and walks away: the prompt. */
-    OK(ks_ui_open(ui, "topic:prolotherapy", 0) == 0);
-    ks_ui_tick(ui, 1000);
-    ks_ui_tick(ui, cfg->idle_seconds * 1000 + 2000);
-    OK(strcmp(ks_ui_screen_name(ui), "idle-prompt") == 0);
-    ks_ui_draw(ui);
-    r.prompt = logo_box(ui->over);
-    r.prompt_px = count_near(ks_render_headless_surface(hl), r.prompt, rgb);
-    ks_ui_destroy(ui);
-    ks_render_headless_destroy(hl);
+    OK(ks_ui_open(w.ui, "topic:prolotherapy", w.t) == 0);
+    ks_ui_tick(w.ui, w.t);
+    ks_ui_tick(w.ui, w.t + cfg->idle_seconds * 1000 + 1000);
+    OK(screen_is(&w, "idle-prompt"));
+    ks_ui_draw(w.ui);
+    r.prompt = logo_box(w.ui->over);
+    r.prompt_px = count_near(ks_render_headless_surface(w.hl), r.prompt, rgb);
+    world_close(&w);
     return r;
 }
 
@@ -117,15 +103,9 @@ static void test_unreadable_logo_falls_back(void) {
     ks_ui_config c;
     shown s;
     char path[128];
-    FILE *f;
     ks_ui_config_defaults(&c);
     snprintf(path, sizeof path, "%s/not-a-picture.png", tmp);
-    f = fopen(path, "w");
-    OK(f != NULL);
-    if (f) {
-        fputs("hello", f);
-        fclose(f);
-    }
+    OK(harness_write_text(path, "hello") == 0);
     snprintf(c.logo, sizeof c.logo, "%s", path);
     s = look(&c, 0x0B5563);
     OK(s.home.w > 40 && s.home_px > s.home.w * s.home.h / 3);
@@ -135,22 +115,16 @@ static void test_unreadable_logo_falls_back(void) {
 }
 
 int main(void) {
-    int err = 0;
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
+    if (shipped_load(NULL) != 0) return 1;
     snprintf(tmp, sizeof tmp, "/tmp/kiosk-logo-XXXXXX");
-    if (!shipped || !mkdtemp(tmp)) {
-        fprintf(stderr, "cannot load the shipped content\n");
+    if (!mkdtemp(tmp)) {
+        fprintf(stderr, "cannot make a folder for the logos\n");
         return 1;
     }
     RUN(test_default_logo);
     RUN(test_configured_png);
     RUN(test_unreadable_logo_falls_back);
-    ks_store_free(shipped);
-    {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
-    }
+    shipped_free();
+    harness_rm_rf(tmp);
     return harness_done();
 }

@@ -12,79 +12,23 @@
  *     with results and with the keyboard, the PIN pad and the staff
  *     screen.
  */
-#include "harness.h"
-#include "kiosk/base.h"
-#include "kiosk/index.h"
-#include "kiosk/render.h"
-#include "kiosk/search.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
-
-#include "../src/ui/ui_int.h"
-
-#include <math.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-static ks_store *shipped;
-static char db_path[256];
-
-typedef struct world {
-    ks_search *search;
-    ks_render_headless *hl;
-    ks_ui *ui;
-    ks_store_view content;
-    double t;
-} world;
+#include "harness_ui.h"
 
 static char *staff_status(void *ctx) {
     (void)ctx;
     return ks_strdup("Content: 17 pages, 2 topics\nIndex: up to date");
 }
 
-static void world_open(world *w, int width, int height, const char *theme) {
-    int err = 0;
+static void world_open_theme(world *w, int width, int height, const char *theme) {
     ks_ui_config cfg;
     ks_ui_hooks hooks;
-    memset(w, 0, sizeof *w);
+    world_spec s = {.width = width, .height = height, .cfg = &cfg, .search = 1, .theme = theme, .scale = 1.0,
+                    .hooks = &hooks};
     ks_ui_config_defaults(&cfg);
     cfg.speech_enabled = 1;
-    w->search = ks_search_open(db_path, &err);
-    OK(w->search != NULL);
-    w->hl = ks_render_headless_create(width, height, ks_layout_theme(theme), NULL, &err);
-    OK(w->hl != NULL);
-    w->content = ks_store_view_of(shipped);
-    w->ui = ks_ui_create(&cfg, &w->content, w->search, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
     memset(&hooks, 0, sizeof hooks);
     hooks.staff_status = staff_status;
-    ks_ui_set_hooks(w->ui, &hooks);
-    w->t = 1000;
-    OK(ks_ui_set_look(w->ui, 1.0, theme) == 0);
-    ks_ui_tick(w->ui, w->t);
-}
-
-static void world_close(world *w) {
-    ks_ui_destroy(w->ui);
-    ks_render_headless_destroy(w->hl);
-    ks_search_close(w->search);
-}
-
-static void tap_at(world *w, float x, float y) {
-    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
-    w->t += 50;
-    ks_ui_tick(w->ui, w->t);
-    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y, w->t);
-    w->t += 50;
-    ks_ui_tick(w->ui, w->t);
-}
-
-static const ks_item *find_in(const ks_display_list *dl, int tag, const char *target) {
-    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
-        const ks_item *it = ks_layout_list_item(dl, i);
-        if (it->kind == KS_ITEM_LINK && it->tag == tag && (!target || (it->target && !strcmp(it->target, target)))) return it;
-    }
-    return NULL;
+    world_open_spec(w, &s);
 }
 
 /* ------------------------------------------------------------ text size */
@@ -94,11 +38,11 @@ static void look_boxes(world *w, ks_rect out[4]) {
     static const char *const scales[3] = {"1", "1.5", "2"};
     ks_ui_tick(w->ui, w->t);
     for (int i = 0; i < 3; i++) {
-        const ks_item *it = find_in(w->ui->body, TAG_SIZE, scales[i]);
+        const ks_item *it = find_link(w->ui->body, TAG_SIZE, scales[i]);
         OK(it != NULL);
         out[i] = it ? it->box : (ks_rect){0, 0, 0, 0};
     }
-    const ks_item *c = find_in(w->ui->body, TAG_CONTRAST, NULL);
+    const ks_item *c = find_link(w->ui->body, TAG_CONTRAST, NULL);
     OK(c != NULL);
     out[3] = c ? c->box : (ks_rect){0, 0, 0, 0};
 }
@@ -108,7 +52,7 @@ static int same_box(ks_rect a, ks_rect b) { return a.x == b.x && a.y == b.y && a
 static void size_buttons_stay(int width, int height, const char *theme) {
     world w;
     ks_rect at1[4], at15[4], at2[4];
-    world_open(&w, width, height, theme);
+    world_open_theme(&w, width, height, theme);
     look_boxes(&w, at1);
     OK(ks_ui_set_look(w.ui, 1.5, NULL) == 0);
     look_boxes(&w, at15);
@@ -129,7 +73,7 @@ static void size_buttons_stay(int width, int height, const char *theme) {
     ks_ui_tick(w.ui, w.t);
     for (int i = 2; i >= 0; i--) {
         const char *want[3] = {"1", "1.5", "2"};
-        const ks_item *it = find_in(w.ui->body, TAG_SIZE, want[i]);
+        const ks_item *it = find_link(w.ui->body, TAG_SIZE, want[i]);
         int sx, sy;
         OK(it != NULL);
         if (!it) break;
@@ -138,7 +82,7 @@ static void size_buttons_stay(int width, int height, const char *theme) {
         float y0 = (float)(before.y - w.ui->view.scroll + w.ui->geom.body_top + sy);
         tap_at(&w, (float)(before.x + before.w / 2 + sx), y0 + (float)before.h / 2);
         OK(fabs(w.ui->look.scale - (1.0 + 0.5 * i)) < 1e-9);
-        it = find_in(w.ui->body, TAG_SIZE, want[i]);
+        it = find_link(w.ui->body, TAG_SIZE, want[i]);
         OK(it && same_box(it->box, before));
         if (it && !same_box(it->box, before))
             fprintf(stderr, "  tap %s: %d,%d %dx%d became %d,%d %dx%d (scale %.1f)\n", want[i], before.x, before.y, before.w, before.h,
@@ -225,14 +169,14 @@ static int screen_edges(world *w, const char *what) {
 static void outlines_at(int width, int height, double scale) {
     world w;
     int n = 0;
-    world_open(&w, width, height, "high-contrast");
+    world_open_theme(&w, width, height, "high-contrast");
     OK(ks_ui_set_look(w.ui, scale, NULL) == 0);
     n += screen_edges(&w, "home");
     OK(ks_ui_open(w.ui, "topic:prolotherapy", w.t) == 0);
     n += screen_edges(&w, "topic");
     OK(ks_ui_open(w.ui, "page:prolotherapy/risks", w.t) == 0);
     ks_ui_tick(w.ui, w.t);
-    OK(find_in(w.ui->chrome, TAG_SEARCH, NULL) != NULL); /* the header's Search, the one the issue names */
+    OK(find_link(w.ui->chrome, TAG_SEARCH, NULL) != NULL); /* the header's Search, the one the issue names */
     n += screen_edges(&w, "page");
     w.ui->view.scroll = ui_max_scroll(w.ui);
     n += screen_edges(&w, "page-end");
@@ -261,7 +205,7 @@ static void test_high_contrast_outlines(void) {
 static void test_edge_check_can_fail(void) {
     world w;
     int before = harness_state.failed;
-    world_open(&w, 1080, 1920, "default");
+    world_open_theme(&w, 1080, 1920, "default");
     OK(ks_ui_open(w.ui, "page:prolotherapy/risks", w.t) == 0);
     ks_ui_tick(w.ui, w.t);
     OK(ks_ui_draw(w.ui) == 0);
@@ -272,35 +216,10 @@ static void test_edge_check_can_fail(void) {
 }
 
 int main(void) {
-    int err = 0;
-    char dir[] = "/tmp/kiosk-look-XXXXXX";
-    ks_index *ix;
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    setenv("SDL_AUDIODRIVER", "dummy", 0);
-    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    if (!shipped || !mkdtemp(dir)) {
-        fprintf(stderr, "cannot load the shipped content\n");
-        return 1;
-    }
-    snprintf(db_path, sizeof db_path, "%s/index.db", dir);
-    ix = ks_index_open(db_path, &err);
-    if (!ix || ks_index_sync(ix, shipped, NULL) != 0) {
-        fprintf(stderr, "cannot build the index\n");
-        return 1;
-    }
-    ks_index_close(ix);
+    if (shipped_load("look") != 0) return 1;
     RUN(test_size_buttons_do_not_move);
     RUN(test_edge_check_can_fail);
     RUN(test_high_contrast_outlines);
-    ks_store_free(shipped);
-    unlink(db_path);
-    {
-        char p[300];
-        snprintf(p, sizeof p, "%s/index.db-wal", dir);
-        unlink(p);
-        snprintf(p, sizeof p, "%s/index.db-shm", dir);
-        unlink(p);
-    }
-    rmdir(dir);
+    shipped_free();
     return harness_done();
 }

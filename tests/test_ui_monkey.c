@@ -7,19 +7,9 @@
  * always be one the kiosk knows, and the kiosk must still work afterwards
  * (Home, a search that finds pages). Fixed seed; KIOSK_MONKEY_EVENTS=N for
  * a longer run, KIOSK_MONKEY_SEED=S for another sequence. */
-#include "harness.h"
-#include "kiosk/base.h"
-#include "kiosk/index.h"
-#include "kiosk/render.h"
-#include "kiosk/search.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
+#include "harness_ui.h"
 
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
 static uint32_t rnd(void) {
@@ -31,46 +21,36 @@ static uint32_t rnd(void) {
 static float rndf(float lo, float hi) { return lo + (hi - lo) * (float)(rnd() % 10001) / 10000.0f; }
 
 typedef struct monkey {
-    ks_render_headless *hl;
-    ks_ui *ui;
-    int w, h;
-    double t;
+    world kiosk;
+    int w, h; /* the window now */
     size_t draws, draw_failures, odd_screens;
 } monkey;
 
-static void tick(monkey *m, double ms) {
-    double end = m->t + ms;
-    while (m->t < end) {
-        m->t += 16;
-        ks_ui_tick(m->ui, m->t);
-    }
-}
-
 static void tap(monkey *m, float x, float y) {
-    ks_ui_pointer(m->ui, KS_POINTER_DOWN, x, y, m->t);
-    tick(m, rnd() % 120);
-    ks_ui_pointer(m->ui, KS_POINTER_UP, x + rndf(-4, 4), y + rndf(-4, 4), m->t);
+    ks_ui_pointer(m->kiosk.ui, KS_POINTER_DOWN, x, y, m->kiosk.t);
+    step(&m->kiosk, rnd() % 120);
+    ks_ui_pointer(m->kiosk.ui, KS_POINTER_UP, x + rndf(-4, 4), y + rndf(-4, 4), m->kiosk.t);
 }
 
 static void drag(monkey *m) {
     float x = rndf(-20, (float)m->w + 20), y = rndf(-20, (float)m->h + 20);
     float dx = rndf(-400, 400), dy = rndf(-(float)m->h, (float)m->h);
     int steps = 1 + (int)(rnd() % 12);
-    ks_ui_pointer(m->ui, KS_POINTER_DOWN, x, y, m->t);
+    ks_ui_pointer(m->kiosk.ui, KS_POINTER_DOWN, x, y, m->kiosk.t);
     for (int i = 1; i <= steps; i++) {
-        tick(m, 8 + rnd() % 40);
-        ks_ui_pointer(m->ui, KS_POINTER_MOVE, x + dx * (float)i / (float)steps, y + dy * (float)i / (float)steps,
-                      m->t);
+        step(&m->kiosk, 8 + rnd() % 40);
+        ks_ui_pointer(m->kiosk.ui, KS_POINTER_MOVE, x + dx * (float)i / (float)steps, y + dy * (float)i / (float)steps,
+                      m->kiosk.t);
     }
-    if (rnd() % 4 == 0) tick(m, 200); /* rest: no fling */
-    ks_ui_pointer(m->ui, KS_POINTER_UP, x + dx, y + dy, m->t);
+    if (rnd() % 4 == 0) step(&m->kiosk, 200); /* rest: no fling */
+    ks_ui_pointer(m->kiosk.ui, KS_POINTER_UP, x + dx, y + dy, m->kiosk.t);
 }
 
 static void type_one(monkey *m) {
     static const char keys[] = "abcdefghijklmnopqrstuvwxyz      \b";
     int x, y;
-    if (ks_ui_key_point(m->ui, keys[rnd() % (sizeof keys - 1)], &x, &y) == 0) tap(m, (float)x, (float)y);
-    else if (ks_ui_search_field_point(m->ui, &x, &y) == 0) tap(m, (float)x, (float)y);
+    if (ks_ui_key_point(m->kiosk.ui, keys[rnd() % (sizeof keys - 1)], &x, &y) == 0) tap(m, (float)x, (float)y);
+    else if (ks_ui_search_field_point(m->kiosk.ui, &x, &y) == 0) tap(m, (float)x, (float)y);
     else tap(m, rndf(0, (float)m->w), rndf(0, (float)m->h / 4)); /* the header's Search, perhaps */
 }
 
@@ -81,9 +61,9 @@ static int resize(monkey *m) {
     int w = sizes[k][0] + (int)(rnd() % 64), h = sizes[k][1] + (int)(rnd() % 64);
     ks_render_headless *nhl = ks_render_headless_create(w, h, ks_layout_theme("default"), NULL, &err);
     if (!nhl) return -1;
-    ks_ui_set_render(m->ui, ks_render_headless_render(nhl), w, h);
-    ks_render_headless_destroy(m->hl);
-    m->hl = nhl;
+    ks_ui_set_render(m->kiosk.ui, ks_render_headless_render(nhl), w, h);
+    ks_render_headless_destroy(m->kiosk.hl);
+    m->kiosk.hl = nhl;
     m->w = w;
     m->h = h;
     return 0;
@@ -97,32 +77,15 @@ static int known_screen(const char *name) {
 }
 
 static void test_monkey(void) {
-    char db[] = "/tmp/kiosk-monkey-XXXXXX";
-    int fd = mkstemp(db), err = 0;
     long events = 20000;
     const char *env = getenv("KIOSK_MONKEY_EVENTS");
+    world_spec spec = {.width = 1080, .height = 1920, .search = 1, .created = 1000};
+    monkey m = {0};
     if (env && atol(env) > 0) events = atol(env);
     if ((env = getenv("KIOSK_MONKEY_SEED")) && strtoull(env, NULL, 0)) rng = strtoull(env, NULL, 0);
-    OK(fd >= 0);
-    if (fd >= 0) close(fd);
-    ks_store *store = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    OK(store != NULL);
-    if (!store) return;
-    ks_index *ix = ks_index_open(db, &err);
-    OK(ix && ks_index_sync(ix, store, NULL) == 0);
-    ks_index_close(ix);
-    ks_search *search = ks_search_open(db, &err);
-    OK(search != NULL);
-
-    monkey m = {0};
-    m.w = 1080;
-    m.h = 1920;
-    m.t = 1000;
-    m.hl = ks_render_headless_create(m.w, m.h, ks_layout_theme("default"), NULL, &err);
-    OK(m.hl != NULL);
-    if (!m.hl) return;
-    ks_store_view content = ks_store_view_of(store);
-    m.ui = ks_ui_create(NULL, &content, search, ks_render_headless_render(m.hl), (ks_ui_size){m.w, m.h}, m.t);
+    world_open_spec(&m.kiosk, &spec);
+    m.w = spec.width;
+    m.h = spec.height;
     size_t counts[7] = {0};
     for (long e = 0; e < events; e++) {
         uint32_t r = rnd() % 100;
@@ -132,25 +95,25 @@ static void test_monkey(void) {
         case 0: tap(&m, rndf(-10, (float)m.w + 10), rndf(-10, (float)m.h + 10)); break;
         case 1: drag(&m); break;
         case 2: type_one(&m); break;
-        case 3: tick(&m, rnd() % 1500); break;
+        case 3: step(&m.kiosk, rnd() % 1500); break;
         case 4: /* idle: the clock jumps past the prompt, sometimes the reset */
-            m.t += 1000.0 * (30 + rnd() % 200);
-            ks_ui_tick(m.ui, m.t);
+            m.kiosk.t += 1000.0 * (30 + rnd() % 200);
+            ks_ui_tick(m.kiosk.ui, m.kiosk.t);
             break;
         case 5: OK(resize(&m) == 0); break;
         default: /* the staff corner held, or let go too early */
-            ks_ui_pointer(m.ui, KS_POINTER_DOWN, rndf(0, 100), rndf(0, 100), m.t);
-            tick(&m, rnd() % 7000);
-            ks_ui_pointer(m.ui, KS_POINTER_UP, rndf(0, 100), rndf(0, 100), m.t);
+            ks_ui_pointer(m.kiosk.ui, KS_POINTER_DOWN, rndf(0, 100), rndf(0, 100), m.kiosk.t);
+            step(&m.kiosk, rnd() % 7000);
+            ks_ui_pointer(m.kiosk.ui, KS_POINTER_UP, rndf(0, 100), rndf(0, 100), m.kiosk.t);
             break;
         }
-        ks_ui_tick(m.ui, m.t);
-        if (!known_screen(ks_ui_screen_name(m.ui))) {
-            if (!m.odd_screens++) fprintf(stderr, "odd screen after event %ld: %s\n", e, ks_ui_screen_name(m.ui));
+        ks_ui_tick(m.kiosk.ui, m.kiosk.t);
+        if (!known_screen(ks_ui_screen_name(m.kiosk.ui))) {
+            if (!m.odd_screens++) fprintf(stderr, "odd screen after event %ld: %s\n", e, ks_ui_screen_name(m.kiosk.ui));
         }
         if (e % 8 == 0 || kind == 5) {
             m.draws++;
-            if (ks_ui_draw(m.ui) != 0) m.draw_failures++;
+            if (ks_ui_draw(m.kiosk.ui) != 0) m.draw_failures++;
         }
     }
     INT_EQ(m.draw_failures, 0);
@@ -158,33 +121,27 @@ static void test_monkey(void) {
     fprintf(stderr, "monkey: %ld events (%zu taps, %zu drags, %zu keys, %zu waits, %zu idle jumps, %zu resizes, "
                     "%zu staff holds), %zu draws, last screen %s\n",
             events, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], m.draws,
-            ks_ui_screen_name(m.ui));
+            ks_ui_screen_name(m.kiosk.ui));
 
     /* still a working kiosk: the idle reset brings Home, and search works */
-    m.t += 1000.0 * 400;
-    ks_ui_tick(m.ui, m.t);
-    m.t += 1000.0 * 400;
-    ks_ui_tick(m.ui, m.t);
-    if (ks_ui_quit_requested(m.ui)) fprintf(stderr, "monkey: the staff exit was reached on the way\n");
-    OK(ks_ui_open(m.ui, "home", m.t) == 0);
-    STR_EQ(ks_ui_screen_name(m.ui), "home");
-    OK(ks_ui_open(m.ui, "search:knee", m.t) == 0);
-    OK(ks_ui_draw(m.ui) == 0);
+    m.kiosk.t += 1000.0 * 400;
+    ks_ui_tick(m.kiosk.ui, m.kiosk.t);
+    m.kiosk.t += 1000.0 * 400;
+    ks_ui_tick(m.kiosk.ui, m.kiosk.t);
+    if (ks_ui_quit_requested(m.kiosk.ui)) fprintf(stderr, "monkey: the staff exit was reached on the way\n");
+    OK(ks_ui_open(m.kiosk.ui, "home", m.kiosk.t) == 0);
+    STR_EQ(ks_ui_screen_name(m.kiosk.ui), "home");
+    OK(ks_ui_open(m.kiosk.ui, "search:knee", m.kiosk.t) == 0);
+    OK(ks_ui_draw(m.kiosk.ui) == 0);
     ks_search_results *res = NULL;
-    OK(ks_search_query(search, "prolotherapy", 5, &res) == 0 && res && res->n > 0);
+    OK(ks_search_query(m.kiosk.search, "prolotherapy", 5, &res) == 0 && res && res->n > 0);
     ks_search_results_free(res);
-
-    ks_ui_destroy(m.ui);
-    ks_render_headless_destroy(m.hl);
-    ks_search_close(search);
-    ks_store_free(store);
-    char *side = ks_sprintf("%s.backup", db);
-    unlink(side);
-    free(side);
-    unlink(db);
+    world_close(&m.kiosk);
 }
 
 int main(void) {
+    if (shipped_load("monkey") != 0) return 1;
     RUN(test_monkey);
+    shipped_free();
     return harness_done();
 }

@@ -24,32 +24,10 @@
  *
  * A failure names the screen, the size, the scale and the two items.
  */
-#include "harness.h"
-#include "kiosk/base.h"
-#include "kiosk/index.h"
-#include "kiosk/render.h"
-#include "kiosk/search.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
+#include "harness_ui.h"
 
-#include "../src/ui/ui_int.h"
-
-#include <math.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-static ks_store *shipped;
-static char db_path[256];
 static long failures; /* overlaps found, all screens */
 static long checked;  /* screens checked */
-
-typedef struct world {
-    ks_search *search;
-    ks_render_headless *hl;
-    ks_ui *ui;
-    ks_store_view content;
-    double t;
-} world;
 
 static char *staff_status(void *ctx) {
     (void)ctx;
@@ -58,31 +36,15 @@ static char *staff_status(void *ctx) {
                      "Index: up to date, 412 kB\nUsage since the last reset: 38 page views, 11 searches, 2 found nothing");
 }
 
-static void world_open(world *w, int width, int height, double scale) {
-    int err = 0;
+static void world_open_scale(world *w, int width, int height, double scale) {
     ks_ui_config cfg;
     ks_ui_hooks hooks;
-    memset(w, 0, sizeof *w);
+    world_spec s = {.width = width, .height = height, .cfg = &cfg, .search = 1, .scale = scale, .hooks = &hooks};
     ks_ui_config_defaults(&cfg);
     cfg.speech_enabled = 1; /* every page shows its Listen button */
-    w->search = ks_search_open(db_path, &err);
-    OK(w->search != NULL);
-    w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
-    OK(w->hl != NULL);
-    w->content = ks_store_view_of(shipped);
-    w->ui = ks_ui_create(&cfg, &w->content, w->search, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
     memset(&hooks, 0, sizeof hooks);
     hooks.staff_status = staff_status;
-    ks_ui_set_hooks(w->ui, &hooks);
-    w->t = 1000;
-    OK(ks_ui_set_look(w->ui, scale, NULL) == 0);
-    ks_ui_tick(w->ui, w->t);
-}
-
-static void world_close(world *w) {
-    ks_ui_destroy(w->ui);
-    ks_render_headless_destroy(w->hl);
-    ks_search_close(w->search);
+    world_open_spec(w, &s);
 }
 
 /* ------------------------------------------------------------ the check */
@@ -213,7 +175,7 @@ static void check_scrolled(world *w, const char *what) {
 static void every_screen(int width, int height, double scale) {
     world w;
     char name[200];
-    world_open(&w, width, height, scale);
+    world_open_scale(&w, width, height, scale);
     check_scrolled(&w, "home");
     for (size_t i = 0; i < ks_store_topic_count(shipped); i++) {
         const ks_topic *t = ks_store_topic(shipped, i);
@@ -276,7 +238,7 @@ static void test_nothing_covers_text(void) {
 static void test_check_sees_a_cover(void) {
     world w;
     long before = failures;
-    world_open(&w, 1080, 1920, 1.0);
+    world_open_scale(&w, 1080, 1920, 1.0);
     OK(ks_ui_open(w.ui, "page:prolotherapy/risks", w.t) == 0);
     ks_ui_tick(w.ui, w.t);
     {
@@ -293,34 +255,9 @@ static void test_check_sees_a_cover(void) {
 }
 
 int main(void) {
-    int err = 0;
-    char dir[] = "/tmp/kiosk-overlap-XXXXXX";
-    ks_index *ix;
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    setenv("SDL_AUDIODRIVER", "dummy", 0);
-    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    if (!shipped || !mkdtemp(dir)) {
-        fprintf(stderr, "cannot load the shipped content\n");
-        return 1;
-    }
-    snprintf(db_path, sizeof db_path, "%s/index.db", dir);
-    ix = ks_index_open(db_path, &err);
-    if (!ix || ks_index_sync(ix, shipped, NULL) != 0) {
-        fprintf(stderr, "cannot build the index\n");
-        return 1;
-    }
-    ks_index_close(ix);
+    if (shipped_load("overlap") != 0) return 1;
     RUN(test_check_sees_a_cover);
     RUN(test_nothing_covers_text);
-    ks_store_free(shipped);
-    unlink(db_path);
-    {
-        char p[300];
-        snprintf(p, sizeof p, "%s/index.db-wal", dir);
-        unlink(p);
-        snprintf(p, sizeof p, "%s/index.db-shm", dir);
-        unlink(p);
-    }
-    rmdir(dir);
+    shipped_free();
     return harness_done();
 }

@@ -9,73 +9,15 @@
  * (white-box, through ui_int.h) and tapped at their centre through the
  * same pointer path as a finger. Screenshots go to ./ui-shots/overview-*.
  */
-#include "harness.h"
-#include "kiosk/base.h"
-#include "kiosk/index.h"
-#include "kiosk/render.h"
-#include "kiosk/search.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
+#include "harness_ui.h"
 
-#include "../src/ui/ui_int.h"
-
-#include <math.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-typedef struct world {
-    ks_search *search;
-    ks_render_headless *hl;
-    ks_ui *ui;
-    ks_store_view content;
-    double t;
-} world;
-
-static ks_store *shipped; /* loaded once */
-static char db_path[256]; /* synced once */
-
-/* A kiosk of width x height on content (NULL: no content at all). */
-static void world_open(world *w, int width, int height, const ks_store *content) {
-    int err = 0;
-    memset(w, 0, sizeof *w);
-    w->search = content ? ks_search_open(db_path, &err) : NULL;
-    w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
-    OK(w->hl != NULL);
-    if (content) w->content = ks_store_view_of(content);
-    w->ui = ks_ui_create(NULL, &w->content, w->search, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
-    w->t = 1000;
-    ks_ui_tick(w->ui, w->t);
-}
-
-static void world_close(world *w) {
-    ks_ui_destroy(w->ui);
-    ks_render_headless_destroy(w->hl);
-    ks_search_close(w->search);
-}
-
-static void step(world *w, double ms) {
-    double end = w->t + ms;
-    while (w->t < end) {
-        w->t += 16;
-        ks_ui_tick(w->ui, w->t);
-    }
-}
-
-static void tap_at(world *w, float x, float y) {
-    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
-    step(w, 50);
-    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y, w->t);
-    step(w, 500); /* past any tap hygiene after a screen change */
-}
-
-static const ks_item *find_in(const ks_display_list *dl, int tag, const char *target) {
-    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
-        const ks_item *it = ks_layout_list_item(dl, i);
-        if (it->kind != KS_ITEM_LINK || it->tag != tag) continue;
-        if (!target || (it->target && strcmp(it->target, target) == 0)) return it;
-    }
-    return NULL;
+/* A kiosk of width x height on content (NULL: no content at all), which
+ * searches the shipped index when it has content. */
+static void world_open_on(world *w, int width, int height, const ks_store *content) {
+    ks_store_view v = {0};
+    world_spec s = {.width = width, .height = height, .content = &v, .search = content != NULL};
+    if (content) v = ks_store_view_of(content);
+    world_open_spec(w, &s);
 }
 
 /* The first text item of dl containing s (document text only when doc). */
@@ -103,58 +45,6 @@ static int says(const ks_display_list *dl, const char *s) {
     return found;
 }
 
-static int screen_is(world *w, const char *name) { return strcmp(ks_ui_screen_name(w->ui), name) == 0; }
-
-/* Tap a target of the body (scrolled into view first) or of the chrome. */
-static int tap_link(world *w, int tag, const char *target) {
-    ks_ui *ui = w->ui;
-    const ks_item *it;
-    ks_ui_tick(ui, w->t);
-    if ((it = find_in(ui->over, tag, target)) || (it = find_in(ui->chrome, tag, target))) {
-        tap_at(w, (float)(it->box.x + it->box.w / 2), (float)(it->box.y + it->box.h / 2));
-        return 0;
-    }
-    if (!(it = find_in(ui->body, tag, target))) return -1;
-    {
-        float want = (float)(it->box.y + it->box.h / 2) - (float)ui_view_h(ui) / 2;
-        int y;
-        if (want < 0) want = 0;
-        if (want > ui_max_scroll(ui)) want = ui_max_scroll(ui);
-        ui->view.scroll = want; /* as a drag would leave it */
-        ui->view.dirty = 1;
-        y = it->box.y + it->box.h / 2 + ui->geom.body_top - (int)lroundf(ui->view.scroll);
-        tap_at(w, (float)(it->box.x + it->box.w / 2), (float)y);
-    }
-    return 0;
-}
-
-/* Pixels on screen of exactly colour c within window rect r. */
-static long count_color(world *w, ks_color c, ks_rect r) {
-    SDL_Surface *s;
-    long n = 0;
-    ks_ui_draw(w->ui);
-    s = ks_render_headless_surface(w->hl);
-    SDL_LockSurface(s);
-    for (int y = r.y < 0 ? 0 : r.y; y < r.y + r.h && y < s->h; y++) {
-        const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
-        for (int x = r.x < 0 ? 0 : r.x; x < r.x + r.w && x < s->w; x++) {
-            Uint8 pr, pg, pb;
-            SDL_GetRGB(row[x], s->format, &pr, &pg, &pb);
-            if (pr == c.r && pg == c.g && pb == c.b) n++;
-        }
-    }
-    SDL_UnlockSurface(s);
-    return n;
-}
-
-static void shot(world *w, const char *name) {
-    char path[256];
-    mkdir("ui-shots", 0755);
-    snprintf(path, sizeof path, "ui-shots/overview-%s.png", name);
-    ks_ui_draw(w->ui);
-    OK(ks_render_headless_save_png(w->hl, path) == 0);
-}
-
 /* The window y of page y on the current screen. */
 static int on_screen(world *w, int page_y) { return page_y + w->ui->geom.body_top - (int)lroundf(w->ui->view.scroll); }
 
@@ -164,10 +54,10 @@ static void test_topic_shows_overview_then_read_more(void) {
     world w;
     const ks_theme *th = ks_layout_theme("default");
     const ks_item *first, *more, *tile, *title;
-    world_open(&w, 1080, 1920, shipped);
+    world_open(&w, 1080, 1920);
     OK(tap_link(&w, TAG_TOPIC, "prolotherapy") == 0);
     OK(screen_is(&w, "topic:prolotherapy"));
-    shot(&w, "topic");
+    shot(&w, "overview-topic");
     /* The topic's own text, laid out from index.md: its title heading and
      * its first paragraph, as document text (src_len: the same ranges read
      * aloud marks). */
@@ -177,11 +67,11 @@ static void test_topic_shows_overview_then_read_more(void) {
     /* Cut to its opening: not its "Read more" list of the same pages the
      * tiles offer, nor the paragraph past the bounded height. */
     OK(text_in(w.ui->body, "Results differ", 1) == NULL);
-    OK(find_in(w.ui->body, TAG_DOC_LINK, "prolotherapy/what-it-is") == NULL);
-    OK(find_in(w.ui->body, TAG_DOC_LINK, "glossary#dextrose") != NULL); /* its own link works as on the page */
+    OK(find_link(w.ui->body, TAG_DOC_LINK, "prolotherapy/what-it-is") == NULL);
+    OK(find_link(w.ui->body, TAG_DOC_LINK, "glossary#dextrose") != NULL); /* its own link works as on the page */
     /* Read more, below the text and above the first tile. */
-    more = find_in(w.ui->body, TAG_PAGE, "prolotherapy/index");
-    tile = find_in(w.ui->body, TAG_PAGE, "prolotherapy/what-it-is");
+    more = find_link(w.ui->body, TAG_PAGE, "prolotherapy/index");
+    tile = find_link(w.ui->body, TAG_PAGE, "prolotherapy/what-it-is");
     OK(more != NULL && tile != NULL);
     if (!first || !more || !tile || !title) {
         world_close(&w);
@@ -199,7 +89,7 @@ static void test_topic_shows_overview_then_read_more(void) {
     {
         world p;
         const ks_item *pf;
-        world_open(&p, 1080, 1920, shipped);
+        world_open(&p, 1080, 1920);
         OK(ks_ui_open(p.ui, "page:prolotherapy/index", p.t) == 0);
         ks_ui_tick(p.ui, p.t);
         pf = text_in(p.ui->body, "Prolotherapy is a set of shots", 1);
@@ -218,14 +108,14 @@ static void test_topic_shows_overview_then_read_more(void) {
     OK(text_in(w.ui->body, "Prolotherapy \xe2\x80\xba Overview", 0) != NULL);
     OK(text_in(w.ui->body, "Prolotherapy \xe2\x80\xba Prolotherapy", 0) == NULL);
     OK(text_in(w.ui->body, "Results differ", 1) != NULL);
-    shot(&w, "page");
+    shot(&w, "overview-page");
     /* It goes on to the topic's first section. */
-    OK(find_in(w.ui->body, TAG_PAGE, "prolotherapy/what-it-is") != NULL);
+    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/what-it-is") != NULL);
     /* Back: the Topic screen with its overview again. */
     OK(tap_link(&w, TAG_BACK, NULL) == 0);
     OK(screen_is(&w, "topic:prolotherapy"));
     OK(text_in(w.ui->body, "Prolotherapy is a set of shots", 1) != NULL);
-    OK(find_in(w.ui->body, TAG_PAGE, "prolotherapy/index") != NULL);
+    OK(find_link(w.ui->body, TAG_PAGE, "prolotherapy/index") != NULL);
     /* A section tile still opens its page. */
     OK(tap_link(&w, TAG_PAGE, "prolotherapy/risks") == 0);
     OK(screen_is(&w, "page:prolotherapy/risks"));
@@ -239,11 +129,11 @@ static void test_overview_bounded_small_screen(void) {
     world w;
     int top = -1, bottom = -1, line;
     const ks_item *more;
-    world_open(&w, 800, 600, shipped);
+    world_open(&w, 800, 600);
     OK(ks_ui_set_look(w.ui, 2.0, "default") == 0);
     OK(ks_ui_open(w.ui, "topic:ozone-therapy", w.t) == 0);
     ks_ui_tick(w.ui, w.t);
-    shot(&w, "topic-800x600-200");
+    shot(&w, "overview-topic-800x600-200");
     for (size_t i = 0; i < ks_layout_list_count(w.ui->body); i++) {
         const ks_item *it = ks_layout_list_item(w.ui->body, i);
         if (it->kind != KS_ITEM_TEXT || !it->src_len || it->size > ks_layout_body_px(w.ui->look.theme, 2.0)) continue;
@@ -259,9 +149,9 @@ static void test_overview_bounded_small_screen(void) {
         if (lim < 3 * line) lim = 3 * line;
         OK(bottom - top <= lim);
     }
-    more = find_in(w.ui->body, TAG_PAGE, "ozone-therapy/index");
+    more = find_link(w.ui->body, TAG_PAGE, "ozone-therapy/index");
     OK(more != NULL);
-    OK(find_in(w.ui->body, TAG_PAGE, "ozone-therapy/what-it-is") != NULL);
+    OK(find_link(w.ui->body, TAG_PAGE, "ozone-therapy/what-it-is") != NULL);
     world_close(&w);
 }
 
@@ -270,7 +160,7 @@ static void test_overview_bounded_small_screen(void) {
 static void test_search_result_opens_overview(void) {
     world w;
     size_t hit = SIZE_MAX;
-    world_open(&w, 1080, 1920, shipped);
+    world_open(&w, 1080, 1920);
     OK(ks_ui_open(w.ui, "search:prolotherapy", w.t) == 0);
     ks_ui_tick(w.ui, w.t);
     OK(w.ui->find.results != NULL);
@@ -298,9 +188,9 @@ static void check_no_pages(world *w, const char *name) {
     OK(msg != NULL);
     OK(says(w->ui->body, "This kiosk has no pages yet \xe2\x80\x94 please tell the front desk."));
     /* Nothing else to touch: no search field, no topics, no controls. */
-    OK(find_in(w->ui->body, TAG_SEARCH, NULL) == NULL);
-    OK(find_in(w->ui->body, TAG_TOPIC, NULL) == NULL);
-    OK(find_in(w->ui->body, TAG_SIZE, NULL) == NULL);
+    OK(find_link(w->ui->body, TAG_SEARCH, NULL) == NULL);
+    OK(find_link(w->ui->body, TAG_TOPIC, NULL) == NULL);
+    OK(find_link(w->ui->body, TAG_SIZE, NULL) == NULL);
     OK(!w->ui->geom.has_field);
     /* Real pixels: the sentence in the heading colour where the list put
      * it, on screen without scrolling. */
@@ -312,8 +202,8 @@ static void check_no_pages(world *w, const char *name) {
 
 static void test_no_pages_screen(void) {
     world w;
-    world_open(&w, 1080, 1920, NULL);
-    check_no_pages(&w, "no-pages");
+    world_open_on(&w, 1080, 1920, NULL);
+    check_no_pages(&w, "overview-no-pages");
     /* Taps do nothing but stay calm. */
     tap_at(&w, 540, 960);
     OK(screen_is(&w, "home"));
@@ -331,7 +221,7 @@ static void test_no_pages_screen(void) {
         ks_ui_set_content(w.ui, &v);
         ks_ui_tick(w.ui, w.t);
         OK(!says(w.ui->body, "no pages yet"));
-        OK(find_in(w.ui->body, TAG_TOPIC, "prolotherapy") != NULL);
+        OK(find_link(w.ui->body, TAG_TOPIC, "prolotherapy") != NULL);
     }
     world_close(&w);
 
@@ -346,9 +236,9 @@ static void test_no_pages_screen(void) {
         OK(empty != NULL);
         if (empty) {
             INT_EQ(ks_store_page_count(empty), 0);
-            world_open(&w, 800, 600, empty);
+            world_open_on(&w, 800, 600, empty);
             OK(ks_ui_set_look(w.ui, 2.0, "high-contrast") == 0);
-            check_no_pages(&w, "no-pages-800x600-200-hc");
+            check_no_pages(&w, "overview-no-pages-800x600-200-hc");
             world_close(&w);
             ks_store_free(empty);
         }
@@ -357,35 +247,11 @@ static void test_no_pages_screen(void) {
 }
 
 int main(void) {
-    int err = 0;
-    char dir[] = "/tmp/kiosk-ui-ov-XXXXXX";
-    ks_index *ix;
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    if (!shipped || !mkdtemp(dir)) {
-        fprintf(stderr, "cannot load the shipped content\n");
-        return 1;
-    }
-    snprintf(db_path, sizeof db_path, "%s/index.db", dir);
-    ix = ks_index_open(db_path, &err);
-    if (!ix || ks_index_sync(ix, shipped, NULL) != 0) {
-        fprintf(stderr, "cannot build the index\n");
-        return 1;
-    }
-    ks_index_close(ix);
+    if (shipped_load("ui-ov") != 0) return 1;
     RUN(test_topic_shows_overview_then_read_more);
     RUN(test_overview_bounded_small_screen);
     RUN(test_search_result_opens_overview);
     RUN(test_no_pages_screen);
-    ks_store_free(shipped);
-    {
-        char p[300];
-        const char *suffix[] = {"", "-wal", "-shm"};
-        for (int i = 0; i < 3; i++) {
-            snprintf(p, sizeof p, "%s%s", db_path, suffix[i]);
-            unlink(p);
-        }
-    }
-    rmdir(dir);
+    shipped_free();
     return harness_done();
 }

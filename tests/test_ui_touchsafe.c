@@ -7,43 +7,24 @@
  * with the default-PIN warning in red; an empty search the patient
  * cleared is counted once. Screenshots go to ./ui-shots/.
  */
-#include "harness.h"
-#include "kiosk/base.h"
-#include "kiosk/index.h"
-#include "kiosk/render.h"
-#include "kiosk/search.h"
-#include "kiosk/store.h"
-#include "kiosk/ui.h"
+#include "harness_ui.h"
 
-#include "../src/ui/ui_int.h"
-
-#include <math.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-typedef struct world {
-    ks_search *search;
-    ks_render_headless *hl;
-    ks_ui *ui;
-    ks_store_view content;
-    double t;
+/* What the ui's hooks were told, since the world was opened. */
+static struct {
     int changes;          /* screen_changed calls */
     int empty;            /* empty_search calls */
     char last_empty[128];
-} world;
-
-static ks_store *shipped;
-static char db_path[256];
+} heard;
 
 static void on_screen(void *ctx, const char *name) {
+    (void)ctx;
     (void)name;
-    ((world *)ctx)->changes++;
+    heard.changes++;
 }
 static void on_empty(void *ctx, const char *text) {
-    world *w = ctx;
-    w->empty++;
-    snprintf(w->last_empty, sizeof w->last_empty, "%s", text);
+    (void)ctx;
+    heard.empty++;
+    snprintf(heard.last_empty, sizeof heard.last_empty, "%s", text);
 }
 static char *on_status(void *ctx) {
     (void)ctx;
@@ -60,117 +41,15 @@ static char *on_status(void *ctx) {
                      "Searches that found nothing: 2\n  1  zzqx\n  1  knee brace\n");
 }
 
-static void world_open_cfg(world *w, int width, int height, const ks_ui_config *cfg) {
-    int err = 0;
+/* The shipped content with search, its hooks heard from now on. */
+static void world_open_heard(world *w, int width, int height, const ks_ui_config *cfg) {
     ks_ui_hooks h;
-    memset(w, 0, sizeof *w);
-    w->search = ks_search_open(db_path, &err);
-    OK(w->search != NULL);
-    w->hl = ks_render_headless_create(width, height, ks_layout_theme("default"), NULL, &err);
-    OK(w->hl != NULL);
-    w->content = ks_store_view_of(shipped);
-    w->ui = ks_ui_create(cfg, &w->content, w->search, ks_render_headless_render(w->hl), (ks_ui_size){width, height}, 0);
+    world_spec s = {.width = width, .height = height, .cfg = cfg, .search = 1, .hooks = &h};
+    memset(&heard, 0, sizeof heard);
     memset(&h, 0, sizeof h);
-    h.ctx = w;
     h.screen_changed = on_screen;
     h.empty_search = on_empty;
-    ks_ui_set_hooks(w->ui, &h);
-    w->t = 1000;
-    ks_ui_tick(w->ui, w->t);
-}
-static void world_open(world *w, int width, int height) { world_open_cfg(w, width, height, NULL); }
-
-static void world_close(world *w) {
-    ks_ui_destroy(w->ui);
-    ks_render_headless_destroy(w->hl);
-    ks_search_close(w->search);
-}
-
-static void step(world *w, double ms) {
-    double end = w->t + ms;
-    while (w->t < end) {
-        w->t += 16;
-        ks_ui_tick(w->ui, w->t);
-    }
-}
-
-/* One quick tap: down, 60 ms, up (as a script's `tap`). */
-static void quick_tap(world *w, float x, float y) {
-    ks_ui_pointer(w->ui, KS_POINTER_DOWN, x, y, w->t);
-    step(w, 60);
-    ks_ui_pointer(w->ui, KS_POINTER_UP, x, y, w->t);
-}
-
-/* A patient's tap: after the last tap's guard has passed. */
-static void tap_at(world *w, float x, float y) {
-    while (w->t < w->ui->touch.guard_until) step(w, 16);
-    quick_tap(w, x, y);
-    step(w, 40);
-}
-
-static const ks_item *find_in(const ks_display_list *dl, int tag, const char *target) {
-    for (size_t i = 0; i < ks_layout_list_count(dl); i++) {
-        const ks_item *it = ks_layout_list_item(dl, i);
-        if (it->kind != KS_ITEM_LINK || it->tag != tag) continue;
-        if (!target || (it->target && strcmp(it->target, target) == 0)) return it;
-    }
-    return NULL;
-}
-
-static int screen_is(world *w, const char *name) { return strcmp(ks_ui_screen_name(w->ui), name) == 0; }
-
-/* Where on the window the target is (scrolled into view with slow drags
- * when it is in the body): 0, or -1 when the screen has none. */
-static int point_of(world *w, int tag, const char *target, float *x, float *y) {
-    ks_ui *ui = w->ui;
-    const ks_item *it;
-    int sx, sy;
-    ks_ui_tick(ui, w->t);
-    ks_ui_shift(ui, &sx, &sy);
-    if ((it = find_in(ui->over, tag, target)) || (it = find_in(ui->chrome, tag, target))) {
-        *x = (float)(it->box.x + it->box.w / 2 + sx);
-        *y = (float)(it->box.y + it->box.h / 2 + sy);
-        return 0;
-    }
-    for (int tries = 0; tries < 40; tries++) {
-        int mid = (ui->geom.body_top + ui->geom.body_bottom) / 2, yy;
-        float want, lim = (float)(ui->geom.body_bottom - ui->geom.body_top) / 3;
-        if (!(it = find_in(ui->body, tag, target))) return -1;
-        yy = it->box.y + it->box.h / 2 + ui->geom.body_top - (int)lroundf(ui->view.scroll);
-        if (yy > ui->geom.body_top + 8 && yy < ui->geom.body_bottom - 8) {
-            ks_ui_shift(ui, &sx, &sy);
-            *x = (float)(it->box.x + it->box.w / 2 + sx);
-            *y = (float)(yy + sy);
-            return 0;
-        }
-        want = (float)(mid - yy);
-        if (want > lim) want = lim;
-        if (want < -lim) want = -lim;
-        ks_ui_pointer(ui, KS_POINTER_DOWN, (float)ui->w / 2, (float)mid, w->t);
-        for (int i = 1; i <= 20; i++) {
-            step(w, 30);
-            ks_ui_pointer(ui, KS_POINTER_MOVE, (float)ui->w / 2, (float)mid + want * (float)i / 20.0f, w->t);
-        }
-        step(w, 200);
-        ks_ui_pointer(ui, KS_POINTER_UP, (float)ui->w / 2, (float)mid + want, w->t);
-        step(w, 50);
-    }
-    return -1;
-}
-
-static int tap_link(world *w, int tag, const char *target) {
-    float x, y;
-    if (point_of(w, tag, target, &x, &y) != 0) return -1;
-    tap_at(w, x, y);
-    return 0;
-}
-
-static void shot(world *w, const char *name) {
-    char path[256];
-    mkdir("ui-shots", 0755);
-    snprintf(path, sizeof path, "ui-shots/%s.png", name);
-    ks_ui_draw(w->ui);
-    OK(ks_render_headless_save_png(w->hl, path) == 0);
+    world_open_spec(w, &s);
 }
 
 /* ------------------------------------------------------------ double taps */
@@ -187,15 +66,15 @@ static void double_tap_once(world *w, const char *from, int tag, const char *tar
         return;
     }
     step(w, 500); /* the drags' own taps are long gone */
-    before = w->changes;
-    quick_tap(w, x, y);   /* 0 .. 60 ms */
+    before = heard.changes;
+    press(w, x, y, 60);   /* 0 .. 60 ms */
     step(w, 140);         /* the second press 200 ms after the first */
-    quick_tap(w, x, y);
+    press(w, x, y, 60);
     step(w, 500);
-    if (w->changes - before != 1 || !screen_is(w, to))
-        fprintf(stderr, "double tap on %s %s: %d changes, now %s\n", from, target, w->changes - before,
+    if (heard.changes - before != 1 || !screen_is(w, to))
+        fprintf(stderr, "double tap on %s %s: %d changes, now %s\n", from, target, heard.changes - before,
                 ks_ui_screen_name(w->ui));
-    INT_EQ(w->changes - before, 1);
+    INT_EQ(heard.changes - before, 1);
     OK(screen_is(w, to));
 }
 
@@ -203,7 +82,7 @@ static void test_double_tap_every_tile(void) {
     world w;
     int home_tiles = 0, topic_tiles = 0;
     char to[300];
-    world_open(&w, 1080, 1920);
+    world_open_heard(&w, 1080, 1920, NULL);
     /* Every tile on Home: topics and the general pages. */
     for (size_t i = 0; i < ks_layout_list_count(w.ui->body); i++) {
         const ks_item *it = ks_layout_list_item(w.ui->body, i);
@@ -254,35 +133,35 @@ static void test_second_tap_after_400ms(void) {
     world w;
     float x, y, tx, ty;
     int before;
-    world_open(&w, 1080, 1920);
+    world_open_heard(&w, 1080, 1920, NULL);
     OK(ks_ui_open(w.ui, "topic:prolotherapy", w.t) == 0);
     OK(ks_ui_open(w.ui, "page:prolotherapy/risks", w.t) == 0);
     step(&w, 500);
     OK(point_of(&w, TAG_BACK, NULL, &x, &y) == 0);
-    before = w.changes;
-    quick_tap(&w, x, y); /* back to the topic */
+    before = heard.changes;
+    press(&w, x, y, 60); /* back to the topic */
     step(&w, 140);
-    quick_tap(&w, x, y); /* 200 ms later: the same finger again, ignored */
+    press(&w, x, y, 60); /* 200 ms later: the same finger again, ignored */
     step(&w, 100);
-    INT_EQ(w.changes - before, 1);
+    INT_EQ(heard.changes - before, 1);
     OK(screen_is(&w, "topic:prolotherapy"));
     OK(ks_ui_open(w.ui, "page:prolotherapy/risks", w.t) == 0);
     step(&w, 500);
-    before = w.changes;
-    quick_tap(&w, x, y); /* up at +60 ms: the topic */
+    before = heard.changes;
+    press(&w, x, y, 60); /* up at +60 ms: the topic */
     step(&w, 400);       /* the second press 460 ms after the first */
-    quick_tap(&w, x, y);
+    press(&w, x, y, 60);
     step(&w, 100);
-    INT_EQ(w.changes - before, 2);
+    INT_EQ(heard.changes - before, 2);
     OK(screen_is(&w, "home"));
     /* A quick tap elsewhere (a tile, below the header) right after Back. */
     OK(ks_ui_open(w.ui, "topic:prolotherapy", w.t) == 0);
     OK(ks_ui_open(w.ui, "page:prolotherapy/risks", w.t) == 0);
     step(&w, 500);
-    quick_tap(&w, x, y);
+    press(&w, x, y, 60);
     OK(screen_is(&w, "topic:prolotherapy"));
     {
-        const ks_item *it = find_in(w.ui->body, TAG_PAGE, NULL);
+        const ks_item *it = find_link(w.ui->body, TAG_PAGE, NULL);
         OK(it != NULL);
         if (!it) {
             world_close(&w);
@@ -290,11 +169,11 @@ static void test_second_tap_after_400ms(void) {
         }
     }
     OK(point_of(&w, TAG_PAGE, NULL, &tx, &ty) == 0);
-    before = w.changes;
+    before = heard.changes;
     step(&w, 90); /* 150 ms after the Back tap */
-    quick_tap(&w, tx, ty);
+    press(&w, tx, ty, 60);
     step(&w, 100);
-    INT_EQ(w.changes - before, 1);
+    INT_EQ(heard.changes - before, 1);
     OK(strncmp(ks_ui_screen_name(w.ui), "page:prolotherapy/", 18) == 0);
     world_close(&w);
 }
@@ -303,7 +182,7 @@ static void test_second_tap_after_400ms(void) {
 static void test_tap_on_fling(void) {
     world w;
     float s0, y0;
-    world_open(&w, 800, 600);
+    world_open_heard(&w, 800, 600, NULL);
     y0 = (float)w.ui->geom.body_bottom - 20; /* in the scrolling body, above any bottom bar */
     ks_ui_pointer(w.ui, KS_POINTER_DOWN, 400, y0, w.t);
     for (int i = 1; i <= 6; i++) {
@@ -313,7 +192,7 @@ static void test_tap_on_fling(void) {
     ks_ui_pointer(w.ui, KS_POINTER_UP, 400, y0 - 180, w.t);
     step(&w, 48);
     OK(ks_gesture_animating(&w.ui->touch.g));
-    quick_tap(&w, 400, y0 - 100); /* on whatever tile is passing */
+    press(&w, 400, y0 - 100, 60); /* on whatever tile is passing */
     step(&w, 100);
     OK(!ks_gesture_animating(&w.ui->touch.g));
     s0 = w.ui->view.scroll;
@@ -340,7 +219,7 @@ static void pad_boxes(world *w, ks_rect out[13]) {
                                  TAG_PIN_DIGIT + 8, TAG_PIN_DIGIT + 9, TAG_PIN_DELETE, TAG_PIN_OK, TAG_PIN_CANCEL};
     ks_ui_tick(w->ui, w->t);
     for (int i = 0; i < 13; i++) {
-        const ks_item *it = find_in(w->ui->over, tags[i], NULL);
+        const ks_item *it = find_link(w->ui->over, tags[i], NULL);
         OK(it != NULL);
         out[i] = it ? it->box : (ks_rect){0, 0, 0, 0};
     }
@@ -348,11 +227,7 @@ static void pad_boxes(world *w, ks_rect out[13]) {
 
 static int over_says(world *w, const char *words) {
     ks_ui_tick(w->ui, w->t);
-    for (size_t i = 0; i < ks_layout_list_count(w->ui->over); i++) {
-        const ks_item *it = ks_layout_list_item(w->ui->over, i);
-        if (it->kind == KS_ITEM_TEXT && it->text && strstr(it->text, words)) return 1;
-    }
-    return 0;
+    return find_text(w->ui->over, words) != NULL;
 }
 
 /* Type digits quickly (150 ms apart, as a fast hand), then OK. */
@@ -360,33 +235,21 @@ static void type_pin(world *w, const char *digits) {
     for (const char *d = digits; *d; d++) {
         float x, y;
         OK(point_of(w, TAG_PIN_DIGIT + (*d - '0'), NULL, &x, &y) == 0);
-        quick_tap(w, x, y);
+        press(w, x, y, 60);
         step(w, 90);
     }
     OK(tap_link(w, TAG_PIN_OK, NULL) == 0);
 }
 
+/* The accent colour's pixels in window rows [y0, y1) and columns [x0, x1). */
 static long accent_px(world *w, int x0, int y0, int x1, int y1) {
-    SDL_Surface *s;
-    ks_color c = w->ui->look.theme->accent;
-    long n = 0;
-    ks_ui_draw(w->ui);
-    s = ks_render_headless_surface(w->hl);
-    SDL_LockSurface(s);
-    for (int y = y0; y < y1 && y < s->h; y++)
-        for (int x = x0; x < x1 && x < s->w; x++) {
-            Uint8 r, g, b;
-            SDL_GetRGB(((const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch))[x], s->format, &r, &g, &b);
-            n += r == c.r && g == c.g && b == c.b;
-        }
-    SDL_UnlockSurface(s);
-    return n;
+    return count_color(w, w->ui->look.theme->accent, (ks_rect){x0, y0, x1 - x0, y1 - y0});
 }
 
 static void test_pin_hold_ring(void) {
     world w;
     long at0, at1, at2, at4;
-    world_open(&w, 1080, 1920);
+    world_open_heard(&w, 1080, 1920, NULL);
     at0 = accent_px(&w, 0, 0, 260, 260);
     ks_ui_pointer(w.ui, KS_POINTER_DOWN, 30, 30, w.t);
     step(&w, 100);
@@ -416,7 +279,7 @@ static void test_pin_keys_fixed(void) {
         world w;
         ks_rect b0[13], b1[13];
         char name[64];
-        world_open(&w, sizes[k][0], sizes[k][1]);
+        world_open_heard(&w, sizes[k][0], sizes[k][1], NULL);
         open_pad(&w);
         OK(screen_is(&w, "staff-pin"));
         pad_boxes(&w, b0);
@@ -432,7 +295,7 @@ static void test_pin_keys_fixed(void) {
         for (const char *d = "2580"; *d; d++) {
             float x, y;
             OK(point_of(&w, TAG_PIN_DIGIT + (*d - '0'), NULL, &x, &y) == 0);
-            quick_tap(&w, x, y);
+            press(&w, x, y, 60);
             step(&w, 90);
             pad_boxes(&w, b1);
             OK(memcmp(b0, b1, sizeof b0) == 0);
@@ -458,7 +321,7 @@ static void test_pin_lockout(void) {
     ks_ui_config_defaults(&cfg);
     cfg.idle_seconds = 10; /* so the idle reset comes within the wait */
     cfg.prompt_seconds = 20;
-    world_open_cfg(&w, 1080, 1920, &cfg);
+    world_open_heard(&w, 1080, 1920, &cfg);
     open_pad(&w);
     pad_boxes(&w, b0);
     for (int i = 0; i < 4; i++) type_pin(&w, "1111");
@@ -511,8 +374,8 @@ static void staff_fits(world *w) {
             if (it->kind == KS_ITEM_LINK) OK(it->box.w >= 64 && it->box.h >= 64);
         }
     }
-    OK(find_in(w->ui->chrome, TAG_STAFF_BACK, NULL) && find_in(w->ui->chrome, TAG_STAFF_RESET, NULL) &&
-       find_in(w->ui->chrome, TAG_STAFF_EXIT, NULL));
+    OK(find_link(w->ui->chrome, TAG_STAFF_BACK, NULL) && find_link(w->ui->chrome, TAG_STAFF_RESET, NULL) &&
+       find_link(w->ui->chrome, TAG_STAFF_EXIT, NULL));
 }
 
 static int body_has_color(world *w, ks_color c) {
@@ -531,7 +394,7 @@ static void test_staff_screen(void) {
             world w;
             ks_ui_hooks h;
             char name[64];
-            world_open(&w, sizes[k][0], sizes[k][1]);
+            world_open_heard(&w, sizes[k][0], sizes[k][1], NULL);
             h = w.ui->hooks;
             h.staff_status = on_status;
             ks_ui_set_hooks(w.ui, &h);
@@ -543,7 +406,7 @@ static void test_staff_screen(void) {
             staff_fits(&w);
             OK(body_has_color(&w, red)); /* the default PIN, said in red */
             if (k == 0 && s == 1) { /* the buttons' centres, for the scripts in test_watch_kiosk */
-                const ks_item *b = find_in(w.ui->chrome, TAG_STAFF_BACK, NULL), *r = find_in(w.ui->chrome, TAG_STAFF_RESET, NULL);
+                const ks_item *b = find_link(w.ui->chrome, TAG_STAFF_BACK, NULL), *r = find_link(w.ui->chrome, TAG_STAFF_RESET, NULL);
                 if (b && r)
                     fprintf(stderr, "staff 1080x1920: Back at %d %d, Reset at %d %d\n", b->box.x + b->box.w / 2,
                             b->box.y + b->box.h / 2, r->box.x + r->box.w / 2, r->box.y + r->box.h / 2);
@@ -577,7 +440,7 @@ static void test_staff_screen(void) {
         ks_ui_config_defaults(&cfg);
         snprintf(cfg.staff_pin, sizeof cfg.staff_pin, "7391");
         cfg.staff_pin_is_default = 0;
-        world_open_cfg(&w, 1080, 1920, &cfg);
+        world_open_heard(&w, 1080, 1920, &cfg);
         h = w.ui->hooks;
         h.staff_status = on_status;
         ks_ui_set_hooks(w.ui, &h);
@@ -599,57 +462,34 @@ static int key_of(world *w, ks_key_kind kind) {
     return -1;
 }
 
-static void type_text(world *w, const char *s) {
-    for (; *s; s++) {
-        int x, y;
-        OK(ks_ui_key_point(w->ui, *s, &x, &y) == 0);
-        tap_at(w, (float)x, (float)y);
-    }
-}
-
 static void test_cleared_empty_search_counted(void) {
     world w;
-    world_open(&w, 1080, 1920);
+    world_open_heard(&w, 1080, 1920, NULL);
     OK(tap_link(&w, TAG_SEARCH, NULL) == 0 || ks_ui_open(w.ui, "search", w.t) == 0);
     ks_ui_tick(w.ui, w.t);
     type_text(&w, "qqzx");
-    INT_EQ(w.empty, 0);
+    INT_EQ(heard.empty, 0);
     OK(tap_link(&w, key_of(&w, KS_KEY_CLEAR), NULL) == 0); /* the patient clears it */
-    INT_EQ(w.empty, 1);
-    STR_EQ(w.last_empty, "qqzx");
+    INT_EQ(heard.empty, 1);
+    STR_EQ(heard.last_empty, "qqzx");
     OK(tap_link(&w, key_of(&w, KS_KEY_CLEAR), NULL) == 0); /* nothing left to count */
     type_text(&w, "knee");
     OK(tap_link(&w, TAG_HOME, NULL) == 0);
-    INT_EQ(w.empty, 1); /* once */
+    INT_EQ(heard.empty, 1); /* once */
     /* Deleted letter by letter down to nothing: counted once too. */
     OK(ks_ui_open(w.ui, "search", w.t) == 0);
     ks_ui_tick(w.ui, w.t);
     type_text(&w, "zzqx");
     for (int i = 0; i < 4; i++) OK(tap_link(&w, key_of(&w, KS_KEY_BACKSPACE), NULL) == 0);
-    INT_EQ(w.empty, 2);
-    STR_EQ(w.last_empty, "zzqx");
+    INT_EQ(heard.empty, 2);
+    STR_EQ(heard.last_empty, "zzqx");
     OK(tap_link(&w, TAG_HOME, NULL) == 0);
-    INT_EQ(w.empty, 2);
+    INT_EQ(heard.empty, 2);
     world_close(&w);
 }
 
 int main(void) {
-    int err = 0;
-    char dir[] = "/tmp/kiosk-ui-touchsafe-XXXXXX";
-    ks_index *ix;
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    shipped = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    if (!shipped || !mkdtemp(dir)) {
-        fprintf(stderr, "cannot load the shipped content\n");
-        return 1;
-    }
-    snprintf(db_path, sizeof db_path, "%s/index.db", dir);
-    ix = ks_index_open(db_path, &err);
-    if (!ix || ks_index_sync(ix, shipped, NULL) != 0) {
-        fprintf(stderr, "cannot build the index\n");
-        return 1;
-    }
-    ks_index_close(ix);
+    if (shipped_load("ui-touchsafe") != 0) return 1;
     RUN(test_double_tap_every_tile);
     RUN(test_second_tap_after_400ms);
     RUN(test_tap_on_fling);
@@ -658,17 +498,6 @@ int main(void) {
     RUN(test_pin_lockout);
     RUN(test_staff_screen);
     RUN(test_cleared_empty_search_counted);
-    ks_store_free(shipped);
-    {
-        char p[300];
-        unlink(db_path);
-        snprintf(p, sizeof p, "%s/index.db-wal", dir);
-        unlink(p);
-        snprintf(p, sizeof p, "%s/index.db-shm", dir);
-        unlink(p);
-        snprintf(p, sizeof p, "%s/index.db.backup", dir);
-        unlink(p);
-    }
-    rmdir(dir);
+    shipped_free();
     return harness_done();
 }

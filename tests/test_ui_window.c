@@ -24,24 +24,12 @@ static char display[32];
 
 /* Start the kiosk on the display with extra args; stderr to tmp/log.txt. */
 static pid_t start_kiosk(const char *extra) {
-    pid_t pid = fork();
-    if (pid == 0) {
-        char content[512], db[128], log[128];
-        int fd;
-        snprintf(content, sizeof content, "%s/content", KIOSK_SOURCE_DIR);
-        snprintf(db, sizeof db, "%s/index.db", tmp);
-        snprintf(log, sizeof log, "%s/log.txt", tmp);
-        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) dup2(fd, 2);
-        setenv("DISPLAY", display, 1);
-        unsetenv("SDL_VIDEODRIVER"); /* ctest sets "dummy" */
-        if (extra)
-            execl(KIOSK_BIN, KIOSK_BIN, "run", extra, "--size", "1080x1920", "--content", content, "--db", db, (char *)NULL);
-        else
-            execl(KIOSK_BIN, KIOSK_BIN, "run", "--size", "1080x1920", "--content", content, "--db", db, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
+    char content[512], db[128], log[128];
+    char *argv[] = {KIOSK_BIN, "run", "--size", "1080x1920", "--content", content, "--db", db, (char *)extra, NULL};
+    snprintf(content, sizeof content, "%s/content", KIOSK_SOURCE_DIR);
+    snprintf(db, sizeof db, "%s/index.db", tmp);
+    snprintf(log, sizeof log, "%s/log.txt", tmp);
+    return harness_spawn(argv, NULL, display, log);
 }
 
 static int xdotool(const char *args) {
@@ -63,14 +51,7 @@ static int window_shown(void) {
 static int log_has(const char *needle, int ms) {
     char path[128];
     snprintf(path, sizeof path, "%s/log.txt", tmp);
-    for (int waited = 0; waited <= ms; waited += 100) {
-        char *s = harness_read_file(path);
-        int found = s && strstr(s, needle);
-        free(s);
-        if (found) return 1;
-        harness_sleep_ms(100);
-    }
-    return 0;
+    return harness_file_has(path, needle, ms);
 }
 
 static void dump_log(void) {
@@ -149,10 +130,6 @@ int main(void) {
     RUN(test_windowed_click);
     RUN(test_kiosk_mode_ignores_escape);
     harness_stop(x);
-    {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
-    }
+    harness_rm_rf(tmp);
     return harness_done();
 }
