@@ -56,8 +56,11 @@ set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON) # libraries from dpkg-shlibdeps
 # What no library link tells: the fonts (read at run time), the compositor
-# the unit starts, adduser for the system user, and git for kiosk sync.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, cage, fonts-dejavu-core, fonts-dejavu-extra, git")
+# the unit starts (cage 0.1.4 will not start without Xwayland, through which
+# the kiosk draws) and seatd, which gives it the screen and input devices
+# (see scripts/systemd/clinic-kiosk.service), adduser for the system user,
+# and git for kiosk sync.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, cage, seatd, xwayland, fonts-dejavu-core, fonts-dejavu-extra, git")
 file(WRITE ${CMAKE_BINARY_DIR}/debian/conffiles "${KIOSK_CONF_DIR}/kiosk.conf\n")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_BINARY_DIR}/debian/conffiles

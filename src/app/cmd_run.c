@@ -526,8 +526,13 @@ static void window_first_frame(window_run *r, const run_opts *o, const window_ti
     /* Kiosk mode: the window already covers the display; now ask for
      * fullscreen too (so a window manager keeps panels off it). Asked for
      * after the first frame, since SDL's X11 driver then waits up to 100 ms
-     * for a window manager that may not exist. */
-    if (!o->windowed) {
+     * for a window manager that may not exist. Not on KMSDRM: there is no
+     * window manager, the window is the display's mode already, and SDL 2's
+     * KMSDRM driver answers a fullscreen change by making new GBM/EGL
+     * surfaces at the next swap, which then shows a blank buffer instead
+     * of the frame just drawn (seen in scripts/test-vm: black after the
+     * first frame). */
+    if (!o->windowed && strcmp(SDL_GetCurrentVideoDriver(), "KMSDRM") != 0) {
         SDL_SetWindowFullscreen(r->win, SDL_WINDOW_FULLSCREEN_DESKTOP);
         window_refit(r);
     }
