@@ -202,6 +202,18 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
  * ks_store_load. prev is only read, and may be freed as soon as this
  * returns; it must not be freed during the call. */
 ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_store_options *opts, int *err);
+/* Like ks_store_load_from, but trusting prev for everything except the
+ * files named in changed (paths under dir, as inotify reported them):
+ * the folders holding them are listed again and they are looked at for
+ * real; every other folder is taken as prev listed it and every other page
+ * as prev's record (read only when its times are too recent to trust, see
+ * above), with no system call. Every check between pages runs as in a
+ * full load. Only as right as changed is complete: the watcher follows it
+ * with a full load (issue 12). NULL with *err KS_ERR_INVALID when prev
+ * cannot be trusted so (not a full load of a folder, other options, or
+ * something it could not read): load in full then. */
+ks_store *ks_store_load_changed(const char *dir, const ks_store *prev, char *const *changed, size_t n_changed,
+                                const ks_store_options *opts, int *err);
 /* Records across processes. ks_store_save_records() writes what another
  * process needs to reuse the records of this snapshot's good pages (those
  * without errors): per file its path, stat identity and hash, and its

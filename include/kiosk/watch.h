@@ -107,6 +107,8 @@ ks_watch_mode ks_watch_current_mode(ks_watch *w);
 /* What the thread has done so far, for tests and the benchmark. */
 typedef struct ks_watch_counters {
     uint64_t loads;           /* reloads after the first load (posted or not) */
+    uint64_t fast_loads;      /* of which read only the pages inotify named
+                                 (a full load follows a moment later) */
     uint64_t syncs;           /* index syncs tried: ok, failed, or nothing to do */
     int64_t index_generation; /* the index generation after the last good sync */
     double last_load_ms;      /* the last reload: load + merge, without the sync */

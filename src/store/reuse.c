@@ -141,6 +141,27 @@ static page_view *previous(const ks_store *prev, const char *rel_path, const cha
     return (page_view *)p;
 }
 
+int store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st) {
+    size_t n = strlen(rel);
+    if (!prev || n < 3) return 0;
+    char *slug = ks_strndup(rel, n - 3);
+    const ks_page *p = ks_store_find(prev, slug);
+    free(slug);
+    if (!p || strcmp(p->path, rel) != 0) return 0;
+    const page_view *v = (const page_view *)p;
+    if (v->file->file_hash == 0 || v->id.size < 0) return 0;
+    memset(st, 0, sizeof *st);
+    st->st_mode = S_IFREG | 0644;
+    st->st_dev = (dev_t)v->id.dev;
+    st->st_ino = (ino_t)v->id.ino;
+    st->st_size = (off_t)v->id.size;
+    st->st_mtim.tv_sec = (time_t)(v->id.mtime / 1000000000LL);
+    st->st_mtim.tv_nsec = (long)(v->id.mtime % 1000000000LL);
+    st->st_ctim.tv_sec = (time_t)(v->id.ctime / 1000000000LL);
+    st->st_ctim.tv_nsec = (long)(v->id.ctime % 1000000000LL);
+    return 1;
+}
+
 /* Reuse v's record for this load: its diagnostics go to the store again. */
 static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t verified) {
     page_file *f = v->file;

@@ -33,7 +33,103 @@ struct store_source {
     char *dir_rel;              /* disk: the folder last opened for its files ("" the root), owned */
     int dir_fd;                 /* its descriptor (walked beneath fd), or -1 */
     int dir_listed;             /* dir_fd has been read to its end (rewind before listing it again) */
+    store_listings *record;     /* disk: every folder this load listed (kept by the store) */
+    /* ks_store_load_changed: the previous load's listings and records are
+     * the truth for everything but the files named in changed */
+    const store_listings *trusted;
+    const ks_store *prev;
+    char *const *changed;
+    size_t n_changed;
 };
+
+/* ------------------------------------------------------------ listings */
+
+/* One folder's names as listed, each prefixed by its type from the
+ * listing: 'f' a regular file, 'd' a folder, '?' anything else (a link, a
+ * pipe: looked at for real). Sorted by name. */
+typedef struct store_listing {
+    char *rel;
+    char **names;
+    size_t n;
+} store_listing;
+
+struct store_listings {
+    store_listing *items; /* sorted by rel once taken by a store */
+    size_t n, cap;
+};
+
+void store_listings_free(store_listings *l) {
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) {
+        for (size_t k = 0; k < l->items[i].n; k++) free(l->items[i].names[k]);
+        free(l->items[i].names);
+        free(l->items[i].rel);
+    }
+    free(l->items);
+    free(l);
+}
+
+static void listings_add(store_listings *l, const char *rel, char **typed, size_t n) {
+    if (l->n == l->cap) l->items = ks_realloc(l->items, (l->cap = l->cap ? l->cap * 2 : 64) * sizeof *l->items);
+    l->items[l->n].rel = ks_strdup(rel);
+    l->items[l->n].names = typed;
+    l->items[l->n].n = n;
+    l->n++;
+}
+
+static int listing_cmp(const void *a, const void *b) {
+    return strcmp(((const store_listing *)a)->rel, ((const store_listing *)b)->rel);
+}
+
+static const store_listing *listings_find(const store_listings *l, const char *rel) {
+    store_listing key = {.rel = (char *)rel};
+    return l && l->n ? bsearch(&key, l->items, l->n, sizeof key, listing_cmp) : NULL;
+}
+
+static int typed_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a + 1, *(char *const *)b + 1); }
+
+/* The type letter of name in a listing, or 0 when it is not there. */
+static char listing_type(const store_listing *L, const char *name) {
+    size_t lo = 0, hi = L->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(name, L->names[mid] + 1);
+        if (c == 0) return L->names[mid][0];
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return 0;
+}
+
+/* Whether a file named in changed is directly in the folder rel. */
+static int folder_changed(const store_source *s, const char *rel, size_t len) {
+    for (size_t i = 0; i < s->n_changed; i++) {
+        const char *c = s->changed[i], *slash = strrchr(c, '/');
+        size_t n = slash ? (size_t)(slash - c) : 0;
+        if (n == len && memcmp(c, rel, len) == 0) return 1;
+    }
+    return 0;
+}
+
+static int is_changed(const store_source *s, const char *rel) {
+    for (size_t i = 0; i < s->n_changed; i++)
+        if (strcmp(s->changed[i], rel) == 0) return 1;
+    return 0;
+}
+
+void store_source_trust(store_source *s, const ks_store *prev, char *const *changed, size_t n_changed) {
+    s->trusted = prev->listings;
+    s->prev = prev;
+    s->changed = changed;
+    s->n_changed = n_changed;
+}
+
+store_listings *store_source_take_listings(store_source *s) {
+    store_listings *l = s->record;
+    s->record = NULL;
+    if (l && l->n) qsort(l->items, l->n, sizeof *l->items, listing_cmp);
+    return l;
+}
 
 store_source *store_source_open_dir(const char *dir, int *err) {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -46,6 +142,7 @@ store_source *store_source_open_dir(const char *dir, int *err) {
     store_source *s = ks_calloc(1, sizeof *s);
     s->fd = fd;
     s->dir_fd = -1;
+    s->record = ks_calloc(1, sizeof *s->record);
     return s;
 }
 
@@ -65,6 +162,7 @@ void store_source_close(store_source *s) {
     if (s->fd >= 0) close(s->fd);
     drop_folder(s);
     free(s->dir_rel);
+    store_listings_free(s->record);
     free(s);
 }
 
@@ -107,6 +205,18 @@ char **store_source_list(store_source *s, const char *rel, size_t *count) {
          * then opened from (kept open): opendir/fdopendir would add an
          * open, an fstat and two fcntl per folder, 1,800 topic folders a
          * load. The content folder itself through a descriptor of its own. */
+        const store_listing *L = s->trusted && !folder_changed(s, rel, strlen(rel)) ? listings_find(s->trusted, rel) : NULL;
+        if (L) { /* nothing changed in it: the last load's listing */
+            char **typed = ks_malloc((L->n ? L->n : 1) * sizeof(char *));
+            names = ks_malloc((L->n ? L->n : 1) * sizeof(char *));
+            for (size_t i = 0; i < L->n; i++) {
+                typed[i] = ks_strdup(L->names[i]);
+                names[i] = ks_strdup(L->names[i] + 1);
+            }
+            listings_add(s->record, rel, typed, L->n);
+            *count = L->n;
+            return names;
+        }
         int dfd = cached_folder(s, rel, strlen(rel)), own = !*rel;
         char buf[32768] __attribute__((aligned(8)));
         ssize_t got;
@@ -115,25 +225,31 @@ char **store_source_list(store_source *s, const char *rel, size_t *count) {
         if (fd < 0) return NULL;
         if (!own && s->dir_listed && lseek(fd, 0, SEEK_SET) != 0) return NULL;
         if (!own) s->dir_listed = 1;
-        names = ks_malloc(cap * sizeof(char *));
+        char **typed = ks_malloc(cap * sizeof(char *));
         while ((got = getdents64(fd, buf, sizeof buf)) > 0) {
             for (ssize_t off = 0; off < got;) {
                 struct dirent64 *e = (struct dirent64 *)(void *)(buf + off);
                 off += e->d_reclen;
                 if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-                if (n == cap) names = ks_realloc(names, (cap *= 2) * sizeof(char *));
-                names[n++] = ks_strdup(e->d_name);
+                if (n == cap) typed = ks_realloc(typed, (cap *= 2) * sizeof(char *));
+                typed[n++] = ks_sprintf("%c%s", e->d_type == DT_REG ? 'f' : e->d_type == DT_DIR ? 'd' : '?', e->d_name);
             }
         }
         if (got < 0) {
             int e = errno;
-            for (size_t i = 0; i < n; i++) free(names[i]);
-            free(names);
+            for (size_t i = 0; i < n; i++) free(typed[i]);
+            free(typed);
             if (own) close(fd);
             errno = e;
             return NULL;
         }
         if (own) close(fd);
+        if (n) qsort(typed, n, sizeof(char *), typed_cmp);
+        names = ks_malloc((n ? n : 1) * sizeof(char *));
+        for (size_t i = 0; i < n; i++) names[i] = ks_strdup(typed[i] + 1);
+        listings_add(s->record, rel, typed, n);
+        *count = n;
+        return names;
     }
     if (n) qsort(names, n, sizeof(char *), name_cmp);
     *count = n;
@@ -188,6 +304,29 @@ static int entry_quick(store_source *s, const char *rel, source_entry *out) {
     return 'f';
 }
 
+/* ks_store_load_changed: a name that did not change, in a folder where
+ * nothing changed, as the last load saw it, with no system call: a folder,
+ * or a page file with the identity of its record (read, and so opened,
+ * only when reuse.c cannot trust that identity). 0: look for real. */
+static int entry_trusted(store_source *s, const char *rel, source_entry *out) {
+    const char *slash = strrchr(rel, '/'), *base = slash ? slash + 1 : rel;
+    size_t len = slash ? (size_t)(slash - rel) : 0;
+    if (!s->trusted || is_changed(s, rel) || folder_changed(s, rel, len)) return 0;
+    char *dir = ks_strndup(rel, len);
+    const store_listing *L = listings_find(s->trusted, dir);
+    char type = L ? listing_type(L, base) : 0;
+    free(dir);
+    if (type == 'd') {
+        out->kind = 'd';
+    } else if (type == 'f' && store_reuse_prev_stat(s->prev, rel, &out->st)) {
+        out->have_st = 1;
+        out->src = s;
+        out->rel = rel;
+        out->kind = 'f';
+    }
+    return out->kind;
+}
+
 /* Open an entry entry_quick only looked at; KS_OK or KS_ERR_* (errno set). */
 static int entry_lazy_open(source_entry *e) {
     const char *base;
@@ -231,7 +370,7 @@ int store_source_entry_open(ks_store *store, store_source *s, const char *rel, s
         }
         return out->kind;
     }
-    if (entry_quick(s, rel, out)) return out->kind;
+    if (entry_trusted(s, rel, out) || entry_quick(s, rel, out)) return out->kind;
     struct stat st;
     /* Whether the name itself is a link, for the message if it is refused. */
     int seen = fstatat(s->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;

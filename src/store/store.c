@@ -492,6 +492,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
     for (size_t i = 0; i < s->diags.len; i++)
         if (s->diags.items[i].severity == KS_DIAG_ERROR) s->n_errors++;
     s->config = NULL; /* the configuration is only read while loading */
+    s->listings = store_source_take_listings(src);
     if (err) *err = KS_OK;
     return s;
 }
@@ -503,6 +504,26 @@ ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err)
 ks_store *ks_store_load_from(const char *dir, const ks_store *prev, const ks_store_options *opts, int *err) {
     store_source *src = store_source_open_dir(dir, err);
     if (!src) return NULL;
+    ks_store *s = load_from(src, dir, prev, opts, err);
+    int e = errno;
+    store_source_close(src);
+    errno = e;
+    return s;
+}
+
+ks_store *ks_store_load_changed(const char *dir, const ks_store *prev, char *const *changed, size_t n_changed,
+                                const ks_store_options *opts, int *err) {
+    /* prev must have been loaded from a folder, whole, with these options,
+     * and with nothing it could not read (an unreadable file or folder is
+     * looked at again by a full load only). */
+    if (!prev || !prev->listings || prev->is_records || prev->has_skeletons || prev->n_unknown ||
+        prev->page_opts_key != store_reuse_options_key(opts)) {
+        if (err) *err = KS_ERR_INVALID;
+        return NULL;
+    }
+    store_source *src = store_source_open_dir(dir, err);
+    if (!src) return NULL;
+    store_source_trust(src, prev, changed, n_changed);
     ks_store *s = load_from(src, dir, prev, opts, err);
     int e = errno;
     store_source_close(src);
@@ -539,6 +560,7 @@ void ks_store_free(ks_store *s) {
     free(s->diags.items);
     for (size_t i = 0; i < s->n_unknown; i++) free(s->unknown[i]);
     free(s->unknown);
+    store_listings_free(s->listings);
     free(s->dir);
     free(s);
 }

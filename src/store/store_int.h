@@ -23,6 +23,11 @@ typedef struct diag_list {
 void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* The folder listings a load saw (source.c): what ks_store_load_changed
+ * takes as the truth for folders with no change reported. */
+typedef struct store_listings store_listings;
+void store_listings_free(store_listings *l);
+
 struct ks_store {
     char *dir;             /* as given */
     ks_page **pages;       /* owned, in the public order (see store.h) */
@@ -58,6 +63,7 @@ struct ks_store {
     uint64_t page_opts_key; /* store_reuse_options_key() of the options loaded with */
     char review_memo_date[32]; /* the last 'reviewed' date checked (store.c), */
     int review_memo_old;       /* and whether it was more than a year ago */
+    store_listings *listings;  /* owned: the folders this load listed (source.c), or NULL */
 };
 
 /* The front matter of one page, as read by store_frontmatter_parse(). Strings are
@@ -101,6 +107,13 @@ typedef struct source_entry {
 
 /* Open the folder dir (NULL with *err and errno when it cannot be). */
 store_source *store_source_open_dir(const char *dir, int *err);
+/* Trust prev (its listings and its pages' stat identities) for every file
+ * and folder but the files in changed (sorted, borrowed): those folders
+ * are listed and those files looked at for real; everything else costs no
+ * system call (ks_store_load_changed). */
+void store_source_trust(store_source *s, const ks_store *prev, char *const *changed, size_t n_changed);
+/* The listings this source made or took over (the caller owns them), or NULL. */
+store_listings *store_source_take_listings(store_source *s);
 /* A source serving files (borrowed: they must outlive the source). */
 store_source *store_source_memory(const ks_store_file *files, size_t n);
 void store_source_close(store_source *s);
@@ -123,6 +136,9 @@ int store_source_entry_read(source_entry *e, size_t max, char **data, size_t *le
 /* The identity of a file on disk (dev, inode, size, times) without reading
  * it: 0, or -1 for a memory entry or when it cannot be had. */
 int store_source_entry_stat(source_entry *e, struct stat *st);
+/* What prev knew of the page file rel (a stat with its identity, the file
+ * type regular): 1, or 0 when prev has no record of it to trust. */
+int store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st);
 
 /* ------------------------------------------------------------ page.c */
 

@@ -59,7 +59,14 @@ struct wn {
     dev_t root_dev;
     ino_t root_ino;
     uint64_t fingerprint; /* polling: the last scan */
+    /* The page files inotify named since wn_take_changes, or unsure: a
+     * change it cannot name exactly (see wn_take_changes) */
+    char **changed;
+    size_t n_changed, cap_changed;
+    int unsure;
 };
+
+#define WN_MAX_CHANGED 64 /* more in one load: a checkout or a copy, load in full */
 
 /* ------------------------------------------------------------ helpers */
 
@@ -98,6 +105,11 @@ static void forget_dirs(wn *n) {
     n->n_writing = 0;
 }
 
+static void forget_changes(wn *n) {
+    for (size_t i = 0; i < n->n_changed; i++) free(n->changed[i]);
+    n->n_changed = 0;
+}
+
 static void to_polling(wn *n, const char *why) {
     if (n->mode == KS_WATCH_POLLING) return;
     ks_log("%s: %s; watching by polling instead", n->root, why);
@@ -106,8 +118,30 @@ static void to_polling(wn *n, const char *why) {
     n->parent_wd = -1;
     forget_dirs(n);
     n->mode = KS_WATCH_POLLING;
+    n->unsure = 1;
     n->fingerprint = 0;
     wn_scan(n);
+}
+
+/* A content file name changed in the folder rel: a page (a .md file in
+ * the root or a topic folder) is remembered by its path; synonyms, intents,
+ * home, pictures and anything deeper make the next load a full one. */
+static void note_change(wn *n, const char *rel, const char *name) {
+    size_t len = strlen(name);
+    if (n->unsure) return;
+    if (len <= 3 || strcasecmp(name + len - 3, ".md") != 0 || strchr(rel, '/') || n->n_changed >= WN_MAX_CHANGED) {
+        n->unsure = 1;
+        return;
+    }
+    char *path = *rel ? ks_sprintf("%s/%s", rel, name) : ks_strdup(name);
+    for (size_t i = 0; i < n->n_changed; i++)
+        if (strcmp(n->changed[i], path) == 0) {
+            free(path);
+            return;
+        }
+    if (n->n_changed == n->cap_changed)
+        n->changed = ks_realloc(n->changed, (n->cap_changed = n->cap_changed ? n->cap_changed * 2 : 8) * sizeof(char *));
+    n->changed[n->n_changed++] = path;
 }
 
 static long find_dir(const wn *n, int wd) {
@@ -205,6 +239,8 @@ void wn_close(wn *n) {
     if (!n) return;
     if (n->fd >= 0) close(n->fd);
     forget_dirs(n);
+    forget_changes(n);
+    free(n->changed);
     free(n->dirs);
     free(n->writing);
     free(n->root);
@@ -221,6 +257,7 @@ size_t wn_watch_count(const wn *n) { return n->n_dirs; }
 
 void wn_rewatch(wn *n) {
     n->need_rewatch = 0;
+    n->unsure = 1; /* events may have been lost between the two descriptors */
     root_identity(n);
     if (n->mode != KS_WATCH_INOTIFY) return;
     /* A fresh descriptor: no stale watches, no stale events. */
@@ -306,6 +343,7 @@ static int handle_event_inner(wn *n, const struct inotify_event *ev) {
     }
     if (ev->mask & IN_MODIFY) writing_add(n, ev->wd, name);
     if (ev->mask & (IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM)) writing_remove(n, ev->wd, name);
+    note_change(n, n->dirs[di].rel, name);
     /* complete: written and closed, or renamed into place whole */
     n->settled = (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) != 0;
     return WN_ACTIVITY | WN_RELEVANT;
@@ -314,7 +352,24 @@ static int handle_event_inner(wn *n, const struct inotify_event *ev) {
 static int handle_event(wn *n, const struct inotify_event *ev) {
     int flags = handle_event_inner(n, ev);
     if (flags & WN_STRUCTURAL) n->settled = 0;
+    /* a folder, a link, the root, an overflow, a watch gone: not one page */
+    if (flags & (WN_STRUCTURAL | WN_ROOT) || (ev->mask & IN_IGNORED)) n->unsure = 1;
     return flags;
+}
+
+int wn_take_changes(wn *n, char ***paths, size_t *count) {
+    int exact = n->mode == KS_WATCH_INOTIFY && !n->unsure && !n->need_rewatch && n->n_changed > 0;
+    *paths = NULL;
+    *count = 0;
+    if (exact) {
+        *paths = n->changed;
+        *count = n->n_changed;
+        n->changed = NULL;
+        n->n_changed = n->cap_changed = 0;
+    }
+    forget_changes(n);
+    n->unsure = 0;
+    return exact;
 }
 
 int wn_read(wn *n) {

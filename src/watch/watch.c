@@ -79,6 +79,7 @@ struct ks_watch {
     ks_watch_snapshot **graveyard; /* released by other threads, freed by ours */
     size_t n_graveyard, cap_graveyard;
     uint64_t loads;            /* loads done after the first */
+    uint64_t fast_loads;       /* of which trusting inotify's list of changed pages */
     double last_load_ms;       /* how long the last load + merge took */
     double last_load_cpu_ms, last_sync_cpu_ms; /* the same in thread CPU time */
     size_t last_parsed;        /* files the last load parsed */
@@ -99,6 +100,9 @@ struct ks_watch {
     ks_watch_snapshot *to_sync; /* the newest content not yet in the index, or NULL */
     int folder_bad_logged;     /* "keeping the last good content" said once */
     int sync_pending;           /* the newest load is not in the index yet */
+    char **changed;             /* the next load may trust the last one except for these page files */
+    size_t n_changed;
+    wstore *base;               /* the last load that read the folder: what the next one reuses and trusts */
 };
 
 /* ------------------------------------------------------------ mailbox */
@@ -158,6 +162,7 @@ uint64_t ks_watch_wait(ks_watch *w, uint64_t have, int timeout_ms) {
 void ks_watch_get_counters(ks_watch *w, ks_watch_counters *out) {
     pthread_mutex_lock(&w->mu);
     out->loads = w->loads;
+    out->fast_loads = w->fast_loads;
     out->syncs = w->syncs;
     out->index_generation = w->index_gen;
     out->last_load_ms = w->last_load_ms;
@@ -243,7 +248,21 @@ static void set_index(ks_watch *w, ks_index *ix) {
  * the files that did not change, so one edit parses one file. */
 static ks_store *load(ks_watch *w, const ks_store *prev) {
     int err = 0;
-    return ks_store_load_from(w->dir, prev, w->has_store_opts ? &w->store_opts : NULL, &err);
+    const ks_store_options *opts = w->has_store_opts ? &w->store_opts : NULL;
+    if (w->changed && prev && w->base && prev == w->base->store) {
+        /* inotify named every page file that changed: read those, trust
+         * the last load for the rest (the full load follows, see
+         * thread_main). A page that breaks is left to the full load. */
+        ks_store *st = ks_store_load_changed(w->dir, prev, w->changed, w->n_changed, opts, &err);
+        if (st && ks_store_error_count(st) <= ks_store_error_count(prev)) {
+            pthread_mutex_lock(&w->mu);
+            w->fast_loads++;
+            pthread_mutex_unlock(&w->mu);
+            return st;
+        }
+        ks_store_free(st);
+    }
+    return ks_store_load_from(w->dir, prev, opts, &err);
 }
 
 /* Load, merge with the current snapshot, post when something changed.
@@ -266,8 +285,16 @@ static int reload(ks_watch *w) {
 static int reload_inner(ks_watch *w) {
     double t0 = ks_now_ms(), cpu0 = thread_cpu_ms();
     ks_watch_snapshot *prev = ks_watch_take(w, 0), *next;
-    ks_store *st = load(w, ks_watch_snapshot_store(prev));
+    ks_store *st = load(w, w->base ? w->base->store : ks_watch_snapshot_store(prev));
     wstore *fresh = st ? wstore_new(st) : NULL;
+    if (fresh) { /* also when nothing it shows changed: the newest reading of the folder */
+        wstore_retain(fresh);
+        wstore_release(w->base);
+        w->base = fresh;
+    } else { /* the folder could not be read: the next load reads it whole */
+        wstore_release(w->base);
+        w->base = NULL;
+    }
     const char *reason = NULL;
     ks_watch_status *status;
 
@@ -489,6 +516,8 @@ static void *thread_main(void *arg) {
     double last_structural = -1e18; /* the last change to the tree itself */
     double last_activity = 0, next_root_check = ks_now_ms() + ROOT_CHECK_MS, next_scan = 0,
            sync_retry_at = 0;
+    double verify_at = -1; /* a full load is due then, after a load that trusted inotify (-1: none) */
+    double verify_since = 0; /* the first load that trusted inotify since the last full one */
 
     for (;;) {
         double now = ks_now_ms(), wait = 60000;
@@ -504,12 +533,40 @@ static void *thread_main(void *arg) {
             else if (w->opts.wake) w->opts.wake(w->opts.wake_user);
         }
         ready_at = ready_time(w, last_activity, last_structural);
+        if (!dirty && verify_at >= 0 && now >= verify_at) {
+            verify_at = -1;
+            reload(w); /* the full load after one that trusted inotify */
+            if (w->sync_pending) sync_retry_at = ks_now_ms() + RETRY_MS;
+            continue;
+        }
         if (!dirty && !w->sync_pending && w->index) index_upkeep(w, now);
         if (dirty && (now >= ready_at || now - dirty_since >= MAX_DELAY_MS)) {
             dirty = 0;
             if (wn_needs_rewatch(w->notify)) wn_rewatch(w->notify);
             if (wn_mode(w->notify) == KS_WATCH_POLLING) wn_scan(w->notify); /* the baseline */
+            /* When inotify named every page that changed, only those are
+             * read; a full load follows once the folder has been quiet
+             * quiet_ms, so whatever inotify did not say (it can miss
+             * nothing it watches, but a folder can change between a
+             * watch's loss and its return) is right soon after. */
+            if (wn_take_changes(w->notify, &w->changed, &w->n_changed)) {
+                if (verify_at < 0) verify_since = now;
+                verify_at = ks_now_ms() + w->opts.quiet_ms;
+                if (now - verify_since >= MAX_DELAY_MS) { /* edits that never stop: load in full now and then */
+                    for (size_t i = 0; i < w->n_changed; i++) free(w->changed[i]);
+                    free(w->changed);
+                    w->changed = NULL;
+                    w->n_changed = 0;
+                    verify_at = -1;
+                }
+            } else {
+                verify_at = -1;
+            }
             reload(w);
+            for (size_t i = 0; i < w->n_changed; i++) free(w->changed[i]);
+            free(w->changed);
+            w->changed = NULL;
+            w->n_changed = 0;
             if (w->sync_pending) sync_retry_at = ks_now_ms() + RETRY_MS;
             pthread_mutex_lock(&w->mu);
             w->mode = wn_mode(w->notify);
@@ -526,6 +583,7 @@ static void *thread_main(void *arg) {
         if (w->index && !w->sync_pending && w->check_at - now < wait) wait = w->check_at - now;
         if (w->index && !w->sync_pending && w->backup_due && w->backup_at - now < wait) wait = w->backup_at - now;
         if (next_root_check - now < wait) wait = next_root_check - now;
+        if (!dirty && verify_at >= 0 && verify_at - now < wait) wait = verify_at - now;
         if (wn_mode(w->notify) == KS_WATCH_POLLING) {
             if (next_scan - now < wait) wait = next_scan - now;
         }
@@ -685,6 +743,8 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
     w->folder_ok = !w->folder_bad_logged;
     w->last_check = time(NULL);
     w->sync_pending = fresh != NULL;
+    w->base = fresh;
+    if (fresh) wstore_retain(fresh);
     wstore_release(fresh); /* first holds its own references */
     w->current = first;
     w->gen = 1;
@@ -696,6 +756,7 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
         close(w->wake_pipe[1]);
         ks_watch_snapshot_release(w->current);
         ks_watch_snapshot_release(w->to_sync);
+        wstore_release(w->base);
         wn_close(w->notify);
         wlog_free(w->log);
         pthread_mutex_destroy(&w->mu);
@@ -736,6 +797,7 @@ void ks_watch_stop(ks_watch *w) {
     wn_close(w->notify);
     ks_index_close(w->index);
     ks_watch_snapshot_release(w->to_sync);
+    wstore_release(w->base);
     wlog_free(w->log);
     ks_watch_snapshot_release(w->current);
     pthread_mutex_destroy(&w->mu);

@@ -49,6 +49,12 @@ int wn_check_root(wn *n);
 int wn_needs_rewatch(const wn *n);
 /* Drop every watch and watch the tree again from the root. */
 void wn_rewatch(wn *n);
+/* The page files inotify named since the last call (paths under the
+ * root, in *paths, *count; the caller frees them): 1 when that is every
+ * change, 0 when it cannot say exactly (polling, an overflow, a folder or
+ * a link or the root changed, watches rebuilt, synonyms, intents, home or
+ * a picture changed, too many files): then load in full. Starts afresh. */
+int wn_take_changes(wn *n, char ***paths, size_t *count);
 /* Number of folders watched. */
 size_t wn_watch_count(const wn *n);
 
