@@ -127,4 +127,18 @@ int64_t ks_search_generation(const ks_search *s);
  * the disk is well again. 0 for a live handle or NULL. */
 int ks_search_frozen(const ks_search *s);
 
+/* For tests and benchmarks only (the kiosk never calls it): change how the
+ * handle ranks, to reach on a small corpus the paths a large one takes.
+ *   KS_SEARCH_TUNE_RANK_ALL_MAX: rank every match of a round with bm25 up
+ *     to this many estimated matches (default 400); above it, the title
+ *     and keyword matches first, then unranked body matches. 0 sends every
+ *     round of a few hundred pages down the large-corpus path.
+ *   KS_SEARCH_TUNE_HEADS_MAP: 1 (default) answers the title-and-keyword
+ *     query of that path from the in-memory map of titles and keywords;
+ *     0 asks FTS5 with a column filter, which must give the same pages,
+ *     order and scores.
+ * Returns 0, or KS_ERR_INVALID for an unknown knob or a value out of range. */
+enum { KS_SEARCH_TUNE_RANK_ALL_MAX = 1, KS_SEARCH_TUNE_HEADS_MAP = 2 };
+int ks_search_tune(ks_search *s, int knob, int64_t value);
+
 #endif

@@ -26,6 +26,8 @@ static void swap_caches(ks_search *a, ks_search *b) {
     KEEP(shadow);
     KEEP(loader);
     KEEP(done);
+    KEEP(rank_all_max);
+    KEEP(heads_off);
 #undef KEEP
 }
 
@@ -106,6 +108,18 @@ void ks_search_set_background(ks_search *s, int on) {
 
 int ks_search_refresh(ks_search *s) { return s ? sr_refresh(s) : KS_ERR_INVALID; }
 
+int ks_search_tune(ks_search *s, int knob, int64_t value) {
+    if (!s || value < 0) return KS_ERR_INVALID;
+    switch (knob) {
+    case KS_SEARCH_TUNE_RANK_ALL_MAX: s->rank_all_max = (uint64_t)value; return 0;
+    case KS_SEARCH_TUNE_HEADS_MAP:
+        if (value > 1) return KS_ERR_INVALID;
+        s->heads_off = !value;
+        return 0;
+    default: return KS_ERR_INVALID;
+    }
+}
+
 int ks_search_loading(const ks_search *s) {
     return s && s->shadow != NULL;
 }
@@ -125,6 +139,7 @@ ks_search *ks_search_open(const char *db_path, int *err) {
     ks_search *s = ks_calloc(1, sizeof *s);
     s->rd = rd;
     s->path = ks_strdup(db_path);
+    s->rank_all_max = SR_RANK_ALL_MAX;
     if ((rc = sr_refresh(s)) != 0) {
         if (err) *err = rc;
         ks_search_close(s);

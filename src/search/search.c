@@ -185,10 +185,6 @@ static int page_intent(const sr_plan *plan, const sr_page *p) {
 }
 
 #define MAX_CANDIDATES 128
-/* Ranking every match with bm25 costs a few microseconds per page: above
- * this many estimated matches, rank the title/keyword matches and fill up
- * with unranked body matches instead. */
-#define RANK_ALL_MAX 400
 /* Above this score_cost, FTS5's bm25 would spend milliseconds weighing
  * the words (reading every page list in full): the matches are taken
  * unscored, in page order, and ranked by the title and keyword lift
@@ -307,7 +303,7 @@ static int collect_heads(ks_search *s, const sr_plan *plan, uint32_t mask, const
                          size_t want, cand *c, size_t *n) {
     collect_ctx k = {.s = s, .c = c, .n = n, .before = *n, .tier = 0};
     if (*n >= MAX_CANDIDATES) return 0;
-    if (sr_heads_match(s, plan, mask, flags, want, collect_one, &k)) return 0;
+    if (!s->heads_off && sr_heads_match(s, plan, mask, flags, want, collect_one, &k)) return 0;
     return collect(s, match, KS_INDEX_MATCH_HEADS | flags, want, 0, c, n);
 }
 
@@ -340,12 +336,12 @@ static int run_round(ks_search *s, const sr_plan *plan, uint32_t mask, size_t li
     sr_plan_match_mask(plan, mask, &match);
     int cheap = score_cost(s, plan, mask) <= SCORE_COST_MAX;
     unsigned scored = cheap ? KS_INDEX_MATCH_SCORED : 0u;
-    if (cheap && estimate_ex(s, plan, mask, 0, 1) <= RANK_ALL_MAX) {
+    if (cheap && estimate_ex(s, plan, mask, 0, 1) <= s->rank_all_max) {
         rc = collect(s, match.data, KS_INDEX_MATCH_RANKED, want, 0, c, n);
     } else {
         uint64_t eh = estimate_ex(s, plan, mask, 1, 1);
         if (eh > 0)
-            rc = collect_heads(s, plan, mask, match.data, cheap && eh <= RANK_ALL_MAX ? KS_INDEX_MATCH_RANKED : scored,
+            rc = collect_heads(s, plan, mask, match.data, cheap && eh <= s->rank_all_max ? KS_INDEX_MATCH_RANKED : scored,
                                want, c, n);
         if (rc == 0 && *n - from < limit) rc = collect(s, match.data, scored, want, 1, c, n);
     }

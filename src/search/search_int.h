@@ -122,6 +122,12 @@ typedef struct sr_heads {
     int ready;            /* built whole: else FTS5 answers */
 } sr_heads;
 
+/* Ranking every match with bm25 costs a few microseconds per page: above
+ * this many estimated matches, rank the title/keyword matches and fill up
+ * with unranked body matches instead (a handle's rank_all_max; tests lower
+ * it with ks_search_tune to reach the heads map on a small corpus). */
+#define SR_RANK_ALL_MAX 400
+
 struct ks_search {
     /* the handle's own (kept when caches are swapped, see swap_caches) */
     ks_index_reader *rd;           /* the index, read through its reader API */
@@ -131,6 +137,8 @@ struct ks_search {
     struct ks_search *shadow;      /* caches being loaded by loader, or NULL */
     pthread_t loader;
     int done;                      /* in a shadow: its load finished (atomic) */
+    uint64_t rank_all_max;         /* ks_search_tune: KS_SEARCH_TUNE_RANK_ALL_MAX */
+    int heads_off;                 /* ks_search_tune: KS_SEARCH_TUNE_HEADS_MAP 0 */
     /* the caches, from one version of the index */
     int64_t generation;
     int loaded;
