@@ -140,6 +140,16 @@ static inline int harness_rm_rf(const char *dir) {
     return -1;
 }
 
+/* harness_keep_or_remove(dir): at a test program's end, keep dir (and say
+ * so) when a check failed, so its screenshots and logs can be looked at;
+ * else remove it. */
+static inline void harness_keep_or_remove(const char *dir) {
+    if (harness_state.failed)
+        fprintf(stderr, "screenshots and logs kept in %s\n", dir);
+    else
+        (void)harness_rm_rf(dir);
+}
+
 /* harness_run(cmd, &out): run a shell command; its standard output in *out
  * (NUL-terminated; the caller frees it; out may be NULL to discard it).
  * Returns the exit status, or -1 when it could not run or was killed. */
@@ -254,6 +264,21 @@ static inline int harness_xvfb_up(int n) {
     return up;
 }
 
+/* harness_x_wait(pid, n): wait up to 10 s for the X server pid just started
+ * on display :n to accept connections; 0 when it does, else -1 with the
+ * server stopped (it exited: the display was taken after all). */
+static inline int harness_x_wait(pid_t pid, int n) {
+    for (int i = 0; i < 100; i++) {
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid) return -1;
+        if (harness_xvfb_up(n)) return 0;
+        harness_sleep_ms(100);
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
 /* harness_xvfb_start(screen, black, display, cap): start Xvfb with one
  * screen of geometry screen ("1080x1920x24"; black: a black root, -br) on a
  * display number nobody uses (no socket in /tmp/.X11-unix: Xvfb's own
@@ -281,15 +306,7 @@ static inline pid_t harness_xvfb_start(const char *screen, int black, char *disp
                 execlp("Xvfb", "Xvfb", display, "-screen", "0", screen, "-nolisten", "tcp", (char *)NULL);
             _exit(127);
         }
-        /* Up when it answers; gone when the display was taken after all. */
-        for (int i = 0; i < 100; i++) {
-            int st;
-            if (waitpid(pid, &st, WNOHANG) == pid) break;
-            if (harness_xvfb_up(n)) return pid;
-            harness_sleep_ms(100);
-        }
-        kill(pid, SIGTERM);
-        waitpid(pid, NULL, 0);
+        if (harness_x_wait(pid, n) == 0) return pid;
     }
     return -1;
 }

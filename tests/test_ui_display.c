@@ -350,13 +350,7 @@ int main(void) {
     RUN(test_cage_xwayland_portrait);
     RUN(test_cage_wayland_landscape);
     ks_store_free(shipped);
-    if (harness_state.failed) {
-        fprintf(stderr, "screenshots and logs kept in %s\n", tmp);
-    } else {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
-    }
+    harness_keep_or_remove(tmp);
     if (!ran && !harness_state.failed) {
         fprintf(stderr, "SKIP: nothing could run here (see above)\n");
         return SKIPPED;

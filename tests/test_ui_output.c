@@ -61,14 +61,7 @@ static pid_t xvnc_start(char *display, size_t cap) {
                             "-rfbport", "-1", "-nolisten", "tcp", "-br", NULL};
             pid = spawn(argv, NULL, log, -1, -1);
         }
-        for (int i = 0; i < 100; i++) {
-            int st;
-            if (waitpid(pid, &st, WNOHANG) == pid) break;
-            if (harness_xvfb_up(n)) return pid;
-            harness_sleep_ms(100);
-        }
-        kill(pid, SIGTERM);
-        waitpid(pid, NULL, 0);
+        if (harness_x_wait(pid, n) == 0) return pid;
     }
     return -1;
 }
@@ -344,12 +337,6 @@ int main(void) {
     }
     RUN(test_output_changes_size);
     ks_store_free(shipped);
-    if (harness_state.failed) {
-        fprintf(stderr, "screenshots and logs kept in %s\n", tmp);
-    } else {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
-    }
+    harness_keep_or_remove(tmp);
     return harness_done();
 }
