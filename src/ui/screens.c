@@ -104,17 +104,17 @@ static int clinic_row(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
     ks_display_list *dl = f->body;
     int title_px = g->B * 8 / 5, lw, lh, tx, tw, t_h, y0 = y;
+    /* A word wider than the column would be cut in two ("informatio" /
+     * "n" at 200 % on a 720 px screen): the name is set smaller instead,
+     * never below body text. */
+    while (title_px > g->B && ui_widest_word(ui, ui->cfg.title, KS_FACE_BOLD, title_px) > g->col_w)
+        title_px = title_px * 9 / 10 > g->B ? title_px * 9 / 10 : g->B;
     logo_size(ui, ui_line_h(ui, KS_FACE_BOLD, title_px) * 2, g->col_w / 4, &lw, &lh);
     tx = g->col_x + (lw ? lw + g->gap : 0);
     tw = g->col_x + g->col_w - tx;
     if (lw && ui_widest_word(ui, ui->cfg.title, KS_FACE_BOLD, title_px) > tw) { /* stacked */
         ks_layout_list_add_image(dl, (ks_rect){g->col_x, y, lw, lh}, UI_LOGO);
         y += lh + g->gap;
-        /* A word wider than the column would be cut in two ("informatio" /
-         * "n" at 200 % on a 720 px screen): the name is set smaller
-         * instead, never below body text. */
-        while (title_px > g->B && ui_widest_word(ui, ui->cfg.title, KS_FACE_BOLD, title_px) > g->col_w)
-            title_px = title_px * 9 / 10 > g->B ? title_px * 9 / 10 : g->B;
         return y - y0 + ui_text_ex(ui, dl, ui->cfg.title, (ks_rect){g->col_x, y, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, title_px, th->heading, th->background, KS_ALIGN_LEFT});
     }
     t_h = ui_text_h(ui, ui->cfg.title, tw, KS_FACE_BOLD, title_px);
