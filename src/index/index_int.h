@@ -25,6 +25,8 @@ struct ks_index {
     sqlite3_mutex *db_mu;          /* guards db's value and repairing against ks_index_interrupt */
     atomic_int interrupted;        /* ks_index_interrupt was called: long work stops */
     int repairing;                 /* under db_mu: recover() is running, not to be interrupted */
+    long long checked_at;          /* unix time of the whole check this file passed, 0 unknown (seal.c) */
+    int saw_damage;                /* SQLite said the file is damaged: never seal it */
 };
 
 /* Run sql (no results wanted). Returns 0 or KS_INDEX_ERR_DB / _BUSY after
