@@ -8,9 +8,9 @@
  * check). Read back, each record is a skeleton page_file: one block for
  * the ks_page, its arrays and strings.
  *
- * Format (native byte order, for this machine only): "ksrec04\n", u64 key,
+ * Format (native byte order, for this machine only): MAGIC ("ksrec06\n"), u64 key,
  * u64 synonyms hash, u64 options key (store_reuse_options_key), u64 count, the
- * records, then u64 ks_hash64 of all that came before. A record: u32
+ * records, then u64 store_sum64 of all that came before. A record: u32
  * keywords, headings, links, diagnostics, synonym words, pictures, u64
  * string bytes; then its fields (strings as u32 length
  * and bytes). Anything that does not add up makes the whole file unused.
@@ -24,11 +24,61 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAGIC "ksrec05\n" /* 05: a page's icon */
+#define MAGIC "ksrec06\n" /* 05: a page's icon; 06: store_sum64 */
+
+/* ------------------------------------------------------------ checksum */
+
+static uint64_t rotl64(uint64_t x, int r) { return x << r | x >> (64 - r); }
+
+#define SUM_P1 0x9E3779B185EBCA87ULL
+#define SUM_P2 0xC2B2AE3D27D4EB4FULL
+#define SUM_P3 0x165667B19E3779F9ULL
+
+/* xxHash64's rounds, four words at a time in four independent lanes: about
+ * ten times faster than ks_hash64's byte-at-a-time FNV (35 million
+ * instructions for a 5.6 MB records file), and as good at catching a torn
+ * or damaged file. Not xxHash64's exact values (the tail is mixed byte by
+ * byte); only compared with itself. */
+uint64_t store_sum64(const void *data, size_t len) {
+    const unsigned char *p = data;
+    uint64_t v[4] = {SUM_P1 + SUM_P2, SUM_P2, 0, 0 - SUM_P1}, w, h;
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32)
+        for (int k = 0; k < 4; k++) {
+            memcpy(&w, p + i + 8 * k, 8);
+            v[k] = rotl64(v[k] + w * SUM_P2, 31) * SUM_P1;
+        }
+    h = rotl64(v[0], 1) + rotl64(v[1], 7) + rotl64(v[2], 12) + rotl64(v[3], 18) + (uint64_t)len;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, p + i, 8);
+        h = rotl64(h ^ (rotl64(w * SUM_P2, 31) * SUM_P1), 27) * SUM_P1 + SUM_P3;
+    }
+    for (; i < len; i++) h = rotl64(h ^ (p[i] * SUM_P3), 11) * SUM_P1;
+    h ^= h >> 33;
+    h *= SUM_P2;
+    h ^= h >> 29;
+    h *= SUM_P3;
+    return h ^ (h >> 32);
+}
 
 /* ------------------------------------------------------------ writing */
 
-static void put(ks_buf *b, const void *v, size_t n) { ks_buf_append(b, v, n); }
+/* Grow b to hold n more bytes (amortised: doubling). */
+static void reserve(ks_buf *b, size_t n) {
+    if (b->len + n + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n + 1) cap *= 2;
+    b->data = ks_realloc(b->data, cap);
+    b->cap = cap;
+}
+
+/* Append n bytes: inline, as a records file is half a million small fields. */
+static inline void put(ks_buf *b, const void *v, size_t n) {
+    reserve(b, n);
+    memcpy(b->data + b->len, v, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
 static void put_u32(ks_buf *b, uint32_t v) { put(b, &v, sizeof v); }
 static void put_u64(ks_buf *b, uint64_t v) { put(b, &v, sizeof v); }
 static void put_i64(ks_buf *b, int64_t v) { put(b, &v, sizeof v); }
@@ -148,7 +198,7 @@ int ks_store_save_records(const ks_store *s, const char *path, uint64_t key) {
         n++;
     }
     memcpy(b.data + count_at, &n, sizeof n);
-    put_u64(&b, ks_hash64(b.data, b.len));
+    put_u64(&b, store_sum64(b.data, b.len));
     int rc = write_replacing(path, b.data, b.len);
     ks_buf_free(&b);
     return rc;
@@ -329,7 +379,7 @@ ks_store *ks_store_load_records(const char *path, uint64_t key) {
     memcpy(&sum, data + len - 8, 8);
     reader r = {(const unsigned char *)data + 8, (const unsigned char *)data + len - 8, 0};
     uint64_t file_key = get_u64(&r), syn_hash = get_u64(&r), opts_key = get_u64(&r), n = get_u64(&r);
-    if (sum != ks_hash64(data, len - 8) || file_key != key || n > len / 64) {
+    if (sum != store_sum64(data, len - 8) || file_key != key || n > len / 64) {
         free(data);
         return NULL;
     }

@@ -680,7 +680,7 @@ int ks_store_stamp(const char *dir, uint64_t *stamp) {
     ks_buf b = {0};
     stamp_entry(&b, NULL, ".", &st);
     int rc = stamp_dir(&b, dir, NULL, 0);
-    if (rc == KS_OK) *stamp = ks_hash64(b.data, b.len) | 1; /* never 0 */
+    if (rc == KS_OK) *stamp = store_sum64(b.data, b.len) | 1; /* never 0 */
     ks_buf_free(&b);
     return rc;
 }

@@ -28,6 +28,11 @@ void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, c
 typedef struct store_listings store_listings;
 void store_listings_free(store_listings *l);
 
+/* A fast 64-bit checksum of data[0..len) (records.c), for what only this
+ * program reads back (the records file, the folder stamp): not
+ * ks_hash64's values. */
+uint64_t store_sum64(const void *data, size_t len);
+
 struct ks_store {
     char *dir;             /* as given */
     ks_page **pages;       /* owned, in the public order (see store.h) */
