@@ -440,9 +440,145 @@ static void test_records(void) {
     free(recs);
 }
 
+/* The records file appended to, as kiosk index saves it: the folder loaded
+ * reusing *prev (the snapshot read from recs, or NULL), the snapshot
+ * compared with a full load's (only changed or broken files parsed), then
+ * saved with ks_store_save_records_from(snapshot, *prev) and read back
+ * into *prev. */
+static size_t broken_before; /* pages broken at the last step: not saved, so parsed again */
+
+static void append_step(const char *what, const char *dir, const char *recs, uint64_t key, ks_store **prev,
+                        size_t changed) {
+    harness_state.current = what;
+    ks_store *full = load_from(dir, NULL), *inc = load_from(dir, *prev);
+    OK(full && inc);
+    if (full && inc) {
+        char *a = describe_as(full, 0), *b = describe_as(inc, 0);
+        STR_EQ(b, a);
+        free(a);
+        free(b);
+        if (changed != ANY) INT_EQ(ks_store_parsed_count(inc), changed + broken_before);
+        broken_before = count_broken(inc);
+        INT_EQ(ks_store_save_records_from(inc, *prev, recs, key), KS_OK);
+    }
+    ks_store_free(full);
+    ks_store_free(inc);
+    ks_store_free(*prev);
+    *prev = ks_store_load_records(recs, key);
+    OK(*prev != NULL);
+}
+
+static long file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Settle the files' times (store_file_id_trusted: a file written within
+ * 2 s of a load is verified by its hash at every load, and saved again
+ * with the new time each time). */
+static void settle(void) { usleep(2100 * 1000); }
+
+static void test_records_appended(void) {
+    char tmpl[] = "/tmp/kiosk-records-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    OK(root != NULL);
+    if (!root) return;
+    char *dir = ks_path_join(root, "content"), *recs = ks_path_join(root, "records.bin");
+    char *cmd = ks_sprintf("cp -R '%s/content' '%s'", KIOSK_SOURCE_DIR, dir);
+    OK(system(cmd) == 0);
+    free(cmd);
+    settle();
+    ks_store *prev = NULL;
+    append_step("append: the first save (whole)", dir, recs, 1, &prev, ANY);
+    long base = file_size(recs);
+    append_step("append: nothing changed", dir, recs, 2, &prev, 0);
+    INT_EQ(file_size(recs) - base, 8 * 4); /* an empty segment: the new key */
+
+    /* one page edited: one record appended, not the file written anew */
+    char *old = read_at(dir, "prolotherapy/recovery.md");
+    char *edited = ks_sprintf("%s\nA new line about walking after the visit.\n", old);
+    long before = file_size(recs);
+    write_at(dir, "prolotherapy/recovery.md", edited);
+    append_step("append: one edit", dir, recs, 3, &prev, 1);
+    OK(file_size(recs) > before && file_size(recs) - before < 4096);
+
+    /* a page removed, then back byte for byte (another inode, the same
+     * hash): its record was tombstoned, so it is parsed, with its body
+     * (the index no longer holds it) */
+    char *risks = read_at(dir, "prolotherapy/risks.md");
+    remove_at(dir, "prolotherapy/risks.md");
+    append_step("append: a page removed", dir, recs, 4, &prev, 0);
+    OK(ks_store_find(prev, "prolotherapy/risks") == NULL);
+    write_at(dir, "prolotherapy/risks.md", risks);
+    append_step("append: the page back, the same bytes", dir, recs, 5, &prev, 1);
+    OK(ks_store_find(prev, "prolotherapy/risks") != NULL);
+
+    /* a page broken: tombstoned; fixed back to its old bytes: parsed */
+    write_at(dir, "prolotherapy/risks.md", "---\ntitle: \"never closed\nsection: risks\n---\n\nSome text.\n");
+    append_step("append: a page broken", dir, recs, 6, &prev, 1);
+    OK(ks_store_find(prev, "prolotherapy/risks") == NULL);
+    write_at(dir, "prolotherapy/risks.md", risks);
+    append_step("append: the page fixed", dir, recs, 7, &prev, 0); /* parsed: broken before */
+    free(risks);
+
+    /* many edits: superseded records are dead weight, so the file is
+     * written anew now and then and never grows without bound */
+    for (int i = 0; i < 90; i++) {
+        char *text = ks_sprintf("%s\nEdit %d.\n", old, i);
+        write_at(dir, "prolotherapy/recovery.md", text);
+        free(text);
+        append_step("append: edit after edit", dir, recs, 100 + (uint64_t)i, &prev, ANY);
+    }
+    OK(file_size(recs) < base * 3 / 2);
+    free(old);
+    free(edited);
+
+    /* A segment torn, damaged or of an older key: the file is not used. */
+    harness_state.current = "append: refused";
+    settle();
+    append_step("append: settled", dir, recs, 7, &prev, ANY);
+    base = file_size(recs);
+    write_at(dir, "prolotherapy/recovery.md", "---\ntitle: Recovery\nsection: recovery\nsummary: R.\n"
+                                              "reviewed: 2026-11-01\n---\n\n# Recovery\n\nRest.\n");
+    append_step("append: before damage", dir, recs, 8, &prev, 1);
+    OK(file_size(recs) > base && file_size(recs) < base + 4096); /* appended */
+    OK(ks_store_load_records(recs, 7) == NULL);                  /* the key is the last segment's */
+    char *data = NULL;
+    size_t len = 0;
+    OK(ks_read_file(recs, 1 << 26, &data, &len) == KS_OK);
+    if (data && len > (size_t)base) {
+        for (size_t at = (size_t)base; at < len; at += 7) { /* one byte of the segment changed */
+            data[at] ^= 0x5a;
+            OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+            ks_store *bad = ks_store_load_records(recs, 8);
+            OK(bad == NULL);
+            ks_store_free(bad);
+            data[at] ^= 0x5a;
+        }
+        for (size_t cut = (size_t)base + 1; cut < len; cut += 5) { /* the append torn */
+            OK(ks_write_file_atomic(recs, data, cut) == KS_OK);
+            ks_store *bad = ks_store_load_records(recs, 8);
+            OK(bad == NULL);
+            ks_store_free(bad);
+        }
+        OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+        ks_store *good = ks_store_load_records(recs, 8);
+        OK(good != NULL && ks_store_page_count(good) == ks_store_page_count(prev));
+        ks_store_free(good);
+    }
+    free(data);
+    ks_store_free(prev);
+    cmd = ks_sprintf("rm -rf '%s'", root);
+    OK(system(cmd) == 0);
+    free(cmd);
+    free(dir);
+    free(recs);
+}
+
 int main(void) {
     RUN(test_edits);
     RUN(test_free_order);
     RUN(test_records);
+    RUN(test_records_appended);
     return harness_done();
 }

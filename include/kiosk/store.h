@@ -228,6 +228,16 @@ ks_store *ks_store_load_changed(const char *dir, const ks_store *prev, char *con
  * only for a caller that already holds the content of every good page
  * saved (kiosk index, which compares pages with the index by hash). */
 int ks_store_save_records(const ks_store *store, const char *path, uint64_t key);
+/* The same, but when prev is the snapshot ks_store_load_records() read
+ * from path (with store's synonyms and options), and path is still that
+ * file, only what changed is appended to it: the records of store's good
+ * pages not reused as prev has them, and a tombstone for each page prev
+ * has that store has no good page for; a later record or tombstone wins
+ * over an earlier one when the file is read. Written anew instead when
+ * prev cannot be appended to, or once records superseded are a quarter of
+ * the file. A torn append makes the whole file unused, as a torn file
+ * does. prev may be NULL (written anew). */
+int ks_store_save_records_from(const ks_store *store, const ks_store *prev, const char *path, uint64_t key);
 ks_store *ks_store_load_records(const char *path, uint64_t key);
 /* How many files the load that made this snapshot parsed, and how many
  * records it reused from the earlier snapshot. */

@@ -187,7 +187,8 @@ static ks_store *load_records(ks_index *ix, const char *path) {
     return prev;
 }
 
-static void save_records(ks_index *ix, const char *path, const ks_store *store, int64_t generation) {
+static void save_records(ks_index *ix, const char *path, const ks_store *store, const ks_store *prev,
+                         int64_t generation) {
     char *identity = ks_index_note_get(ix, "records.identity");
     if (!identity || !*identity) {
         free(identity);
@@ -198,7 +199,8 @@ static void save_records(ks_index *ix, const char *path, const ks_store *store, 
             return;
         }
     }
-    if (ks_store_save_records(store, path, records_key(identity, generation)) != KS_OK)
+    /* prev's file, when it was read: only what changed is appended */
+    if (ks_store_save_records_from(store, prev, path, records_key(identity, generation)) != KS_OK)
         unlink(path); /* a stale file must not stay behind (the key would not match anyway) */
     free(identity);
 }
@@ -307,8 +309,8 @@ static int index_folder(ks_index *ix, app_paths *paths, const char *stamp, int q
     ks_store *store = app_load_store_from("index", paths, prev);
     ks_index_report rep;
     int status = 2;
-    ks_store_free(prev);
     if (!store) {
+        ks_store_free(prev);
         free(records);
         return 2;
     }
@@ -317,11 +319,12 @@ static int index_folder(ks_index *ix, app_paths *paths, const char *stamp, int q
     } else {
         status = print_report(&rep, quiet, paths->db);
         if (stamp) remember_summary(ix, stamp, &rep);
-        save_records(ix, records, store, rep.generation);
+        save_records(ix, records, store, prev, rep.generation);
         update_backup(ix, paths->db, &rep);
     }
     ks_index_report_free(&rep);
     ks_store_free(store);
+    ks_store_free(prev);
     free(records);
     return status;
 }

@@ -561,6 +561,7 @@ void ks_store_free(ks_store *s) {
     for (size_t i = 0; i < s->n_unknown; i++) free(s->unknown[i]);
     free(s->unknown);
     store_listings_free(s->listings);
+    free(s->records_file);
     free(s->dir);
     free(s);
 }

@@ -32,6 +32,15 @@ void store_listings_free(store_listings *l);
  * program reads back (the records file, the folder stamp): not
  * ks_hash64's values. */
 uint64_t store_sum64(const void *data, size_t len);
+/* What ks_store_save_records_from needs to append to the records file a
+ * records snapshot was read from: the file as read, the bytes written
+ * whole (before any segment appended), its last checksum. */
+typedef struct records_file {
+    uint64_t dev, ino;
+    int64_t size;
+    uint64_t base_len;
+    uint64_t sum;
+} records_file;
 
 struct ks_store {
     char *dir;             /* as given */
@@ -63,6 +72,7 @@ struct ks_store {
     int64_t load_ns;
     size_t n_reused, n_parsed;
     int is_records;        /* a snapshot read from a records file (records.c) */
+    struct records_file *records_file; /* owned: the file it was read from, to append to (records.c) */
     int has_skeletons;     /* some pages are skeletons from a records file */
     uint64_t last_file_hash; /* ks_hash64 of the bytes store_page_load last read (0: none) */
     uint64_t page_opts_key; /* store_reuse_options_key() of the options loaded with */
