@@ -362,6 +362,14 @@ uint64_t ks_store_pictures_hash(const ks_store *store);
  * full load. Returns KS_OK, or a negative KS_ERR_* when dir cannot be read
  * (*stamp is then 0). */
 int ks_store_stamp(const char *dir, uint64_t *stamp);
+/* The same, faster: the names of each folder are kept in the file cache
+ * (a cache path of the caller's, read and replaced here; NULL: none) and
+ * a folder is listed again only when its inode or times changed since it
+ * was listed (a name added, removed or renamed in it changes them), or
+ * were within 2 s of the listing. Every file is still stat'ed. The same
+ * stamp as ks_store_stamp; a missing or damaged cache only costs listing
+ * every folder. */
+int ks_store_stamp_cached(const char *dir, const char *cache, uint64_t *stamp);
 
 /* Flesch-Kincaid grade of plain English text: headings and list items should
  * be separate lines (a line end closes a sentence). 0 for empty text. */

@@ -57,22 +57,36 @@ static void print_list(const char *label, const ks_index_list *l, const char *no
     }
 }
 
+/* FILE without .db, plus suffix: the files kept beside the index. */
+static char *beside_db(const char *db, const char *suffix) {
+    size_t n = strlen(db);
+    if (n > 3 && strcmp(db + n - 3, ".db") == 0) return ks_sprintf("%.*s%s", (int)(n - 3), db, suffix);
+    return ks_sprintf("%s%s", db, suffix);
+}
+
+/* The stamp's cache of folder listings (see ks_store_stamp_cached): a
+ * folder is listed again only when a name in it changed. It holds names
+ * only, never content: whatever folder is stamped, the stamp is the same
+ * with or without it. */
+static char *folders_path(const char *db) { return beside_db(db, "-folders.bin"); }
+
 /* The folder's stamp as the note stores it: its absolute path, its
  * identity (device and inode) and the stamp, so another folder never
  * matches, even one later moved to the same path; and the placeholder
  * values, so a changed configuration (a new clinic phone number) is a
  * change. NULL when it cannot be taken. (Any sync that writes also forgets
  * the note: see index.h.) */
-static char *content_stamp(const char *dir, const ks_config *cfg) {
+static char *content_stamp(const char *dir, const ks_config *cfg, const char *db) {
     uint64_t stamp;
     struct stat st;
     char *real = realpath(dir, NULL);
-    char *s = NULL;
-    if (real && stat(real, &st) == 0 && ks_store_stamp(real, &stamp) == KS_OK)
+    char *s = NULL, *cache = folders_path(db);
+    if (real && stat(real, &st) == 0 && ks_store_stamp_cached(real, cache, &stamp) == KS_OK)
         s = ks_sprintf("%s\n%llx:%llx\n%016llx\n%016llx", real, (unsigned long long)st.st_dev,
                        (unsigned long long)st.st_ino, (unsigned long long)stamp,
                        (unsigned long long)app_placeholders_hash(cfg));
     free(real);
+    free(cache);
     return s;
 }
 
@@ -166,11 +180,7 @@ static int repeat_last_summary(ks_index *ix, double ms, const char *db) {
  * kiosk's watcher), a new or rebuilt index, or a crash before the save,
  * it is not used and the run loads the folder in full. */
 
-static char *records_path(const char *db) {
-    size_t n = strlen(db);
-    if (n > 3 && strcmp(db + n - 3, ".db") == 0) return ks_sprintf("%.*s-records.bin", (int)(n - 3), db);
-    return ks_sprintf("%s-records.bin", db);
-}
+static char *records_path(const char *db) { return beside_db(db, "-records.bin"); }
 
 static uint64_t records_key(const char *identity, int64_t generation) {
     char *s = ks_sprintf("%s|%lld", identity, (long long)generation);
@@ -344,7 +354,7 @@ int cmd_index(int argc, char **argv) {
     /* Nothing on disk changed since the last sync of this folder: say what
      * that sync said, without reading a single page. */
     double t0 = ks_now_ms();
-    char *stamp = content_stamp(paths.content, &paths.cfg);
+    char *stamp = content_stamp(paths.content, &paths.cfg, paths.db);
     char *last_stamp = ks_index_note_get(ix, "index.stamp");
     status = APP_GO_ON;
     if (stamp && last_stamp && strcmp(stamp, last_stamp) == 0)

@@ -175,7 +175,7 @@ static void put_record(ks_buf *b, const ks_store *s, const ks_page *p) {
  * the file is a cache with a checksum, and a file lost or torn by a power
  * cut only costs the next run a full load; waiting for the disk would cost
  * every run. */
-static int write_replacing(const char *path, const char *data, size_t len) {
+int store_write_replacing(const char *path, const char *data, size_t len) {
     char *tmp = ks_sprintf("%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int rc = fd >= 0 ? KS_OK : KS_ERR_IO;
@@ -209,7 +209,7 @@ int ks_store_save_records(const ks_store *s, const char *path, uint64_t key) {
     }
     memcpy(b.data + count_at, &n, sizeof n);
     put_u64(&b, store_sum64(b.data, b.len));
-    int rc = write_replacing(path, b.data, b.len);
+    int rc = store_write_replacing(path, b.data, b.len);
     ks_buf_free(&b);
     return rc;
 }

@@ -32,6 +32,10 @@ void store_listings_free(store_listings *l);
  * program reads back (the records file, the folder stamp): not
  * ks_hash64's values. */
 uint64_t store_sum64(const void *data, size_t len);
+/* Write data to a temporary file beside path and rename it over path, not
+ * synced (for caches: a file lost in a power cut costs a slower run).
+ * KS_OK or KS_ERR_IO (records.c). */
+int store_write_replacing(const char *path, const char *data, size_t len);
 /* What ks_store_save_records_from needs to append to the records file a
  * records snapshot was read from: the file as read, the bytes written
  * whole (before any segment appended), its last checksum. */
