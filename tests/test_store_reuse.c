@@ -468,6 +468,13 @@ static void append_step(const char *what, const char *dir, const char *recs, uin
     OK(*prev != NULL);
 }
 
+/* rm -rf root (a test's copy of the content). */
+static void remove_tree(const char *root) {
+    char *cmd = ks_sprintf("rm -rf '%s'", root);
+    OK(system(cmd) == 0);
+    free(cmd);
+}
+
 static long file_size(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 ? (long)st.st_size : -1;
@@ -568,9 +575,7 @@ static void test_records_appended(void) {
     }
     free(data);
     ks_store_free(prev);
-    cmd = ks_sprintf("rm -rf '%s'", root);
-    OK(system(cmd) == 0);
-    free(cmd);
+    remove_tree(root);
     free(dir);
     free(recs);
 }

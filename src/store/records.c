@@ -291,12 +291,7 @@ int ks_store_save_records_from(const ks_store *s, const ks_store *prev, const ch
 
 /* ------------------------------------------------------------ reading */
 
-typedef struct reader {
-    const unsigned char *p, *end;
-    int bad;
-} reader;
-
-static void get(reader *r, void *out, size_t n) {
+void store_read(store_reader *r, void *out, size_t n) {
     if (r->bad || (size_t)(r->end - r->p) < n) {
         r->bad = 1;
         memset(out, 0, n);
@@ -305,6 +300,9 @@ static void get(reader *r, void *out, size_t n) {
     memcpy(out, r->p, n);
     r->p += n;
 }
+
+typedef store_reader reader;
+static void get(reader *r, void *out, size_t n) { store_read(r, out, n); }
 static uint32_t get_u32(reader *r) { uint32_t v; get(r, &v, sizeof v); return v; }
 static uint64_t get_u64(reader *r) { uint64_t v; get(r, &v, sizeof v); return v; }
 static int64_t get_i64(reader *r) { int64_t v; get(r, &v, sizeof v); return v; }

@@ -66,20 +66,8 @@ static int64_t ns_of(struct timespec t) { return (int64_t)t.tv_sec * 1000000000L
 
 /* ------------------------------------------------------------ cache file */
 
-typedef struct rd {
-    const unsigned char *p, *end;
-    int bad;
-} rd;
-
-static void rd_get(rd *r, void *out, size_t n) {
-    if (r->bad || (size_t)(r->end - r->p) < n) {
-        r->bad = 1;
-        memset(out, 0, n);
-        return;
-    }
-    memcpy(out, r->p, n);
-    r->p += n;
-}
+typedef store_reader rd;
+#define rd_get store_read
 
 static char *rd_str(rd *r) {
     uint32_t n = 0;

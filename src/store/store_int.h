@@ -32,6 +32,14 @@ void store_listings_free(store_listings *l);
  * program reads back (the records file, the folder stamp): not
  * ks_hash64's values. */
 uint64_t store_sum64(const void *data, size_t len);
+/* A bounds-checked reader over bytes in memory, for the files this store
+ * writes and reads back (records.c, stamp.c): reading past the end sets
+ * bad and gives zeros. */
+typedef struct store_reader {
+    const unsigned char *p, *end;
+    int bad;
+} store_reader;
+void store_read(store_reader *r, void *out, size_t n);
 /* Write data to a temporary file beside path and rename it over path, not
  * synced (for caches: a file lost in a power cut costs a slower run).
  * KS_OK or KS_ERR_IO (records.c). */
