@@ -94,6 +94,8 @@ static void file_release(page_file *f) {
         return;
     }
     store_page_free(f->base);
+    free(f->grade_msg);
+    free(f->reviewed_msg);
     for (size_t i = 0; i < f->n_images; i++) free(f->images[i].url);
     free(f->images);
     for (size_t i = 0; i < f->n_diags; i++) {
@@ -134,22 +136,18 @@ void store_page_release(ks_page *p) {
 static page_view *previous(const ks_store *prev, const char *rel_path, const char *topic) {
     size_t n = strlen(rel_path);
     if (!prev || n < 3) return NULL;
-    char *slug = ks_strndup(rel_path, n - 3);
-    const ks_page *p = ks_store_find(prev, slug);
-    free(slug);
+    const ks_page *p = store_find_slug(prev, rel_path, n - 3);
     if (!p || strcmp(p->path, rel_path) != 0 || strcmp(p->topic, topic) != 0) return NULL;
     return (page_view *)p;
 }
 
-int store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st) {
+const ks_page *store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st) {
     size_t n = strlen(rel);
-    if (!prev || n < 3) return 0;
-    char *slug = ks_strndup(rel, n - 3);
-    const ks_page *p = ks_store_find(prev, slug);
-    free(slug);
-    if (!p || strcmp(p->path, rel) != 0) return 0;
+    if (!prev || n < 3) return NULL;
+    const ks_page *p = store_find_slug(prev, rel, n - 3);
+    if (!p || strcmp(p->path, rel) != 0) return NULL;
     const page_view *v = (const page_view *)p;
-    if (v->file->file_hash == 0 || v->id.size < 0) return 0;
+    if (v->file->file_hash == 0 || v->id.size < 0) return NULL;
     memset(st, 0, sizeof *st);
     st->st_mode = S_IFREG | 0644;
     st->st_dev = (dev_t)v->id.dev;
@@ -159,7 +157,7 @@ int store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st
     st->st_mtim.tv_nsec = (long)(v->id.mtime % 1000000000LL);
     st->st_ctim.tv_sec = (time_t)(v->id.ctime / 1000000000LL);
     st->st_ctim.tv_nsec = (long)(v->id.ctime % 1000000000LL);
-    return 1;
+    return p;
 }
 
 /* Reuse v's record for this load: its diagnostics go to the store again. */
@@ -238,7 +236,11 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
         memset(&id, 0, sizeof id);
         id.size = -1; /* in memory, or fstat failed: never the same */
     }
-    page_view *v = have_id ? previous(s->prev, rel_path, topic) : NULL;
+    page_view *v = NULL;
+    if (have_id && e->prev_page && s->prev && strcmp(e->prev_page->topic, topic) == 0)
+        v = (page_view *)e->prev_page; /* found already by the trusted listing (source.c) */
+    else if (have_id)
+        v = previous(s->prev, rel_path, topic);
     size_t first = s->diags.len;
     ks_page *base = NULL;
     s->last_file_hash = 0;
@@ -270,6 +272,9 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
     f->help_callout = (!strcmp(base->section, "recovery") || !strcmp(base->section, "risks")) &&
                       store_page_has_callout(base, "When to get help");
     find_images(f);
+    if (base->grade > 8.0)
+        f->grade_msg = ks_sprintf(STORE_GRADE_MSG, base->grade);
+    if (base->reviewed[0]) f->reviewed_msg = ks_sprintf(STORE_REVIEWED_MSG, base->reviewed);
     /* Times taken before the read: a write after it changes them. */
     return store_view_new(f, &id, s->load_ns);
 }
@@ -279,6 +284,9 @@ const ks_link *store_page_images(const ks_page *p, size_t *n) {
     *n = f->n_images;
     return f->images;
 }
+
+const char *store_page_grade_msg(const ks_page *p) { return ((const page_view *)p)->file->grade_msg; }
+const char *store_page_reviewed_msg(const ks_page *p) { return ((const page_view *)p)->file->reviewed_msg; }
 
 int store_page_has_help_callout(const ks_page *p) { return ((const page_view *)p)->file->help_callout; }
 

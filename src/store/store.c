@@ -51,6 +51,8 @@ void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, c
     va_start(ap, fmt);
     if (strcmp(fmt, "%s") == 0) { /* a reused record's message, 10,000 times a load: no formatting */
         x->message = ks_strdup(va_arg(ap, const char *));
+    } else if (!strchr(fmt, '%')) { /* a fixed message: thousands a load, nothing to format */
+        x->message = ks_strdup(fmt);
     } else {
         ks_buf b = {0};
         ks_buf_vprintf(&b, fmt, ap);
@@ -134,13 +136,17 @@ int store_meant_as_content(const char *rel) {
 }
 
 /* Read one topic folder (a folder at the top of content/). */
-static void scan_topic(ks_store *store, store_source *src, const char *name, char **names, size_t n,
+static void scan_topic(ks_store *store, store_source *src, const char *name, const char **names, size_t n,
                        page_list *pages, int *has_index) {
     *has_index = 0;
     for (size_t i = 0; i < n; i++) {
         const char *entry = names[i];
         if (entry[0] == '_' || entry[0] == '.') continue;
-        char *rel = ks_sprintf("%s/%s", name, entry);
+        size_t nl = strlen(name), el = strlen(entry); /* "name/entry": every page of every load */
+        char *rel = ks_malloc(nl + el + 2);
+        memcpy(rel, name, nl);
+        rel[nl] = '/';
+        memcpy(rel + nl + 1, entry, el + 1);
         source_entry e;
         int kind = store_source_entry_open(store, src, rel, &e);
         if (kind == 'f' && is_markdown(entry)) {
@@ -148,13 +154,13 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, cha
             page_list_add(pages, store_page_get(store, &e, rel, name));
         } else if (kind == 'd') {
             size_t sub_n;
-            char **sub = store_source_list(src, rel, &sub_n);
+            const char **sub = store_source_list(src, rel, &sub_n);
             int md = 0;
             for (size_t k = 0; sub && k < sub_n; k++) md |= is_markdown(sub[k]);
             if (md)
                 store_diag_add(&store->diags, rel, 1, KS_DIAG_WARNING,
                          "pages in folders inside a topic are not shown; move them up into '%s'", name);
-            if (sub) free_names(sub, sub_n);
+            free(sub);
         }
         store_source_entry_close(&e);
         free(rel);
@@ -164,7 +170,7 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, cha
 /* Whether a folder holds any Markdown file (so it is meant as a topic):
  * 1 yes, 0 no, -1 it cannot be read (errno set). Its names (listed once,
  * for scan_topic) in *names, *n; the caller frees them. */
-static int folder_has_pages(store_source *src, const char *rel, char ***names, size_t *n) {
+static int folder_has_pages(store_source *src, const char *rel, const char ***names, size_t *n) {
     int md = 0;
     *names = store_source_list(src, rel, n);
     if (!*names) return errno == ENOENT ? 0 : -1;
@@ -287,9 +293,9 @@ static void check_pages(ks_store *s) {
                      "no 'reviewed' date: add the date the page was last checked, like 'reviewed: 2026-11-01'");
             p->warnings++;
         } else if (older_than_a_year(p->reviewed, s)) {
-            store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
-                     "reviewed %s, more than 12 months ago: please check the page and update the date",
-                     p->reviewed);
+            const char *m = store_page_reviewed_msg(p);
+            if (m) store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING, "%s", m);
+            else store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING, STORE_REVIEWED_MSG, p->reviewed);
             p->warnings++;
         }
         if ((!strcmp(p->section, "recovery") || !strcmp(p->section, "risks")) &&
@@ -302,8 +308,9 @@ static void check_pages(ks_store *s) {
             p->warnings++;
         }
         if (!s->no_grade && p->grade > 8.0) {
-            store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING,
-                     "reading grade %.1f is above 8: use shorter sentences and everyday words", p->grade);
+            const char *m = store_page_grade_msg(p);
+            if (m) store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING, "%s", m);
+            else store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING, STORE_GRADE_MSG, p->grade);
             p->warnings++;
         }
     }
@@ -344,7 +351,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
                            int *err) {
     int64_t load_ns = store_reuse_clock_ns(); /* before any stat: see reuse.c */
     size_t n;
-    char **names = store_source_list(src, "", &n);
+    const char **names = store_source_list(src, "", &n);
     if (!names) {
         int e = errno;
         if (err) *err = KS_ERR_IO;
@@ -372,7 +379,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         if (name[0] == '_' || name[0] == '.') continue;
         source_entry e;
         int kind = store_source_entry_open(s, src, name, &e);
-        char **topic_names = NULL;
+        const char **topic_names = NULL;
         size_t topic_n = 0;
         int has_pages = kind == 'd' ? folder_has_pages(src, name, &topic_names, &topic_n) : 0, read_errno = errno;
         if (kind == 'f' && is_markdown(name)) {
@@ -417,10 +424,10 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
                 t->slug = ks_strdup(name);
             }
         }
-        if (topic_names) free_names(topic_names, topic_n);
+        free(topic_names);
         store_source_entry_close(&e);
     }
-    free_names(names, n);
+    free(names);
     s->prev = NULL; /* the caller may free it once we return */
 
     /* Page names the kiosk cannot keep (the screens hold a slug of at most
@@ -582,10 +589,12 @@ const char *ks_store_empty_reason(const ks_store *s, int load_errno) {
 size_t ks_store_page_count(const ks_store *s) { return s->n_pages; }
 const ks_page *ks_store_page(const ks_store *s, size_t i) { return i < s->n_pages ? s->pages[i] : NULL; }
 
-const ks_page *ks_store_find(const ks_store *s, const char *slug) {
+const ks_page *store_find_slug(const ks_store *s, const char *slug, size_t n) {
+    /* lowercased on the stack: this runs for every page of every load */
+    char small[256], *key = n < sizeof small ? small : ks_malloc(n + 1);
+    for (size_t i = 0; i < n; i++) key[i] = (char)tolower((unsigned char)slug[i]);
+    key[n] = 0;
     size_t lo = 0, hi = s->n_pages;
-    char *key = ks_strdup(slug);
-    for (char *c = key; *c; c++) *c = (char)tolower((unsigned char)*c);
     const ks_page *found = NULL;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -597,9 +606,11 @@ const ks_page *ks_store_find(const ks_store *s, const char *slug) {
         if (c < 0) hi = mid;
         else lo = mid + 1;
     }
-    free(key);
+    if (key != small) free(key);
     return found;
 }
+
+const ks_page *ks_store_find(const ks_store *s, const char *slug) { return store_find_slug(s, slug, strlen(slug)); }
 
 size_t ks_store_topic_count(const ks_store *s) { return s->n_topics; }
 const ks_topic *ks_store_topic(const ks_store *s, size_t i) { return i < s->n_topics ? &s->topics[i] : NULL; }

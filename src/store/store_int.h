@@ -85,6 +85,9 @@ int store_frontmatter_parse(const char *yaml, size_t len, int first_line, const 
                       const ks_store *store, diag_list *diags, frontmatter *fm);
 void store_frontmatter_free(frontmatter *fm);
 
+/* ks_store_find for the first n bytes of slug (no copy on the heap). */
+const ks_page *store_find_slug(const ks_store *s, const char *slug, size_t n);
+
 /* ------------------------------------------------------------ source.c */
 
 /* Where the files come from: a folder on disk (opened once as a
@@ -103,6 +106,8 @@ typedef struct source_entry {
     const char *rel;   /* borrowed: the caller keeps it until store_source_entry_close */
     struct stat st;    /* disk: what fstatat said of the name (a regular file, no link) */
     int have_st;
+    const ks_page *prev_page; /* ks_store_load_changed: the previous load's page whose
+                                 identity st is (store_reuse_prev_stat), or NULL */
 } source_entry;
 
 /* Open the folder dir (NULL with *err and errno when it cannot be). */
@@ -122,9 +127,10 @@ int store_source_is_disk(const store_source *s);
 /* The content folder's descriptor (disk), or -1. */
 int store_source_fd(const store_source *s);
 /* The names in the folder rel ("" for the top), sorted, without "." and
- * "..". NULL (errno set) if it cannot be opened. The caller frees each name
- * and the array. */
-char **store_source_list(store_source *s, const char *rel, size_t *count);
+ * "..". NULL (errno set) if it cannot be opened. The caller frees the
+ * array; the names are borrowed, valid until the source is closed (or, on
+ * disk, until the store that took its listings is freed). */
+const char **store_source_list(store_source *s, const char *rel, size_t *count);
 /* Open what rel names, following a symbolic link only while it stays
  * inside (a link that loops, leads nowhere or leads out is a diagnostic
  * under rel). Returns out->kind; close with store_source_entry_close(). */
@@ -137,8 +143,8 @@ int store_source_entry_read(source_entry *e, size_t max, char **data, size_t *le
  * it: 0, or -1 for a memory entry or when it cannot be had. */
 int store_source_entry_stat(source_entry *e, struct stat *st);
 /* What prev knew of the page file rel (a stat with its identity, the file
- * type regular): 1, or 0 when prev has no record of it to trust. */
-int store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st);
+ * type regular): prev's page, or NULL when prev has no record of it to trust. */
+const ks_page *store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st);
 
 /* ------------------------------------------------------------ page.c */
 
@@ -191,6 +197,10 @@ void store_placeholders_fill_field(const ks_store *store, char **field, ks_buf *
  * after store_page_load, and are freed with the last view. Code that changes a
  * page after loading (the cross-page checks) may change only those fields. */
 
+/* The check's warnings that carry a value of the page (store.c, reuse.c). */
+#define STORE_GRADE_MSG "reading grade %.1f is above 8: use shorter sentences and everyday words"
+#define STORE_REVIEWED_MSG "reviewed %s, more than 12 months ago: please check the page and update the date"
+
 /* What stat says of a file, to tell it unchanged without reading it. */
 typedef struct file_id {
     uint64_t dev, ino;
@@ -216,6 +226,9 @@ typedef struct page_file {
     int help_callout;    /* store_page_has_callout(base, "When to get help") for a
                             recovery or risks page (0 for others), worked out once
                             with the tree (a skeleton has none to look at) */
+    char *grade_msg;     /* the reading grade warning's text, made once with the record
+                            (NULL: a skeleton, or grade <= 8): thousands a load */
+    char *reviewed_msg;  /* the same for "reviewed DATE, more than 12 months ago" */
     ks_diag *diags;      /* the diagnostics store_page_load gave for this file */
     size_t n_diags;
     void *arena;         /* skeletons: the block holding base, its strings and diags */
@@ -260,6 +273,10 @@ void store_page_release(ks_page *page);
  * checks after loading must not read a page's text or tree, which a
  * skeleton lacks; what they need of them is worked out with the record. */
 int store_page_has_help_callout(const ks_page *page);
+/* The record's reading grade / old review date warning text, or NULL
+ * (format it then). */
+const char *store_page_grade_msg(const ks_page *page);
+const char *store_page_reviewed_msg(const ks_page *page);
 /* The pictures the page shows (url and line), from its record: for the
  * picture check, which must not read the tree (a skeleton has none). */
 const ks_link *store_page_images(const ks_page *page, size_t *n);
