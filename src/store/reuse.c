@@ -114,15 +114,25 @@ ks_page *store_view_new(page_file *f, const file_id *id, int64_t verified) {
         v->page.links[i].url = f->base->links[i].url;
         v->page.links[i].line = f->base->links[i].line;
     }
+    atomic_init(&v->refs, 1);
     v->file = f;
     v->id = *id;
     v->verified = verified;
     return &v->page;
 }
 
+void store_page_retain(ks_page *p) {
+    int refs = atomic_fetch_add(&((page_view *)p)->refs, 1);
+    assert(refs >= 1); /* only a holder retains */
+    (void)refs;
+}
+
 void store_page_release(ks_page *p) {
     if (!p) return;
     page_view *v = (page_view *)p;
+    int refs = atomic_fetch_sub(&v->refs, 1);
+    assert(refs >= 1);
+    if (refs != 1) return;
     for (size_t i = 0; i < p->n_links; i++) {
         free(p->links[i].slug);
         free(p->links[i].fragment);
@@ -302,3 +312,24 @@ int ks_page_has_body(const ks_page *p) { return !((const page_view *)p)->file->a
 
 size_t ks_store_parsed_count(const ks_store *s) { return s->n_parsed; }
 size_t ks_store_reused_count(const ks_store *s) { return s->n_reused; }
+
+int store_file_trusted_page(const ks_page *p) {
+    const page_view *v = (const page_view *)p;
+    return v->file->file_hash != 0 && store_file_id_trusted(&v->id, v->verified);
+}
+
+void store_note_untrusted(ks_store *s) {
+    free(s->untrusted);
+    s->untrusted = NULL;
+    s->n_untrusted = 0;
+    size_t cap = 0;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        if (store_file_trusted_page(s->pages[i])) continue;
+        if (s->n_untrusted == cap) s->untrusted = ks_realloc(s->untrusted, (cap = cap ? cap * 2 : 16) * sizeof *s->untrusted);
+        s->untrusted[s->n_untrusted++] = s->pages[i];
+    }
+}
+
+int store_same_record(const ks_page *a, const ks_page *b) {
+    return ((const page_view *)a)->file == ((const page_view *)b)->file;
+}

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -153,6 +154,58 @@ store_listings *store_source_take_listings(store_source *s) {
     store_listings *l = s->record;
     s->record = NULL;
     if (l && l->n) qsort(l->items, l->n, sizeof *l->items, listing_cmp);
+    return l;
+}
+
+/* Whether a load reads the name (see store_source_relist_same). */
+static int read_by_load(const char *typed, int top) {
+    const char *name = typed + 1;
+    size_t n = strlen(name);
+    if (name[0] == '_' || name[0] == '.') return 0;
+    if (typed[0] != 'f') return 1;
+    if (n > 3 && strcasecmp(name + n - 3, ".md") == 0) return 1;
+    return top && (!strcmp(name, "synonyms.txt") || !strcmp(name, "intents.txt") || !strcmp(name, "home.txt"));
+}
+
+int store_source_relist_same(store_source *s, const store_listings *prev, const char *rel) {
+    const store_listing *P = listings_find(prev, rel), *N;
+    size_t n;
+    const char **names = store_source_list(s, rel, &n);
+    if (!names || !P) {
+        free(names);
+        return 0;
+    }
+    free(names);
+    N = s->record && s->record->n ? s->record->items[s->record->n - 1] : NULL; /* the one just made */
+    if (!N || strcmp(N->rel, rel) != 0) return 0;
+    size_t i = 0, k = 0;
+    int top = !*rel;
+    for (;;) {
+        while (i < P->n && !read_by_load(P->names[i], top)) i++;
+        while (k < N->n && !read_by_load(N->names[k], top)) k++;
+        if (i == P->n || k == N->n) return i == P->n && k == N->n;
+        if (strcmp(P->names[i], N->names[k]) != 0) return 0;
+        i++;
+        k++;
+    }
+}
+
+store_listings *store_source_patch_listings(store_source *s, const store_listings *prev) {
+    store_listings *l = ks_calloc(1, sizeof *l);
+    for (size_t i = 0; prev && i < prev->n; i++) {
+        store_listing *L = prev->items[i];
+        int relisted = 0;
+        for (size_t k = 0; s->record && k < s->record->n; k++)
+            if (strcmp(s->record->items[k]->rel, L->rel) == 0) relisted = 1;
+        if (relisted) continue;
+        atomic_fetch_add(&L->refs, 1);
+        listings_put(l, L);
+    }
+    for (size_t k = 0; s->record && k < s->record->n; k++) {
+        atomic_fetch_add(&s->record->items[k]->refs, 1);
+        listings_put(l, s->record->items[k]);
+    }
+    if (l->n) qsort(l->items, l->n, sizeof *l->items, listing_cmp);
     return l;
 }
 

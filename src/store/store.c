@@ -64,7 +64,7 @@ void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, c
     x->severity = sev;
 }
 
-static int diag_cmp(const void *a, const void *b) {
+int store_diag_cmp(const void *a, const void *b) {
     const ks_diag *x = a, *y = b;
     int c = strcmp(x->path, y->path);
     if (c) return c;
@@ -283,37 +283,41 @@ static int older_than_a_year_uncached(const char *date, time_t today) {
     return mktime(&tm) < today;
 }
 
-static void check_pages(ks_store *s) {
-    for (size_t i = 0; i < s->n_pages; i++) {
-        ks_page *p = s->pages[i];
-        store_page_check_links(s, p);
-        if (p->errors) continue;
-        if (!p->reviewed[0]) {
-            store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
-                     "no 'reviewed' date: add the date the page was last checked, like 'reviewed: 2026-11-01'");
-            p->warnings++;
-        } else if (older_than_a_year(p->reviewed, s)) {
-            const char *m = store_page_reviewed_msg(p);
-            if (m) store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING, "%s", m);
-            else store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING, STORE_REVIEWED_MSG, p->reviewed);
-            p->warnings++;
-        }
-        if ((!strcmp(p->section, "recovery") || !strcmp(p->section, "risks")) &&
-            !store_page_has_help_callout(p)) {
-            store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
-                     "a %s page needs a 'When to get help' callout: lines starting with '>', the first "
-                     "'> **When to get help**', then when to call the clinic and when to call the "
-                     "emergency number",
-                     p->section);
-            p->warnings++;
-        }
-        if (!s->no_grade && p->grade > 8.0) {
-            const char *m = store_page_grade_msg(p);
-            if (m) store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING, "%s", m);
-            else store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING, STORE_GRADE_MSG, p->grade);
-            p->warnings++;
-        }
+/* The checks of one page that depend on the others only through their
+ * names and headings (links), on today (review date) and on the options:
+ * problems to s->diags, counted in p->errors and p->warnings. */
+void store_check_page(ks_store *s, ks_page *p) {
+    store_page_check_links(s, p);
+    if (p->errors) return;
+    if (!p->reviewed[0]) {
+        store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+                 "no 'reviewed' date: add the date the page was last checked, like 'reviewed: 2026-11-01'");
+        p->warnings++;
+    } else if (older_than_a_year(p->reviewed, s)) {
+        const char *m = store_page_reviewed_msg(p);
+        if (m) store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING, "%s", m);
+        else store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING, STORE_REVIEWED_MSG, p->reviewed);
+        p->warnings++;
     }
+    if ((!strcmp(p->section, "recovery") || !strcmp(p->section, "risks")) &&
+        !store_page_has_help_callout(p)) {
+        store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+                 "a %s page needs a 'When to get help' callout: lines starting with '>', the first "
+                 "'> **When to get help**', then when to call the clinic and when to call the "
+                 "emergency number",
+                 p->section);
+        p->warnings++;
+    }
+    if (!s->no_grade && p->grade > 8.0) {
+        const char *m = store_page_grade_msg(p);
+        if (m) store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING, "%s", m);
+        else store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING, STORE_GRADE_MSG, p->grade);
+        p->warnings++;
+    }
+}
+
+static void check_pages(ks_store *s) {
+    for (size_t i = 0; i < s->n_pages; i++) store_check_page(s, s->pages[i]);
     /* Which standard sections each topic has: one pass over the pages. */
     unsigned *have = ks_calloc(s->n_topics ? s->n_topics : 1, sizeof(unsigned));
     for (size_t i = 0; i < s->n_pages; i++) {
@@ -494,12 +498,13 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
 
     sort_pages(s);
 
-    if (s->diags.len) qsort(s->diags.items, s->diags.len, sizeof(ks_diag), diag_cmp);
+    if (s->diags.len) qsort(s->diags.items, s->diags.len, sizeof(ks_diag), store_diag_cmp);
     s->n_errors = 0;
     for (size_t i = 0; i < s->diags.len; i++)
         if (s->diags.items[i].severity == KS_DIAG_ERROR) s->n_errors++;
     s->config = NULL; /* the configuration is only read while loading */
     s->listings = store_source_take_listings(src);
+    if (s->listings) store_note_untrusted(s);
     if (err) *err = KS_OK;
     return s;
 }
@@ -531,7 +536,19 @@ ks_store *ks_store_load_changed(const char *dir, const ks_store *prev, char *con
     store_source *src = store_source_open_dir(dir, err);
     if (!src) return NULL;
     store_source_trust(src, prev, changed, n_changed);
-    ks_store *s = load_from(src, dir, prev, opts, err);
+    /* the pages a change cannot touch shared with prev (patch.c), or when
+     * the change is more than pages edited in place, a load that trusts
+     * prev for the rest */
+    ks_store *s = store_patch(src, dir, prev, changed, n_changed, opts);
+    if (s) {
+        if (err) *err = KS_OK;
+        store_source_close(src);
+        return s;
+    }
+    store_source_close(src);
+    if (!(src = store_source_open_dir(dir, err))) return NULL;
+    store_source_trust(src, prev, changed, n_changed);
+    s = load_from(src, dir, prev, opts, err);
     int e = errno;
     store_source_close(src);
     errno = e;
@@ -560,11 +577,13 @@ void ks_store_free(ks_store *s) {
     }
     free(s->synonyms);
     store_home_free(s);
-    for (size_t i = 0; i < s->diags.len; i++) {
+    for (size_t i = 0; !s->diag_arena && i < s->diags.len; i++) {
         free(s->diags.items[i].path);
         free(s->diags.items[i].message);
     }
+    free(s->diag_arena);
     free(s->diags.items);
+    free(s->untrusted);
     for (size_t i = 0; i < s->n_unknown; i++) free(s->unknown[i]);
     free(s->unknown);
     store_listings_free(s->listings);
