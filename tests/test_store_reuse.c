@@ -152,15 +152,31 @@ static void poke_letter(const char *dir, const char *rel, const char *find, char
     free(text);
 }
 
-static void test_edits(void) {
-    char tmpl[] = "/tmp/kiosk-reuse-XXXXXX";
+/* A copy of the shipped content in a new folder made from tmpl (mkdtemp,
+ * which leaves the folder's name in tmpl): the copy's path, or NULL. The
+ * caller removes it with remove_copy. */
+static char *copy_shipped(char *tmpl) {
     char *root = mkdtemp(tmpl);
     OK(root != NULL);
-    if (!root) return;
+    if (!root) return NULL;
     char *dir = ks_path_join(root, "content");
     char *cmd = ks_sprintf("cp -R '%s/content' '%s'", KIOSK_SOURCE_DIR, dir);
     OK(system(cmd) == 0);
     free(cmd);
+    return dir;
+}
+
+static void remove_copy(const char *root, char *dir) {
+    char *cmd = ks_sprintf("rm -rf '%s'", root);
+    OK(system(cmd) == 0);
+    free(cmd);
+    free(dir);
+}
+
+static void test_edits(void) {
+    char tmpl[] = "/tmp/kiosk-reuse-XXXXXX";
+    char *dir = copy_shipped(tmpl);
+    if (!dir) return;
 
     ks_store *s = load_from(dir, NULL);
     size_t all = ks_store_parsed_count(s);
@@ -257,10 +273,7 @@ static void test_edits(void) {
     OK(strstr(ks_store_find(s, "prolotherapy/recovery")->text, "walking after the visit") != NULL);
 
     ks_store_free(s);
-    cmd = ks_sprintf("rm -rf '%s'", root);
-    OK(system(cmd) == 0);
-    free(cmd);
-    free(dir);
+    remove_copy(tmpl, dir);
 }
 
 /* ks_store_load_changed after the pages in changed were edited in place:
@@ -321,13 +334,8 @@ static void replace_at(const char *dir, const char *rel, const char *find, const
  * give what a load from scratch gives. */
 static void test_patch(void) {
     char tmpl[] = "/tmp/kiosk-patch-XXXXXX";
-    char *root = mkdtemp(tmpl);
-    OK(root != NULL);
-    if (!root) return;
-    char *dir = ks_path_join(root, "content");
-    char *cmd = ks_sprintf("cp -R '%s/content' '%s'", KIOSK_SOURCE_DIR, dir);
-    OK(system(cmd) == 0);
-    free(cmd);
+    char *dir = copy_shipped(tmpl);
+    if (!dir) return;
     const char *rec[] = {"prolotherapy/recovery.md"}, *two[] = {"about.md", "prolotherapy/recovery.md"};
     const char *glossary[] = {"glossary.md"}, *costs[] = {"prolotherapy/costs.md"};
     ks_store *s = load_from(dir, NULL);
@@ -380,10 +388,7 @@ static void test_patch(void) {
     s = changed_step("settled, then edited", dir, s, rec, 1, 1);
 
     ks_store_free(s);
-    cmd = ks_sprintf("rm -rf '%s'", root);
-    OK(system(cmd) == 0);
-    free(cmd);
-    free(dir);
+    remove_copy(tmpl, dir);
 }
 
 /* Two snapshots sharing records are freed in either order. */
@@ -443,13 +448,9 @@ static ks_store *records_step(const char *what, const char *dir, const char *rec
 
 static void test_records(void) {
     char tmpl[] = "/tmp/kiosk-records-XXXXXX";
-    char *root = mkdtemp(tmpl);
-    OK(root != NULL);
-    if (!root) return;
-    char *dir = ks_path_join(root, "content"), *recs = ks_path_join(root, "records.bin");
-    char *cmd = ks_sprintf("cp -R '%s/content' '%s'", KIOSK_SOURCE_DIR, dir);
-    OK(system(cmd) == 0);
-    free(cmd);
+    char *dir = copy_shipped(tmpl);
+    if (!dir) return;
+    char *recs = ks_path_join(tmpl, "records.bin");
     /* one page broken from the start: never saved, always parsed */
     write_at(dir, "ozone-therapy/risks.md", "---\ntitle: \"never closed\nsection: risks\n---\n\nSome text.\n");
 
@@ -493,7 +494,7 @@ static void test_records(void) {
         char *pic = ks_path_join(dir, "prolotherapy/knee-injection.svg");
         struct stat pst;
         if (stat(pic, &pst) == 0) {
-            char *keep = ks_path_join(root, "knee-injection.svg");
+            char *keep = ks_path_join(tmpl, "knee-injection.svg");
             OK(rename(pic, keep) == 0);
             s = records_step("records, a picture removed", dir, recs, 50, s, 0);
             OK(ks_store_find(s, "prolotherapy/injection")->errors > 0);
@@ -556,10 +557,7 @@ static void test_records(void) {
         ks_store_free(full);
     }
     ks_store_free(s);
-    cmd = ks_sprintf("rm -rf '%s'", root);
-    OK(system(cmd) == 0);
-    free(cmd);
-    free(dir);
+    remove_copy(tmpl, dir);
     free(recs);
 }
 
