@@ -169,7 +169,8 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, con
 
 /* Whether a folder holds any Markdown file (so it is meant as a topic):
  * 1 yes, 0 no, -1 it cannot be read (errno set). Its names (listed once,
- * for scan_topic) in *names, *n; the caller frees them. */
+ * for scan_topic) in *names, *n: the caller frees the array (the names are
+ * the source's, see store_source_list). */
 static int folder_has_pages(store_source *src, const char *rel, const char ***names, size_t *n) {
     int md = 0;
     *names = store_source_list(src, rel, n);
