@@ -152,15 +152,31 @@ static void poke_letter(const char *dir, const char *rel, const char *find, char
     free(text);
 }
 
-static void test_edits(void) {
-    char tmpl[] = "/tmp/kiosk-reuse-XXXXXX";
+/* A copy of the shipped content in a new folder made from tmpl (mkdtemp,
+ * which leaves the folder's name in tmpl): the copy's path, or NULL. The
+ * caller removes it with remove_copy. */
+static char *copy_shipped(char *tmpl) {
     char *root = mkdtemp(tmpl);
     OK(root != NULL);
-    if (!root) return;
+    if (!root) return NULL;
     char *dir = ks_path_join(root, "content");
     char *cmd = ks_sprintf("cp -R '%s/content' '%s'", KIOSK_SOURCE_DIR, dir);
     OK(system(cmd) == 0);
     free(cmd);
+    return dir;
+}
+
+static void remove_copy(const char *root, char *dir) {
+    char *cmd = ks_sprintf("rm -rf '%s'", root);
+    OK(system(cmd) == 0);
+    free(cmd);
+    free(dir);
+}
+
+static void test_edits(void) {
+    char tmpl[] = "/tmp/kiosk-reuse-XXXXXX";
+    char *dir = copy_shipped(tmpl);
+    if (!dir) return;
 
     ks_store *s = load_from(dir, NULL);
     size_t all = ks_store_parsed_count(s);
@@ -257,10 +273,122 @@ static void test_edits(void) {
     OK(strstr(ks_store_find(s, "prolotherapy/recovery")->text, "walking after the visit") != NULL);
 
     ks_store_free(s);
-    cmd = ks_sprintf("rm -rf '%s'", root);
-    OK(system(cmd) == 0);
-    free(cmd);
-    free(dir);
+    remove_copy(tmpl, dir);
+}
+
+/* ks_store_load_changed after the pages in changed were edited in place:
+ * the same snapshot as a load from scratch, and sharing prev's pages that
+ * did not change (the quick way, patch.c: a page nobody touched is prev's
+ * very page) exactly when shared is 1. prev is freed. */
+static ks_store *changed_step(const char *what, const char *dir, ks_store *prev, const char *const *changed,
+                              size_t n, int shared) {
+    ks_store_options opts = {.today = fixed_today()};
+    int err = 0;
+    ks_store *full = load_from(dir, NULL);
+    ks_store *inc = ks_store_load_changed(dir, prev, (char *const *)changed, n, &opts, &err);
+    harness_state.current = what;
+    OK(full && inc);
+    if (full && inc) {
+        char *a = describe(full), *b = describe(inc);
+        STR_EQ(b, a);
+        free(a);
+        free(b);
+        INT_EQ(ks_store_find(inc, "prolotherapy/injection") == ks_store_find(prev, "prolotherapy/injection"), shared);
+    }
+    ks_store_free(prev); /* the patched snapshot shares its pages: ASan checks they outlive it */
+    ks_store_free(full);
+    return inc;
+}
+
+/* The message of the first problem of path containing part, or NULL. */
+static const char *diag_of(const ks_store *s, const char *path, const char *part) {
+    for (size_t i = 0; i < ks_store_diag_count(s); i++) {
+        const ks_diag *d = ks_store_diag(s, i);
+        if (strcmp(d->path, path) == 0 && strstr(d->message, part)) return d->message;
+    }
+    return NULL;
+}
+
+static void append_at(const char *dir, const char *rel, const char *more) {
+    char *old = read_at(dir, rel), *text = ks_sprintf("%s%s", old ? old : "", more);
+    write_at(dir, rel, text);
+    free(text);
+    free(old);
+}
+
+/* Replace the first `find` in the file with `by`. */
+static void replace_at(const char *dir, const char *rel, const char *find, const char *by) {
+    char *old = read_at(dir, rel), *at = old ? strstr(old, find) : NULL;
+    OK(at != NULL);
+    if (at) {
+        char *text = ks_sprintf("%.*s%s%s", (int)(at - old), old, by, at + strlen(find));
+        write_at(dir, rel, text);
+        free(text);
+    }
+    free(old);
+}
+
+/* Issue 12: pages saved in place, named as inotify names them. Edits
+ * that leave the page's shape (section, order, headings, pictures) and
+ * bring no error patch the last snapshot; anything else loads, and both
+ * give what a load from scratch gives. */
+static void test_patch(void) {
+    char tmpl[] = "/tmp/kiosk-patch-XXXXXX";
+    char *dir = copy_shipped(tmpl);
+    if (!dir) return;
+    const char *rec[] = {"prolotherapy/recovery.md"}, *two[] = {"about.md", "prolotherapy/recovery.md"};
+    const char *glossary[] = {"glossary.md"}, *costs[] = {"prolotherapy/costs.md"};
+    ks_store *s = load_from(dir, NULL);
+
+    /* every file just copied: their times are not trusted, so they are
+     * read again (and kept, the same bytes) */
+    append_at(dir, rec[0], "\nA new line about walking after the visit.\n");
+    s = changed_step("body edited", dir, s, rec, 1, 1);
+    OK(strstr(ks_store_find(s, "prolotherapy/recovery")->text, "walking after the visit") != NULL);
+    for (int i = 0; i < 40; i++) /* enough long words to lift the whole page's grade over 8 */
+        append_at(dir, rec[0], "\nNotwithstanding the aforementioned considerations, physiological recuperation "
+                               "necessitates individualised rehabilitative supervision concerning "
+                               "intra-articular inflammatory manifestations and musculoskeletal responsiveness.\n");
+    s = changed_step("reading grade", dir, s, rec, 1, 1);
+    const char *grade = diag_of(s, rec[0], "reading grade");
+    OK(grade != NULL);
+    char *was = ks_strdup(grade ? grade : "");
+    append_at(dir, rec[0], "\nSee [the missing page](nowhere.md).\n");
+    s = changed_step("a link to nothing: an error, loaded", dir, s, rec, 1, 0);
+    OK(ks_store_find(s, "prolotherapy/recovery")->errors > 0);
+    replace_at(dir, rec[0], "[the missing page](nowhere.md)", "the desk");
+    s = changed_step("fixed: the last version had an error, loaded", dir, s, rec, 1, 0);
+    replace_at(dir, "about.md", "front desk", "front desk (open weekdays)");
+    append_at(dir, rec[0], "\nWalk a little every day.\n");
+    s = changed_step("two pages in two folders", dir, s, two, 2, 1);
+    grade = diag_of(s, rec[0], "reading grade");
+    OK(grade && strcmp(grade, was) != 0); /* the old warning gone, the new one there (and compared above) */
+    free(was);
+    replace_at(dir, glossary[0], "## Aftercare", "## After care");
+    s = changed_step("a heading renamed: loaded", dir, s, glossary, 1, 0);
+    replace_at(dir, rec[0], "section: recovery", "section: risks");
+    s = changed_step("another section: loaded", dir, s, rec, 1, 0);
+    replace_at(dir, rec[0], "section: risks", "section: recovery");
+    s = changed_step("back", dir, s, rec, 1, 0);
+
+    /* synonyms.txt's words found on no page are warned about: a page that
+     * now has them ends the warning, the check looks at every page again */
+    append_at(dir, "synonyms.txt", "zebra crossing = zebrafish\n");
+    s = step("synonym with no page", dir, s, 0);
+    append_at(dir, rec[0], "\nNo zebrafish were harmed.\n");
+    s = changed_step("its word on a page", dir, s, rec, 1, 1);
+
+    /* a page that is new is not an edit in place */
+    write_at(dir, costs[0], "---\ntitle: Costs\nsection: costs\nsummary: What it costs.\nreviewed: 2026-11-01\n---\n\n"
+                            "# Costs\n\nAsk at the desk.\n");
+    s = changed_step("a new page: loaded", dir, s, costs, 1, 0);
+    sleep(3); /* past the time in which a written file is read again */
+    s = step("settled", dir, s, 0);
+    append_at(dir, rec[0], "\nRest on the first day.\n");
+    s = changed_step("settled, then edited", dir, s, rec, 1, 1);
+
+    ks_store_free(s);
+    remove_copy(tmpl, dir);
 }
 
 /* Two snapshots sharing records are freed in either order. */
@@ -320,13 +448,9 @@ static ks_store *records_step(const char *what, const char *dir, const char *rec
 
 static void test_records(void) {
     char tmpl[] = "/tmp/kiosk-records-XXXXXX";
-    char *root = mkdtemp(tmpl);
-    OK(root != NULL);
-    if (!root) return;
-    char *dir = ks_path_join(root, "content"), *recs = ks_path_join(root, "records.bin");
-    char *cmd = ks_sprintf("cp -R '%s/content' '%s'", KIOSK_SOURCE_DIR, dir);
-    OK(system(cmd) == 0);
-    free(cmd);
+    char *dir = copy_shipped(tmpl);
+    if (!dir) return;
+    char *recs = ks_path_join(tmpl, "records.bin");
     /* one page broken from the start: never saved, always parsed */
     write_at(dir, "ozone-therapy/risks.md", "---\ntitle: \"never closed\nsection: risks\n---\n\nSome text.\n");
 
@@ -370,7 +494,7 @@ static void test_records(void) {
         char *pic = ks_path_join(dir, "prolotherapy/knee-injection.svg");
         struct stat pst;
         if (stat(pic, &pst) == 0) {
-            char *keep = ks_path_join(root, "knee-injection.svg");
+            char *keep = ks_path_join(tmpl, "knee-injection.svg");
             OK(rename(pic, keep) == 0);
             s = records_step("records, a picture removed", dir, recs, 50, s, 0);
             OK(ks_store_find(s, "prolotherapy/injection")->errors > 0);
@@ -433,10 +557,7 @@ static void test_records(void) {
         ks_store_free(full);
     }
     ks_store_free(s);
-    cmd = ks_sprintf("rm -rf '%s'", root);
-    OK(system(cmd) == 0);
-    free(cmd);
-    free(dir);
+    remove_copy(tmpl, dir);
     free(recs);
 }
 
@@ -582,6 +703,7 @@ static void test_records_appended(void) {
 
 int main(void) {
     RUN(test_edits);
+    RUN(test_patch);
     RUN(test_free_order);
     RUN(test_records);
     RUN(test_records_appended);

@@ -40,6 +40,15 @@ static void run_cmd(const char *fmt, const char *a, const char *b) {
 
 static char *cpath(const env *e, const char *rel) { return ks_path_join(e->content, rel); }
 
+/* Save the page rel (a path under the content folder) with
+ * harness_page_md's text, as an editor writing in place does. */
+static void save_page(const env *e, const char *rel, const char *title, const char *section, const char *body) {
+    char *p = cpath(e, rel), *text = harness_page_md(title, section, body);
+    harness_write_text(p, text);
+    free(text);
+    free(p);
+}
+
 static void env_setup(env *e) {
     memset(e, 0, sizeof *e);
     strcpy(e->dir, "/tmp/ks_watch_XXXXXX");
@@ -208,11 +217,7 @@ static void scenario(int polling, int max_watches) {
     else INT_EQ(ks_watch_current_mode(w), polling ? KS_WATCH_POLLING : KS_WATCH_INOTIFY);
 
     /* 1. A new page appears, in the topic, on the next snapshot and in the index. */
-    p = cpath(&e, "knee/injection.md");
-    text = harness_page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
-    harness_write_text(p, text);
-    free(text);
-    free(p);
+    save_page(&e, "knee/injection.md", "The injection", "injection", "A thin needle goes into the side of the knee.");
     WAIT_PAGE(w, "knee/injection", "needle");
     CHECK_INDEX(&e, "knee/injection", "needle", 0);
 
@@ -371,11 +376,7 @@ static void scenario(int polling, int max_watches) {
         CHECK_INDEX(&e, "about", "volunteer", 0);
         OK(rmdir(e.content) == 0);
         OK(rename(fresh, e.content) == 0);
-        p = cpath(&e, "glossary.md");
-        text = harness_page_md("Glossary", "general", "Cartilage: the smooth layer at the end of a bone.");
-        harness_write_text(p, text);
-        free(text);
-        free(p);
+        save_page(&e, "glossary.md", "Glossary", "general", "Cartilage: the smooth layer at the end of a bone.");
         WAIT_PAGE(w, "glossary", "smooth layer");
         free(fresh);
         free(old);
@@ -804,18 +805,13 @@ static void test_busy_neighbour(void) {
     env e;
     scribbler sc;
     pthread_t th;
-    char *p, *text;
     env_setup(&e);
     OK(start(&e, 0, 0) != NULL);
     sc.path = cpath(&e, "sync-status.log");
     atomic_init(&sc.stop, 0);
     pthread_create(&th, NULL, scribble, &sc);
     usleep(200 * 1000);
-    p = cpath(&e, "knee/injection.md");
-    text = harness_page_md("The injection", "injection", "A thin needle goes into the side of the knee.");
-    harness_write_text(p, text);
-    free(text);
-    free(p);
+    save_page(&e, "knee/injection.md", "The injection", "injection", "A thin needle goes into the side of the knee.");
     WAIT_PAGE(e.w, "knee/injection", "needle");
     atomic_store(&sc.stop, 1);
     pthread_join(th, NULL);
@@ -832,7 +828,7 @@ static void test_settled_save(void) {
     env e;
     ks_watch_options o;
     int err = 0;
-    char *p, *text;
+    char *p;
     ks_watch_snapshot *s;
     env_setup(&e);
     memset(&o, 0, sizeof o);
@@ -844,11 +840,7 @@ static void test_settled_save(void) {
     OK(e.w != NULL);
     if (!e.w) return;
 
-    p = cpath(&e, "knee/injection.md");
-    text = harness_page_md("The injection", "injection", "A thin needle settles into the knee.");
-    harness_write_text(p, text);
-    free(text);
-    free(p);
+    save_page(&e, "knee/injection.md", "The injection", "injection", "A thin needle settles into the knee.");
     WAIT_PAGE(e.w, "knee/injection", "settles"); /* within TIMEOUT_MS, far less than a minute */
 
     p = cpath(&e, "knee/what-it-is.md");
@@ -883,6 +875,18 @@ static void check_agrees_with_full_load(const ks_watch_snapshot *s, const char *
     }
     for (size_t i = 0; i < ks_store_diag_count(full) && i < ks_store_diag_count(st); i++)
         OK(strcmp(ks_store_diag(st, i)->message, ks_store_diag(full, i)->message) == 0);
+    /* in the same order, with the same topics (the merge's quick way for a
+     * page edited in place must give what a load from scratch gives) */
+    for (size_t i = 0; i < ks_store_page_count(full) && i < ks_watch_snapshot_page_count(s); i++)
+        STR_EQ(ks_watch_snapshot_page(s, i)->slug, ks_store_page(full, i)->slug);
+    INT_EQ(ks_watch_snapshot_topic_count(s), ks_store_topic_count(full));
+    for (size_t i = 0; i < ks_store_topic_count(full) && i < ks_watch_snapshot_topic_count(s); i++) {
+        const ks_topic *a = ks_watch_snapshot_topic(s, i), *b = ks_store_topic(full, i);
+        STR_EQ(a->slug, b->slug);
+        STR_EQ(a->title, b->title);
+        INT_EQ(a->order, b->order);
+        OK(a->index && b->index && strcmp(a->index->slug, b->index->slug) == 0);
+    }
     ks_store_free(full);
 }
 
@@ -924,6 +928,9 @@ static void test_fast_path(void) {
     ks_watch_get_counters(e.w, &c1);
     OK(c1.fast_loads > c0.fast_loads);
     INT_EQ(c1.last_parsed, 1);
+    s = ks_watch_take(e.w, 0); /* the fast load alone, merged, before the full load */
+    check_agrees_with_full_load(s, e.content);
+    ks_watch_snapshot_release(s);
     OK(ks_watch_wait_loads(e.w, c1.loads, TIMEOUT_MS)); /* the full load after it */
     s = ks_watch_take(e.w, 0);
     check_agrees_with_full_load(s, e.content);
@@ -956,11 +963,7 @@ static void test_fast_path(void) {
     /* a folder renamed as a page is saved: loaded in full */
     ks_watch_get_counters(e.w, &c0);
     run_cmd("mv '%s/knee' '%s/knees'", e.content, e.content);
-    p = cpath(&e, "about.md");
-    text = harness_page_md("About this kiosk", "general", "We are open on weekdays; renamedword.");
-    harness_write_text(p, text);
-    free(text);
-    free(p);
+    save_page(&e, "about.md", "About this kiosk", "general", "We are open on weekdays; renamedword.");
     WAIT_PAGE(e.w, "about", "renamedword");
     WAIT_PAGE(e.w, "knees/what-it-is", "heal");
     WAIT_PAGE(e.w, "!knee/what-it-is", NULL);

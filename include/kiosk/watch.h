@@ -60,7 +60,9 @@ typedef struct ks_watch_options {
     int settle_ms;        /* after a page was closed after writing or renamed
                              into place, nothing else open for writing and no
                              folder changed for quiet_ms, reload after this
-                             much quiet instead (0: 15) */
+                             much quiet instead (0: 5: it only gathers a burst
+                             of saves, such as a git checkout, into one load;
+                             the page itself is complete once closed) */
     int poll_ms;          /* scan interval when polling (0: 500) */
     int force_polling;    /* 1: never use inotify (tests, odd filesystems) */
     int max_watches;      /* >0: act as if inotify ran out after this many

@@ -94,6 +94,8 @@ static void file_release(page_file *f) {
         return;
     }
     store_page_free(f->base);
+    free(f->grade_msg);
+    free(f->reviewed_msg);
     for (size_t i = 0; i < f->n_images; i++) free(f->images[i].url);
     free(f->images);
     for (size_t i = 0; i < f->n_diags; i++) {
@@ -112,15 +114,25 @@ ks_page *store_view_new(page_file *f, const file_id *id, int64_t verified) {
         v->page.links[i].url = f->base->links[i].url;
         v->page.links[i].line = f->base->links[i].line;
     }
+    atomic_init(&v->refs, 1);
     v->file = f;
     v->id = *id;
     v->verified = verified;
     return &v->page;
 }
 
+void store_page_retain(ks_page *p) {
+    int refs = atomic_fetch_add(&((page_view *)p)->refs, 1);
+    assert(refs >= 1); /* only a holder retains */
+    (void)refs;
+}
+
 void store_page_release(ks_page *p) {
     if (!p) return;
     page_view *v = (page_view *)p;
+    int refs = atomic_fetch_sub(&v->refs, 1);
+    assert(refs >= 1);
+    if (refs != 1) return;
     for (size_t i = 0; i < p->n_links; i++) {
         free(p->links[i].slug);
         free(p->links[i].fragment);
@@ -134,22 +146,18 @@ void store_page_release(ks_page *p) {
 static page_view *previous(const ks_store *prev, const char *rel_path, const char *topic) {
     size_t n = strlen(rel_path);
     if (!prev || n < 3) return NULL;
-    char *slug = ks_strndup(rel_path, n - 3);
-    const ks_page *p = ks_store_find(prev, slug);
-    free(slug);
+    const ks_page *p = store_find_slug(prev, rel_path, n - 3);
     if (!p || strcmp(p->path, rel_path) != 0 || strcmp(p->topic, topic) != 0) return NULL;
     return (page_view *)p;
 }
 
-int store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st) {
+const ks_page *store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st) {
     size_t n = strlen(rel);
-    if (!prev || n < 3) return 0;
-    char *slug = ks_strndup(rel, n - 3);
-    const ks_page *p = ks_store_find(prev, slug);
-    free(slug);
-    if (!p || strcmp(p->path, rel) != 0) return 0;
+    if (!prev || n < 3) return NULL;
+    const ks_page *p = store_find_slug(prev, rel, n - 3);
+    if (!p || strcmp(p->path, rel) != 0) return NULL;
     const page_view *v = (const page_view *)p;
-    if (v->file->file_hash == 0 || v->id.size < 0) return 0;
+    if (v->file->file_hash == 0 || v->id.size < 0) return NULL;
     memset(st, 0, sizeof *st);
     st->st_mode = S_IFREG | 0644;
     st->st_dev = (dev_t)v->id.dev;
@@ -159,7 +167,7 @@ int store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st
     st->st_mtim.tv_nsec = (long)(v->id.mtime % 1000000000LL);
     st->st_ctim.tv_sec = (time_t)(v->id.ctime / 1000000000LL);
     st->st_ctim.tv_nsec = (long)(v->id.ctime % 1000000000LL);
-    return 1;
+    return p;
 }
 
 /* Reuse v's record for this load: its diagnostics go to the store again. */
@@ -238,7 +246,11 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
         memset(&id, 0, sizeof id);
         id.size = -1; /* in memory, or fstat failed: never the same */
     }
-    page_view *v = have_id ? previous(s->prev, rel_path, topic) : NULL;
+    page_view *v = NULL;
+    if (have_id && e->prev_page && s->prev && strcmp(e->prev_page->topic, topic) == 0)
+        v = (page_view *)e->prev_page; /* found already by the trusted listing (source.c) */
+    else if (have_id)
+        v = previous(s->prev, rel_path, topic);
     size_t first = s->diags.len;
     ks_page *base = NULL;
     s->last_file_hash = 0;
@@ -270,6 +282,9 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
     f->help_callout = (!strcmp(base->section, "recovery") || !strcmp(base->section, "risks")) &&
                       store_page_has_callout(base, "When to get help");
     find_images(f);
+    if (base->grade > 8.0)
+        f->grade_msg = ks_sprintf(STORE_GRADE_MSG, base->grade);
+    if (base->reviewed[0]) f->reviewed_msg = ks_sprintf(STORE_REVIEWED_MSG, base->reviewed);
     /* Times taken before the read: a write after it changes them. */
     return store_view_new(f, &id, s->load_ns);
 }
@@ -279,6 +294,9 @@ const ks_link *store_page_images(const ks_page *p, size_t *n) {
     *n = f->n_images;
     return f->images;
 }
+
+const char *store_page_grade_msg(const ks_page *p) { return ((const page_view *)p)->file->grade_msg; }
+const char *store_page_reviewed_msg(const ks_page *p) { return ((const page_view *)p)->file->reviewed_msg; }
 
 int store_page_has_help_callout(const ks_page *p) { return ((const page_view *)p)->file->help_callout; }
 
@@ -294,3 +312,24 @@ int ks_page_has_body(const ks_page *p) { return !((const page_view *)p)->file->a
 
 size_t ks_store_parsed_count(const ks_store *s) { return s->n_parsed; }
 size_t ks_store_reused_count(const ks_store *s) { return s->n_reused; }
+
+int store_file_trusted_page(const ks_page *p) {
+    const page_view *v = (const page_view *)p;
+    return v->file->file_hash != 0 && store_file_id_trusted(&v->id, v->verified);
+}
+
+void store_note_untrusted(ks_store *s) {
+    free(s->untrusted);
+    s->untrusted = NULL;
+    s->n_untrusted = 0;
+    size_t cap = 0;
+    for (size_t i = 0; i < s->n_pages; i++) {
+        if (store_file_trusted_page(s->pages[i])) continue;
+        if (s->n_untrusted == cap) s->untrusted = ks_realloc(s->untrusted, (cap = cap ? cap * 2 : 16) * sizeof *s->untrusted);
+        s->untrusted[s->n_untrusted++] = s->pages[i];
+    }
+}
+
+int store_same_record(const ks_page *a, const ks_page *b) {
+    return ((const page_view *)a)->file == ((const page_view *)b)->file;
+}

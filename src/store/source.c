@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@ struct store_source {
     int dir_fd;                 /* its descriptor (walked beneath fd), or -1 */
     int dir_listed;             /* dir_fd has been read to its end (rewind before listing it again) */
     store_listings *record;     /* disk: every folder this load listed (kept by the store) */
+    store_listings *mem;        /* memory: the names store_source_list handed out */
     /* ks_store_load_changed: the previous load's listings and records are
      * the truth for everything but the files named in changed */
     const store_listings *trusted;
@@ -46,44 +48,68 @@ struct store_source {
 
 /* One folder's names as listed, each prefixed by its type from the
  * listing: 'f' a regular file, 'd' a folder, '?' anything else (a link, a
- * pipe: looked at for real). Sorted by name. */
+ * pipe: looked at for real). Sorted by name. Never changed once made, and
+ * shared by reference between the loads that trust it (ks_store_load_changed:
+ * 1,800 topic folders a load, not copied name by name). */
 typedef struct store_listing {
+    atomic_int refs;
     char *rel;
     char **names;
     size_t n;
 } store_listing;
 
 struct store_listings {
-    store_listing *items; /* sorted by rel once taken by a store */
+    store_listing **items; /* sorted by rel once taken by a store */
     size_t n, cap;
 };
 
+static void listing_release(store_listing *L) {
+    if (atomic_fetch_sub(&L->refs, 1) != 1) return;
+    for (size_t k = 0; k < L->n; k++) free(L->names[k]);
+    free(L->names);
+    free(L->rel);
+    free(L);
+}
+
 void store_listings_free(store_listings *l) {
     if (!l) return;
-    for (size_t i = 0; i < l->n; i++) {
-        for (size_t k = 0; k < l->items[i].n; k++) free(l->items[i].names[k]);
-        free(l->items[i].names);
-        free(l->items[i].rel);
-    }
+    for (size_t i = 0; i < l->n; i++) listing_release(l->items[i]);
     free(l->items);
     free(l);
 }
 
-static void listings_add(store_listings *l, const char *rel, char **typed, size_t n) {
+static void listings_put(store_listings *l, store_listing *L) {
     if (l->n == l->cap) l->items = ks_realloc(l->items, (l->cap = l->cap ? l->cap * 2 : 64) * sizeof *l->items);
-    l->items[l->n].rel = ks_strdup(rel);
-    l->items[l->n].names = typed;
-    l->items[l->n].n = n;
-    l->n++;
+    l->items[l->n++] = L;
+}
+
+/* A new listing of rel (typed: taken over), added to l. */
+static store_listing *listings_add(store_listings *l, const char *rel, char **typed, size_t n) {
+    store_listing *L = ks_malloc(sizeof *L);
+    atomic_init(&L->refs, 1);
+    L->rel = ks_strdup(rel);
+    L->names = typed;
+    L->n = n;
+    listings_put(l, L);
+    return L;
 }
 
 static int listing_cmp(const void *a, const void *b) {
-    return strcmp(((const store_listing *)a)->rel, ((const store_listing *)b)->rel);
+    return strcmp((*(store_listing *const *)a)->rel, (*(store_listing *const *)b)->rel);
 }
 
-static const store_listing *listings_find(const store_listings *l, const char *rel) {
-    store_listing key = {.rel = (char *)rel};
-    return l && l->n ? bsearch(&key, l->items, l->n, sizeof key, listing_cmp) : NULL;
+static store_listing *listings_find(const store_listings *l, const char *rel) {
+    store_listing key = {.rel = (char *)rel}, *kp = &key;
+    store_listing **hit = l && l->n ? bsearch(&kp, l->items, l->n, sizeof kp, listing_cmp) : NULL;
+    return hit ? *hit : NULL;
+}
+
+/* The names of L (without their type letter) as store_source_list hands
+ * them out: borrowed from L, which the source or the store keeps. */
+static const char **listing_names(const store_listing *L) {
+    const char **names = ks_malloc((L->n ? L->n : 1) * sizeof *names);
+    for (size_t i = 0; i < L->n; i++) names[i] = L->names[i] + 1;
+    return names;
 }
 
 static int typed_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a + 1, *(char *const *)b + 1); }
@@ -131,6 +157,58 @@ store_listings *store_source_take_listings(store_source *s) {
     return l;
 }
 
+/* Whether a load reads the name (see store_source_relist_same). */
+static int read_by_load(const char *typed, int top) {
+    const char *name = typed + 1;
+    size_t n = strlen(name);
+    if (name[0] == '_' || name[0] == '.') return 0;
+    if (typed[0] != 'f') return 1;
+    if (n > 3 && strcasecmp(name + n - 3, ".md") == 0) return 1;
+    return top && (!strcmp(name, "synonyms.txt") || !strcmp(name, "intents.txt") || !strcmp(name, "home.txt"));
+}
+
+int store_source_relist_same(store_source *s, const store_listings *prev, const char *rel) {
+    const store_listing *P = listings_find(prev, rel), *N;
+    size_t n;
+    const char **names = store_source_list(s, rel, &n);
+    if (!names || !P) {
+        free(names);
+        return 0;
+    }
+    free(names);
+    N = s->record && s->record->n ? s->record->items[s->record->n - 1] : NULL; /* the one just made */
+    if (!N || strcmp(N->rel, rel) != 0) return 0;
+    size_t i = 0, k = 0;
+    int top = !*rel;
+    for (;;) {
+        while (i < P->n && !read_by_load(P->names[i], top)) i++;
+        while (k < N->n && !read_by_load(N->names[k], top)) k++;
+        if (i == P->n || k == N->n) return i == P->n && k == N->n;
+        if (strcmp(P->names[i], N->names[k]) != 0) return 0;
+        i++;
+        k++;
+    }
+}
+
+store_listings *store_source_patch_listings(store_source *s, const store_listings *prev) {
+    store_listings *l = ks_calloc(1, sizeof *l);
+    for (size_t i = 0; prev && i < prev->n; i++) {
+        store_listing *L = prev->items[i];
+        int relisted = 0;
+        for (size_t k = 0; s->record && k < s->record->n; k++)
+            if (strcmp(s->record->items[k]->rel, L->rel) == 0) relisted = 1;
+        if (relisted) continue;
+        atomic_fetch_add(&L->refs, 1);
+        listings_put(l, L);
+    }
+    for (size_t k = 0; s->record && k < s->record->n; k++) {
+        atomic_fetch_add(&s->record->items[k]->refs, 1);
+        listings_put(l, s->record->items[k]);
+    }
+    if (l->n) qsort(l->items, l->n, sizeof *l->items, listing_cmp);
+    return l;
+}
+
 store_source *store_source_open_dir(const char *dir, int *err) {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
@@ -152,6 +230,7 @@ store_source *store_source_memory(const ks_store_file *files, size_t n) {
     s->dir_fd = -1;
     s->files = files;
     s->n_files = n;
+    s->mem = ks_calloc(1, sizeof *s->mem);
     return s;
 }
 
@@ -163,6 +242,7 @@ void store_source_close(store_source *s) {
     drop_folder(s);
     free(s->dir_rel);
     store_listings_free(s->record);
+    store_listings_free(s->mem);
     free(s);
 }
 
@@ -186,7 +266,7 @@ static void add_name(char ***names, size_t *n, size_t *cap, const char *name, si
     (*names)[(*n)++] = ks_strndup(name, len);
 }
 
-char **store_source_list(store_source *s, const char *rel, size_t *count) {
+const char **store_source_list(store_source *s, const char *rel, size_t *count) {
     size_t cap = 16, n = 0;
     char **names;
     if (s->fd < 0) {
@@ -205,17 +285,12 @@ char **store_source_list(store_source *s, const char *rel, size_t *count) {
          * then opened from (kept open): opendir/fdopendir would add an
          * open, an fstat and two fcntl per folder, 1,800 topic folders a
          * load. The content folder itself through a descriptor of its own. */
-        const store_listing *L = s->trusted && !folder_changed(s, rel, strlen(rel)) ? listings_find(s->trusted, rel) : NULL;
-        if (L) { /* nothing changed in it: the last load's listing */
-            char **typed = ks_malloc((L->n ? L->n : 1) * sizeof(char *));
-            names = ks_malloc((L->n ? L->n : 1) * sizeof(char *));
-            for (size_t i = 0; i < L->n; i++) {
-                typed[i] = ks_strdup(L->names[i]);
-                names[i] = ks_strdup(L->names[i] + 1);
-            }
-            listings_add(s->record, rel, typed, L->n);
+        store_listing *L = s->trusted && !folder_changed(s, rel, strlen(rel)) ? listings_find(s->trusted, rel) : NULL;
+        if (L) { /* nothing changed in it: the last load's listing, shared */
+            atomic_fetch_add(&L->refs, 1);
+            listings_put(s->record, L);
             *count = L->n;
-            return names;
+            return listing_names(L);
         }
         int dfd = cached_folder(s, rel, strlen(rel)), own = !*rel;
         char buf[32768] __attribute__((aligned(8)));
@@ -245,15 +320,18 @@ char **store_source_list(store_source *s, const char *rel, size_t *count) {
         }
         if (own) close(fd);
         if (n) qsort(typed, n, sizeof(char *), typed_cmp);
-        names = ks_malloc((n ? n : 1) * sizeof(char *));
-        for (size_t i = 0; i < n; i++) names[i] = ks_strdup(typed[i] + 1);
-        listings_add(s->record, rel, typed, n);
         *count = n;
-        return names;
+        return listing_names(listings_add(s->record, rel, typed, n));
     }
     if (n) qsort(names, n, sizeof(char *), name_cmp);
+    /* kept by the source as a listing (type '?'), so the names are borrowed as on disk */
+    for (size_t i = 0; i < n; i++) {
+        char *t = ks_sprintf("?%s", names[i]);
+        free(names[i]);
+        names[i] = t;
+    }
     *count = n;
-    return names;
+    return listing_names(listings_add(s->mem, rel, names, n));
 }
 
 void store_source_entry_close(source_entry *e) {
@@ -312,13 +390,15 @@ static int entry_trusted(store_source *s, const char *rel, source_entry *out) {
     const char *slash = strrchr(rel, '/'), *base = slash ? slash + 1 : rel;
     size_t len = slash ? (size_t)(slash - rel) : 0;
     if (!s->trusted || is_changed(s, rel) || folder_changed(s, rel, len)) return 0;
-    char *dir = ks_strndup(rel, len);
+    char small[256], *dir = len < sizeof small ? small : ks_malloc(len + 1); /* every page of a load */
+    memcpy(dir, rel, len);
+    dir[len] = 0;
     const store_listing *L = listings_find(s->trusted, dir);
     char type = L ? listing_type(L, base) : 0;
-    free(dir);
+    if (dir != small) free(dir);
     if (type == 'd') {
         out->kind = 'd';
-    } else if (type == 'f' && store_reuse_prev_stat(s->prev, rel, &out->st)) {
+    } else if (type == 'f' && (out->prev_page = store_reuse_prev_stat(s->prev, rel, &out->st)) != NULL) {
         out->have_st = 1;
         out->src = s;
         out->rel = rel;

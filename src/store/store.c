@@ -51,6 +51,8 @@ void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, c
     va_start(ap, fmt);
     if (strcmp(fmt, "%s") == 0) { /* a reused record's message, 10,000 times a load: no formatting */
         x->message = ks_strdup(va_arg(ap, const char *));
+    } else if (!strchr(fmt, '%')) { /* a fixed message: thousands a load, nothing to format */
+        x->message = ks_strdup(fmt);
     } else {
         ks_buf b = {0};
         ks_buf_vprintf(&b, fmt, ap);
@@ -62,7 +64,7 @@ void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, c
     x->severity = sev;
 }
 
-static int diag_cmp(const void *a, const void *b) {
+int store_diag_cmp(const void *a, const void *b) {
     const ks_diag *x = a, *y = b;
     int c = strcmp(x->path, y->path);
     if (c) return c;
@@ -113,13 +115,17 @@ int store_meant_as_content(const char *rel) {
 }
 
 /* Read one topic folder (a folder at the top of content/). */
-static void scan_topic(ks_store *store, store_source *src, const char *name, char **names, size_t n,
+static void scan_topic(ks_store *store, store_source *src, const char *name, const char **names, size_t n,
                        page_list *pages, int *has_index) {
     *has_index = 0;
     for (size_t i = 0; i < n; i++) {
         const char *entry = names[i];
         if (entry[0] == '_' || entry[0] == '.') continue;
-        char *rel = ks_sprintf("%s/%s", name, entry);
+        size_t nl = strlen(name), el = strlen(entry); /* "name/entry": every page of every load */
+        char *rel = ks_malloc(nl + el + 2);
+        memcpy(rel, name, nl);
+        rel[nl] = '/';
+        memcpy(rel + nl + 1, entry, el + 1);
         source_entry e;
         int kind = store_source_entry_open(store, src, rel, &e);
         if (kind == 'f' && is_markdown(entry)) {
@@ -127,13 +133,13 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, cha
             page_list_add(pages, store_page_get(store, &e, rel, name));
         } else if (kind == 'd') {
             size_t sub_n;
-            char **sub = store_source_list(src, rel, &sub_n);
+            const char **sub = store_source_list(src, rel, &sub_n);
             int md = 0;
             for (size_t k = 0; sub && k < sub_n; k++) md |= is_markdown(sub[k]);
             if (md)
                 store_diag_add(&store->diags, rel, 1, KS_DIAG_WARNING,
                          "pages in folders inside a topic are not shown; move them up into '%s'", name);
-            if (sub) free_names(sub, sub_n);
+            free(sub);
         }
         store_source_entry_close(&e);
         free(rel);
@@ -142,8 +148,9 @@ static void scan_topic(ks_store *store, store_source *src, const char *name, cha
 
 /* Whether a folder holds any Markdown file (so it is meant as a topic):
  * 1 yes, 0 no, -1 it cannot be read (errno set). Its names (listed once,
- * for scan_topic) in *names, *n; the caller frees them. */
-static int folder_has_pages(store_source *src, const char *rel, char ***names, size_t *n) {
+ * for scan_topic) in *names, *n: the caller frees the array (the names are
+ * the source's, see store_source_list). */
+static int folder_has_pages(store_source *src, const char *rel, const char ***names, size_t *n) {
     int md = 0;
     *names = store_source_list(src, rel, n);
     if (!*names) return errno == ENOENT ? 0 : -1;
@@ -256,36 +263,41 @@ static int older_than_a_year_uncached(const char *date, time_t today) {
     return mktime(&tm) < today;
 }
 
-static void check_pages(ks_store *s) {
-    for (size_t i = 0; i < s->n_pages; i++) {
-        ks_page *p = s->pages[i];
-        store_page_check_links(s, p);
-        if (p->errors) continue;
-        if (!p->reviewed[0]) {
-            store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
-                     "no 'reviewed' date: add the date the page was last checked, like 'reviewed: 2026-11-01'");
-            p->warnings++;
-        } else if (older_than_a_year(p->reviewed, s)) {
-            store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
-                     "reviewed %s, more than 12 months ago: please check the page and update the date",
-                     p->reviewed);
-            p->warnings++;
-        }
-        if ((!strcmp(p->section, "recovery") || !strcmp(p->section, "risks")) &&
-            !store_page_has_help_callout(p)) {
-            store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
-                     "a %s page needs a 'When to get help' callout: lines starting with '>', the first "
-                     "'> **When to get help**', then when to call the clinic and when to call the "
-                     "emergency number",
-                     p->section);
-            p->warnings++;
-        }
-        if (!s->no_grade && p->grade > 8.0) {
-            store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING,
-                     "reading grade %.1f is above 8: use shorter sentences and everyday words", p->grade);
-            p->warnings++;
-        }
+/* The checks of one page that depend on the others only through their
+ * names and headings (links), on today (review date) and on the options:
+ * problems to s->diags, counted in p->errors and p->warnings. */
+void store_check_page(ks_store *s, ks_page *p) {
+    store_page_check_links(s, p);
+    if (p->errors) return;
+    if (!p->reviewed[0]) {
+        store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+                 "no 'reviewed' date: add the date the page was last checked, like 'reviewed: 2026-11-01'");
+        p->warnings++;
+    } else if (older_than_a_year(p->reviewed, s)) {
+        const char *m = store_page_reviewed_msg(p);
+        if (m) store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING, "%s", m);
+        else store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING, STORE_REVIEWED_MSG, p->reviewed);
+        p->warnings++;
     }
+    if ((!strcmp(p->section, "recovery") || !strcmp(p->section, "risks")) &&
+        !store_page_has_help_callout(p)) {
+        store_diag_add(&s->diags, p->path, 1, KS_DIAG_WARNING,
+                 "a %s page needs a 'When to get help' callout: lines starting with '>', the first "
+                 "'> **When to get help**', then when to call the clinic and when to call the "
+                 "emergency number",
+                 p->section);
+        p->warnings++;
+    }
+    if (!s->no_grade && p->grade > 8.0) {
+        const char *m = store_page_grade_msg(p);
+        if (m) store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING, "%s", m);
+        else store_diag_add(&s->diags, p->path, p->body_line, KS_DIAG_WARNING, STORE_GRADE_MSG, p->grade);
+        p->warnings++;
+    }
+}
+
+static void check_pages(ks_store *s) {
+    for (size_t i = 0; i < s->n_pages; i++) store_check_page(s, s->pages[i]);
     /* Which standard sections each topic has: one pass over the pages. */
     unsigned *have = ks_calloc(s->n_topics ? s->n_topics : 1, sizeof(unsigned));
     for (size_t i = 0; i < s->n_pages; i++) {
@@ -323,7 +335,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
                            int *err) {
     int64_t load_ns = store_reuse_clock_ns(); /* before any stat: see reuse.c */
     size_t n;
-    char **names = store_source_list(src, "", &n);
+    const char **names = store_source_list(src, "", &n);
     if (!names) {
         int e = errno;
         if (err) *err = KS_ERR_IO;
@@ -351,7 +363,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         if (name[0] == '_' || name[0] == '.') continue;
         source_entry e;
         int kind = store_source_entry_open(s, src, name, &e);
-        char **topic_names = NULL;
+        const char **topic_names = NULL;
         size_t topic_n = 0;
         int has_pages = kind == 'd' ? folder_has_pages(src, name, &topic_names, &topic_n) : 0, read_errno = errno;
         if (kind == 'f' && is_markdown(name)) {
@@ -396,10 +408,10 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
                 t->slug = ks_strdup(name);
             }
         }
-        if (topic_names) free_names(topic_names, topic_n);
+        free(topic_names);
         store_source_entry_close(&e);
     }
-    free_names(names, n);
+    free(names);
     s->prev = NULL; /* the caller may free it once we return */
 
     /* Page names the kiosk cannot keep (the screens hold a slug of at most
@@ -466,12 +478,13 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
 
     sort_pages(s);
 
-    if (s->diags.len) qsort(s->diags.items, s->diags.len, sizeof(ks_diag), diag_cmp);
+    if (s->diags.len) qsort(s->diags.items, s->diags.len, sizeof(ks_diag), store_diag_cmp);
     s->n_errors = 0;
     for (size_t i = 0; i < s->diags.len; i++)
         if (s->diags.items[i].severity == KS_DIAG_ERROR) s->n_errors++;
     s->config = NULL; /* the configuration is only read while loading */
     s->listings = store_source_take_listings(src);
+    if (s->listings) store_note_untrusted(s);
     if (err) *err = KS_OK;
     return s;
 }
@@ -503,7 +516,19 @@ ks_store *ks_store_load_changed(const char *dir, const ks_store *prev, char *con
     store_source *src = store_source_open_dir(dir, err);
     if (!src) return NULL;
     store_source_trust(src, prev, changed, n_changed);
-    ks_store *s = load_from(src, dir, prev, opts, err);
+    /* the pages a change cannot touch shared with prev (patch.c), or when
+     * the change is more than pages edited in place, a load that trusts
+     * prev for the rest */
+    ks_store *s = store_patch(src, dir, prev, changed, n_changed, opts);
+    if (s) {
+        if (err) *err = KS_OK;
+        store_source_close(src);
+        return s;
+    }
+    store_source_close(src);
+    if (!(src = store_source_open_dir(dir, err))) return NULL;
+    store_source_trust(src, prev, changed, n_changed);
+    s = load_from(src, dir, prev, opts, err);
     int e = errno;
     store_source_close(src);
     errno = e;
@@ -532,11 +557,13 @@ void ks_store_free(ks_store *s) {
     }
     free(s->synonyms);
     store_home_free(s);
-    for (size_t i = 0; i < s->diags.len; i++) {
+    for (size_t i = 0; !s->diag_arena && i < s->diags.len; i++) {
         free(s->diags.items[i].path);
         free(s->diags.items[i].message);
     }
+    free(s->diag_arena);
     free(s->diags.items);
+    free(s->untrusted);
     for (size_t i = 0; i < s->n_unknown; i++) free(s->unknown[i]);
     free(s->unknown);
     store_listings_free(s->listings);
@@ -562,10 +589,12 @@ const char *ks_store_empty_reason(const ks_store *s, int load_errno) {
 size_t ks_store_page_count(const ks_store *s) { return s->n_pages; }
 const ks_page *ks_store_page(const ks_store *s, size_t i) { return i < s->n_pages ? s->pages[i] : NULL; }
 
-const ks_page *ks_store_find(const ks_store *s, const char *slug) {
+const ks_page *store_find_slug(const ks_store *s, const char *slug, size_t n) {
+    /* lowercased on the stack: this runs for every page of every load */
+    char small[256], *key = n < sizeof small ? small : ks_malloc(n + 1);
+    for (size_t i = 0; i < n; i++) key[i] = (char)tolower((unsigned char)slug[i]);
+    key[n] = 0;
     size_t lo = 0, hi = s->n_pages;
-    char *key = ks_strdup(slug);
-    for (char *c = key; *c; c++) *c = (char)tolower((unsigned char)*c);
     const ks_page *found = NULL;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -577,9 +606,11 @@ const ks_page *ks_store_find(const ks_store *s, const char *slug) {
         if (c < 0) hi = mid;
         else lo = mid + 1;
     }
-    free(key);
+    if (key != small) free(key);
     return found;
 }
+
+const ks_page *ks_store_find(const ks_store *s, const char *slug) { return store_find_slug(s, slug, strlen(slug)); }
 
 size_t ks_store_topic_count(const ks_store *s) { return s->n_topics; }
 const ks_topic *ks_store_topic(const ks_store *s, size_t i) { return i < s->n_topics ? &s->topics[i] : NULL; }

@@ -23,6 +23,8 @@ typedef struct diag_list {
 void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+typedef struct store_source store_source; /* source.c */
+
 /* The folder listings a load saw (source.c): what ks_store_load_changed
  * takes as the truth for folders with no change reported. */
 typedef struct store_listings store_listings;
@@ -91,7 +93,28 @@ struct ks_store {
     char review_memo_date[32]; /* the last 'reviewed' date checked (store.c), */
     int review_memo_old;       /* and whether it was more than a year ago */
     store_listings *listings;  /* owned: the folders this load listed (source.c), or NULL */
+    char *diag_arena;      /* a patched snapshot (patch.c): every diagnostic's strings
+                              live in this one block (NULL: each is its own allocation) */
+    ks_page **untrusted;   /* pages whose file times are too close to their reading to
+                              be trusted alone (store_note_untrusted) */
+    size_t n_untrusted;
 };
+
+/* Order of diagnostics in a snapshot: path, line, message. */
+int store_diag_cmp(const void *a, const void *b);
+/* The per-page checks of check_pages (store.c), for one page. */
+void store_check_page(ks_store *s, ks_page *page);
+/* Whether the page's record can be reused on its file's identity alone
+ * (read, so known, and its times not too close to that reading). */
+int store_file_trusted_page(const ks_page *page);
+/* Fill s->untrusted from its pages (reuse.c). */
+void store_note_untrusted(ks_store *s);
+/* ks_store_load_changed's quick way (patch.c): when every change is a page
+ * edited in place, a new snapshot sharing prev's views of every other
+ * page; NULL when the change is more than that (load then). src is
+ * trusted (store_source_trust). */
+ks_store *store_patch(store_source *src, const char *dir, const ks_store *prev, char *const *changed,
+                      size_t n_changed, const ks_store_options *opts);
 
 /* The front matter of one page, as read by store_frontmatter_parse(). Strings are
  * owned by the struct (NULL when absent); free with store_frontmatter_free(). */
@@ -112,12 +135,13 @@ int store_frontmatter_parse(const char *yaml, size_t len, int first_line, const 
                       const ks_store *store, diag_list *diags, frontmatter *fm);
 void store_frontmatter_free(frontmatter *fm);
 
+/* ks_store_find for the first n bytes of slug (no copy on the heap). */
+const ks_page *store_find_slug(const ks_store *s, const char *slug, size_t n);
+
 /* ------------------------------------------------------------ source.c */
 
 /* Where the files come from: a folder on disk (opened once as a
  * descriptor; everything under it opened beneath it) or files in memory. */
-typedef struct store_source store_source;
-
 /* An opened entry: a file ready to read, or a folder. A plain file in a
  * folder on disk is opened only when it is read (an unchanged page is
  * reused from its stat alone, see reuse.c). */
@@ -130,6 +154,8 @@ typedef struct source_entry {
     const char *rel;   /* borrowed: the caller keeps it until store_source_entry_close */
     struct stat st;    /* disk: what fstatat said of the name (a regular file, no link) */
     int have_st;
+    const ks_page *prev_page; /* ks_store_load_changed: the previous load's page whose
+                                 identity st is (store_reuse_prev_stat), or NULL */
 } source_entry;
 
 /* Open the folder dir (NULL with *err and errno when it cannot be). */
@@ -141,6 +167,13 @@ store_source *store_source_open_dir(const char *dir, int *err);
 void store_source_trust(store_source *s, const ks_store *prev, char *const *changed, size_t n_changed);
 /* The listings this source made or took over (the caller owns them), or NULL. */
 store_listings *store_source_take_listings(store_source *s);
+/* List the folder rel afresh; 1 when what a load reads of it (names not
+ * starting with '_' or '.': pages, folders, anything not a plain file, and
+ * at the top synonyms.txt, intents.txt and home.txt) is as prev listed it. */
+int store_source_relist_same(store_source *s, const store_listings *prev, const char *rel);
+/* prev's listings with those this source made in their place (shared by
+ * reference), for a patched snapshot. */
+store_listings *store_source_patch_listings(store_source *s, const store_listings *prev);
 /* A source serving files (borrowed: they must outlive the source). */
 store_source *store_source_memory(const ks_store_file *files, size_t n);
 void store_source_close(store_source *s);
@@ -149,9 +182,10 @@ int store_source_is_disk(const store_source *s);
 /* The content folder's descriptor (disk), or -1. */
 int store_source_fd(const store_source *s);
 /* The names in the folder rel ("" for the top), sorted, without "." and
- * "..". NULL (errno set) if it cannot be opened. The caller frees each name
- * and the array. */
-char **store_source_list(store_source *s, const char *rel, size_t *count);
+ * "..". NULL (errno set) if it cannot be opened. The caller frees the
+ * array; the names are borrowed, valid until the source is closed (or, on
+ * disk, until the store that took its listings is freed). */
+const char **store_source_list(store_source *s, const char *rel, size_t *count);
 /* Open what rel names, following a symbolic link only while it stays
  * inside (a link that loops, leads nowhere or leads out is a diagnostic
  * under rel). Returns out->kind; close with store_source_entry_close(). */
@@ -164,8 +198,8 @@ int store_source_entry_read(source_entry *e, size_t max, char **data, size_t *le
  * it: 0, or -1 for a memory entry or when it cannot be had. */
 int store_source_entry_stat(source_entry *e, struct stat *st);
 /* What prev knew of the page file rel (a stat with its identity, the file
- * type regular): 1, or 0 when prev has no record of it to trust. */
-int store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st);
+ * type regular): prev's page, or NULL when prev has no record of it to trust. */
+const ks_page *store_reuse_prev_stat(const ks_store *prev, const char *rel, struct stat *st);
 
 /* ------------------------------------------------------------ page.c */
 
@@ -218,6 +252,10 @@ void store_placeholders_fill_field(const ks_store *store, char **field, ks_buf *
  * after store_page_load, and are freed with the last view. Code that changes a
  * page after loading (the cross-page checks) may change only those fields. */
 
+/* The check's warnings that carry a value of the page (store.c, reuse.c). */
+#define STORE_GRADE_MSG "reading grade %.1f is above 8: use shorter sentences and everyday words"
+#define STORE_REVIEWED_MSG "reviewed %s, more than 12 months ago: please check the page and update the date"
+
 /* What stat says of a file, to tell it unchanged without reading it. */
 typedef struct file_id {
     uint64_t dev, ino;
@@ -243,6 +281,9 @@ typedef struct page_file {
     int help_callout;    /* store_page_has_callout(base, "When to get help") for a
                             recovery or risks page (0 for others), worked out once
                             with the tree (a skeleton has none to look at) */
+    char *grade_msg;     /* the reading grade warning's text, made once with the record
+                            (NULL: a skeleton, or grade <= 8): thousands a load */
+    char *reviewed_msg;  /* the same for "reviewed DATE, more than 12 months ago" */
     ks_diag *diags;      /* the diagnostics store_page_load gave for this file */
     size_t n_diags;
     void *arena;         /* skeletons: the block holding base, its strings and diags */
@@ -253,6 +294,9 @@ typedef struct page_file {
 /* A snapshot's page: the public record first, so a ks_page * is a view. */
 typedef struct page_view {
     ks_page page;     /* strings borrowed from file->base; links owned */
+    atomic_int refs;  /* the snapshots holding it: a view is never changed once its
+                         load is over, so a patched snapshot (patch.c) shares the
+                         views of the pages a change cannot touch */
     page_file *file;  /* one reference */
     file_id id;       /* what stat said of the file when it was read or verified */
     int64_t verified; /* when (wall clock, ns) the content was known to match id */
@@ -281,12 +325,21 @@ uint64_t store_reuse_options_key(const ks_store_options *opts);
  * dir into s: loaded with options store_page_load reads differently
  * (s->page_opts_key), or skeletons saved with another synonyms.txt. */
 const ks_store *store_reuse_usable_prev(const ks_store *s, const char *dir, const ks_store *prev);
-/* Free a view (and its record with the last view). NULL is fine. */
+/* Release a view: freed (and its record with the last view) with the last
+ * reference. NULL is fine. */
 void store_page_release(ks_page *page);
+/* One more reference to a view whose load is over. */
+void store_page_retain(ks_page *page);
+/* Whether two views show the same file record. */
+int store_same_record(const ks_page *a, const ks_page *b);
 /* Whether the page has a "When to get help" callout, from its record: the
  * checks after loading must not read a page's text or tree, which a
  * skeleton lacks; what they need of them is worked out with the record. */
 int store_page_has_help_callout(const ks_page *page);
+/* The record's reading grade / old review date warning text, or NULL
+ * (format it then). */
+const char *store_page_grade_msg(const ks_page *page);
+const char *store_page_reviewed_msg(const ks_page *page);
 /* The pictures the page shows (url and line), from its record: for the
  * picture check, which must not read the tree (a skeleton has none). */
 const ks_link *store_page_images(const ks_page *page, size_t *n);

@@ -678,7 +678,7 @@ ks_watch *ks_watch_start(const char *dir, const ks_watch_options *opts, int *err
     if (o.max_quiet_ms <= 0) o.max_quiet_ms = 1500;
     if (o.max_quiet_ms < o.quiet_ms) o.max_quiet_ms = o.quiet_ms;
     if (o.poll_ms <= 0) o.poll_ms = 500;
-    if (o.settle_ms <= 0) o.settle_ms = 15;
+    if (o.settle_ms <= 0) o.settle_ms = 5;
     if (o.settle_ms > o.quiet_ms) o.settle_ms = o.quiet_ms;
     w->dir = ks_strdup(dir);
     w->db = o.db ? ks_strdup(o.db) : NULL;
