@@ -407,6 +407,30 @@ static void test_free_order(void) {
     free(dir);
 }
 
+/* The records file recs, holding data[0..len) and saved with key, is
+ * refused with one byte changed at from, from + step, ..., and cut short
+ * at from + 1, from + 1 + step, ...; written back whole, it is read. */
+static void refused_when_damaged(const char *recs, uint64_t key, char *data, size_t len, size_t from, size_t step) {
+    for (size_t at = from; at < len; at += step) {
+        data[at] ^= 0x5a;
+        OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+        ks_store *bad = ks_store_load_records(recs, key);
+        OK(bad == NULL);
+        ks_store_free(bad);
+        data[at] ^= 0x5a;
+    }
+    for (size_t cut = from + 1; cut < len; cut += step) {
+        OK(ks_write_file_atomic(recs, data, cut) == KS_OK);
+        ks_store *bad = ks_store_load_records(recs, key);
+        OK(bad == NULL);
+        ks_store_free(bad);
+    }
+    OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+    ks_store *good = ks_store_load_records(recs, key);
+    OK(good != NULL);
+    ks_store_free(good);
+}
+
 /* A records file saved by one process and read by another: the snapshot
  * loaded from it is the full load's, less the Markdown, text and tree of
  * the pages it reused (doc NULL), and only changed or broken files are
@@ -415,6 +439,18 @@ static size_t count_broken(const ks_store *s) {
     size_t n = 0;
     for (size_t i = 0; i < ks_store_page_count(s); i++) n += ks_store_page(s, i)->errors > 0;
     return n;
+}
+
+/* Both loads made, and inc describes as full does (its pages, their
+ * records and problems; not their text): 1, else 0. */
+static int equal_loads(const ks_store *full, const ks_store *inc) {
+    OK(full && inc);
+    if (!full || !inc) return 0;
+    char *a = describe_as(full, 0), *b = describe_as(inc, 0);
+    STR_EQ(b, a);
+    free(a);
+    free(b);
+    return 1;
 }
 
 /* changed: files added or changed since saved was loaded; those and the
@@ -429,12 +465,7 @@ static ks_store *records_step(const char *what, const char *dir, const char *rec
     OK(prev != NULL);
     ks_store *full = load_from(dir, NULL), *inc = load_from(dir, prev);
     ks_store_free(prev);
-    OK(full && inc);
-    if (full && inc) {
-        char *a = describe_as(full, 0), *b = describe_as(inc, 0);
-        STR_EQ(b, a);
-        free(a);
-        free(b);
+    if (equal_loads(full, inc)) {
         if (parsed != ANY) INT_EQ(ks_store_parsed_count(inc), parsed);
         for (size_t i = 0; i < ks_store_page_count(inc); i++) {
             const ks_page *p = ks_store_page(inc, i), *q = ks_store_find(full, p->slug);
@@ -518,24 +549,9 @@ static void test_records(void) {
     size_t len = 0;
     OK(ks_read_file(recs, 1 << 26, &data, &len) == KS_OK);
     if (data && len > 100) {
-        for (size_t at = 8; at < len; at += len / 37 + 1) { /* one byte changed anywhere */
-            data[at] ^= 0x5a;
-            OK(ks_write_file_atomic(recs, data, len) == KS_OK);
-            ks_store *bad = ks_store_load_records(recs, 7);
-            OK(bad == NULL);
-            ks_store_free(bad);
-            data[at] ^= 0x5a;
-        }
-        for (size_t cut = 0; cut < len; cut += len / 23 + 1) { /* cut short */
-            OK(ks_write_file_atomic(recs, data, cut) == KS_OK);
-            ks_store *bad = ks_store_load_records(recs, 7);
-            OK(bad == NULL);
-            ks_store_free(bad);
-        }
-        OK(ks_write_file_atomic(recs, data, len) == KS_OK);
-        ks_store *good = ks_store_load_records(recs, 7);
-        OK(good != NULL);
-        ks_store_free(good);
+        OK(ks_write_file_atomic(recs, data, 0) == KS_OK); /* emptied */
+        OK(ks_store_load_records(recs, 7) == NULL);
+        refused_when_damaged(recs, 7, data, len, 8, len / 37 + 1); /* anywhere after the magic */
     }
     free(data);
     OK(ks_store_load_records("/nonexistent/records.bin", 7) == NULL);
@@ -572,12 +588,7 @@ static void append_step(const char *what, const char *dir, const char *recs, uin
                         size_t changed) {
     harness_state.current = what;
     ks_store *full = load_from(dir, NULL), *inc = load_from(dir, *prev);
-    OK(full && inc);
-    if (full && inc) {
-        char *a = describe_as(full, 0), *b = describe_as(inc, 0);
-        STR_EQ(b, a);
-        free(a);
-        free(b);
+    if (equal_loads(full, inc)) {
         if (changed != ANY) INT_EQ(ks_store_parsed_count(inc), changed + broken_before);
         broken_before = count_broken(inc);
         INT_EQ(ks_store_save_records_from(inc, *prev, recs, key), KS_OK);
@@ -587,13 +598,6 @@ static void append_step(const char *what, const char *dir, const char *recs, uin
     ks_store_free(*prev);
     *prev = ks_store_load_records(recs, key);
     OK(*prev != NULL);
-}
-
-/* rm -rf root (a test's copy of the content). */
-static void remove_tree(const char *root) {
-    char *cmd = ks_sprintf("rm -rf '%s'", root);
-    OK(system(cmd) == 0);
-    free(cmd);
 }
 
 static long file_size(const char *path) {
@@ -608,13 +612,9 @@ static void settle(void) { usleep(2100 * 1000); }
 
 static void test_records_appended(void) {
     char tmpl[] = "/tmp/kiosk-records-XXXXXX";
-    char *root = mkdtemp(tmpl);
-    OK(root != NULL);
-    if (!root) return;
-    char *dir = ks_path_join(root, "content"), *recs = ks_path_join(root, "records.bin");
-    char *cmd = ks_sprintf("cp -R '%s/content' '%s'", KIOSK_SOURCE_DIR, dir);
-    OK(system(cmd) == 0);
-    free(cmd);
+    char *dir = copy_shipped(tmpl);
+    if (!dir) return;
+    char *recs = ks_path_join(tmpl, "records.bin");
     settle();
     ks_store *prev = NULL;
     append_step("append: the first save (whole)", dir, recs, 1, &prev, ANY);
@@ -675,29 +675,14 @@ static void test_records_appended(void) {
     size_t len = 0;
     OK(ks_read_file(recs, 1 << 26, &data, &len) == KS_OK);
     if (data && len > (size_t)base) {
-        for (size_t at = (size_t)base; at < len; at += 7) { /* one byte of the segment changed */
-            data[at] ^= 0x5a;
-            OK(ks_write_file_atomic(recs, data, len) == KS_OK);
-            ks_store *bad = ks_store_load_records(recs, 8);
-            OK(bad == NULL);
-            ks_store_free(bad);
-            data[at] ^= 0x5a;
-        }
-        for (size_t cut = (size_t)base + 1; cut < len; cut += 5) { /* the append torn */
-            OK(ks_write_file_atomic(recs, data, cut) == KS_OK);
-            ks_store *bad = ks_store_load_records(recs, 8);
-            OK(bad == NULL);
-            ks_store_free(bad);
-        }
-        OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+        refused_when_damaged(recs, 8, data, len, (size_t)base, 5); /* the segment changed or torn */
         ks_store *good = ks_store_load_records(recs, 8);
         OK(good != NULL && ks_store_page_count(good) == ks_store_page_count(prev));
         ks_store_free(good);
     }
     free(data);
     ks_store_free(prev);
-    remove_tree(root);
-    free(dir);
+    remove_copy(tmpl, dir);
     free(recs);
 }
 

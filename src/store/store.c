@@ -88,13 +88,6 @@ static void page_list_add(page_list *l, ks_page *p) {
     l->items[l->len++] = p;
 }
 
-/* The names in a folder, sorted, without "." and "..". NULL if it cannot be
- * opened (errno set). The caller frees each name and the array. */
-static void free_names(char **names, size_t n) {
-    for (size_t i = 0; i < n; i++) free(names[i]);
-    free(names);
-}
-
 static int is_markdown(const char *name) {
     size_t n = strlen(name);
     return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
