@@ -476,6 +476,39 @@ static void test_sealed_check(void) {
     struct timespec times[2] = {st.st_atim, st.st_mtim}; /* a tool that keeps the times */
     OK(utimensat(AT_FDCWD, db, times, 0) == 0);
     INT_EQ(check_and_seal(db), 2);
+
+    /* Damage no write shows (the medium): the seal is trusted, but SQLite
+     * finding the damage removes it, and the next check reads the file. */
+    sync_many(db, "oldword", 0);
+    INT_EQ(check_and_seal(db), 0);
+    long long root = db_int(db, "SELECT rootpage FROM sqlite_master WHERE name = 'pages_sync'"),
+              page = db_int(db, "PRAGMA page_size");
+    OK(root > 1 && page > 0);
+    int fd = open(db, O_WRONLY);
+    char noise[512];
+    memset(noise, 0x5a, sizeof noise);
+    OK(fd >= 0 && pwrite(fd, noise, sizeof noise, (off_t)((root - 1) * page)) == (ssize_t)sizeof noise);
+    if (fd >= 0) close(fd);
+    OK(stat(db, &st) == 0);
+    char *forged = ks_sprintf("ksseal1 %llu %llu %lld %lld %ld %lld %ld %lld end\n", (unsigned long long)st.st_dev,
+                              (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                              st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+                              (long long)time(NULL));
+    harness_write_text(seal, forged); /* as if the damage came after the seal, unseen */
+    free(forged);
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (ix) {
+        INT_EQ(ks_index_check_unless_sealed(ix, 3600), 0); /* trusted: not read */
+        tpage tp[1];
+        make_page(&tp[0], "topic/page-000", "A page", "Changed text.", 0);
+        ks_index_report r;
+        INT_EQ(sync_tp(ix, tp, 1, &r), KS_INDEX_ERR_CORRUPT); /* the sync reads the damaged index */
+        ks_index_report_free(&r);
+        ks_index_close(ix);
+    }
+    OK(access(seal, F_OK) != 0); /* forgotten */
+    INT_EQ(check_and_seal(db), 2);
     free(seal);
     free(db);
 }

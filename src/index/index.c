@@ -70,14 +70,20 @@ int ix_code_of(int sqlite_rc) {
 int ix_fail(ks_index *ix, const char *what) {
     int code = sqlite3_errcode(ix->db);
     snprintf(ix->errmsg, sizeof ix->errmsg, "%.80s: %.160s", what, sqlite3_errmsg(ix->db));
-    if (ix_code_of(code) == KS_INDEX_ERR_CORRUPT) ix->saw_damage = 1;
+    if (ix_code_of(code) == KS_INDEX_ERR_CORRUPT) {
+        ix->saw_damage = 1;
+        ix_seal_forget(ix->path);
+    }
     return ix_code_of(code);
 }
 
 /* The same for a code returned by a call that does not keep a message. */
 static int fail_rc(ks_index *ix, const char *what, int rc) {
     snprintf(ix->errmsg, sizeof ix->errmsg, "%.80s: %.160s", what, sqlite3_errstr(rc));
-    if (ix_code_of(rc) == KS_INDEX_ERR_CORRUPT) ix->saw_damage = 1;
+    if (ix_code_of(rc) == KS_INDEX_ERR_CORRUPT) {
+        ix->saw_damage = 1;
+        ix_seal_forget(ix->path);
+    }
     return ix_code_of(rc);
 }
 

@@ -37,6 +37,10 @@ int ix_code_of(int sqlite_rc);
 /* Record the connection's current error and return the matching code. */
 int ix_fail(ks_index *ix, const char *what);
 
+/* Remove the seal beside db (seal.c): SQLite found the file damaged, so
+ * the next ks_index_check_unless_sealed must check it whole. */
+void ix_seal_forget(const char *db);
+
 /* Growable word set with two counters per word, for vocabulary deltas and
  * for the distinct words of one page. Keys are copied; ix_wordmap_free
  * releases them. */

@@ -24,7 +24,9 @@
  * daily check).
  *
  * The seal is a cache: replaced by rename, not synced; a seal lost or torn
- * (it must end in " end") costs one whole check. */
+ * (it must end in " end") costs one whole check. SQLite finding damage at
+ * any time (ix_fail) removes it at once, so a file damaged where no write
+ * shows (the medium) is checked whole by the next run, not trusted again. */
 #include "index_int.h"
 
 #include "kiosk/base.h"
@@ -99,6 +101,12 @@ static int wal_empty(const char *db) {
     int empty = lstat(wal, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode) && st.st_size == 0;
     free(wal);
     return empty;
+}
+
+void ix_seal_forget(const char *db) {
+    char *path = seal_path(db);
+    unlink(path);
+    free(path);
 }
 
 int ks_index_check_unless_sealed(ks_index *ix, int max_age_s) {
