@@ -582,9 +582,10 @@ static void test_with_store(void) {
 typedef struct rd_seen {
     int n;
     char first[32], last[32];
-    int64_t ids[8];
-    double score[8];
+    int64_t ids[64];
+    double score[64];
     int sorted;
+    int all; /* rd_match: take every match (else stop after two) */
 } rd_seen;
 
 static int rd_word(void *ctx, const ks_index_word *w) {
@@ -617,12 +618,12 @@ static int rd_page(void *ctx, const ks_index_row *p) {
 
 static int rd_match(void *ctx, int64_t id, double score) {
     rd_seen *k = ctx;
-    if (k->n < 8) {
+    if (k->n < 64) {
         k->ids[k->n] = id;
         k->score[k->n] = score;
     }
     k->n++;
-    return k->n >= 2; /* stop after two */
+    return !k->all && k->n >= 2; /* stop after two */
 }
 
 static void test_reader(void) {
@@ -717,26 +718,9 @@ static void test_reader(void) {
 
 /* ------------------------------------------------------------ ks_bm25 */
 
-/* Every match of expr through the reader, in order, with its score. */
-typedef struct rk_seen {
-    int n;
-    int64_t ids[64];
-    double score[64];
-} rk_seen;
-
-static int rk_match(void *ctx, int64_t id, double score) {
-    rk_seen *k = ctx;
-    if (k->n < 64) {
-        k->ids[k->n] = id;
-        k->score[k->n] = score;
-    }
-    k->n++;
-    return 0;
-}
-
 /* What FTS5's own bm25() gives for expr (flags as the reader's), into *k:
  * 0, or -1 when FTS5 refuses the expression. */
-static int rk_fts5(sqlite3 *db, const char *expr, unsigned flags, rk_seen *k) {
+static int rk_fts5(sqlite3 *db, const char *expr, unsigned flags, rd_seen *k) {
     sqlite3_stmt *st;
     char *m = flags & KS_INDEX_MATCH_HEADS ? ks_sprintf("{title keywords} : (%s)", expr) : ks_strdup(expr);
     const char *sql = flags & KS_INDEX_MATCH_RANKED
@@ -744,9 +728,10 @@ static int rk_fts5(sqlite3 *db, const char *expr, unsigned flags, rk_seen *k) {
                           : "SELECT rowid, bm25(fts, 10.0, 6.0, 3.0, 1.0) FROM fts WHERE fts MATCH ?1 LIMIT 64";
     int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     memset(k, 0, sizeof *k);
+    k->all = 1;
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) rk_match(k, sqlite3_column_int64(st, 0), -sqlite3_column_double(st, 1));
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) rd_match(k, sqlite3_column_int64(st, 0), -sqlite3_column_double(st, 1));
         sqlite3_finalize(st);
     }
     free(m);
@@ -769,9 +754,9 @@ static void rk_compare(ks_index_reader *r, sqlite3 *db) {
         if (round == 2) INT_EQ(ks_index_reader_begin(r), 0);
         for (size_t e = 0; e < sizeof exprs / sizeof exprs[0]; e++)
             for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++) {
-                rk_seen want, got = {0};
+                rd_seen want, got = {.all = 1};
                 int wrc = rk_fts5(db, exprs[e], flags[f], &want);
-                int grc = ks_index_reader_match(r, exprs[e], flags[f], 64, rk_match, &got);
+                int grc = ks_index_reader_match(r, exprs[e], flags[f], 64, rd_match, &got);
                 OK((wrc == 0) == (grc == 0));
                 INT_EQ(got.n, want.n);
                 int same = 1;

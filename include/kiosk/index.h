@@ -187,6 +187,10 @@ int ks_index_note_set(ks_index *ix, const char *key, const char *value);
  * word is left. Any bytes are safe (invalid UTF-8 splits words). */
 size_t ks_index_next_word(const char *s, size_t len, size_t *pos, char *out, size_t cap,
                           size_t *start, size_t *end);
+/* The bytes below 0x80 that ks_index_next_word takes into a word (ASCII
+ * letters and digits): 1, else 0. For a caller that skips plain ASCII
+ * words itself and hands it only the rest. */
+extern const unsigned char ks_index_ascii_word[128];
 
 /* One indexed page as last synced: its last good version, even when the
  * file on disk is now broken or gone. All strings are owned by the record,

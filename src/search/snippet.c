@@ -84,17 +84,7 @@ static int match_term(const char *w, size_t n, const sr_term *terms, size_t n_te
     return -1;
 }
 
-/* The bytes below 0x80 that belong to a word (letters and digits), as the
- * index's splitter (ks_index_next_word) has them, and their folded form. */
-static const unsigned char ascii_word[128] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
-    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
-    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
-    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
-    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
-};
+/* A plain ASCII byte folded as the index's splitter folds it. */
 static inline unsigned char ascii_fold(char ch) {
     unsigned char c = (unsigned char)ch;
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
@@ -121,12 +111,12 @@ void sr_snippet(const char *text, size_t len, const sr_term *terms, size_t n_ter
     while (n < MAX_SCAN_WORDS && pos < len) {
         unsigned char c = (unsigned char)text[pos];
         int term = -1;
-        if (c < 0x80 && !ascii_word[c]) { /* between words */
+        if (c < 0x80 && !ks_index_ascii_word[c]) { /* between words */
             pos++;
             continue;
         }
         s = pos;
-        while (pos < len && (c = (unsigned char)text[pos]) < 0x80 && ascii_word[c]) pos++;
+        while (pos < len && (c = (unsigned char)text[pos]) < 0x80 && ks_index_ascii_word[c]) pos++;
         if (c >= 0x80 && pos < len) { /* not plain ASCII: the index's own splitter, from the word's start */
             pos = s;
             if ((k = ks_index_next_word(text, len, &pos, w, sizeof w, &s, &e)) == 0) break;
