@@ -254,6 +254,11 @@ int ks_index_reader_frozen(const ks_index_reader *r);
  * call), 0 when not, or a negative code. Reads shared memory only: cheap
  * enough for every keystroke. */
 int ks_index_reader_changed(ks_index_reader *r);
+/* A number that moves whenever another connection commits (PRAGMA
+ * data_version): inside begin/end, that of the transaction's snapshot, so
+ * what was read under one value may be kept and used again under the same
+ * value. *v set, 0, or a negative code. */
+int ks_index_reader_version(ks_index_reader *r, int64_t *v);
 /* Start and end a read transaction (nesting counts; end always succeeds). */
 int ks_index_reader_begin(ks_index_reader *r);
 void ks_index_reader_end(ks_index_reader *r);

@@ -211,6 +211,12 @@ int ks_index_reader_changed(ks_index_reader *r) {
     return 1;
 }
 
+int ks_index_reader_version(ks_index_reader *r, int64_t *v) {
+    int ok;
+    *v = single_int(r->st[ST_DATA_VERSION], &ok);
+    return ok ? 0 : ix_code_of(sqlite3_errcode(r->db));
+}
+
 int ks_index_reader_begin(ks_index_reader *r) {
     if (r->in_txn++) return 0;
     if (sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) return 0;
