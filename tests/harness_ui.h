@@ -34,6 +34,8 @@
 
 #include "../src/ui/ui_int.h"
 
+#include <SDL_image.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -301,6 +303,35 @@ static inline long count_color(world *w, ks_color c, ks_rect r) {
         }
     }
     SDL_UnlockSurface(s);
+    return n;
+}
+
+/* differ_from_png(w, png): draw, then the pixels of the frame whose colour
+ * differs from the PNG's (for instance one `kiosk render` made, through
+ * ks_ui_render_screen); -1 when it cannot be read or is another size. */
+static inline long differ_from_png(world *w, const char *png) {
+    SDL_Surface *raw = IMG_Load(png), *p = raw ? SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+    SDL_Surface *s;
+    long n = -1;
+    ks_ui_draw(w->ui);
+    s = ks_render_headless_surface(w->hl);
+    if (p && p->w == s->w && p->h == s->h) {
+        n = 0;
+        SDL_LockSurface(s);
+        for (int y = 0; y < s->h; y++) {
+            const Uint32 *a = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+            const Uint32 *b = (const Uint32 *)((const Uint8 *)p->pixels + (size_t)y * (size_t)p->pitch);
+            for (int x = 0; x < s->w; x++) {
+                Uint8 ar, ag, ab, br, bg, bb;
+                SDL_GetRGB(a[x], s->format, &ar, &ag, &ab);
+                SDL_GetRGB(b[x], p->format, &br, &bg, &bb);
+                n += ar != br || ag != bg || ab != bb;
+            }
+        }
+        SDL_UnlockSurface(s);
+    }
+    SDL_FreeSurface(p);
+    SDL_FreeSurface(raw);
     return n;
 }
 

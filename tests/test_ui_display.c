@@ -168,16 +168,23 @@ static void test_xvfb_1920x1080_rotate_90(void) { xvfb_case(1920, 1080, 90); }
 static int cage_uid = -1, cage_gid = -1;
 static const char *cage_skip; /* why cage cannot run here, or NULL */
 
+/* Whether uid/gid may open path with mode (access(2) as that user). */
+static int user_may(uid_t uid, gid_t gid, const char *path, int mode) {
+    int st;
+    pid_t pid;
+    if (uid == getuid()) return access(path, mode) == 0;
+    pid = fork();
+    if (pid == 0) {
+        if (setgid(gid) != 0 || setuid(uid) != 0) _exit(2);
+        _exit(access(path, mode) == 0 ? 0 : 1);
+    }
+    return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 /* Whether uid/gid may run the kiosk binary and read the shipped content
  * (a tree under /root is closed to every other user). */
 static int user_can_run(uid_t uid, gid_t gid) {
-    int st;
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (setgid(gid) != 0 || setuid(uid) != 0) _exit(2);
-        _exit(access(KIOSK_BIN, X_OK) == 0 && access(KIOSK_SOURCE_DIR "/content/about.md", R_OK) == 0 ? 0 : 1);
-    }
-    return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    return user_may(uid, gid, KIOSK_BIN, X_OK) && user_may(uid, gid, KIOSK_SOURCE_DIR "/content/about.md", R_OK);
 }
 
 static void cage_prepare(void) {
@@ -204,6 +211,12 @@ static void cage_prepare(void) {
                         "in a folder closed to other users, such as /root): clone the project where other users "
                         "can read it to run the cage tests";
     }
+    /* grim hands cage its buffer through a file in /dev/shm. A chroot made
+     * by debootstrap without a tmpfs there has a root-only directory. */
+    if (!cage_skip && !user_may(cage_uid >= 0 ? (uid_t)cage_uid : getuid(), cage_gid >= 0 ? (gid_t)cage_gid : getgid(),
+                                "/dev/shm", W_OK | X_OK))
+        cage_skip = "/dev/shm is not writable by the user cage runs as, so grim cannot take a screenshot (a "
+                    "chroot without a tmpfs on /dev/shm; on Debian it is one, mode 1777)";
 }
 
 /* cage (args: "-r" or "-r -r") with the kiosk through SDL driver (x11 or

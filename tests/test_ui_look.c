@@ -3,7 +3,8 @@
  *
  *   - the three text-size buttons and the contrast button have the same
  *     boxes at text sizes 1.0, 1.5 and 2.0 (and stay under the finger when
- *     tapped), in both themes and at several window sizes;
+ *     tapped), in both themes and at several window sizes, all of them on
+ *     the screen (narrow portrait screens too);
  *   - in the high-contrast theme every button, key and tile shows its
  *     edge: on real pixels, the middle of each side of each target, just
  *     inside it, differs from the black background by at least 3:1 (WCAG's
@@ -66,6 +67,8 @@ static void size_buttons_stay(int width, int height, const char *theme) {
         OK(same_box(at1[i], at15[i]));
         OK(same_box(at1[i], at2[i]));
         OK(at1[i].w >= 64 && at1[i].h >= 64);
+        /* On the screen: at 480 and 540 px wide the largest "A" was past its right edge. */
+        OK(at1[i].x >= 0 && at1[i].x + at1[i].w <= width);
     }
     /* Tapped by a finger: the size changes and the buttons are still
      * where they were on screen (Home drawn at its scroll). */
@@ -98,6 +101,8 @@ static void test_size_buttons_do_not_move(void) {
     size_buttons_stay(800, 600, "default");
     size_buttons_stay(1920, 1080, "high-contrast");
     size_buttons_stay(3840, 2160, "default");
+    size_buttons_stay(480, 800, "high-contrast");
+    size_buttons_stay(540, 960, "default");
 }
 
 /* ------------------------------------------------------------ outlines */

@@ -5,8 +5,9 @@
  * text scale: they are laid out at UI_LOOK_SCALE whatever the patient
  * chose, centred in the window, at the top of Home (nothing above them
  * changes with the text size either), wrapping the contrast button under
- * the sizes only when the window is too narrow for one row, which depends
- * on the window alone. Each "A" is drawn at the body size it chooses.
+ * the sizes only when the window is too narrow for one row (and the
+ * "Text size:" label over them when even the sizes are too wide), which
+ * depends on the window alone. Each "A" is drawn at the body size it chooses.
  */
 #include "widgets.h"
 
@@ -45,15 +46,21 @@ int ui_look_controls(const ks_ui *ui, ks_display_list *dl) {
     cw = (cw_hc > cw_nc ? cw_hc : cw_nc) + 2 * g.pad; /* the same width either way */
     if (cw > ui->w - 2 * g.margin) cw = ui->w - 2 * g.margin;
     sizes_w = lw + g.gap + 3 * bw + 2 * (g.gap / 2);
-    if (sizes_w + g.gap + cw <= ui->w - 2 * g.margin) {
-        x = (ui->w - (sizes_w + g.gap + cw)) / 2;
+    if (sizes_w > ui->w - 2 * g.margin) {
+        /* A narrow screen (480 or 540 px in portrait): "Text size:" on a
+         * line of its own over the three sizes, or the largest "A" was
+         * past the screen's edge. */
+        ui_text_ex(ui, dl, label, (ks_rect){(ui->w - lw) / 2, y, lw + 2, 0},
+                   &(ui_pen){KS_FACE_BOLD, g.B, th->text, th->background, KS_ALIGN_LEFT});
+        y += ui_line_h(ui, KS_FACE_BOLD, g.B) + g.gap / 2;
+        x = (ui->w - (sizes_w - lw - g.gap)) / 2;
     } else {
-        x = (ui->w - sizes_w) / 2;
-        if (x < g.margin) x = g.margin;
+        if (sizes_w + g.gap + cw <= ui->w - 2 * g.margin) x = (ui->w - (sizes_w + g.gap + cw)) / 2;
+        else x = (ui->w - sizes_w) / 2;
+        ui_text_ex(ui, dl, label, (ks_rect){x, y + (row_h - ui_line_h(ui, KS_FACE_BOLD, g.B)) / 2, lw + 2, 0},
+                   &(ui_pen){KS_FACE_BOLD, g.B, th->text, th->background, KS_ALIGN_LEFT});
+        x += lw + g.gap;
     }
-    ui_text_ex(ui, dl, label, (ks_rect){x, y + (row_h - ui_line_h(ui, KS_FACE_BOLD, g.B)) / 2, lw + 2, 0},
-               &(ui_pen){KS_FACE_BOLD, g.B, th->text, th->background, KS_ALIGN_LEFT});
-    x += lw + g.gap;
     for (int i = 0; i < 3; i++) {
         int sel = fabs(ui->look.scale - scale_v[i]) < 0.01;
         int size = (int)lround(B1 * (1.0 + 0.5 * i));

@@ -96,6 +96,17 @@ static void logo_size(const ks_ui *ui, int h, int max_w, int *w_out, int *h_out)
     *h_out = h;
 }
 
+/* The clinic's name at px, or smaller when a word of it is wider than the
+ * column: a word is never cut in two ("informatio" / "n" at 200 % on a
+ * 720 px screen, "informati" / "on" on the idle prompt at 540 px). Not
+ * below body text at 100 %: on a 480 px screen at 200 % the body text's
+ * size was not enough (the name is a name: a little smaller than the text
+ * under it reads better than a broken word). */
+static int name_px(const ks_ui *ui, const ui_geo *g, int px) {
+    int min = ks_layout_body_px(ui->look.theme, 1.0);
+    return ui_fit_words_px(ui, ui->cfg.title, KS_FACE_BOLD, px, min < UI_MIN_BODY_PX ? UI_MIN_BODY_PX : min, g->col_w);
+}
+
 /* The clinic's logo and name across the top of Home: the logo two title
  * lines tall at the left, the name beside it; when a word of the name
  * would not fit beside it (large text, a narrow screen), the logo sits
@@ -103,12 +114,7 @@ static void logo_size(const ks_ui *ui, int h, int max_w, int *w_out, int *h_out)
 static int clinic_row(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
     const ks_theme *th = ui->look.theme;
     ks_display_list *dl = f->body;
-    int title_px = g->B * 8 / 5, lw, lh, tx, tw, t_h, y0 = y;
-    /* A word wider than the column would be cut in two ("informatio" /
-     * "n" at 200 % on a 720 px screen): the name is set smaller instead,
-     * never below body text. */
-    while (title_px > g->B && ui_widest_word(ui, ui->cfg.title, KS_FACE_BOLD, title_px) > g->col_w)
-        title_px = title_px * 9 / 10 > g->B ? title_px * 9 / 10 : g->B;
+    int title_px = name_px(ui, g, g->B * 8 / 5), lw, lh, tx, tw, t_h, y0 = y;
     logo_size(ui, ui_line_h(ui, KS_FACE_BOLD, title_px) * 2, g->col_w / 4, &lw, &lh);
     tx = g->col_x + (lw ? lw + g->gap : 0);
     tw = g->col_x + g->col_w - tx;
@@ -127,13 +133,13 @@ static int clinic_row(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f) {
  * dl NULL, only measures. Returns the height. */
 int ui_clinic_block(const ks_ui *ui, ks_display_list *dl, const ui_geo *g, int y) {
     const ks_theme *th = ui->look.theme;
-    int lw, lh, h;
+    int lw, lh, h, px = name_px(ui, g, g->B * 5 / 4);
     logo_size(ui, g->B * 3, g->col_w / 2, &lw, &lh);
     h = lw ? lh + g->gap : 0;
     if (dl && lw) ks_layout_list_add_image(dl, (ks_rect){g->col_x + (g->col_w - lw) / 2, y, lw, lh}, UI_LOGO);
     if (dl)
-        ui_text_ex(ui, dl, ui->cfg.title, (ks_rect){g->col_x, y + h, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, g->B * 5 / 4, th->heading, th->background, KS_ALIGN_CENTER});
-    return h + ui_text_h(ui, ui->cfg.title, g->col_w, KS_FACE_BOLD, g->B * 5 / 4);
+        ui_text_ex(ui, dl, ui->cfg.title, (ks_rect){g->col_x, y + h, g->col_w, 0}, &(ui_pen){KS_FACE_BOLD, px, th->heading, th->background, KS_ALIGN_CENTER});
+    return h + ui_text_h(ui, ui->cfg.title, g->col_w, KS_FACE_BOLD, px);
 }
 
 /* ------------------------------------------------------------ home */

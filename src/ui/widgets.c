@@ -130,6 +130,19 @@ int ui_widest_word(const ks_ui *ui, const char *s, ks_face face, int px) {
     return best;
 }
 
+/* The largest size, at most px and at least min_px, at which no word of s
+ * in face is wider than w. Widths grow about in proportion to the size, so
+ * one guess and a step or two down find it: few sizes measured, few fonts
+ * opened. min_px when even that is too wide (the layout then breaks the
+ * word, as it must). */
+int ui_fit_words_px(const ks_ui *ui, const char *s, ks_face face, int px, int min_px, int w) {
+    int widest = ui_widest_word(ui, s, face, px);
+    if (widest <= w || px <= min_px) return px;
+    px = (int)((long)px * w / widest);
+    while (px > min_px && ui_widest_word(ui, s, face, px) > w) px--;
+    return px < min_px ? min_px : px;
+}
+
 /* Where a tile's parts go. */
 typedef struct tile_plan {
     int bar;          /* the accent edge's width */

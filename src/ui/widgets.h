@@ -153,6 +153,9 @@ int ui_topic_tiles(const ks_ui *ui, const ui_geo *g, int y, ui_frame *f);
 
 /* The widest word of s at size px in face. */
 int ui_widest_word(const ks_ui *ui, const char *s, ks_face face, int px);
+/* The largest size from px down to min_px at which no word of s in face is
+ * wider than w: a name set smaller rather than cut inside a word. */
+int ui_fit_words_px(const ks_ui *ui, const char *s, ks_face face, int px, int min_px, int w);
 /* look.c: Home's text-size and contrast buttons at the top of Home: the
  * same boxes at every text size (they are laid out at UI_LOOK_SCALE),
  * centred in the window. Returns the y under them. */
