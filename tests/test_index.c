@@ -778,7 +778,7 @@ static void rk_pages(tpage *tp, char texts[][512], size_t n, int changed) {
         for (size_t w = 0; w < 3 + (i * 7) % 40; w++)
             len += (size_t)snprintf(texts[i] + len, 512 - len, "%s ", words[(i * 3 + w * w) % 8]);
         if (changed && i == 3) snprintf(texts[i], 512, "lion lion lion grass river lion tiger lion lion zebra");
-        snprintf(slugs[i], sizeof slugs[i], "p%zu", i);
+        snprintf(slugs[i], sizeof slugs[i], "p%d", (int)i);
         snprintf(titles[i], sizeof titles[i], "%s %s", words[i % 8], i % 5 ? "page" : "striped horse");
         make_page(&tp[i], slugs[i], titles[i], texts[i], 0);
     }
