@@ -75,6 +75,25 @@ static uint32_t find(const ix_rank *k, const char *key, size_t n, size_t *at) {
     }
 }
 
+/* Double the slots (from a few hundred: a short session touches few
+ * phrases, and the first keystroke after start-up should not pay for
+ * tables it will not fill). */
+static void grow(ix_rank *k) {
+    size_t n = k->n_slot ? k->n_slot * 2 : 512;
+    uint32_t *slot = ks_calloc(n, sizeof *slot);
+    for (size_t e = 0; e < k->n_count; e++) {
+        size_t i = hash_of(k->keys.data + k->key_at[e], k->key_at[e + 1] - k->key_at[e]) & (n - 1);
+        while (slot[i]) i = (i + 1) & (n - 1);
+        slot[i] = (uint32_t)e + 1;
+    }
+    free(k->slot);
+    k->slot = slot;
+    k->n_slot = n;
+    k->count = ks_realloc(k->count, n / 2 * sizeof *k->count);
+    k->key_at = ks_realloc(k->key_at, (n / 2 + 1) * sizeof *k->key_at);
+    if (!k->n_count) k->key_at[0] = 0;
+}
+
 static void remember(ix_rank *k, const char *key, size_t n, int64_t count) {
     size_t at = 0;
     if (k->n_count >= MAX_COUNTS) { /* a long session: start again */
@@ -87,13 +106,7 @@ static void remember(ix_rank *k, const char *key, size_t n, int64_t count) {
         k->key_at = NULL;
         k->n_slot = k->n_count = 0;
     }
-    if (!k->n_slot) {
-        k->n_slot = 2 * MAX_COUNTS;
-        k->slot = ks_calloc(k->n_slot, sizeof *k->slot);
-        k->count = ks_malloc(MAX_COUNTS * sizeof *k->count);
-        k->key_at = ks_malloc((MAX_COUNTS + 1) * sizeof *k->key_at);
-        k->key_at[0] = 0;
-    }
+    if ((k->n_count + 1) * 2 > k->n_slot) grow(k);
     if (find(k, key, n, &at)) return;
     ks_buf_append(&k->keys, key, n);
     k->count[k->n_count] = count;
@@ -215,11 +228,13 @@ static int page_length(ix_rank *k, const Fts5ExtensionApi *api, Fts5Context *fts
     }
     int rc = api->xColumnSize(fts, -1, tokens);
     if (rc != SQLITE_OK || !keep || *tokens < 0) return rc;
-    if ((size_t)id >= k->n_len) {
+    if ((size_t)id >= k->n_len) { /* calloc, not realloc and memset: pages never used stay untouched */
         size_t n = k->n_len ? k->n_len : 4096;
         while (n <= (size_t)id) n *= 2;
-        k->len = ks_realloc(k->len, n * sizeof *k->len);
-        memset(k->len + k->n_len, 0, (n - k->n_len) * sizeof *k->len);
+        uint32_t *len = ks_calloc(n, sizeof *len);
+        if (k->n_len) memcpy(len, k->len, k->n_len * sizeof *len);
+        free(k->len);
+        k->len = len;
         k->n_len = n;
     }
     k->len[id] = (uint32_t)*tokens + 1;

@@ -303,7 +303,7 @@ typedef struct sr_split {
     sr_word_at *w;
     size_t n;
     uint32_t *by_first;        /* the words' indexes by first byte, then in text order */
-    uint32_t first_at[257];    /* byte f's are by_first[first_at[f], first_at[f + 1]) */
+    uint32_t *first_at;        /* 257, in by_first's block: byte f's are by_first[first_at[f], first_at[f + 1]) */
 } sr_split;
 /* Split text[0..len) (copy: keep a copy of it in sp); free with
  * sr_split_free. */

@@ -145,11 +145,12 @@ void sr_split_text(const char *text, size_t len, int copy, sr_split *sp) {
     sp->w = words;
     sp->n = n;
     /* the words by their first letter, each letter's in text order */
-    sp->by_first = ks_malloc((n + 1) * sizeof *sp->by_first);
+    sp->by_first = ks_malloc((n + 257) * sizeof *sp->by_first);
+    sp->first_at = sp->by_first + n;
     uint32_t at[257] = {0};
     for (size_t i = 0; i < n; i++) at[words[i].first + 1]++;
     for (int f = 0; f < 256; f++) at[f + 1] += at[f];
-    memcpy(sp->first_at, at, sizeof sp->first_at);
+    memcpy(sp->first_at, at, sizeof at);
     for (size_t i = 0; i < n; i++) sp->by_first[at[words[i].first]++] = (uint32_t)i;
 }
 
