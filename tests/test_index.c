@@ -667,9 +667,10 @@ static void test_with_store(void) {
 typedef struct rd_seen {
     int n;
     char first[32], last[32];
-    int64_t ids[8];
-    double score[8];
+    int64_t ids[64];
+    double score[64];
     int sorted;
+    int all; /* rd_match: take every match (else stop after two) */
 } rd_seen;
 
 static int rd_word(void *ctx, const ks_index_word *w) {
@@ -702,12 +703,12 @@ static int rd_page(void *ctx, const ks_index_row *p) {
 
 static int rd_match(void *ctx, int64_t id, double score) {
     rd_seen *k = ctx;
-    if (k->n < 8) {
+    if (k->n < 64) {
         k->ids[k->n] = id;
         k->score[k->n] = score;
     }
     k->n++;
-    return k->n >= 2; /* stop after two */
+    return !k->all && k->n >= 2; /* stop after two */
 }
 
 static void test_reader(void) {
@@ -800,6 +801,104 @@ static void test_reader(void) {
     free(junk);
 }
 
+/* ------------------------------------------------------------ ks_bm25 */
+
+/* What FTS5's own bm25() gives for expr (flags as the reader's), into *k:
+ * 0, or -1 when FTS5 refuses the expression. */
+static int rk_fts5(sqlite3 *db, const char *expr, unsigned flags, rd_seen *k) {
+    sqlite3_stmt *st;
+    char *m = flags & KS_INDEX_MATCH_HEADS ? ks_sprintf("{title keywords} : (%s)", expr) : ks_strdup(expr);
+    const char *sql = flags & KS_INDEX_MATCH_RANKED
+                          ? "SELECT rowid, bm25(fts, 10.0, 6.0, 3.0, 1.0) AS r FROM fts WHERE fts MATCH ?1 ORDER BY r LIMIT 64"
+                          : "SELECT rowid, bm25(fts, 10.0, 6.0, 3.0, 1.0) FROM fts WHERE fts MATCH ?1 LIMIT 64";
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    memset(k, 0, sizeof *k);
+    k->all = 1;
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) rd_match(k, sqlite3_column_int64(st, 0), -sqlite3_column_double(st, 1));
+        sqlite3_finalize(st);
+    }
+    free(m);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The reader's scores equal FTS5's bm25 to the last bit, in the same
+ * order, for every expression and flag, asked twice (the second time from
+ * what the reader kept), inside and outside a read transaction. */
+static void rk_compare(ks_index_reader *r, sqlite3 *db) {
+    static const char *const exprs[] = {
+        "\"zebra\"", "\"zeb\"*", "\"zebra\" AND \"lion\"", "(\"zebra\" OR \"lion\" OR \"tiger\") AND \"grass\"",
+        "\"striped horse\"", "\"zebra\" NOT \"lion\"", "\"lion\" AND (\"gr\"* OR \"river\")", "zebra",
+        "\"keyword\" AND \"side\"", "\"lion\" AND \"-\"", "\"zebra\"\"s\"", "\"ti\"* AND \"lions\"",
+    };
+    static const unsigned flags[] = {KS_INDEX_MATCH_RANKED, KS_INDEX_MATCH_SCORED,
+                                     KS_INDEX_MATCH_RANKED | KS_INDEX_MATCH_HEADS,
+                                     KS_INDEX_MATCH_SCORED | KS_INDEX_MATCH_HEADS};
+    for (int round = 0; round < 4; round++) {
+        if (round == 2) INT_EQ(ks_index_reader_begin(r), 0);
+        for (size_t e = 0; e < sizeof exprs / sizeof exprs[0]; e++)
+            for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++) {
+                rd_seen want, got = {.all = 1};
+                int wrc = rk_fts5(db, exprs[e], flags[f], &want);
+                int grc = ks_index_reader_match(r, exprs[e], flags[f], 64, rd_match, &got);
+                OK((wrc == 0) == (grc == 0));
+                INT_EQ(got.n, want.n);
+                int same = 1;
+                for (int i = 0; i < got.n && i < 64; i++)
+                    same &= got.ids[i] == want.ids[i] && got.score[i] == want.score[i];
+                if (!same) fprintf(stderr, "  ks_bm25 differs: %s (flags %u, round %d)\n", exprs[e], flags[f], round);
+                OK(same);
+            }
+    }
+    ks_index_reader_end(r);
+}
+
+/* Pages of a few animal words, each a different length and mix. */
+static void rk_pages(tpage *tp, char texts[][512], size_t n, int changed) {
+    static const char *const words[] = {"zebra", "lion", "tiger", "grass", "river", "zebras", "tigers", "lions"};
+    static char slugs[40][16], titles[40][32];
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        for (size_t w = 0; w < 3 + (i * 7) % 40; w++)
+            len += (size_t)snprintf(texts[i] + len, 512 - len, "%s ", words[(i * 3 + w * w) % 8]);
+        if (changed && i == 3) snprintf(texts[i], 512, "lion lion lion grass river lion tiger lion lion zebra");
+        snprintf(slugs[i], sizeof slugs[i], "p%d", (int)i);
+        snprintf(titles[i], sizeof titles[i], "%s %s", words[i % 8], i % 5 ? "page" : "striped horse");
+        make_page(&tp[i], slugs[i], titles[i], texts[i], 0);
+    }
+}
+
+static void test_reader_rank(void) {
+    enum { N = 40 };
+    char *path = tmp_path("rank.db");
+    static tpage tp[N];
+    static char texts[N][512];
+    const ks_page *pages[N];
+    ks_index *ix = ks_index_open(path, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    rk_pages(tp, texts, N, 0);
+    for (size_t i = 0; i < N; i++) pages[i] = &tp[i].p;
+    INT_EQ(ks_index_sync_pages(ix, pages, N, NULL, 0, 0, NULL), 0);
+    int err;
+    sqlite3 *db = NULL;
+    ks_index_reader *r = ks_index_reader_open(path, &err);
+    OK(r != NULL && sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    if (r && db) {
+        rk_compare(r, db);
+        /* a page grows and holds "lion" more often: its length and the
+         * count of "lion" change under the same id; nothing kept is used */
+        rk_pages(tp, texts, N, 1);
+        INT_EQ(ks_index_sync_pages(ix, pages, N, NULL, 0, 0, NULL), 0);
+        rk_compare(r, db);
+    }
+    sqlite3_close(db);
+    ks_index_reader_close(r);
+    ks_index_close(ix);
+    free(path);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/kiosk-test-index-XXXXXX");
     if (!mkdtemp(tmpdir)) return 2;
@@ -813,6 +912,7 @@ int main(void) {
     RUN(test_interrupted);
     RUN(test_with_store);
     RUN(test_reader);
+    RUN(test_reader_rank);
     char *cmd = ks_sprintf("rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
     free(cmd);

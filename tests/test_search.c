@@ -464,6 +464,43 @@ static void test_big_page(void) {
     free(db);
 }
 
+/* Snippets come from the split texts of the pages shown last: the same
+ * page for another query is marked for that query, and a page changed by a
+ * sync (same id) shows its new text at once, never the kept one. */
+static void test_snippet_texts(void) {
+    char *db = ks_path_join(tmpdir, "texts.db");
+    tpage t[2];
+    make_page(&t[0], "wash", "Washing", "wash", "Wash the knee gently with soap. Dry it well.");
+    make_page(&t[1], "rest", "Resting", "rest", "Rest the knee on a pillow.");
+    const ks_page *pages[2] = {&t[0].p, &t[1].p};
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (ix) INT_EQ(ks_index_sync_pages(ix, pages, 2, NULL, 0, 0, NULL), 0);
+    ks_search *s = ks_search_open(db, NULL);
+    OK(s != NULL);
+    if (s && ix) {
+        ks_search_results *r = q(s, "gently", 10);
+        STR_EQ(top(r), "wash");
+        if (r->n) STR_EQ(r->hits[0].snippet, "Wash the knee gently with soap. Dry it well.");
+        ks_search_results_free(r);
+        r = q(s, "soap", 10); /* the kept text, marked for this query */
+        STR_EQ(top(r), "wash");
+        if (r->n && r->hits[0].n_highlights == 1)
+            OK(strncmp(r->hits[0].snippet + r->hits[0].highlights[0].start, "soap", 4) == 0);
+        else OK(0);
+        ks_search_results_free(r);
+        make_page(&t[0], "wash", "Washing", "wash", "Rinse the knee with soap and warm water.");
+        INT_EQ(ks_index_sync_pages(ix, pages, 2, NULL, 0, 0, NULL), 0);
+        r = q(s, "soap", 10);
+        STR_EQ(top(r), "wash");
+        if (r->n) STR_EQ(r->hits[0].snippet, "Rinse the knee with soap and warm water.");
+        ks_search_results_free(r);
+    }
+    ks_search_close(s);
+    ks_index_close(ix);
+    free(db);
+}
+
 /* The index changes under an open handle: the next query sees it. */
 static void test_live_reload(void) {
     ks_search *s = ks_search_open(db_path, NULL);
@@ -818,6 +855,7 @@ int main(void) {
     RUN(test_prefix_stop_synonyms);
     RUN(test_snippets_json);
     RUN(test_big_page);
+    RUN(test_snippet_texts);
     RUN(test_background_reload);
     RUN(test_live_reload);
     char *cmd = ks_sprintf("rm -rf '%s'", tmpdir);

@@ -22,6 +22,7 @@
 #include "kiosk/index.h"
 #include "kiosk/search.h"
 #include "kiosk/store.h"
+#include "harness_index.h"
 
 #include <ftw.h>
 #include <stdio.h>
@@ -164,22 +165,6 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
     return remove(path);
 }
 
-/* Index content into db; the open index, or NULL. */
-static ks_index *index_content(const char *content, const char *db) {
-    int err;
-    ks_store *store = ks_store_load(content, NULL, &err);
-    OK(store != NULL);
-    ks_index *ix = store ? ks_index_open(db, &err) : NULL;
-    OK(ix != NULL);
-    if (ix) {
-        ks_index_report rep;
-        INT_EQ(ks_index_sync(ix, store, &rep), 0);
-        ks_index_report_free(&rep);
-    }
-    ks_store_free(store);
-    return ix;
-}
-
 /* Every text of texts (typed letter by letter) at every threshold, on a
  * handle with the heads map and one without. */
 static void check_db(const char *label, const char *db, const char *const *texts, size_t n_texts,
@@ -220,7 +205,7 @@ int main(void) {
     size_t n_texts = 0;
     for (size_t i = 0; i < N_OF(queries); i++) texts[n_texts++] = queries[i].query;
     for (size_t i = 0; i < N_OF(patient_queries); i++) texts[n_texts++] = patient_queries[i].query;
-    ks_index *ix = index_content(KIOSK_SOURCE_DIR "/content", db);
+    ks_index *ix = harness_index_content(KIOSK_SOURCE_DIR "/content", db, NULL);
     static const int64_t shipped_t[] = {0};
     if (ix) check_db("shipped content", db, texts, n_texts, shipped_t, N_OF(shipped_t));
     ks_index_close(ix);
@@ -238,7 +223,7 @@ int main(void) {
         gen_texts[n_gen++] = pairs[i];
     }
     for (size_t i = 0; i < N_OF(gen_adjs); i++) gen_texts[n_gen++] = gen_adjs[i];
-    ix = index_content(gen, gen_db);
+    ix = harness_index_content(gen, gen_db, NULL);
     static const int64_t gen_t[] = {0, 60};
     if (ix) check_db("generated corpus", gen_db, gen_texts, n_gen, gen_t, N_OF(gen_t));
     ks_index_close(ix);

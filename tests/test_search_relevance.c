@@ -9,6 +9,7 @@
 #include "kiosk/index.h"
 #include "kiosk/search.h"
 #include "kiosk/store.h"
+#include "harness_index.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -65,16 +66,9 @@ int main(void) {
     if (!mkdtemp(dir)) return 2;
     char *db = ks_path_join(dir, "index.db");
     int err;
-    ks_store *store = ks_store_load(KIOSK_SOURCE_DIR "/content", NULL, &err);
-    OK(store != NULL);
-    ks_index *ix = store ? ks_index_open(db, &err) : NULL;
-    OK(ix != NULL);
-    if (ix) {
-        ks_index_report rep;
-        INT_EQ(ks_index_sync(ix, store, &rep), 0);
-        OK(rep.added.n >= 10);
-        ks_index_report_free(&rep);
-    }
+    size_t added;
+    ks_index *ix = harness_index_content(KIOSK_SOURCE_DIR "/content", db, &added);
+    OK(added >= 10);
     ks_search *s = ks_search_open(db, &err);
     OK(s != NULL);
     tally base = {0}, patient = {0};
@@ -91,7 +85,6 @@ int main(void) {
            patient.want_first);
     ks_search_close(s);
     ks_index_close(ix);
-    ks_store_free(store);
     unlink(db);
     char *wal = ks_sprintf("%s-wal", db), *shm = ks_sprintf("%s-shm", db);
     unlink(wal);

@@ -203,6 +203,10 @@ int ks_index_note_set(ks_index *ix, const char *key, const char *value);
  * word is left. Any bytes are safe (invalid UTF-8 splits words). */
 size_t ks_index_next_word(const char *s, size_t len, size_t *pos, char *out, size_t cap,
                           size_t *start, size_t *end);
+/* The bytes below 0x80 that ks_index_next_word takes into a word (ASCII
+ * letters and digits): 1, else 0. For a caller that skips plain ASCII
+ * words itself and hands it only the rest. */
+extern const unsigned char ks_index_ascii_word[128];
 
 /* One indexed page as last synced: its last good version, even when the
  * file on disk is now broken or gone. All strings are owned by the record,
@@ -266,6 +270,11 @@ int ks_index_reader_frozen(const ks_index_reader *r);
  * call), 0 when not, or a negative code. Reads shared memory only: cheap
  * enough for every keystroke. */
 int ks_index_reader_changed(ks_index_reader *r);
+/* A number that moves whenever another connection commits (PRAGMA
+ * data_version): inside begin/end, that of the transaction's snapshot, so
+ * what was read under one value may be kept and used again under the same
+ * value. *v set, 0, or a negative code. */
+int ks_index_reader_version(ks_index_reader *r, int64_t *v);
 /* Start and end a read transaction (nesting counts; end always succeeds). */
 int ks_index_reader_begin(ks_index_reader *r);
 void ks_index_reader_end(ks_index_reader *r);

@@ -3,6 +3,7 @@
 #ifndef KIOSK_INDEX_INT_H
 #define KIOSK_INDEX_INT_H
 
+#include "kiosk/base.h"
 #include "kiosk/index.h"
 
 #include <sqlite3.h>
@@ -70,5 +71,39 @@ typedef struct ix_columns {
 /* Add sign (+1/-1) for each distinct word of cols to vocab, using page as
  * scratch space. */
 void ix_count_words(const ix_columns *cols, int sign, ix_wordmap *page, ix_wordmap *vocab);
+
+/* bm25 with what FTS5 works out again for every query kept between the
+ * queries of one version of the index (rank.c): the number of pages of
+ * each phrase and the length of each page. One per reader. */
+typedef struct ix_rank {
+    sqlite3_stmt *version;  /* PRAGMA data_version, the reader's */
+    int64_t data_version;   /* the version the kept values are of */
+    int seen;
+    int lengths;            /* this query may use and keep page lengths */
+    /* phrase -> pages holding it: open addressing over keys */
+    uint32_t *slot;         /* 1 + entry, or 0 */
+    size_t n_slot, n_count;
+    int64_t *count;
+    uint32_t *key_at;       /* entry i's key is keys[key_at[i], key_at[i + 1]) */
+    ks_buf keys;
+    uint32_t *len;          /* by rowid: 1 + the page's tokens, or 0 unknown */
+    size_t n_len;
+    /* the query about to run: its phrases' keys, in order */
+    ks_buf q_keys;
+    uint32_t *q_at;         /* q_n + 1 offsets into q_keys */
+    size_t q_n, q_cap;
+    int q_ok;               /* the expression was read whole */
+} ix_rank;
+
+/* Register ks_bm25() on db for k (version: the reader's PRAGMA
+ * data_version statement); 0, or -1 when FTS5 offers no API (then use
+ * bm25()). */
+int ix_rank_register(sqlite3 *db, ix_rank *k, sqlite3_stmt *version);
+/* Read the phrases of expr (heads: under the title-and-keywords filter)
+ * before a statement ranking it runs. */
+void ix_rank_query(ix_rank *k, const char *expr, int heads);
+void ix_rank_free(ix_rank *k);
+/* The FTS5 API of db, or NULL. */
+fts5_api *ix_fts5_api(sqlite3 *db);
 
 #endif

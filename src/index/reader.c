@@ -11,8 +11,11 @@
 #include <sys/stat.h>
 
 /* The field weights of bm25, in the FTS columns' order: title, keywords,
- * headings with the summary, body. */
-#define RANK_EXPR "bm25(fts, 10.0, 6.0, 3.0, 1.0)"
+ * headings with the summary, body. ks_bm25 (rank.c) gives the same
+ * scores as FTS5's bm25 with less work; bm25 where it cannot be made. */
+#define RANK_ARGS "(fts, 10.0, 6.0, 3.0, 1.0)"
+#define RANK_EXPR "ks_bm25" RANK_ARGS
+#define RANK_PLAIN "bm25" RANK_ARGS
 
 enum { ST_DATA_VERSION, ST_GENERATION, ST_RANKED, ST_UNRANKED, ST_PLAIN, ST_BODY, ST_HAS, ST_MARKDOWN, ST_DOCSIZE, ST_COUNT };
 
@@ -28,6 +31,11 @@ static const char *const reader_sql[ST_COUNT] = {
     /* FTS5's own record of a page's tokens per column (varints) */
     [ST_DOCSIZE] = "SELECT sz FROM fts_docsize WHERE id = ?",
 };
+/* the same two with FTS5's own bm25 */
+static const char *const plain_sql[ST_COUNT] = {
+    [ST_RANKED] = "SELECT rowid, " RANK_PLAIN " AS r FROM fts WHERE fts MATCH ?1 ORDER BY r LIMIT ?2",
+    [ST_UNRANKED] = "SELECT rowid, " RANK_PLAIN " FROM fts WHERE fts MATCH ?1 LIMIT ?2",
+};
 
 struct ks_index_reader {
     sqlite3 *db;
@@ -38,19 +46,15 @@ struct ks_index_reader {
     int in_txn;
     fts5_tokenizer porter;    /* the index's tokenizer, to stem as FTS5 does */
     Fts5Tokenizer *porter_tk; /* or NULL */
+    ix_rank rank;             /* what ks_bm25 keeps between queries */
 };
 
 /* The index's own tokenizer (index.c: porter over unicode61 without
  * diacritics), made through the FTS5 API of the connection. */
 static void open_porter(ks_index_reader *r) {
-    fts5_api *api = NULL;
-    sqlite3_stmt *st;
+    fts5_api *api = ix_fts5_api(r->db);
     void *ud = NULL;
     const char *args[] = {"unicode61", "remove_diacritics", "2"};
-    if (sqlite3_prepare_v2(r->db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK) return;
-    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
     if (!api || api->xFindTokenizer(api, "porter", &ud, &r->porter) != SQLITE_OK) return;
     if (r->porter.xCreate(ud, args, 3, &r->porter_tk) != SQLITE_OK) r->porter_tk = NULL;
 }
@@ -169,11 +173,14 @@ ks_index_reader *ks_index_reader_open(const char *db_path, int *err) {
         rc = KS_INDEX_ERR_SCHEMA;
         goto fail;
     }
+    int plain = ix_rank_register(r->db, &r->rank, NULL) != 0;
     for (int i = 0; i < ST_COUNT; i++)
-        if (sqlite3_prepare_v3(r->db, reader_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(r->db, plain && plain_sql[i] ? plain_sql[i] : reader_sql[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL) != SQLITE_OK) {
             rc = KS_INDEX_ERR_SCHEMA;
             goto fail;
         }
+    r->rank.version = r->st[ST_DATA_VERSION];
     warm(r);
     open_porter(r);
     return r;
@@ -188,6 +195,7 @@ void ks_index_reader_close(ks_index_reader *r) {
     if (r->porter_tk) r->porter.xDelete(r->porter_tk);
     for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(r->st[i]);
     if (r->db) sqlite3_close_v2(r->db);
+    ix_rank_free(&r->rank);
     free(r);
 }
 
@@ -201,6 +209,12 @@ int ks_index_reader_changed(ks_index_reader *r) {
     r->seen = 1;
     r->data_version = dv;
     return 1;
+}
+
+int ks_index_reader_version(ks_index_reader *r, int64_t *v) {
+    int ok;
+    *v = single_int(r->st[ST_DATA_VERSION], &ok);
+    return ok ? 0 : ix_code_of(sqlite3_errcode(r->db));
 }
 
 int ks_index_reader_begin(ks_index_reader *r) {
@@ -330,6 +344,7 @@ int ks_index_reader_match(ks_index_reader *r, const char *expr, unsigned flags, 
                                                              : ST_PLAIN];
     ks_buf heads = {0};
     int rc;
+    if (flags & (KS_INDEX_MATCH_RANKED | KS_INDEX_MATCH_SCORED)) ix_rank_query(&r->rank, expr, flags & KS_INDEX_MATCH_HEADS);
     if (flags & KS_INDEX_MATCH_HEADS) {
         ks_buf_printf(&heads, "{title keywords} : (%s)", expr);
         expr = heads.data;

@@ -15,7 +15,7 @@ static const char latinA_fold[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiii
                                   "nnnnnn???oooooo??rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 
 /* ASCII letters and digits: 1 where a byte < 0x80 belongs to a word. */
-static const unsigned char ascii_word[128] = {
+const unsigned char ks_index_ascii_word[128] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
     ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
     ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
@@ -81,7 +81,7 @@ size_t ks_index_next_word(const char *s, size_t len, size_t *pos, char *out, siz
         while (i < len) {
             unsigned char c = (unsigned char)s[i];
             if (c < 0x80) { /* ASCII fast path */
-                if (ascii_word[c]) break;
+                if (ks_index_ascii_word[c]) break;
                 i++;
                 continue;
             }
@@ -94,7 +94,7 @@ size_t ks_index_next_word(const char *s, size_t len, size_t *pos, char *out, siz
         while (i < len) {
             unsigned char c = (unsigned char)s[i];
             if (c < 0x80) {
-                if (!ascii_word[c]) break;
+                if (!ks_index_ascii_word[c]) break;
                 if (n + 1 < cap) out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
                 i++;
                 continue;

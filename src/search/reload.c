@@ -28,6 +28,7 @@ static void swap_caches(ks_search *a, ks_search *b) {
     KEEP(done);
     KEEP(rank_all_max);
     KEEP(heads_off);
+    KEEP(texts);
 #undef KEEP
 }
 
@@ -155,6 +156,8 @@ void ks_search_close(ks_search *s) {
         drop_shadow(s->shadow);
     }
     sr_free_caches(s);
+    sr_texts_free(s->texts);
+    free(s->texts);
     ks_index_reader_close(s->rd);
     free(s->path);
     free(s);

@@ -381,6 +381,42 @@ static uint32_t next_drop(const ks_search *s, const sr_plan *plan, uint32_t mask
     return best;
 }
 
+/* The text of page p split into words: its body (its title when it has
+ * none), kept with the texts of the pages shown last while the index is
+ * of *version (NULL: not known; then split into *tmp, not kept). */
+static const sr_split *page_text(ks_search *s, const sr_page *p, const int64_t *version, sr_split *tmp) {
+    const char *body = NULL;
+    size_t len = 0, at = 0;
+    sr_texts *t = s->texts;
+    if (version && !t) t = s->texts = ks_calloc(1, sizeof *t);
+    if (version && t->version != *version) { /* another sync: nothing kept is of this index */
+        sr_texts_free(t);
+        t->version = *version;
+    }
+    for (size_t i = 0; version && i < SR_TEXTS; i++)
+        if (t->id[i] == p->id) {
+            t->used[i] = ++t->clock;
+            return &t->sp[i];
+        }
+    int rc = ks_index_reader_body(s->rd, p->id, &body, &len);
+    if (rc != 1) len = 0;
+    if (!len) {
+        body = p->title;
+        len = strlen(body);
+    }
+    if (!version || rc < 0) { /* a failed read is not kept */
+        sr_split_text(body, len, 0, tmp);
+        return tmp;
+    }
+    for (size_t i = 1; i < SR_TEXTS; i++)
+        if (t->used[i] < t->used[at]) at = i; /* a free entry was never used: 0 */
+    sr_split_free(&t->sp[at]);
+    sr_split_text(body, len, 1, &t->sp[at]);
+    t->id[at] = p->id;
+    t->used[at] = ++t->clock;
+    return &t->sp[at];
+}
+
 /* Run a plan through FTS5 inside one read transaction, so the ranking and
  * the snippets see the same version of the index. Words are left out one
  * by one (next_drop) while fewer than DROP_BELOW pages hold all of them,
@@ -394,6 +430,8 @@ static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_r
     size_t n = 0;
     int rc = 0;
     if (ks_index_reader_begin(s->rd) != 0) return KS_INDEX_ERR_DB;
+    int64_t version = 0;
+    int have_version = ks_index_reader_version(s->rd, &version) == 0;
     uint32_t mask = plan->n_groups >= 32 ? UINT32_MAX : (1u << plan->n_groups) - 1;
     for (int round = 0; mask && rc == 0 && round < 4; round++) {
         rc = run_round(s, plan, mask, limit, c, &n);
@@ -459,14 +497,9 @@ static int run_plan(ks_search *s, const sr_plan *plan, size_t limit, ks_search_r
         double sc = (double)c[i].words * 1000.0 + (c[i].intent ? 500.0 : 0.0) + (c[i].score < 499.0 ? c[i].score : 499.0);
         if (r->n && sc >= r->hits[r->n - 1].score) sc = r->hits[r->n - 1].score - 0.001;
         ks_search_hit *h = add_hit(r, limit, c[i].p, sc);
-        const char *body = NULL;
-        size_t len = 0;
-        if (ks_index_reader_body(s->rd, c[i].id, &body, &len) != 1) len = 0;
-        if (!len) {
-            body = c[i].p->title;
-            len = strlen(body);
-        }
-        sr_snippet(body, len, terms, n_terms, SNIPPET_WORDS, h);
+        sr_split tmp = {0};
+        sr_snippet_of(page_text(s, c[i].p, have_version ? &version : NULL, &tmp), terms, n_terms, SNIPPET_WORDS, h);
+        sr_split_free(&tmp);
     }
     ks_index_reader_end(s->rd);
     return rc;

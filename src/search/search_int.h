@@ -139,6 +139,7 @@ struct ks_search {
     int done;                      /* in a shadow: its load finished (atomic) */
     uint64_t rank_all_max;         /* ks_search_tune: KS_SEARCH_TUNE_RANK_ALL_MAX */
     int heads_off;                 /* ks_search_tune: KS_SEARCH_TUNE_HEADS_MAP 0 */
+    struct sr_texts *texts;        /* the split texts of pages shown last, or NULL */
     /* the caches, from one version of the index */
     int64_t generation;
     int loaded;
@@ -285,5 +286,42 @@ size_t sr_plan_terms(const sr_plan *plan, sr_term *out, size_t max);
  * match), whitespace collapsed, "…" where text was left out. */
 void sr_snippet(const char *text, size_t len, const sr_term *terms, size_t n_terms, size_t max_words,
                 ks_search_hit *hit);
+
+/* A text split into words as the index splits it, once, for the snippets
+ * of any query: a shown page comes back on most keystrokes (57 % of the
+ * pages shown on the corpus's keystrokes were shown in the 16 answers
+ * before). */
+typedef struct sr_word_at {
+    uint32_t start, end; /* its bytes in the text */
+    uint8_t first;       /* the first byte of its folded form */
+    uint8_t slow;        /* not plain ASCII: folded by ks_index_next_word */
+} sr_word_at;
+typedef struct sr_split {
+    const char *text;    /* the text looked at (the first 128 KB of a page) */
+    size_t len;
+    char *own;           /* text, when a copy */
+    sr_word_at *w;
+    size_t n;
+    uint32_t *by_first;        /* the words' indexes by first byte, then in text order */
+    uint32_t *first_at;        /* 257, in by_first's block: byte f's are by_first[first_at[f], first_at[f + 1]) */
+} sr_split;
+/* Split text[0..len) (copy: keep a copy of it in sp); free with
+ * sr_split_free. */
+void sr_split_text(const char *text, size_t len, int copy, sr_split *sp);
+void sr_split_free(sr_split *sp);
+/* sr_snippet on a split text. */
+void sr_snippet_of(const sr_split *sp, const sr_term *terms, size_t n_terms, size_t max_words, ks_search_hit *hit);
+
+/* The split texts of the pages shown last (search.c), for as long as the
+ * index is the same (PRAGMA data_version). */
+#define SR_TEXTS 32
+typedef struct sr_texts {
+    sr_split sp[SR_TEXTS];
+    int64_t id[SR_TEXTS];    /* the page, 0 for a free entry */
+    uint64_t used[SR_TEXTS]; /* when last shown, for the one to replace */
+    uint64_t clock;
+    int64_t version;         /* the data_version they are of */
+} sr_texts;
+void sr_texts_free(sr_texts *t);
 
 #endif

@@ -64,111 +64,245 @@ size_t sr_plan_terms(const sr_plan *plan, sr_term *out, size_t max) {
     return n;
 }
 
-/* The term w matches, or -1. first: the first bytes of the terms (every
- * way of matching compares a word's first byte, so a word starting with
- * another one is ruled out at once, as most words of a page are). */
-static int match_term(const char *w, size_t n, const sr_term *terms, size_t n_terms, const uint8_t first[256]) {
+/* The first of the terms listed in which[0..n_which) (ascending) that w
+ * (len n) matches, or -1: exactly, as a prefix for the word being typed,
+ * or by its stem. Every way compares the first byte, so only the terms
+ * that start as w does need to be listed. */
+static int match_term(const char *w, size_t n, const sr_term *terms, const uint8_t *which, size_t n_which) {
     size_t st = 0;
     int stem_done = 0;
-    if (!first[(unsigned char)w[0]]) return -1;
-    for (size_t i = 0; i < n_terms; i++) {
-        const sr_term *t = &terms[i];
-        if (t->prefix && n >= t->len && memcmp(w, t->w, t->len) == 0) return (int)i;
-        if (n == t->len && memcmp(w, t->w, n) == 0) return (int)i;
+    for (size_t k = 0; k < n_which; k++) {
+        const sr_term *t = &terms[which[k]];
+        if (t->prefix && n >= t->len && memcmp(w, t->w, t->len) == 0) return which[k];
+        if (n == t->len && memcmp(w, t->w, n) == 0) return which[k];
         if (!stem_done) {
             st = sr_stem_len(w, n);
             stem_done = 1;
         }
-        if (st == t->stem && memcmp(w, t->w, st) == 0) return (int)i;
+        if (st == t->stem && memcmp(w, t->w, st) == 0) return which[k];
     }
     return -1;
 }
 
-typedef struct word_at {
-    size_t start, end;
-    int term; /* matched term, or -1 */
-} word_at;
+/* A plain ASCII byte folded as the index's splitter folds it. */
+static inline unsigned char ascii_fold(char ch) {
+    unsigned char c = (unsigned char)ch;
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
 
-void sr_snippet(const char *text, size_t len, const sr_term *terms, size_t n_terms, size_t max_words,
-                ks_search_hit *hit) {
+void sr_split_free(sr_split *sp) {
+    free(sp->own);
+    free(sp->w);
+    free(sp->by_first);
+    memset(sp, 0, sizeof *sp);
+}
+
+void sr_texts_free(sr_texts *t) {
+    if (!t) return;
+    for (size_t i = 0; i < SR_TEXTS; i++) sr_split_free(&t->sp[i]);
+    memset(t, 0, sizeof *t);
+}
+
+void sr_split_text(const char *text, size_t len, int copy, sr_split *sp) {
     enum { MAX_SCAN_WORDS = 20000 };
-    static const char ellipsis[] = "\xe2\x80\xa6";
+    size_t n = 0, cap = 256, pos = 0, k, s, e;
+    char w[SR_WORD_CAP];
     if (len > SCAN_LIMIT) { /* stop before the word the limit falls in */
         len = ks_utf8_floor(text, len, SCAN_LIMIT);
         while (len > 0 && text[len - 1] != ' ' && text[len - 1] != '\n') len--;
     }
-    word_at *words = ks_malloc(sizeof *words * 256);
-    size_t n = 0, cap = 256, pos = 0, k, s, e;
+    memset(sp, 0, sizeof *sp);
+    if (copy) {
+        sp->own = ks_malloc(len + 1);
+        memcpy(sp->own, text, len);
+        sp->own[len] = '\0';
+        text = sp->own;
+    }
+    sr_word_at *words = ks_malloc(sizeof *words * cap);
+    while (n < MAX_SCAN_WORDS && pos < len) {
+        unsigned char c = (unsigned char)text[pos];
+        uint8_t fb, slow = 0;
+        if (c < 0x80 && !ks_index_ascii_word[c]) { /* between words */
+            pos++;
+            continue;
+        }
+        s = pos;
+        while (pos < len && (c = (unsigned char)text[pos]) < 0x80 && ks_index_ascii_word[c]) pos++;
+        if (c >= 0x80 && pos < len) { /* not plain ASCII: the index's own splitter, from the word's start */
+            pos = s;
+            if ((k = ks_index_next_word(text, len, &pos, w, sizeof w, &s, &e)) == 0) break;
+            fb = (uint8_t)w[0];
+            slow = 1;
+        } else { /* plain ASCII: its folded form is its bytes, folded */
+            e = pos;
+            fb = ascii_fold(text[s]);
+        }
+        if (n == cap) words = ks_realloc(words, sizeof *words * (cap *= 2));
+        words[n++] = (sr_word_at){.start = (uint32_t)s, .end = (uint32_t)e, .first = fb, .slow = slow};
+    }
+    sp->text = text;
+    sp->len = len;
+    sp->w = words;
+    sp->n = n;
+    /* the words by their first letter, each letter's in text order */
+    sp->by_first = ks_malloc((n + 257) * sizeof *sp->by_first);
+    sp->first_at = sp->by_first + n;
+    uint32_t at[257] = {0};
+    for (size_t i = 0; i < n; i++) at[words[i].first + 1]++;
+    for (int f = 0; f < 256; f++) at[f + 1] += at[f];
+    memcpy(sp->first_at, at, sizeof at);
+    for (size_t i = 0; i < n; i++) sp->by_first[at[words[i].first]++] = (uint32_t)i;
+}
+
+void sr_snippet(const char *text, size_t len, const sr_term *terms, size_t n_terms, size_t max_words,
+                ks_search_hit *hit) {
+    sr_split sp;
+    sr_split_text(text, len, 0, &sp);
+    sr_snippet_of(&sp, terms, n_terms, max_words, hit);
+    sr_split_free(&sp);
+}
+
+/* A word of a split text that matches a term. */
+typedef struct matched {
+    uint32_t word; /* its index in the split */
+    int term;
+} matched;
+
+static int cmp_matched(const void *a, const void *b) {
+    const matched *x = a, *y = b;
+    return x->word < y->word ? -1 : x->word > y->word;
+}
+
+/* The words of sp that match a term, in text order: only the words whose
+ * first letter is some term's are folded and compared (every way of
+ * matching compares it). Returns the count; *out is malloc'd. */
+static size_t match_words(const sr_split *sp, const sr_term *terms, size_t n_terms, matched **out) {
     char w[SR_WORD_CAP];
     uint8_t first[256] = {0};
+    size_t n = 0, cap = 0;
+    matched *m = NULL;
     for (size_t i = 0; i < n_terms; i++) first[(unsigned char)terms[i].w[0]] = 1;
-    while (n < MAX_SCAN_WORDS && (k = ks_index_next_word(text, len, &pos, w, sizeof w, &s, &e)) > 0) {
-        if (n == cap) words = ks_realloc(words, sizeof *words * (cap *= 2));
-        words[n].start = s;
-        words[n].end = e;
-        words[n].term = match_term(w, k, terms, n_terms, first);
-        n++;
+    for (unsigned f = 0; f < 256; f++) {
+        uint8_t which[256];
+        size_t n_which = 0;
+        if (!first[f]) continue;
+        for (size_t i = 0; i < n_terms && i < sizeof which; i++)
+            if ((unsigned char)terms[i].w[0] == f) which[n_which++] = (uint8_t)i;
+        for (uint32_t k = sp->first_at[f]; k < sp->first_at[f + 1]; k++) {
+            const sr_word_at *a = &sp->w[sp->by_first[k]];
+            size_t len = 0, pos = a->start;
+            if (a->slow) {
+                len = ks_index_next_word(sp->text, sp->len, &pos, w, sizeof w, NULL, NULL);
+            } else {
+                len = a->end - a->start < sizeof w - 1 ? a->end - a->start : sizeof w - 1;
+                for (size_t j = 0; j < len; j++) w[j] = (char)ascii_fold(sp->text[a->start + j]);
+                w[len] = '\0';
+            }
+            int t = len && (unsigned char)w[0] == f ? match_term(w, len, terms, which, n_which) : -1;
+            if (t < 0) continue;
+            if (n == cap) m = ks_realloc(m, (cap = cap ? cap * 2 : 64) * sizeof *m);
+            m[n++] = (matched){.word = sp->by_first[k], .term = t};
+        }
     }
-    /* the window of max_words words with the most groups, then matches */
-    size_t best = 0, win = max_words < n ? max_words : n;
+    if (n > 1) qsort(m, n, sizeof *m, cmp_matched);
+    *out = m;
+    return n;
+}
+
+/* The first of m[0..n) at word `from` or after. */
+static size_t first_match(const matched *m, size_t n, size_t from) {
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (m[mid].word < from) a = mid + 1;
+        else b = mid;
+    }
+    return a;
+}
+
+/* Where the window of win words with the most groups (then matches)
+ * starts among n words, the earliest such; then a little context before
+ * its first match. Only a window with a match at its edge can score other
+ * than the one before it, so those alone are scored. */
+static size_t best_window(const matched *m, size_t nm, const sr_term *terms, size_t n, size_t win) {
+    size_t best = 0;
     long best_score = -1;
-    for (size_t i = 0; i + win <= n && n_terms; i++) {
-        if (i > 0 && words[i - 1].term < 0 && words[i + win - 1].term < 0 && best_score >= 0) continue;
+    for (size_t c = 0; c <= 2 * nm; c++) { /* 0, then m+1 and m-win+1 for each match, in order */
+        size_t i = 0;
+        if (c > 0) {
+            const matched *x = &m[(c - 1) / 2];
+            if ((c - 1) % 2 == 0) {
+                if (x->word + 1 < win) continue;
+                i = x->word + 1 - win;
+            } else {
+                i = x->word + 1;
+            }
+        }
+        if (i + win > n || (c > 0 && i == 0)) continue;
         unsigned long groups = 0;
         long matches = 0;
-        for (size_t j = i; j < i + win; j++)
-            if (words[j].term >= 0) {
-                groups |= 1UL << (terms[words[j].term].group & 31);
-                matches++;
-            }
+        for (size_t k = first_match(m, nm, i); k < nm && m[k].word < i + win; k++) {
+            groups |= 1UL << (terms[m[k].term].group & 31);
+            matches++;
+        }
         long score = (long)__builtin_popcountl(groups) * 1000 + matches;
-        if (score > best_score) {
+        if (score > best_score || (score == best_score && i < best)) {
             best_score = score;
             best = i;
         }
     }
-    /* a little context before the first match */
-    for (size_t j = best; j < best + win && j < n; j++) {
-        if (words[j].term < 0) continue;
-        if (j > best + 3) {
-            size_t ns = j - 3;
-            int lost = 0;
-            for (size_t m = ns + win; m < best + win && m < n; m++) lost |= words[m].term >= 0;
-            if (!lost && ns + win <= n) best = ns;
-        }
-        break;
+    size_t k = first_match(m, nm, best); /* a little context before the first match */
+    if (k < nm && m[k].word < best + win && m[k].word < n && m[k].word > best + 3) {
+        size_t ns = m[k].word - 3, l = first_match(m, nm, ns + win);
+        int lost = l < nm && m[l].word < best + win && m[l].word < n;
+        if (!lost && ns + win <= n) best = ns;
     }
+    return best;
+}
+
+/* The text between two words into b: punctuation kept, spaces collapsed,
+ * and " · " where one block (a heading, a list item) ends without a full
+ * stop and the next begins, so a list reads as one. */
+static void put_gap(ks_buf *b, const char *text, size_t from, size_t to) {
+    int space = 0, block = 0, punct = 0;
+    for (size_t c = from; c < to; c++) {
+        unsigned char ch = (unsigned char)text[c];
+        if (ch == '\n') space = block = 1;
+        else if (ch == ' ' || ch == '\t' || ch == '\r') space = 1;
+        else if (ch < 0x20 || ch == 0x7f) continue;
+        else {
+            if (space) ks_buf_putc(b, ' ');
+            space = 0;
+            punct |= ch == '.' || ch == '!' || ch == '?' || ch == ':' || ch == ';';
+            ks_buf_putc(b, (char)ch);
+        }
+    }
+    if (block && !punct) ks_buf_puts(b, " \xc2\xb7 ");
+    else if (space) ks_buf_putc(b, ' ');
+}
+
+void sr_snippet_of(const sr_split *sp, const sr_term *terms, size_t n_terms, size_t max_words, ks_search_hit *hit) {
+    static const char ellipsis[] = "\xe2\x80\xa6";
+    const char *text = sp->text;
+    const sr_word_at *words = sp->w;
+    size_t n = sp->n, len = sp->len, win = max_words < n ? max_words : n;
+    matched *m = NULL;
+    size_t nm = match_words(sp, terms, n_terms, &m);
+    size_t best = best_window(m, nm, terms, n, win), k = first_match(m, nm, best);
     ks_buf b = {0};
     ks_search_range *hl = NULL;
     size_t n_hl = 0;
     if (best > 0) ks_buf_puts(&b, ellipsis);
     for (size_t j = best; j < best + win; j++) {
-        if (j > best) { /* the text between two words: punctuation kept, spaces collapsed */
-            int space = 0, block = 0, punct = 0;
-            for (size_t c = words[j - 1].end; c < words[j].start; c++) {
-                unsigned char ch = (unsigned char)text[c];
-                if (ch == '\n') space = block = 1;
-                else if (ch == ' ' || ch == '\t' || ch == '\r') space = 1;
-                else if (ch < 0x20 || ch == 0x7f) continue;
-                else {
-                    if (space) ks_buf_putc(&b, ' ');
-                    space = 0;
-                    punct |= ch == '.' || ch == '!' || ch == '?' || ch == ':' || ch == ';';
-                    ks_buf_putc(&b, (char)ch);
-                }
-            }
-            /* a heading or list item ends without a full stop: mark where
-             * one block ends and the next begins, so a list reads as one */
-            if (block && !punct) ks_buf_puts(&b, " \xc2\xb7 ");
-            else if (space) ks_buf_putc(&b, ' ');
-        }
+        if (j > best) put_gap(&b, text, words[j - 1].end, words[j].start);
         size_t at = b.len;
         ks_buf_append(&b, text + words[j].start, words[j].end - words[j].start);
-        if (words[j].term >= 0) {
+        if (k < nm && m[k].word == j) {
             hl = ks_realloc(hl, (n_hl + 1) * sizeof *hl);
             hl[n_hl].start = at;
             hl[n_hl].end = b.len;
             n_hl++;
+            k++;
         }
     }
     if (win > 0) { /* closing punctuation right after the last word */
@@ -176,7 +310,7 @@ void sr_snippet(const char *text, size_t len, const sr_term *terms, size_t n_ter
         while (c < len && strchr(".,;:!?)\"'", text[c]) && text[c]) ks_buf_putc(&b, text[c++]);
         if (best + win < n) ks_buf_puts(&b, ellipsis);
     }
-    free(words);
+    free(m);
     /* invalid UTF-8 in the page text never reaches a snippet: words are
      * whole sequences, and gaps only keep ASCII and valid sequences */
     if (b.len && !ks_utf8_valid(b.data, b.len, NULL)) {
