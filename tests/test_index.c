@@ -7,6 +7,7 @@
 #include "kiosk/index.h"
 #include "kiosk/store.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -428,6 +429,90 @@ static void test_killed_mid_sync(void) {
     free(db);
 }
 
+/* Overwrite 4 KB in the middle of db with noise (as test_index_faults). */
+static void scribble_mid(const char *db) {
+    struct stat st;
+    char noise[4096];
+    int fd = open(db, O_WRONLY);
+    for (size_t i = 0; i < sizeof noise; i++) noise[i] = (char)(i * 7919u >> 3);
+    OK(fd >= 0 && fstat(fd, &st) == 0);
+    if (fd < 0) return;
+    OK(pwrite(fd, noise, sizeof noise, st.st_size / 2 / 4096 * 4096) == (ssize_t)sizeof noise);
+    close(fd);
+}
+
+/* Open db, check it unless sealed, close it sealed; the check's result. */
+static int check_and_seal(const char *db) {
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return -1000;
+    int rc = ks_index_check_unless_sealed(ix, 3600);
+    ks_index_close_sealed(ix);
+    return rc;
+}
+
+/* The seal that lets kiosk index skip the whole-file check: a file changed
+ * after it was sealed is still checked whole and its damage found, be the
+ * change made at once (in the clock tick of the seal itself) or with its
+ * modification time put back afterwards. */
+static void test_sealed_check(void) {
+    char *db = tmp_path("sealed.db"), *seal = ks_sprintf("%s.checked", db);
+    struct stat st;
+    sync_many(db, "oldword", 0);
+    INT_EQ(check_and_seal(db), 0);
+    OK(access(seal, F_OK) == 0);
+    INT_EQ(check_and_seal(db), 0); /* sealed and untouched: sound, still sealed */
+    OK(access(seal, F_OK) == 0);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'oldword'"), KILL_PAGES);
+
+    scribble_mid(db); /* at once after the seal */
+    INT_EQ(check_and_seal(db), 2); /* found; no backup: started empty */
+    INT_EQ(db_int(db, "SELECT count(*) FROM pages"), 0);
+
+    sync_many(db, "oldword", 0);
+    INT_EQ(check_and_seal(db), 0);
+    OK(stat(db, &st) == 0);
+    scribble_mid(db);
+    struct timespec times[2] = {st.st_atim, st.st_mtim}; /* a tool that keeps the times */
+    OK(utimensat(AT_FDCWD, db, times, 0) == 0);
+    INT_EQ(check_and_seal(db), 2);
+
+    /* Damage no write shows (the medium): the seal is trusted, but SQLite
+     * finding the damage removes it, and the next check reads the file. */
+    sync_many(db, "oldword", 0);
+    INT_EQ(check_and_seal(db), 0);
+    long long root = db_int(db, "SELECT rootpage FROM sqlite_master WHERE name = 'pages_sync'"),
+              page = db_int(db, "PRAGMA page_size");
+    OK(root > 1 && page > 0);
+    int fd = open(db, O_WRONLY);
+    char noise[512];
+    memset(noise, 0x5a, sizeof noise);
+    OK(fd >= 0 && pwrite(fd, noise, sizeof noise, (off_t)((root - 1) * page)) == (ssize_t)sizeof noise);
+    if (fd >= 0) close(fd);
+    OK(stat(db, &st) == 0);
+    char *forged = ks_sprintf("ksseal1 %llu %llu %lld %lld %ld %lld %ld %lld end\n", (unsigned long long)st.st_dev,
+                              (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                              st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+                              (long long)time(NULL));
+    harness_write_text(seal, forged); /* as if the damage came after the seal, unseen */
+    free(forged);
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (ix) {
+        INT_EQ(ks_index_check_unless_sealed(ix, 3600), 0); /* trusted: not read */
+        tpage tp[1];
+        make_page(&tp[0], "topic/page-000", "A page", "Changed text.", 0);
+        ks_index_report r;
+        INT_EQ(sync_tp(ix, tp, 1, &r), KS_INDEX_ERR_CORRUPT); /* the sync reads the damaged index */
+        ks_index_report_free(&r);
+        ks_index_close(ix);
+    }
+    OK(access(seal, F_OK) != 0); /* forgotten */
+    INT_EQ(check_and_seal(db), 2);
+    free(seal);
+    free(db);
+}
+
 /* ks_index_interrupt (the kiosk stopping while its watcher works): a sync
  * stopped in the middle, a check and a backup asked to stop, before and
  * while they run, leave the index and its backup whole and as they were. */
@@ -823,6 +908,7 @@ int main(void) {
     RUN(test_synonyms);
     RUN(test_schema_versions);
     RUN(test_killed_mid_sync);
+    RUN(test_sealed_check);
     RUN(test_interrupted);
     RUN(test_with_store);
     RUN(test_reader);

@@ -320,10 +320,16 @@ static void test_percent_encoded_link(void) {
     free(pa), free(pb);
 }
 
+/* The stamp of dir, which ks_store_stamp_cached must give too, with its
+ * cache of folder listings beside dir (listed anew or taken from it). */
 static uint64_t stamp_of(const char *dir) {
-    uint64_t st = 0;
+    uint64_t st = 0, cached = 0;
+    char *cache = ks_sprintf("%s.folders", dir);
     INT_EQ(ks_store_stamp(dir, &st), KS_OK);
     OK(st != 0);
+    INT_EQ(ks_store_stamp_cached(dir, cache, &cached), KS_OK);
+    OK(cached == st);
+    free(cache);
     return st;
 }
 
@@ -351,6 +357,28 @@ static void test_stamp(void) {
     OK(d != c);
     unlink(other); /* and removed again */
     OK(stamp_of(root) != d);
+
+    /* Folders that have not changed for 2 s are taken from the cache of
+     * listings, not listed: the stamp must still see every change. */
+    usleep(2100 * 1000);
+    uint64_t e = stamp_of(root); /* listed: the folders' times are old enough now */
+    INT_EQ(stamp_of(root), e);   /* from the cache */
+    f = fopen(page, "r+");       /* in place, in a folder taken from the cache */
+    if (f) fputs("Two", f), fclose(f);
+    uint64_t g = stamp_of(root);
+    OK(g != e);
+    char *added = ks_path_join(root, "knee/recovery.md"); /* a name added: the folder's times move */
+    ks_write_file_atomic(added, "r", 1);
+    uint64_t h = stamp_of(root);
+    OK(h != g);
+    unlink(added);
+    OK(stamp_of(root) != h);
+    free(added);
+    char *cache = ks_sprintf("%s.folders", root);
+    ks_write_file_atomic(cache, "ksstc01\n garbage", 16); /* damaged: listed again */
+    OK(stamp_of(root) != h);
+    unlink(cache);
+    free(cache);
     uint64_t none = 1;
     INT_EQ(ks_store_stamp("/nonexistent/kiosk", &none), KS_ERR_NOT_FOUND);
     INT_EQ(none, 0);

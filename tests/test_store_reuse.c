@@ -407,6 +407,30 @@ static void test_free_order(void) {
     free(dir);
 }
 
+/* The records file recs, holding data[0..len) and saved with key, is
+ * refused with one byte changed at from, from + step, ..., and cut short
+ * at from + 1, from + 1 + step, ...; written back whole, it is read. */
+static void refused_when_damaged(const char *recs, uint64_t key, char *data, size_t len, size_t from, size_t step) {
+    for (size_t at = from; at < len; at += step) {
+        data[at] ^= 0x5a;
+        OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+        ks_store *bad = ks_store_load_records(recs, key);
+        OK(bad == NULL);
+        ks_store_free(bad);
+        data[at] ^= 0x5a;
+    }
+    for (size_t cut = from + 1; cut < len; cut += step) {
+        OK(ks_write_file_atomic(recs, data, cut) == KS_OK);
+        ks_store *bad = ks_store_load_records(recs, key);
+        OK(bad == NULL);
+        ks_store_free(bad);
+    }
+    OK(ks_write_file_atomic(recs, data, len) == KS_OK);
+    ks_store *good = ks_store_load_records(recs, key);
+    OK(good != NULL);
+    ks_store_free(good);
+}
+
 /* A records file saved by one process and read by another: the snapshot
  * loaded from it is the full load's, less the Markdown, text and tree of
  * the pages it reused (doc NULL), and only changed or broken files are
@@ -415,6 +439,18 @@ static size_t count_broken(const ks_store *s) {
     size_t n = 0;
     for (size_t i = 0; i < ks_store_page_count(s); i++) n += ks_store_page(s, i)->errors > 0;
     return n;
+}
+
+/* Both loads made, and inc describes as full does (its pages, their
+ * records and problems; not their text): 1, else 0. */
+static int equal_loads(const ks_store *full, const ks_store *inc) {
+    OK(full && inc);
+    if (!full || !inc) return 0;
+    char *a = describe_as(full, 0), *b = describe_as(inc, 0);
+    STR_EQ(b, a);
+    free(a);
+    free(b);
+    return 1;
 }
 
 /* changed: files added or changed since saved was loaded; those and the
@@ -429,12 +465,7 @@ static ks_store *records_step(const char *what, const char *dir, const char *rec
     OK(prev != NULL);
     ks_store *full = load_from(dir, NULL), *inc = load_from(dir, prev);
     ks_store_free(prev);
-    OK(full && inc);
-    if (full && inc) {
-        char *a = describe_as(full, 0), *b = describe_as(inc, 0);
-        STR_EQ(b, a);
-        free(a);
-        free(b);
+    if (equal_loads(full, inc)) {
         if (parsed != ANY) INT_EQ(ks_store_parsed_count(inc), parsed);
         for (size_t i = 0; i < ks_store_page_count(inc); i++) {
             const ks_page *p = ks_store_page(inc, i), *q = ks_store_find(full, p->slug);
@@ -518,24 +549,9 @@ static void test_records(void) {
     size_t len = 0;
     OK(ks_read_file(recs, 1 << 26, &data, &len) == KS_OK);
     if (data && len > 100) {
-        for (size_t at = 8; at < len; at += len / 37 + 1) { /* one byte changed anywhere */
-            data[at] ^= 0x5a;
-            OK(ks_write_file_atomic(recs, data, len) == KS_OK);
-            ks_store *bad = ks_store_load_records(recs, 7);
-            OK(bad == NULL);
-            ks_store_free(bad);
-            data[at] ^= 0x5a;
-        }
-        for (size_t cut = 0; cut < len; cut += len / 23 + 1) { /* cut short */
-            OK(ks_write_file_atomic(recs, data, cut) == KS_OK);
-            ks_store *bad = ks_store_load_records(recs, 7);
-            OK(bad == NULL);
-            ks_store_free(bad);
-        }
-        OK(ks_write_file_atomic(recs, data, len) == KS_OK);
-        ks_store *good = ks_store_load_records(recs, 7);
-        OK(good != NULL);
-        ks_store_free(good);
+        OK(ks_write_file_atomic(recs, data, 0) == KS_OK); /* emptied */
+        OK(ks_store_load_records(recs, 7) == NULL);
+        refused_when_damaged(recs, 7, data, len, 8, len / 37 + 1); /* anywhere after the magic */
     }
     free(data);
     OK(ks_store_load_records("/nonexistent/records.bin", 7) == NULL);
@@ -561,10 +577,120 @@ static void test_records(void) {
     free(recs);
 }
 
+/* The records file appended to, as kiosk index saves it: the folder loaded
+ * reusing *prev (the snapshot read from recs, or NULL), the snapshot
+ * compared with a full load's (only changed or broken files parsed), then
+ * saved with ks_store_save_records_from(snapshot, *prev) and read back
+ * into *prev. */
+static size_t broken_before; /* pages broken at the last step: not saved, so parsed again */
+
+static void append_step(const char *what, const char *dir, const char *recs, uint64_t key, ks_store **prev,
+                        size_t changed) {
+    harness_state.current = what;
+    ks_store *full = load_from(dir, NULL), *inc = load_from(dir, *prev);
+    if (equal_loads(full, inc)) {
+        if (changed != ANY) INT_EQ(ks_store_parsed_count(inc), changed + broken_before);
+        broken_before = count_broken(inc);
+        INT_EQ(ks_store_save_records_from(inc, *prev, recs, key), KS_OK);
+    }
+    ks_store_free(full);
+    ks_store_free(inc);
+    ks_store_free(*prev);
+    *prev = ks_store_load_records(recs, key);
+    OK(*prev != NULL);
+}
+
+static long file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Settle the files' times (store_file_id_trusted: a file written within
+ * 2 s of a load is verified by its hash at every load, and saved again
+ * with the new time each time). */
+static void settle(void) { usleep(2100 * 1000); }
+
+static void test_records_appended(void) {
+    char tmpl[] = "/tmp/kiosk-records-XXXXXX";
+    char *dir = copy_shipped(tmpl);
+    if (!dir) return;
+    char *recs = ks_path_join(tmpl, "records.bin");
+    settle();
+    ks_store *prev = NULL;
+    append_step("append: the first save (whole)", dir, recs, 1, &prev, ANY);
+    long base = file_size(recs);
+    append_step("append: nothing changed", dir, recs, 2, &prev, 0);
+    INT_EQ(file_size(recs) - base, 8 * 4); /* an empty segment: the new key */
+
+    /* one page edited: one record appended, not the file written anew */
+    char *old = read_at(dir, "prolotherapy/recovery.md");
+    char *edited = ks_sprintf("%s\nA new line about walking after the visit.\n", old);
+    long before = file_size(recs);
+    write_at(dir, "prolotherapy/recovery.md", edited);
+    append_step("append: one edit", dir, recs, 3, &prev, 1);
+    OK(file_size(recs) > before && file_size(recs) - before < 4096);
+
+    /* a page removed, then back byte for byte (another inode, the same
+     * hash): its record was tombstoned, so it is parsed, with its body
+     * (the index no longer holds it) */
+    char *risks = read_at(dir, "prolotherapy/risks.md");
+    remove_at(dir, "prolotherapy/risks.md");
+    append_step("append: a page removed", dir, recs, 4, &prev, 0);
+    OK(ks_store_find(prev, "prolotherapy/risks") == NULL);
+    write_at(dir, "prolotherapy/risks.md", risks);
+    append_step("append: the page back, the same bytes", dir, recs, 5, &prev, 1);
+    OK(ks_store_find(prev, "prolotherapy/risks") != NULL);
+
+    /* a page broken: tombstoned; fixed back to its old bytes: parsed */
+    write_at(dir, "prolotherapy/risks.md", "---\ntitle: \"never closed\nsection: risks\n---\n\nSome text.\n");
+    append_step("append: a page broken", dir, recs, 6, &prev, 1);
+    OK(ks_store_find(prev, "prolotherapy/risks") == NULL);
+    write_at(dir, "prolotherapy/risks.md", risks);
+    append_step("append: the page fixed", dir, recs, 7, &prev, 0); /* parsed: broken before */
+    free(risks);
+
+    /* many edits: superseded records are dead weight, so the file is
+     * written anew now and then and never grows without bound */
+    for (int i = 0; i < 90; i++) {
+        char *text = ks_sprintf("%s\nEdit %d.\n", old, i);
+        write_at(dir, "prolotherapy/recovery.md", text);
+        free(text);
+        append_step("append: edit after edit", dir, recs, 100 + (uint64_t)i, &prev, ANY);
+    }
+    OK(file_size(recs) < base * 3 / 2);
+    free(old);
+    free(edited);
+
+    /* A segment torn, damaged or of an older key: the file is not used. */
+    harness_state.current = "append: refused";
+    settle();
+    append_step("append: settled", dir, recs, 7, &prev, ANY);
+    base = file_size(recs);
+    write_at(dir, "prolotherapy/recovery.md", "---\ntitle: Recovery\nsection: recovery\nsummary: R.\n"
+                                              "reviewed: 2026-11-01\n---\n\n# Recovery\n\nRest.\n");
+    append_step("append: before damage", dir, recs, 8, &prev, 1);
+    OK(file_size(recs) > base && file_size(recs) < base + 4096); /* appended */
+    OK(ks_store_load_records(recs, 7) == NULL);                  /* the key is the last segment's */
+    char *data = NULL;
+    size_t len = 0;
+    OK(ks_read_file(recs, 1 << 26, &data, &len) == KS_OK);
+    if (data && len > (size_t)base) {
+        refused_when_damaged(recs, 8, data, len, (size_t)base, 5); /* the segment changed or torn */
+        ks_store *good = ks_store_load_records(recs, 8);
+        OK(good != NULL && ks_store_page_count(good) == ks_store_page_count(prev));
+        ks_store_free(good);
+    }
+    free(data);
+    ks_store_free(prev);
+    remove_copy(tmpl, dir);
+    free(recs);
+}
+
 int main(void) {
     RUN(test_edits);
     RUN(test_patch);
     RUN(test_free_order);
     RUN(test_records);
+    RUN(test_records_appended);
     return harness_done();
 }

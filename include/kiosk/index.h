@@ -87,6 +87,13 @@ ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap)
  * be older than the content), or a negative code when it could not check
  * (busy, I/O) or repair. */
 int ks_index_check(ks_index *ix);
+/* The same, unless the file is the one the last whole check passed, as
+ * sealed by ks_index_close_sealed (PATH.checked: device, inode, size and
+ * times unchanged, no write-ahead log with frames) and that check is less
+ * than max_age_s seconds old: then 0 at once, without reading the file.
+ * A file changed in any way since (a write by anyone, a truncation, a
+ * copy over it, a crash in the middle of a write) is checked whole. */
+int ks_index_check_unless_sealed(ks_index *ix, int max_age_s);
 /* Keep a copy of the index beside it, PATH.backup (VACUUM INTO a new file,
  * fsync, rename over the old copy, so a crash leaves the old backup or the
  * new one). Call after a sync that wrote something. Returns 0, or a
@@ -107,6 +114,15 @@ void ks_index_interrupt(ks_index *ix);
 const char *ks_index_path(const ks_index *ix);
 /* Close; NULL is fine. */
 void ks_index_close(ks_index *ix);
+/* Close, and when the file was checked (ks_index_check_unless_sealed) and
+ * SQLite saw no damage since, seal it as it now is for the next
+ * ks_index_check_unless_sealed: its modification time is set back to a
+ * mark two seconds before its last write (so any later write, even in the
+ * same clock tick, shows) and PATH.checked records it. Nothing is sealed
+ * while another connection keeps a write-ahead log beside the file. For a
+ * process that has finished with the file and wrote it only through ix
+ * (kiosk index); NULL is fine. */
+void ks_index_close_sealed(ks_index *ix);
 /* The last SQLite error message of this handle (static or owned by the
  * handle; do not free). Never NULL. */
 const char *ks_index_errmsg(const ks_index *ix);

@@ -228,6 +228,16 @@ ks_store *ks_store_load_changed(const char *dir, const ks_store *prev, char *con
  * only for a caller that already holds the content of every good page
  * saved (kiosk index, which compares pages with the index by hash). */
 int ks_store_save_records(const ks_store *store, const char *path, uint64_t key);
+/* The same, but when prev is the snapshot ks_store_load_records() read
+ * from path (with store's synonyms and options), and path is still that
+ * file, only what changed is appended to it: the records of store's good
+ * pages not reused as prev has them, and a tombstone for each page prev
+ * has that store has no good page for; a later record or tombstone wins
+ * over an earlier one when the file is read. Written anew instead when
+ * prev cannot be appended to, or once records superseded are a quarter of
+ * the file. A torn append makes the whole file unused, as a torn file
+ * does. prev may be NULL (written anew). */
+int ks_store_save_records_from(const ks_store *store, const ks_store *prev, const char *path, uint64_t key);
 ks_store *ks_store_load_records(const char *path, uint64_t key);
 /* How many files the load that made this snapshot parsed, and how many
  * records it reused from the earlier snapshot. */
@@ -352,6 +362,14 @@ uint64_t ks_store_pictures_hash(const ks_store *store);
  * full load. Returns KS_OK, or a negative KS_ERR_* when dir cannot be read
  * (*stamp is then 0). */
 int ks_store_stamp(const char *dir, uint64_t *stamp);
+/* The same, faster: the names of each folder are kept in the file cache
+ * (a cache path of the caller's, read and replaced here; NULL: none) and
+ * a folder is listed again only when its inode or times changed since it
+ * was listed (a name added, removed or renamed in it changes them), or
+ * were within 2 s of the listing. Every file is still stat'ed. The same
+ * stamp as ks_store_stamp; a missing or damaged cache only costs listing
+ * every folder. */
+int ks_store_stamp_cached(const char *dir, const char *cache, uint64_t *stamp);
 
 /* Flesch-Kincaid grade of plain English text: headings and list items should
  * be separate lines (a line end closes a sentence). 0 for empty text. */

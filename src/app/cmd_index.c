@@ -22,7 +22,9 @@ static void help(void) {
            "version of it is in the index, that version is kept and shown until the page\n"
            "is fixed. Every page skipped or kept is named.\n\n"
            "Only pages changed since the last run are read again: the records of the\n"
-           "others are kept beside the index (FILE without .db, plus -records.bin).\n\n"
+           "others are kept beside the index (FILE without .db, plus -records.bin), and\n"
+           "the names in each folder (plus -folders.bin). The index is checked whole\n"
+           "when it changed since the last run checked it (FILE.checked), or daily.\n\n"
            "  --content DIR  the content folder (default: $KIOSK_CONTENT, else ./content,\n"
            "                 else the shipped content)\n"
            "  --db FILE      the index (default: $KIOSK_DB, else\n"
@@ -57,22 +59,36 @@ static void print_list(const char *label, const ks_index_list *l, const char *no
     }
 }
 
+/* FILE without .db, plus suffix: the files kept beside the index. */
+static char *beside_db(const char *db, const char *suffix) {
+    size_t n = strlen(db);
+    if (n > 3 && strcmp(db + n - 3, ".db") == 0) return ks_sprintf("%.*s%s", (int)(n - 3), db, suffix);
+    return ks_sprintf("%s%s", db, suffix);
+}
+
+/* The stamp's cache of folder listings (see ks_store_stamp_cached): a
+ * folder is listed again only when a name in it changed. It holds names
+ * only, never content: whatever folder is stamped, the stamp is the same
+ * with or without it. */
+static char *folders_path(const char *db) { return beside_db(db, "-folders.bin"); }
+
 /* The folder's stamp as the note stores it: its absolute path, its
  * identity (device and inode) and the stamp, so another folder never
  * matches, even one later moved to the same path; and the placeholder
  * values, so a changed configuration (a new clinic phone number) is a
  * change. NULL when it cannot be taken. (Any sync that writes also forgets
  * the note: see index.h.) */
-static char *content_stamp(const char *dir, const ks_config *cfg) {
+static char *content_stamp(const char *dir, const ks_config *cfg, const char *db) {
     uint64_t stamp;
     struct stat st;
     char *real = realpath(dir, NULL);
-    char *s = NULL;
-    if (real && stat(real, &st) == 0 && ks_store_stamp(real, &stamp) == KS_OK)
+    char *s = NULL, *cache = folders_path(db);
+    if (real && stat(real, &st) == 0 && ks_store_stamp_cached(real, cache, &stamp) == KS_OK)
         s = ks_sprintf("%s\n%llx:%llx\n%016llx\n%016llx", real, (unsigned long long)st.st_dev,
                        (unsigned long long)st.st_ino, (unsigned long long)stamp,
                        (unsigned long long)app_placeholders_hash(cfg));
     free(real);
+    free(cache);
     return s;
 }
 
@@ -166,11 +182,7 @@ static int repeat_last_summary(ks_index *ix, double ms, const char *db) {
  * kiosk's watcher), a new or rebuilt index, or a crash before the save,
  * it is not used and the run loads the folder in full. */
 
-static char *records_path(const char *db) {
-    size_t n = strlen(db);
-    if (n > 3 && strcmp(db + n - 3, ".db") == 0) return ks_sprintf("%.*s-records.bin", (int)(n - 3), db);
-    return ks_sprintf("%s-records.bin", db);
-}
+static char *records_path(const char *db) { return beside_db(db, "-records.bin"); }
 
 static uint64_t records_key(const char *identity, int64_t generation) {
     char *s = ks_sprintf("%s|%lld", identity, (long long)generation);
@@ -187,7 +199,8 @@ static ks_store *load_records(ks_index *ix, const char *path) {
     return prev;
 }
 
-static void save_records(ks_index *ix, const char *path, const ks_store *store, int64_t generation) {
+static void save_records(ks_index *ix, const char *path, const ks_store *store, const ks_store *prev,
+                         int64_t generation) {
     char *identity = ks_index_note_get(ix, "records.identity");
     if (!identity || !*identity) {
         free(identity);
@@ -198,7 +211,8 @@ static void save_records(ks_index *ix, const char *path, const ks_store *store, 
             return;
         }
     }
-    if (ks_store_save_records(store, path, records_key(identity, generation)) != KS_OK)
+    /* prev's file, when it was read: only what changed is appended */
+    if (ks_store_save_records_from(store, prev, path, records_key(identity, generation)) != KS_OK)
         unlink(path); /* a stale file must not stay behind (the key would not match anyway) */
     free(identity);
 }
@@ -223,12 +237,17 @@ static int parse_options(int argc, char **argv, app_paths *paths, int *quiet) {
     return app_paths_defaults(paths) != 0 ? 2 : APP_GO_ON;
 }
 
-/* The whole file is checked first (about 2 ms per MB), and a damaged one is
- * moved aside and restored from its backup (see index.h); the sync then
- * brings the backup up to date. 0, or a negative KS_ERR_* code when the
+/* How long a seal vouches for the file without a whole check: a day, as
+ * the running kiosk's daily check. */
+#define CHECK_MAX_AGE_S (24 * 3600)
+
+/* The whole file is checked first (about 1 ms per MB) unless it is the
+ * file the last run checked and sealed (see ks_index_close_sealed), and a
+ * damaged one is moved aside and restored from its backup (see index.h);
+ * the sync then brings the backup up to date. 0, or a negative KS_ERR_* code when the
  * check itself failed (said on stderr). */
 static int check_index(ks_index *ix, const char *db) {
-    int checked = ks_index_check(ix);
+    int checked = ks_index_check_unless_sealed(ix, CHECK_MAX_AGE_S);
     if (checked > 0)
         fprintf(stderr, "kiosk index: the index '%s' was damaged; %s\n", db,
                 checked == 1 ? "restored it from its backup" : "started a new one (no backup)");
@@ -302,8 +321,8 @@ static int index_folder(ks_index *ix, app_paths *paths, const char *stamp, int q
     ks_store *store = app_load_store_from("index", paths, prev);
     ks_index_report rep;
     int status = 2;
-    ks_store_free(prev);
     if (!store) {
+        ks_store_free(prev);
         free(records);
         return 2;
     }
@@ -312,11 +331,12 @@ static int index_folder(ks_index *ix, app_paths *paths, const char *stamp, int q
     } else {
         status = print_report(&rep, quiet, paths->db);
         if (stamp) remember_summary(ix, stamp, &rep);
-        save_records(ix, records, store, rep.generation);
+        save_records(ix, records, store, prev, rep.generation);
         update_backup(ix, paths->db, &rep);
     }
     ks_index_report_free(&rep);
     ks_store_free(store);
+    ks_store_free(prev);
     free(records);
     return status;
 }
@@ -336,7 +356,7 @@ int cmd_index(int argc, char **argv) {
     /* Nothing on disk changed since the last sync of this folder: say what
      * that sync said, without reading a single page. */
     double t0 = ks_now_ms();
-    char *stamp = content_stamp(paths.content, &paths.cfg);
+    char *stamp = content_stamp(paths.content, &paths.cfg, paths.db);
     char *last_stamp = ks_index_note_get(ix, "index.stamp");
     status = APP_GO_ON;
     if (stamp && last_stamp && strcmp(stamp, last_stamp) == 0)
@@ -344,6 +364,9 @@ int cmd_index(int argc, char **argv) {
     free(last_stamp);
     if (status == APP_GO_ON) status = index_folder(ix, &paths, stamp, quiet, &last);
     free(stamp);
-    ks_index_close(ix);
+    /* a run that went through seals the file it checked, so the next one
+     * need not read it whole again (see check_index) */
+    if (status != 2) ks_index_close_sealed(ix);
+    else ks_index_close(ix);
     return status;
 }

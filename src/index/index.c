@@ -70,12 +70,20 @@ int ix_code_of(int sqlite_rc) {
 int ix_fail(ks_index *ix, const char *what) {
     int code = sqlite3_errcode(ix->db);
     snprintf(ix->errmsg, sizeof ix->errmsg, "%.80s: %.160s", what, sqlite3_errmsg(ix->db));
+    if (ix_code_of(code) == KS_INDEX_ERR_CORRUPT) {
+        ix->saw_damage = 1;
+        ix_seal_forget(ix->path);
+    }
     return ix_code_of(code);
 }
 
 /* The same for a code returned by a call that does not keep a message. */
 static int fail_rc(ks_index *ix, const char *what, int rc) {
     snprintf(ix->errmsg, sizeof ix->errmsg, "%.80s: %.160s", what, sqlite3_errstr(rc));
+    if (ix_code_of(rc) == KS_INDEX_ERR_CORRUPT) {
+        ix->saw_damage = 1;
+        ix_seal_forget(ix->path);
+    }
     return ix_code_of(rc);
 }
 
@@ -447,10 +455,12 @@ static int recover(ks_index *ix, const char *why, int *how) {
         if (*how == 2 || move_aside(ix, aside, sizeof aside) != 0) break;
         ks_log("index: the backup %s is no good (%s); starting an empty index", bak, ix->errmsg);
     }
-    if (rc == 0)
+    if (rc == 0) {
         ks_log("index: %s %s", ix->path, *how == 1 ? "restored from its last backup" : "started empty (no backup)");
-    else
+        ix->saw_damage = 0; /* a new file, checked (seal.c) */
+    } else {
         close_db(ix);
+    }
     set_repairing(ix, 0);
     free(bak);
     return rc;

@@ -26,6 +26,8 @@ struct ks_index {
     sqlite3_mutex *db_mu;          /* guards db's value and repairing against ks_index_interrupt */
     atomic_int interrupted;        /* ks_index_interrupt was called: long work stops */
     int repairing;                 /* under db_mu: recover() is running, not to be interrupted */
+    long long checked_at;          /* unix time of the whole check this file passed, 0 unknown (seal.c) */
+    int saw_damage;                /* SQLite said the file is damaged: never seal it */
 };
 
 /* Run sql (no results wanted). Returns 0 or KS_INDEX_ERR_DB / _BUSY after
@@ -35,6 +37,10 @@ int ix_exec(ks_index *ix, const char *sql);
 int ix_code_of(int sqlite_rc);
 /* Record the connection's current error and return the matching code. */
 int ix_fail(ks_index *ix, const char *what);
+
+/* Remove the seal beside db (seal.c): SQLite found the file damaged, so
+ * the next ks_index_check_unless_sealed must check it whole. */
+void ix_seal_forget(const char *db);
 
 /* Growable word set with two counters per word, for vocabulary deltas and
  * for the distinct words of one page. Keys are copied; ix_wordmap_free

@@ -8,13 +8,22 @@
  * check). Read back, each record is a skeleton page_file: one block for
  * the ks_page, its arrays and strings.
  *
- * Format (native byte order, for this machine only): "ksrec04\n", u64 key,
+ * Format (native byte order, for this machine only): MAGIC ("ksrec07\n"), u64 key,
  * u64 synonyms hash, u64 options key (store_reuse_options_key), u64 count, the
- * records, then u64 ks_hash64 of all that came before. A record: u32
+ * records, then u64 store_sum64 of all that came before. A record: u32
  * keywords, headings, links, diagnostics, synonym words, pictures, u64
  * string bytes; then its fields (strings as u32 length
  * and bytes). Anything that does not add up makes the whole file unused.
- */
+ *
+ * Then any number of segments appended by ks_store_save_records_from, one
+ * per kiosk index run that changed a page: u64 key (it replaces the one
+ * before), u64 records, u64 tombstones, the records, the tombstones (a
+ * slug each, as a string), and u64 store_sum64 of the segment plus the
+ * sum before it times a constant, so a segment torn, lost or out of order
+ * fails the check. For a slug, the last record or tombstone written wins.
+ * A one-page change appends one record (about 600 bytes) instead of
+ * writing 5.6 MB at 10,000 pages (15-30 ms); the file is written anew
+ * once superseded records and tombstones are a quarter of it. */
 #include "store_int.h"
 
 #include <errno.h>
@@ -22,13 +31,64 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC "ksrec05\n" /* 05: a page's icon */
+#define MAGIC "ksrec07\n" /* 05: a page's icon; 06: store_sum64; 07: segments */
+
+/* ------------------------------------------------------------ checksum */
+
+static uint64_t rotl64(uint64_t x, int r) { return x << r | x >> (64 - r); }
+
+#define SUM_P1 0x9E3779B185EBCA87ULL
+#define SUM_P2 0xC2B2AE3D27D4EB4FULL
+#define SUM_P3 0x165667B19E3779F9ULL
+
+/* xxHash64's rounds, four words at a time in four independent lanes: about
+ * ten times faster than ks_hash64's byte-at-a-time FNV (35 million
+ * instructions for a 5.6 MB records file), and as good at catching a torn
+ * or damaged file. Not xxHash64's exact values (the tail is mixed byte by
+ * byte); only compared with itself. */
+uint64_t store_sum64(const void *data, size_t len) {
+    const unsigned char *p = data;
+    uint64_t v[4] = {SUM_P1 + SUM_P2, SUM_P2, 0, 0 - SUM_P1}, w, h;
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32)
+        for (int k = 0; k < 4; k++) {
+            memcpy(&w, p + i + 8 * k, 8);
+            v[k] = rotl64(v[k] + w * SUM_P2, 31) * SUM_P1;
+        }
+    h = rotl64(v[0], 1) + rotl64(v[1], 7) + rotl64(v[2], 12) + rotl64(v[3], 18) + (uint64_t)len;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, p + i, 8);
+        h = rotl64(h ^ (rotl64(w * SUM_P2, 31) * SUM_P1), 27) * SUM_P1 + SUM_P3;
+    }
+    for (; i < len; i++) h = rotl64(h ^ (p[i] * SUM_P3), 11) * SUM_P1;
+    h ^= h >> 33;
+    h *= SUM_P2;
+    h ^= h >> 29;
+    h *= SUM_P3;
+    return h ^ (h >> 32);
+}
 
 /* ------------------------------------------------------------ writing */
 
-static void put(ks_buf *b, const void *v, size_t n) { ks_buf_append(b, v, n); }
+/* Grow b to hold n more bytes (amortised: doubling). */
+static void reserve(ks_buf *b, size_t n) {
+    if (b->len + n + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n + 1) cap *= 2;
+    b->data = ks_realloc(b->data, cap);
+    b->cap = cap;
+}
+
+/* Append n bytes: inline, as a records file is half a million small fields. */
+static inline void put(ks_buf *b, const void *v, size_t n) {
+    reserve(b, n);
+    memcpy(b->data + b->len, v, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
 static void put_u32(ks_buf *b, uint32_t v) { put(b, &v, sizeof v); }
 static void put_u64(ks_buf *b, uint64_t v) { put(b, &v, sizeof v); }
 static void put_i64(ks_buf *b, int64_t v) { put(b, &v, sizeof v); }
@@ -115,7 +175,7 @@ static void put_record(ks_buf *b, const ks_store *s, const ks_page *p) {
  * the file is a cache with a checksum, and a file lost or torn by a power
  * cut only costs the next run a full load; waiting for the disk would cost
  * every run. */
-static int write_replacing(const char *path, const char *data, size_t len) {
+int store_write_replacing(const char *path, const char *data, size_t len) {
     char *tmp = ks_sprintf("%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int rc = fd >= 0 ? KS_OK : KS_ERR_IO;
@@ -148,20 +208,90 @@ int ks_store_save_records(const ks_store *s, const char *path, uint64_t key) {
         n++;
     }
     memcpy(b.data + count_at, &n, sizeof n);
-    put_u64(&b, ks_hash64(b.data, b.len));
-    int rc = write_replacing(path, b.data, b.len);
+    put_u64(&b, store_sum64(b.data, b.len));
+    int rc = store_write_replacing(path, b.data, b.len);
     ks_buf_free(&b);
     return rc;
 }
 
+/* Whether the store's page p is saved in prev exactly as it would be
+ * saved now: the same shared record (reused from prev, not parsed again),
+ * the same stat identity and verification time. */
+static int saved_as_is(const ks_page *p, const ks_page *q) {
+    const page_view *v = (const page_view *)p, *w = (const page_view *)q;
+    return v->file == w->file && v->verified == w->verified && !memcmp(&v->id, &w->id, sizeof v->id);
+}
+
+/* The segment to append to prev's file for s: the good pages of s not saved
+ * as they are, and a tombstone for each slug prev holds that s has no good
+ * page for (removed, or broken now: only good pages may be reused). Both
+ * lists are in slug order. */
+static void put_segment(ks_buf *b, const ks_store *s, const ks_store *prev, uint64_t key) {
+    ks_buf tombs = {0};
+    uint64_t n_rec = 0, n_tomb = 0, bytes = 0;
+    put_u64(b, key);
+    size_t counts_at = b->len;
+    put_u64(b, 0);
+    put_u64(b, 0);
+    for (size_t i = 0, k = 0; i < s->n_pages || k < prev->n_pages;) {
+        const ks_page *p = i < s->n_pages ? s->by_slug[i] : NULL, *q = k < prev->n_pages ? prev->pages[k] : NULL;
+        int c = !p ? 1 : !q ? -1 : strcmp(p->slug, q->slug);
+        if (c <= 0 && !p->errors && !(c == 0 && saved_as_is(p, q))) {
+            put_record(b, s, p);
+            n_rec++;
+        } else if (c > 0 || (c == 0 && p->errors)) {
+            put_str(&tombs, q->slug, &bytes);
+            n_tomb++;
+        }
+        if (c <= 0) i++;
+        if (c >= 0) k++;
+    }
+    put(b, tombs.data ? tombs.data : "", tombs.len);
+    ks_buf_free(&tombs);
+    memcpy(b->data + counts_at, &n_rec, sizeof n_rec);
+    memcpy(b->data + counts_at + 8, &n_tomb, sizeof n_tomb);
+}
+
+/* Append seg to path, when path is still the file prev was read from. */
+static int append_to(const char *path, const records_file *rf, const char *seg, size_t len) {
+    struct stat st;
+    int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return KS_ERR_IO;
+    int rc = fstat(fd, &st) == 0 && st.st_dev == (dev_t)rf->dev && st.st_ino == (ino_t)rf->ino &&
+                     st.st_size == (off_t)rf->size
+                 ? KS_OK
+                 : KS_ERR_INVALID;
+    for (size_t off = 0; rc == KS_OK && off < len;) {
+        ssize_t n = write(fd, seg + off, len - off);
+        if (n < 0 && errno != EINTR) rc = KS_ERR_IO;
+        if (n > 0) off += (size_t)n;
+    }
+    if (close(fd) != 0 && rc == KS_OK) rc = KS_ERR_IO;
+    return rc;
+}
+
+int ks_store_save_records_from(const ks_store *s, const ks_store *prev, const char *path, uint64_t key) {
+    const records_file *rf = prev && prev->is_records ? prev->records_file : NULL;
+    if (!rf || prev->synonyms_hash != s->synonyms_hash || prev->page_opts_key != s->page_opts_key)
+        return ks_store_save_records(s, path, key);
+    ks_buf b = {0};
+    put_segment(&b, s, prev, key);
+    /* records superseded, and tombstones, are dead weight in every later
+     * load: write the file anew once what was appended is a quarter of
+     * what was written whole */
+    if ((uint64_t)rf->size + b.len + 8 - rf->base_len > rf->base_len / 4) {
+        ks_buf_free(&b);
+        return ks_store_save_records(s, path, key);
+    }
+    put_u64(&b, store_sum64(b.data, b.len) + rf->sum * SUM_P1);
+    int rc = append_to(path, rf, b.data, b.len);
+    ks_buf_free(&b);
+    return rc == KS_OK ? rc : ks_store_save_records(s, path, key);
+}
+
 /* ------------------------------------------------------------ reading */
 
-typedef struct reader {
-    const unsigned char *p, *end;
-    int bad;
-} reader;
-
-static void get(reader *r, void *out, size_t n) {
+void store_read(store_reader *r, void *out, size_t n) {
     if (r->bad || (size_t)(r->end - r->p) < n) {
         r->bad = 1;
         memset(out, 0, n);
@@ -170,6 +300,9 @@ static void get(reader *r, void *out, size_t n) {
     memcpy(out, r->p, n);
     r->p += n;
 }
+
+typedef store_reader reader;
+static void get(reader *r, void *out, size_t n) { store_read(r, out, n); }
 static uint32_t get_u32(reader *r) { uint32_t v; get(r, &v, sizeof v); return v; }
 static uint64_t get_u64(reader *r) { uint64_t v; get(r, &v, sizeof v); return v; }
 static int64_t get_i64(reader *r) { int64_t v; get(r, &v, sizeof v); return v; }
@@ -313,52 +446,121 @@ static page_file *get_record(reader *r, file_id *id, int64_t *verified) {
     return f;
 }
 
-static int slug_view_cmp(const void *a, const void *b) {
-    return strcmp((*(ks_page *const *)a)->slug, (*(ks_page *const *)b)->slug);
+/* One entry of a records file: a record, or a tombstone (page NULL),
+ * in the order written. */
+typedef struct entry {
+    const char *slug;
+    ks_page *page; /* a view, or NULL for a tombstone */
+    size_t seq;
+} entry;
+
+static int entry_cmp(const void *a, const void *b) {
+    const entry *x = a, *y = b;
+    int c = strcmp(x->slug, y->slug);
+    return c ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+typedef struct entries {
+    entry *items;
+    size_t n, cap;
+} entries;
+
+static void entries_add(entries *e, const char *slug, ks_page *page) {
+    if (e->n == e->cap) e->items = ks_realloc(e->items, (e->cap = e->cap ? e->cap * 2 : 1024) * sizeof *e->items);
+    e->items[e->n] = (entry){slug, page, e->n};
+    e->n++;
+}
+
+/* n records from r into e; 0 when one does not add up. */
+static int get_records(reader *r, uint64_t n, entries *e) {
+    if (n > (uint64_t)(r->end - r->p) / 64) return 0;
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        file_id id;
+        int64_t verified;
+        page_file *f = get_record(r, &id, &verified);
+        if (f) {
+            ks_page *p = store_view_new(f, &id, verified);
+            entries_add(e, p->slug, p);
+        }
+    }
+    return !r->bad;
+}
+
+/* The base and the segments appended after it (see the top of the file)
+ * into e, checking every checksum. The key of the last part, or 0 when
+ * anything does not add up. */
+static uint64_t get_parts(const char *data, size_t len, reader *r, entries *e, arena *tombs, uint64_t *sum,
+                          uint64_t *base_len) {
+    const unsigned char *start = (const unsigned char *)data;
+    uint64_t key = get_u64(r), n;
+    r->p += 16; /* the synonyms hash and the options key, read by the caller */
+    n = get_u64(r);
+    if (!get_records(r, n, e) || r->end - r->p < 8) return 0;
+    *sum = get_u64(r);
+    if (*sum != store_sum64(data, (size_t)(r->p - 8 - start))) return 0;
+    *base_len = (uint64_t)(r->p - start);
+    while (r->p < r->end && !r->bad) {
+        const unsigned char *seg = r->p;
+        uint64_t seg_key = get_u64(r), n_rec = get_u64(r), n_tomb = get_u64(r);
+        if (r->bad || !get_records(r, n_rec, e) || n_tomb > (uint64_t)(r->end - r->p) / 4) return 0;
+        for (uint64_t i = 0; i < n_tomb && !r->bad; i++) entries_add(e, get_str(r, tombs), NULL);
+        if (r->bad || tombs->bad || r->end - r->p < 8) return 0;
+        uint64_t seg_sum = store_sum64(seg, (size_t)(r->p - seg)) + *sum * SUM_P1;
+        if (get_u64(r) != seg_sum) return 0;
+        *sum = seg_sum;
+        key = seg_key;
+    }
+    (void)len;
+    return r->bad ? 0 : key;
 }
 
 ks_store *ks_store_load_records(const char *path, uint64_t key) {
     char *data = NULL;
     size_t len = 0;
-    if (ks_read_file(path, (size_t)1 << 30, &data, &len) != KS_OK) return NULL;
-    if (len < 8 + 5 * 8 || memcmp(data, MAGIC, 8) != 0) {
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    if (fstat(fd, &st) != 0 || ks_read_fd(fd, (size_t)1 << 30, &data, &len) != KS_OK) {
+        close(fd);
+        return NULL;
+    }
+    close(fd);
+    if (len < 8 + 5 * 8 || memcmp(data, MAGIC, 8) != 0 || (off_t)len != st.st_size) {
         free(data);
         return NULL;
     }
-    uint64_t sum;
-    memcpy(&sum, data + len - 8, 8);
-    reader r = {(const unsigned char *)data + 8, (const unsigned char *)data + len - 8, 0};
-    uint64_t file_key = get_u64(&r), syn_hash = get_u64(&r), opts_key = get_u64(&r), n = get_u64(&r);
-    if (sum != ks_hash64(data, len - 8) || file_key != key || n > len / 64) {
-        free(data);
-        return NULL;
-    }
+    reader r = {(const unsigned char *)data + 8, (const unsigned char *)data + len, 0};
+    uint64_t syn_hash, opts_key, sum = 0, base_len = 0;
+    memcpy(&syn_hash, data + 16, 8);
+    memcpy(&opts_key, data + 24, 8);
+    entries e = {0};
+    /* the tombstones' slugs: at most the file's size */
+    arena tombs = {ks_malloc(len), 0, len, 0};
+    int ok = get_parts(data, len, &r, &e, &tombs, &sum, &base_len) == key && key != 0;
+    free(data);
     ks_store *s = ks_calloc(1, sizeof *s);
     s->dir = ks_strdup("");
     s->is_records = 1;
     s->synonyms_hash = syn_hash;
     s->page_opts_key = opts_key;
-    s->pages = ks_malloc((n ? n : 1) * sizeof(ks_page *));
-    for (uint64_t i = 0; i < n && !r.bad; i++) {
-        file_id id;
-        int64_t verified;
-        page_file *f = get_record(&r, &id, &verified);
-        if (f) s->pages[s->n_pages++] = store_view_new(f, &id, verified);
+    s->pages = ks_malloc((e.n ? e.n : 1) * sizeof(ks_page *));
+    /* by slug, the last entry written wins: a tombstone drops the slug */
+    if (e.n) qsort(e.items, e.n, sizeof *e.items, entry_cmp);
+    for (size_t i = 0; i < e.n; i++) {
+        int last = i + 1 == e.n || strcmp(e.items[i].slug, e.items[i + 1].slug) != 0;
+        if (last && ok && e.items[i].page) s->pages[s->n_pages++] = e.items[i].page;
+        else store_page_release(e.items[i].page);
     }
-    free(data);
-    if (r.bad || r.p != r.end) {
+    free(e.items);
+    free(tombs.base);
+    if (!ok) {
         ks_store_free(s);
         return NULL;
     }
-    if (s->n_pages) qsort(s->pages, s->n_pages, sizeof(ks_page *), slug_view_cmp);
-    /* duplicates cannot be saved (the store drops them); refuse a file that has them */
-    for (size_t i = 1; i < s->n_pages; i++)
-        if (strcmp(s->pages[i - 1]->slug, s->pages[i]->slug) == 0) {
-            ks_store_free(s);
-            return NULL;
-        }
     s->by_slug = ks_malloc((s->n_pages ? s->n_pages : 1) * sizeof(ks_page *));
     if (s->n_pages) memcpy(s->by_slug, s->pages, s->n_pages * sizeof(ks_page *));
     s->topic_by_slug = ks_malloc(sizeof(size_t));
+    s->records_file = ks_calloc(1, sizeof *s->records_file);
+    *s->records_file = (records_file){(uint64_t)st.st_dev, (uint64_t)st.st_ino, (int64_t)len, base_len, sum};
     return s;
 }

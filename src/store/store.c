@@ -88,34 +88,6 @@ static void page_list_add(page_list *l, ks_page *p) {
     l->items[l->len++] = p;
 }
 
-static int name_cmp(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in a folder, sorted, without "." and "..". NULL if it cannot be
- * opened (errno set). The caller frees each name and the array. */
-static char **list_dir(const char *path, size_t *count) {
-    DIR *d = opendir(path);
-    if (!d) return NULL;
-    size_t cap = 16, n = 0;
-    char **names = ks_malloc(cap * sizeof(char *));
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        if (n == cap) names = ks_realloc(names, (cap *= 2) * sizeof(char *));
-        names[n++] = ks_strdup(e->d_name);
-    }
-    closedir(d);
-    if (n) qsort(names, n, sizeof(char *), name_cmp);
-    *count = n;
-    return names;
-}
-
-static void free_names(char **names, size_t n) {
-    for (size_t i = 0; i < n; i++) free(names[i]);
-    free(names);
-}
-
 static int is_markdown(const char *name) {
     size_t n = strlen(name);
     return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
@@ -588,6 +560,7 @@ void ks_store_free(ks_store *s) {
     for (size_t i = 0; i < s->n_unknown; i++) free(s->unknown[i]);
     free(s->unknown);
     store_listings_free(s->listings);
+    free(s->records_file);
     free(s->dir);
     free(s);
 }
@@ -650,68 +623,3 @@ const ks_diag *ks_store_diag(const ks_store *s, size_t i) { return i < s->diags.
 size_t ks_store_error_count(const ks_store *s) { return s->n_errors; }
 size_t ks_store_unknown_count(const ks_store *s) { return s->n_unknown; }
 const char *ks_store_unknown(const ks_store *s, size_t i) { return i < s->n_unknown ? s->unknown[i] : NULL; }
-
-/* ------------------------------------------------------------ stamp */
-
-/* Mix one entry (its path, rel_dir/name, and what stat says of it) into
- * the stamp: binary, not printf, as this runs once per file on every
- * `kiosk index`. */
-static void stamp_entry(ks_buf *b, const char *rel_dir, const char *name, const struct stat *st) {
-    int64_t v[8] = {(int64_t)st->st_size, (int64_t)st->st_mtim.tv_sec, (int64_t)st->st_mtim.tv_nsec,
-                    (int64_t)st->st_ctim.tv_sec, (int64_t)st->st_ctim.tv_nsec, (int64_t)st->st_ino,
-                    (int64_t)st->st_mode, (int64_t)st->st_dev};
-    if (rel_dir) {
-        ks_buf_puts(b, rel_dir);
-        ks_buf_putc(b, '/');
-    }
-    ks_buf_append(b, name, strlen(name) + 1);
-    ks_buf_append(b, v, sizeof v);
-}
-
-/* Stamp the entries of one folder (depth 0: the content folder, 1: a topic
- * folder), with the same names skipped as ks_store_load. Entries are
- * stat'ed relative to the open folder (no path walk per file), a file
- * once, a symbolic link also by its target. */
-static int stamp_dir(ks_buf *b, const char *abs_dir, const char *rel_dir, int depth) {
-    size_t n;
-    int fd = open(abs_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    char **names = fd >= 0 ? list_dir(abs_dir, &n) : NULL;
-    if (!names) {
-        if (fd >= 0) close(fd);
-        return KS_ERR_IO;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (names[i][0] == '_' || names[i][0] == '.') continue;
-        struct stat lst, st;
-        if (fstatat(fd, names[i], &lst, AT_SYMLINK_NOFOLLOW) != 0) continue;
-        stamp_entry(b, rel_dir, names[i], &lst);
-        /* a link is followed (or refused) by the target it has now */
-        st = lst;
-        if (S_ISLNK(lst.st_mode)) {
-            if (fstatat(fd, names[i], &st, 0) != 0) continue;
-            stamp_entry(b, rel_dir, names[i], &st);
-        }
-        if (S_ISDIR(st.st_mode) && depth < 2) {
-            char *abs = ks_path_join(abs_dir, names[i]);
-            char *rel = rel_dir ? ks_sprintf("%s/%s", rel_dir, names[i]) : ks_strdup(names[i]);
-            stamp_dir(b, abs, rel, depth + 1);
-            free(abs);
-            free(rel);
-        }
-    }
-    free_names(names, n);
-    close(fd);
-    return KS_OK;
-}
-
-int ks_store_stamp(const char *dir, uint64_t *stamp) {
-    struct stat st;
-    *stamp = 0;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
-    ks_buf b = {0};
-    stamp_entry(&b, NULL, ".", &st);
-    int rc = stamp_dir(&b, dir, NULL, 0);
-    if (rc == KS_OK) *stamp = ks_hash64(b.data, b.len) | 1; /* never 0 */
-    ks_buf_free(&b);
-    return rc;
-}

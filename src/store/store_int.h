@@ -30,6 +30,32 @@ typedef struct store_source store_source; /* source.c */
 typedef struct store_listings store_listings;
 void store_listings_free(store_listings *l);
 
+/* A fast 64-bit checksum of data[0..len) (records.c), for what only this
+ * program reads back (the records file, the folder stamp): not
+ * ks_hash64's values. */
+uint64_t store_sum64(const void *data, size_t len);
+/* A bounds-checked reader over bytes in memory, for the files this store
+ * writes and reads back (records.c, stamp.c): reading past the end sets
+ * bad and gives zeros. */
+typedef struct store_reader {
+    const unsigned char *p, *end;
+    int bad;
+} store_reader;
+void store_read(store_reader *r, void *out, size_t n);
+/* Write data to a temporary file beside path and rename it over path, not
+ * synced (for caches: a file lost in a power cut costs a slower run).
+ * KS_OK or KS_ERR_IO (records.c). */
+int store_write_replacing(const char *path, const char *data, size_t len);
+/* What ks_store_save_records_from needs to append to the records file a
+ * records snapshot was read from: the file as read, the bytes written
+ * whole (before any segment appended), its last checksum. */
+typedef struct records_file {
+    uint64_t dev, ino;
+    int64_t size;
+    uint64_t base_len;
+    uint64_t sum;
+} records_file;
+
 struct ks_store {
     char *dir;             /* as given */
     ks_page **pages;       /* owned, in the public order (see store.h) */
@@ -60,6 +86,7 @@ struct ks_store {
     int64_t load_ns;
     size_t n_reused, n_parsed;
     int is_records;        /* a snapshot read from a records file (records.c) */
+    struct records_file *records_file; /* owned: the file it was read from, to append to (records.c) */
     int has_skeletons;     /* some pages are skeletons from a records file */
     uint64_t last_file_hash; /* ks_hash64 of the bytes store_page_load last read (0: none) */
     uint64_t page_opts_key; /* store_reuse_options_key() of the options loaded with */
