@@ -107,9 +107,11 @@ static void file_release(page_file *f) {
 }
 
 ks_page *store_view_new(page_file *f, const file_id *id, int64_t verified) {
-    page_view *v = ks_calloc(1, sizeof *v);
+    /* the links array in the same block (two allocations a page, 20,000 a
+     * kiosk index at 10,000 pages, were a tenth of its freeing) */
+    page_view *v = ks_calloc(1, sizeof *v + (f->base->n_links ? f->base->n_links : 1) * sizeof(ks_link));
     v->page = *f->base;
-    v->page.links = ks_calloc(f->base->n_links ? f->base->n_links : 1, sizeof(ks_link));
+    v->page.links = (ks_link *)(void *)(v + 1);
     for (size_t i = 0; i < f->base->n_links; i++) {
         v->page.links[i].url = f->base->links[i].url;
         v->page.links[i].line = f->base->links[i].line;
@@ -137,8 +139,7 @@ void store_page_release(ks_page *p) {
         free(p->links[i].slug);
         free(p->links[i].fragment);
     }
-    free(p->links);
-    file_release(v->file);
+    file_release(v->file); /* (the links array is in v's block) */
     free(v);
 }
 
