@@ -379,13 +379,12 @@ static int folder_of(store_source *s, const char *rel, const char **base) {
     return cached_folder(s, rel, slash ? (size_t)(slash - rel) : 0);
 }
 
-/* A plain file in an open folder: stat it now, open it when it is read. */
-static int entry_quick(store_source *s, const char *rel, source_entry *out) {
-    const char *base;
-    int dfd = folder_of(s, rel, &base);
-    if (dfd < 0 || !*base || !strcmp(base, ".") || !strcmp(base, "..")) return 0;
-    if (fstatat(dfd, base, &out->st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
-    if (S_ISDIR(out->st.st_mode) && dfd == s->fd) { /* a topic folder: listed (or said unreadable) next */
+/* rel by what lstat said of it (out->st): a plain file, opened when it is
+ * read; a folder at the top (top: rel is in the content folder itself), a
+ * topic folder listed (or said unreadable) next; anything else 0 (look
+ * the whole way). */
+static int entry_by_stat(store_source *s, const char *rel, source_entry *out, int top) {
+    if (S_ISDIR(out->st.st_mode) && top) {
         out->kind = 'd';
         return 'd';
     }
@@ -395,6 +394,15 @@ static int entry_quick(store_source *s, const char *rel, source_entry *out) {
     out->rel = rel;
     out->kind = 'f';
     return 'f';
+}
+
+/* A plain file in an open folder: stat it now, open it when it is read. */
+static int entry_quick(store_source *s, const char *rel, source_entry *out) {
+    const char *base;
+    int dfd = folder_of(s, rel, &base);
+    if (dfd < 0 || !*base || !strcmp(base, ".") || !strcmp(base, "..")) return 0;
+    if (fstatat(dfd, base, &out->st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
+    return entry_by_stat(s, rel, out, dfd == s->fd);
 }
 
 /* ks_store_load_changed: a name that did not change, in a folder where
@@ -427,16 +435,7 @@ static int entry_trusted(store_source *s, const char *rel, source_entry *out) {
  * is read, as entry_quick's) or a topic folder. 0: look for real. */
 static int entry_walked(store_source *s, const char *rel, source_entry *out) {
     if (!s->walk || !store_walk_stat(s->walk, rel, &out->st)) return 0;
-    if (S_ISDIR(out->st.st_mode) && !strchr(rel, '/')) {
-        out->kind = 'd';
-        return 'd';
-    }
-    if (!S_ISREG(out->st.st_mode)) return 0;
-    out->have_st = 1;
-    out->src = s;
-    out->rel = rel;
-    out->kind = 'f';
-    return 'f';
+    return entry_by_stat(s, rel, out, !strchr(rel, '/'));
 }
 
 /* Open an entry entry_quick only looked at; KS_OK or KS_ERR_* (errno set). */
