@@ -647,6 +647,11 @@ size_t ks_store_page_count(const ks_store *s) { return s->n_pages; }
 const ks_page *ks_store_page(const ks_store *s, size_t i) { return i < s->n_pages ? s->pages[i] : NULL; }
 
 const ks_page *store_find_slug(const ks_store *s, const char *slug, size_t n) {
+    size_t at;
+    return store_find_slug_at(s, slug, n, &at);
+}
+
+const ks_page *store_find_slug_at(const ks_store *s, const char *slug, size_t n, size_t *at) {
     /* lowercased on the stack: this runs for every page of every load */
     char small[256], *key = n < sizeof small ? small : ks_malloc(n + 1);
     for (size_t i = 0; i < n; i++) key[i] = (char)tolower((unsigned char)slug[i]);
@@ -658,6 +663,7 @@ const ks_page *store_find_slug(const ks_store *s, const char *slug, size_t n) {
         int c = strcmp(key, s->by_slug[mid]->slug);
         if (c == 0) {
             found = s->by_slug[mid];
+            *at = mid;
             break;
         }
         if (c < 0) hi = mid;

@@ -83,6 +83,7 @@ struct ks_store {
     /* reuse.c: the snapshot whose records may be reused (only during the
      * load), when the load began, and what it did */
     const ks_store *prev;
+    size_t prev_next;      /* the place in prev->by_slug after the page last reused (reuse.c) */
     int64_t load_ns;
     size_t n_reused, n_parsed;
     int is_records;        /* a snapshot read from a records file (records.c) */
@@ -137,6 +138,8 @@ void store_frontmatter_free(frontmatter *fm);
 
 /* ks_store_find for the first n bytes of slug (no copy on the heap). */
 const ks_page *store_find_slug(const ks_store *s, const char *slug, size_t n);
+/* The same, with the page's place in s->by_slug in *at when found. */
+const ks_page *store_find_slug_at(const ks_store *s, const char *slug, size_t n, size_t *at);
 
 /* ------------------------------------------------------------ source.c */
 
