@@ -370,6 +370,21 @@ int ks_store_stamp(const char *dir, uint64_t *stamp);
  * stamp as ks_store_stamp; a missing or damaged cache only costs listing
  * every folder. */
 int ks_store_stamp_cached(const char *dir, const char *cache, uint64_t *stamp);
+/* The same, keeping what the walk saw in *walk (when KS_OK; free it with
+ * ks_store_walk_free), so that a load right after it need not list the
+ * folders and stat the files again: ks_store_load_walked is
+ * ks_store_load_from taking the walk's listings and lstat results as its
+ * own (the files whose identity differs from prev's records are read as
+ * usual, and times too recent to trust are compared by hash as usual;
+ * links and anything not a plain file or folder are looked at for real).
+ * The snapshot is the one ks_store_load_from would have made at the
+ * moment of the walk: a change after it moves the next stamp. A walk of
+ * another folder (by device and inode) is not used. */
+typedef struct ks_store_walk ks_store_walk;
+int ks_store_stamp_walk(const char *dir, const char *cache, uint64_t *stamp, ks_store_walk **walk);
+ks_store *ks_store_load_walked(const char *dir, const ks_store *prev, ks_store_walk *walk,
+                               const ks_store_options *opts, int *err);
+void ks_store_walk_free(ks_store_walk *walk);
 
 /* Flesch-Kincaid grade of plain English text: headings and list items should
  * be separate lines (a line end closes a sentence). 0 for empty text. */

@@ -77,13 +77,14 @@ static char *folders_path(const char *db) { return beside_db(db, "-folders.bin")
  * matches, even one later moved to the same path; and the placeholder
  * values, so a changed configuration (a new clinic phone number) is a
  * change. NULL when it cannot be taken. (Any sync that writes also forgets
- * the note: see index.h.) */
-static char *content_stamp(const char *dir, const ks_config *cfg, const char *db) {
+ * the note: see index.h.) What the walk saw in *walk (NULL when it could
+ * not be taken), so a load that follows lists and stats nothing again. */
+static char *content_stamp(const char *dir, const ks_config *cfg, const char *db, ks_store_walk **walk) {
     uint64_t stamp;
     struct stat st;
     char *real = realpath(dir, NULL);
     char *s = NULL, *cache = folders_path(db);
-    if (real && stat(real, &st) == 0 && ks_store_stamp_cached(real, cache, &stamp) == KS_OK)
+    if (real && stat(real, &st) == 0 && ks_store_stamp_walk(real, cache, &stamp, walk) == KS_OK)
         s = ks_sprintf("%s\n%llx:%llx\n%016llx\n%016llx", real, (unsigned long long)st.st_dev,
                        (unsigned long long)st.st_ino, (unsigned long long)stamp,
                        (unsigned long long)app_placeholders_hash(cfg));
@@ -311,14 +312,16 @@ static void update_backup(ks_index *ix, const char *db, const ks_index_report *r
                 ks_index_errmsg(ix));
 }
 
-/* Load the folder (reusing the last run's records), sync it into ix and
- * report; stamp (may be NULL) is remembered for the next no-change run.
- * Returns the exit status. */
-static int index_folder(ks_index *ix, app_paths *paths, const char *stamp, int quiet, size_t *last) {
+/* Load the folder (reusing the last run's records, and trusting the
+ * stamp's walk, which may be NULL, for the folders' names and the files'
+ * identities), sync it into ix and report; stamp (may be NULL) is
+ * remembered for the next no-change run. Returns the exit status. */
+static int index_folder(ks_index *ix, app_paths *paths, const char *stamp, ks_store_walk *walk, int quiet,
+                        size_t *last) {
     char *records = records_path(paths->db);
     ks_store *prev = load_records(ix, records);
     /* the records remember the placeholder values: other values, no reuse */
-    ks_store *store = app_load_store_from("index", paths, prev);
+    ks_store *store = app_load_store_walked("index", paths, prev, walk);
     ks_index_report rep;
     int status = 2;
     if (!store) {
@@ -356,13 +359,15 @@ int cmd_index(int argc, char **argv) {
     /* Nothing on disk changed since the last sync of this folder: say what
      * that sync said, without reading a single page. */
     double t0 = ks_now_ms();
-    char *stamp = content_stamp(paths.content, &paths.cfg, paths.db);
+    ks_store_walk *walk = NULL;
+    char *stamp = content_stamp(paths.content, &paths.cfg, paths.db, &walk);
     char *last_stamp = ks_index_note_get(ix, "index.stamp");
     status = APP_GO_ON;
     if (stamp && last_stamp && strcmp(stamp, last_stamp) == 0)
         status = repeat_last_summary(ix, ks_now_ms() - t0, paths.db);
     free(last_stamp);
-    if (status == APP_GO_ON) status = index_folder(ix, &paths, stamp, quiet, &last);
+    if (status == APP_GO_ON) status = index_folder(ix, &paths, stamp, walk, quiet, &last);
+    ks_store_walk_free(walk);
     free(stamp);
     /* a run that went through seals the file it checked, so the next one
      * need not read it whole again (see check_index) */

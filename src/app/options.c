@@ -126,6 +126,10 @@ int app_is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg,
 ks_store *app_load_store(const char *sub, const app_paths *paths) { return app_load_store_from(sub, paths, NULL); }
 
 ks_store *app_load_store_from(const char *sub, const app_paths *paths, const ks_store *prev) {
+    return app_load_store_walked(sub, paths, prev, NULL);
+}
+
+ks_store *app_load_store_walked(const char *sub, const app_paths *paths, const ks_store *prev, ks_store_walk *walk) {
     int err;
     ks_store_options opts;
     ks_store *store;
@@ -133,7 +137,8 @@ ks_store *app_load_store_from(const char *sub, const app_paths *paths, const ks_
     opts.config = &paths->cfg;
     opts.image_probe = app_image_probe; /* pictures are decoded, not only sniffed */
     app_image_probe_init();
-    store = ks_store_load_from(paths->content, prev, &opts, &err);
+    store = walk ? ks_store_load_walked(paths->content, prev, walk, &opts, &err)
+                 : ks_store_load_from(paths->content, prev, &opts, &err);
     if (!store)
         fprintf(stderr, "kiosk %s: cannot read the content folder '%s': %s\n", sub, paths->content,
                 strerror(errno));

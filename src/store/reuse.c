@@ -107,9 +107,11 @@ static void file_release(page_file *f) {
 }
 
 ks_page *store_view_new(page_file *f, const file_id *id, int64_t verified) {
-    page_view *v = ks_calloc(1, sizeof *v);
+    /* the links array in the same block (two allocations a page, 20,000 a
+     * kiosk index at 10,000 pages, were a tenth of its freeing) */
+    page_view *v = ks_calloc(1, sizeof *v + (f->base->n_links ? f->base->n_links : 1) * sizeof(ks_link));
     v->page = *f->base;
-    v->page.links = ks_calloc(f->base->n_links ? f->base->n_links : 1, sizeof(ks_link));
+    v->page.links = (ks_link *)(void *)(v + 1);
     for (size_t i = 0; i < f->base->n_links; i++) {
         v->page.links[i].url = f->base->links[i].url;
         v->page.links[i].line = f->base->links[i].line;
@@ -137,17 +139,23 @@ void store_page_release(ks_page *p) {
         free(p->links[i].slug);
         free(p->links[i].fragment);
     }
-    free(p->links);
-    file_release(v->file);
+    file_release(v->file); /* (the links array is in v's block) */
     free(v);
 }
 
-/* The previous snapshot's view of the file at rel_path in topic, or NULL. */
-static page_view *previous(const ks_store *prev, const char *rel_path, const char *topic) {
-    size_t n = strlen(rel_path);
+/* The previous snapshot's view of the file at rel_path in topic, or NULL.
+ * The page after the one found last is tried first: files come folder by
+ * folder, mostly in slug order (a search of 10,000 slugs a page was 4 %
+ * of kiosk index); the same path is the same slug, so the same page. */
+static page_view *previous(ks_store *s, const char *rel_path, const char *topic) {
+    const ks_store *prev = s->prev;
+    size_t n = strlen(rel_path), at = s->prev_next;
     if (!prev || n < 3) return NULL;
-    const ks_page *p = store_find_slug(prev, rel_path, n - 3);
+    const ks_page *p = at < prev->n_pages && strcmp(prev->by_slug[at]->path, rel_path) == 0
+                           ? prev->by_slug[at]
+                           : store_find_slug_at(prev, rel_path, n - 3, &at);
     if (!p || strcmp(p->path, rel_path) != 0 || strcmp(p->topic, topic) != 0) return NULL;
+    s->prev_next = at + 1;
     return (page_view *)p;
 }
 
@@ -250,7 +258,7 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
     if (have_id && e->prev_page && s->prev && strcmp(e->prev_page->topic, topic) == 0)
         v = (page_view *)e->prev_page; /* found already by the trusted listing (source.c) */
     else if (have_id)
-        v = previous(s->prev, rel_path, topic);
+        v = previous(s, rel_path, topic);
     size_t first = s->diags.len;
     ks_page *base = NULL;
     s->last_file_hash = 0;

@@ -42,6 +42,9 @@ struct store_source {
     const ks_store *prev;
     char *const *changed;
     size_t n_changed;
+    /* ks_store_load_walked: the stamp's walk of this very folder, whose
+     * listings and lstat results stand for the load's own */
+    ks_store_walk *walk;
 };
 
 /* ------------------------------------------------------------ listings */
@@ -148,6 +151,13 @@ void store_source_trust(store_source *s, const ks_store *prev, char *const *chan
     s->prev = prev;
     s->changed = changed;
     s->n_changed = n_changed;
+}
+
+int store_source_use_walk(store_source *s, ks_store_walk *walk) {
+    struct stat st;
+    if (s->fd < 0 || fstat(s->fd, &st) != 0 || !store_walk_is_root(walk, &st)) return 0;
+    s->walk = walk;
+    return 1;
 }
 
 store_listings *store_source_take_listings(store_source *s) {
@@ -292,6 +302,11 @@ const char **store_source_list(store_source *s, const char *rel, size_t *count) 
             *count = L->n;
             return listing_names(L);
         }
+        char **walked = s->walk ? store_walk_typed(s->walk, rel, &n) : NULL;
+        if (walked) { /* the stamp listed it (or vouched for its cached names) a moment ago */
+            *count = n;
+            return listing_names(listings_add(s->record, rel, walked, n));
+        }
         int dfd = cached_folder(s, rel, strlen(rel)), own = !*rel;
         char buf[32768] __attribute__((aligned(8)));
         ssize_t got;
@@ -364,13 +379,12 @@ static int folder_of(store_source *s, const char *rel, const char **base) {
     return cached_folder(s, rel, slash ? (size_t)(slash - rel) : 0);
 }
 
-/* A plain file in an open folder: stat it now, open it when it is read. */
-static int entry_quick(store_source *s, const char *rel, source_entry *out) {
-    const char *base;
-    int dfd = folder_of(s, rel, &base);
-    if (dfd < 0 || !*base || !strcmp(base, ".") || !strcmp(base, "..")) return 0;
-    if (fstatat(dfd, base, &out->st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
-    if (S_ISDIR(out->st.st_mode) && dfd == s->fd) { /* a topic folder: listed (or said unreadable) next */
+/* rel by what lstat said of it (out->st): a plain file, opened when it is
+ * read; a folder at the top (top: rel is in the content folder itself), a
+ * topic folder listed (or said unreadable) next; anything else 0 (look
+ * the whole way). */
+static int entry_by_stat(store_source *s, const char *rel, source_entry *out, int top) {
+    if (S_ISDIR(out->st.st_mode) && top) {
         out->kind = 'd';
         return 'd';
     }
@@ -380,6 +394,15 @@ static int entry_quick(store_source *s, const char *rel, source_entry *out) {
     out->rel = rel;
     out->kind = 'f';
     return 'f';
+}
+
+/* A plain file in an open folder: stat it now, open it when it is read. */
+static int entry_quick(store_source *s, const char *rel, source_entry *out) {
+    const char *base;
+    int dfd = folder_of(s, rel, &base);
+    if (dfd < 0 || !*base || !strcmp(base, ".") || !strcmp(base, "..")) return 0;
+    if (fstatat(dfd, base, &out->st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
+    return entry_by_stat(s, rel, out, dfd == s->fd);
 }
 
 /* ks_store_load_changed: a name that did not change, in a folder where
@@ -405,6 +428,14 @@ static int entry_trusted(store_source *s, const char *rel, source_entry *out) {
         out->kind = 'f';
     }
     return out->kind;
+}
+
+/* ks_store_load_walked: what the stamp's walk said of rel (lstat, through
+ * real folders only) instead of a stat now: a plain file (opened when it
+ * is read, as entry_quick's) or a topic folder. 0: look for real. */
+static int entry_walked(store_source *s, const char *rel, source_entry *out) {
+    if (!s->walk || !store_walk_stat(s->walk, rel, &out->st)) return 0;
+    return entry_by_stat(s, rel, out, !strchr(rel, '/'));
 }
 
 /* Open an entry entry_quick only looked at; KS_OK or KS_ERR_* (errno set). */
@@ -450,7 +481,7 @@ int store_source_entry_open(ks_store *store, store_source *s, const char *rel, s
         }
         return out->kind;
     }
-    if (entry_trusted(s, rel, out) || entry_quick(s, rel, out)) return out->kind;
+    if (entry_trusted(s, rel, out) || entry_walked(s, rel, out) || entry_quick(s, rel, out)) return out->kind;
     struct stat st;
     /* Whether the name itself is a link, for the message if it is refused. */
     int seen = fstatat(s->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;

@@ -39,6 +39,12 @@ typedef struct stamp_folder {
     int64_t mtime, ctime, listed; /* ns; listed: when the names were read */
     char **names;   /* sorted, owned */
     size_t n;
+    /* the walk (not the cache file): what lstat said of each name (ok[i]
+     * 0: not looked at, a name the load skips or one gone), and whether
+     * the folder was reached through real folders only (no link) */
+    struct stat *st;
+    unsigned char *ok;
+    int plain;
 } stamp_folder;
 
 typedef struct stamp_cache {
@@ -51,6 +57,8 @@ static void cache_free(stamp_cache *c) {
         for (size_t k = 0; k < c->items[i].n; k++) free(c->items[i].names[k]);
         free(c->items[i].names);
         free(c->items[i].rel);
+        free(c->items[i].st);
+        free(c->items[i].ok);
     }
     free(c->items);
     memset(c, 0, sizeof *c);
@@ -151,7 +159,7 @@ static void cache_write(const char *path, stamp_cache *c) {
 typedef struct walk {
     int root;               /* the content folder */
     ks_buf b;               /* what the stamp hashes */
-    const stamp_cache *old; /* may be empty */
+    stamp_cache *old;       /* may be empty; the names of the folders trusted are taken from it */
     stamp_cache now;        /* the folders as this walk saw them */
     int64_t clock;          /* when the walk began (ns, wall clock) */
     int listed;             /* folders listed for real (else the cache needs no writing) */
@@ -200,17 +208,18 @@ static char **list_names(int root, const char *rel, size_t *count) {
  * cannot be listed. */
 static stamp_folder *folder_names(walk *w, const char *rel, const struct stat *st) {
     stamp_folder key = {.rel = (char *)rel}, f = {0};
-    const stamp_folder *old = w->old->n ? bsearch(&key, w->old->items, w->old->n, sizeof key, folder_cmp) : NULL;
+    stamp_folder *old = w->old->n ? bsearch(&key, w->old->items, w->old->n, sizeof key, folder_cmp) : NULL;
     f.ino = (uint64_t)st->st_ino;
     f.mtime = ns_of(st->st_mtim);
     f.ctime = ns_of(st->st_ctim);
     int64_t newest = f.mtime > f.ctime ? f.mtime : f.ctime;
     if (old && old->ino == f.ino && old->mtime == f.mtime && old->ctime == f.ctime &&
         newest + STAMP_SETTLE_NS < old->listed) {
-        f.listed = old->listed;
+        f.listed = old->listed; /* the names taken over: the old cache is only freed after the walk */
         f.n = old->n;
-        f.names = ks_malloc((f.n ? f.n : 1) * sizeof *f.names);
-        for (size_t i = 0; i < f.n; i++) f.names[i] = ks_strdup(old->names[i]);
+        f.names = old->names;
+        old->names = NULL;
+        old->n = 0;
     } else {
         f.listed = w->clock;
         f.names = list_names(w->root, rel, &f.n);
@@ -228,10 +237,13 @@ static stamp_folder *folder_names(walk *w, const char *rel, const struct stat *s
  * topic folder, 2: a folder in a topic), with the same names skipped as
  * ks_store_load; each stat'ed from the content folder (one call), a
  * symbolic link also by its target. */
-static int stamp_folder_walk(walk *w, const char *rel, const struct stat *st, int depth) {
+static int stamp_folder_walk(walk *w, const char *rel, const struct stat *st, int depth, int plain) {
     stamp_folder *f = folder_names(w, rel, st);
     if (!f) return KS_ERR_IO;
     size_t at = (size_t)(f - w->now.items); /* w->now moves as folders are added */
+    f->plain = plain;
+    f->st = ks_malloc((f->n ? f->n : 1) * sizeof *f->st);
+    f->ok = ks_calloc(f->n ? f->n : 1, 1);
     ks_buf path = {0};
     for (size_t i = 0; i < w->now.items[at].n; i++) {
         const char *name = w->now.items[at].names[i];
@@ -244,6 +256,8 @@ static int stamp_folder_walk(walk *w, const char *rel, const struct stat *st, in
         }
         ks_buf_puts(&path, name);
         if (fstatat(w->root, path.data, &lst, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        w->now.items[at].st[i] = lst;
+        w->now.items[at].ok[i] = 1;
         stamp_entry(&w->b, rel[0] ? rel : NULL, name, &lst);
         /* a link is followed (or refused) by the target it has now */
         tst = lst;
@@ -253,7 +267,7 @@ static int stamp_folder_walk(walk *w, const char *rel, const struct stat *st, in
         }
         if (S_ISDIR(tst.st_mode) && depth < STAMP_MAX_DEPTH) {
             char *sub = ks_strdup(path.data);
-            stamp_folder_walk(w, sub, &tst, depth + 1);
+            stamp_folder_walk(w, sub, &tst, depth + 1, plain && S_ISDIR(lst.st_mode));
             free(sub);
         }
     }
@@ -261,26 +275,116 @@ static int stamp_folder_walk(walk *w, const char *rel, const struct stat *st, in
     return KS_OK;
 }
 
-int ks_store_stamp_cached(const char *dir, const char *cache, uint64_t *stamp) {
+/* What the walk saw, for a load that trusts it (ks_store_load_walked). */
+struct ks_store_walk {
+    stamp_cache folders; /* sorted by rel */
+    uint64_t dev, ino;   /* the content folder */
+    int64_t clock;       /* when the walk began */
+    size_t last;         /* the folder store_walk_stat found last (pages come folder by folder) */
+};
+
+int ks_store_stamp_walk(const char *dir, const char *cache, uint64_t *stamp, ks_store_walk **out) {
     struct stat st;
     stamp_cache old = {0};
     *stamp = 0;
+    if (out) *out = NULL;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO;
     walk w = {.root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), .old = &old, .clock = store_reuse_clock_ns()};
     if (w.root < 0) return KS_ERR_IO;
     cache_read(cache, &old);
     stamp_entry(&w.b, NULL, ".", &st);
-    int rc = stamp_folder_walk(&w, "", &st, 0);
+    int rc = stamp_folder_walk(&w, "", &st, 0, 1);
     if (rc == KS_OK) *stamp = store_sum64(w.b.data, w.b.len) | 1; /* never 0 */
-    if (rc == KS_OK && cache && (w.listed || w.now.n != old.n)) {
-        if (w.now.n) qsort(w.now.items, w.now.n, sizeof *w.now.items, folder_cmp);
-        cache_write(cache, &w.now);
-    }
+    if (rc == KS_OK && w.now.n) qsort(w.now.items, w.now.n, sizeof *w.now.items, folder_cmp);
+    if (rc == KS_OK && cache && (w.listed || w.now.n != old.n)) cache_write(cache, &w.now);
     close(w.root);
     cache_free(&old);
-    cache_free(&w.now);
     ks_buf_free(&w.b);
+    if (rc == KS_OK && out) {
+        ks_store_walk *k = ks_calloc(1, sizeof *k);
+        k->folders = w.now;
+        k->dev = (uint64_t)st.st_dev;
+        k->ino = (uint64_t)st.st_ino;
+        k->clock = w.clock;
+        *out = k;
+    } else {
+        cache_free(&w.now);
+    }
     return rc;
 }
 
+int ks_store_stamp_cached(const char *dir, const char *cache, uint64_t *stamp) {
+    return ks_store_stamp_walk(dir, cache, stamp, NULL);
+}
+
 int ks_store_stamp(const char *dir, uint64_t *stamp) { return ks_store_stamp_cached(dir, NULL, stamp); }
+
+void ks_store_walk_free(ks_store_walk *w) {
+    if (!w) return;
+    cache_free(&w->folders);
+    free(w);
+}
+
+/* ------------------------------------------------------------ trusting the walk */
+
+int64_t store_walk_clock(const ks_store_walk *w) { return w->clock; }
+
+int store_walk_is_root(const ks_store_walk *w, const struct stat *st) {
+    return w->dev == (uint64_t)st->st_dev && w->ino == (uint64_t)st->st_ino;
+}
+
+/* The folder rel as the walk listed it through real folders only, or NULL. */
+static const stamp_folder *walk_folder(ks_store_walk *w, const char *rel, size_t len) {
+    const stamp_folder *items = w->folders.items;
+    if (w->last < w->folders.n && strlen(items[w->last].rel) == len && !memcmp(items[w->last].rel, rel, len))
+        return items[w->last].plain && items[w->last].st ? &items[w->last] : NULL;
+    size_t lo = 0, hi = w->folders.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strncmp(rel, items[mid].rel, len);
+        if (c == 0 && items[mid].rel[len]) c = -1; /* items[mid].rel is longer */
+        if (c == 0) {
+            w->last = mid;
+            return items[mid].plain && items[mid].st ? &items[mid] : NULL;
+        }
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return NULL;
+}
+
+static size_t name_at(const stamp_folder *f, const char *name) {
+    size_t lo = 0, hi = f->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(name, f->names[mid]);
+        if (c == 0) return mid;
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return (size_t)-1;
+}
+
+int store_walk_stat(ks_store_walk *w, const char *rel, struct stat *st) {
+    const char *slash = strrchr(rel, '/'), *base = slash ? slash + 1 : rel;
+    const stamp_folder *f = walk_folder(w, rel, slash ? (size_t)(slash - rel) : 0);
+    size_t i = f ? name_at(f, base) : (size_t)-1;
+    if (i == (size_t)-1 || !f->ok[i]) return 0;
+    *st = f->st[i];
+    return 1;
+}
+
+char **store_walk_typed(ks_store_walk *w, const char *rel, size_t *n) {
+    const stamp_folder *f = walk_folder(w, rel, strlen(rel));
+    if (!f) return NULL;
+    char **typed = ks_malloc((f->n ? f->n : 1) * sizeof *typed);
+    for (size_t i = 0; i < f->n; i++) {
+        size_t len = strlen(f->names[i]);
+        char t = !f->ok[i] ? '?' : S_ISREG(f->st[i].st_mode) ? 'f' : S_ISDIR(f->st[i].st_mode) ? 'd' : '?';
+        typed[i] = ks_malloc(len + 2);
+        typed[i][0] = t;
+        memcpy(typed[i] + 1, f->names[i], len + 1);
+    }
+    *n = f->n;
+    return typed;
+}

@@ -83,6 +83,7 @@ struct ks_store {
     /* reuse.c: the snapshot whose records may be reused (only during the
      * load), when the load began, and what it did */
     const ks_store *prev;
+    size_t prev_next;      /* the place in prev->by_slug after the page last reused (reuse.c) */
     int64_t load_ns;
     size_t n_reused, n_parsed;
     int is_records;        /* a snapshot read from a records file (records.c) */
@@ -137,6 +138,8 @@ void store_frontmatter_free(frontmatter *fm);
 
 /* ks_store_find for the first n bytes of slug (no copy on the heap). */
 const ks_page *store_find_slug(const ks_store *s, const char *slug, size_t n);
+/* The same, with the page's place in s->by_slug in *at when found. */
+const ks_page *store_find_slug_at(const ks_store *s, const char *slug, size_t n, size_t *at);
 
 /* ------------------------------------------------------------ source.c */
 
@@ -165,6 +168,21 @@ store_source *store_source_open_dir(const char *dir, int *err);
  * are listed and those files looked at for real; everything else costs no
  * system call (ks_store_load_changed). */
 void store_source_trust(store_source *s, const ks_store *prev, char *const *changed, size_t n_changed);
+/* Trust walk (the stamp's walk of this folder: ks_store_stamp_walk) for
+ * the listings of the folders it listed through real folders and the
+ * lstat of each name in them, instead of listing and looking again; 0
+ * (not used) when walk is of another folder. */
+int store_source_use_walk(store_source *s, ks_store_walk *walk);
+/* stamp.c, for the source: when the walk began (ns, wall clock: before
+ * any of its stats); whether st is the folder it walked; what lstat said
+ * of rel (1) or 0 when the walk has nothing to trust for it; the names of
+ * the folder rel typed as store_source_list keeps them ('f' regular, 'd'
+ * folder, '?' anything else or not looked at), NULL when the walk did not
+ * list it through real folders. */
+int64_t store_walk_clock(const ks_store_walk *w);
+int store_walk_is_root(const ks_store_walk *w, const struct stat *st);
+int store_walk_stat(ks_store_walk *w, const char *rel, struct stat *st);
+char **store_walk_typed(ks_store_walk *w, const char *rel, size_t *n);
 /* The listings this source made or took over (the caller owns them), or NULL. */
 store_listings *store_source_take_listings(store_source *s);
 /* List the folder rel afresh; 1 when what a load reads of it (names not
@@ -293,7 +311,8 @@ typedef struct page_file {
 
 /* A snapshot's page: the public record first, so a ks_page * is a view. */
 typedef struct page_view {
-    ks_page page;     /* strings borrowed from file->base; links owned */
+    ks_page page;     /* strings borrowed from file->base; links owned, in the view's
+                         own block (right after it) */
     atomic_int refs;  /* the snapshots holding it: a view is never changed once its
                          load is over, so a patched snapshot (patch.c) shares the
                          views of the pages a change cannot touch */
