@@ -270,7 +270,12 @@ static void test_damaged_index_restored(void) {
      * with no restart */
     put(f.content, "extra.md",
         "---\ntitle: Extra\nsection: extra\nsummary: More.\nreviewed: 2026-11-01\n---\n\n# Extra\n\nA page about ozone.\n");
-    cmd = ks_sprintf("(sleep 3; echo 'find ozone'; rm -f '%s' '%s-wal' '%s-shm'; sleep 5; echo 'find ozone'; "
+    /* -wal and -shm first, the file last: rm is not atomic, and a test at
+     * nice 19 on a busy machine can be held between two unlinks for
+     * seconds, while the kiosk's writer (nice 10) notices the file gone and
+     * makes a new one: removing -wal and -shm after that took the new
+     * file's away under the writer (see the report of this change). */
+    cmd = ks_sprintf("(sleep 3; echo 'find ozone'; rm -f '%s-wal' '%s-shm' '%s'; sleep 5; echo 'find ozone'; "
                      "sleep 5; echo 'find ozone'; sleep 5; echo 'find ozone'; "
                      "echo quit) | %s run --content '%s' --db '%s' --script - 2>'%s/run.log'",
                      f.db, f.db, f.db, KIOSK_BIN, f.content, f.db, f.root);
@@ -294,6 +299,81 @@ static void test_damaged_index_restored(void) {
     INT_EQ(count_files(f.root, "index.db.corrupt-"), 2);
 
     free(bak);
+    fixture_free(&f);
+}
+
+/* ------------------------------------------------------------ removed again and again */
+
+/* Ask the running kiosk "find WORD" every 100 ms until it answers want (at
+ * most 30 s, a bound for a broken build, not a timing goal). Returns 1 when
+ * it did; *unexpected counts answers that were neither want nor
+ * "unavailable". */
+static int ask_until(harness_kiosk *k, const char *word, const char *want, int *unexpected) {
+    char *q = ks_sprintf("find %s", word);
+    int got = 0;
+    for (double until = harness_now_ms() + 30000; !got && harness_now_ms() < until;) {
+        const char *a = harness_kiosk_ask(k, q);
+        got = strcmp(a, want) == 0;
+        if (!got && strcmp(a, "unavailable") != 0) {
+            fprintf(stderr, "  find %s: %s\n", word, a);
+            (*unexpected)++;
+        }
+        if (!got) harness_sleep_ms(100);
+    }
+    free(q);
+    return got;
+}
+
+/* The index removed under a running kiosk over and over, at different
+ * moments of its work: each time the writer makes a new file, the kiosk's
+ * search follows it, and a second program reading the file (kiosk search)
+ * finds every page: the new file's -wal and -shm are its own (a search
+ * still reading the removed file once unlinked them under the writer, and
+ * every reader after that saw an empty index until a restart). */
+static void test_index_removed_repeatedly(void) {
+    fixture f;
+    harness_kiosk k;
+    char *out, *log;
+    int unexpected = 0;
+    if (fixture_make(&f, "removed") != 0) return;
+    INT_EQ(kiosk(&out, "index --content '%s' --db '%s'", f.content, f.db), 0);
+    free(out);
+    log = ks_sprintf("%s/run.log", f.root);
+    char *argv[] = {(char *)KIOSK_BIN, "run", "--content", f.content, "--db", f.db, "--script", "-", NULL};
+    OK(harness_kiosk_start(&k, argv, NULL, log) == 0);
+    OK(ask_until(&k, "meniscus", "knee/what-it-is", &unexpected));
+    for (int round = 0; round < 6; round++) {
+        char *wal = ks_sprintf("%s-wal", f.db), *shm = ks_sprintf("%s-shm", f.db);
+        unlink(wal); /* the file last (see test_damaged_index_restored) */
+        unlink(shm);
+        unlink(f.db);
+        /* the old search read once more at different moments: before the
+         * writer notices, about when it makes the new file, well after */
+        harness_sleep_ms(round * 400);
+        harness_kiosk_ask(&k, "find meniscus");
+        OK(ask_until(&k, "meniscus", "knee/what-it-is", &unexpected));
+        harness_sleep_ms(300);
+        OK(finds(f.db, "meniscus", "knee/what-it-is")); /* another program reads the new file whole */
+        OK(access(wal, F_OK) == 0 && access(shm, F_OK) == 0); /* the writer's own, not unlinked */
+        free(wal);
+        free(shm);
+    }
+    INT_EQ(unexpected, 0);
+    harness_kiosk_stop(&k);
+    out = harness_read_file(log);
+    STR_CONTAINS(out, "the index file was replaced; bringing the new one up to date");
+    STR_CONTAINS(out, "search reopened the index");
+    {
+        /* each removal: the old search closed, the new file's opened */
+        int closed = 0, reopened = 0;
+        for (const char *q = out; q && (q = strstr(q, "was removed or replaced")) != NULL; q++) closed++;
+        for (const char *q = out; q && (q = strstr(q, "search reopened the index")) != NULL; q++) reopened++;
+        INT_EQ(closed, 6);
+        INT_EQ(reopened, 6);
+    }
+    free(out);
+    free(log);
+    OK(finds(f.db, "meniscus", "knee/what-it-is"));
     fixture_free(&f);
 }
 
@@ -635,6 +715,7 @@ int main(void) {
     signal(SIGPIPE, SIG_IGN);
     RUN(test_not_ours_untouched);
     RUN(test_damaged_index_restored);
+    RUN(test_index_removed_repeatedly);
     RUN(test_locked_index_waits);
     RUN(test_full_disk);
     RUN(test_unreadable_folder_kept);

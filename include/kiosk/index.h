@@ -56,8 +56,10 @@ enum {
                                     refused, left untouched */
     KS_INDEX_ERR_IO = -24,     /* disk full, I/O error, read-only file or folder: nothing was changed */
     KS_INDEX_ERR_CORRUPT = -25, /* the index is damaged and could not be repaired */
-    KS_INDEX_ERR_INTERRUPTED = -26 /* stopped by ks_index_interrupt: nothing was changed (a sync rolled
+    KS_INDEX_ERR_INTERRUPTED = -26, /* stopped by ks_index_interrupt: nothing was changed (a sync rolled
                                       back, a backup kept the old copy, a check found nothing) */
+    KS_INDEX_ERR_MOVED = -27 /* a reader's file was removed or replaced: its path names another file now
+                                (or none); close the reader and open the path again */
 };
 
 /* Open (creating when missing) the index at db_path for reading and
@@ -268,7 +270,12 @@ void ks_index_reader_close(ks_index_reader *r);
 int ks_index_reader_frozen(const ks_index_reader *r);
 /* 1 when some connection committed since the last call (and on the first
  * call), 0 when not, or a negative code. Reads shared memory only: cheap
- * enough for every keystroke. */
+ * enough for every keystroke. KS_INDEX_ERR_MOVED, reading nothing, once
+ * the path no longer names the file r opened (removed, or replaced by a
+ * new index): SQLite names the -wal and -shm files by the path, so a
+ * connection still reading a removed file can take the new file's -wal
+ * and -shm for its own and unlink them under the writer (see README,
+ * "Errors, retries and invariants"). Close such a reader. */
 int ks_index_reader_changed(ks_index_reader *r);
 /* A number that moves whenever another connection commits (PRAGMA
  * data_version): inside begin/end, that of the transaction's snapshot, so

@@ -23,6 +23,7 @@ struct app_live {
     uint64_t search_syncs;   /* the watcher's sync count when the search was last looked at */
     double search_next;      /* when the index file is looked at again anyway */
     int search_failed;       /* opening it failed: said once */
+    int search_lost;         /* closed because its file was removed or replaced: the next one "reopened" */
     char *db;                /* the index path, owned */
     char *content;           /* the content folder (or kiosk sync's link), owned */
     char *sync_state;        /* kiosk sync's state file beside the index, owned */
@@ -78,6 +79,7 @@ static void log_snapshot(const ks_watch_snapshot *s) {
 /* ------------------------------------------------------------ search */
 
 #define SEARCH_LOOK_MS 2000.0 /* how often the index file is looked at when nothing else says so */
+#define SEARCH_RETRY_MS 250.0 /* ... while there is no search (the new file may be ready any moment) */
 
 /* A new search on the index file when it is there and is not the file the
  * current search has open (first start, a damaged index restored from its
@@ -102,9 +104,10 @@ static ks_search *search_if_new_file(app_live *l) {
     if (ks_search_frozen(s))
         ks_log("search: the index %s cannot be read live (the disk is full or failing); searching it as it is "
                "on disk until it can", l->db);
-    else if (l->search_failed || l->search)
-        ks_log("search %s the index %s", l->search ? "reopened" : "opened", l->db);
+    else if (l->search_failed || l->search || l->search_lost)
+        ks_log("search %s the index %s", l->search || l->search_lost ? "reopened" : "opened", l->db);
     l->search_failed = 0;
+    l->search_lost = 0;
     l->search_dev = st.st_dev;
     l->search_ino = st.st_ino;
     /* After a sync the caches reload on the handle's own thread, so the
@@ -122,10 +125,27 @@ static void search_upkeep(app_live *l, ks_ui *ui) {
     ks_watch_counters c;
     double now = ks_now_ms();
     ks_search *s;
+    struct stat st;
+    /* The index file removed or replaced (staff "resetting" it, a restore):
+     * close the search on the old file before anything reads through it
+     * again. SQLite names the -wal and -shm files by the path, so reading
+     * a removed file after the writer made a new one there unlinked the new
+     * file's -wal and -shm under the writer: every later reader saw an
+     * empty index (KS_INDEX_ERR_SCHEMA) until a restart, and the writer
+     * wrote into unlinked files. A stat per frame costs a microsecond. */
+    if (l->search && !ks_search_frozen(l->search) &&
+        (stat(l->db, &st) != 0 || st.st_dev != l->search_dev || st.st_ino != l->search_ino)) {
+        ks_log("search: the index %s was removed or replaced; searching the new one once it is ready", l->db);
+        ks_ui_set_search(ui, NULL);
+        ks_search_close(l->search);
+        l->search = NULL;
+        l->search_lost = 1;
+        l->search_next = now; /* look at once */
+    }
     ks_watch_get_counters(l->watch, &c);
     if (c.syncs == l->search_syncs && now < l->search_next) return;
     l->search_syncs = c.syncs;
-    l->search_next = now + SEARCH_LOOK_MS;
+    l->search_next = now + (l->search ? SEARCH_LOOK_MS : SEARCH_RETRY_MS);
     /* Start the caches' reload now, in the background, not at the next
      * keystroke: a patient who types after a sync then gets the new pages. */
     if (l->search) ks_search_refresh(l->search);

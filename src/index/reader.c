@@ -44,6 +44,9 @@ struct ks_index_reader {
     int seen;   /* data_version was read once */
     int frozen; /* opened immutable: sees no later sync */
     int in_txn;
+    dev_t dev; /* the file opened, to notice it removed or replaced */
+    ino_t ino;
+    char *path;
     fts5_tokenizer porter;    /* the index's tokenizer, to stem as FTS5 does */
     Fts5Tokenizer *porter_tk; /* or NULL */
     ix_rank rank;             /* what ks_bm25 keeps between queries */
@@ -150,6 +153,9 @@ ks_index_reader *ks_index_reader_open(const char *db_path, int *err) {
         return NULL;
     }
     ks_index_reader *r = ks_calloc(1, sizeof *r);
+    r->dev = sb.st_dev;
+    r->ino = sb.st_ino;
+    r->path = ks_strdup(db_path);
     /* NOMUTEX: a reader is used by one thread at a time (index.h), and
      * SQLite's per-call connection mutex was an eighth of the time taken
      * to load a search handle's caches (670,000 calls at 17,825 pages). */
@@ -196,13 +202,22 @@ void ks_index_reader_close(ks_index_reader *r) {
     for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(r->st[i]);
     if (r->db) sqlite3_close_v2(r->db);
     ix_rank_free(&r->rank);
+    free(r->path);
     free(r);
 }
 
 int ks_index_reader_frozen(const ks_index_reader *r) { return r ? r->frozen : 0; }
 
+/* Whether the path still names the file r opened (a stat: about a
+ * microsecond, nothing beside a query). */
+static int still_there(const ks_index_reader *r) {
+    struct stat st;
+    return stat(r->path, &st) == 0 && st.st_dev == r->dev && st.st_ino == r->ino;
+}
+
 int ks_index_reader_changed(ks_index_reader *r) {
     int ok;
+    if (!r->frozen && !still_there(r)) return KS_INDEX_ERR_MOVED;
     int64_t dv = single_int(r->st[ST_DATA_VERSION], &ok);
     if (!ok) return ix_code_of(sqlite3_errcode(r->db));
     if (r->seen && dv == r->data_version) return 0;
