@@ -128,11 +128,13 @@ static void search_upkeep(app_live *l, ks_ui *ui) {
     struct stat st;
     /* The index file removed or replaced (staff "resetting" it, a restore):
      * close the search on the old file before anything reads through it
-     * again. SQLite names the -wal and -shm files by the path, so reading
-     * a removed file after the writer made a new one there unlinked the new
-     * file's -wal and -shm under the writer: every later reader saw an
-     * empty index (KS_INDEX_ERR_SCHEMA) until a restart, and the writer
-     * wrote into unlinked files. A stat per frame costs a microsecond. */
+     * again. SQLite names the -wal and -shm files by the path, so a
+     * connection left on a removed file can open, or on its last close
+     * unlink, the new file's -wal and -shm (SQLite's own list of ways to
+     * corrupt a database names unlinking a file in use). The flaky test
+     * that led here was something else (rm, starved between the file and
+     * its -wal, removed the writer's new ones); this closes the door the
+     * kiosk itself could open. A stat per frame costs a microsecond. */
     if (l->search && !ks_search_frozen(l->search) &&
         (stat(l->db, &st) != 0 || st.st_dev != l->search_dev || st.st_ino != l->search_ino)) {
         ks_log("search: the index %s was removed or replaced; searching the new one once it is ready", l->db);
