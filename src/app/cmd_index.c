@@ -320,8 +320,10 @@ static int index_folder(ks_index *ix, app_paths *paths, const char *stamp, ks_st
                         size_t *last) {
     char *records = records_path(paths->db);
     ks_store *prev = load_records(ix, records);
-    /* the records remember the placeholder values: other values, no reuse */
-    ks_store *store = app_load_store_walked("index", paths, prev, walk);
+    /* the records remember the placeholder values: other values, no reuse;
+     * the problems are counted, not kept: kiosk index prints the pages
+     * kept and skipped (each page's errors), never the messages */
+    ks_store *store = app_load_store_walked("index", paths, prev, walk, 1);
     ks_index_report rep;
     int status = 2;
     if (!store) {

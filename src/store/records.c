@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -534,7 +535,7 @@ static uint64_t get_parts(const char *data, size_t len, reader *r, entries *e, a
 }
 
 ks_store *ks_store_load_records(const char *path, uint64_t key) {
-    char *data = NULL;
+    const char *data = NULL;
     size_t len = 0;
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -543,23 +544,19 @@ ks_store *ks_store_load_records(const char *path, uint64_t key) {
         close(fd);
         return NULL;
     }
-    /* its size in one read (ks_read_fd reads 16 KiB at a time into a
-     * growing buffer: 350 reads and copies at 10,000 pages); a file
-     * appended to meanwhile is read as it was (each part is checked) */
+    /* mapped, not read: a read into fresh memory zeroed and copied 5.6 MB
+     * at 10,000 pages (1,400 page faults, a tenth of kiosk index's); the
+     * mapping shows the page cache itself, all at once (MAP_POPULATE). The
+     * file is only ever replaced by a rename or appended to (never
+     * truncated in place), so what is mapped stays there; a part appended
+     * meanwhile is not seen (each part is checked) */
     len = (size_t)st.st_size;
-    data = ks_malloc(len + 1);
-    for (size_t got = 0; got < len;) {
-        ssize_t n = read(fd, data + got, len - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            len = got; /* shorter than its size: refused below */
-            break;
-        }
-        got += (size_t)n;
-    }
+    void *map = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : MAP_FAILED;
     close(fd);
-    if (len < 8 + 5 * 8 || (off_t)len != st.st_size || memcmp(data, MAGIC, 8) != 0) {
-        free(data);
+    if (map == MAP_FAILED) return NULL;
+    data = map;
+    if (len < 8 + 5 * 8 || memcmp(data, MAGIC, 8) != 0) {
+        munmap(map, len);
         return NULL;
     }
     reader r = {(const unsigned char *)data + 8, (const unsigned char *)data + len, 0};
@@ -570,7 +567,7 @@ ks_store *ks_store_load_records(const char *path, uint64_t key) {
     /* the tombstones' slugs: at most the file's size */
     arena tombs = {ks_malloc(len), 0, len, 0};
     int ok = get_parts(data, len, &r, &e, &tombs, &sum, &base_len) == key && key != 0;
-    free(data);
+    munmap(map, len);
     ks_store *s = ks_calloc(1, sizeof *s);
     s->dir = ks_strdup("");
     s->is_records = 1;

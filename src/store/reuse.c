@@ -244,6 +244,20 @@ static void find_images(page_file *f) {
     cmark_iter_free(it);
 }
 
+/* A load that only counts its diagnostics (ks_store_options.count_diags)
+ * counts those a parse added from first on, once its record has copied
+ * them, and drops them from the list. */
+static void count_from(ks_store *s, size_t first) {
+    if (!s->diags.count_only) return;
+    for (size_t k = first; k < s->diags.len; k++) {
+        s->diags.counted++;
+        s->diags.counted_errors += s->diags.items[k].severity == KS_DIAG_ERROR;
+        free(s->diags.items[k].path);
+        free(s->diags.items[k].message);
+    }
+    s->diags.len = first;
+}
+
 ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, const char *topic) {
     struct stat st;
     file_id id;
@@ -260,6 +274,7 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
     else if (have_id)
         v = previous(s, rel_path, topic);
     size_t first = s->diags.len;
+    int count_only = s->diags.count_only; /* a parse keeps its diagnostics for the record (file_new) */
     ks_page *base = NULL;
     s->last_file_hash = 0;
     /* file_hash 0: the record of a file that could not be read; read it again */
@@ -273,6 +288,7 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
                     free(data);
                     return reuse(s, v, &id, s->load_ns);
                 }
+                s->diags.count_only = 0;
                 base = store_page_parse(s, data, len, rel_path, topic); /* read once, parsed at once */
             } else {
                 if (e->fd >= 0) (void)lseek(e->fd, 0, SEEK_SET); /* store_page_load reads it again and says what failed */
@@ -280,11 +296,19 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
             free(data);
         }
     }
-    if (!base) base = store_page_load(s, e, rel_path, topic);
-    if (!base) return NULL;
+    if (!base) {
+        s->diags.count_only = 0;
+        base = store_page_load(s, e, rel_path, topic);
+    }
+    s->diags.count_only = count_only;
+    if (!base) {
+        count_from(s, first);
+        return NULL;
+    }
     s->n_parsed++;
     /* the diagnostics this file added (none: the list may still be NULL) */
     page_file *f = file_new(base, s->diags.len > first ? s->diags.items + first : NULL, s->diags.len - first);
+    count_from(s, first);
     f->file_hash = s->last_file_hash;
     /* only recovery and risks pages are asked (store.c's check_pages) */
     f->help_callout = (!strcmp(base->section, "recovery") || !strcmp(base->section, "risks")) &&

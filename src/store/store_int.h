@@ -17,9 +17,12 @@
 typedef struct diag_list {
     ks_diag *items; /* owned */
     size_t len, cap;
+    int count_only;          /* 1: store_diag_add only counts (ks_store_options.count_diags) */
+    size_t counted, counted_errors; /* what it counted so, errors among them */
 } diag_list;
 
-/* Add one diagnostic; path is copied. */
+/* Add one diagnostic; path is copied. When d->count_only, only counted
+ * (nothing is formatted or copied). */
 void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
