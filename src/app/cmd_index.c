@@ -266,6 +266,7 @@ static int check_index(ks_index *ix, const char *db) {
 static int sync_waiting(ks_index *ix, const ks_store *store, ks_index_report *rep, size_t *last) {
     int rc;
     if (isatty(STDERR_FILENO)) ks_index_set_progress(ix, progress, last);
+    ks_index_set_report_unchanged(ix, 0); /* only their count is printed */
     double until = ks_now_ms() + BUSY_WAIT_MS;
     while ((rc = ks_index_sync(ix, store, rep)) == KS_INDEX_ERR_BUSY && ks_now_ms() < until) {
         ks_index_report_free(rep);

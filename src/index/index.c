@@ -559,6 +559,8 @@ const char *ks_index_errmsg(const ks_index *ix) {
     return ix && ix->errmsg[0] ? ix->errmsg : "no error";
 }
 
+void ks_index_set_report_unchanged(ks_index *ix, int list) { ix->unchanged_counted = !list; }
+
 void ks_index_set_progress(ks_index *ix, ks_index_progress_fn fn, void *ctx) {
     ix->progress = fn;
     ix->progress_ctx = ctx;
@@ -577,7 +579,7 @@ size_t ks_index_page_count(ks_index *ix) {
 }
 
 static void list_free(ks_index_list *l) {
-    for (size_t i = 0; i < l->n; i++) free(l->slugs[i]);
+    for (size_t i = 0; l->slugs && i < l->n; i++) free(l->slugs[i]); /* (slugs NULL: only counted) */
     free(l->slugs);
     l->slugs = NULL;
     l->n = 0;

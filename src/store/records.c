@@ -52,14 +52,22 @@ static uint64_t rotl64(uint64_t x, int r) { return x << r | x >> (64 - r); }
  * byte); only compared with itself. */
 uint64_t store_sum64(const void *data, size_t len) {
     const unsigned char *p = data;
-    uint64_t v[4] = {SUM_P1 + SUM_P2, SUM_P2, 0, 0 - SUM_P1}, w, h;
+    /* the four lanes in four variables, written out: in an array the
+     * compiler kept them in memory, one loop turn a word (11 million
+     * instructions for a 5.6 MB records file; the same values) */
+    uint64_t v0 = SUM_P1 + SUM_P2, v1 = SUM_P2, v2 = 0, v3 = 0 - SUM_P1, w0, w1, w2, w3, w, h;
     size_t i = 0;
-    for (; i + 32 <= len; i += 32)
-        for (int k = 0; k < 4; k++) {
-            memcpy(&w, p + i + 8 * k, 8);
-            v[k] = rotl64(v[k] + w * SUM_P2, 31) * SUM_P1;
-        }
-    h = rotl64(v[0], 1) + rotl64(v[1], 7) + rotl64(v[2], 12) + rotl64(v[3], 18) + (uint64_t)len;
+    for (; i + 32 <= len; i += 32) {
+        memcpy(&w0, p + i, 8);
+        memcpy(&w1, p + i + 8, 8);
+        memcpy(&w2, p + i + 16, 8);
+        memcpy(&w3, p + i + 24, 8);
+        v0 = rotl64(v0 + w0 * SUM_P2, 31) * SUM_P1;
+        v1 = rotl64(v1 + w1 * SUM_P2, 31) * SUM_P1;
+        v2 = rotl64(v2 + w2 * SUM_P2, 31) * SUM_P1;
+        v3 = rotl64(v3 + w3 * SUM_P2, 31) * SUM_P1;
+    }
+    h = rotl64(v0, 1) + rotl64(v1, 7) + rotl64(v2, 12) + rotl64(v3, 18) + (uint64_t)len;
     for (; i + 8 <= len; i += 8) {
         memcpy(&w, p + i, 8);
         h = rotl64(h ^ (rotl64(w * SUM_P2, 31) * SUM_P1), 27) * SUM_P1 + SUM_P3;
