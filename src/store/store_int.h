@@ -181,7 +181,8 @@ int store_source_use_walk(store_source *s, ks_store_walk *walk);
  * of rel (1) or 0 when the walk has nothing to trust for it; the names of
  * the folder rel typed as store_source_list keeps them ('f' regular, 'd'
  * folder, '?' anything else or not looked at), NULL when the walk did not
- * list it through real folders. */
+ * list it through real folders (the array and its names are one block:
+ * one free). */
 int64_t store_walk_clock(const ks_store_walk *w);
 int store_walk_is_root(const ks_store_walk *w, const struct stat *st);
 int store_walk_stat(ks_store_walk *w, const char *rel, struct stat *st);
