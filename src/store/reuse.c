@@ -87,9 +87,7 @@ static void file_release(page_file *f) {
     int refs = atomic_fetch_sub(&f->refs, 1);
     assert(refs >= 1); /* one reference per view; released once per view */
     if (refs != 1) return;
-    if (f->arena) { /* a skeleton: one block (images included) */
-        free(f->arena);
-        free(f->syn_words);
+    if (f->arena) { /* a skeleton: one block, f's own (records.c) */
         free(f);
         return;
     }

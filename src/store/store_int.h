@@ -308,7 +308,8 @@ typedef struct page_file {
     char *reviewed_msg;  /* the same for "reviewed DATE, more than 12 months ago" */
     ks_diag *diags;      /* the diagnostics store_page_load gave for this file */
     size_t n_diags;
-    void *arena;         /* skeletons: the block holding base, its strings and diags */
+    void *arena;         /* skeletons: where base, its strings and diags are, in the one
+                            block this page_file heads (with syn_words): freed with it */
     uint64_t *syn_words; /* skeletons: sorted word hashes (see store_synonyms_page_words) */
     size_t n_syn_words;
 } page_file;
