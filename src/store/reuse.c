@@ -179,13 +179,25 @@ const ks_page *store_reuse_prev_stat(const ks_store *prev, const char *rel, stru
 /* Reuse v's record for this load: its diagnostics go to the store again. */
 static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t verified) {
     page_file *f = v->file;
-    int refs = atomic_fetch_add(&f->refs, 1);
-    assert(refs >= 1); /* prev's view holds one: a record in use is never freed */
-    (void)refs;
     if (f->arena) s->has_skeletons = 1;
     for (size_t i = 0; i < f->n_diags; i++)
         store_diag_add(&s->diags, f->diags[i].path, f->diags[i].line, f->diags[i].severity, "%s", f->diags[i].message);
     s->n_reused++;
+    /* A view read from a records file that no load has taken yet is what
+     * store_view_new would make here (the record's links, unresolved, and
+     * its own counts: no check has run on it) and only the records
+     * snapshot holds it: this load takes it over, and its checks fill it
+     * in, instead of copying it (10,000 views a kiosk index at 10,000
+     * pages). Taken once: a later load from the same records copies. */
+    if (s->prev && s->prev->is_records && !v->taken && verified == v->verified && same_id(&v->id, id) &&
+        atomic_load(&v->refs) == 1) {
+        v->taken = 1;
+        store_page_retain(&v->page);
+        return &v->page;
+    }
+    int refs = atomic_fetch_add(&f->refs, 1);
+    assert(refs >= 1); /* prev's view holds one: a record in use is never freed */
+    (void)refs;
     return store_view_new(f, id, verified);
 }
 

@@ -324,6 +324,8 @@ typedef struct page_view {
     page_file *file;  /* one reference */
     file_id id;       /* what stat said of the file when it was read or verified */
     int64_t verified; /* when (wall clock, ns) the content was known to match id */
+    int taken;        /* a view of a records snapshot that a load took over (reuse.c):
+                         checked by that load, so never taken again */
 } page_view;
 
 /* A new view of f (taking over one reference): the record as store_page_load
