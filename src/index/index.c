@@ -401,7 +401,10 @@ int ks_index_backup(ks_index *ix) {
         rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ix_fail(ix, "making a backup");
         sqlite3_finalize(st);
     }
-    if (rc == 0 && interrupted(ix)) rc = KS_INDEX_ERR_INTERRUPTED; /* not worth an fsync now: the old copy stays */
+    /* not worth an fsync now: the old copy stays; and a VACUUM INTO
+     * interrupted while it opened its file fails as "unable to open
+     * database": say what it was */
+    if (interrupted(ix)) rc = KS_INDEX_ERR_INTERRUPTED;
     if (rc == 0) {
         fsync_path(tmp);
         if (rename(tmp, bak) != 0) {
