@@ -29,7 +29,8 @@
  * handles (in one process or several) may be open on one file; writers take
  * turns (busy_timeout), readers go on reading.
  *
- * Depends on store, base and SQLite. No SDL.
+ * Depends on store, base, SQLite and pthreads (a sync counts words on a
+ * second thread). No SDL.
  */
 #ifndef KIOSK_INDEX_H
 #define KIOSK_INDEX_H

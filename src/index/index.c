@@ -7,6 +7,7 @@
  * failing disks are reported and nothing is changed; only a file that
  * names itself ours and is damaged is moved aside (never deleted) and
  * replaced by its last backup. */
+#define _GNU_SOURCE /* copy_file_range */
 #include "index_int.h"
 
 #include "kiosk/base.h"
@@ -46,6 +47,9 @@ static const char *const schema_sql =
     "CREATE TABLE vocab(word TEXT PRIMARY KEY, df INTEGER NOT NULL, hdf INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE synonyms(id INTEGER PRIMARY KEY, phrase TEXT NOT NULL, target TEXT NOT NULL,"
     "  line INTEGER NOT NULL);";
+
+/* How long a statement waits for another connection's lock. */
+#define BUSY_TIMEOUT_MS 5000
 
 /* The result code for an SQLite primary code: busy and locked are worth
  * waiting for; a full disk, an I/O error or a read-only file leave the file
@@ -256,7 +260,7 @@ static int open_db(ks_index *ix) {
         sqlite3_close(db);
         db = NULL;
     } else {
-        sqlite3_busy_timeout(db, 5000);
+        sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
         sqlite3_extended_result_codes(db, 0);
     }
     sqlite3_mutex_enter(ix->db_mu); /* ks_index_interrupt reads db from another thread */
@@ -320,6 +324,71 @@ static void fsync_dir_of(const char *path) {
     free(dir);
 }
 
+/* Copy the bytes of the open file from to the new file to (the kernel's
+ * copy_file_range where it can, else read and write). 0 or -1. */
+static int copy_bytes(int from, int to) {
+    char buf[65536];
+    ssize_t n;
+    off_t in = 0, out = 0;
+    for (;;) {
+        n = copy_file_range(from, &in, to, &out, (size_t)1 << 30, 0);
+        if (n == 0) return 0;
+        if (n < 0) break;
+    }
+    if (in != 0) return -1; /* failed half way: not worth another way */
+    while ((n = read(from, buf, sizeof buf)) > 0)
+        if (write(to, buf, (size_t)n) != n) return -1;
+    return n == 0 ? 0 : -1;
+}
+
+/* The backup of a file this handle found missing or empty (a first
+ * build, or a new index after damage): every byte in it was written by
+ * SQLite since, so nothing can be in it that VACUUM INTO would refuse to
+ * read, and a copy of its bytes is as good a backup at a fraction of the
+ * cost (82 MB at 15,000 pages: 40 ms against 250-500 ms). The bytes are a
+ * whole, current database only when the write-ahead log is all copied
+ * into the file (a checkpoint that got every frame) and nobody committed
+ * since (PRAGMA data_version), which the write lock then keeps true while
+ * the copy is made. Returns 0 (tmp written and synced), 1 when that does
+ * not hold now (use VACUUM INTO), or a negative code. */
+static int backup_by_copy(ks_index *ix, const char *tmp) {
+    int64_t before = 0, after = 0;
+    int log = -1, done = -1, rc = 1, err = 0;
+    if (!ix->was_empty || ix->saw_damage) return 1;
+    if (pragma_int(ix, "PRAGMA data_version", &before) != SQLITE_OK ||
+        sqlite3_wal_checkpoint_v2(ix->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) != SQLITE_OK ||
+        log < 0 || log != done)
+        return 1;
+    /* another writer at work: do not wait for it, VACUUM INTO needs no write lock */
+    sqlite3_busy_timeout(ix->db, 0);
+    int locked = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_busy_timeout(ix->db, BUSY_TIMEOUT_MS);
+    if (!locked) return 1;
+    if (pragma_int(ix, "PRAGMA data_version", &after) == SQLITE_OK && after == before) {
+        int in = open(ix->path, O_RDONLY | O_CLOEXEC), out = -1;
+        struct stat st;
+        if (in >= 0 && fstat(in, &st) == 0 && st.st_dev == ix->dev && st.st_ino == ix->ino)
+            out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (out >= 0) {
+            /* bytes 18-19: 1 = a rollback-journal file, as VACUUM INTO
+             * makes; the file's own 2 (WAL) would have a reader of the
+             * copy look for a log beside it */
+            static const unsigned char legacy[2] = {1, 1};
+            rc = copy_bytes(in, out) == 0 && pwrite(out, legacy, 2, 18) == 2 && fsync(out) == 0 ? 0 : -1;
+            if (close(out) != 0) rc = -1;
+            if (rc < 0) err = errno;
+        }
+        if (in >= 0) close(in);
+    }
+    sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL); /* nothing was written */
+    if (rc < 0) {
+        snprintf(ix->errmsg, sizeof ix->errmsg, "making a backup: %s", strerror(err ? err : EIO));
+        unlink(tmp);
+        return KS_INDEX_ERR_IO;
+    }
+    return rc;
+}
+
 int ks_index_backup(ks_index *ix) {
     if (!ix->db) return KS_INDEX_ERR_DB;
     if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
@@ -327,14 +396,19 @@ int ks_index_backup(ks_index *ix) {
     sqlite3_stmt *st;
     int rc;
     unlink(tmp); /* VACUUM INTO wants a new file; a leftover is ours */
-    if (sqlite3_prepare_v2(ix->db, "VACUUM INTO ?", -1, &st, NULL) != SQLITE_OK) {
+    if ((rc = backup_by_copy(ix, tmp)) <= 0) {
+        /* copied (then synced: on to the rename), or failed */
+    } else if (sqlite3_prepare_v2(ix->db, "VACUUM INTO ?", -1, &st, NULL) != SQLITE_OK) {
         rc = ix_fail(ix, "making a backup");
     } else {
         sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
         rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ix_fail(ix, "making a backup");
         sqlite3_finalize(st);
     }
-    if (rc == 0 && interrupted(ix)) rc = KS_INDEX_ERR_INTERRUPTED; /* not worth an fsync now: the old copy stays */
+    /* not worth an fsync now: the old copy stays; and a VACUUM INTO
+     * interrupted while it opened its file fails as "unable to open
+     * database": say what it was */
+    if (interrupted(ix)) rc = KS_INDEX_ERR_INTERRUPTED;
     if (rc == 0) {
         fsync_path(tmp);
         if (rename(tmp, bak) != 0) {

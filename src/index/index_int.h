@@ -45,17 +45,25 @@ void ix_seal_forget(const char *db);
 
 /* Growable word set with two counters per word, for vocabulary deltas and
  * for the distinct words of one page. Keys are copied; ix_wordmap_free
- * releases them. */
+ * releases them. A map whose `pooled` is set before its first use keeps
+ * its keys in a few large blocks instead of one allocation each (the
+ * scratch map of one page's words, cleared for every page). */
 typedef struct ix_word {
-    char *word; /* NULL in an empty slot */
-    int df;     /* documents (delta) */
-    int hdf;    /* documents with the word in title or keywords (delta) */
+    char *word;    /* NULL in an empty slot */
+    uint32_t len;  /* strlen(word) */
+    uint32_t hash; /* of the word's bytes */
+    int df;        /* documents (delta) */
+    int hdf;       /* documents with the word in title or keywords (delta) */
 } ix_word;
 
 typedef struct ix_wordmap {
     ix_word *slots;
-    size_t cap; /* a power of two, or 0 */
-    size_t n;   /* words held */
+    size_t cap;      /* a power of two, or 0 */
+    size_t n;        /* words held */
+    uint32_t *order; /* the n occupied slots, in the order the words came */
+    int pooled;      /* keys in pool blocks (set by the owner, before use) */
+    char **pool;     /* blocks of keys; the last one is being filled */
+    size_t n_pool, pool_used;
 } ix_wordmap;
 
 /* Add ddf/dhdf to word's counters (inserting it with zero first). Returns
@@ -63,6 +71,8 @@ typedef struct ix_wordmap {
 ix_word *ix_wordmap_add(ix_wordmap *m, const char *word, size_t len, int ddf, int dhdf);
 void ix_wordmap_clear(ix_wordmap *m);
 void ix_wordmap_free(ix_wordmap *m);
+/* Add every counter of from into to. */
+void ix_wordmap_merge(ix_wordmap *to, const ix_wordmap *from);
 
 /* The text of one page as the FTS columns hold it. */
 typedef struct ix_columns {
