@@ -58,8 +58,10 @@ enum {
     KS_INDEX_ERR_CORRUPT = -25, /* the index is damaged and could not be repaired */
     KS_INDEX_ERR_INTERRUPTED = -26, /* stopped by ks_index_interrupt: nothing was changed (a sync rolled
                                       back, a backup kept the old copy, a check found nothing) */
-    KS_INDEX_ERR_MOVED = -27 /* a reader's file was removed or replaced: its path names another file now
+    KS_INDEX_ERR_MOVED = -27, /* a reader's file was removed or replaced: its path names another file now
                                 (or none); close the reader and open the path again */
+    KS_INDEX_ERR_YIELDED = -28 /* a check or backup gave way (ks_index_give_way): nothing was changed
+                                  and nothing found; run it again later */
 };
 
 /* Open (creating when missing) the index at db_path for reading and
@@ -112,6 +114,18 @@ int ks_index_moved(const ks_index *ix);
  * put back) is finished first. The one call that may be made from another
  * thread while ix is in use; not after ks_index_close. */
 void ks_index_interrupt(ks_index *ix);
+/* While on is 1, a whole check (ks_index_check, _unless_sealed) or a
+ * backup on ix gives way to more urgent work on the same handle (the
+ * watcher: a page change): one running in another thread stops within a
+ * millisecond, and one started returns at once, each with
+ * KS_INDEX_ERR_YIELDED having changed nothing (the old backup stays, no
+ * damage is reported: run it again later); 0 withdraws the request, and
+ * the next check or backup runs in full. A sync is never asked to give
+ * way: call it with 1 only while a check or backup runs (or none), and
+ * with 0 before the next sync. A repair in progress is finished first. May
+ * be called from another thread while ix is in use, as ks_index_interrupt;
+ * not after ks_index_close. */
+void ks_index_give_way(ks_index *ix, int on);
 /* The path given to ks_index_open (owned by the handle). */
 const char *ks_index_path(const ks_index *ix);
 /* Close; NULL is fine. */

@@ -285,6 +285,28 @@ void ks_index_interrupt(ks_index *ix) {
     sqlite3_mutex_leave(ix->db_mu);
 }
 
+void ks_index_give_way(ks_index *ix, int on) {
+    if (!ix) return;
+    atomic_store(&ix->give_way, on != 0);
+    if (!on) return;
+    /* SQLite forgets an interrupt made while no statement runs, so one
+     * asked for just before the check's statement starts is lost; the flag
+     * makes the check return at once if it is set before, and a caller
+     * that asks again until the work returns (the watcher does) catches
+     * the few microseconds between. */
+    sqlite3_mutex_enter(ix->db_mu);
+    if (ix->db && !ix->repairing) sqlite3_interrupt(ix->db);
+    sqlite3_mutex_leave(ix->db_mu);
+}
+
+/* Whether a check or backup should give way now (then errmsg says so).
+ * ks_index_interrupt wins: stopping is not "later". */
+static int giving_way(ks_index *ix) {
+    if (!atomic_load(&ix->give_way) || atomic_load(&ix->interrupted)) return 0;
+    snprintf(ix->errmsg, sizeof ix->errmsg, "gave way to a sync (run again later)");
+    return 1;
+}
+
 /* A repair (recover) runs to its end: an interrupted one could take a
  * sound backup for a damaged one. */
 static void set_repairing(ks_index *ix, int on) {
@@ -319,6 +341,7 @@ static void fsync_dir_of(const char *path) {
 int ks_index_backup(ks_index *ix) {
     if (!ix->db) return KS_INDEX_ERR_DB;
     if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
+    if (giving_way(ix)) return KS_INDEX_ERR_YIELDED;
     char *bak = backup_path(ix->path), *tmp = ks_sprintf("%s.backup-new", ix->path);
     sqlite3_stmt *st;
     int rc;
@@ -329,6 +352,7 @@ int ks_index_backup(ks_index *ix) {
         sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
         rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ix_fail(ix, "making a backup");
         sqlite3_finalize(st);
+        if (rc != 0 && giving_way(ix)) rc = KS_INDEX_ERR_YIELDED; /* the old copy stays */
     }
     if (rc == 0 && interrupted(ix)) rc = KS_INDEX_ERR_INTERRUPTED; /* not worth an fsync now: the old copy stays */
     if (rc == 0) {
@@ -399,8 +423,12 @@ static int move_aside(ks_index *ix, char *aside, size_t cap) {
 }
 
 /* PRAGMA quick_check on the open connection: 0 sound, KS_INDEX_ERR_CORRUPT
- * (message in errmsg), or another negative code when it could not run. */
-static int quick_check(ks_index *ix) {
+ * (message in errmsg), or another negative code when it could not run.
+ * may_yield: KS_INDEX_ERR_YIELDED when asked to give way, _INTERRUPTED
+ * when stopping (whatever a check stopped part way said, even a complaint,
+ * means nothing: it is run again later); 0 while repairing, which is never
+ * stopped. */
+static int quick_check(ks_index *ix, int may_yield) {
     sqlite3_stmt *st;
     int rc;
     if ((rc = sqlite3_prepare_v2(ix->db, "PRAGMA quick_check", -1, &st, NULL)) != SQLITE_OK)
@@ -412,6 +440,10 @@ static int quick_check(ks_index *ix) {
             sqlite3_finalize(st);
             return 0;
         }
+        if (may_yield && (giving_way(ix) || interrupted(ix))) { /* stopped part way: not a finding */
+            sqlite3_finalize(st);
+            return atomic_load(&ix->interrupted) ? KS_INDEX_ERR_INTERRUPTED : KS_INDEX_ERR_YIELDED;
+        }
         snprintf(ix->errmsg, sizeof ix->errmsg, "%.200s", msg ? msg : "?");
         for (char *c = ix->errmsg; *c; c++)
             if (*c == '\n') *c = ' '; /* one log line */
@@ -419,6 +451,7 @@ static int quick_check(ks_index *ix) {
         return KS_INDEX_ERR_CORRUPT;
     }
     sqlite3_finalize(st);
+    if (may_yield && giving_way(ix)) return KS_INDEX_ERR_YIELDED;
     return fail_rc(ix, "checking the index", rc);
 }
 
@@ -448,7 +481,7 @@ static int recover(ks_index *ix, const char *why, int *how) {
             attempt = 1;
         }
         if ((rc = vet_file(ix)) == 0 && (rc = open_db(ix)) == 0 && (rc = ensure_schema(ix)) == 0 &&
-            (*how == 2 || (rc = quick_check(ix)) == 0))
+            (*how == 2 || (rc = quick_check(ix, 0)) == 0))
             break;
         /* the backup is no good either: aside with it too, start empty */
         close_db(ix);
@@ -501,6 +534,7 @@ ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap)
     int rc, how = 0;
     ix->db_mu = sqlite3_mutex_alloc(SQLITE_MUTEX_FAST); /* NULL in a single-threaded SQLite: no locking needed */
     atomic_init(&ix->interrupted, 0);
+    atomic_init(&ix->give_way, 0);
     ix->path = ks_strdup(db_path ? db_path : "");
     rc = vet_file(ix);
     if (rc == 0 && ix->was_empty) {
@@ -533,7 +567,8 @@ ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap)
 int ks_index_check(ks_index *ix) {
     if (!ix->db) return KS_INDEX_ERR_DB;
     if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
-    int rc = quick_check(ix), how = 0;
+    if (giving_way(ix)) return KS_INDEX_ERR_YIELDED;
+    int rc = quick_check(ix, 1), how = 0;
     if (rc != KS_INDEX_ERR_CORRUPT) return rc;
     rc = recover(ix, ix->errmsg, &how);
     if (rc != 0) {

@@ -25,6 +25,7 @@ struct ks_index {
     ino_t ino;
     sqlite3_mutex *db_mu;          /* guards db's value and repairing against ks_index_interrupt */
     atomic_int interrupted;        /* ks_index_interrupt was called: long work stops */
+    atomic_int give_way;           /* ks_index_give_way(ix, 1): a check or backup stops, for now */
     int repairing;                 /* under db_mu: recover() is running, not to be interrupted */
     long long checked_at;          /* unix time of the whole check this file passed, 0 unknown (seal.c) */
     int saw_damage;                /* SQLite said the file is damaged: never seal it */
