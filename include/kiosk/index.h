@@ -104,9 +104,27 @@ int ks_index_check_unless_sealed(ks_index *ix, int max_age_s);
  * negative code with the old backup kept (a full disk). */
 int ks_index_backup(ks_index *ix);
 /* 1 when the path no longer names the file this handle has open (it was
- * replaced, e.g. restored from its backup by another process, or removed):
- * close and open again to use the new one. */
+ * replaced, e.g. restored from its backup by another process, or removed);
+ * 2 when it does, but PATH-wal or PATH-shm no longer names the log or
+ * shared memory this handle writes through (removed by hand: every write
+ * after that would be lost to other readers); 0 otherwise. Either way,
+ * close and open again to use the files at the path (closing such a
+ * handle leaves the files now at PATH-wal and PATH-shm alone). Three
+ * stats. */
 int ks_index_moved(const ks_index *ix);
+/* When ks_index_moved(ix) is 2 (the -wal or -shm removed under ix): put a
+ * whole copy of the index as ix sees it (every write made through it, also
+ * since the removal, which no other connection sees) at the path as a new
+ * file, removing whatever is at PATH-wal and PATH-shm now; ix is then on a
+ * removed file (moved 1): close it and open the path. Needed rather than
+ * just opening the path again, since every connection to one file in a
+ * process shares its shared memory: a new one would share the removed
+ * -shm of those still open (the kiosk's search). Returns 1 when it made
+ * the new file; 0 when there was nothing to do (moved 0 or 1, or the file
+ * itself was removed or replaced meanwhile: that removal stands); or a
+ * negative code with the files as they were (a full disk: then open the
+ * path again anyway). */
+int ks_index_rehome(ks_index *ix);
 /* Ask the work running on ix in another thread (a sync, a check, a backup)
  * to stop, for a quick exit: it returns KS_INDEX_ERR_INTERRUPTED having
  * changed nothing, and so does every later sync, check or backup on ix

@@ -338,36 +338,88 @@ static void fsync_dir_of(const char *path) {
     free(dir);
 }
 
+/* A whole copy of the index as ix sees it (VACUUM INTO tmp, fsync), put
+ * in place at to by a rename (to NULL: left at tmp). what names it in
+ * errmsg. Returns 0, or a negative code with to as it was (tmp removed). */
+static int copy_whole(ks_index *ix, const char *tmp, const char *to, const char *what) {
+    sqlite3_stmt *st;
+    int rc;
+    unlink(tmp); /* VACUUM INTO wants a new file; a leftover is ours */
+    if (sqlite3_prepare_v2(ix->db, "VACUUM INTO ?", -1, &st, NULL) != SQLITE_OK) {
+        rc = ix_fail(ix, what);
+    } else {
+        sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ix_fail(ix, what);
+        sqlite3_finalize(st);
+        if (rc != 0 && giving_way(ix)) rc = KS_INDEX_ERR_YIELDED;
+    }
+    if (rc == 0 && interrupted(ix)) rc = KS_INDEX_ERR_INTERRUPTED; /* not worth an fsync now */
+    if (rc == 0) fsync_path(tmp);
+    if (rc == 0 && to) {
+        if (rename(tmp, to) != 0) {
+            snprintf(ix->errmsg, sizeof ix->errmsg, "%s: %s", what, strerror(errno));
+            rc = KS_INDEX_ERR_IO;
+        } else {
+            fsync_dir_of(to);
+        }
+    }
+    if (rc != 0) unlink(tmp);
+    return rc;
+}
+
 int ks_index_backup(ks_index *ix) {
     if (!ix->db) return KS_INDEX_ERR_DB;
     if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
     if (giving_way(ix)) return KS_INDEX_ERR_YIELDED;
     char *bak = backup_path(ix->path), *tmp = ks_sprintf("%s.backup-new", ix->path);
-    sqlite3_stmt *st;
-    int rc;
-    unlink(tmp); /* VACUUM INTO wants a new file; a leftover is ours */
-    if (sqlite3_prepare_v2(ix->db, "VACUUM INTO ?", -1, &st, NULL) != SQLITE_OK) {
-        rc = ix_fail(ix, "making a backup");
-    } else {
-        sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ix_fail(ix, "making a backup");
-        sqlite3_finalize(st);
-        if (rc != 0 && giving_way(ix)) rc = KS_INDEX_ERR_YIELDED; /* the old copy stays */
-    }
-    if (rc == 0 && interrupted(ix)) rc = KS_INDEX_ERR_INTERRUPTED; /* not worth an fsync now: the old copy stays */
-    if (rc == 0) {
-        fsync_path(tmp);
-        if (rename(tmp, bak) != 0) {
-            snprintf(ix->errmsg, sizeof ix->errmsg, "making a backup: %s", strerror(errno));
-            rc = KS_INDEX_ERR_IO;
-        } else {
-            fsync_dir_of(bak);
-        }
-    }
-    if (rc != 0) unlink(tmp); /* the old backup stays */
+    int rc = copy_whole(ix, tmp, bak, "making a backup"); /* failed: the old backup stays */
     free(tmp);
     free(bak);
     return rc;
+}
+
+int ks_index_rehome(ks_index *ix) {
+    if (!ix->db) return KS_INDEX_ERR_DB;
+    if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
+    if (ks_index_moved(ix) != 2) return 0;
+    /* Every connection in this process to the same file shares one mapping
+     * of the shared memory, the removed one while any is open: a new
+     * connection to the same file would use it with a new -wal. A new file
+     * (a new inode) starts afresh for all of them. */
+    char *tmp = ks_sprintf("%s.rehome-new", ix->path), *old = ks_sprintf("%s.rehome-old", ix->path),
+         *wal = ks_sprintf("%s-wal", ix->path), *shm = ks_sprintf("%s-shm", ix->path);
+    const char *what = "copying the index whose -wal or -shm was removed";
+    struct stat st;
+    int rc = copy_whole(ix, tmp, NULL, what), made = 0;
+    /* The file itself may be going too (rm index.db*, held up): moving it
+     * aside first, rather than renaming the copy over it, lets a removal
+     * made meanwhile win; only one made between the two renames is undone. */
+    if (rc == 0 && rename(ix->path, old) != 0) {
+        if (errno != ENOENT) {
+            snprintf(ix->errmsg, sizeof ix->errmsg, "%s: %s", what, strerror(errno));
+            rc = KS_INDEX_ERR_IO;
+        }
+    } else if (rc == 0 && (stat(old, &st) != 0 || st.st_dev != ix->files.dev[0] || st.st_ino != ix->files.ino[0])) {
+        rename(old, ix->path); /* another program's new file came in meanwhile: give it back */
+    } else if (rc == 0) {
+        unlink(wal); /* whatever is there now is not the copy's */
+        unlink(shm);
+        if (rename(tmp, ix->path) != 0) {
+            snprintf(ix->errmsg, sizeof ix->errmsg, "%s: %s", what, strerror(errno));
+            rc = KS_INDEX_ERR_IO;
+            rename(old, ix->path); /* as it was */
+        } else {
+            made = 1;
+            unlink(old); /* ix keeps it open until closed */
+            fsync_dir_of(ix->path);
+        }
+    }
+    if (!made) unlink(tmp);
+    free(tmp);
+    free(old);
+    free(wal);
+    free(shm);
+    return rc < 0 ? rc : made;
 }
 
 /* Copy from to a new file to (through to.restore-new and a rename).
@@ -499,18 +551,13 @@ static int recover(ks_index *ix, const char *why, int *how) {
     return rc;
 }
 
+/* A new connection: note the files it works on (files.c). */
 static void note_identity(ks_index *ix) {
-    struct stat st;
-    if (stat(ix->path, &st) == 0) {
-        ix->dev = st.st_dev;
-        ix->ino = st.st_ino;
-    }
+    ix_files_forget(&ix->files);
+    ix_files_note(ix->path, &ix->files);
 }
 
-int ks_index_moved(const ks_index *ix) {
-    struct stat st;
-    return stat(ix->path, &st) != 0 || st.st_dev != ix->dev || st.st_ino != ix->ino;
-}
+int ks_index_moved(const ks_index *ix) { return ix_files_moved(ix->path, &ix->files); }
 
 /* SQLite says "disk I/O error" when it cannot make the -shm file on a full
  * disk: say what it is. */
@@ -584,6 +631,14 @@ const char *ks_index_path(const ks_index *ix) { return ix->path; }
 
 void ks_index_close(ks_index *ix) {
     if (!ix) return;
+    if (ix->db && ks_index_moved(ix)) {
+        /* The last connection to close removes PATH-wal and PATH-shm by
+         * name; when they are no longer its own (removed by hand, a new
+         * file's), they are another connection's: leave them. Its own log
+         * is still copied into its own file first. */
+        int persist = 1;
+        sqlite3_file_control(ix->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    }
     close_db(ix);
     sqlite3_mutex_free(ix->db_mu);
     free(ix->path);

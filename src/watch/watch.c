@@ -373,6 +373,30 @@ static int sync_index(ks_watch *w) {
     return rc;
 }
 
+/* The index file, or its -wal or -shm, is not the one the thread's handle
+ * works on any more (ks_index_moved): say so and close the handle; the
+ * next sync opens what is at the path (making a new index if nothing is)
+ * and writes the whole content into it (how: ks_index_moved's 1 or 2;
+ * for 2 the old handle first copies the index to a new file there, see
+ * ks_index_rehome, so the writes made through it after its -wal was
+ * removed, which no other reader sees, are in the new file too; the next
+ * sync would write them again anyway). */
+static void follow_moved(ks_watch *w, int how) {
+    if (how == 2) {
+        int rc = ks_index_rehome(w->index);
+        if (rc == 1)
+            ks_log("%s: the index's -wal or -shm file was removed or replaced; the index (with every write since) "
+                   "is in a new file, bringing it up to date", w->db);
+        else if (rc < 0)
+            ks_log("%s: the index's -wal or -shm file was removed or replaced, and copying the index failed (%s); "
+                   "opening it again and bringing it up to date", w->db, ks_index_errmsg(w->index));
+        else if (ks_index_moved(w->index) == 1)
+            how = 1; /* the file itself went meanwhile (rm index.db*) */
+    }
+    if (how == 1) ks_log("%s: the index file was replaced; bringing the new one up to date", w->db);
+    set_index(w, NULL);
+}
+
 static int sync_index_once(ks_watch *w) {
     const ks_watch_snapshot *snap = w->to_sync;
     const ks_store *st = ks_watch_snapshot_store(snap);
@@ -382,8 +406,8 @@ static int sync_index_once(ks_watch *w) {
     ks_synonym *syn;
     int rc, err = 0;
     if (!w->db || !st) return 0;
-    if (w->index && ks_index_moved(w->index)) /* replaced by another process: follow it */
-        set_index(w, NULL);
+    int moved = w->index ? ks_index_moved(w->index) : 0;
+    if (moved) follow_moved(w, moved); /* replaced or removed: follow it */
     if (!w->index) {
         char msg[1024];
         set_index(w, ks_index_open_ex(w->db, &err, msg, sizeof msg));
@@ -496,11 +520,12 @@ static void note_gave_way(ks_watch *w, double *since) {
  * then synced again, since the backup may be older than the content), and
  * a fresh backup after a sync that wrote. */
 static void index_upkeep(ks_watch *w, double now) {
-    if (ks_index_moved(w->index)) {
+    int moved = ks_index_moved(w->index);
+    if (moved) {
         /* another process put a new file there (kiosk index restoring a
-         * backup, staff copying one in): bring that one up to date */
-        ks_log("%s: the index file was replaced; bringing the new one up to date", w->db);
-        set_index(w, NULL);
+         * backup, staff copying one in, removing it by hand): bring that
+         * one up to date */
+        follow_moved(w, moved);
         ks_watch_snapshot_release(w->to_sync);
         w->to_sync = ks_watch_take(w, 0);
         w->sync_pending = sync_index(w) != 0;
