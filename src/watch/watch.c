@@ -34,6 +34,11 @@
  * been giving way this long (edits that never stop, a log written on and
  * on inside the folder), it runs to its end. */
 #define GIVE_WAY_MAX_MS 60000.0
+/* ... and once it gave way, it starts again this much later: what made it
+ * give way may be nothing to load (a log written on and on inside the
+ * folder, the UI handing back a snapshot), which must not restart it
+ * without end. */
+#define GIVE_WAY_PAUSE_MS 50.0
 
 /* A problem that may repeat every second (a full disk): logged once, then
  * at most every REPEAT_LOG_MS with how many times it happened meanwhile. */
@@ -538,6 +543,7 @@ static void index_upkeep(ks_watch *w, double now) {
         wgive_end(g);
         if (rc == KS_INDEX_ERR_YIELDED) { /* a change first; the check again after it */
             note_gave_way(w, &w->check_gave_way);
+            w->check_at = now + GIVE_WAY_PAUSE_MS;
             return;
         }
         w->check_gave_way = 0;
@@ -569,6 +575,7 @@ static void index_upkeep(ks_watch *w, double now) {
         wgive_end(g);
         if (rc == KS_INDEX_ERR_YIELDED) { /* a change first: the old backup stays, whole */
             note_gave_way(w, &w->backup_gave_way);
+            w->backup_at = now + GIVE_WAY_PAUSE_MS;
             return;
         }
         w->backup_gave_way = 0;
