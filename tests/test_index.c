@@ -139,10 +139,19 @@ static void test_sync_cycle(void) {
     stat(wal, &st0);
     INT_EQ(sync_tp(ix, tp, 3, &r), 0);
     INT_EQ(r.unchanged.n, 3);
+    OK(list_has(&r.unchanged, "glossary"));
     INT_EQ(r.added.n + r.changed.n + r.removed.n, 0);
     INT_EQ(r.wrote, 0);
     INT_EQ(r.generation, 1);
     ks_index_report_free(&r);
+    /* unchanged pages only counted (kiosk index): the same count, no names */
+    ks_index_set_report_unchanged(ix, 0);
+    INT_EQ(sync_tp(ix, tp, 3, &r), 0);
+    INT_EQ(r.unchanged.n, 3);
+    OK(r.unchanged.slugs == NULL);
+    INT_EQ(r.added.n + r.changed.n + r.removed.n, 0);
+    ks_index_report_free(&r);
+    ks_index_set_report_unchanged(ix, 1);
     stat(wal, &st1);
     INT_EQ(st1.st_size, st0.st_size);
     INT_EQ(st1.st_mtime, st0.st_mtime);

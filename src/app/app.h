@@ -80,10 +80,12 @@ struct ks_store *app_load_store(const char *sub, const app_paths *paths);
  * NULL; it is only read and stays the caller's). */
 struct ks_store *app_load_store_from(const char *sub, const app_paths *paths, const struct ks_store *prev);
 /* The same, trusting walk (the stamp's walk of the folder, may be NULL:
- * see ks_store_load_walked) for the listings and the files' identities. */
+ * see ks_store_load_walked) for the listings and the files' identities;
+ * count_diags 1: the diagnostics only counted (ks_store_options.count_diags,
+ * for kiosk index, which prints none). */
 struct ks_store_walk;
 struct ks_store *app_load_store_walked(const char *sub, const app_paths *paths, const struct ks_store *prev,
-                                       struct ks_store_walk *walk);
+                                      struct ks_store_walk *walk, int count_diags);
 
 /* A hash of every placeholder value the configuration gives pages (see
  * ks_config_placeholder), so a changed clinic phone number is a change. */

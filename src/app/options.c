@@ -126,15 +126,17 @@ int app_is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg,
 ks_store *app_load_store(const char *sub, const app_paths *paths) { return app_load_store_from(sub, paths, NULL); }
 
 ks_store *app_load_store_from(const char *sub, const app_paths *paths, const ks_store *prev) {
-    return app_load_store_walked(sub, paths, prev, NULL);
+    return app_load_store_walked(sub, paths, prev, NULL, 0);
 }
 
-ks_store *app_load_store_walked(const char *sub, const app_paths *paths, const ks_store *prev, ks_store_walk *walk) {
+ks_store *app_load_store_walked(const char *sub, const app_paths *paths, const ks_store *prev, ks_store_walk *walk,
+                                int count_diags) {
     int err;
     ks_store_options opts;
     ks_store *store;
     memset(&opts, 0, sizeof opts);
     opts.config = &paths->cfg;
+    opts.count_diags = count_diags;
     opts.image_probe = app_image_probe; /* pictures are decoded, not only sniffed */
     app_image_probe_init();
     store = walk ? ks_store_load_walked(paths->content, prev, walk, &opts, &err)

@@ -47,6 +47,7 @@ struct ks_index {
     int repairing;                 /* under db_mu: recover() is running, not to be interrupted */
     long long checked_at;          /* unix time of the whole check this file passed, 0 unknown (seal.c) */
     int saw_damage;                /* SQLite said the file is damaged: never seal it */
+    int unchanged_counted;         /* ks_index_set_report_unchanged(ix, 0): counted, not named */
 };
 
 /* Run sql (no results wanted). Returns 0 or KS_INDEX_ERR_DB / _BUSY after

@@ -10,7 +10,8 @@
 
 typedef struct old_row {
     int64_t id;
-    char *slug;
+    char *slug;   /* in sync_body's one block of slugs (set once all are read) */
+    size_t at;    /* where in that block */
     uint64_t hash;
     uint64_t bad_hash;
     int seen;
@@ -30,7 +31,7 @@ static void list_push(ks_index_list *l, const char *slug) {
 }
 
 static void list_sort(ks_index_list *l) {
-    if (l->n > 1) qsort(l->slugs, l->n, sizeof *l->slugs, cmp_str);
+    if (l->n > 1 && l->slugs) qsort(l->slugs, l->n, sizeof *l->slugs, cmp_str);
 }
 
 /* The FTS columns of a page, in bufs the caller frees. */
@@ -223,6 +224,7 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
     ks_index *ix = s->ix;
     old_row *old = NULL;
     size_t n_old = 0, cap_old = 0;
+    ks_buf slugs = {0}; /* every old slug, one after another: one block, not 10,000 */
     sqlite3_stmt *st;
     int rc = 0;
 
@@ -232,13 +234,16 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (n_old == cap_old) old = ks_realloc(old, (cap_old = cap_old ? cap_old * 2 : 64) * sizeof *old);
         old[n_old].id = sqlite3_column_int64(st, 0);
-        old[n_old].slug = ks_strdup((const char *)sqlite3_column_text(st, 1));
+        const char *slug = (const char *)sqlite3_column_text(st, 1);
+        old[n_old].at = slugs.len;
+        ks_buf_append(&slugs, slug ? slug : "", strlen(slug ? slug : "") + 1);
         old[n_old].hash = (uint64_t)sqlite3_column_int64(st, 2);
         old[n_old].bad_hash = (uint64_t)sqlite3_column_int64(st, 3);
         old[n_old].seen = 0;
         n_old++;
     }
     sqlite3_finalize(st);
+    for (size_t i = 0; i < n_old; i++) old[i].slug = slugs.data + old[i].at; /* the block moved no more */
     if (rc != SQLITE_DONE) {
         rc = ix_fail(ix, "reading the pages");
         goto done;
@@ -271,7 +276,8 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
             rc = write_page(s, p, -1);
             r->wrote = 1;
         } else if (o->hash == p->hash) {
-            list_push(&r->unchanged, p->slug);
+            if (ix->unchanged_counted) r->unchanged.n++;
+            else list_push(&r->unchanged, p->slug);
             if (o->bad_hash != 0) { /* fixed back to the version indexed */
                 sqlite3_bind_int64(s->st[ST_UPD_BAD], 1, 0);
                 sqlite3_bind_int64(s->st[ST_UPD_BAD], 2, o->id);
@@ -316,7 +322,7 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
      * from whatever folder, makes them untrue. */
     if (rc == 0 && r->wrote) rc = ix_exec(ix, "DELETE FROM meta WHERE key LIKE 'note:%'");
 done:
-    for (size_t i = 0; i < n_old; i++) free(old[i].slug);
+    ks_buf_free(&slugs);
     free(old);
     return rc;
 }

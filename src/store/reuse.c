@@ -87,9 +87,7 @@ static void file_release(page_file *f) {
     int refs = atomic_fetch_sub(&f->refs, 1);
     assert(refs >= 1); /* one reference per view; released once per view */
     if (refs != 1) return;
-    if (f->arena) { /* a skeleton: one block (images included) */
-        free(f->arena);
-        free(f->syn_words);
+    if (f->arena) { /* a skeleton: one block, f's own (records.c) */
         free(f);
         return;
     }
@@ -181,13 +179,25 @@ const ks_page *store_reuse_prev_stat(const ks_store *prev, const char *rel, stru
 /* Reuse v's record for this load: its diagnostics go to the store again. */
 static ks_page *reuse(ks_store *s, page_view *v, const file_id *id, int64_t verified) {
     page_file *f = v->file;
-    int refs = atomic_fetch_add(&f->refs, 1);
-    assert(refs >= 1); /* prev's view holds one: a record in use is never freed */
-    (void)refs;
     if (f->arena) s->has_skeletons = 1;
     for (size_t i = 0; i < f->n_diags; i++)
         store_diag_add(&s->diags, f->diags[i].path, f->diags[i].line, f->diags[i].severity, "%s", f->diags[i].message);
     s->n_reused++;
+    /* A view read from a records file that no load has taken yet is what
+     * store_view_new would make here (the record's links, unresolved, and
+     * its own counts: no check has run on it) and only the records
+     * snapshot holds it: this load takes it over, and its checks fill it
+     * in, instead of copying it (10,000 views a kiosk index at 10,000
+     * pages). Taken once: a later load from the same records copies. */
+    if (s->prev && s->prev->is_records && !v->taken && verified == v->verified && same_id(&v->id, id) &&
+        atomic_load(&v->refs) == 1) {
+        v->taken = 1;
+        store_page_retain(&v->page);
+        return &v->page;
+    }
+    int refs = atomic_fetch_add(&f->refs, 1);
+    assert(refs >= 1); /* prev's view holds one: a record in use is never freed */
+    (void)refs;
     return store_view_new(f, id, verified);
 }
 
@@ -244,6 +254,20 @@ static void find_images(page_file *f) {
     cmark_iter_free(it);
 }
 
+/* A load that only counts its diagnostics (ks_store_options.count_diags)
+ * counts those a parse added from first on, once its record has copied
+ * them, and drops them from the list. */
+static void count_from(ks_store *s, size_t first) {
+    if (!s->diags.count_only) return;
+    for (size_t k = first; k < s->diags.len; k++) {
+        s->diags.counted++;
+        s->diags.counted_errors += s->diags.items[k].severity == KS_DIAG_ERROR;
+        free(s->diags.items[k].path);
+        free(s->diags.items[k].message);
+    }
+    s->diags.len = first;
+}
+
 ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, const char *topic) {
     struct stat st;
     file_id id;
@@ -260,6 +284,7 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
     else if (have_id)
         v = previous(s, rel_path, topic);
     size_t first = s->diags.len;
+    int count_only = s->diags.count_only; /* a parse keeps its diagnostics for the record (file_new) */
     ks_page *base = NULL;
     s->last_file_hash = 0;
     /* file_hash 0: the record of a file that could not be read; read it again */
@@ -273,6 +298,7 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
                     free(data);
                     return reuse(s, v, &id, s->load_ns);
                 }
+                s->diags.count_only = 0;
                 base = store_page_parse(s, data, len, rel_path, topic); /* read once, parsed at once */
             } else {
                 if (e->fd >= 0) (void)lseek(e->fd, 0, SEEK_SET); /* store_page_load reads it again and says what failed */
@@ -280,11 +306,19 @@ ks_page *store_page_get(ks_store *s, source_entry *e, const char *rel_path, cons
             free(data);
         }
     }
-    if (!base) base = store_page_load(s, e, rel_path, topic);
-    if (!base) return NULL;
+    if (!base) {
+        s->diags.count_only = 0;
+        base = store_page_load(s, e, rel_path, topic);
+    }
+    s->diags.count_only = count_only;
+    if (!base) {
+        count_from(s, first);
+        return NULL;
+    }
     s->n_parsed++;
     /* the diagnostics this file added (none: the list may still be NULL) */
     page_file *f = file_new(base, s->diags.len > first ? s->diags.items + first : NULL, s->diags.len - first);
+    count_from(s, first);
     f->file_hash = s->last_file_hash;
     /* only recovery and risks pages are asked (store.c's check_pages) */
     f->help_callout = (!strcmp(base->section, "recovery") || !strcmp(base->section, "risks")) &&

@@ -59,6 +59,7 @@ typedef struct store_listing {
     char *rel;
     char **names;
     size_t n;
+    int one_block; /* names and the array in one allocation (store_walk_typed) */
 } store_listing;
 
 struct store_listings {
@@ -68,7 +69,7 @@ struct store_listings {
 
 static void listing_release(store_listing *L) {
     if (atomic_fetch_sub(&L->refs, 1) != 1) return;
-    for (size_t k = 0; k < L->n; k++) free(L->names[k]);
+    for (size_t k = 0; !L->one_block && k < L->n; k++) free(L->names[k]);
     free(L->names);
     free(L->rel);
     free(L);
@@ -86,13 +87,15 @@ static void listings_put(store_listings *l, store_listing *L) {
     l->items[l->n++] = L;
 }
 
-/* A new listing of rel (typed: taken over), added to l. */
-static store_listing *listings_add(store_listings *l, const char *rel, char **typed, size_t n) {
+/* A new listing of rel (typed: taken over; one_block: freed as one
+ * allocation, as store_walk_typed makes it), added to l. */
+static store_listing *listings_add(store_listings *l, const char *rel, char **typed, size_t n, int one_block) {
     store_listing *L = ks_malloc(sizeof *L);
     atomic_init(&L->refs, 1);
     L->rel = ks_strdup(rel);
     L->names = typed;
     L->n = n;
+    L->one_block = one_block;
     listings_put(l, L);
     return L;
 }
@@ -305,7 +308,7 @@ const char **store_source_list(store_source *s, const char *rel, size_t *count) 
         char **walked = s->walk ? store_walk_typed(s->walk, rel, &n) : NULL;
         if (walked) { /* the stamp listed it (or vouched for its cached names) a moment ago */
             *count = n;
-            return listing_names(listings_add(s->record, rel, walked, n));
+            return listing_names(listings_add(s->record, rel, walked, n, 1));
         }
         int dfd = cached_folder(s, rel, strlen(rel)), own = !*rel;
         char buf[32768] __attribute__((aligned(8)));
@@ -336,7 +339,7 @@ const char **store_source_list(store_source *s, const char *rel, size_t *count) 
         if (own) close(fd);
         if (n) qsort(typed, n, sizeof(char *), typed_cmp);
         *count = n;
-        return listing_names(listings_add(s->record, rel, typed, n));
+        return listing_names(listings_add(s->record, rel, typed, n, 0));
     }
     if (n) qsort(names, n, sizeof(char *), name_cmp);
     /* kept by the source as a listing (type '?'), so the names are borrowed as on disk */
@@ -346,7 +349,7 @@ const char **store_source_list(store_source *s, const char *rel, size_t *count) 
         names[i] = t;
     }
     *count = n;
-    return listing_names(listings_add(s->mem, rel, names, n));
+    return listing_names(listings_add(s->mem, rel, names, n, 0));
 }
 
 void store_source_entry_close(source_entry *e) {

@@ -45,22 +45,26 @@ typedef struct stamp_folder {
     struct stat *st;
     unsigned char *ok;
     int plain;
+    int in_block;   /* bits: 1 rel, 2 the names are in the cache's block (not each freed) */
 } stamp_folder;
 
 typedef struct stamp_cache {
     stamp_folder *items; /* sorted by rel (the walk's order is not: looked up by bsearch) */
     size_t n, cap;
+    char *block;         /* the strings read from the cache file, one after another
+                            (13,500 at 10,000 pages: one allocation, not one each) */
 } stamp_cache;
 
 static void cache_free(stamp_cache *c) {
     for (size_t i = 0; i < c->n; i++) {
-        for (size_t k = 0; k < c->items[i].n; k++) free(c->items[i].names[k]);
+        for (size_t k = 0; !(c->items[i].in_block & 2) && k < c->items[i].n; k++) free(c->items[i].names[k]);
         free(c->items[i].names);
-        free(c->items[i].rel);
+        if (!(c->items[i].in_block & 1)) free(c->items[i].rel);
         free(c->items[i].st);
         free(c->items[i].ok);
     }
     free(c->items);
+    free(c->block);
     memset(c, 0, sizeof *c);
 }
 
@@ -77,14 +81,20 @@ static int64_t ns_of(struct timespec t) { return (int64_t)t.tv_sec * 1000000000L
 typedef store_reader rd;
 #define rd_get store_read
 
-static char *rd_str(rd *r) {
+/* The next string, copied to *at in the block (which has room: the file
+ * holds each string's length before it, so the block of the file's size
+ * holds every string and its '\0'). */
+static char *rd_str(rd *r, char **at) {
     uint32_t n = 0;
     rd_get(r, &n, 4);
     if (r->bad || (size_t)(r->end - r->p) < n) {
         r->bad = 1;
         return NULL;
     }
-    char *s = ks_strndup((const char *)r->p, n);
+    char *s = *at;
+    memcpy(s, r->p, n);
+    s[n] = '\0';
+    *at += n + 1;
     r->p += n;
     return s;
 }
@@ -103,10 +113,12 @@ static void cache_read(const char *path, stamp_cache *c) {
     rd_get(&r, &n, 8);
     if (sum != store_sum64(data, len - 8) || n > len / 32) r.bad = 1;
     if (!r.bad) c->items = ks_calloc(n ? n : 1, sizeof *c->items);
+    char *at = c->block = r.bad ? NULL : ks_malloc(len);
     for (uint64_t i = 0; i < n && !r.bad; i++) {
         stamp_folder *f = &c->items[c->n++];
         uint32_t names = 0;
-        f->rel = rd_str(&r);
+        f->in_block = 1 | 2;
+        f->rel = rd_str(&r, &at);
         rd_get(&r, &f->ino, 8);
         rd_get(&r, &f->mtime, 8);
         rd_get(&r, &f->ctime, 8);
@@ -118,7 +130,7 @@ static void cache_read(const char *path, stamp_cache *c) {
         }
         f->names = ks_calloc(names ? names : 1, sizeof *f->names);
         for (uint32_t k = 0; k < names && !r.bad; k++) {
-            f->names[k] = rd_str(&r);
+            f->names[k] = rd_str(&r, &at);
             if (f->names[k]) f->n++;
         }
     }
@@ -158,17 +170,29 @@ static void cache_write(const char *path, stamp_cache *c) {
 
 typedef struct walk {
     int root;               /* the content folder */
-    ks_buf b;               /* what the stamp hashes */
+    ks_buf b;               /* what the stamp hashes, since the last stamp_fold */
+    uint64_t sum;           /* the sums of what was folded */
     stamp_cache *old;       /* may be empty; the names of the folders trusted are taken from it */
     stamp_cache now;        /* the folders as this walk saw them */
     int64_t clock;          /* when the walk began (ns, wall clock) */
     int listed;             /* folders listed for real (else the cache needs no writing) */
 } walk;
 
+/* What the stamp hashes is summed 64 KiB at a time (the sums chained),
+ * not kept whole: 1.5 MB at 10,000 pages, 400 page faults of fresh
+ * memory. The same entries in the same order give the same stamp. */
+#define STAMP_CHUNK (64 * 1024)
+
+static void stamp_fold(walk *w) {
+    w->sum = w->sum * 0x9E3779B185EBCA87ULL + store_sum64(w->b.data ? w->b.data : "", w->b.len);
+    w->b.len = 0;
+}
+
 /* Mix one entry (its path, rel_dir/name, and what stat says of it) into
  * the stamp: binary, not printf, as this runs once per file on every
  * `kiosk index`. */
-static void stamp_entry(ks_buf *b, const char *rel_dir, const char *name, const struct stat *st) {
+static void stamp_entry(walk *w, const char *rel_dir, const char *name, const struct stat *st) {
+    ks_buf *b = &w->b;
     int64_t v[8] = {(int64_t)st->st_size, (int64_t)st->st_mtim.tv_sec, (int64_t)st->st_mtim.tv_nsec,
                     (int64_t)st->st_ctim.tv_sec, (int64_t)st->st_ctim.tv_nsec, (int64_t)st->st_ino,
                     (int64_t)st->st_mode, (int64_t)st->st_dev};
@@ -178,6 +202,7 @@ static void stamp_entry(ks_buf *b, const char *rel_dir, const char *name, const 
     }
     ks_buf_append(b, name, strlen(name) + 1);
     ks_buf_append(b, v, sizeof v);
+    if (b->len >= STAMP_CHUNK) stamp_fold(w);
 }
 
 /* The names in the folder rel (sorted, "." and ".." left out), NULL when
@@ -218,6 +243,7 @@ static stamp_folder *folder_names(walk *w, const char *rel, const struct stat *s
         f.listed = old->listed; /* the names taken over: the old cache is only freed after the walk */
         f.n = old->n;
         f.names = old->names;
+        f.in_block = old->in_block & 2; /* (then so is its block: see ks_store_stamp_walk) */
         old->names = NULL;
         old->n = 0;
     } else {
@@ -258,12 +284,12 @@ static int stamp_folder_walk(walk *w, const char *rel, const struct stat *st, in
         if (fstatat(w->root, path.data, &lst, AT_SYMLINK_NOFOLLOW) != 0) continue;
         w->now.items[at].st[i] = lst;
         w->now.items[at].ok[i] = 1;
-        stamp_entry(&w->b, rel[0] ? rel : NULL, name, &lst);
+        stamp_entry(w, rel[0] ? rel : NULL, name, &lst);
         /* a link is followed (or refused) by the target it has now */
         tst = lst;
         if (S_ISLNK(lst.st_mode)) {
             if (fstatat(w->root, path.data, &tst, 0) != 0) continue;
-            stamp_entry(&w->b, rel[0] ? rel : NULL, name, &tst);
+            stamp_entry(w, rel[0] ? rel : NULL, name, &tst);
         }
         if (S_ISDIR(tst.st_mode) && depth < STAMP_MAX_DEPTH) {
             char *sub = ks_strdup(path.data);
@@ -292,12 +318,17 @@ int ks_store_stamp_walk(const char *dir, const char *cache, uint64_t *stamp, ks_
     walk w = {.root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), .old = &old, .clock = store_reuse_clock_ns()};
     if (w.root < 0) return KS_ERR_IO;
     cache_read(cache, &old);
-    stamp_entry(&w.b, NULL, ".", &st);
+    stamp_entry(&w, NULL, ".", &st);
     int rc = stamp_folder_walk(&w, "", &st, 0, 1);
-    if (rc == KS_OK) *stamp = store_sum64(w.b.data, w.b.len) | 1; /* never 0 */
+    if (rc == KS_OK) {
+        stamp_fold(&w);
+        *stamp = w.sum | 1; /* never 0 */
+    }
     if (rc == KS_OK && w.now.n) qsort(w.now.items, w.now.n, sizeof *w.now.items, folder_cmp);
     if (rc == KS_OK && cache && (w.listed || w.now.n != old.n)) cache_write(cache, &w.now);
     close(w.root);
+    w.now.block = old.block; /* names taken over from the cache may be in it */
+    old.block = NULL;
     cache_free(&old);
     ks_buf_free(&w.b);
     if (rc == KS_OK && out) {
@@ -377,13 +408,17 @@ int store_walk_stat(ks_store_walk *w, const char *rel, struct stat *st) {
 char **store_walk_typed(ks_store_walk *w, const char *rel, size_t *n) {
     const stamp_folder *f = walk_folder(w, rel, strlen(rel));
     if (!f) return NULL;
-    char **typed = ks_malloc((f->n ? f->n : 1) * sizeof *typed);
+    /* the array and its names in one block (11,770 names a load at 10,000 pages) */
+    size_t bytes = 0, at = (f->n ? f->n : 1) * sizeof(char *);
+    for (size_t i = 0; i < f->n; i++) bytes += strlen(f->names[i]) + 2;
+    char **typed = ks_malloc(at + bytes), *block = (char *)typed;
     for (size_t i = 0; i < f->n; i++) {
         size_t len = strlen(f->names[i]);
         char t = !f->ok[i] ? '?' : S_ISREG(f->st[i].st_mode) ? 'f' : S_ISDIR(f->st[i].st_mode) ? 'd' : '?';
-        typed[i] = ks_malloc(len + 2);
+        typed[i] = block + at;
         typed[i][0] = t;
         memcpy(typed[i] + 1, f->names[i], len + 1);
+        at += len + 2;
     }
     *n = f->n;
     return typed;

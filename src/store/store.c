@@ -34,14 +34,19 @@ const char *ks_section_icon(const char *section) {
 }
 
 int ks_section_rank(const char *section) {
-    for (int i = 0; i < KS_SECTION_COUNT; i++)
-        if (strcmp(section, ks_standard_sections[i]) == 0) return i;
+    for (int i = 0; i < KS_SECTION_COUNT; i++) /* (the first letter first: 30,000 calls a load) */
+        if (section[0] == ks_standard_sections[i][0] && strcmp(section, ks_standard_sections[i]) == 0) return i;
     return -1;
 }
 
 /* ------------------------------------------------------------ diagnostics */
 
 void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...) {
+    if (d->count_only) {
+        d->counted++;
+        d->counted_errors += sev == KS_DIAG_ERROR;
+        return;
+    }
     if (d->len == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;
         d->items = ks_realloc(d->items, d->cap * sizeof(ks_diag));
@@ -362,9 +367,12 @@ static void check_pages(ks_store *s) {
         missing[k] = ks_sprintf("the topic has no '%s' page (a page with 'section: %s')", ks_standard_sections[k],
                                 ks_standard_sections[k]);
     for (size_t t = 0; t < s->n_topics; t++) {
-        char *path = ks_sprintf("%s/index.md", s->topics[t].slug);
+        if (have[t] == (1u << KS_SECTION_COUNT) - 1) continue; /* nothing missing: no path to make */
+        /* (only counted: no path either) */
+        char *path = s->diags.count_only ? NULL : ks_sprintf("%s/index.md", s->topics[t].slug);
         for (int k = 0; k < KS_SECTION_COUNT; k++)
-            if (!(have[t] & (1u << k))) store_diag_add(&s->diags, path, 1, KS_DIAG_WARNING, "%s", missing[k]);
+            if (!(have[t] & (1u << k)))
+                store_diag_add(&s->diags, path ? path : "", 1, KS_DIAG_WARNING, "%s", missing[k]);
         free(path);
     }
     for (int k = 0; k < KS_SECTION_COUNT; k++) free(missing[k]);
@@ -392,6 +400,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
     s->dir = ks_strdup(dir);
     s->today = opts && opts->today ? opts->today : time(NULL);
     s->no_grade = opts ? opts->no_grade : 0;
+    s->diags.count_only = opts ? opts->count_diags != 0 : 0;
     if (opts) s->opts = *opts;
     s->config = opts ? opts->config : NULL; /* NULL: the fallback words */
     s->page_opts_key = store_reuse_options_key(opts);
@@ -492,9 +501,11 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
     /* Topics take their title, summary and order from index.md. */
     for (size_t t = 0; t < s->n_topics; t++) {
         ks_topic *topic = &s->topics[t];
-        char *slug = ks_sprintf("%s/index", topic->slug);
-        topic->index = ks_store_find(s, slug);
-        free(slug);
+        ks_buf slug = {0}; /* not ks_sprintf: 1,774 topics a load at 10,000 pages */
+        ks_buf_puts(&slug, topic->slug);
+        ks_buf_puts(&slug, "/index");
+        topic->index = store_find_slug(s, slug.data, slug.len);
+        ks_buf_free(&slug);
         topic->title = topic->index && topic->index->title[0] ? topic->index->title : topic->slug;
         topic->summary = topic->index ? topic->index->summary : "";
         topic->order = topic->index ? topic->index->order : 100;
@@ -524,7 +535,7 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
     sort_pages(s);
 
     if (s->diags.len) qsort(s->diags.items, s->diags.len, sizeof(ks_diag), store_diag_cmp);
-    s->n_errors = 0;
+    s->n_errors = s->diags.counted_errors;
     for (size_t i = 0; i < s->diags.len; i++)
         if (s->diags.items[i].severity == KS_DIAG_ERROR) s->n_errors++;
     s->config = NULL; /* the configuration is only read while loading */
@@ -566,6 +577,7 @@ ks_store *ks_store_load_changed(const char *dir, const ks_store *prev, char *con
      * and with nothing it could not read (an unreadable file or folder is
      * looked at again by a full load only). */
     if (!prev || !prev->listings || prev->is_records || prev->has_skeletons || prev->n_unknown ||
+        prev->diags.count_only || (opts && opts->count_diags) ||
         prev->page_opts_key != store_reuse_options_key(opts)) {
         if (err) *err = KS_ERR_INVALID;
         return NULL;
@@ -691,5 +703,6 @@ uint64_t ks_store_synonyms_hash(const ks_store *s) { return s->synonyms_hash; }
 size_t ks_store_diag_count(const ks_store *s) { return s->diags.len; }
 const ks_diag *ks_store_diag(const ks_store *s, size_t i) { return i < s->diags.len ? &s->diags.items[i] : NULL; }
 size_t ks_store_error_count(const ks_store *s) { return s->n_errors; }
+size_t ks_store_diag_total(const ks_store *s) { return s->diags.len + s->diags.counted; }
 size_t ks_store_unknown_count(const ks_store *s) { return s->n_unknown; }
 const char *ks_store_unknown(const ks_store *s, size_t i) { return i < s->n_unknown ? s->unknown[i] : NULL; }

@@ -17,9 +17,12 @@
 typedef struct diag_list {
     ks_diag *items; /* owned */
     size_t len, cap;
+    int count_only;          /* 1: store_diag_add only counts (ks_store_options.count_diags) */
+    size_t counted, counted_errors; /* what it counted so, errors among them */
 } diag_list;
 
-/* Add one diagnostic; path is copied. */
+/* Add one diagnostic; path is copied. When d->count_only, only counted
+ * (nothing is formatted or copied). */
 void store_diag_add(diag_list *d, const char *path, int line, ks_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
@@ -178,7 +181,8 @@ int store_source_use_walk(store_source *s, ks_store_walk *walk);
  * of rel (1) or 0 when the walk has nothing to trust for it; the names of
  * the folder rel typed as store_source_list keeps them ('f' regular, 'd'
  * folder, '?' anything else or not looked at), NULL when the walk did not
- * list it through real folders. */
+ * list it through real folders (the array and its names are one block:
+ * one free). */
 int64_t store_walk_clock(const ks_store_walk *w);
 int store_walk_is_root(const ks_store_walk *w, const struct stat *st);
 int store_walk_stat(ks_store_walk *w, const char *rel, struct stat *st);
@@ -304,7 +308,8 @@ typedef struct page_file {
     char *reviewed_msg;  /* the same for "reviewed DATE, more than 12 months ago" */
     ks_diag *diags;      /* the diagnostics store_page_load gave for this file */
     size_t n_diags;
-    void *arena;         /* skeletons: the block holding base, its strings and diags */
+    void *arena;         /* skeletons: where base, its strings and diags are, in the one
+                            block this page_file heads (with syn_words): freed with it */
     uint64_t *syn_words; /* skeletons: sorted word hashes (see store_synonyms_page_words) */
     size_t n_syn_words;
 } page_file;
@@ -319,6 +324,8 @@ typedef struct page_view {
     page_file *file;  /* one reference */
     file_id id;       /* what stat said of the file when it was read or verified */
     int64_t verified; /* when (wall clock, ns) the content was known to match id */
+    int taken;        /* a view of a records snapshot that a load took over (reuse.c):
+                         checked by that load, so never taken again */
 } page_view;
 
 /* A new view of f (taking over one reference): the record as store_page_load
