@@ -773,6 +773,88 @@ static void test_backup_first_build(void) {
     free(wal);
 }
 
+/* ks_index_give_way (the watcher: a page change arrived while it checks
+ * or backs up the index): a check and a backup asked to give way, before
+ * or while they run, change nothing and say so; once the request is
+ * withdrawn the next ones run in full, a sync works as before, and the
+ * check still finds damage (a yielded check reports none, moves nothing). */
+static void *give_way_soon(void *ctx) {
+    for (int i = 0; i < 20; i++) { /* as the watcher does: ask until the work returns */
+        usleep(1000);
+        ks_index_give_way(ctx, 1);
+    }
+    return NULL;
+}
+
+static void test_give_way(void) {
+    char *db = tmp_path("giveway.db"), *bak = ks_sprintf("%s.backup", db), *tmp = ks_sprintf("%s.backup-new", db);
+    size_t len0 = 0, len1 = 0;
+    char *before, *after;
+    struct stat st0, st1;
+    sync_many(db, "oldword", 0);
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    INT_EQ(ks_index_backup(ix), 0);
+    before = file_text(bak, &len0);
+    OK(before != NULL && len0 > 0);
+
+    ks_index_give_way(ix, 1); /* asked before they start */
+    INT_EQ(ks_index_check(ix), KS_INDEX_ERR_YIELDED);
+    STR_CONTAINS(ks_index_errmsg(ix), "gave way");
+    INT_EQ(ks_index_backup(ix), KS_INDEX_ERR_YIELDED);
+    after = file_text(bak, &len1);
+    OK(after && len1 == len0 && memcmp(before, after, len0) == 0); /* the old backup, byte for byte */
+    free(after);
+    OK(access(tmp, F_OK) != 0);
+    ks_index_give_way(ix, 0);
+    INT_EQ(ks_index_check(ix), 0);
+
+    /* asked while they run (or, on a fast machine, done first) */
+    for (int round = 0; round < 2; round++) {
+        pthread_t th;
+        OK(pthread_create(&th, NULL, give_way_soon, ix) == 0);
+        int rc = round == 0 ? ks_index_check(ix) : ks_index_backup(ix);
+        pthread_join(th, NULL);
+        ks_index_give_way(ix, 0);
+        OK(rc == 0 || rc == KS_INDEX_ERR_YIELDED);
+        OK(access(tmp, F_OK) != 0);
+        INT_EQ(db_int(bak, "SELECT count(*) FROM pages"), KILL_PAGES);
+    }
+    ks_index_close(ix);
+    /* damage: a check that gives way finds none and moves nothing; the
+     * next one finds it and restores the backup */
+    scribble_mid(db);
+    OK(stat(db, &st0) == 0);
+    ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    ks_index_give_way(ix, 1);
+    INT_EQ(ks_index_check(ix), KS_INDEX_ERR_YIELDED);
+    OK(stat(db, &st1) == 0 && st1.st_ino == st0.st_ino); /* not moved aside */
+    ks_index_give_way(ix, 0);
+    INT_EQ(ks_index_check(ix), 1); /* found, restored from the backup */
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'oldword'"), KILL_PAGES);
+
+    /* not sticky, as an interrupt is: a check, a sync and a backup run in full */
+    INT_EQ(ks_index_check(ix), 0);
+    {
+        tpage tp[1];
+        ks_index_report r;
+        make_page(&tp[0], "topic/page-000", "A page", "Changed text with newword.", 0);
+        INT_EQ(sync_tp(ix, tp, 1, &r), 0);
+        ks_index_report_free(&r);
+    }
+    INT_EQ(ks_index_backup(ix), 0);
+    ks_index_close(ix);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'newword'"), 1);
+    INT_EQ(db_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+    free(before);
+    free(db);
+    free(bak);
+    free(tmp);
+}
+
 /* The real store, on a small content folder written here. */
 static void test_with_store(void) {
     char *dir = tmp_path("content");
@@ -1067,6 +1149,7 @@ int main(void) {
     RUN(test_interrupted);
     RUN(test_vocab_threaded);
     RUN(test_backup_first_build);
+    RUN(test_give_way);
     RUN(test_with_store);
     RUN(test_reader);
     RUN(test_reader_rank);

@@ -293,6 +293,28 @@ void ks_index_interrupt(ks_index *ix) {
     sqlite3_mutex_leave(ix->db_mu);
 }
 
+void ks_index_give_way(ks_index *ix, int on) {
+    if (!ix) return;
+    atomic_store(&ix->give_way, on != 0);
+    if (!on) return;
+    /* SQLite forgets an interrupt made while no statement runs, so one
+     * asked for just before the check's statement starts is lost; the flag
+     * makes the check return at once if it is set before, and a caller
+     * that asks again until the work returns (the watcher does) catches
+     * the few microseconds between. */
+    sqlite3_mutex_enter(ix->db_mu);
+    if (ix->db && !ix->repairing) sqlite3_interrupt(ix->db);
+    sqlite3_mutex_leave(ix->db_mu);
+}
+
+/* Whether a check or backup should give way now (then errmsg says so).
+ * ks_index_interrupt wins: stopping is not "later". */
+static int giving_way(ks_index *ix) {
+    if (!atomic_load(&ix->give_way) || atomic_load(&ix->interrupted)) return 0;
+    snprintf(ix->errmsg, sizeof ix->errmsg, "gave way to a sync (run again later)");
+    return 1;
+}
+
 /* A repair (recover) runs to its end: an interrupted one could take a
  * sound backup for a damaged one. */
 static void set_repairing(ks_index *ix, int on) {
@@ -367,7 +389,8 @@ static int backup_by_copy(ks_index *ix, const char *tmp) {
     if (pragma_int(ix, "PRAGMA data_version", &after) == SQLITE_OK && after == before) {
         int in = open(ix->path, O_RDONLY | O_CLOEXEC), out = -1;
         struct stat st;
-        if (in >= 0 && fstat(in, &st) == 0 && st.st_dev == ix->dev && st.st_ino == ix->ino)
+        if (in >= 0 && fstat(in, &st) == 0 && ix->files.known[0] && st.st_dev == ix->files.dev[0] &&
+            st.st_ino == ix->files.ino[0])
             out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (out >= 0) {
             /* bytes 18-19: 1 = a rollback-journal file, as VACUUM INTO
@@ -389,39 +412,100 @@ static int backup_by_copy(ks_index *ix, const char *tmp) {
     return rc;
 }
 
-int ks_index_backup(ks_index *ix) {
-    if (!ix->db) return KS_INDEX_ERR_DB;
-    if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
-    char *bak = backup_path(ix->path), *tmp = ks_sprintf("%s.backup-new", ix->path);
+/* Rename the synced tmp to to, and sync to's folder. 0, or
+ * KS_INDEX_ERR_IO with errmsg saying what failed. */
+static int put_in_place(ks_index *ix, const char *tmp, const char *to, const char *what) {
+    if (rename(tmp, to) != 0) {
+        snprintf(ix->errmsg, sizeof ix->errmsg, "%s: %s", what, strerror(errno));
+        return KS_INDEX_ERR_IO;
+    }
+    fsync_dir_of(to);
+    return 0;
+}
+
+/* A whole copy of the index as ix sees it (VACUUM INTO tmp, fsync), put
+ * in place at to by a rename (to NULL: left at tmp). what names it in
+ * errmsg. Returns 0, or a negative code with to as it was (tmp removed). */
+static int copy_whole(ks_index *ix, const char *tmp, const char *to, const char *what) {
     sqlite3_stmt *st;
     int rc;
     unlink(tmp); /* VACUUM INTO wants a new file; a leftover is ours */
-    if ((rc = backup_by_copy(ix, tmp)) <= 0) {
-        /* copied (then synced: on to the rename), or failed */
-    } else if (sqlite3_prepare_v2(ix->db, "VACUUM INTO ?", -1, &st, NULL) != SQLITE_OK) {
-        rc = ix_fail(ix, "making a backup");
+    if (sqlite3_prepare_v2(ix->db, "VACUUM INTO ?", -1, &st, NULL) != SQLITE_OK) {
+        rc = ix_fail(ix, what);
     } else {
         sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ix_fail(ix, "making a backup");
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ix_fail(ix, what);
         sqlite3_finalize(st);
+        if (rc != 0 && giving_way(ix)) rc = KS_INDEX_ERR_YIELDED;
     }
-    /* not worth an fsync now: the old copy stays; and a VACUUM INTO
-     * interrupted while it opened its file fails as "unable to open
-     * database": say what it was */
+    /* not worth an fsync now; and a VACUUM INTO interrupted while it
+     * opened its file fails as "unable to open database": say what it was */
     if (interrupted(ix)) rc = KS_INDEX_ERR_INTERRUPTED;
+    if (rc == 0) fsync_path(tmp);
+    if (rc == 0 && to) rc = put_in_place(ix, tmp, to, what);
+    if (rc != 0) unlink(tmp);
+    return rc;
+}
+
+int ks_index_backup(ks_index *ix) {
+    if (!ix->db) return KS_INDEX_ERR_DB;
+    if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
+    if (giving_way(ix)) return KS_INDEX_ERR_YIELDED;
+    char *bak = backup_path(ix->path), *tmp = ks_sprintf("%s.backup-new", ix->path);
+    unlink(tmp); /* a leftover is ours */
+    int rc = backup_by_copy(ix, tmp); /* failed: the old backup stays */
     if (rc == 0) {
-        fsync_path(tmp);
-        if (rename(tmp, bak) != 0) {
-            snprintf(ix->errmsg, sizeof ix->errmsg, "making a backup: %s", strerror(errno));
-            rc = KS_INDEX_ERR_IO;
-        } else {
-            fsync_dir_of(bak);
-        }
+        if ((rc = put_in_place(ix, tmp, bak, "making a backup")) != 0) unlink(tmp);
+    } else if (rc > 0) {
+        rc = copy_whole(ix, tmp, bak, "making a backup");
     }
-    if (rc != 0) unlink(tmp); /* the old backup stays */
     free(tmp);
     free(bak);
     return rc;
+}
+
+int ks_index_rehome(ks_index *ix) {
+    if (!ix->db) return KS_INDEX_ERR_DB;
+    if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
+    if (ks_index_moved(ix) != 2) return 0;
+    /* Every connection in this process to the same file shares one mapping
+     * of the shared memory, the removed one while any is open: a new
+     * connection to the same file would use it with a new -wal. A new file
+     * (a new inode) starts afresh for all of them. */
+    char *tmp = ks_sprintf("%s.rehome-new", ix->path), *old = ks_sprintf("%s.rehome-old", ix->path),
+         *wal = ks_sprintf("%s-wal", ix->path), *shm = ks_sprintf("%s-shm", ix->path);
+    const char *what = "copying the index whose -wal or -shm was removed";
+    struct stat st;
+    int rc = copy_whole(ix, tmp, NULL, what), made = 0;
+    /* The file itself may be going too (rm index.db*, held up): moving it
+     * aside first, rather than renaming the copy over it, lets a removal
+     * made meanwhile win; only one made between the two renames is undone. */
+    if (rc == 0 && rename(ix->path, old) != 0) {
+        if (errno != ENOENT) {
+            snprintf(ix->errmsg, sizeof ix->errmsg, "%s: %s", what, strerror(errno));
+            rc = KS_INDEX_ERR_IO;
+        }
+    } else if (rc == 0 && (stat(old, &st) != 0 || st.st_dev != ix->files.dev[0] || st.st_ino != ix->files.ino[0])) {
+        rename(old, ix->path); /* another program's new file came in meanwhile: give it back */
+    } else if (rc == 0) {
+        unlink(wal); /* whatever is there now is not the copy's */
+        unlink(shm);
+        if (rename(tmp, ix->path) != 0) {
+            snprintf(ix->errmsg, sizeof ix->errmsg, "%s: %s", what, strerror(errno));
+            rc = KS_INDEX_ERR_IO;
+            rename(old, ix->path); /* as it was */
+        } else {
+            made = 1;
+            unlink(old); /* ix keeps it open until closed */
+            fsync_dir_of(ix->path);
+        }
+    }
+    if (!made) unlink(tmp);
+    free(tmp);
+    free(old);
+    free(wal);
+    free(shm);
+    return rc < 0 ? rc : made;
 }
 
 /* Copy from to a new file to (through to.restore-new and a rename).
@@ -477,8 +561,12 @@ static int move_aside(ks_index *ix, char *aside, size_t cap) {
 }
 
 /* PRAGMA quick_check on the open connection: 0 sound, KS_INDEX_ERR_CORRUPT
- * (message in errmsg), or another negative code when it could not run. */
-static int quick_check(ks_index *ix) {
+ * (message in errmsg), or another negative code when it could not run.
+ * may_yield: KS_INDEX_ERR_YIELDED when asked to give way, _INTERRUPTED
+ * when stopping (whatever a check stopped part way said, even a complaint,
+ * means nothing: it is run again later); 0 while repairing, which is never
+ * stopped. */
+static int quick_check(ks_index *ix, int may_yield) {
     sqlite3_stmt *st;
     int rc;
     if ((rc = sqlite3_prepare_v2(ix->db, "PRAGMA quick_check", -1, &st, NULL)) != SQLITE_OK)
@@ -490,6 +578,10 @@ static int quick_check(ks_index *ix) {
             sqlite3_finalize(st);
             return 0;
         }
+        if (may_yield && (giving_way(ix) || interrupted(ix))) { /* stopped part way: not a finding */
+            sqlite3_finalize(st);
+            return atomic_load(&ix->interrupted) ? KS_INDEX_ERR_INTERRUPTED : KS_INDEX_ERR_YIELDED;
+        }
         snprintf(ix->errmsg, sizeof ix->errmsg, "%.200s", msg ? msg : "?");
         for (char *c = ix->errmsg; *c; c++)
             if (*c == '\n') *c = ' '; /* one log line */
@@ -497,6 +589,7 @@ static int quick_check(ks_index *ix) {
         return KS_INDEX_ERR_CORRUPT;
     }
     sqlite3_finalize(st);
+    if (may_yield && giving_way(ix)) return KS_INDEX_ERR_YIELDED;
     return fail_rc(ix, "checking the index", rc);
 }
 
@@ -526,7 +619,7 @@ static int recover(ks_index *ix, const char *why, int *how) {
             attempt = 1;
         }
         if ((rc = vet_file(ix)) == 0 && (rc = open_db(ix)) == 0 && (rc = ensure_schema(ix)) == 0 &&
-            (*how == 2 || (rc = quick_check(ix)) == 0))
+            (*how == 2 || (rc = quick_check(ix, 0)) == 0))
             break;
         /* the backup is no good either: aside with it too, start empty */
         close_db(ix);
@@ -544,18 +637,13 @@ static int recover(ks_index *ix, const char *why, int *how) {
     return rc;
 }
 
+/* A new connection: note the files it works on (files.c). */
 static void note_identity(ks_index *ix) {
-    struct stat st;
-    if (stat(ix->path, &st) == 0) {
-        ix->dev = st.st_dev;
-        ix->ino = st.st_ino;
-    }
+    ix_files_forget(&ix->files);
+    ix_files_note(ix->path, &ix->files);
 }
 
-int ks_index_moved(const ks_index *ix) {
-    struct stat st;
-    return stat(ix->path, &st) != 0 || st.st_dev != ix->dev || st.st_ino != ix->ino;
-}
+int ks_index_moved(const ks_index *ix) { return ix_files_moved(ix->path, &ix->files); }
 
 /* SQLite says "disk I/O error" when it cannot make the -shm file on a full
  * disk: say what it is. */
@@ -579,6 +667,7 @@ ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap)
     int rc, how = 0;
     ix->db_mu = sqlite3_mutex_alloc(SQLITE_MUTEX_FAST); /* NULL in a single-threaded SQLite: no locking needed */
     atomic_init(&ix->interrupted, 0);
+    atomic_init(&ix->give_way, 0);
     ix->path = ks_strdup(db_path ? db_path : "");
     rc = vet_file(ix);
     if (rc == 0 && ix->was_empty) {
@@ -611,7 +700,8 @@ ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap)
 int ks_index_check(ks_index *ix) {
     if (!ix->db) return KS_INDEX_ERR_DB;
     if (interrupted(ix)) return KS_INDEX_ERR_INTERRUPTED;
-    int rc = quick_check(ix), how = 0;
+    if (giving_way(ix)) return KS_INDEX_ERR_YIELDED;
+    int rc = quick_check(ix, 1), how = 0;
     if (rc != KS_INDEX_ERR_CORRUPT) return rc;
     rc = recover(ix, ix->errmsg, &how);
     if (rc != 0) {
@@ -627,6 +717,14 @@ const char *ks_index_path(const ks_index *ix) { return ix->path; }
 
 void ks_index_close(ks_index *ix) {
     if (!ix) return;
+    if (ix->db && ks_index_moved(ix)) {
+        /* The last connection to close removes PATH-wal and PATH-shm by
+         * name; when they are no longer its own (removed by hand, a new
+         * file's), they are another connection's: leave them. Its own log
+         * is still copied into its own file first. */
+        int persist = 1;
+        sqlite3_file_control(ix->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    }
     close_db(ix);
     sqlite3_mutex_free(ix->db_mu);
     free(ix->path);

@@ -493,6 +493,7 @@ int ks_index_sync_pages_ex(ks_index *ix, const ks_page *const *pages, size_t n, 
         if (rc == 0)
             rc = ix_exec(ix, "COMMIT");
         if (rc != 0) sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+        else ix_files_note(ix->path, &ix->files); /* the -wal and -shm this write made, if it made them */
     }
     for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s.st[i]);
     ix_wordmap_free(&s.vocab);
