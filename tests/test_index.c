@@ -627,6 +627,234 @@ static void test_interrupted(void) {
     free(tmp);
 }
 
+/* Every row of sql on db_path, columns joined by '|', rows by '\n'
+ * (malloc'ed; "" for none, NULL when it cannot be read). */
+static char *db_rows(const char *db_path, const char *sql) {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    ks_buf b = {0};
+    int ok = 0;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(st); c++) {
+                const unsigned char *t = sqlite3_column_text(st, c);
+                ks_buf_puts(&b, c ? "|" : "");
+                ks_buf_puts(&b, t ? (const char *)t : "NULL");
+            }
+            ks_buf_putc(&b, '\n');
+        }
+        ok = sqlite3_finalize(st) == SQLITE_OK;
+    }
+    sqlite3_close(db);
+    if (!ok) {
+        ks_buf_free(&b);
+        return NULL;
+    }
+    return b.data ? b.data : ks_strdup("");
+}
+
+#define VOCAB_PAGES 200
+#define VOCAB_STEP 8 /* pages written per sync below the sync's counting thread (64) */
+
+/* Version v (0 or 1) of page i: words shared by many pages, by a few and
+ * by one, in the title, keywords, headings and body; every 50th broken. */
+static void vocab_page(tpage *t, size_t i, int v) {
+    static char slugs[VOCAB_PAGES][32], texts[2][VOCAB_PAGES][160];
+    snprintf(slugs[i], sizeof slugs[i], "topic/p%03zu", i);
+    snprintf(texts[v][i], sizeof texts[v][i], "Page %zu: %s w%zu w%zu ligament, recovery x%zu Ærø %s", i,
+             v ? "changed" : "first", i % 7, (i + (size_t)v) % 13, i, i % 3 ? "" : "injections");
+    make_page(t, slugs[i], i % 5 ? "A page" : "Knee pain", texts[v][i], i % 50 == 7);
+}
+
+static void sync_versions(const char *db, tpage *tp, size_t n) {
+    const ks_page *pages[VOCAB_PAGES];
+    for (size_t i = 0; i < n; i++) pages[i] = &tp[i].p;
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    INT_EQ(ks_index_sync_pages(ix, pages, n, NULL, 0, 0, NULL), 0);
+    ks_index_close(ix);
+}
+
+/* The vocabulary counts of a sync that writes many pages (counted on a
+ * second thread while SQLite writes) are exactly those of the same pages
+ * written a few at a time (counted inline): added, changed and removed. */
+static void test_vocab_threaded(void) {
+    static tpage tp[VOCAB_PAGES];
+    char *one = tmp_path("vocab-one.db"), *steps = tmp_path("vocab-steps.db");
+    const char *vocab_sql = "SELECT word, df, hdf FROM vocab ORDER BY word";
+    for (size_t i = 0; i < VOCAB_PAGES; i++) vocab_page(&tp[i], i, 0);
+    sync_versions(one, tp, VOCAB_PAGES);
+    for (size_t n = VOCAB_STEP; n <= VOCAB_PAGES; n += VOCAB_STEP) sync_versions(steps, tp, n);
+    for (int round = 0; round < 3; round++) {
+        if (round == 1) { /* change every page: one sync, and a few pages a sync */
+            for (size_t i = 0; i < VOCAB_PAGES; i += VOCAB_STEP) {
+                for (size_t k = i; k < i + VOCAB_STEP; k++) vocab_page(&tp[k], k, 1);
+                sync_versions(steps, tp, VOCAB_PAGES);
+            }
+            sync_versions(one, tp, VOCAB_PAGES);
+        } else if (round == 2) { /* remove the last 100 */
+            sync_versions(one, tp, VOCAB_PAGES - 100);
+            for (size_t n = VOCAB_PAGES - VOCAB_STEP; n >= VOCAB_PAGES - 100; n -= VOCAB_STEP)
+                sync_versions(steps, tp, n);
+            sync_versions(steps, tp, VOCAB_PAGES - 100);
+        }
+        char *a = db_rows(one, vocab_sql), *b = db_rows(steps, vocab_sql);
+        OK(a && b && strlen(a) > 1000);
+        if (a && b) STR_EQ(a, b);
+        free(a);
+        free(b);
+        INT_EQ(db_int(one, "SELECT count(*) FROM vocab WHERE df <= 0 OR hdf < 0"), 0);
+    }
+    /* pages 0-99 are left, p007 and p057 broken (never indexed) */
+    INT_EQ(db_int(one, "SELECT df FROM vocab WHERE word = 'changed'"), 98);
+    INT_EQ(db_int(one, "SELECT count(*) FROM vocab WHERE word = 'first'"), 0);
+    INT_EQ(db_int(one, "SELECT df FROM vocab WHERE word = 'injections'"), 33); /* every third, not p057 */
+    INT_EQ(db_int(one, "SELECT hdf FROM vocab WHERE word = 'knee'"), 20);      /* the title of every fifth */
+    INT_EQ(db_int(one, "SELECT df FROM vocab WHERE word = 'x150'"), -1);       /* removed: no row */
+    free(one);
+    free(steps);
+}
+
+/* The backup of an index made from an empty file is a copy of its bytes:
+ * a sound rollback-journal database holding everything written, the last
+ * write too. While a reader's snapshot keeps that write in the log (the
+ * bytes of the file alone lack it), the backup is made by VACUUM INTO and
+ * holds it all the same. */
+static void test_backup_first_build(void) {
+    char *db = tmp_path("first.db"), *bak = ks_sprintf("%s.backup", db), *wal = ks_sprintf("%s-wal", bak);
+    const ks_page *pages[VOCAB_PAGES];
+    static tpage tp[VOCAB_PAGES];
+    for (size_t i = 0; i < VOCAB_PAGES; i++) {
+        vocab_page(&tp[i], i, 0);
+        pages[i] = &tp[i].p;
+    }
+    for (int reader_holds = 0; reader_holds < 2; reader_holds++) {
+        sqlite3 *reader = NULL;
+        unlink(db);
+        unlink(bak);
+        ks_index *ix = ks_index_open(db, NULL);
+        OK(ix != NULL);
+        if (!ix) break;
+        INT_EQ(ks_index_sync_pages(ix, pages, VOCAB_PAGES, NULL, 0, 0, NULL), 0);
+        if (reader_holds) {
+            OK(sqlite3_open_v2(db, &reader, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+            OK(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM pages;", NULL, NULL, NULL) == SQLITE_OK);
+        }
+        INT_EQ(ks_index_note_set(ix, "late", "7"), 0); /* the last write, after the reader's snapshot */
+        INT_EQ(ks_index_backup(ix), 0);
+        size_t len = 0;
+        char *head = file_text(bak, &len);
+        OK(head && len > 100);
+        if (head && len > 100) {
+            INT_EQ(head[18], 1); /* not a WAL file: a reader of the copy looks for no log */
+            INT_EQ(head[19], 1);
+        }
+        free(head);
+        INT_EQ(db_int(bak, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+        INT_EQ(db_int(bak, "SELECT value FROM meta WHERE key = 'note:late'"), 7);
+        INT_EQ(db_int(bak, "SELECT count(*) FROM pages"), db_int(db, "SELECT count(*) FROM pages"));
+        char *a = db_rows(db, "SELECT word, df, hdf FROM vocab ORDER BY word");
+        char *b = db_rows(bak, "SELECT word, df, hdf FROM vocab ORDER BY word");
+        OK(a && b && strlen(a) > 1000);
+        if (a && b) STR_EQ(a, b);
+        free(a);
+        free(b);
+        OK(access(wal, F_OK) != 0);
+        if (reader) {
+            sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
+            sqlite3_close(reader);
+        }
+        ks_index_close(ix);
+    }
+    free(db);
+    free(bak);
+    free(wal);
+}
+
+/* ks_index_give_way (the watcher: a page change arrived while it checks
+ * or backs up the index): a check and a backup asked to give way, before
+ * or while they run, change nothing and say so; once the request is
+ * withdrawn the next ones run in full, a sync works as before, and the
+ * check still finds damage (a yielded check reports none, moves nothing). */
+static void *give_way_soon(void *ctx) {
+    for (int i = 0; i < 20; i++) { /* as the watcher does: ask until the work returns */
+        usleep(1000);
+        ks_index_give_way(ctx, 1);
+    }
+    return NULL;
+}
+
+static void test_give_way(void) {
+    char *db = tmp_path("giveway.db"), *bak = ks_sprintf("%s.backup", db), *tmp = ks_sprintf("%s.backup-new", db);
+    size_t len0 = 0, len1 = 0;
+    char *before, *after;
+    struct stat st0, st1;
+    sync_many(db, "oldword", 0);
+    ks_index *ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    INT_EQ(ks_index_backup(ix), 0);
+    before = file_text(bak, &len0);
+    OK(before != NULL && len0 > 0);
+
+    ks_index_give_way(ix, 1); /* asked before they start */
+    INT_EQ(ks_index_check(ix), KS_INDEX_ERR_YIELDED);
+    STR_CONTAINS(ks_index_errmsg(ix), "gave way");
+    INT_EQ(ks_index_backup(ix), KS_INDEX_ERR_YIELDED);
+    after = file_text(bak, &len1);
+    OK(after && len1 == len0 && memcmp(before, after, len0) == 0); /* the old backup, byte for byte */
+    free(after);
+    OK(access(tmp, F_OK) != 0);
+    ks_index_give_way(ix, 0);
+    INT_EQ(ks_index_check(ix), 0);
+
+    /* asked while they run (or, on a fast machine, done first) */
+    for (int round = 0; round < 2; round++) {
+        pthread_t th;
+        OK(pthread_create(&th, NULL, give_way_soon, ix) == 0);
+        int rc = round == 0 ? ks_index_check(ix) : ks_index_backup(ix);
+        pthread_join(th, NULL);
+        ks_index_give_way(ix, 0);
+        OK(rc == 0 || rc == KS_INDEX_ERR_YIELDED);
+        OK(access(tmp, F_OK) != 0);
+        INT_EQ(db_int(bak, "SELECT count(*) FROM pages"), KILL_PAGES);
+    }
+    ks_index_close(ix);
+    /* damage: a check that gives way finds none and moves nothing; the
+     * next one finds it and restores the backup */
+    scribble_mid(db);
+    OK(stat(db, &st0) == 0);
+    ix = ks_index_open(db, NULL);
+    OK(ix != NULL);
+    if (!ix) return;
+    ks_index_give_way(ix, 1);
+    INT_EQ(ks_index_check(ix), KS_INDEX_ERR_YIELDED);
+    OK(stat(db, &st1) == 0 && st1.st_ino == st0.st_ino); /* not moved aside */
+    ks_index_give_way(ix, 0);
+    INT_EQ(ks_index_check(ix), 1); /* found, restored from the backup */
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'oldword'"), KILL_PAGES);
+
+    /* not sticky, as an interrupt is: a check, a sync and a backup run in full */
+    INT_EQ(ks_index_check(ix), 0);
+    {
+        tpage tp[1];
+        ks_index_report r;
+        make_page(&tp[0], "topic/page-000", "A page", "Changed text with newword.", 0);
+        INT_EQ(sync_tp(ix, tp, 1, &r), 0);
+        ks_index_report_free(&r);
+    }
+    INT_EQ(ks_index_backup(ix), 0);
+    ks_index_close(ix);
+    INT_EQ(db_int(db, "SELECT count(*) FROM fts WHERE fts MATCH 'newword'"), 1);
+    INT_EQ(db_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+    free(before);
+    free(db);
+    free(bak);
+    free(tmp);
+}
+
 /* The real store, on a small content folder written here. */
 static void test_with_store(void) {
     char *dir = tmp_path("content");
@@ -919,6 +1147,9 @@ int main(void) {
     RUN(test_killed_mid_sync);
     RUN(test_sealed_check);
     RUN(test_interrupted);
+    RUN(test_vocab_threaded);
+    RUN(test_backup_first_build);
+    RUN(test_give_way);
     RUN(test_with_store);
     RUN(test_reader);
     RUN(test_reader_rank);

@@ -29,7 +29,8 @@
  * handles (in one process or several) may be open on one file; writers take
  * turns (busy_timeout), readers go on reading.
  *
- * Depends on store, base and SQLite. No SDL.
+ * Depends on store, base, SQLite and pthreads (a sync counts words on a
+ * second thread). No SDL.
  */
 #ifndef KIOSK_INDEX_H
 #define KIOSK_INDEX_H
@@ -58,8 +59,10 @@ enum {
     KS_INDEX_ERR_CORRUPT = -25, /* the index is damaged and could not be repaired */
     KS_INDEX_ERR_INTERRUPTED = -26, /* stopped by ks_index_interrupt: nothing was changed (a sync rolled
                                       back, a backup kept the old copy, a check found nothing) */
-    KS_INDEX_ERR_MOVED = -27 /* a reader's file was removed or replaced: its path names another file now
+    KS_INDEX_ERR_MOVED = -27, /* a reader's file was removed or replaced: its path names another file now
                                 (or none); close the reader and open the path again */
+    KS_INDEX_ERR_YIELDED = -28 /* a check or backup gave way (ks_index_give_way): nothing was changed
+                                  and nothing found; run it again later */
 };
 
 /* Open (creating when missing) the index at db_path for reading and
@@ -102,9 +105,27 @@ int ks_index_check_unless_sealed(ks_index *ix, int max_age_s);
  * negative code with the old backup kept (a full disk). */
 int ks_index_backup(ks_index *ix);
 /* 1 when the path no longer names the file this handle has open (it was
- * replaced, e.g. restored from its backup by another process, or removed):
- * close and open again to use the new one. */
+ * replaced, e.g. restored from its backup by another process, or removed);
+ * 2 when it does, but PATH-wal or PATH-shm no longer names the log or
+ * shared memory this handle writes through (removed by hand: every write
+ * after that would be lost to other readers); 0 otherwise. Either way,
+ * close and open again to use the files at the path (closing such a
+ * handle leaves the files now at PATH-wal and PATH-shm alone). Three
+ * stats. */
 int ks_index_moved(const ks_index *ix);
+/* When ks_index_moved(ix) is 2 (the -wal or -shm removed under ix): put a
+ * whole copy of the index as ix sees it (every write made through it, also
+ * since the removal, which no other connection sees) at the path as a new
+ * file, removing whatever is at PATH-wal and PATH-shm now; ix is then on a
+ * removed file (moved 1): close it and open the path. Needed rather than
+ * just opening the path again, since every connection to one file in a
+ * process shares its shared memory: a new one would share the removed
+ * -shm of those still open (the kiosk's search). Returns 1 when it made
+ * the new file; 0 when there was nothing to do (moved 0 or 1, or the file
+ * itself was removed or replaced meanwhile: that removal stands); or a
+ * negative code with the files as they were (a full disk: then open the
+ * path again anyway). */
+int ks_index_rehome(ks_index *ix);
 /* Ask the work running on ix in another thread (a sync, a check, a backup)
  * to stop, for a quick exit: it returns KS_INDEX_ERR_INTERRUPTED having
  * changed nothing, and so does every later sync, check or backup on ix
@@ -112,6 +133,18 @@ int ks_index_moved(const ks_index *ix);
  * put back) is finished first. The one call that may be made from another
  * thread while ix is in use; not after ks_index_close. */
 void ks_index_interrupt(ks_index *ix);
+/* While on is 1, a whole check (ks_index_check, _unless_sealed) or a
+ * backup on ix gives way to more urgent work on the same handle (the
+ * watcher: a page change): one running in another thread stops within a
+ * millisecond, and one started returns at once, each with
+ * KS_INDEX_ERR_YIELDED having changed nothing (the old backup stays, no
+ * damage is reported: run it again later); 0 withdraws the request, and
+ * the next check or backup runs in full. A sync is never asked to give
+ * way: call it with 1 only while a check or backup runs (or none), and
+ * with 0 before the next sync. A repair in progress is finished first. May
+ * be called from another thread while ix is in use, as ks_index_interrupt;
+ * not after ks_index_close. */
+void ks_index_give_way(ks_index *ix, int on);
 /* The path given to ks_index_open (owned by the handle). */
 const char *ks_index_path(const ks_index *ix);
 /* Close; NULL is fine. */

@@ -123,6 +123,12 @@ typedef struct ks_watch_counters {
     int folder_ok;            /* 0: the last load found the folder missing,
                                  unreadable or empty (last good content kept) */
     time_t last_check;        /* wall clock of the last load */
+    uint64_t checks;          /* whole-index checks run to their end (after the
+                                 first sync, then daily) */
+    uint64_t gave_way;        /* times the whole check or the index's backup
+                                 gave way to a page change (and ran again after) */
+    uint64_t syncs_at_check;  /* syncs when the last whole check ended: a change
+                                 synced before the check has a smaller count */
 } ks_watch_counters;
 void ks_watch_get_counters(ks_watch *w, ks_watch_counters *out);
 /* Wait up to timeout_ms until counters.loads > loads; returns 1 when so. */

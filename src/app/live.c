@@ -18,8 +18,6 @@ struct app_live {
     ks_watch_snapshot *snap; /* the newest taken (one reference) */
     ks_stats *stats;         /* NULL when the counts file cannot be opened */
     ks_search *search;       /* the UI's search, NULL while the index cannot be opened */
-    dev_t search_dev;        /* the index file the search has open */
-    ino_t search_ino;
     uint64_t search_syncs;   /* the watcher's sync count when the search was last looked at */
     double search_next;      /* when the index file is looked at again anyway */
     int search_failed;       /* opening it failed: said once */
@@ -81,16 +79,16 @@ static void log_snapshot(const ks_watch_snapshot *s) {
 #define SEARCH_LOOK_MS 2000.0 /* how often the index file is looked at when nothing else says so */
 #define SEARCH_RETRY_MS 250.0 /* ... while there is no search (the new file may be ready any moment) */
 
-/* A new search on the index file when it is there and is not the file the
- * current search has open (first start, a damaged index restored from its
- * backup, a file moved in); else NULL. */
+/* A new search on the index file when there is none (first start, the
+ * old one closed because its file was removed or replaced) or the one there
+ * is frozen (the disk may be well again); else NULL. A live search follows
+ * its own file: its reader says when the path names another one. */
 static ks_search *search_if_new_file(app_live *l) {
     struct stat st;
     int err = 0;
     ks_search *s;
+    if (l->search && !ks_search_frozen(l->search)) return NULL;
     if (stat(l->db, &st) != 0) return NULL; /* nothing yet: keep what we have */
-    if (l->search && st.st_dev == l->search_dev && st.st_ino == l->search_ino && !ks_search_frozen(l->search))
-        return NULL;
     s = ks_search_open(l->db, &err);
     if (s && l->search && ks_search_frozen(s)) { /* the disk is still not well: keep the one we have */
         ks_search_close(s);
@@ -108,8 +106,6 @@ static ks_search *search_if_new_file(app_live *l) {
         ks_log("search %s the index %s", l->search || l->search_lost ? "reopened" : "opened", l->db);
     l->search_failed = 0;
     l->search_lost = 0;
-    l->search_dev = st.st_dev;
-    l->search_ino = st.st_ino;
     /* After a sync the caches reload on the handle's own thread, so the
      * keystroke that notices it does not wait 100-400 ms on a large index. */
     ks_search_set_background(s, 1);
@@ -118,39 +114,36 @@ static ks_search *search_if_new_file(app_live *l) {
 
 ks_search *app_live_search(app_live *l) { return l ? l->search : NULL; }
 
-/* Between frames: when the watcher synced, or every few seconds, see
- * whether search should (re)open the index file. A search on the same file
- * follows its generation by itself. */
+/* Between frames: when the watcher synced, or every few seconds, bring
+ * the search up to date with the index, or (re)open the index file. A
+ * search on the same file follows its generation by itself.
+ *
+ * The index file removed or replaced (staff "resetting" it, a restore),
+ * or its -wal or -shm removed: the search's reader refuses to read through
+ * the old files from then on (KS_INDEX_ERR_MOVED, for the refresh here and
+ * for every keystroke alike: SQLite names the -wal and -shm by the path,
+ * so a connection left on a removed file could read the new file's), and
+ * the refresh here closes it and opens the files at the path once the
+ * writer has made them, which it announces with a sync. */
 static void search_upkeep(app_live *l, ks_ui *ui) {
     ks_watch_counters c;
     double now = ks_now_ms();
     ks_search *s;
-    struct stat st;
-    /* The index file removed or replaced (staff "resetting" it, a restore):
-     * close the search on the old file before anything reads through it
-     * again. SQLite names the -wal and -shm files by the path, so a
-     * connection left on a removed file can open, or on its last close
-     * unlink, the new file's -wal and -shm (SQLite's own list of ways to
-     * corrupt a database names unlinking a file in use). The flaky test
-     * that led here was something else (rm, starved between the file and
-     * its -wal, removed the writer's new ones); this closes the door the
-     * kiosk itself could open. A stat per frame costs a microsecond. */
-    if (l->search && !ks_search_frozen(l->search) &&
-        (stat(l->db, &st) != 0 || st.st_dev != l->search_dev || st.st_ino != l->search_ino)) {
-        ks_log("search: the index %s was removed or replaced; searching the new one once it is ready", l->db);
-        ks_ui_set_search(ui, NULL);
-        ks_search_close(l->search);
-        l->search = NULL;
-        l->search_lost = 1;
-        l->search_next = now; /* look at once */
-    }
     ks_watch_get_counters(l->watch, &c);
     if (c.syncs == l->search_syncs && now < l->search_next) return;
     l->search_syncs = c.syncs;
     l->search_next = now + (l->search ? SEARCH_LOOK_MS : SEARCH_RETRY_MS);
     /* Start the caches' reload now, in the background, not at the next
      * keystroke: a patient who types after a sync then gets the new pages. */
-    if (l->search) ks_search_refresh(l->search);
+    if (l->search && ks_search_refresh(l->search) == KS_INDEX_ERR_MOVED) {
+        ks_log("search: the index %s (or its -wal or -shm) was removed or replaced; searching the new one once it "
+               "is ready", l->db);
+        ks_ui_set_search(ui, NULL);
+        ks_search_close(l->search);
+        l->search = NULL;
+        l->search_lost = 1;
+        l->search_next = now + SEARCH_RETRY_MS;
+    }
     if (!(s = search_if_new_file(l))) return;
     ks_ui_set_search(ui, s); /* the ui lets go of the old one here */
     ks_search_close(l->search);

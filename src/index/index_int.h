@@ -13,6 +13,25 @@
 /* 'KSK1' in PRAGMA application_id marks our files. */
 #define KS_INDEX_APP_ID 0x4B534B31
 
+/* The files a connection works on (files.c): [0] the index file, [1]
+ * its -wal, [2] its -shm, each with its device and inode once seen. */
+#define IX_FILES 3
+typedef struct ix_files {
+    dev_t dev[IX_FILES];
+    ino_t ino[IX_FILES];
+    int known[IX_FILES];
+} ix_files;
+
+/* Note those of path's files not noted yet that exist now (after opening,
+ * after a write, after a read: the connection made them). */
+void ix_files_note(const char *path, ix_files *f);
+/* Forget every file noted (a new connection). */
+void ix_files_forget(ix_files *f);
+/* 0 when path and its -wal and -shm still name the files noted; 1 when the
+ * index file is another one or gone (or was never noted); 2 when the index
+ * file is the same but a noted -wal or -shm was removed or replaced. */
+int ix_files_moved(const char *path, const ix_files *f);
+
 struct ks_index {
     sqlite3 *db;                   /* read-write connection, WAL mode */
     char *path;                    /* as given to ks_index_open */
@@ -21,10 +40,10 @@ struct ks_index {
     char errmsg[1024];             /* last error, "" when none */
     int64_t raw_app;               /* the application id in the file's first bytes (0 if none) */
     int was_empty;                 /* the file was missing or empty when opened */
-    dev_t dev;                     /* the file opened (for ks_index_moved) */
-    ino_t ino;
+    ix_files files;                /* the file, -wal and -shm this connection works on (ks_index_moved) */
     sqlite3_mutex *db_mu;          /* guards db's value and repairing against ks_index_interrupt */
     atomic_int interrupted;        /* ks_index_interrupt was called: long work stops */
+    atomic_int give_way;           /* ks_index_give_way(ix, 1): a check or backup stops, for now */
     int repairing;                 /* under db_mu: recover() is running, not to be interrupted */
     long long checked_at;          /* unix time of the whole check this file passed, 0 unknown (seal.c) */
     int saw_damage;                /* SQLite said the file is damaged: never seal it */
@@ -45,17 +64,25 @@ void ix_seal_forget(const char *db);
 
 /* Growable word set with two counters per word, for vocabulary deltas and
  * for the distinct words of one page. Keys are copied; ix_wordmap_free
- * releases them. */
+ * releases them. A map whose `pooled` is set before its first use keeps
+ * its keys in a few large blocks instead of one allocation each (the
+ * scratch map of one page's words, cleared for every page). */
 typedef struct ix_word {
-    char *word; /* NULL in an empty slot */
-    int df;     /* documents (delta) */
-    int hdf;    /* documents with the word in title or keywords (delta) */
+    char *word;    /* NULL in an empty slot */
+    uint32_t len;  /* strlen(word) */
+    uint32_t hash; /* of the word's bytes */
+    int df;        /* documents (delta) */
+    int hdf;       /* documents with the word in title or keywords (delta) */
 } ix_word;
 
 typedef struct ix_wordmap {
     ix_word *slots;
-    size_t cap; /* a power of two, or 0 */
-    size_t n;   /* words held */
+    size_t cap;      /* a power of two, or 0 */
+    size_t n;        /* words held */
+    uint32_t *order; /* the n occupied slots, in the order the words came */
+    int pooled;      /* keys in pool blocks (set by the owner, before use) */
+    char **pool;     /* blocks of keys; the last one is being filled */
+    size_t n_pool, pool_used;
 } ix_wordmap;
 
 /* Add ddf/dhdf to word's counters (inserting it with zero first). Returns
@@ -63,6 +90,8 @@ typedef struct ix_wordmap {
 ix_word *ix_wordmap_add(ix_wordmap *m, const char *word, size_t len, int ddf, int dhdf);
 void ix_wordmap_clear(ix_wordmap *m);
 void ix_wordmap_free(ix_wordmap *m);
+/* Add every counter of from into to. */
+void ix_wordmap_merge(ix_wordmap *to, const ix_wordmap *from);
 
 /* The text of one page as the FTS columns hold it. */
 typedef struct ix_columns {

@@ -44,8 +44,7 @@ struct ks_index_reader {
     int seen;   /* data_version was read once */
     int frozen; /* opened immutable: sees no later sync */
     int in_txn;
-    dev_t dev; /* the file opened, to notice it removed or replaced */
-    ino_t ino;
+    ix_files files; /* the file, -wal and -shm it reads, to notice one removed or replaced */
     char *path;
     fts5_tokenizer porter;    /* the index's tokenizer, to stem as FTS5 does */
     Fts5Tokenizer *porter_tk; /* or NULL */
@@ -153,8 +152,9 @@ ks_index_reader *ks_index_reader_open(const char *db_path, int *err) {
         return NULL;
     }
     ks_index_reader *r = ks_calloc(1, sizeof *r);
-    r->dev = sb.st_dev;
-    r->ino = sb.st_ino;
+    r->files.known[0] = 1;
+    r->files.dev[0] = sb.st_dev;
+    r->files.ino[0] = sb.st_ino;
     r->path = ks_strdup(db_path);
     /* NOMUTEX: a reader is used by one thread at a time (index.h), and
      * SQLite's per-call connection mutex was an eighth of the time taken
@@ -189,6 +189,7 @@ ks_index_reader *ks_index_reader_open(const char *db_path, int *err) {
     r->rank.version = r->st[ST_DATA_VERSION];
     warm(r);
     open_porter(r);
+    ix_files_note(db_path, &r->files); /* the -wal and -shm the queries opened */
     return r;
 fail:
     if (err) *err = rc;
@@ -208,11 +209,13 @@ void ks_index_reader_close(ks_index_reader *r) {
 
 int ks_index_reader_frozen(const ks_index_reader *r) { return r ? r->frozen : 0; }
 
-/* Whether the path still names the file r opened (a stat: about a
- * microsecond, nothing beside a query). */
-static int still_there(const ks_index_reader *r) {
-    struct stat st;
-    return stat(r->path, &st) == 0 && st.st_dev == r->dev && st.st_ino == r->ino;
+/* Whether the path still names the file r opened, and its -wal and -shm
+ * those r reads through (three stats: a few microseconds, nothing beside a
+ * query; files.c). */
+static int still_there(ks_index_reader *r) {
+    if (ix_files_moved(r->path, &r->files)) return 0;
+    if (!r->files.known[1] || !r->files.known[2]) ix_files_note(r->path, &r->files);
+    return 1;
 }
 
 int ks_index_reader_changed(ks_index_reader *r) {

@@ -117,7 +117,7 @@ int ks_index_check_unless_sealed(ks_index *ix, int max_age_s) {
     if (seal_read(ix->path, &s) && stat(ix->path, &st) == 0 && S_ISREG(st.st_mode) && wal_empty(ix->path) &&
         s.checked_at <= t && t - s.checked_at < max_age_s) {
         now = seal_of(&st, s.checked_at);
-        if (seal_same_file(&s, &now) && st.st_dev == ix->dev && st.st_ino == ix->ino) {
+        if (seal_same_file(&s, &now) && ix->files.known[0] && st.st_dev == ix->files.dev[0] && st.st_ino == ix->files.ino[0]) {
             ix->checked_at = s.checked_at;
             return 0;
         }

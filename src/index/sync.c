@@ -4,6 +4,7 @@
 
 #include "kiosk/base.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,24 +148,35 @@ static int write_page(sync_state *s, const ks_page *p, int64_t id) {
     sqlite3_bind_text(st, 3, s->text.cols.keywords, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, s->text.cols.head, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, s->text.cols.body, -1, SQLITE_STATIC);
-    if ((rc = step_done(s, ST_INS_FTS)) != 0) return rc;
-    ix_count_words(&s->text.cols, +1, &s->scratch, &s->vocab);
-    return 0;
+    return step_done(s, ST_INS_FTS); /* its words are counted apart: see counter */
 }
 
+static int cmp_word_ptr(const void *a, const void *b) {
+    return strcmp((*(const ix_word *const *)a)->word, (*(const ix_word *const *)b)->word);
+}
+
+/* Write the vocabulary deltas in the table's own order (SQLite's binary
+ * order is strcmp's for UTF-8), so a first build appends to the b-tree
+ * instead of inserting 100,000 words at random places. */
 static int apply_vocab(sync_state *s) {
-    int any_negative = 0, rc;
-    for (size_t i = 0; i < s->vocab.cap; i++) {
-        const ix_word *w = &s->vocab.slots[i];
-        if (!w->word || (w->df == 0 && w->hdf == 0)) continue;
-        if (w->df < 0 || w->hdf < 0) any_negative = 1;
-        sqlite3_bind_text(s->st[ST_VOCAB], 1, w->word, -1, SQLITE_STATIC);
-        sqlite3_bind_int(s->st[ST_VOCAB], 2, w->df);
-        sqlite3_bind_int(s->st[ST_VOCAB], 3, w->hdf);
-        if ((rc = step_done(s, ST_VOCAB)) != 0) return rc;
+    int any_negative = 0, rc = 0;
+    const ix_word **w = ks_malloc((s->vocab.n ? s->vocab.n : 1) * sizeof *w);
+    size_t n = 0;
+    for (size_t k = 0; k < s->vocab.n; k++) {
+        const ix_word *e = &s->vocab.slots[s->vocab.order[k]];
+        if (e->df != 0 || e->hdf != 0) w[n++] = e;
     }
-    if (any_negative) return ix_exec(s->ix, "DELETE FROM vocab WHERE df <= 0");
-    return 0;
+    qsort(w, n, sizeof *w, cmp_word_ptr);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (w[i]->df < 0 || w[i]->hdf < 0) any_negative = 1;
+        sqlite3_bind_text(s->st[ST_VOCAB], 1, w[i]->word, (int)w[i]->len, SQLITE_STATIC);
+        sqlite3_bind_int(s->st[ST_VOCAB], 2, w[i]->df);
+        sqlite3_bind_int(s->st[ST_VOCAB], 3, w[i]->hdf);
+        rc = step_done(s, ST_VOCAB);
+    }
+    free(w);
+    if (rc == 0 && any_negative) rc = ix_exec(s->ix, "DELETE FROM vocab WHERE df <= 0");
+    return rc;
 }
 
 static int sync_synonyms(sync_state *s, const ks_synonym *syn, size_t n, uint64_t hash, int *changed) {
@@ -218,11 +230,169 @@ static int is_unknown(const sync_state *s, const char *slug) {
     return 0;
 }
 
+/* A sync writing more pages than this (a first build) sets FTS5's
+ * pending-terms limit high and merges the index into one segment at the
+ * end ('optimize'). */
+#define BIG_SYNC 1000
+
+/* FTS5 collects the terms of the rows written in a hash table and writes
+ * it out as a new segment when it holds more than 'hashsize' bytes
+ * (1 MB by default), merging segments as they pile up, and 'optimize'
+ * merges them all again. With 64 MB a first build of 15,000 real pages
+ * writes its index as one segment at the end (optimize then has nothing
+ * to merge): callgrind, the whole process, 13.9 G instructions with 16 MB
+ * and 12.3 G with 64 MB (the sync's own thread 5.7 G -> 4.1 G), and a
+ * smaller file; the build's peak memory went from 213 to 234 MB (188 MB
+ * with 1 MB and no counting thread). The table only grows as terms come;
+ * the setting is kept in the index (fts_config), and only a sync of
+ * thousands of pages comes near it. */
+#define FTS_HASHSIZE_SQL "INSERT INTO fts(fts, rank) VALUES('hashsize', 67108864)"
+
+/* What the sync does with a page, decided before anything is written. */
+enum { ACT_NONE, ACT_ADD, ACT_CHANGE, ACT_SET_BAD, ACT_CLEAR_BAD };
+
+typedef struct plan {
+    int act;
+    old_row *o; /* the indexed version, or NULL */
+} plan;
+
+/* Decide each page's act and fill the report's lists (as the writes will
+ * make them true). Returns how many pages will be written whole. */
+static size_t plan_pages(const ks_index *ix, const ks_page *const *pages, size_t n, old_row *old, size_t n_old,
+                         plan *pl, ks_index_report *r) {
+    size_t n_write = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ks_page *p = pages[i];
+        old_row key = {.slug = (char *)p->slug}, *o = NULL;
+        pl[i].act = ACT_NONE;
+        pl[i].o = NULL;
+        if (!p->slug || !*p->slug) continue;
+        if (n_old) o = bsearch(&key, old, n_old, sizeof *old, cmp_old);
+        if (o && o->seen) continue; /* duplicate slug: the first wins */
+        if (o) o->seen = 1;
+        pl[i].o = o;
+        if (p->errors > 0) {
+            list_push(o ? &r->kept : &r->skipped, p->slug);
+            if (o && o->bad_hash != p->hash) pl[i].act = ACT_SET_BAD;
+        } else if (!o) {
+            list_push(&r->added, p->slug);
+            pl[i].act = ACT_ADD;
+        } else if (o->hash == p->hash) {
+            if (ix->unchanged_counted) r->unchanged.n++;
+            else list_push(&r->unchanged, p->slug);
+            if (o->bad_hash != 0) pl[i].act = ACT_CLEAR_BAD; /* fixed back to the version indexed */
+        } else {
+            list_push(&r->changed, p->slug);
+            pl[i].act = ACT_CHANGE;
+        }
+        if (pl[i].act == ACT_ADD || pl[i].act == ACT_CHANGE) n_write++;
+    }
+    return n_write;
+}
+
+/* ------------------------------------------------------------ counting
+ *
+ * The vocabulary counts of the pages written are the sync's one big piece
+ * of work outside SQLite (a fifth of a first build): with enough pages it
+ * runs on a second thread while this one writes, each with its own maps,
+ * and the counts are added together before they are written. The result
+ * is the same either way (test_index: test_vocab_threaded). */
+
+/* Pages written at or above this count are counted on a thread. */
+#define COUNT_THREAD_MIN 64
+
+typedef struct counter {
+    const ks_page **pages; /* the pages written, whose words are added */
+    size_t n;
+    ix_wordmap vocab, scratch;
+    page_text text;
+    atomic_int stop; /* the writes failed: the counts will not be used */
+} counter;
+
+static void *count_pages(void *arg) {
+    counter *c = arg;
+    for (size_t i = 0; i < c->n && !atomic_load(&c->stop); i++) {
+        page_text_make(&c->text, c->pages[i]);
+        ix_count_words(&c->text.cols, +1, &c->scratch, &c->vocab);
+    }
+    return NULL;
+}
+
+static void counter_free(counter *c) {
+    free(c->pages);
+    ix_wordmap_free(&c->vocab);
+    ix_wordmap_free(&c->scratch);
+    ks_buf_free(&c->text.keywords);
+    ks_buf_free(&c->text.head);
+}
+
+/* Carry out the plan: the page rows, sources and FTS rows. */
+static int write_pages(sync_state *s, const ks_page *const *pages, size_t n, const plan *pl,
+                       ks_index_report *r) {
+    ks_index *ix = s->ix;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const ks_page *p = pages[i];
+        const old_row *o = pl[i].o;
+        switch (pl[i].act) {
+        case ACT_SET_BAD:
+        case ACT_CLEAR_BAD:
+            sqlite3_bind_int64(s->st[ST_UPD_BAD], 1, pl[i].act == ACT_SET_BAD ? (int64_t)p->hash : 0);
+            sqlite3_bind_int64(s->st[ST_UPD_BAD], 2, o->id);
+            rc = step_done(s, ST_UPD_BAD);
+            r->wrote = 1;
+            break;
+        case ACT_ADD:
+            rc = write_page(s, p, -1);
+            r->wrote = 1;
+            break;
+        case ACT_CHANGE:
+            if ((rc = uncount_old(s, o->id)) == 0 && (rc = delete_fts(s, o->id)) == 0) rc = write_page(s, p, o->id);
+            r->wrote = 1;
+            break;
+        default: break;
+        }
+        if (ix->progress) ix->progress(ix->progress_ctx, i + 1, n);
+        if (rc == 0 && atomic_load(&ix->interrupted)) { /* between pages too: the statements are short */
+            snprintf(ix->errmsg, sizeof ix->errmsg, "interrupted (the kiosk is stopping)");
+            rc = KS_INDEX_ERR_INTERRUPTED;
+        }
+    }
+    return rc;
+}
+
+/* Write the pages of the plan while their words are counted (on a thread
+ * when there are many), then add the counts to s->vocab. */
+static int write_and_count(sync_state *s, const ks_page *const *pages, size_t n, const plan *pl, size_t n_write,
+                           ks_index_report *r) {
+    counter c;
+    pthread_t thread;
+    int threaded = 0, rc;
+    memset(&c, 0, sizeof c);
+    atomic_init(&c.stop, 0);
+    c.scratch.pooled = 1;
+    c.pages = ks_malloc((n_write ? n_write : 1) * sizeof *c.pages);
+    for (size_t i = 0; i < n; i++)
+        if (pl[i].act == ACT_ADD || pl[i].act == ACT_CHANGE) c.pages[c.n++] = pages[i];
+    if (c.n >= COUNT_THREAD_MIN) threaded = pthread_create(&thread, NULL, count_pages, &c) == 0;
+    rc = write_pages(s, pages, n, pl, r);
+    if (threaded) {
+        if (rc != 0) atomic_store(&c.stop, 1);
+        pthread_join(thread, NULL);
+    } else if (rc == 0) {
+        count_pages(&c);
+    }
+    if (rc == 0) ix_wordmap_merge(&s->vocab, &c.vocab);
+    counter_free(&c);
+    return rc;
+}
+
 /* Everything between BEGIN and COMMIT. */
 static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const ks_synonym *syn,
                      size_t n_syn, uint64_t syn_hash, ks_index_report *r) {
     ks_index *ix = s->ix;
     old_row *old = NULL;
+    plan *pl = NULL;
     size_t n_old = 0, cap_old = 0;
     ks_buf slugs = {0}; /* every old slug, one after another: one block, not 10,000 */
     sqlite3_stmt *st;
@@ -252,50 +422,10 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
     /* sorted by slug already (the index), in SQLite's byte order: the same
      * as strcmp for UTF-8 */
 
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const ks_page *p = pages[i];
-        old_row key = {.slug = (char *)p->slug}, *o = NULL;
-        if (!p->slug || !*p->slug) continue;
-        if (n_old) o = bsearch(&key, old, n_old, sizeof *old, cmp_old);
-        if (o && o->seen) continue; /* duplicate slug: the first wins */
-        if (o) o->seen = 1;
-        if (p->errors > 0) {
-            if (!o) {
-                list_push(&r->skipped, p->slug);
-            } else {
-                list_push(&r->kept, p->slug);
-                if (o->bad_hash != p->hash) {
-                    sqlite3_bind_int64(s->st[ST_UPD_BAD], 1, (int64_t)p->hash);
-                    sqlite3_bind_int64(s->st[ST_UPD_BAD], 2, o->id);
-                    rc = step_done(s, ST_UPD_BAD);
-                    r->wrote = 1;
-                }
-            }
-        } else if (!o) {
-            list_push(&r->added, p->slug);
-            rc = write_page(s, p, -1);
-            r->wrote = 1;
-        } else if (o->hash == p->hash) {
-            if (ix->unchanged_counted) r->unchanged.n++;
-            else list_push(&r->unchanged, p->slug);
-            if (o->bad_hash != 0) { /* fixed back to the version indexed */
-                sqlite3_bind_int64(s->st[ST_UPD_BAD], 1, 0);
-                sqlite3_bind_int64(s->st[ST_UPD_BAD], 2, o->id);
-                rc = step_done(s, ST_UPD_BAD);
-                r->wrote = 1;
-            }
-        } else {
-            list_push(&r->changed, p->slug);
-            if ((rc = uncount_old(s, o->id)) == 0 && (rc = delete_fts(s, o->id)) == 0)
-                rc = write_page(s, p, o->id);
-            r->wrote = 1;
-        }
-        if (ix->progress) ix->progress(ix->progress_ctx, i + 1, n);
-        if (rc == 0 && atomic_load(&ix->interrupted)) { /* between pages too: the statements are short */
-            snprintf(ix->errmsg, sizeof ix->errmsg, "interrupted (the kiosk is stopping)");
-            rc = KS_INDEX_ERR_INTERRUPTED;
-        }
-    }
+    pl = ks_malloc((n ? n : 1) * sizeof *pl);
+    size_t n_write = plan_pages(ix, pages, n, old, n_old, pl, r);
+    if (n_write > BIG_SYNC) rc = ix_exec(ix, FTS_HASHSIZE_SQL);
+    if (rc == 0) rc = write_and_count(s, pages, n, pl, n_write, r);
     for (size_t i = 0; i < n_old && rc == 0; i++) {
         if (old[i].seen) continue;
         if (is_unknown(s, old[i].slug)) { /* unreadable now: unknown, not deleted */
@@ -314,7 +444,7 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
     if (rc == 0 && !is_unknown(s, "synonyms.txt")) rc = sync_synonyms(s, syn, n_syn, syn_hash, &r->synonyms_changed);
     if (r->synonyms_changed) r->wrote = 1;
     if (rc == 0 && r->wrote) rc = apply_vocab(s);
-    if (rc == 0 && r->wrote && r->added.n + r->changed.n > 1000)
+    if (rc == 0 && r->wrote && r->added.n + r->changed.n > BIG_SYNC)
         rc = ix_exec(ix, "INSERT INTO fts(fts) VALUES('optimize')");
     if (rc == 0 && r->wrote)
         rc = ix_exec(ix, "UPDATE meta SET value = value + 1 WHERE key = 'generation'");
@@ -324,6 +454,7 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
 done:
     ks_buf_free(&slugs);
     free(old);
+    free(pl);
     return rc;
 }
 
@@ -338,6 +469,7 @@ int ks_index_sync_pages_ex(ks_index *ix, const ks_page *const *pages, size_t n, 
     ks_index_report local;
     ks_index_report *r = out ? out : &local;
     sync_state s = {.ix = ix, .unknown = unknown, .n_unknown = n_unknown};
+    s.scratch.pooled = 1;
     double t0 = ks_now_ms();
     int rc = 0;
 
@@ -361,6 +493,7 @@ int ks_index_sync_pages_ex(ks_index *ix, const ks_page *const *pages, size_t n, 
         if (rc == 0)
             rc = ix_exec(ix, "COMMIT");
         if (rc != 0) sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+        else ix_files_note(ix->path, &ix->files); /* the -wal and -shm this write made, if it made them */
     }
     for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s.st[i]);
     ix_wordmap_free(&s.vocab);

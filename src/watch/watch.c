@@ -29,6 +29,16 @@
  * under edits that never stop, at most BACKUP_MAX_DELAY_MS after the first. */
 #define BACKUP_QUIET_MS 5000.0
 #define BACKUP_MAX_DELAY_MS 60000.0
+/* The whole check and the backup give way to page changes (giveway.c),
+ * each started again after the change; but not for ever: once one has
+ * been giving way this long (edits that never stop, a log written on and
+ * on inside the folder), it runs to its end. */
+#define GIVE_WAY_MAX_MS 60000.0
+/* ... and once it gave way, it starts again this much later: what made it
+ * give way may be nothing to load (a log written on and on inside the
+ * folder, the UI handing back a snapshot), which must not restart it
+ * without end. */
+#define GIVE_WAY_PAUSE_MS 50.0
 
 /* A problem that may repeat every second (a full disk): logged once, then
  * at most every REPEAT_LOG_MS with how many times it happened meanwhile. */
@@ -82,6 +92,9 @@ struct ks_watch {
     uint64_t fast_loads;       /* of which trusting inotify's list of changed pages */
     double last_load_ms;       /* how long the last load + merge took */
     double last_load_cpu_ms, last_sync_cpu_ms; /* the same in thread CPU time */
+    uint64_t checks;           /* whole checks run to their end */
+    uint64_t gave_way;         /* times the check or the backup gave way to a change */
+    uint64_t syncs_at_check;   /* syncs when the last whole check ended */
     size_t last_parsed;        /* files the last load parsed */
     int folder_ok;             /* the last load could read the folder */
     time_t last_check;         /* when the last load ran */
@@ -96,6 +109,8 @@ struct ks_watch {
     double backup_at;          /* ... at this time (see BACKUP_QUIET_MS) */
     double backup_first;       /* when the oldest write not in the backup was made */
     double check_at;           /* when the index is next checked whole (0: after the first sync) */
+    double check_gave_way;     /* when the due check first gave way to a change (0: it has not) */
+    double backup_gave_way;    /* the same for the due backup */
     wlog *log;
     ks_watch_snapshot *to_sync; /* the newest content not yet in the index, or NULL */
     int folder_bad_logged;     /* "keeping the last good content" said once */
@@ -170,6 +185,9 @@ void ks_watch_get_counters(ks_watch *w, ks_watch_counters *out) {
     out->last_load_cpu_ms = w->last_load_cpu_ms;
     out->last_sync_cpu_ms = w->last_sync_cpu_ms;
     out->last_parsed = w->last_parsed;
+    out->checks = w->checks;
+    out->gave_way = w->gave_way;
+    out->syncs_at_check = w->syncs_at_check;
     out->folder_ok = w->folder_ok;
     out->last_check = w->last_check;
     pthread_mutex_unlock(&w->mu);
@@ -360,6 +378,30 @@ static int sync_index(ks_watch *w) {
     return rc;
 }
 
+/* The index file, or its -wal or -shm, is not the one the thread's handle
+ * works on any more (ks_index_moved): say so and close the handle; the
+ * next sync opens what is at the path (making a new index if nothing is)
+ * and writes the whole content into it (how: ks_index_moved's 1 or 2;
+ * for 2 the old handle first copies the index to a new file there, see
+ * ks_index_rehome, so the writes made through it after its -wal was
+ * removed, which no other reader sees, are in the new file too; the next
+ * sync would write them again anyway). */
+static void follow_moved(ks_watch *w, int how) {
+    if (how == 2) {
+        int rc = ks_index_rehome(w->index);
+        if (rc == 1)
+            ks_log("%s: the index's -wal or -shm file was removed or replaced; the index (with every write since) "
+                   "is in a new file, bringing it up to date", w->db);
+        else if (rc < 0)
+            ks_log("%s: the index's -wal or -shm file was removed or replaced, and copying the index failed (%s); "
+                   "opening it again and bringing it up to date", w->db, ks_index_errmsg(w->index));
+        else if (ks_index_moved(w->index) == 1)
+            how = 1; /* the file itself went meanwhile (rm index.db*) */
+    }
+    if (how == 1) ks_log("%s: the index file was replaced; bringing the new one up to date", w->db);
+    set_index(w, NULL);
+}
+
 static int sync_index_once(ks_watch *w) {
     const ks_watch_snapshot *snap = w->to_sync;
     const ks_store *st = ks_watch_snapshot_store(snap);
@@ -369,8 +411,8 @@ static int sync_index_once(ks_watch *w) {
     ks_synonym *syn;
     int rc, err = 0;
     if (!w->db || !st) return 0;
-    if (w->index && ks_index_moved(w->index)) /* replaced by another process: follow it */
-        set_index(w, NULL);
+    int moved = w->index ? ks_index_moved(w->index) : 0;
+    if (moved) follow_moved(w, moved); /* replaced or removed: follow it */
     if (!w->index) {
         char msg[1024];
         set_index(w, ks_index_open_ex(w->db, &err, msg, sizeof msg));
@@ -462,16 +504,33 @@ static double ready_time(const ks_watch *w, double last_activity, double last_st
     return last_activity + w->opts.quiet_ms;
 }
 
+/* Let the index work about to start give way to a page change (see
+ * giveway.c), unless it has been giving way since `since` for too long. */
+static wgive *give_way_start(ks_watch *w, double since) {
+    int fds[2] = {w->wake_pipe[0], wn_fd(w->notify)};
+    if (since > 0 && ks_now_ms() - since >= GIVE_WAY_MAX_MS) return NULL;
+    return wgive_start(w->index, fds, fds[1] >= 0 ? 2 : 1);
+}
+
+/* The work gave way: count it, and remember since when it has been doing so. */
+static void note_gave_way(ks_watch *w, double *since) {
+    if (*since <= 0) *since = ks_now_ms();
+    pthread_mutex_lock(&w->mu);
+    w->gave_way++;
+    pthread_mutex_unlock(&w->mu);
+}
+
 /* Index care between changes: the whole-file check after the first sync
  * and then daily (a damaged file is moved aside and its backup restored,
  * then synced again, since the backup may be older than the content), and
  * a fresh backup after a sync that wrote. */
 static void index_upkeep(ks_watch *w, double now) {
-    if (ks_index_moved(w->index)) {
+    int moved = ks_index_moved(w->index);
+    if (moved) {
         /* another process put a new file there (kiosk index restoring a
-         * backup, staff copying one in): bring that one up to date */
-        ks_log("%s: the index file was replaced; bringing the new one up to date", w->db);
-        set_index(w, NULL);
+         * backup, staff copying one in, removing it by hand): bring that
+         * one up to date */
+        follow_moved(w, moved);
         ks_watch_snapshot_release(w->to_sync);
         w->to_sync = ks_watch_take(w, 0);
         w->sync_pending = sync_index(w) != 0;
@@ -479,9 +538,23 @@ static void index_upkeep(ks_watch *w, double now) {
         return;
     }
     if (now >= w->check_at && !atomic_load(&w->stopping)) {
+        wgive *g = give_way_start(w, w->check_gave_way);
         int rc = ks_index_check(w->index);
+        wgive_end(g);
+        if (rc == KS_INDEX_ERR_YIELDED) { /* a change first; the check again after it */
+            note_gave_way(w, &w->check_gave_way);
+            w->check_at = now + GIVE_WAY_PAUSE_MS;
+            return;
+        }
+        w->check_gave_way = 0;
         if (rc == KS_INDEX_ERR_INTERRUPTED) return; /* stopping; checked at the next start */
         w->check_at = now + CHECK_EVERY_MS;
+        if (rc >= 0) {
+            pthread_mutex_lock(&w->mu);
+            w->checks++;
+            w->syncs_at_check = w->syncs;
+            pthread_mutex_unlock(&w->mu);
+        }
         if (rc > 0) {
             ks_log("%s: the index was damaged; %s, bringing it up to date", w->db,
                    rc == 1 ? "restored from its backup" : "started a new one");
@@ -497,7 +570,15 @@ static void index_upkeep(ks_watch *w, double now) {
         if (rc < 0 && rc != KS_INDEX_ERR_BUSY) set_index(w, NULL); /* reopened by the next sync */
     }
     if (w->backup_due && now >= w->backup_at && w->index && !w->sync_pending && !atomic_load(&w->stopping)) {
+        wgive *g = give_way_start(w, w->backup_gave_way);
         int rc = ks_index_backup(w->index);
+        wgive_end(g);
+        if (rc == KS_INDEX_ERR_YIELDED) { /* a change first: the old backup stays, whole */
+            note_gave_way(w, &w->backup_gave_way);
+            w->backup_at = now + GIVE_WAY_PAUSE_MS;
+            return;
+        }
+        w->backup_gave_way = 0;
         w->backup_due = rc == KS_INDEX_ERR_INTERRUPTED; /* stopping: the old backup stays, whole */
         if (rc != 0 && rc != KS_INDEX_ERR_INTERRUPTED)
             ks_log("%s: could not refresh the index's backup (%s); the old one stays", w->db,

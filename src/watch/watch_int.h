@@ -108,4 +108,21 @@ void wlog_free(wlog *l);
  * since the previous call. Returns how many lines were written. */
 size_t wlog_diags(wlog *l, const ks_store *store, int quiet);
 
+/* ------------------------------------------------------------ giveway.c */
+
+/* Long index work (ks_index_check, ks_index_backup) on the watch thread
+ * giving way to a page change, for the work started between wgive_start
+ * and wgive_end: when one of fds (inotify's, the wake pipe's reading end:
+ * borrowed, never read) is readable already, ix is asked to give way
+ * (ks_index_give_way) before wgive_start returns; else a helper thread
+ * waits on them and asks once one is. Returns NULL when ix is NULL or
+ * there is nothing to wait on (the work then runs in full); without a
+ * helper (none could start) only a change waiting already counts. */
+typedef struct wgive wgive;
+wgive *wgive_start(ks_index *ix, const int *fds, int n_fds);
+/* Stop the helper and withdraw the request (the next sync, check or
+ * backup runs in full); frees g. Returns 1 when it asked the work to give
+ * way. NULL is fine (0). */
+int wgive_end(wgive *g);
+
 #endif
