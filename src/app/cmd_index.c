@@ -413,6 +413,11 @@ static void index_run_free(index_run *run) {
     free(run->stamp);
 }
 
+static void *run_free_main(void *arg) {
+    index_run_free(arg);
+    return NULL;
+}
+
 /* ks_store_free on a thread of its own (the last run's records stay the
  * caller's: index_run_free) */
 static void *store_free_main(void *arg) {
@@ -484,10 +489,16 @@ int cmd_index(int argc, char **argv) {
         status = repeat_last_summary(ix, ks_now_ms() - t0, paths.db);
     free(last_stamp);
     if (status == APP_GO_ON) status = index_folder(ix, &paths, &run, quiet, &last);
-    index_run_free(&run);
+    /* the last run's records and the walk (2-4 ms to free at 10,000 pages)
+     * are freed on a thread while the index closes, which mostly waits for
+     * the disk (its checkpoint's two fdatasyncs) */
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, run_free_main, &run) == 0;
+    if (!threaded) index_run_free(&run);
     /* a run that went through seals the file it checked, so the next one
      * need not read it whole again (see check_index) */
     if (status != 2) ks_index_close_sealed(ix);
     else ks_index_close(ix);
+    if (threaded) pthread_join(th, NULL);
     return status;
 }
