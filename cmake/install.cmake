@@ -5,7 +5,8 @@
 #   cmake --install build-pkg            # or: (cd build-pkg && cpack -G DEB)
 #
 # Where things go (prefix /usr):
-#   /usr/bin/kiosk                                the program
+#   /usr/bin/kiosk                                the program (the lean one)
+#   /usr/libexec/clinic-kiosk/kiosk               the full one: run, render, speak
 #   /usr/share/clinic-kiosk/content/              the shipped pages (the default)
 #   /usr/share/clinic-kiosk/assets/               logo and icons
 #   /etc/clinic-kiosk/kiosk.conf                  the configuration (a conffile)
@@ -26,6 +27,7 @@ endif()
 set(KIOSK_UNIT_DIR "/lib/systemd/system" CACHE PATH "Where the systemd units are installed")
 
 install(TARGETS kiosk RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS kiosk_full RUNTIME DESTINATION ${KIOSK_LIBEXEC_DIR}) # run, render, speak (exec_full.c)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/content/ DESTINATION ${KIOSK_DATA_DIR}/content)
 if(EXISTS ${CMAKE_SOURCE_DIR}/assets)
   install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/ DESTINATION ${KIOSK_DATA_DIR}/assets)

@@ -92,8 +92,11 @@ struct ks_store *app_load_store_walked(const char *sub, const app_paths *paths, 
 uint64_t app_placeholders_hash(const ks_config *cfg);
 
 /* src/app/probe.c: decode a picture with SDL2_image for the store's check
- * (a ks_image_probe; ctx unused). Call app_image_probe_init() once on the
- * main thread before any thread may probe. */
+ * (a ks_image_probe; ctx unused). SDL2_image is loaded with dlopen() on the
+ * first picture (a failure to load it fails that picture's check, with a
+ * message); app_image_probe_init() loads it now, as a program that draws
+ * on one thread and probes on another (kiosk run) does on its main thread
+ * first. Both are safe from any thread. */
 void app_image_probe_init(void);
 int app_image_probe(void *ctx, const void *data, size_t len, ks_image_probe_result *out);
 
@@ -105,6 +108,11 @@ int app_read_text(const char *sub, const char *path, char **text, size_t *len);
 
 /* Print "kiosk SUB: MESSAGE" and a hint to use --help on stderr; returns 2. */
 int app_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The lean kiosk (src/app/exec_full.c): replace this process with the full
+ * kiosk, given the whole command line argv (argv[0] the program). Returns
+ * only on failure: 2, after saying why on stderr. */
+int app_exec_full(char **argv);
 
 int cmd_check(int argc, char **argv);
 int cmd_index(int argc, char **argv);

@@ -256,8 +256,7 @@ int cmd_sync(int argc, char **argv) {
      * decoded by SDL2_image). */
     memset(&store_opts, 0, sizeof store_opts);
     store_opts.config = &a.paths.cfg;
-    store_opts.image_probe = app_image_probe; /* pictures decoded, as kiosk check does */
-    app_image_probe_init();
+    store_opts.image_probe = app_image_probe; /* pictures decoded, as kiosk check does (SDL2_image loaded then) */
     a.o.store_opts = &store_opts;
     config_defaults(&a, keep_given, &releases, &state);
     if (a.watch_usb) {

@@ -3,7 +3,6 @@
 
 #include "kiosk/base.h"
 #include "kiosk/store.h"
-#include "kiosk/ui.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -137,8 +136,7 @@ ks_store *app_load_store_walked(const char *sub, const app_paths *paths, const k
     memset(&opts, 0, sizeof opts);
     opts.config = &paths->cfg;
     opts.count_diags = count_diags;
-    opts.image_probe = app_image_probe; /* pictures are decoded, not only sniffed */
-    app_image_probe_init();
+    opts.image_probe = app_image_probe; /* pictures are decoded, not only sniffed (SDL2_image loaded then) */
     store = walk ? ks_store_load_walked(paths->content, prev, walk, &opts, &err)
                  : ks_store_load_from(paths->content, prev, &opts, &err);
     if (!store)
@@ -179,23 +177,4 @@ uint64_t app_placeholders_hash(const ks_config *cfg) {
     h = ks_hash64(b.data ? b.data : "", b.len);
     ks_buf_free(&b);
     return h;
-}
-
-/* The ui's settings from the configuration file's. */
-void app_ui_config(const ks_config *c, ks_ui_config *u) {
-    ks_ui_config_defaults(u);
-    u->idle_seconds = c->idle.seconds;
-    u->prompt_seconds = c->idle.prompt_seconds;
-    u->staff_hold_seconds = c->staff.hold_seconds;
-    snprintf(u->staff_pin, sizeof u->staff_pin, "%s", c->staff.pin);
-    u->staff_pin_is_default = ks_config_pin_is_default(c); /* said in red on the staff screen */
-    if (c->clinic.name[0]) snprintf(u->title, sizeof u->title, "%s", c->clinic.name);
-    u->screen_off_minutes = c->screen.screen_off_minutes;
-    u->night_from = c->screen.night_from;
-    u->night_to = c->screen.night_to;
-    snprintf(u->logo, sizeof u->logo, "%s", c->clinic.logo);
-    u->speech_enabled = c->speech.enabled;
-    snprintf(u->speech_voice, sizeof u->speech_voice, "%s", c->speech.voice);
-    u->speech_rate = c->speech.rate;
-    u->speech_volume = c->speech.volume;
 }
