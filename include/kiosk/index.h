@@ -191,6 +191,19 @@ void ks_index_set_progress(ks_index *ix, ks_index_progress_fn fn, void *ctx);
  * count, .slugs NULL). kiosk index prints only the count: copying,
  * sorting and freeing 10,000 slugs was a twentieth of a one-page run. */
 void ks_index_set_report_unchanged(ks_index *ix, int list);
+/* Let a sync take the pages reused from a records file (no errors,
+ * ks_page_has_body() 0) as the index holds them, the same hash and not
+ * broken, without reading their rows, when the index is still at
+ * generation (as its transaction finds it; a negative generation: never,
+ * the default, every row is read). For a caller whose records were saved
+ * for that generation (kiosk index: the records' key). The other pages
+ * are then looked up one by one, and when the index holds a row that
+ * neither accounts for (a page removed, or one under an unknown folder)
+ * the sync reads every row as usual: the report and the index are the
+ * same either way (test_index: test_trust_reused). A one-page run at
+ * 10,000 pages read 10,000 rows to compare hashes: 20 M of its 23 M
+ * instructions. */
+void ks_index_set_trust_reused(ks_index *ix, int64_t generation);
 
 /* Bring the index in line with the store snapshot, in one transaction (see
  * above). out may be NULL; otherwise it is filled (free it with

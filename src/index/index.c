@@ -668,6 +668,7 @@ ks_index *ks_index_open_ex(const char *db_path, int *err, char *msg, size_t cap)
     ix->db_mu = sqlite3_mutex_alloc(SQLITE_MUTEX_FAST); /* NULL in a single-threaded SQLite: no locking needed */
     atomic_init(&ix->interrupted, 0);
     atomic_init(&ix->give_way, 0);
+    ix->trust_reused = -1;
     ix->path = ks_strdup(db_path ? db_path : "");
     rc = vet_file(ix);
     if (rc == 0 && ix->was_empty) {
@@ -736,6 +737,8 @@ const char *ks_index_errmsg(const ks_index *ix) {
 }
 
 void ks_index_set_report_unchanged(ks_index *ix, int list) { ix->unchanged_counted = !list; }
+
+void ks_index_set_trust_reused(ks_index *ix, int64_t generation) { ix->trust_reused = generation; }
 
 void ks_index_set_progress(ks_index *ix, ks_index_progress_fn fn, void *ctx) {
     ix->progress = fn;

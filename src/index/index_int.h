@@ -48,6 +48,7 @@ struct ks_index {
     long long checked_at;          /* unix time of the whole check this file passed, 0 unknown (seal.c) */
     int saw_damage;                /* SQLite said the file is damaged: never seal it */
     int unchanged_counted;         /* ks_index_set_report_unchanged(ix, 0): counted, not named */
+    int64_t trust_reused;          /* ks_index_set_trust_reused's generation, -1 none (sync.c) */
 };
 
 /* Run sql (no results wanted). Returns 0 or KS_INDEX_ERR_DB / _BUSY after

@@ -88,6 +88,7 @@ typedef struct sync_state {
     ix_wordmap vocab; /* deltas */
     ix_wordmap scratch;
     page_text text;
+    const unsigned char *trusted; /* per page: taken as indexed (ks_index_set_trust_reused), or NULL */
 } sync_state;
 
 static int step_done(sync_state *s, int which) {
@@ -248,6 +249,96 @@ static int is_unknown(const sync_state *s, const char *slug) {
  * thousands of pages comes near it. */
 #define FTS_HASHSIZE_SQL "INSERT INTO fts(fts, rank) VALUES('hashsize', 67108864)"
 
+/* Every row of pages, sorted by slug (the index's order, SQLite's byte
+ * order: the same as strcmp for UTF-8), into *old with the slugs in one
+ * block. */
+static int read_rows(ks_index *ix, old_row **old_out, size_t *n_out, ks_buf *slugs) {
+    old_row *old = NULL;
+    size_t n_old = 0, cap_old = 0;
+    sqlite3_stmt *st;
+    int rc;
+    if (sqlite3_prepare_v2(ix->db, "SELECT id, slug, hash, bad_hash FROM pages INDEXED BY pages_sync ORDER BY slug",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ix_fail(ix, "reading the pages");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n_old == cap_old) old = ks_realloc(old, (cap_old = cap_old ? cap_old * 2 : 64) * sizeof *old);
+        old[n_old].id = sqlite3_column_int64(st, 0);
+        const char *slug = (const char *)sqlite3_column_text(st, 1);
+        old[n_old].at = slugs->len;
+        ks_buf_append(slugs, slug ? slug : "", strlen(slug ? slug : "") + 1);
+        old[n_old].hash = (uint64_t)sqlite3_column_int64(st, 2);
+        old[n_old].bad_hash = (uint64_t)sqlite3_column_int64(st, 3);
+        old[n_old].seen = 0;
+        n_old++;
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n_old; i++) old[i].slug = slugs->data + old[i].at; /* the block moved no more */
+    *old_out = old;
+    *n_out = n_old;
+    return rc == SQLITE_DONE ? 0 : ix_fail(ix, "reading the pages");
+}
+
+/* Pages looked up one by one when at most this many are not trusted;
+ * more (a first build, a changed setting) read every row. */
+#define LOOKUP_MAX 256
+
+/* Per page, 1 when ks_index_set_trust_reused lets the sync take it as the
+ * index holds it: good and reused from records. NULL when too few are. */
+static unsigned char *trusted_pages(const ks_page *const *pages, size_t n) {
+    unsigned char *t = ks_malloc(n ? n : 1);
+    size_t others = 0;
+    for (size_t i = 0; i < n; i++) {
+        t[i] = pages[i]->slug && *pages[i]->slug && pages[i]->errors == 0 && !ks_page_has_body(pages[i]);
+        others += !t[i];
+    }
+    if (others <= LOOKUP_MAX) return t;
+    free(t);
+    return NULL;
+}
+
+/* The rows of the pages not trusted, looked up by slug, sorted by slug
+ * into *old (slugs in one block). Returns 1 when these rows and the
+ * trusted pages' are every row the index holds (the count of rows says
+ * so: slugs are unique), 0 when not (read them all), or an error. */
+static int lookup_rows(sync_state *s, const ks_page *const *pages, size_t n, const unsigned char *trusted,
+                       old_row **old_out, size_t *n_out, ks_buf *slugs) {
+    ks_index *ix = s->ix;
+    old_row *old = ks_malloc((n ? n : 1) * sizeof *old);
+    size_t n_old = 0, n_trusted = 0;
+    sqlite3_stmt *st = NULL, *count = NULL;
+    int rc = SQLITE_DONE;
+    if (sqlite3_prepare_v2(ix->db, "SELECT id, hash, bad_hash FROM pages WHERE slug = ?", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(ix->db, "SELECT count(*) FROM pages", -1, &count, NULL) != SQLITE_OK)
+        rc = SQLITE_ERROR;
+    for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
+        if (trusted[i]) {
+            n_trusted++;
+            continue;
+        }
+        if (!pages[i]->slug || !*pages[i]->slug) continue;
+        sqlite3_bind_text(st, 1, pages[i]->slug, -1, SQLITE_STATIC);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            old[n_old] = (old_row){.id = sqlite3_column_int64(st, 0), .at = slugs->len,
+                                   .hash = (uint64_t)sqlite3_column_int64(st, 1),
+                                   .bad_hash = (uint64_t)sqlite3_column_int64(st, 2)};
+            ks_buf_append(slugs, pages[i]->slug, strlen(pages[i]->slug) + 1);
+            n_old++;
+            rc = SQLITE_DONE;
+        }
+        sqlite3_reset(st);
+    }
+    int all = rc == SQLITE_DONE && (rc = sqlite3_step(count)) == SQLITE_ROW &&
+              (uint64_t)sqlite3_column_int64(count, 0) == (uint64_t)(n_trusted + n_old);
+    if (rc == SQLITE_ROW) rc = SQLITE_DONE;
+    sqlite3_finalize(st);
+    sqlite3_finalize(count);
+    for (size_t i = 0; i < n_old; i++) old[i].slug = slugs->data + old[i].at;
+    if (n_old > 1) qsort(old, n_old, sizeof *old, cmp_old);
+    *old_out = old;
+    *n_out = n_old;
+    return rc != SQLITE_DONE ? ix_fail(ix, "reading the pages") : all;
+}
+
 /* What the sync does with a page, decided before anything is written. */
 enum { ACT_NONE, ACT_ADD, ACT_CHANGE, ACT_SET_BAD, ACT_CLEAR_BAD };
 
@@ -258,8 +349,9 @@ typedef struct plan {
 
 /* Decide each page's act and fill the report's lists (as the writes will
  * make them true). Returns how many pages will be written whole. */
-static size_t plan_pages(const ks_index *ix, const ks_page *const *pages, size_t n, old_row *old, size_t n_old,
+static size_t plan_pages(const sync_state *s, const ks_page *const *pages, size_t n, old_row *old, size_t n_old,
                          plan *pl, ks_index_report *r) {
+    const ks_index *ix = s->ix;
     size_t n_write = 0;
     for (size_t i = 0; i < n; i++) {
         const ks_page *p = pages[i];
@@ -267,6 +359,11 @@ static size_t plan_pages(const ks_index *ix, const ks_page *const *pages, size_t
         pl[i].act = ACT_NONE;
         pl[i].o = NULL;
         if (!p->slug || !*p->slug) continue;
+        if (s->trusted && s->trusted[i]) { /* as the index holds it: the same hash, not broken */
+            if (ix->unchanged_counted) r->unchanged.n++;
+            else list_push(&r->unchanged, p->slug);
+            continue;
+        }
         if (n_old) o = bsearch(&key, old, n_old, sizeof *old, cmp_old);
         if (o && o->seen) continue; /* duplicate slug: the first wins */
         if (o) o->seen = 1;
@@ -393,37 +490,29 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
     ks_index *ix = s->ix;
     old_row *old = NULL;
     plan *pl = NULL;
-    size_t n_old = 0, cap_old = 0;
+    size_t n_old = 0;
     ks_buf slugs = {0}; /* every old slug, one after another: one block, not 10,000 */
-    sqlite3_stmt *st;
     int rc = 0;
 
-    if (sqlite3_prepare_v2(ix->db, "SELECT id, slug, hash, bad_hash FROM pages INDEXED BY pages_sync ORDER BY slug",
-                           -1, &st, NULL) != SQLITE_OK)
-        return ix_fail(ix, "reading the pages");
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n_old == cap_old) old = ks_realloc(old, (cap_old = cap_old ? cap_old * 2 : 64) * sizeof *old);
-        old[n_old].id = sqlite3_column_int64(st, 0);
-        const char *slug = (const char *)sqlite3_column_text(st, 1);
-        old[n_old].at = slugs.len;
-        ks_buf_append(&slugs, slug ? slug : "", strlen(slug ? slug : "") + 1);
-        old[n_old].hash = (uint64_t)sqlite3_column_int64(st, 2);
-        old[n_old].bad_hash = (uint64_t)sqlite3_column_int64(st, 3);
-        old[n_old].seen = 0;
-        n_old++;
+    /* (the generation read inside this transaction: no other writer can
+     * have moved it since, or move it before the commit) */
+    unsigned char *trusted =
+        ix->trust_reused >= 0 && ks_index_generation(ix) == ix->trust_reused ? trusted_pages(pages, n) : NULL;
+    if (trusted && (rc = lookup_rows(s, pages, n, trusted, &old, &n_old, &slugs)) <= 0) {
+        free(trusted); /* rows nothing here accounts for, or too many to look up: read them all */
+        trusted = NULL;
+        free(old);
+        old = NULL;
+        n_old = 0;
+        ks_buf_free(&slugs);
+        if (rc < 0) goto done;
     }
-    sqlite3_finalize(st);
-    for (size_t i = 0; i < n_old; i++) old[i].slug = slugs.data + old[i].at; /* the block moved no more */
-    if (rc != SQLITE_DONE) {
-        rc = ix_fail(ix, "reading the pages");
-        goto done;
-    }
+    if (!trusted && (rc = read_rows(ix, &old, &n_old, &slugs)) != 0) goto done;
     rc = 0;
-    /* sorted by slug already (the index), in SQLite's byte order: the same
-     * as strcmp for UTF-8 */
+    s->trusted = trusted;
 
     pl = ks_malloc((n ? n : 1) * sizeof *pl);
-    size_t n_write = plan_pages(ix, pages, n, old, n_old, pl, r);
+    size_t n_write = plan_pages(s, pages, n, old, n_old, pl, r);
     if (n_write > BIG_SYNC) rc = ix_exec(ix, FTS_HASHSIZE_SQL);
     if (rc == 0) rc = write_and_count(s, pages, n, pl, n_write, r);
     for (size_t i = 0; i < n_old && rc == 0; i++) {
@@ -452,6 +541,8 @@ static int sync_body(sync_state *s, const ks_page *const *pages, size_t n, const
      * from whatever folder, makes them untrue. */
     if (rc == 0 && r->wrote) rc = ix_exec(ix, "DELETE FROM meta WHERE key LIKE 'note:%'");
 done:
+    s->trusted = NULL;
+    free(trusted);
     ks_buf_free(&slugs);
     free(old);
     free(pl);
