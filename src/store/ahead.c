@@ -23,7 +23,7 @@
 #include "kiosk/base.h"
 
 #define AHEAD_MIN 256    /* fewer pages than this: not worth the threads */
-#define AHEAD_WINDOW 1024/* pages the readers may be ahead of the parser */
+#define AHEAD_WINDOW 1024 /* pages the readers may be ahead of the parser */
 #define AHEAD_READERS 4
 
 struct store_ahead {
