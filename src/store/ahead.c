@@ -8,7 +8,11 @@
  * at most AHEAD_WINDOW pages ahead of the parser. On a cold page cache the
  * disk then works on several files at once instead of one by one. Nothing
  * read here is used: the parser still reads every file itself, so the
- * snapshot is the same with or without it. KIOSK_READAHEAD=0 turns it off. */
+ * snapshot is the same with or without it. The readers stop once AHEAD_WARM
+ * pages in a row were in memory already (preadv2 RWF_NOWAIT of one byte):
+ * with a warm page cache they would only take CPU from the parser.
+ * KIOSK_READAHEAD=0 turns it off. */
+#define _GNU_SOURCE /* preadv2, RWF_NOWAIT */
 #include "store_int.h"
 
 #include <dirent.h>
@@ -18,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "kiosk/base.h"
@@ -25,6 +30,7 @@
 #define AHEAD_MIN 256    /* fewer pages than this: not worth the threads */
 #define AHEAD_WINDOW 1024 /* pages the readers may be ahead of the parser */
 #define AHEAD_READERS 4
+#define AHEAD_WARM 512   /* pages in a row already in memory: stop (a warm cache) */
 
 struct store_ahead {
     int root;           /* a duplicate of the content folder's descriptor */
@@ -35,6 +41,7 @@ struct store_ahead {
     size_t next;        /* next to read ahead */
     size_t passed;      /* files the parser has read */
     int listed, stop, waiting;
+    int cached_run;     /* pages in a row found in the page cache already */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     pthread_t lister, readers[AHEAD_READERS];
@@ -66,12 +73,17 @@ static void *reader(void *arg) {
         }
         const char *rel = a->names[a->next++]; /* the strings never move */
         pthread_mutex_unlock(&a->mu);
-        int fd = ks_open_beneath(a->root, rel, O_RDONLY);
+        int fd = ks_open_beneath(a->root, rel, O_RDONLY), cached = 0;
         if (fd >= 0) {
-            (void)posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+            char byte;
+            struct iovec iov = {&byte, 1};
+            cached = preadv2(fd, &iov, 1, 0, RWF_NOWAIT) >= 0; /* its start is in memory already */
+            if (!cached) (void)posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
             close(fd);
         }
         pthread_mutex_lock(&a->mu);
+        a->cached_run = cached ? a->cached_run + 1 : 0;
+        if (a->cached_run >= AHEAD_WARM) a->stop = 1; /* the files are in memory: the threads only cost CPU */
     }
     pthread_mutex_unlock(&a->mu);
     atomic_fetch_sub(&live_threads, 1);

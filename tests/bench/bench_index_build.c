@@ -1,8 +1,12 @@
 /* bench_index_build: `kiosk index`'s first build of a content folder, the
  * whole process (issue 12's target: <= 5 s for 15,000 real pages).
  *
- *   bench_index_build DIR [RUNS [KIOSK]]   (default 5 runs, this build's kiosk)
+ *   bench_index_build [--cold] DIR [RUNS [KIOSK]]   (default 5 runs, this build's kiosk)
  *
+ * --cold (root only; otherwise it says so and skips): sync and drop the
+ * page cache (3 > /proc/sys/vm/drop_caches) before each run, so every
+ * file is read from the disk. KIOSK_READAHEAD=0 in the environment turns
+ * the store's read-ahead off in the child (A/B); the output says which.
  * Before each run the index and every file beside it (-wal, -shm, .backup,
  * .checked, -records.bin, -folders.bin) are removed, so each run is a first
  * build: stamp, load and parse every page, the sync, the records, the
