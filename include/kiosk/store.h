@@ -198,6 +198,11 @@ typedef struct ks_store_options {
  * diagnostic in the snapshot, never a failure. opts may be NULL. The caller
  * frees the result with ks_store_free(). */
 ks_store *ks_store_load(const char *dir, const ks_store_options *opts, int *err);
+/* A load with no earlier snapshot to reuse and at least 256 pages reads
+ * ahead of its parser on a few threads (KIOSK_READAHEAD=0 in the
+ * environment turns that off); they are stopped before the load returns.
+ * How many such threads run now (for tests: 0 outside a load). */
+int ks_store_readahead_threads(void);
 /* Like ks_store_load, but the records of prev (an earlier snapshot of the
  * same or another folder, or NULL for none) are reused for the files that
  * have not changed since: same path, and the same device, inode, size,

@@ -45,6 +45,7 @@ struct store_source {
     /* ks_store_load_walked: the stamp's walk of this very folder, whose
      * listings and lstat results stand for the load's own */
     ks_store_walk *walk;
+    store_ahead *ahead; /* told of each file read, or NULL */
 };
 
 /* ------------------------------------------------------------ listings */
@@ -540,8 +541,11 @@ int store_source_entry_open(ks_store *store, store_source *s, const char *rel, s
     return out->kind;
 }
 
+void store_source_set_ahead(store_source *s, store_ahead *a) { s->ahead = a; }
+
 int store_source_entry_read(source_entry *e, size_t max, char **data, size_t *len) {
     if (e->src) {
+        store_ahead_passed(e->src->ahead);
         int rc = entry_lazy_open(e);
         *data = NULL;
         *len = 0;

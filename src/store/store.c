@@ -411,6 +411,9 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
     s->topics = ks_calloc(topic_cap, sizeof(ks_topic));
     char *synonyms_text = NULL, *intents_text = NULL, *home_text = NULL;
     size_t synonyms_len = 0, intents_len = 0, home_len = 0;
+    /* every page is read (no snapshot to reuse): read ahead of the parser */
+    store_ahead *ahead = s->prev ? NULL : store_ahead_start(store_source_fd(src), names, n);
+    store_source_set_ahead(src, ahead);
 
     for (size_t i = 0; i < n; i++) {
         const char *name = names[i];
@@ -465,6 +468,8 @@ static ks_store *load_from(store_source *src, const char *dir, const ks_store *p
         free(topic_names);
         store_source_entry_close(&e);
     }
+    store_source_set_ahead(src, NULL);
+    store_ahead_stop(ahead); /* before names, which it borrows */
     free(names);
     s->prev = NULL; /* the caller may free it once we return */
 

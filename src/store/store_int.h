@@ -196,6 +196,15 @@ int store_source_relist_same(store_source *s, const store_listings *prev, const 
 /* prev's listings with those this source made in their place (shared by
  * reference), for a patched snapshot. */
 store_listings *store_source_patch_listings(store_source *s, const store_listings *prev);
+/* ahead.c: read-ahead of a load's pages on a few threads (see there);
+ * NULL when turned off (KIOSK_READAHEAD=0) or root_fd is -1. top (the
+ * load's top names) must outlive it. Stop before the load returns. */
+typedef struct store_ahead store_ahead;
+store_ahead *store_ahead_start(int root_fd, const char **top, size_t n_top);
+void store_ahead_passed(store_ahead *a); /* the parser read one more file */
+void store_ahead_stop(store_ahead *a);   /* stop and join its threads; NULL is fine */
+/* The source tells a (NULL: none) of each file it reads. */
+void store_source_set_ahead(store_source *s, store_ahead *a);
 /* A source serving files (borrowed: they must outlive the source). */
 store_source *store_source_memory(const ks_store_file *files, size_t n);
 void store_source_close(store_source *s);
